@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c: module load and unload. Each subsystem is brought up in order and torn
+ * down in exact reverse order; a failure unwinds only what was brought up.
+ */
+#include <linux/module.h>
+#include <uapi/linux/xtcp.h>
+
+#include "xtcp.h"
+
+static int __init xtcp_init(void)
+{
+	int err;
+
+	err = xtcp_af_init();
+	if (err)
+		return err;
+
+	pr_info("version %s loaded: socket family %d\n", XTCP_VERSION,
+		xtcp_family_number());
+	return 0;
+}
+
+static void __exit xtcp_exit(void)
+{
+	xtcp_af_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(xtcp_init);
+module_exit(xtcp_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The xtcp authors");
+MODULE_DESCRIPTION("xtcp: an experimental TCP under its own socket family (AF_XTCP)");
+MODULE_VERSION(XTCP_VERSION);
+MODULE_ALIAS_NETPROTO(AF_XTCP);

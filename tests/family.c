@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Selftests of the AF_XTCP family from userland. Where TCP defines the answer,
+ * the same call is made on an AF_INET TCP socket and both answers must agree.
+ *
+ *   family CASE      run one case; exit 0 when it passed
+ *   family hold      open a socket and keep it until stdin closes
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <sys/mman.h>
+
+#include "xtcp_test.h"
+
+static int fam;
+
+static int get_int_opt(int fd, int level, int name)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+
+	if (getsockopt(fd, level, name, &v, &len) < 0)
+		return -errno - 1000;
+	return v;
+}
+
+/* socket() and close() with both protocol spellings and the type flags. */
+static void t_socket_close(void)
+{
+	int protos[] = { 0, IPPROTO_TCP };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		int fd = socket(fam, SOCK_STREAM, protos[i]);
+
+		CHECK(fd >= 0, "socket(%d, SOCK_STREAM, %d): %s", fam, protos[i],
+		      strerror(errno));
+		if (fd < 0)
+			continue;
+		CHECK(get_int_opt(fd, SOL_SOCKET, SO_DOMAIN) == fam, "SO_DOMAIN");
+		CHECK(get_int_opt(fd, SOL_SOCKET, SO_TYPE) == SOCK_STREAM, "SO_TYPE");
+		CHECK(get_int_opt(fd, SOL_SOCKET, SO_PROTOCOL) == IPPROTO_TCP,
+		      "SO_PROTOCOL is %d", get_int_opt(fd, SOL_SOCKET, SO_PROTOCOL));
+		CHECK(close(fd) == 0, "close: %s", strerror(errno));
+	}
+
+	/* SOCK_NONBLOCK and SOCK_CLOEXEC are applied by the socket layer. */
+	int fd = socket(fam, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	CHECK(fd >= 0, "socket with SOCK_NONBLOCK|SOCK_CLOEXEC: %s", strerror(errno));
+	if (fd >= 0) {
+		CHECK(fcntl(fd, F_GETFL) & O_NONBLOCK, "O_NONBLOCK not set");
+		CHECK(fcntl(fd, F_GETFD) & FD_CLOEXEC, "FD_CLOEXEC not set");
+		close(fd);
+	}
+
+	/* Many sockets at once, then all closed. */
+	int fds[256];
+
+	for (i = 0; i < 256; i++) {
+		fds[i] = socket(fam, SOCK_STREAM, 0);
+		CHECK(fds[i] >= 0, "socket #%u: %s", i, strerror(errno));
+	}
+	for (i = 0; i < 256; i++)
+		if (fds[i] >= 0)
+			CHECK(close(fds[i]) == 0, "close #%u", i);
+}
+
+/* Bad types and protocols get the errnos TCP (inet_create) gives. */
+static void t_bad_type_protocol(void)
+{
+	int types[] = { SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET, SOCK_RDM };
+	int protos[] = { IPPROTO_UDP, IPPROTO_SCTP, IPPROTO_MPTCP, 253 };
+	unsigned int i;
+
+	for (i = 0; i < 4; i++) {
+		CHECK_ERRNO(socket(fam, types[i], 0), ESOCKTNOSUPPORT);
+		/* a TCP socket of that type gets the same answer from AF_INET */
+		if (types[i] != SOCK_RAW && types[i] != SOCK_DGRAM)
+			CHECK_ERRNO(socket(AF_INET, types[i], IPPROTO_TCP),
+				    ESOCKTNOSUPPORT);
+	}
+	for (i = 0; i < 4; i++) {
+		CHECK_ERRNO(socket(fam, SOCK_STREAM, protos[i]), EPROTONOSUPPORT);
+		if (protos[i] != IPPROTO_SCTP && protos[i] != IPPROTO_MPTCP)
+			CHECK_ERRNO(socket(AF_INET, SOCK_STREAM, protos[i]),
+				    EPROTONOSUPPORT);
+	}
+}
+
+/*
+ * Calls that a later part of xtcp implements answer EOPNOTSUPP for now and do
+ * not crash; calls TCP never supports answer what TCP answers.
+ */
+static void t_unimplemented(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+				 .sin_port = htons(7) };
+	char buf[16];
+	int fd = socket(fam, SOCK_STREAM, 0);
+	int sv[2];
+	socklen_t len = sizeof(a);
+
+	CHECK(fd >= 0, "socket");
+	CHECK_ERRNO(bind(fd, (struct sockaddr *)&a, sizeof(a)), EOPNOTSUPP);
+	CHECK_ERRNO(connect(fd, (struct sockaddr *)&a, sizeof(a)), EOPNOTSUPP);
+	CHECK_ERRNO(listen(fd, 5), EOPNOTSUPP);
+	CHECK_ERRNO(accept(fd, NULL, NULL), EOPNOTSUPP);
+	CHECK_ERRNO(getsockname(fd, (struct sockaddr *)&a, &len), EOPNOTSUPP);
+	CHECK_ERRNO(send(fd, "x", 1, MSG_NOSIGNAL), EOPNOTSUPP);
+	CHECK_ERRNO(recv(fd, buf, sizeof(buf), MSG_DONTWAIT), EOPNOTSUPP);
+	CHECK_ERRNO(shutdown(fd, SHUT_RDWR), EOPNOTSUPP);
+	/* TCP's own answers */
+	CHECK_ERRNO(socketpair(fam, SOCK_STREAM, 0, sv), EOPNOTSUPP);
+	CHECK_ERRNO(socketpair(AF_INET, SOCK_STREAM, 0, sv), EOPNOTSUPP);
+	CHECK(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED &&
+	      errno == ENODEV, "mmap: errno %d", errno);
+	int one = 1;
+
+	CHECK_ERRNO(setsockopt(fd, IPPROTO_TCP, 9999, &one, sizeof(one)),
+		    ENOPROTOOPT);
+	int tcp = socket(AF_INET, SOCK_STREAM, 0);
+
+	CHECK_ERRNO(setsockopt(tcp, IPPROTO_TCP, 9999, &one, sizeof(one)),
+		    ENOPROTOOPT);
+	close(tcp);
+	/* SOL_SOCKET options are the socket layer's and work already */
+	CHECK(setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) == 0,
+	      "SO_KEEPALIVE: %s", strerror(errno));
+	CHECK(get_int_opt(fd, SOL_SOCKET, SO_KEEPALIVE) == 1, "SO_KEEPALIVE readback");
+	close(fd);
+}
+
+/* An unconnected socket polls like an unconnected TCP socket. */
+static void t_poll_unconnected(void)
+{
+	struct pollfd p[2] = {
+		{ .fd = socket(fam, SOCK_STREAM, 0), .events = POLLIN | POLLOUT | POLLRDHUP },
+		{ .fd = socket(AF_INET, SOCK_STREAM, 0), .events = POLLIN | POLLOUT | POLLRDHUP },
+	};
+
+	CHECK(poll(p, 2, 0) >= 1, "poll: %s", strerror(errno));
+	CHECK(p[0].revents == p[1].revents, "xtcp revents %#x, tcp revents %#x",
+	      p[0].revents, p[1].revents);
+	close(p[0].fd);
+	close(p[1].fd);
+}
+
+static void hold(void)
+{
+	int fd = socket(fam, SOCK_STREAM, 0);
+	char c;
+
+	if (fd < 0) {
+		perror("socket");
+		exit(1);
+	}
+	printf("holding\n");
+	fflush(stdout);
+	while (read(0, &c, 1) > 0)
+		;
+	close(fd);
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} cases[] = {
+	{ "socket_close", t_socket_close },
+	{ "bad_type_protocol", t_bad_type_protocol },
+	{ "unimplemented", t_unimplemented },
+	{ "poll_unconnected", t_poll_unconnected },
+	{ "hold", hold },
+};
+
+int main(int argc, char **argv)
+{
+	unsigned int i;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s CASE\n", argv[0]);
+		return 2;
+	}
+	fam = xtcp_family();
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (strcmp(argv[1], cases[i].name))
+			continue;
+		cases[i].fn();
+		return test_failures ? 1 : 0;
+	}
+	fprintf(stderr, "unknown case %s\n", argv[1]);
+	return 2;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers for xtcp's userland selftests: the family number as the running module
+ * published it, and checks that print what went wrong before they fail.
+ */
+#ifndef XTCP_TEST_H
+#define XTCP_TEST_H
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/xtcp.h>
+
+static inline int xtcp_family(void)
+{
+	FILE *f = fopen(XTCP_FAMILY_PARAM_PATH, "r");
+	int fam = -1;
+
+	if (!f || fscanf(f, "%d", &fam) != 1) {
+		fprintf(stderr, "cannot read %s: is xtcp loaded?\n",
+			XTCP_FAMILY_PARAM_PATH);
+		exit(1);
+	}
+	fclose(f);
+	return fam;
+}
+
+static int test_failures;
+
+#define CHECK(cond, ...)							\
+	do {									\
+		if (!(cond)) {							\
+			fprintf(stderr, "%s:%d: check failed: %s: ",		\
+				__FILE__, __LINE__, #cond);			\
+			fprintf(stderr, __VA_ARGS__);				\
+			fprintf(stderr, "\n");					\
+			test_failures++;					\
+		}								\
+	} while (0)
+
+/* A call that must fail with errno `want`. */
+#define CHECK_ERRNO(call, want)							\
+	do {									\
+		errno = 0;							\
+		long __r = (long)(call);					\
+		CHECK(__r == -1 && errno == (want),				\
+		      "returned %ld errno %d (%s), want -1 errno %d (%s)",	\
+		      __r, errno, strerror(errno), (want), strerror(want));	\
+	} while (0)
+
+#endif
