@@ -54,7 +54,7 @@ demo: setup tests
 	@scripts/demo
 
 vm-shell: setup
-	@scripts/vm --kernel $(KERNEL) --xtcp --shell
+	@scripts/vm --kernel $(KERNEL) --xtcp --name shell --shell
 
 kunit: setup
 	@scripts/vm --kernel debug --kunit --name kunit -- scripts/kunit-report

@@ -2,7 +2,7 @@
 # Shared paths and helpers for xtcp's scripts. Source it; do not run it.
 
 XTCP_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-XTCP_CACHE=${XTCP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xtcp}
+XTCP_CACHE=${XTCP_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/xtcp}
 XTCP_OUT=${XTCP_OUT:-$XTCP_TOP/.build}
 
 die() { echo "xtcp: $*" >&2; exit 1; }
@@ -32,7 +32,7 @@ distro_vmlinuz() {
 
 # Debian's linux-source-6.1 unpacked once into the cache.
 kernel_src() {
-	local tarball=/usr/share/doc/linux-source-6.1 src
+	local tarball src
 	tarball=$(ls /usr/src/linux-source-6.1.tar.xz 2>/dev/null) || die "linux-source-6.1 is not installed (run scripts/setup)"
 	src=$XTCP_CACHE/src/$(dpkg-query -W -f='${Version}' linux-source-6.1)
 	if [ ! -f "$src/.xtcp-unpacked" ]; then
