@@ -6,11 +6,15 @@
 #include <linux/module.h>
 #include <uapi/linux/xtcp.h>
 
+#include "isn.h"
 #include "xtcp.h"
 
 static int __init xtcp_init(void)
 {
 	int err;
+
+	/* Secrets first: no socket may exist before its ISN key does. */
+	xtcp_isn_init();
 
 	err = xtcp_af_init();
 	if (err)

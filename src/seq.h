@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * seq.h: TCP sequence-number arithmetic, modulo 2^32 (RFC 9293 §3.4).
+ * seq.h: TCP sequence-number arithmetic, modulo 2^32 (RFC 9293 §3.4), and the
+ * tests built on it: segment acceptability (§3.10.7.4), ACK and RST
+ * classification with the RFC 5961 bounds.
  *
  * Pure functions on u32 values: no socket, no sk_buff. Two sequence numbers are
  * compared by the sign of their 32-bit difference, so a comparison is only
