@@ -7,6 +7,7 @@
 #include <uapi/linux/xtcp.h>
 
 #include "isn.h"
+#include "timewait.h"
 #include "xtcp.h"
 
 static int __init xtcp_init(void)
@@ -16,18 +17,27 @@ static int __init xtcp_init(void)
 	/* Secrets first: no socket may exist before its ISN key does. */
 	xtcp_isn_init();
 
-	err = xtcp_af_init();
+	err = xtcp_tw_init();
 	if (err)
 		return err;
+
+	err = xtcp_af_init();
+	if (err)
+		goto err_tw;
 
 	pr_info("version %s loaded: socket family %d\n", XTCP_VERSION,
 		xtcp_family_number());
 	return 0;
+
+err_tw:
+	xtcp_tw_exit();
+	return err;
 }
 
 static void __exit xtcp_exit(void)
 {
 	xtcp_af_exit();
+	xtcp_tw_exit();
 	pr_info("unloaded\n");
 }
 
