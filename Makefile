@@ -36,9 +36,14 @@ modules:
 	@test -n "$(KDIR)" || { echo "xtcp: no kernel build dir (set KDIR, or run scripts/setup)"; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 XTCP_VERSION=$(XTCP_VERSION) modules
 
+# The release modules_install installs for: UTS_RELEASE of KDIR (Debian's
+# headers say 6.1.192 in include/config/kernel.release but install into
+# /lib/modules/6.1.0-NN-amd64, which is what utsrelease.h says).
+KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	depmod -a $(notdir $(patsubst %/build,%,$(KDIR)))
+	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KRELEASE)
 
 clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
