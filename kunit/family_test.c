@@ -77,7 +77,12 @@ static void family_number_is_taken(struct kunit *test)
 		.owner = THIS_MODULE,
 	};
 
-	KUNIT_EXPECT_EQ(test, sock_register(&dup), -EEXIST);
+	int err = sock_register(&dup);
+
+	KUNIT_EXPECT_EQ(test, err, -EEXIST);
+	/* Never leave a family without .create registered, even on failure. */
+	if (!err)
+		sock_unregister(dup.family);
 }
 
 /* What TCP never supports, xtcp refuses the same way. */
