@@ -1641,7 +1641,7 @@ static void t_send_buffer_full(void)
 	CHECK(!(revents_now(c, POLLOUT) & POLLOUT), "POLLOUT with a full send buffer");
 	chunk[0] = pattern(total);
 	CHECK_ERRNO(send(c, chunk, 1, MSG_DONTWAIT), EAGAIN);
-	fprintf(stderr, "# %zu bytes in flight before EAGAIN\n", total);
+	fprintf(stderr, "%zu bytes in flight before EAGAIN\n", total);
 
 	/* a blocking send waits for room */
 	set_nonblock(c, 0);

@@ -11,6 +11,8 @@ api_inet() { [ "${XTCP_TEST_FAMILY:-xtcp}" = inet ]; }
 api_drop_port=47999
 api_drop_table=xtcp_api_drop
 api_drop_on() {
+	# Debian's kernel has nf_tables as a module; the debug kernel has it built in.
+	modprobe -q nf_tables 2>/dev/null || true
 	nft -f - <<-NFT
 	table ip $api_drop_table {
 		chain pre {
