@@ -307,6 +307,19 @@ static int xtcp_bind(struct socket *sock, struct sockaddr *uaddr, int addr_len)
 		err = -EINVAL;
 		goto out;
 	}
+	/*
+	 * What the kernel's TCP would find in its bind bucket and ours are
+	 * not in it: a TIME_WAIT bucket holds the port against binders without
+	 * SO_REUSEADDR, a listener against everyone.
+	 */
+	err = -EADDRINUSE;
+	if (sin->sin_family == AF_INET && sin->sin_port &&
+	    ((!sk->sk_reuse &&
+	      xtcp_tw_port_busy(&xtcp_net(sock_net(sk))->tw,
+				sin->sin_addr.s_addr, sin->sin_port)) ||
+	     xtcp_listener_at(sock_net(sk), sin->sin_addr.s_addr,
+			      ntohs(sin->sin_port), sk)))
+		goto out;
 	err = xtcp_port_bind(sk, sin, addr_len);
 	if (err)
 		goto out;
@@ -495,11 +508,10 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr,
 		if (!timeo)
 			goto out;
 		timeo = wait_for_connect(sk, timeo);
+		/* still connecting: time out keeps err, a signal interrupts */
 		if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
-			err = signal_pending(current) ? sock_intr_errno(timeo)
-						      : -EINPROGRESS;
-			if (!timeo && !signal_pending(current))
-				err = -ETIMEDOUT;
+			if (signal_pending(current))
+				err = sock_intr_errno(timeo);
 			goto out;
 		}
 	}

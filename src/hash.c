@@ -245,21 +245,30 @@ struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, __be16 dport)
  */
 bool xtcp_listener_conflict(struct sock *sk)
 {
-	u16 port = inet_sk(sk)->inet_num;
+	return xtcp_listener_at(sock_net(sk), sk->sk_rcv_saddr,
+				inet_sk(sk)->inet_num, sk);
+}
+
+/*
+ * An xtcp listener other than @except serves @port at an address overlapping
+ * @saddr. A bind() with SO_REUSEADDR onto it fails, as onto a TCP listener.
+ */
+bool xtcp_listener_at(struct net *net, __be32 saddr, u16 port,
+		      const struct sock *except)
+{
 	struct xtcp_sock *xs;
 	bool clash = false;
 
 	rcu_read_lock();
-	hlist_for_each_entry_rcu(xs, &bhash.heads[bhashfn(sock_net(sk), port)],
+	hlist_for_each_entry_rcu(xs, &bhash.heads[bhashfn(net, port)],
 				 listen_node) {
 		struct sock *o = &xs->inet.sk;
 
-		if (o == sk || inet_sk(o)->inet_num != port ||
+		if (o == except || inet_sk(o)->inet_num != port ||
 		    READ_ONCE(o->sk_state) != XTCP_LISTEN ||
-		    !net_eq(sock_net(o), sock_net(sk)))
+		    !net_eq(sock_net(o), net))
 			continue;
-		if (!o->sk_rcv_saddr || !sk->sk_rcv_saddr ||
-		    o->sk_rcv_saddr == sk->sk_rcv_saddr) {
+		if (!o->sk_rcv_saddr || !saddr || o->sk_rcv_saddr == saddr) {
 			clash = true;
 			break;
 		}

@@ -46,6 +46,8 @@ int xtcp_port_bind(struct sock *sk, struct sockaddr_in *addr, int addr_len)
 	if (err)
 		goto err_free;
 	port->sock->sk->sk_bound_dev_if = sk->sk_bound_dev_if;
+	/* SO_REUSEADDR as the user set it: the kernel's TCP applies its rules */
+	port->sock->sk->sk_reuse = sk->sk_reuse;
 	err = kernel_bind(port->sock, (struct sockaddr *)addr, addr_len);
 	if (err)
 		goto err_release;

@@ -542,3 +542,35 @@ bool xtcp_tw_walk(struct xtcp_tw_table *tbl, unsigned int *chain,
 	}
 	return false;
 }
+
+/*
+ * bind() without SO_REUSEADDR fails while a TIME_WAIT bucket holds the port,
+ * as the kernel's TCP refuses it: true if one does (for @saddr, or for any
+ * address if @saddr is the wildcard). A walk of the table: binds are rare.
+ */
+bool xtcp_tw_port_busy(struct xtcp_tw_table *tbl, __be32 saddr, __be16 sport)
+{
+	unsigned int i;
+
+	if (!READ_ONCE(tbl->count))
+		return false;
+	for (i = 0; i <= tbl->hash_mask; i++) {
+		spinlock_t *lock = tw_chain_lock(tbl, i);
+		struct xtcp_tw_bucket *tw;
+		bool busy = false;
+
+		if (!READ_ONCE(tbl->hash[i]))
+			continue;
+		spin_lock_bh(lock);
+		for (tw = tbl->hash[i]; tw; tw = tw->hnext)
+			if (tw->st.sport == sport &&
+			    (!saddr || tw->st.saddr == saddr)) {
+				busy = true;
+				break;
+			}
+		spin_unlock_bh(lock);
+		if (busy)
+			return true;
+	}
+	return false;
+}

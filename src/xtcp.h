@@ -216,6 +216,8 @@ struct sock *xtcp_lookup_established(struct net *net, __be32 saddr,
 				     __be16 sport, __be32 daddr, __be16 dport);
 struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, __be16 dport);
 bool xtcp_listener_conflict(struct sock *sk);
+bool xtcp_listener_at(struct net *net, __be32 saddr, u16 port,
+		      const struct sock *except);
 struct sock *xtcp_hash_walk(struct net *net, unsigned int *bucket,
 			    unsigned int *offset);
 
