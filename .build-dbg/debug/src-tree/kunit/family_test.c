@@ -4,6 +4,7 @@
  * refusing what TCP refuses with the same errnos.
  */
 #include <kunit/test.h>
+#include <linux/rcupdate.h>
 #include <linux/net.h>
 #include <linux/in.h>
 #include <net/net_namespace.h>
@@ -97,7 +98,11 @@ static void family_socketpair_eopnotsupp(struct kunit *test)
 	sock_release(a);
 }
 
-/* Each socket pins the module; releasing all of them drops every pin. */
+/*
+ * Each socket pins the module; releasing all of them drops every pin. xtcp
+ * sockets are freed after an RCU grace period (SOCK_RCU_FREE, for lockless
+ * lookups), so the pins go once the pending frees have run: rcu_barrier().
+ */
 static void family_sockets_pin_module(struct kunit *test)
 {
 	struct socket *socks[8];
@@ -108,6 +113,7 @@ static void family_sockets_pin_module(struct kunit *test)
 	owner = socks[0]->ops->owner;
 	KUNIT_ASSERT_NOT_NULL(test, owner);
 	sock_release(socks[0]);
+	rcu_barrier();
 
 	before = module_refcount(owner);
 	for (i = 0; i < ARRAY_SIZE(socks); i++)
@@ -115,6 +121,7 @@ static void family_sockets_pin_module(struct kunit *test)
 	KUNIT_EXPECT_GT(test, module_refcount(owner), before);
 	for (i = 0; i < ARRAY_SIZE(socks); i++)
 		sock_release(socks[i]);
+	rcu_barrier();
 	KUNIT_EXPECT_EQ(test, module_refcount(owner), before);
 }
 

@@ -13,6 +13,7 @@
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/ktime.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
 #include <linux/timekeeping.h>
@@ -96,6 +97,8 @@ static void insert_n(struct kunit *test, struct xtcp_tw_table *tbl,
 		tw = xtcp_tw_insert(tbl, &st);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tw);
 		xtcp_tw_put(tw);
+		if (!(i & 1023))
+			cond_resched();
 	}
 }
 
@@ -118,6 +121,7 @@ static unsigned int expire_all(struct xtcp_tw_table *tbl, u64 now_ns)
 	do {
 		n = xtcp_tw_expire(tbl, now_ns);
 		total += n;
+		cond_resched();
 	} while (n);
 	return total;
 }
@@ -377,7 +381,74 @@ static void real_timer_expires_buckets(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, present(tbl, 0));
 }
 
+/* net.xtcp.tw_timeout_ms: a shorter 2MSL applies to buckets entered after it. */
+static void set_len_shortens_new_buckets(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 64, 16, XTCP_TW_LEN_MAX_MS);
+	u64 t0;
+
+	KUNIT_ASSERT_EQ(test, xtcp_tw_set_len(tbl, 1000), 0);
+	t0 = ktime_get_ns();
+	insert_n(test, tbl, 1, 1);
+	KUNIT_EXPECT_EQ(test, expire_all(tbl, t0 + 500 * NSEC_PER_MSEC), 0);
+	KUNIT_EXPECT_EQ(test, expire_all(tbl, t0 + 1000 * NSEC_PER_MSEC +
+					 2 * TICK_NS), 1);
+	KUNIT_EXPECT_FALSE(test, present(tbl, 1));
+}
+
+/* The wheel cannot serve a 2MSL longer than it was sized for, nor 0. */
+static void set_len_refuses_beyond_wheel(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 64, 16, 1000);
+
+	KUNIT_EXPECT_EQ(test, xtcp_tw_set_len(tbl, XTCP_TW_LEN_MAX_MS), -EINVAL);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_set_len(tbl, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_set_len(tbl, 500), 0);
+}
+
+/* bind() without SO_REUSEADDR asks whether a bucket holds the local port. */
+static void port_busy_matches_port_and_address(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 64, 16, LEN_MS);
+	struct xtcp_tw_state st = tuple(1);
+
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_busy(tbl, 0, st.sport));
+	insert_n(test, tbl, 1, 1);
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_busy(tbl, 0, st.sport));
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_busy(tbl, st.saddr, st.sport));
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_busy(tbl, cpu_to_be32(0x0a000002),
+						   st.sport));
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_busy(tbl, 0, cpu_to_be16(81)));
+}
+
+/* /proc/net/xtcp walks every bucket exactly once, resuming by cursor. */
+static void walk_visits_each_bucket_once(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 16, 1000, LEN_MS);
+	unsigned int chain = 0, offset = 0, ms, n = 0;
+	struct xtcp_tw_state st;
+	unsigned long *seen;
+
+	seen = kunit_kzalloc(test, BITS_TO_LONGS(300) * sizeof(long),
+			     GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, seen);
+	insert_n(test, tbl, 0, 300);
+	while (xtcp_tw_walk(tbl, &chain, &offset, &st, &ms)) {
+		u32 i = st.snd_nxt - 1000;
+
+		KUNIT_ASSERT_LT(test, i, 300U);
+		KUNIT_EXPECT_FALSE(test, test_and_set_bit(i, seen));
+		KUNIT_EXPECT_LE(test, ms, (unsigned int)LEN_MS + 200);
+		n++;
+	}
+	KUNIT_EXPECT_EQ(test, n, 300U);
+}
+
 static struct kunit_case timewait_cases[] = {
+	KUNIT_CASE(set_len_shortens_new_buckets),
+	KUNIT_CASE(set_len_refuses_beyond_wheel),
+	KUNIT_CASE(port_busy_matches_port_and_address),
+	KUNIT_CASE(walk_visits_each_bucket_once),
 	KUNIT_CASE(bucket_fits_64_bytes),
 	KUNIT_CASE(insert_then_lookup_finds_exact_tuple),
 	KUNIT_CASE(lookup_misses_other_tuples),

@@ -156,7 +156,8 @@ static int send_ctl(struct sock *sk, u8 flags, u32 seq, gfp_t gfp)
 
 int xtcp_send_syn(struct sock *sk)
 {
-	return send_ctl(sk, XTCP_FLAG_SYN, xtcp_sk(sk)->iss, sk->sk_allocation);
+	/* from connect() (may sleep) or the retransmission timer (softirq) */
+	return send_ctl(sk, XTCP_FLAG_SYN, xtcp_sk(sk)->iss, gfp_any());
 }
 
 int xtcp_send_synack(struct sock *sk)

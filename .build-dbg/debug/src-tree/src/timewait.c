@@ -542,6 +542,7 @@ bool xtcp_tw_walk(struct xtcp_tw_table *tbl, unsigned int *chain,
 	}
 	return false;
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_walk);
 
 /*
  * bind() without SO_REUSEADDR fails while a TIME_WAIT bucket holds the port,
@@ -574,3 +575,4 @@ bool xtcp_tw_port_busy(struct xtcp_tw_table *tbl, __be32 saddr, __be16 sport)
 	}
 	return false;
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_port_busy);

@@ -13,6 +13,7 @@
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/ktime.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
 #include <linux/timekeeping.h>
@@ -96,6 +97,8 @@ static void insert_n(struct kunit *test, struct xtcp_tw_table *tbl,
 		tw = xtcp_tw_insert(tbl, &st);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tw);
 		xtcp_tw_put(tw);
+		if (!(i & 1023))
+			cond_resched();
 	}
 }
 
@@ -118,6 +121,7 @@ static unsigned int expire_all(struct xtcp_tw_table *tbl, u64 now_ns)
 	do {
 		n = xtcp_tw_expire(tbl, now_ns);
 		total += n;
+		cond_resched();
 	} while (n);
 	return total;
 }
