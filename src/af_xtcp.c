@@ -332,6 +332,46 @@ out:
 	return err;
 }
 
+/*
+ * The 4-tuple is still in TIME_WAIT here. An ephemeral port is swapped for
+ * another, as the kernel's connect() skips ports whose 4-tuple is in
+ * TIME_WAIT; a port the user bound makes the bucket give way to the new
+ * incarnation (RFC 6191: its ISN and timestamps are newer).
+ */
+static int tw_collision(struct sock *sk, bool autobound)
+{
+	struct xtcp_tw_table *tbl = &xtcp_net(sock_net(sk))->tw;
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_tw_bucket *tw;
+	int tries, err;
+
+	for (tries = 0; tries < 16; tries++) {
+		tw = xtcp_tw_lookup(tbl, inet->inet_saddr, inet->inet_sport,
+				    inet->inet_daddr, inet->inet_dport);
+		if (!tw)
+			return 0;
+		if (!autobound) {
+			if (xtcp_tw_kill(tbl, tw))
+				xtcp_inc_stat(sock_net(sk), XTCP_STAT_TW_RECYCLED);
+			xtcp_tw_put(tw);
+			return 0;
+		}
+		xtcp_tw_put(tw);
+		{
+			struct sockaddr_in any = { .sin_family = AF_INET };
+			__be32 saddr = inet->inet_saddr;
+
+			xtcp_port_release(sk);
+			err = xtcp_port_bind(sk, &any, sizeof(any));
+			if (err)
+				return err;
+			inet->inet_saddr = saddr;
+			inet->inet_rcv_saddr = saddr;
+		}
+	}
+	return -EADDRNOTAVAIL;
+}
+
 /* The active open of tcp_v4_connect(): route, port, ISN, SYN. */
 static int active_open(struct sock *sk, struct sockaddr_in *usin)
 {
@@ -375,6 +415,9 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 	inet->inet_daddr = usin->sin_addr.s_addr;
 	inet->inet_dport = usin->sin_port;
 	sk_setup_caps(sk, &rt->dst);
+	err = tw_collision(sk, autobound);
+	if (err)
+		goto err_route;
 
 	xs->iss = xtcp_isn_seq(inet->inet_saddr, inet->inet_daddr,
 			       inet->inet_sport, inet->inet_dport);
@@ -391,19 +434,6 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 	xs->retries = 0;
 	xs->rto_ms = XTCP_TIMEOUT_INIT_MS;
 
-	/* A TIME_WAIT bucket of an earlier incarnation gives way (RFC 6191). */
-	{
-		struct xtcp_tw_table *tbl = &xtcp_net(net)->tw;
-		struct xtcp_tw_bucket *tw;
-
-		tw = xtcp_tw_lookup(tbl, inet->inet_saddr, inet->inet_sport,
-				    inet->inet_daddr, inet->inet_dport);
-		if (tw) {
-			if (xtcp_tw_kill(tbl, tw))
-				xtcp_inc_stat(net, XTCP_STAT_TW_RECYCLED);
-			xtcp_tw_put(tw);
-		}
-	}
 
 	xtcp_unhash(sk);
 	xtcp_set_state(sk, XTCP_SYN_SENT);
@@ -418,6 +448,7 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 
 err_state:
 	xtcp_set_state(sk, XTCP_CLOSE);
+err_route:
 	sk_dst_reset(sk);
 	inet->inet_daddr = 0;
 	inet->inet_dport = 0;
@@ -686,6 +717,9 @@ static __poll_t xtcp_poll(struct file *file, struct socket *sock,
 			} else {
 				sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
 				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				/* NOSPACE before the re-check: pairs with the
+				 * barrier in xtcp_write_space()'s wake-up (tcp_poll)
+				 */
 				smp_mb__after_atomic();
 				if (sk_stream_is_writeable(sk))
 					mask |= EPOLLOUT | EPOLLWRNORM;
@@ -694,6 +728,7 @@ static __poll_t xtcp_poll(struct file *file, struct socket *sock,
 			mask |= EPOLLOUT | EPOLLWRNORM;
 		}
 	}
+	/* sk_err is set before the state change that woke us (tcp_poll) */
 	smp_rmb();
 	if (READ_ONCE(sk->sk_err))
 		mask |= EPOLLERR;

@@ -35,7 +35,7 @@ static u32 hash_seed __read_mostly;
 
 static int table_init(struct xtcp_table *t, unsigned int bits)
 {
-	unsigned int i, nlocks = 1U << min(bits, (unsigned int)LOCK_BITS);
+	unsigned int i, nlocks = 1U << min_t(unsigned int, bits, LOCK_BITS);
 
 	t->heads = kvcalloc(1U << bits, sizeof(*t->heads), GFP_KERNEL);
 	t->locks = kvcalloc(nlocks, sizeof(*t->locks), GFP_KERNEL);

@@ -315,8 +315,12 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	u32 wnd = xtcp_rcv_window_now(sk);
 	bool queued = false;
 
-	/* the crossing SYN+ACK of a simultaneous open */
-	if (sk->sk_state == XTCP_SYN_RECV &&
+	/*
+	 * The crossing SYN+ACK of a simultaneous open. A listener's child never
+	 * sent a SYN of its own, so for it (as in tcp_check_req()) a SYN+ACK
+	 * goes through the checks below and is answered, never accepted.
+	 */
+	if (sk->sk_state == XTCP_SYN_RECV && !xs->passive &&
 	    (cb->flags & (XTCP_FLAG_SYN | XTCP_FLAG_ACK | XTCP_FLAG_RST)) ==
 	    (XTCP_FLAG_SYN | XTCP_FLAG_ACK) && cb->seq == xs->irs &&
 	    xtcp_ack_of_syn_acceptable(cb->ack, xs->iss, xs->snd_nxt)) {
@@ -391,8 +395,23 @@ drop:
 	kfree_skb(skb);
 }
 
-/* A new connection for a listener: a child in SYN-RECV. */
+static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb);
+
+/*
+ * A new connection for a listener: a child in SYN-RECV. Runs in softirq, or
+ * from the listener's backlog in process context with BHs enabled: BHs are
+ * held off around the child's spinlock, or a loopback or veth transmit of the
+ * SYN+ACK could run the receive softirq on this CPU, which would spin on that
+ * same lock for the peer's answer.
+ */
 static void rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
+{
+	local_bh_disable();
+	__rcv_listen_syn(sk, skb);
+	local_bh_enable();
+}
+
+static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *lxs = xtcp_sk(sk), *xs;
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
@@ -463,7 +482,7 @@ static void rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 	if (xtcp_hash_connection(child)) {
 		bh_unlock_sock(child);
 		xtcp_state_store(child, XTCP_CLOSE);
-		sk_free(child);
+		sock_put(child);
 		return;
 	}
 	sock_hold(sk);
@@ -553,8 +572,11 @@ static void confirm_conntrack(struct sk_buff *skb)
 {
 #if IS_ENABLED(CONFIG_NF_CONNTRACK)
 	const struct nf_ct_hook *ct_hook;
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
 
-	if (!skb_nfct(skb))
+	/* as nf_conntrack_confirm(): only a new, unconfirmed entry */
+	if (!ct || nf_ct_is_confirmed(ct))
 		return;
 	rcu_read_lock();
 	ct_hook = rcu_dereference(nf_ct_hook);

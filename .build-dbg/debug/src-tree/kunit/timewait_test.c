@@ -121,7 +121,6 @@ static unsigned int expire_all(struct xtcp_tw_table *tbl, u64 now_ns)
 	do {
 		n = xtcp_tw_expire(tbl, now_ns);
 		total += n;
-		cond_resched();
 	} while (n);
 	return total;
 }

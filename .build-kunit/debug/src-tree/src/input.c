@@ -315,8 +315,12 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	u32 wnd = xtcp_rcv_window_now(sk);
 	bool queued = false;
 
-	/* the crossing SYN+ACK of a simultaneous open */
-	if (sk->sk_state == XTCP_SYN_RECV &&
+	/*
+	 * The crossing SYN+ACK of a simultaneous open. A listener's child never
+	 * sent a SYN of its own, so for it (as in tcp_check_req()) a SYN+ACK
+	 * goes through the checks below and is answered, never accepted.
+	 */
+	if (sk->sk_state == XTCP_SYN_RECV && !xs->passive &&
 	    (cb->flags & (XTCP_FLAG_SYN | XTCP_FLAG_ACK | XTCP_FLAG_RST)) ==
 	    (XTCP_FLAG_SYN | XTCP_FLAG_ACK) && cb->seq == xs->irs &&
 	    xtcp_ack_of_syn_acceptable(cb->ack, xs->iss, xs->snd_nxt)) {

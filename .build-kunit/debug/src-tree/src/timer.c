@@ -88,11 +88,10 @@ static enum hrtimer_restart timer_callback(struct hrtimer *t)
 	struct sock *sk = &xs->inet.sk;
 
 	bh_lock_sock(sk);
-	if (!sock_owned_by_user(sk)) {
+	if (!sock_owned_by_user(sk))
 		timer_fire(sk);
-	} else if (!test_and_set_bit(XTCP_DEFER_TIMER, &xs->deferred)) {
+	else if (!test_and_set_bit(XTCP_DEFER_TIMER, &xs->deferred))
 		sock_hold(sk);	/* for release_cb */
-	}
 	bh_unlock_sock(sk);
 	sock_put(sk);
 	return HRTIMER_NORESTART;
@@ -139,6 +138,8 @@ void xtcp_timer_deferred(struct sock *sk)
 
 	if (!test_and_clear_bit(XTCP_DEFER_TIMER, &xs->deferred))
 		return;
-	timer_fire(sk);
+	/* re-armed meanwhile: its own expiry will do the work */
+	if (!hrtimer_is_queued(&xs->timer))
+		timer_fire(sk);
 	__sock_put(sk);
 }

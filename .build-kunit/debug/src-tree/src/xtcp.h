@@ -143,6 +143,7 @@ static inline void xtcp_sock_assert_locked(const struct sock *sk)
 /* inet_sk_state_store(), which 6.1 does not export. */
 static inline void xtcp_state_store(struct sock *sk, int state)
 {
+	/* lockless readers (poll, /proc) see the state after what led to it */
 	smp_store_release(&sk->sk_state, state);
 }
 
