@@ -6,10 +6,11 @@
  *               [--close first|second] [--half-close] [--timeout S]
  *   xfer client --family xtcp|inet --addr A --port P [--bytes N] [--count K]
  *               [--parallel C] [--bind-port Q] [--close first|second]
- *               [--half-close] [--timeout S]
+ *               [--half-close] [--await-eof] [--timeout S]
  *   xfer script --family xtcp|inet STEP...
  *   xfer sink --family xtcp|inet --port P [--count K] [--close-after B1,B2,..]
  *   xfer watch TABLE
+ *   xfer hold                    (park in a namespace until killed)
  *
  * server/client: every connection carries N bytes each way, both directions at
  * once, each a deterministic pattern (pattern() below, seeded by direction) that
@@ -18,6 +19,9 @@
  * through; the `second` side waits for EOF (read() == 0, not an error) and then
  * closes. With --half-close the first side sends, shuts down its write side, and
  * only then does the second side, having seen EOF, send its N bytes back.
+ * With --await-eof the first side shuts down its write side instead of closing,
+ * waits for the peer's EOF and only then closes: it is still the active closer,
+ * but never runs ahead of the peer (the many-connection cases).
  * The server listens (printing "listening on port P" once it does) and serves K
  * connections at once; the client opens K connections, C at a time.
  *
@@ -31,7 +35,7 @@
  *   "conn I: len L fnv H end eof|ECONNRESET|..."; --close-after closes
  *   connection I actively once it has read B_I bytes (0: read to the end).
  *
- * watch: poll a /proc/net/tcp-format table every 5 ms and print each state name
+ * watch: poll a /proc/net/tcp-format table every 10 ms and print each state name
  *   the first time it is seen, until SIGTERM.
  *
  * The family "xtcp" is AF_XTCP as the module published it, unless the
@@ -194,6 +198,7 @@ struct opts {
 	int count, parallel;
 	int close_first;	/* this side closes first */
 	int half_close;
+	int await_eof;		/* the first side shuts down, then waits for EOF */
 };
 
 struct conn {
@@ -229,7 +234,7 @@ static int conn_maybe_finish(const struct opts *o, struct conn *c)
 {
 	if (c->sent < o->bytes)
 		return 0;
-	if (o->close_first && o->half_close && !c->shut) {
+	if (o->close_first && (o->half_close || o->await_eof) && !c->shut) {
 		if (shutdown(c->fd, SHUT_WR) < 0)
 			die("conn %d: shutdown(SHUT_WR): %s", c->id, strerror(errno));
 		c->shut = 1;
@@ -237,7 +242,7 @@ static int conn_maybe_finish(const struct opts *o, struct conn *c)
 	if (c->rcvd < o->bytes)
 		return 0;
 	/* The first side closes now (in half-close mode once the peer is done too). */
-	if (!(o->close_first && !o->half_close) && !c->eof)
+	if (!(o->close_first && !o->half_close && !o->await_eof) && !c->eof)
 		return 0;
 	if (close(c->fd) < 0)
 		die("conn %d: close: %s", c->id, strerror(errno));
@@ -327,7 +332,7 @@ static void run_conns(const struct opts *o, int lfd)
 {
 	static struct conn conns[MAX_CONNS];
 	struct pollfd pfd[MAX_CONNS + 1];
-	int nconn = 0, started = 0, finished = 0, active = 0, i;
+	int nconn = 0, polled, started = 0, finished = 0, active = 0, i;
 	long long deadline = now_ms() + timeout_s * 1000LL;
 	struct conn last = { 0 };
 
@@ -372,6 +377,7 @@ static void run_conns(const struct opts *o, int lfd)
 			pfd[np].fd = lfd;
 			pfd[np++].events = POLLIN;
 		}
+		polled = nconn;
 		for (i = 0; i < nconn; i++) {
 			pfd[np].fd = conns[i].fd;	/* -1: ignored by poll() */
 			pfd[np++].events = conns[i].fd >= 0 ? conn_events(o, &conns[i]) : 0;
@@ -384,27 +390,29 @@ static void run_conns(const struct opts *o, int lfd)
 			die("poll: %s", strerror(errno));
 		np = 0;
 		if (lfd >= 0 && started < o->count) {
-			if (pfd[np++].revents & POLLIN) {
+			while ((pfd[np].revents & POLLIN) && started < o->count) {
 				int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK);
 
 				if (fd < 0 && errno != EAGAIN)
 					die("accept: %s", strerror(errno));
-				if (fd >= 0) {
-					for (slot = 0; slot < nconn && conns[slot].fd >= 0; slot++)
-						;
-					if (slot == MAX_CONNS)
-						die("more than %d connections at once", MAX_CONNS);
-					if (slot == nconn)
-						nconn++;
-					conns[slot] = (struct conn){ .fd = fd, .id = started,
-						.hs = FNV_INIT, .hr = FNV_INIT };
-					conn_ports(&conns[slot]);
-					started++;
-					active++;
-				}
+				if (fd < 0)
+					break;
+				for (slot = 0; slot < nconn && conns[slot].fd >= 0; slot++)
+					;
+				if (slot == MAX_CONNS)
+					die("more than %d connections at once", MAX_CONNS);
+				if (slot == nconn)
+					nconn++;
+				conns[slot] = (struct conn){ .fd = fd, .id = started,
+							     .hs = FNV_INIT, .hr = FNV_INIT };
+				conn_ports(&conns[slot]);
+				started++;
+				active++;
 			}
+			np++;
 		}
-		for (i = 0; i < nconn; i++, np++) {
+		/* Only the connections poll() was asked about: new ones got no revents. */
+		for (i = 0; i < polled; i++, np++) {
 			struct conn *c = &conns[i];
 
 			if (c->fd < 0 || !pfd[np].revents)
@@ -445,6 +453,10 @@ static int parse_common(struct opts *o, int argc, char **argv, int server)
 
 		if (!strcmp(a, "--half-close")) {
 			o->half_close = 1;
+			continue;
+		}
+		if (!strcmp(a, "--await-eof")) {
+			o->await_eof = 1;
 			continue;
 		}
 		if (!v)
@@ -811,7 +823,7 @@ static int cmd_watch(int argc, char **argv)
 			}
 		}
 		fclose(f);
-		usleep(5000);
+		usleep(10000);
 	}
 	return 0;
 }
@@ -830,6 +842,8 @@ int main(int argc, char **argv)
 		return cmd_sink(argc, argv);
 	if (argc >= 2 && !strcmp(argv[1], "watch"))
 		return cmd_watch(argc, argv);
+	if (argc == 2 && !strcmp(argv[1], "hold"))
+		hold_forever();
 	fprintf(stderr, "usage: xfer server|client|script|sink|watch ... (see tests/xfer.c)\n");
 	return 2;
 }

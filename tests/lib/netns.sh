@@ -42,196 +42,251 @@ wire_table_name() {
 	if [ "$1" = inet ]; then echo tcp; else echo "$WIRE_XTABLE"; fi
 }
 
-wire_ms() { date +%s%3N; }
+# Every process costs 0.1-0.3 s in the TCG guest (the root is 9p): the helpers
+# below poll with bash builtins only (EPOCHREALTIME, read, [[ ]]).
+
+# Milliseconds now, into WIRE_NOW (no fork).
+wire_now() { WIRE_NOW=$(( ${EPOCHREALTIME/./} / 1000 )); }
+wire_ms() { wire_now; echo "$WIRE_NOW"; }
+# A sleep without a process: read with a time-out on a FIFO nobody writes.
+wire_sleep() { read -r -t "$1" -u "$WIRE_SLEEP_FD" _ || true; }
 
 wire_setup() {
-	local n
+	local m
 	for m in veth nf_tables nft_ct nf_conntrack; do
-		modprobe -q "$m" 2>/dev/null || true
+		[ -d "/sys/module/$m" ] || modprobe -q "$m" 2>/dev/null || true
 	done
 	WIRE_A=xwa$$ WIRE_B=xwb$$
-	WIRE_TMP=$(mktemp -d /tmp/wire.XXXXXX)
+	wire_now
+	WIRE_T0=$WIRE_NOW
+	WIRE_TMP=/tmp/wire.$BASHPID
+	declare -gA WIRE_PID=()
+	trap wire_cleanup EXIT
+	mkdir -p "$WIRE_TMP" || return 1
+	mkfifo "$WIRE_TMP/sleep" || return 1
+	exec {WIRE_SLEEP_FD}<>"$WIRE_TMP/sleep"
 	export XFER_SYNC=$WIRE_TMP
 	WIRE_SEEN=$WIRE_TMP/seen
 	: >"$WIRE_SEEN"
-	trap wire_cleanup EXIT
 	ip netns add "$WIRE_A" || return 1
 	ip netns add "$WIRE_B" || return 1
 	ip link add wa netns "$WIRE_A" type veth peer name wb netns "$WIRE_B" || return 1
-	ip -n "$WIRE_A" addr add "$WIRE_ADDR_A/24" dev wa
-	ip -n "$WIRE_B" addr add "$WIRE_ADDR_B/24" dev wb
-	for n in "$WIRE_A" "$WIRE_B"; do
-		ip -n "$n" link set lo up
-		ip -n "$n" link set "$([ "$n" = "$WIRE_A" ] && echo wa || echo wb)" up
-		ip netns exec "$n" nft -f - <<-EOF || return 1
+	ip -n "$WIRE_A" -b - <<-EOF || return 1
+	addr add $WIRE_ADDR_A/24 dev wa
+	link set lo up
+	link set wa up
+	EOF
+	ip -n "$WIRE_B" -b - <<-EOF || return 1
+	addr add $WIRE_ADDR_B/24 dev wb
+	link set lo up
+	link set wb up
+	EOF
+	for m in a b; do
+		in_ns $m nft -f - <<-EOF || return 1
 		add table inet wire
 		add chain inet wire pre { type filter hook prerouting priority -300; }
 		add chain inet wire out { type filter hook output priority -300; }
 		EOF
-	done 2>&1
-	# A process parked in each namespace: /proc/PID/net/ is that namespace's view.
-	ip netns exec "$WIRE_A" sleep 100000 >/dev/null 2>&1 &
-	WIRE_HOLD_A=$!
-	ip netns exec "$WIRE_B" sleep 100000 >/dev/null 2>&1 &
-	WIRE_HOLD_B=$!
-	wire_poll 5 "veth up and the namespaces entered" wire_ready || return 1
-	if [ "${1:-}" != nowatch ]; then
+	done
+	# A program parked in each namespace: /proc/PID/net/ is that namespace's
+	# view. It is the state watcher unless the case asks for none.
+	if [ "${1:-}" = nowatch ]; then
+		wire_bg watch_a a "$WIRE_XFER" hold
+		wire_bg watch_b b "$WIRE_XFER" hold
+	else
 		wire_bg watch_a a "$WIRE_XFER" watch "/proc/net/$WIRE_XTABLE"
 		wire_bg watch_b b "$WIRE_XFER" watch "/proc/net/$WIRE_XTABLE"
 	fi
+	WIRE_HOLD_A=${WIRE_PID[watch_a]} WIRE_HOLD_B=${WIRE_PID[watch_b]}
+	wire_poll 5 "both namespaces entered" wire_entered || return 1
+	wire_poll 5 "veth up" wire_link_up || return 1
 }
 
-wire_ready() {
-	[ -r "/proc/$WIRE_HOLD_A/net/tcp" ] && [ -r "/proc/$WIRE_HOLD_B/net/tcp" ] &&
-		[ "$(readlink /proc/$WIRE_HOLD_A/ns/net)" != "$(readlink /proc/self/ns/net)" ] &&
-		[ "$(readlink /proc/$WIRE_HOLD_B/ns/net)" != "$(readlink /proc/self/ns/net)" ] &&
-		ip -n "$WIRE_A" link show wa | grep -q LOWER_UP &&
-		ip -n "$WIRE_B" link show wb | grep -q LOWER_UP
+wire_entered() {
+	local self a b
+	self=$(readlink /proc/self/ns/net)
+	a=$(readlink "/proc/$WIRE_HOLD_A/ns/net") b=$(readlink "/proc/$WIRE_HOLD_B/ns/net")
+	[ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$self" ] && [ "$b" != "$self" ]
+}
+wire_link_up() {
+	local out
+	out=$(ip -n "$WIRE_A" -o link show wa)
+	[[ $out == *LOWER_UP* ]]
 }
 
 wire_cleanup() {
 	local p
-	for p in $(jobs -p); do kill "$p" 2>/dev/null || true; done
+	for p in "${WIRE_PID[@]}" $(jobs -p); do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
 	ip netns del "$WIRE_A" 2>/dev/null || true
 	ip netns del "$WIRE_B" 2>/dev/null || true
 	rm -rf "$WIRE_TMP"
+	wire_now
+	echo "($((WIRE_NOW - WIRE_T0)) ms)"
 }
 
 wire_ns() { if [ "$1" = a ]; then echo "$WIRE_A"; else echo "$WIRE_B"; fi; }
 # Run a command in namespace a or b.
-in_ns() { local ns; ns=$(wire_ns "$1"); shift; ip netns exec "$ns" "$@"; }
-wire_nft() { local ns; ns=$(wire_ns "$1"); shift; ip netns exec "$ns" nft "$@"; }
+in_ns() {
+	local ns=$WIRE_B
+	[ "$1" = a ] && ns=$WIRE_A
+	shift
+	ip netns exec "$ns" "$@"
+}
+wire_nft() { local n=$1; shift; in_ns "$n" nft "$@"; }
 
 # Poll: wire_poll SECONDS WHAT CMD... until CMD succeeds; fails saying WHAT.
 wire_poll() {
 	local secs=$1 what=$2 end
 	shift 2
-	end=$(( $(wire_ms) + secs * 1000 ))
+	wire_now
+	end=$((WIRE_NOW + secs * 1000))
 	until "$@"; do
-		if [ "$(wire_ms)" -gt "$end" ]; then
+		wire_now
+		if [ "$WIRE_NOW" -gt "$end" ]; then
 			echo "timed out after ${secs}s waiting for: $what" >&2
 			return 1
 		fi
-		sleep 0.02
+		wire_sleep 0.02
 	done
 }
 
 # Background program: wire_bg NAME a|b CMD... (output in $WIRE_TMP/NAME.out)
 wire_bg() {
-	local name=$1 ns
-	ns=$(wire_ns "$2")
+	local name=$1 ns=$WIRE_B
+	[ "$2" = a ] && ns=$WIRE_A
 	shift 2
+	# Emptied here, not in the child: a reader must never see the last run's.
+	: >"$WIRE_TMP/$name.out"
+	# A simple command, so that $! is the program itself (ip execs it).
 	ip netns exec "$ns" "$@" >"$WIRE_TMP/$name.out" 2>&1 &
-	echo $! >"$WIRE_TMP/$name.pid"
+	WIRE_PID[$name]=$!
 }
 
 # Wait for a background program to exit and return its status; its output is
 # shown when it failed.
 wire_wait() {
-	local name=$1 pid rc=0
-	pid=$(cat "$WIRE_TMP/$name.pid")
-	wait "$pid" || rc=$?
+	local name=$1 rc=0
+	wait "${WIRE_PID[$name]}" || rc=$?
 	[ "$rc" = 0 ] || { echo "$name exited $rc:" >&2; sed 's/^/  /' "$WIRE_TMP/$name.out" >&2; }
 	return "$rc"
 }
 
 wire_kill() {
-	kill "$(cat "$WIRE_TMP/$1.pid")" 2>/dev/null || true
-	wait "$(cat "$WIRE_TMP/$1.pid")" 2>/dev/null || true
+	kill "${WIRE_PID[$1]}" 2>/dev/null || true
+	wait "${WIRE_PID[$1]}" 2>/dev/null || true
 }
-wire_out() { cat "$WIRE_TMP/$1.out"; }
-wire_alive() { kill -0 "$(cat "$WIRE_TMP/$1.pid")" 2>/dev/null; }
+# NAME's output so far, into WIRE_OUT.
+wire_read() { WIRE_OUT=; read -r -d '' WIRE_OUT <"$WIRE_TMP/$1.out" || true; }
+wire_out() { wire_read "$1"; printf '%s\n' "$WIRE_OUT"; }
+wire_alive() { kill -0 "${WIRE_PID[$1]}" 2>/dev/null; }
+wire_has_line() { wire_read "$1"; [[ $WIRE_OUT == *"$2"* ]]; }
 
 # wire_line NAME TEXT [SECONDS]: wait for TEXT in NAME's output (or its death).
-wire_has_line() { grep -q -- "$2" "$WIRE_TMP/$1.out"; }
 wire_line() {
 	local name=$1 text=$2 secs=${3:-20} end
-	end=$(( $(wire_ms) + secs * 1000 ))
+	wire_now
+	end=$((WIRE_NOW + secs * 1000))
 	until wire_has_line "$name" "$text"; do
 		if ! wire_alive "$name" && ! wire_has_line "$name" "$text"; then
 			echo "$name ended without saying '$text':" >&2
 			sed 's/^/  /' "$WIRE_TMP/$name.out" >&2
 			return 1
 		fi
-		if [ "$(wire_ms)" -gt "$end" ]; then
+		wire_now
+		if [ "$WIRE_NOW" -gt "$end" ]; then
 			echo "$name did not say '$text' in ${secs}s:" >&2
 			sed 's/^/  /' "$WIRE_TMP/$name.out" >&2
 			return 1
 		fi
-		sleep 0.02
+		wire_sleep 0.02
 	done
 }
 
-wire_go() { touch "$WIRE_TMP/$1"; }
+wire_go() { : >"$WIRE_TMP/$1"; }
 
 # Socket table ----------------------------------------------------------------
 
 WIRE_STATE_NAMES=(x ESTABLISHED SYN_SENT SYN_RECV FIN_WAIT1 FIN_WAIT2 TIME_WAIT CLOSE
 	CLOSE_WAIT LAST_ACK LISTEN CLOSING)
 
-wire_state_code() { # name -> hex code
+wire_state_code() { # name -> hex code, into WIRE_CODE
 	local i
 	for i in "${!WIRE_STATE_NAMES[@]}"; do
-		[ "${WIRE_STATE_NAMES[i]}" = "$1" ] && { printf '%02X\n' "$i"; return; }
+		[ "${WIRE_STATE_NAMES[i]}" = "$1" ] && { printf -v WIRE_CODE '%02X' "$i"; return 0; }
 	done
 	echo "unknown state $1" >&2
 	return 1
 }
 
-wire_table_path() { # a|b xtcp|inet
-	local pid
-	pid=$([ "$1" = a ] && echo "$WIRE_HOLD_A" || echo "$WIRE_HOLD_B")
-	echo "/proc/$pid/net/$(wire_table_name "$2")"
+# The table of family $2 (xtcp|inet) as seen in namespace $1, into WIRE_PATH.
+wire_path() {
+	local pid=$WIRE_HOLD_B
+	[ "$1" = a ] && pid=$WIRE_HOLD_A
+	WIRE_PATH=/proc/$pid/net/$(wire_table_name "$2")
 }
+wire_table_path() { wire_path "$1" "$2"; echo "$WIRE_PATH"; }
 
-# The states (hex) of the sockets of family F in namespace NS with local port
-# LPORT and remote port RPORT ("*": any): wire_states NS F LPORT RPORT
+# The states (hex, space-separated, into WIRE_ST) of the sockets of family F in
+# namespace NS with local port LPORT and remote port RPORT ("*": any):
+#   wire_states NS F LPORT RPORT
 wire_states() {
-	awk -v lp="$(printf %04X "$3")" -v rp="$([ "$4" = '*' ] && echo '*' || printf %04X "$4")" \
-		'NR > 1 { split($2, l, ":"); split($3, r, ":");
-			  if (l[2] == lp && (rp == "*" || r[2] == rp)) print toupper($4) }' \
-		"$(wire_table_path "$1" "$2")"
+	local lp rp sl l r st rest
+	printf -v lp %04X "$3"
+	rp='*'
+	[ "$4" = '*' ] || printf -v rp %04X "$4"
+	wire_path "$1" "$2"
+	WIRE_ST=
+	while read -r sl l r st rest; do
+		[[ $l == *:"$lp" ]] || continue
+		[[ $rp == '*' || $r == *:"$rp" ]] || continue
+		WIRE_ST+="${st^^} "
+	done <"$WIRE_PATH"
 }
 
-wire_in_state() { wire_states "$1" "$2" "$3" "$4" | grep -qx "$5"; }
+wire_in_state() { wire_states "$1" "$2" "$3" "$4"; [[ " $WIRE_ST" == *" $5 "* ]]; }
 
 # wire_state NS F LPORT RPORT STATE_NAME [SECONDS]: wait for the socket to be in
 # that state, and note the state as reached when F is the xtcp end.
 wire_state() {
-	local code
-	code=$(wire_state_code "$5") || return 1
-	if ! wire_poll "${6:-10}" "$5 on $1 $3->$4 ($2)" wire_in_state "$1" "$2" "$3" "$4" "$code"; then
-		echo "  table of $1 for port $3: $(wire_states "$1" "$2" "$3" '*' | tr '\n' ' ')" >&2
+	wire_state_code "$5" || return 1
+	if ! wire_poll "${6:-10}" "$5 on $1 $3->$4 ($2)" wire_in_state "$1" "$2" "$3" "$4" "$WIRE_CODE"; then
+		wire_states "$1" "$2" "$3" '*'
+		echo "  states on $1 port $3: $WIRE_ST" >&2
 		return 1
 	fi
-	[ "$2" = inet ] && [ "$WIRE_INET" = 0 ] || echo "$5" >>"$WIRE_SEEN"
+	if [ "$2" = xtcp ] || [ "$WIRE_INET" = 1 ]; then echo "$5" >>"$WIRE_SEEN"; fi
 }
 
-wire_no_socket() { [ -z "$(wire_states "$1" "$2" "$3" "$4")" ]; }
+wire_no_socket() { wire_states "$1" "$2" "$3" "$4"; [ -z "$WIRE_ST" ]; }
 # wire_gone NS F LPORT RPORT [SECONDS]
 wire_gone() {
 	wire_poll "${5:-10}" "no socket on $1 $3->$4 ($2)" wire_no_socket "$1" "$2" "$3" "$4" || {
-		echo "  still there: $(wire_states "$1" "$2" "$3" "$4" | tr '\n' ' ')" >&2
+		echo "  still there: $WIRE_ST" >&2
 		return 1
 	}
 }
 
 # Count of table lines in state CODE (hex) in namespace NS for family F.
 wire_count_state() {
-	awk -v st="$3" 'NR > 1 && toupper($4) == st { n++ } END { print n + 0 }' \
-		"$(wire_table_path "$1" "$2")"
+	wire_path "$1" "$2"
+	awk -v st="$3" 'NR > 1 && toupper($4) == st { n++ } END { print n + 0 }' "$WIRE_PATH"
 }
 wire_count_all() {
-	awk 'NR > 1 { n++ } END { print n + 0 }' "$(wire_table_path "$1" "$2")"
+	wire_path "$1" "$2"
+	awk 'NR > 1 { n++ } END { print n + 0 }' "$WIRE_PATH"
 }
 
 # The "sockets" column of /proc/net/protocols for family F in namespace NS.
 wire_proto_sockets() {
-	local pid name
-	pid=$([ "$1" = a ] && echo "$WIRE_HOLD_A" || echo "$WIRE_HOLD_B")
-	name=$([ "$2" = inet ] || [ "$WIRE_INET" = 1 ] && echo TCP || echo XTCP)
-	awk -v p="$name" '$1 == p { print $3 }' "/proc/$pid/net/protocols"
+	local pid=$WIRE_HOLD_B name=XTCP p n rest
+	[ "$1" = a ] && pid=$WIRE_HOLD_A
+	{ [ "$2" = inet ] || [ "$WIRE_INET" = 1 ]; } && name=TCP
+	while read -r p _ n rest; do
+		[ "$p" = "$name" ] && { echo "$n"; return 0; }
+	done <"/proc/$pid/net/protocols"
+	echo "no $name line in /proc/net/protocols" >&2
+	return 1
 }
 
 # States the watchers and the checks saw for the xtcp ends, one per line.
