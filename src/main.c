@@ -21,14 +21,26 @@ static int __init xtcp_init(void)
 	if (err)
 		return err;
 
-	err = xtcp_af_init();
+	err = xtcp_hash_init();
 	if (err)
 		goto err_tw;
+
+	err = xtcp_net_init();
+	if (err)
+		goto err_hash;
+
+	err = xtcp_af_init();
+	if (err)
+		goto err_net;
 
 	pr_info("version %s loaded: socket family %d\n", XTCP_VERSION,
 		xtcp_family_number());
 	return 0;
 
+err_net:
+	xtcp_net_exit();
+err_hash:
+	xtcp_hash_exit();
 err_tw:
 	xtcp_tw_exit();
 	return err;
@@ -37,6 +49,8 @@ err_tw:
 static void __exit xtcp_exit(void)
 {
 	xtcp_af_exit();
+	xtcp_net_exit();
+	xtcp_hash_exit();
 	xtcp_tw_exit();
 	pr_info("unloaded\n");
 }

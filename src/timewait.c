@@ -488,3 +488,89 @@ unsigned long xtcp_tw_overflows(const struct xtcp_tw_table *tbl)
 	return READ_ONCE(tbl->overflows);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_overflows);
+
+/*
+ * Change 2MSL for buckets entered from now on (net.xtcp.tw_timeout_ms). The
+ * wheel was sized at init for the longest length it serves.
+ */
+int xtcp_tw_set_len(struct xtcp_tw_table *tbl, unsigned int tw_len_ms)
+{
+	u64 len_ns = (u64)tw_len_ms * NSEC_PER_MSEC;
+	u32 len_ticks = DIV_ROUND_UP_ULL(len_ns, TW_TICK_NS);
+
+	if (!tw_len_ms || len_ticks + 2 > tbl->wheel_mask + 1)
+		return -EINVAL;
+	spin_lock_bh(&tbl->wheel_lock);
+	tbl->len_ns = len_ns;
+	tbl->len_ticks = len_ticks;
+	spin_unlock_bh(&tbl->wheel_lock);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_set_len);
+
+/*
+ * For /proc/net/xtcp: copy out the bucket at (*chain, *offset) and advance the
+ * cursor; false at the end. @expires_ms is the time left until it expires.
+ */
+bool xtcp_tw_walk(struct xtcp_tw_table *tbl, unsigned int *chain,
+		  unsigned int *offset, struct xtcp_tw_state *st,
+		  unsigned int *expires_ms)
+{
+	u64 now_tick = tw_now_tick(ktime_get_ns());
+
+	for (; *chain <= tbl->hash_mask; (*chain)++, *offset = 0) {
+		spinlock_t *lock = tw_chain_lock(tbl, *chain);
+		struct xtcp_tw_bucket *tw;
+		unsigned int n = 0;
+
+		spin_lock_bh(lock);
+		for (tw = tbl->hash[*chain]; tw; tw = tw->hnext) {
+			s32 left;
+
+			if (n++ < *offset)
+				continue;
+			*st = tw->st;
+			left = (s32)(tw->expires - (u32)now_tick);
+			*expires_ms = left > 0 ?
+				(u32)(((u64)left << XTCP_TW_TICK_SHIFT) /
+				      NSEC_PER_MSEC) : 0;
+			spin_unlock_bh(lock);
+			*offset = n;
+			return true;
+		}
+		spin_unlock_bh(lock);
+	}
+	return false;
+}
+
+/*
+ * bind() without SO_REUSEADDR fails while a TIME_WAIT bucket holds the port,
+ * as the kernel's TCP refuses it: true if one does (for @saddr, or for any
+ * address if @saddr is the wildcard). A walk of the table: binds are rare.
+ */
+bool xtcp_tw_port_busy(struct xtcp_tw_table *tbl, __be32 saddr, __be16 sport)
+{
+	unsigned int i;
+
+	if (!READ_ONCE(tbl->count))
+		return false;
+	for (i = 0; i <= tbl->hash_mask; i++) {
+		spinlock_t *lock = tw_chain_lock(tbl, i);
+		struct xtcp_tw_bucket *tw;
+		bool busy = false;
+
+		if (!READ_ONCE(tbl->hash[i]))
+			continue;
+		spin_lock_bh(lock);
+		for (tw = tbl->hash[i]; tw; tw = tw->hnext)
+			if (tw->st.sport == sport &&
+			    (!saddr || tw->st.saddr == saddr)) {
+				busy = true;
+				break;
+			}
+		spin_unlock_bh(lock);
+		if (busy)
+			return true;
+	}
+	return false;
+}

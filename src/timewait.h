@@ -97,6 +97,11 @@ bool xtcp_tw_kill(struct xtcp_tw_table *tbl, struct xtcp_tw_bucket *tw);
 void xtcp_tw_put(struct xtcp_tw_bucket *tw);
 unsigned int xtcp_tw_count(const struct xtcp_tw_table *tbl);
 unsigned long xtcp_tw_overflows(const struct xtcp_tw_table *tbl);
+bool xtcp_tw_port_busy(struct xtcp_tw_table *tbl, __be32 saddr, __be16 sport);
+int xtcp_tw_set_len(struct xtcp_tw_table *tbl, unsigned int tw_len_ms);
+bool xtcp_tw_walk(struct xtcp_tw_table *tbl, unsigned int *chain,
+		  unsigned int *offset, struct xtcp_tw_state *st,
+		  unsigned int *expires_ms);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 /* Expire with an injected clock, so tests do not sleep. */

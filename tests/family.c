@@ -14,7 +14,6 @@
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
-#include <sys/mman.h>
 
 #include "xtcp_test.h"
 
@@ -94,50 +93,6 @@ static void t_bad_type_protocol(void)
 	}
 }
 
-/*
- * Calls that a later part of xtcp implements answer EOPNOTSUPP for now and do
- * not crash; calls TCP never supports answer what TCP answers.
- */
-static void t_unimplemented(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-				 .sin_port = htons(7) };
-	char buf[16];
-	int fd = socket(fam, SOCK_STREAM, 0);
-	int sv[2];
-	socklen_t len = sizeof(a);
-
-	CHECK(fd >= 0, "socket");
-	CHECK_ERRNO(bind(fd, (struct sockaddr *)&a, sizeof(a)), EOPNOTSUPP);
-	CHECK_ERRNO(connect(fd, (struct sockaddr *)&a, sizeof(a)), EOPNOTSUPP);
-	CHECK_ERRNO(listen(fd, 5), EOPNOTSUPP);
-	CHECK_ERRNO(accept(fd, NULL, NULL), EOPNOTSUPP);
-	CHECK_ERRNO(getsockname(fd, (struct sockaddr *)&a, &len), EOPNOTSUPP);
-	CHECK_ERRNO(send(fd, "x", 1, MSG_NOSIGNAL), EOPNOTSUPP);
-	CHECK_ERRNO(recv(fd, buf, sizeof(buf), MSG_DONTWAIT), EOPNOTSUPP);
-	CHECK_ERRNO(shutdown(fd, SHUT_RDWR), EOPNOTSUPP);
-	/* TCP's own answers */
-	CHECK_ERRNO(socketpair(fam, SOCK_STREAM, 0, sv), EOPNOTSUPP);
-	CHECK_ERRNO(socketpair(AF_INET, SOCK_STREAM, 0, sv), EOPNOTSUPP);
-	CHECK(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED &&
-	      errno == ENODEV, "mmap: errno %d", errno);
-	int one = 1;
-
-	CHECK_ERRNO(setsockopt(fd, IPPROTO_TCP, 9999, &one, sizeof(one)),
-		    ENOPROTOOPT);
-	int tcp = socket(AF_INET, SOCK_STREAM, 0);
-
-	CHECK_ERRNO(setsockopt(tcp, IPPROTO_TCP, 9999, &one, sizeof(one)),
-		    ENOPROTOOPT);
-	close(tcp);
-	/* SOL_SOCKET options are the socket layer's and work already */
-	CHECK(setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) == 0,
-	      "SO_KEEPALIVE: %s", strerror(errno));
-	CHECK(get_int_opt(fd, SOL_SOCKET, SO_KEEPALIVE) == 1, "SO_KEEPALIVE readback");
-	close(fd);
-}
-
 /* An unconnected socket polls like an unconnected TCP socket. */
 static void t_poll_unconnected(void)
 {
@@ -175,7 +130,6 @@ static const struct {
 } cases[] = {
 	{ "socket_close", t_socket_close },
 	{ "bad_type_protocol", t_bad_type_protocol },
-	{ "unimplemented", t_unimplemented },
 	{ "poll_unconnected", t_poll_unconnected },
 	{ "hold", hold },
 };

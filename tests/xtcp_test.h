@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <linux/xtcp.h>
 
 static inline int xtcp_family(void)
@@ -24,6 +25,22 @@ static inline int xtcp_family(void)
 	}
 	fclose(f);
 	return fam;
+}
+
+/*
+ * The family a test runs on: AF_INET (Linux TCP) when XTCP_TEST_FAMILY=inet,
+ * proving the test right about TCP; xtcp's family when unset or "xtcp".
+ */
+static inline int test_family(void)
+{
+	const char *f = getenv("XTCP_TEST_FAMILY");
+
+	if (!f || !*f || !strcmp(f, "xtcp"))
+		return xtcp_family();
+	if (!strcmp(f, "inet"))
+		return AF_INET;
+	fprintf(stderr, "XTCP_TEST_FAMILY=%s: want inet or xtcp\n", f);
+	exit(2);
 }
 
 static int test_failures;

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: ISNs and timestamp offsets (src/isn.c), RFC 6528 (MUST-8, MUST-9),
+ * RFC 6191 (growth across incarnations of one 4-tuple). The clock and the key
+ * are handed in, so nothing here depends on timing.
+ */
+#include <kunit/test.h>
+#include <linux/ktime.h>
+#include <linux/siphash.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+
+#include "isn.h"
+#include "seq.h"
+
+#define TICK_NS		BIT_ULL(XTCP_ISN_CLOCK_SHIFT)
+
+static const siphash_key_t key_a = { { 0x0123456789abcdefull, 0xfedcba9876543210ull } };
+static const siphash_key_t key_b = { { 0x0123456789abcdefull, 0xfedcba9876543211ull } };
+
+#define LA	cpu_to_be32(0x0a000001)
+#define RA	cpu_to_be32(0x0a000002)
+#define LP	cpu_to_be16(40000)
+#define RP	cpu_to_be16(80)
+
+static u32 isn(const siphash_key_t *k, u64 t)
+{
+	return xtcp_isn_seq_at(k, LA, RA, LP, RP, t);
+}
+
+/* MUST-8: the ISN follows a clock that ticks every 4.096 us. */
+static void must8_isn_advances_with_4us_clock(struct kunit *test)
+{
+	/* about 50 years of ns, on a tick boundary */
+	u64 t = (1000000000ull * 3600 * 24 * 365 * 50) & ~(TICK_NS - 1);
+	u32 base = isn(&key_a, t);
+
+	KUNIT_EXPECT_EQ(test, isn(&key_a, t + TICK_NS - 1), base);
+	KUNIT_EXPECT_EQ(test, isn(&key_a, t + TICK_NS), base + 1);
+	KUNIT_EXPECT_EQ(test, isn(&key_a, t + 250000 * TICK_NS), base + 250000);
+}
+
+/* Monotonic for one 4-tuple: later connections get later ISNs, across 2^32. */
+static void isn_monotonic_for_one_tuple(struct kunit *test)
+{
+	u64 t = 0;
+	u32 prev = isn(&key_a, t);
+	unsigned int i, bad = 0;
+
+	/* steps of ~1 s for ~5.5 hours: the ISN wraps 2^32 at least once */
+	for (i = 0; i < 20000; i++) {
+		u32 next;
+
+		t += NSEC_PER_SEC + i;
+		next = isn(&key_a, t);
+		bad += !xtcp_seq_after(next, prev);
+		prev = next;
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0u);
+	KUNIT_EXPECT_GT(test, t >> XTCP_ISN_CLOCK_SHIFT, 1ull << 32);
+}
+
+/* The same input gives the same ISN: the function is a function. */
+static void isn_deterministic(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, isn(&key_a, 123456789), isn(&key_a, 123456789));
+	KUNIT_EXPECT_EQ(test, xtcp_isn_ts_off_with(&key_a, LA, RA, LP, RP),
+			xtcp_isn_ts_off_with(&key_a, LA, RA, LP, RP));
+}
+
+/* Each element of the 4-tuple, and its direction, changes the ISN. */
+static void isn_differs_across_4tuples(struct kunit *test)
+{
+	const u64 t = 42;
+	u32 base = isn(&key_a, t);
+
+	KUNIT_EXPECT_NE(test, xtcp_isn_seq_at(&key_a, cpu_to_be32(0x0a000003), RA, LP, RP, t),
+			base);
+	KUNIT_EXPECT_NE(test, xtcp_isn_seq_at(&key_a, LA, cpu_to_be32(0x0a000003), LP, RP, t),
+			base);
+	KUNIT_EXPECT_NE(test, xtcp_isn_seq_at(&key_a, LA, RA, cpu_to_be16(40001), RP, t),
+			base);
+	KUNIT_EXPECT_NE(test, xtcp_isn_seq_at(&key_a, LA, RA, LP, cpu_to_be16(81), t),
+			base);
+	KUNIT_EXPECT_NE(test, xtcp_isn_seq_at(&key_a, RA, LA, RP, LP, t), base);
+}
+
+/* Neighbouring ports land far apart: no visible structure (MUST-9). */
+static void isn_spread_over_ports(struct kunit *test)
+{
+	unsigned int port, close = 0;
+	u32 prev = isn(&key_a, 0);
+
+	for (port = 1; port < 1000; port++) {
+		u32 v = xtcp_isn_seq_at(&key_a, LA, RA, cpu_to_be16(port), RP, 0);
+
+		close += (u32)(v - prev) < 0x10000 || (u32)(prev - v) < 0x10000;
+		prev = v;
+	}
+	/* ~1000 * 2^17 / 2^32 = 0.03 expected by chance */
+	KUNIT_EXPECT_LE(test, close, 2u);
+}
+
+/* MUST-9: the secret changes everything, ISN and timestamp offset alike. */
+static void must9_isn_differs_across_secrets(struct kunit *test)
+{
+	KUNIT_EXPECT_NE(test, isn(&key_a, 0), isn(&key_b, 0));
+	KUNIT_EXPECT_NE(test, isn(&key_a, 1ull << 40), isn(&key_b, 1ull << 40));
+	KUNIT_EXPECT_NE(test, xtcp_isn_ts_off_with(&key_a, LA, RA, LP, RP),
+			xtcp_isn_ts_off_with(&key_b, LA, RA, LP, RP));
+}
+
+/* MUST-9: the module draws a key at load (xtcp_isn_init() from module init). */
+static void must9_module_key_is_random(struct kunit *test)
+{
+	siphash_key_t k;
+
+	xtcp_isn_get_key(&k);
+	KUNIT_EXPECT_FALSE_MSG(test, siphash_key_is_zero(&k),
+			       "xtcp_isn_init() was not called at module load");
+}
+
+/* The live path uses the module key and the wall clock, through the hook. */
+static void isn_live_path_uses_key_and_clock(struct kunit *test)
+{
+	siphash_key_t saved;
+	u64 before, after;
+	u32 lo, hi, got;
+
+	xtcp_isn_get_key(&saved);
+	xtcp_isn_set_key(&key_a);
+	before = ktime_get_real_ns();
+	got = xtcp_isn_seq(LA, RA, LP, RP);
+	after = ktime_get_real_ns();
+	KUNIT_EXPECT_EQ(test, xtcp_isn_ts_off(LA, RA, LP, RP),
+			xtcp_isn_ts_off_with(&key_a, LA, RA, LP, RP));
+	xtcp_isn_set_key(&saved);
+
+	lo = isn(&key_a, before);
+	hi = isn(&key_a, after);
+	KUNIT_EXPECT_TRUE(test, xtcp_seq_between(got, lo, hi));
+}
+
+/* The timestamp offset is per 4-tuple, and fixed for it. */
+static void ts_off_per_tuple(struct kunit *test)
+{
+	u32 a = xtcp_isn_ts_off_with(&key_a, LA, RA, LP, RP);
+
+	KUNIT_EXPECT_NE(test, a, xtcp_isn_ts_off_with(&key_a, LA, RA, cpu_to_be16(40001),
+						      RP));
+	KUNIT_EXPECT_NE(test, a, xtcp_isn_ts_off_with(&key_a, RA, LA, RP, LP));
+	/* and unrelated to the ISN offset from the same hash */
+	KUNIT_EXPECT_NE(test, a, isn(&key_a, 0));
+}
+
+/* TSval: 1 ms ticks from the offset, wrapping modulo 2^32. */
+static void tsval_millisecond_clock(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, xtcp_isn_tsval_at(100, 0), 100u);
+	KUNIT_EXPECT_EQ(test, xtcp_isn_tsval_at(100, NSEC_PER_MSEC - 1), 100u);
+	KUNIT_EXPECT_EQ(test, xtcp_isn_tsval_at(100, NSEC_PER_MSEC), 101u);
+	KUNIT_EXPECT_EQ(test, xtcp_isn_tsval_at(0xFFFFFFFFu, 2 * NSEC_PER_MSEC), 1u);
+}
+
+/*
+ * RFC 6191: a peer still in TIME-WAIT from our last connection on the same
+ * 4-tuple admits our new SYN if its sequence number or its TSval is beyond
+ * the old connection's. Both grow with time for a given tuple: a connection
+ * at t0 and the next at t0 + 1 s (a short-lived one sent under 250 KB).
+ */
+static void rfc6191_isn_and_tsval_grow_across_incarnations(struct kunit *test)
+{
+	u64 t0 = 5ull * NSEC_PER_SEC, t1 = t0 + NSEC_PER_SEC;
+	u32 off = xtcp_isn_ts_off_with(&key_a, LA, RA, LP, RP);
+	u32 old_isn = isn(&key_a, t0), new_isn = isn(&key_a, t1);
+
+	KUNIT_EXPECT_TRUE(test, xtcp_seq_after(new_isn, old_isn + 200000));
+	KUNIT_EXPECT_TRUE(test, xtcp_seq_after(xtcp_isn_tsval_at(off, t1),
+					       xtcp_isn_tsval_at(off, t0)));
+	KUNIT_EXPECT_EQ(test, xtcp_isn_tsval_at(off, t1) - xtcp_isn_tsval_at(off, t0),
+			1000u);
+}
+
+static struct kunit_case isn_cases[] = {
+	KUNIT_CASE(must8_isn_advances_with_4us_clock),
+	KUNIT_CASE(isn_monotonic_for_one_tuple),
+	KUNIT_CASE(isn_deterministic),
+	KUNIT_CASE(isn_differs_across_4tuples),
+	KUNIT_CASE(isn_spread_over_ports),
+	KUNIT_CASE(must9_isn_differs_across_secrets),
+	KUNIT_CASE(must9_module_key_is_random),
+	KUNIT_CASE(isn_live_path_uses_key_and_clock),
+	KUNIT_CASE(ts_off_per_tuple),
+	KUNIT_CASE(tsval_millisecond_clock),
+	KUNIT_CASE(rfc6191_isn_and_tsval_grow_across_incarnations),
+	{}
+};
+
+static struct kunit_suite isn_suite = {
+	.name = "xtcp_isn",
+	.test_cases = isn_cases,
+};
+kunit_test_suite(isn_suite);

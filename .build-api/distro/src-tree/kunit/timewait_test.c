@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the TIME_WAIT bucket store (src/timewait.c), MUST-13 (TIME-WAIT lasts
+ * 2MSL), the restart of 2MSL on a retransmitted FIN, and the bounds the design
+ * promises (64-byte buckets, bounded work per timer run, max buckets).
+ *
+ * Expiry is driven with an injected clock through xtcp_tw_expire(), so only
+ * real_timer_expires_buckets sleeps. Every table is a test resource: it is
+ * destroyed (timer stopped, buckets freed) even when an assertion fails.
+ */
+#include <kunit/resource.h>
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/ktime.h>
+#include <linux/slab.h>
+#include <linux/stddef.h>
+#include <linux/timekeeping.h>
+
+#include "timewait.h"
+
+#define TICK_NS		(1ULL << XTCP_TW_TICK_SHIFT)
+#define LEN_MS		60000
+#define LEN_NS		((u64)LEN_MS * NSEC_PER_MSEC)
+
+struct tw_params {
+	unsigned int hash_size, max, len_ms;
+};
+
+static int tw_table_res_init(struct kunit_resource *res, void *context)
+{
+	const struct tw_params *p = context;
+	struct xtcp_tw_table *tbl;
+	int err;
+
+	tbl = kzalloc(sizeof(*tbl), GFP_KERNEL);
+	if (!tbl)
+		return -ENOMEM;
+	err = xtcp_tw_table_init(tbl, p->hash_size, p->max, p->len_ms);
+	if (err) {
+		kfree(tbl);
+		return err;
+	}
+	res->data = tbl;
+	return 0;
+}
+
+static void tw_table_res_free(struct kunit_resource *res)
+{
+	struct xtcp_tw_table *tbl = res->data;
+
+	if (tbl->hash)	/* not destroyed by the test itself */
+		xtcp_tw_table_destroy(tbl);
+	kfree(tbl);
+}
+
+static struct xtcp_tw_table *new_table(struct kunit *test,
+				       unsigned int hash_size,
+				       unsigned int max, unsigned int len_ms)
+{
+	struct tw_params p = { hash_size, max, len_ms };
+	struct xtcp_tw_table *tbl;
+
+	tbl = kunit_alloc_resource(test, tw_table_res_init, tw_table_res_free,
+				   GFP_KERNEL, &p);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tbl);
+	return tbl;
+}
+
+/* Connection i: 10.0.0.1:80 <-> 10.1.x.y:port, all distinct up to 2^32. */
+static struct xtcp_tw_state tuple(u32 i)
+{
+	return (struct xtcp_tw_state){
+		.saddr = cpu_to_be32(0x0a000001),
+		.daddr = cpu_to_be32(0x0a010000 | (i >> 16)),
+		.sport = cpu_to_be16(80),
+		.dport = cpu_to_be16(i & 0xffff),
+		.snd_nxt = 1000 + i,
+		.rcv_nxt = 2000 + i,
+		.ts_recent = 3000 + i,
+		.ts_recent_stamp = 4000 + i,
+		.ts_off = 5000 + i,
+	};
+}
+
+/* Insert connection i and drop the caller's reference. */
+static void insert_n(struct kunit *test, struct xtcp_tw_table *tbl,
+		     u32 first, u32 n)
+{
+	struct xtcp_tw_bucket *tw;
+	struct xtcp_tw_state st;
+	u32 i;
+
+	for (i = first; i < first + n; i++) {
+		st = tuple(i);
+		tw = xtcp_tw_insert(tbl, &st);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tw);
+		xtcp_tw_put(tw);
+	}
+}
+
+static bool present(struct xtcp_tw_table *tbl, u32 i)
+{
+	struct xtcp_tw_state st = tuple(i);
+	struct xtcp_tw_bucket *tw;
+
+	tw = xtcp_tw_lookup(tbl, st.saddr, st.sport, st.daddr, st.dport);
+	if (tw)
+		xtcp_tw_put(tw);
+	return tw;
+}
+
+/* Expire until nothing is due at now_ns; returns how many went. */
+static unsigned int expire_all(struct xtcp_tw_table *tbl, u64 now_ns)
+{
+	unsigned int n, total = 0;
+
+	do {
+		n = xtcp_tw_expire(tbl, now_ns);
+		total += n;
+	} while (n);
+	return total;
+}
+
+static void bucket_fits_64_bytes(struct kunit *test)
+{
+	KUNIT_EXPECT_LE(test, sizeof(struct xtcp_tw_bucket), 64);
+	/* The layout Documentation/timewait.rst describes. */
+	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket, wheel), 8);
+	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket, st), 24);
+	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket, expires), 56);
+	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket, refcnt), 60);
+}
+
+static void insert_then_lookup_finds_exact_tuple(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 64, 16, LEN_MS);
+	struct xtcp_tw_state st = tuple(7);
+	struct xtcp_tw_bucket *tw, *found;
+
+	tw = xtcp_tw_insert(tbl, &st);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tw);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_count(tbl), 1);
+
+	found = xtcp_tw_lookup(tbl, st.saddr, st.sport, st.daddr, st.dport);
+	KUNIT_EXPECT_PTR_EQ(test, found, tw);
+	if (found) {
+		KUNIT_EXPECT_EQ(test, found->st.snd_nxt, st.snd_nxt);
+		KUNIT_EXPECT_EQ(test, found->st.rcv_nxt, st.rcv_nxt);
+		KUNIT_EXPECT_EQ(test, found->st.ts_recent, st.ts_recent);
+		KUNIT_EXPECT_EQ(test, found->st.ts_recent_stamp,
+				st.ts_recent_stamp);
+		KUNIT_EXPECT_EQ(test, found->st.ts_off, st.ts_off);
+		xtcp_tw_put(found);
+	}
+	xtcp_tw_put(tw);
+}
+
+static void lookup_misses_other_tuples(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 64, 16, LEN_MS);
+	struct xtcp_tw_state st = tuple(7);
+	__be32 other = cpu_to_be32(0x0a0000ff);
+
+	insert_n(test, tbl, 7, 1);
+	KUNIT_EXPECT_NULL(test, xtcp_tw_lookup(tbl, other, st.sport,
+					       st.daddr, st.dport));
+	KUNIT_EXPECT_NULL(test, xtcp_tw_lookup(tbl, st.saddr, st.sport,
+					       other, st.dport));
+	KUNIT_EXPECT_NULL(test, xtcp_tw_lookup(tbl, st.saddr, htons(81),
+					       st.daddr, st.dport));
+	KUNIT_EXPECT_NULL(test, xtcp_tw_lookup(tbl, st.saddr, st.sport,
+					       st.daddr, htons(8)));
+	/* The same endpoints seen from the other side. */
+	KUNIT_EXPECT_NULL(test, xtcp_tw_lookup(tbl, st.daddr, st.dport,
+					       st.saddr, st.sport));
+	KUNIT_EXPECT_TRUE(test, present(tbl, 7));
+}
+
+static void insert_duplicate_tuple_refused(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 64, 16, LEN_MS);
+	struct xtcp_tw_state st = tuple(1);
+
+	insert_n(test, tbl, 1, 1);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xtcp_tw_insert(tbl, &st)), -EEXIST);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_count(tbl), 1);
+}
+
+/* MUST-13: one nanosecond short of 2MSL the bucket is still there. */
+static void expire_before_2msl_keeps_bucket(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 64, 16, LEN_MS);
+	u64 t0 = ktime_get_ns();
+
+	insert_n(test, tbl, 1, 1);
+	KUNIT_EXPECT_EQ(test, expire_all(tbl, t0 + LEN_NS - 1), 0);
+	KUNIT_EXPECT_TRUE(test, present(tbl, 1));
+	KUNIT_EXPECT_EQ(test, xtcp_tw_count(tbl), 1);
+}
+
+/* MUST-13: once 2MSL (and the tick it ends in) is over, the bucket goes. */
+static void expire_after_2msl_frees_bucket(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 64, 16, LEN_MS);
+	struct xtcp_tw_state st = tuple(1);
+	struct xtcp_tw_bucket *held;
+	u64 t1;
+
+	insert_n(test, tbl, 1, 1);
+	held = xtcp_tw_lookup(tbl, st.saddr, st.sport, st.daddr, st.dport);
+	KUNIT_ASSERT_NOT_NULL(test, held);
+	t1 = ktime_get_ns();
+	KUNIT_EXPECT_EQ(test, expire_all(tbl, t1 + LEN_NS + TICK_NS), 1);
+	KUNIT_EXPECT_FALSE(test, present(tbl, 1));
+	KUNIT_EXPECT_EQ(test, xtcp_tw_count(tbl), 0);
+	/* A reference taken before expiry keeps the bucket readable. */
+	KUNIT_EXPECT_EQ(test, held->st.snd_nxt, st.snd_nxt);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_restart(tbl, held), -ENOENT);
+	xtcp_tw_put(held);
+}
+
+/*
+ * Half-way through 2MSL a retransmitted FIN restarts it: the bucket survives
+ * the first deadline and goes a full 2MSL after the FIN. The wheel was run to
+ * t0 + 2MSL/2 first, which is the wheel's "now" for the restart.
+ */
+static void restart_on_retransmitted_fin_extends_life(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 64, 16, LEN_MS);
+	struct xtcp_tw_state st = tuple(1);
+	struct xtcp_tw_bucket *tw;
+	u64 t0 = ktime_get_ns(), t1;
+
+	insert_n(test, tbl, 1, 1);
+	t1 = ktime_get_ns();
+	KUNIT_EXPECT_EQ(test, expire_all(tbl, t0 + LEN_NS / 2), 0);
+
+	tw = xtcp_tw_lookup(tbl, st.saddr, st.sport, st.daddr, st.dport);
+	KUNIT_ASSERT_NOT_NULL(test, tw);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_restart(tbl, tw), 0);
+	xtcp_tw_put(tw);
+
+	KUNIT_EXPECT_EQ(test, expire_all(tbl, t1 + LEN_NS + TICK_NS), 0);
+	KUNIT_EXPECT_TRUE(test, present(tbl, 1));
+	KUNIT_EXPECT_EQ(test, expire_all(tbl, t1 + 2 * LEN_NS), 1);
+	KUNIT_EXPECT_FALSE(test, present(tbl, 1));
+}
+
+/* RST or RFC 6191 reuse: gone at once, and only once. */
+static void kill_removes_now(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 64, 16, LEN_MS);
+	struct xtcp_tw_state st = tuple(1);
+	struct xtcp_tw_bucket *tw;
+
+	insert_n(test, tbl, 2, 1);
+	tw = xtcp_tw_insert(tbl, &st);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tw);
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_kill(tbl, tw));
+	KUNIT_EXPECT_FALSE(test, present(tbl, 1));
+	KUNIT_EXPECT_TRUE(test, present(tbl, 2));
+	KUNIT_EXPECT_EQ(test, xtcp_tw_count(tbl), 1);
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_kill(tbl, tw));
+	KUNIT_EXPECT_EQ(test, xtcp_tw_restart(tbl, tw), -ENOENT);
+	KUNIT_EXPECT_EQ(test, tw->st.rcv_nxt, st.rcv_nxt);
+	xtcp_tw_put(tw);
+	/* The tuple may enter TIME-WAIT again. */
+	insert_n(test, tbl, 1, 1);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_count(tbl), 2);
+}
+
+static void max_buckets_overflow_counted(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 64, 4, LEN_MS);
+	struct xtcp_tw_state st = tuple(4);
+	struct xtcp_tw_bucket *tw;
+
+	insert_n(test, tbl, 0, 4);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_overflows(tbl), 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xtcp_tw_insert(tbl, &st)), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xtcp_tw_insert(tbl, &st)), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_overflows(tbl), 2);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_count(tbl), 4);
+	KUNIT_EXPECT_FALSE(test, present(tbl, 4));
+
+	st = tuple(0);
+	tw = xtcp_tw_lookup(tbl, st.saddr, st.sport, st.daddr, st.dport);
+	KUNIT_ASSERT_NOT_NULL(test, tw);
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_kill(tbl, tw));
+	xtcp_tw_put(tw);
+	insert_n(test, tbl, 4, 1);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_overflows(tbl), 2);
+}
+
+/* One call (one timer run) frees at most the budget, however much is due. */
+static void expiry_work_bounded_per_call(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 4096, 10000, LEN_MS);
+	unsigned int n, calls = 0;
+	u64 now;
+
+	insert_n(test, tbl, 0, 5000);
+	now = ktime_get_ns() + 2 * LEN_NS;
+	KUNIT_EXPECT_EQ(test, xtcp_tw_expire(tbl, now), XTCP_TW_EXPIRE_BUDGET);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_count(tbl),
+			5000 - XTCP_TW_EXPIRE_BUDGET);
+	do {
+		n = xtcp_tw_expire(tbl, now);
+		KUNIT_EXPECT_LE(test, n, XTCP_TW_EXPIRE_BUDGET);
+		calls++;
+	} while (n && calls < 100);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_count(tbl), 0);
+	KUNIT_EXPECT_FALSE(test, present(tbl, 4999));
+}
+
+static void many_buckets_all_expire(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 65536, 1 << 20, LEN_MS);
+	u64 t1;
+
+	insert_n(test, tbl, 0, 100000);
+	t1 = ktime_get_ns();
+	KUNIT_EXPECT_EQ(test, xtcp_tw_count(tbl), 100000);
+	KUNIT_EXPECT_TRUE(test, present(tbl, 0));
+	KUNIT_EXPECT_TRUE(test, present(tbl, 99999));
+	KUNIT_EXPECT_EQ(test, expire_all(tbl, t1 + LEN_NS + TICK_NS), 100000);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_count(tbl), 0);
+	KUNIT_EXPECT_FALSE(test, present(tbl, 50000));
+}
+
+/* The wheel asleep for many turns still finds every due bucket. */
+static void expire_after_many_turns_frees_all(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 64, 1000, 1000);
+
+	insert_n(test, tbl, 0, 100);
+	KUNIT_EXPECT_EQ(test, expire_all(tbl, ktime_get_ns() + 1000 * LEN_NS),
+			100);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_count(tbl), 0);
+	insert_n(test, tbl, 0, 1);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_count(tbl), 1);
+}
+
+static void destroy_frees_everything_and_stops_timer(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 256, 10000, LEN_MS);
+	struct xtcp_tw_state st = tuple(3);
+	struct xtcp_tw_bucket *held;
+
+	insert_n(test, tbl, 0, 1000);
+	held = xtcp_tw_lookup(tbl, st.saddr, st.sport, st.daddr, st.dport);
+	KUNIT_ASSERT_NOT_NULL(test, held);
+	KUNIT_EXPECT_TRUE(test, hrtimer_active(&tbl->timer));
+
+	xtcp_tw_table_destroy(tbl);
+	KUNIT_EXPECT_FALSE(test, hrtimer_active(&tbl->timer));
+	KUNIT_EXPECT_EQ(test, xtcp_tw_count(tbl), 0);
+	/* A caller's reference outlives the table; kmemleak checks the rest. */
+	KUNIT_EXPECT_EQ(test, held->st.snd_nxt, st.snd_nxt);
+	xtcp_tw_put(held);
+}
+
+/* The hrtimer alone empties a table with a 50 ms 2MSL. */
+static void real_timer_expires_buckets(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 64, 1000, 50);
+	int waited_ms;
+
+	insert_n(test, tbl, 0, 300);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_count(tbl), 300);
+	for (waited_ms = 0; waited_ms < 5000 && xtcp_tw_count(tbl);
+	     waited_ms += 20)
+		msleep(20);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_count(tbl), 0);
+	KUNIT_EXPECT_GE(test, waited_ms, 40);
+	KUNIT_EXPECT_FALSE(test, present(tbl, 0));
+}
+
+static struct kunit_case timewait_cases[] = {
+	KUNIT_CASE(bucket_fits_64_bytes),
+	KUNIT_CASE(insert_then_lookup_finds_exact_tuple),
+	KUNIT_CASE(lookup_misses_other_tuples),
+	KUNIT_CASE(insert_duplicate_tuple_refused),
+	KUNIT_CASE(expire_before_2msl_keeps_bucket),
+	KUNIT_CASE(expire_after_2msl_frees_bucket),
+	KUNIT_CASE(restart_on_retransmitted_fin_extends_life),
+	KUNIT_CASE(kill_removes_now),
+	KUNIT_CASE(max_buckets_overflow_counted),
+	KUNIT_CASE(expiry_work_bounded_per_call),
+	KUNIT_CASE(many_buckets_all_expire),
+	KUNIT_CASE(expire_after_many_turns_frees_all),
+	KUNIT_CASE(destroy_frees_everything_and_stops_timer),
+	KUNIT_CASE(real_timer_expires_buckets),
+	{}
+};
+
+static struct kunit_suite timewait_suite = {
+	.name = "xtcp_timewait",
+	.test_cases = timewait_cases,
+};
+kunit_test_suite(timewait_suite);

@@ -1,0 +1,1179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * af_xtcp.c: the AF_XTCP socket family and its proto_ops.
+ *
+ * Userland sees a SOCK_STREAM socket with TCP's semantics that takes plain
+ * struct sockaddr_in addresses. Each call answers what the same call on a TCP
+ * socket answers; where the kernel's TCP code decides an errno, the function
+ * here follows its structure (inet_stream_connect, inet_accept,
+ * tcp_sendmsg_locked, tcp_recvmsg_locked, inet_shutdown, tcp_close).
+ *
+ * Lifetime: the family's and the proto_ops' .owner pin the module while any
+ * AF_XTCP socket exists, so rmmod fails with EBUSY until the last one is closed.
+ * A closed connection lives on as an orphan (no struct socket) until its close
+ * sequence ends; netns.c holds the module until the last orphan is gone.
+ */
+#include <linux/module.h>
+#include <linux/net.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
+#include <linux/sockios.h>
+#include <linux/termios.h>
+#include <net/ip.h>
+#include <net/route.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include <uapi/linux/xtcp.h>
+
+#include "isn.h"
+#include "seq.h"
+#include "state.h"
+#include "xtcp.h"
+
+static int family = AF_XTCP;
+module_param(family, int, 0444);
+MODULE_PARM_DESC(family, "socket family number to register (default 18, AF_ASH); must be free and below 46");
+
+int xtcp_family_number(void)
+{
+	return family;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_family_number);
+
+static void xtcp_release_cb(struct sock *sk)
+{
+	xtcp_timer_deferred(sk);
+}
+
+static void xtcp_destruct(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	WARN_ON_ONCE(xs->port || xs->hashed || xs->parent);
+	__skb_queue_purge(&sk->sk_receive_queue);
+	__skb_queue_purge(&sk->sk_write_queue);
+	sk_wmem_queued_add(sk, -sk->sk_wmem_queued);
+	dst_release(rcu_dereference_protected(sk->sk_dst_cache, 1));
+	RCU_INIT_POINTER(sk->sk_dst_cache, NULL);
+}
+
+/* sk_stream_write_space(), which 6.1 does not export. */
+static void xtcp_write_space(struct sock *sk)
+{
+	struct socket *sock = sk->sk_socket;
+	struct socket_wq *wq;
+
+	if (!sock || !sk_stream_is_writeable(sk))
+		return;
+	clear_bit(SOCK_NOSPACE, &sock->flags);
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_poll(&wq->wait, EPOLLOUT | EPOLLWRNORM |
+					   EPOLLWRBAND);
+	if (wq && wq->fasync_list && !(sk->sk_shutdown & SEND_SHUTDOWN))
+		sock_wake_async(wq, SOCK_WAKE_SPACE, POLL_OUT);
+	rcu_read_unlock();
+}
+
+static struct proto xtcp_prot = {
+	.name		= "XTCP",
+	.owner		= THIS_MODULE,
+	.obj_size	= sizeof(struct xtcp_sock),
+	.backlog_rcv	= xtcp_backlog_rcv,
+	.release_cb	= xtcp_release_cb,
+};
+
+/* A fresh socket in CLOSE, for socket() or for a listener's child. */
+struct sock *xtcp_sk_alloc(struct net *net, gfp_t gfp, int kern)
+{
+	struct xtcp_sock *xs;
+	struct sock *sk;
+
+	sk = sk_alloc(net, family, gfp, &xtcp_prot, kern);
+	if (!sk)
+		return NULL;
+	sock_init_data(NULL, sk);
+	xs = xtcp_sk(sk);
+	sk->sk_protocol = IPPROTO_TCP;
+	sk->sk_type = SOCK_STREAM;
+	sk->sk_destruct = xtcp_destruct;
+	sk->sk_write_space = xtcp_write_space;
+	sk->sk_backlog_rcv = xtcp_backlog_rcv;
+	sock_set_flag(sk, SOCK_RCU_FREE);
+	/* inet_create() defaults: kernel-default TTL, PMTU discovery (DF). */
+	inet_sk(sk)->uc_ttl = -1;
+	inet_sk(sk)->pmtudisc = IP_PMTUDISC_WANT;
+	inet_sk(sk)->mc_ttl = 1;
+	spin_lock_init(&xs->accept_lock);
+	INIT_LIST_HEAD(&xs->syn_queue);
+	INIT_LIST_HEAD(&xs->accept_queue);
+	INIT_LIST_HEAD(&xs->child_node);
+	INIT_HLIST_NODE(&xs->listen_node);
+	xs->mss = XTCP_DEFAULT_MSS;
+	/* 65535 << 7 covers the largest tcp_rmem a peer could fill */
+	xs->rcv_wscale = 7;
+	xtcp_timer_init(sk);
+	xtcp_state_store(sk, XTCP_CLOSE);
+	return sk;
+}
+
+/*
+ * The connection is over: out of the tables, timer stopped, queued data
+ * dropped, the port given back unless the user bound it and still holds the
+ * socket. Idempotent. Wakes whoever waits.
+ */
+void xtcp_done(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool was_syn_recv = sk->sk_state == XTCP_SYN_RECV;
+	struct sock *parent = xs->parent;
+
+	xtcp_sock_assert_locked(sk);
+	xtcp_set_state(sk, XTCP_CLOSE);
+	xtcp_timer_stop(sk);
+	xtcp_unhash(sk);
+	__skb_queue_purge(&sk->sk_write_queue);
+	sk_wmem_queued_add(sk, -sk->sk_wmem_queued);
+	xs->send_head = NULL;
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+
+	/* A child that dies before accept() leaves its listener's SYN queue. */
+	if (parent && was_syn_recv) {
+		struct xtcp_sock *lxs = xtcp_sk(parent);
+		bool unlinked = false;
+
+		spin_lock_bh(&lxs->accept_lock);
+		if (!list_empty(&xs->child_node)) {
+			list_del_init(&xs->child_node);
+			lxs->syn_count--;
+			unlinked = true;
+		}
+		spin_unlock_bh(&lxs->accept_lock);
+		if (unlinked) {
+			xs->parent = NULL;
+			sock_put(parent);
+			__sock_put(sk);		/* the queue's reference */
+		}
+		return;
+	}
+
+	if (!sock_flag(sk, SOCK_DEAD) &&
+	    (sk->sk_userlocks & SOCK_BINDPORT_LOCK) && xs->port) {
+		/* bound by the user: stays bound, and listed, in CLOSE */
+		xtcp_hash_listener(sk);
+	} else {
+		xtcp_port_release(sk);
+		if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK)) {
+			inet_sk(sk)->inet_rcv_saddr = 0;
+			inet_sk(sk)->inet_saddr = 0;
+		}
+		inet_sk(sk)->inet_num = 0;
+		inet_sk(sk)->inet_sport = 0;
+	}
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_state_change(sk);
+}
+
+/* Abort a listener's children, accepted-but-not-yet or still in SYN-RECV. */
+static void listener_close(struct sock *sk)
+{
+	struct xtcp_sock *lxs = xtcp_sk(sk);
+
+	spin_lock_bh(&lxs->accept_lock);
+	lxs->accept_closed = 1;
+	spin_unlock_bh(&lxs->accept_lock);
+
+	for (;;) {
+		struct xtcp_sock *xs;
+		struct sock *child;
+
+		spin_lock_bh(&lxs->accept_lock);
+		xs = list_first_entry_or_null(&lxs->accept_queue,
+					      struct xtcp_sock, child_node);
+		if (xs) {
+			lxs->accept_count--;
+		} else {
+			xs = list_first_entry_or_null(&lxs->syn_queue,
+						      struct xtcp_sock,
+						      child_node);
+			if (xs)
+				lxs->syn_count--;
+		}
+		if (xs)
+			list_del_init(&xs->child_node);
+		spin_unlock_bh(&lxs->accept_lock);
+		if (!xs)
+			break;
+
+		child = &xs->inet.sk;
+		lock_sock_nested(child, SINGLE_DEPTH_NESTING);
+		xs->parent = NULL;
+		if (child->sk_state != XTCP_CLOSE) {
+			xtcp_send_active_rst(child, GFP_KERNEL);
+			xtcp_done(child);
+		}
+		release_sock(child);
+		sock_put(child);	/* the queue's reference */
+		sock_put(sk);		/* the child's on its parent */
+	}
+}
+
+/* Unread data, or SO_LINGER with a zero time: close() aborts with a RST. */
+static bool close_aborts(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->rcv_nxt != xs->copied_seq &&
+	    !skb_queue_empty(&sk->sk_receive_queue))
+		return true;
+	return sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime;
+}
+
+/* close(): tcp_close(). */
+static int xtcp_release(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_transition t;
+	int state;
+
+	if (!sk)
+		return 0;
+
+	lock_sock(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	state = sk->sk_state;
+	if (state == XTCP_LISTEN) {
+		xtcp_set_state(sk, XTCP_CLOSE);
+		xtcp_unhash(sk);
+		listener_close(sk);
+		xtcp_done(sk);
+	} else if (state == XTCP_CLOSE) {
+		/* never connected, or over */
+	} else if (close_aborts(sk)) {
+		t = xtcp_state_next(state, XTCP_EV_ABORT, xtcp_sk(sk)->passive);
+		if (t.actions & XTCP_ACT_RST)
+			xtcp_send_active_rst(sk, GFP_KERNEL);
+		xtcp_done(sk);
+	} else {
+		t = xtcp_state_next(state, XTCP_EV_CLOSE, xtcp_sk(sk)->passive);
+		if (t.next == XTCP_CLOSE) {
+			xtcp_done(sk);
+		} else {
+			xtcp_set_state(sk, t.next);
+			if (t.actions & XTCP_ACT_FIN) {
+				xtcp_queue_fin(sk);
+				xtcp_push(sk);
+			}
+		}
+	}
+	__skb_queue_purge(&sk->sk_receive_queue);
+
+	if (sock_flag(sk, SOCK_LINGER) && sk->sk_lingertime &&
+	    sk->sk_state != XTCP_CLOSE)
+		sk_stream_wait_close(sk, sk->sk_lingertime);
+
+	sock_orphan(sk);
+	if (sk->sk_state == XTCP_FIN_WAIT2 &&
+	    xtcp_sk(sk)->timer_event == XTCP_TIMER_NONE)
+		xtcp_timer_arm(sk, XTCP_TIMER_FIN_WAIT2, XTCP_FIN_TIMEOUT_MS);
+	if (sk->sk_state == XTCP_CLOSE)
+		xtcp_done(sk);		/* gives the port back */
+	release_sock(sk);
+	sock->sk = NULL;
+	sock_put(sk);
+	return 0;
+}
+
+static int check_sin(struct sockaddr *uaddr, int addr_len)
+{
+	if (addr_len < (int)sizeof(struct sockaddr_in))
+		return -EINVAL;
+	return 0;
+}
+
+/* bind(): the kernel's TCP checks the address and port for us (port.c). */
+static int xtcp_bind(struct socket *sock, struct sockaddr *uaddr, int addr_len)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)uaddr;
+	struct sock *sk = sock->sk;
+	int err;
+
+	err = check_sin(uaddr, addr_len);
+	if (err)
+		return err;
+	lock_sock(sk);
+	if (sk->sk_state != XTCP_CLOSE || inet_sk(sk)->inet_num) {
+		err = -EINVAL;
+		goto out;
+	}
+	/*
+	 * What the kernel's TCP would find in its bind bucket and ours are
+	 * not in it: a TIME_WAIT bucket holds the port against binders without
+	 * SO_REUSEADDR, a listener against everyone.
+	 */
+	err = -EADDRINUSE;
+	if (sin->sin_family == AF_INET && sin->sin_port &&
+	    ((!sk->sk_reuse &&
+	      xtcp_tw_port_busy(&xtcp_net(sock_net(sk))->tw,
+				sin->sin_addr.s_addr, sin->sin_port)) ||
+	     xtcp_listener_at(sock_net(sk), sin->sin_addr.s_addr,
+			      ntohs(sin->sin_port), sk)))
+		goto out;
+	err = xtcp_port_bind(sk, sin, addr_len);
+	if (err)
+		goto out;
+	if (sin->sin_addr.s_addr)
+		sk->sk_userlocks |= SOCK_BINDADDR_LOCK;
+	sk->sk_userlocks |= SOCK_BINDPORT_LOCK;
+	xtcp_hash_listener(sk);
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* The active open of tcp_v4_connect(): route, port, ISN, SYN. */
+static int active_open(struct sock *sk, struct sockaddr_in *usin)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	struct net *net = sock_net(sk);
+	bool autobound = false;
+	struct flowi4 *fl4;
+	struct rtable *rt;
+	int err;
+
+	if (!inet->inet_num) {
+		struct sockaddr_in any = { .sin_family = AF_INET };
+
+		err = xtcp_port_bind(sk, &any, sizeof(any));
+		if (err)
+			return err;
+		autobound = true;
+	}
+
+	fl4 = &inet->cork.fl.u.ip4;
+	rt = ip_route_output_ports(net, fl4, sk, usin->sin_addr.s_addr,
+				   inet->inet_saddr, usin->sin_port,
+				   inet->inet_sport, IPPROTO_TCP,
+				   RT_CONN_FLAGS(sk), sk->sk_bound_dev_if);
+	if (IS_ERR(rt)) {
+		err = PTR_ERR(rt);
+		if (err == -ENETUNREACH)
+			IP_INC_STATS(net, IPSTATS_MIB_OUTNOROUTES);
+		goto err_port;
+	}
+	if (rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST)) {
+		ip_rt_put(rt);
+		err = -ENETUNREACH;
+		goto err_port;
+	}
+	if (!inet->inet_saddr) {
+		inet->inet_saddr = fl4->saddr;
+		inet->inet_rcv_saddr = fl4->saddr;
+	}
+	inet->inet_daddr = usin->sin_addr.s_addr;
+	inet->inet_dport = usin->sin_port;
+	sk_setup_caps(sk, &rt->dst);
+
+	xs->iss = xtcp_isn_seq(inet->inet_saddr, inet->inet_daddr,
+			       inet->inet_sport, inet->inet_dport);
+	xs->ts_off = xtcp_isn_ts_off(inet->inet_saddr, inet->inet_daddr,
+				     inet->inet_sport, inet->inet_dport);
+	xs->snd_una = xs->iss;
+	xs->snd_nxt = xs->iss + 1;
+	xs->write_seq = xs->snd_nxt;
+	xs->wscale_ok = 1;
+	xs->ts_ok = 1;
+	xs->sack_ok = 1;
+	xs->rcv_wscale = 7;
+	xs->rcv_wnd = 0;
+	xs->retries = 0;
+	xs->rto_ms = XTCP_TIMEOUT_INIT_MS;
+
+	/* A TIME_WAIT bucket of an earlier incarnation gives way (RFC 6191). */
+	{
+		struct xtcp_tw_table *tbl = &xtcp_net(net)->tw;
+		struct xtcp_tw_bucket *tw;
+
+		tw = xtcp_tw_lookup(tbl, inet->inet_saddr, inet->inet_sport,
+				    inet->inet_daddr, inet->inet_dport);
+		if (tw) {
+			if (xtcp_tw_kill(tbl, tw))
+				xtcp_inc_stat(net, XTCP_STAT_TW_RECYCLED);
+			xtcp_tw_put(tw);
+		}
+	}
+
+	xtcp_unhash(sk);
+	xtcp_set_state(sk, XTCP_SYN_SENT);
+	err = xtcp_hash_connection(sk);
+	if (err)
+		goto err_state;
+	xtcp_inc_stat(net, XTCP_STAT_ACTIVE_OPENS);
+	err = xtcp_send_syn(sk);
+	xtcp_timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
+	/* a SYN the device refused is retried by the timer, like a lost one */
+	return 0;
+
+err_state:
+	xtcp_set_state(sk, XTCP_CLOSE);
+	sk_dst_reset(sk);
+	inet->inet_daddr = 0;
+	inet->inet_dport = 0;
+	if (!autobound) {
+		xtcp_hash_listener(sk);
+		return err;
+	}
+err_port:
+	xtcp_port_release(sk);
+	inet->inet_num = 0;
+	inet->inet_sport = 0;
+	inet->inet_saddr = 0;
+	inet->inet_rcv_saddr = 0;
+	return err;
+}
+
+static long wait_for_connect(struct sock *sk, long timeo)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+
+	add_wait_queue(sk_sleep(sk), &wait);
+	while ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
+		release_sock(sk);
+		timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, timeo);
+		lock_sock(sk);
+		if (signal_pending(current) || !timeo)
+			break;
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return timeo;
+}
+
+/* connect(): __inet_stream_connect(). */
+static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr,
+			int addr_len, int flags)
+{
+	struct sockaddr_in *usin = (struct sockaddr_in *)uaddr;
+	struct sock *sk = sock->sk;
+	long timeo;
+	int err;
+
+	if (addr_len < (int)sizeof(uaddr->sa_family))
+		return -EINVAL;
+	lock_sock(sk);
+	if (uaddr->sa_family == AF_UNSPEC) {
+		/* disconnect: as tcp_disconnect() on a connecting socket */
+		err = -EINVAL;
+		if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_CLOSE)) {
+			if (sk->sk_state == XTCP_SYN_SENT)
+				xtcp_done(sk);
+			sock->state = SS_UNCONNECTED;
+			err = 0;
+		}
+		goto out;
+	}
+
+	switch (sock->state) {
+	default:
+		err = -EINVAL;
+		goto out;
+	case SS_CONNECTED:
+		err = -EISCONN;
+		goto out;
+	case SS_CONNECTING:
+		err = -EALREADY;
+		break;
+	case SS_UNCONNECTED:
+		err = -EISCONN;
+		if (sk->sk_state != XTCP_CLOSE)
+			goto out;
+		err = check_sin(uaddr, addr_len);
+		if (err)
+			goto out;
+		if (usin->sin_family != AF_INET) {
+			err = -EAFNOSUPPORT;
+			goto out;
+		}
+		err = active_open(sk, usin);
+		if (err)
+			goto out;
+		sock->state = SS_CONNECTING;
+		err = -EINPROGRESS;
+		break;
+	}
+
+	timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
+		if (!timeo)
+			goto out;
+		timeo = wait_for_connect(sk, timeo);
+		/* still connecting: time out keeps err, a signal interrupts */
+		if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
+			if (signal_pending(current))
+				err = sock_intr_errno(timeo);
+			goto out;
+		}
+	}
+
+	if (sk->sk_state == XTCP_CLOSE) {
+		err = sock_error(sk) ?: -ECONNABORTED;
+		sock->state = SS_UNCONNECTED;
+		goto out;
+	}
+	sock->state = SS_CONNECTED;
+	err = 0;
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* listen(): inet_listen(). */
+static int xtcp_listen(struct socket *sock, int backlog)
+{
+	struct sock *sk = sock->sk;
+	int err = -EINVAL;
+
+	lock_sock(sk);
+	if (sock->state != SS_UNCONNECTED)
+		goto out;
+	if (!((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
+		goto out;
+	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+	if (sk->sk_state == XTCP_LISTEN) {
+		err = 0;
+		goto out;
+	}
+	if (!inet_sk(sk)->inet_num) {
+		struct sockaddr_in any = { .sin_family = AF_INET };
+
+		err = xtcp_port_bind(sk, &any, sizeof(any));
+		if (err)
+			goto out;
+	}
+	if (xtcp_listener_conflict(sk)) {
+		err = -EADDRINUSE;
+		goto out;
+	}
+	xtcp_sk(sk)->accept_closed = 0;
+	xtcp_set_state(sk, XTCP_LISTEN);
+	xtcp_hash_listener(sk);
+	err = 0;
+out:
+	release_sock(sk);
+	return err;
+}
+
+static struct sock *accept_pop(struct sock *sk)
+{
+	struct xtcp_sock *lxs = xtcp_sk(sk), *xs;
+
+	spin_lock_bh(&lxs->accept_lock);
+	xs = list_first_entry_or_null(&lxs->accept_queue, struct xtcp_sock,
+				      child_node);
+	if (xs) {
+		list_del_init(&xs->child_node);
+		lxs->accept_count--;
+	}
+	spin_unlock_bh(&lxs->accept_lock);
+	return xs ? &xs->inet.sk : NULL;
+}
+
+/* accept(): inet_csk_accept() and inet_accept(). */
+static int xtcp_accept(struct socket *sock, struct socket *newsock, int flags,
+		       bool kern)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct sock *sk = sock->sk, *child;
+	long timeo;
+	int err;
+
+	lock_sock(sk);
+	err = -EINVAL;
+	if (sk->sk_state != XTCP_LISTEN)
+		goto out;
+	timeo = sock_rcvtimeo(sk, flags & O_NONBLOCK);
+	add_wait_queue_exclusive(sk_sleep(sk), &wait);
+	while (!(child = accept_pop(sk))) {
+		err = -EAGAIN;
+		if (!timeo)
+			break;
+		release_sock(sk);
+		timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, timeo);
+		lock_sock(sk);
+		err = -EINVAL;
+		if (sk->sk_state != XTCP_LISTEN)
+			break;
+		err = sock_intr_errno(timeo);
+		if (signal_pending(current))
+			break;
+		err = -EAGAIN;
+		if (!timeo)
+			break;
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	if (!child)
+		goto out;
+	release_sock(sk);
+
+	lock_sock(child);
+	xtcp_sk(child)->parent = NULL;
+	sock_reset_flag(child, SOCK_DEAD);
+	sock_graft(child, newsock);
+	newsock->state = SS_CONNECTED;
+	release_sock(child);
+	sock_put(sk);		/* the child's reference on its parent */
+	return 0;
+out:
+	release_sock(sk);
+	return err;
+}
+
+static int xtcp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)uaddr;
+	struct sock *sk = sock->sk;
+	struct inet_sock *inet = inet_sk(sk);
+
+	lock_sock(sk);
+	sin->sin_family = AF_INET;
+	if (peer) {
+		if (!inet->inet_dport ||
+		    (((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_SYN_SENT)) &&
+		     peer == 1)) {
+			release_sock(sk);
+			return -ENOTCONN;
+		}
+		sin->sin_port = inet->inet_dport;
+		sin->sin_addr.s_addr = inet->inet_daddr;
+	} else {
+		sin->sin_port = inet->inet_sport;
+		sin->sin_addr.s_addr = inet->inet_rcv_saddr ?: inet->inet_saddr;
+	}
+	release_sock(sk);
+	memset(sin->sin_zero, 0, sizeof(sin->sin_zero));
+	return sizeof(*sin);
+}
+
+/* tcp_poll(). */
+static __poll_t xtcp_poll(struct file *file, struct socket *sock,
+			  struct poll_table_struct *wait)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	__poll_t mask = 0;
+	int state;
+	u8 shutdown;
+
+	sock_poll_wait(file, sock, wait);
+	state = inet_sk_state_load(sk);
+	if (state == XTCP_LISTEN)
+		return READ_ONCE(xs->accept_count) ? EPOLLIN | EPOLLRDNORM : 0;
+
+	shutdown = READ_ONCE(sk->sk_shutdown);
+	if (shutdown == SHUTDOWN_MASK || state == XTCP_CLOSE)
+		mask |= EPOLLHUP;
+	if (shutdown & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+
+	if (state != XTCP_SYN_SENT && state != XTCP_SYN_RECV) {
+		if (READ_ONCE(xs->rcv_nxt) != READ_ONCE(xs->copied_seq) &&
+		    !skb_queue_empty_lockless(&sk->sk_receive_queue))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (!(shutdown & SEND_SHUTDOWN)) {
+			if (sk_stream_is_writeable(sk)) {
+				mask |= EPOLLOUT | EPOLLWRNORM;
+			} else {
+				sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				smp_mb__after_atomic();
+				if (sk_stream_is_writeable(sk))
+					mask |= EPOLLOUT | EPOLLWRNORM;
+			}
+		} else {
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		}
+	}
+	smp_rmb();
+	if (READ_ONCE(sk->sk_err))
+		mask |= EPOLLERR;
+	return mask;
+}
+
+/* shutdown(): inet_shutdown() and tcp_shutdown(). */
+static int xtcp_shutdown(struct socket *sock, int how)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_transition t;
+	int err = 0;
+
+	how++;	/* SHUT_RD/WR/RDWR to RCV_SHUTDOWN/SEND_SHUTDOWN/both */
+	if ((how & ~SHUTDOWN_MASK) || !how)
+		return -EINVAL;
+
+	lock_sock(sk);
+	if (sock->state == SS_CONNECTING) {
+		if ((1 << sk->sk_state) &
+		    (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_CLOSE))
+			sock->state = SS_DISCONNECTING;
+		else
+			sock->state = SS_CONNECTED;
+	}
+
+	switch (sk->sk_state) {
+	case XTCP_CLOSE:
+		err = -ENOTCONN;
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
+		break;
+	case XTCP_LISTEN:
+		if (!(how & RCV_SHUTDOWN))
+			break;
+		xtcp_set_state(sk, XTCP_CLOSE);
+		listener_close(sk);
+		xtcp_done(sk);
+		sock->state = SS_UNCONNECTED;
+		break;
+	case XTCP_SYN_SENT:
+		xtcp_done(sk);
+		/* a connecting socket may connect() again */
+		WRITE_ONCE(sk->sk_shutdown, 0);
+		sock->state = SS_UNCONNECTED;
+		break;
+	default:
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
+		if (!(how & SEND_SHUTDOWN))
+			break;
+		if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_SYN_RECV |
+					     TCPF_CLOSE_WAIT)))
+			break;
+		t = xtcp_state_next(sk->sk_state, XTCP_EV_SHUTDOWN,
+				    xtcp_sk(sk)->passive);
+		xtcp_set_state(sk, t.next);
+		if (t.actions & XTCP_ACT_FIN) {
+			xtcp_queue_fin(sk);
+			xtcp_push(sk);
+		}
+		break;
+	}
+	sk->sk_state_change(sk);
+	release_sock(sk);
+	return err;
+}
+
+/* sendmsg(): tcp_sendmsg_locked(), without its zero-copy and Fast Open. */
+static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int flags = msg->msg_flags, copied = 0, err;
+	long timeo;
+
+	if (flags & MSG_OOB)
+		return -EOPNOTSUPP;
+	lock_sock(sk);
+	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
+
+	if ((1 << sk->sk_state) & ~(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) {
+		err = sk_stream_wait_connect(sk, &timeo);
+		if (err)
+			goto do_error;
+	}
+	sk_clear_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+	err = -EPIPE;
+	if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
+		goto do_error;
+
+	while (msg_data_left(msg)) {
+		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+		int copy;
+
+		if (!skb || !xs->send_head || skb->len >= xs->mss ||
+		    (XTCP_SKB_CB(skb)->flags & XTCP_FLAG_FIN) ||
+		    !skb_tailroom(skb)) {
+			if (!sk_stream_memory_free(sk))
+				goto wait_for_space;
+			skb = alloc_skb_fclone(MAX_TCP_HEADER + xs->mss,
+					       sk->sk_allocation);
+			if (!skb)
+				goto wait_for_space;
+			skb_reserve(skb, MAX_TCP_HEADER);
+			XTCP_SKB_CB(skb)->seq = xs->write_seq;
+			XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
+			XTCP_SKB_CB(skb)->flags = 0;
+			__skb_queue_tail(&sk->sk_write_queue, skb);
+			sk_wmem_queued_add(sk, skb->truesize);
+			if (!xs->send_head)
+				xs->send_head = skb;
+		}
+		copy = min_t(int, msg_data_left(msg), xs->mss - skb->len);
+		copy = min_t(int, copy, skb_tailroom(skb));
+		if (!copy_from_iter_full(skb_put(skb, copy), copy,
+					 &msg->msg_iter)) {
+			skb_trim(skb, skb->len - copy);
+			err = -EFAULT;
+			goto do_error;
+		}
+		XTCP_SKB_CB(skb)->end_seq += copy;
+		xs->write_seq += copy;
+		copied += copy;
+		continue;
+
+wait_for_space:
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		xtcp_push(sk);
+		err = sk_stream_wait_memory(sk, &timeo);
+		if (err)
+			goto do_error;
+		err = -EPIPE;
+		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN) ||
+		    !((1 << sk->sk_state) & (TCPF_ESTABLISHED |
+					     TCPF_CLOSE_WAIT)))
+			goto do_error;
+	}
+	xtcp_push(sk);
+	release_sock(sk);
+	return copied;
+
+do_error:
+	if (copied) {
+		xtcp_push(sk);
+		release_sock(sk);
+		return copied;
+	}
+	err = sk_stream_error(sk, flags, err);
+	release_sock(sk);
+	return err;
+}
+
+/* After the user read: tell the peer if the window opened a lot (tcp_cleanup_rbuf). */
+static void window_update(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int space = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+	u32 now = xtcp_rcv_window_now(sk);
+	u32 could = space > 0 ? space / 2 : 0;
+
+	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
+				     TCPF_FIN_WAIT2)))
+		return;
+	if (could > now && (could - now >= 2 * (u32)xs->mss ||
+			    could - now >= (u32)sk->sk_rcvbuf / 4 || !now))
+		xtcp_send_ack(sk);
+}
+
+/*
+ * sk_wait_data(), also woken by the end of the stream or an error: a FIN or
+ * RST queues nothing here (TCP queues the FIN's skb).
+ */
+static void wait_data(struct sock *sk, long *timeo, struct sk_buff *last)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+
+	add_wait_queue(sk_sleep(sk), &wait);
+	sk_set_bit(SOCKWQ_ASYNC_WAITDATA, sk);
+	sk_wait_event(sk, timeo,
+		      skb_peek_tail(&sk->sk_receive_queue) != last ||
+		      READ_ONCE(sk->sk_err) ||
+		      (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) ||
+		      READ_ONCE(sk->sk_state) == XTCP_CLOSE, &wait);
+	sk_clear_bit(SOCKWQ_ASYNC_WAITDATA, sk);
+	remove_wait_queue(sk_sleep(sk), &wait);
+}
+
+/* recvmsg(): tcp_recvmsg_locked(), without urgent data (#5). */
+static int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
+			int flags)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 peek_seq, *seq;
+	int copied = 0, target, err;
+	long timeo;
+
+	if (flags & MSG_OOB)
+		return -EINVAL;
+	if (flags & MSG_ERRQUEUE)
+		return sock_recv_errqueue(sk, msg, len, SOL_IP, IP_RECVERR);
+
+	lock_sock(sk);
+	err = -ENOTCONN;
+	if (sk->sk_state == XTCP_LISTEN)
+		goto out;
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	seq = &xs->copied_seq;
+	if (flags & MSG_PEEK) {
+		peek_seq = xs->copied_seq;
+		seq = &peek_seq;
+	}
+	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+
+	do {
+		struct sk_buff *skb, *last;
+		u32 offset = 0;
+		bool found = false;
+		size_t used;
+
+		last = skb_peek_tail(&sk->sk_receive_queue);
+		skb_queue_walk(&sk->sk_receive_queue, skb) {
+			offset = *seq - XTCP_SKB_CB(skb)->seq;
+			if (offset < skb->len) {
+				found = true;
+				break;
+			}
+		}
+		if (found) {
+			used = min_t(size_t, skb->len - offset, len - copied);
+			if (skb_copy_datagram_msg(skb, offset, msg, used)) {
+				if (!copied)
+					copied = -EFAULT;
+				break;
+			}
+			*seq += used;
+			copied += used;
+			if (!(flags & MSG_PEEK) && offset + used == skb->len) {
+				__skb_unlink(skb, &sk->sk_receive_queue);
+				kfree_skb(skb);
+				window_update(sk);
+			}
+			continue;
+		}
+
+		if (copied >= target)
+			break;
+		if (copied) {
+			if (sk->sk_err || sk->sk_state == XTCP_CLOSE ||
+			    (sk->sk_shutdown & RCV_SHUTDOWN) || !timeo ||
+			    signal_pending(current))
+				break;
+		} else {
+			if (sock_flag(sk, SOCK_DONE))
+				break;
+			if (sk->sk_err) {
+				copied = sock_error(sk);
+				break;
+			}
+			if (sk->sk_shutdown & RCV_SHUTDOWN)
+				break;
+			if (sk->sk_state == XTCP_CLOSE) {
+				copied = -ENOTCONN;
+				break;
+			}
+			if (!timeo) {
+				copied = -EAGAIN;
+				break;
+			}
+			if (signal_pending(current)) {
+				copied = sock_intr_errno(timeo);
+				break;
+			}
+		}
+		window_update(sk);
+		wait_data(sk, &timeo, last);
+	} while (copied < len);
+	if (copied > 0)
+		window_update(sk);
+	err = copied;
+out:
+	release_sock(sk);
+	return err;
+}
+
+static int xtcp_setsockopt(struct socket *sock, int level, int optname,
+			   sockptr_t optval, unsigned int optlen)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int val, err = 0;
+
+	if (level == SOL_IP)
+		return ip_setsockopt(sk, level, optname, optval, optlen);
+	if (level != SOL_TCP)
+		return -ENOPROTOOPT;
+	switch (optname) {
+	case TCP_NODELAY:
+	case TCP_MAXSEG:
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+
+	lock_sock(sk);
+	switch (optname) {
+	case TCP_NODELAY:
+		xs->nodelay = !!val;
+		if (val)
+			xtcp_push(sk);
+		break;
+	case TCP_MAXSEG:
+		/* tcp_setsockopt(): 0 resets, else TCP_MIN_MSS..MAX_TCP_WINDOW */
+		if (val && (val < TCP_MIN_MSS || val > MAX_TCP_WINDOW)) {
+			err = -EINVAL;
+			break;
+		}
+		xs->user_mss = val;
+		break;
+	}
+	release_sock(sk);
+	return err;
+}
+
+static int xtcp_getsockopt(struct socket *sock, int level, int optname,
+			   char __user *optval, int __user *optlen)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int val, len;
+
+	if (level == SOL_IP)
+		return ip_getsockopt(sk, level, optname, optval, optlen);
+	if (level != SOL_TCP)
+		return -ENOPROTOOPT;
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	switch (optname) {
+	case TCP_NODELAY:
+		val = xs->nodelay;
+		break;
+	case TCP_MAXSEG:
+		/* tcp_getsockopt(): the MSS in use once connected */
+		if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))
+			val = xs->user_mss ?: TCP_MSS_DEFAULT;
+		else
+			val = xs->mss;
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	len = min_t(unsigned int, len, sizeof(int));
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}
+
+/* SIOCINQ and SIOCOUTQ as tcp_ioctl() answers them. */
+static int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int answ;
+
+	switch (cmd) {
+	case SIOCINQ:
+		if (sk->sk_state == XTCP_LISTEN)
+			return -EINVAL;
+		lock_sock(sk);
+		answ = xs->rcv_nxt - xs->copied_seq;
+		if (sk->sk_state == XTCP_CLOSE || (sk->sk_shutdown & RCV_SHUTDOWN))
+			answ = skb_queue_empty(&sk->sk_receive_queue) ? 0 : answ;
+		release_sock(sk);
+		break;
+	case SIOCOUTQ:
+		if (sk->sk_state == XTCP_LISTEN)
+			return -EINVAL;
+		answ = (1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV |
+					      TCPF_CLOSE) ?
+		       0 : READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_una);
+		break;
+	default:
+		return -ENOIOCTLCMD;
+	}
+	return put_user(answ, (int __user *)arg);
+}
+
+/*
+ * .family is informational only (the socket layer dispatches on the socket's own
+ * sk_family), so it names the default number even when family= picks another.
+ */
+static const struct proto_ops xtcp_proto_ops = {
+	.family		= PF_XTCP,
+	.owner		= THIS_MODULE,
+	.release	= xtcp_release,
+	.bind		= xtcp_bind,
+	.connect	= xtcp_connect,
+	.socketpair	= sock_no_socketpair,
+	.accept		= xtcp_accept,
+	.getname	= xtcp_getname,
+	.poll		= xtcp_poll,
+	.ioctl		= xtcp_ioctl,
+	.listen		= xtcp_listen,
+	.shutdown	= xtcp_shutdown,
+	.setsockopt	= xtcp_setsockopt,
+	.getsockopt	= xtcp_getsockopt,
+	.sendmsg	= xtcp_sendmsg,
+	.recvmsg	= xtcp_recvmsg,
+	.mmap		= sock_no_mmap,
+	.sendpage	= sock_no_sendpage,
+};
+
+static int xtcp_create(struct net *net, struct socket *sock, int protocol,
+		       int kern)
+{
+	struct sock *sk;
+
+	/* The errnos inet_create() gives for the same mistakes. */
+	if (sock->type != SOCK_STREAM)
+		return -ESOCKTNOSUPPORT;
+	if (protocol && protocol != IPPROTO_TCP)
+		return -EPROTONOSUPPORT;
+
+	sk = xtcp_sk_alloc(net, GFP_KERNEL, kern);
+	if (!sk)
+		return -ENOBUFS;
+	sock->state = SS_UNCONNECTED;
+	sock->ops = &xtcp_proto_ops;
+	sk_set_socket(sk, sock);
+	sock->sk = sk;
+	RCU_INIT_POINTER(sk->sk_wq, &sock->wq);
+	sk->sk_uid = SOCK_INODE(sock)->i_uid;
+	return 0;
+}
+
+static struct net_proto_family xtcp_family_ops = {
+	.create	= xtcp_create,
+	.owner	= THIS_MODULE,
+};
+
+int xtcp_af_init(void)
+{
+	int err;
+
+	if (family <= AF_UNSPEC || family >= NPROTO) {
+		pr_err("family=%d is out of range: pick a free number from 1 to %d\n",
+		       family, NPROTO - 1);
+		return -EINVAL;
+	}
+	xtcp_family_ops.family = family;
+
+	err = proto_register(&xtcp_prot, 1);
+	if (err) {
+		pr_err("proto_register failed: %d\n", err);
+		return err;
+	}
+
+	err = sock_register(&xtcp_family_ops);
+	if (err) {
+		if (err == -EEXIST)
+			pr_err("socket family %d is already registered by another module; load xtcp with family=N for a free N below %d\n",
+			       family, NPROTO);
+		else
+			pr_err("sock_register(%d) failed: %d\n", family, err);
+		goto err_proto;
+	}
+	return 0;
+
+err_proto:
+	proto_unregister(&xtcp_prot);
+	return err;
+}
+
+void xtcp_af_exit(void)
+{
+	sock_unregister(family);
+	proto_unregister(&xtcp_prot);
+}

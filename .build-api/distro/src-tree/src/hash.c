@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hash.c: the tables the input path looks sockets up in.
+ *
+ *  - Connections (every state from SYN-SENT to LAST-ACK) by 4-tuple, through
+ *    sk->sk_node. 2^16 chains: 100k connections average 1.5 per chain.
+ *  - Bound sockets by local port, through xtcp_sock.listen_node: listeners,
+ *    and sockets bound but idle (state CLOSE), which /proc/net/xtcp lists.
+ *
+ * Both tables are module-wide, with the namespace in the key, as the kernel's
+ * TCP does. Writers take the chain's _bh spinlock, readers only RCU: every
+ * xtcp socket is SOCK_RCU_FREE, so a socket found under rcu_read_lock() stays
+ * readable and refcount_inc_not_zero() decides whether it may be used.
+ * Being in a table holds one reference.
+ */
+#include <linux/jhash.h>
+#include <linux/mm.h>
+#include <linux/rculist.h>
+#include <net/net_namespace.h>
+
+#include "xtcp.h"
+
+#define EHASH_BITS	16
+#define BHASH_BITS	10
+#define LOCK_BITS	10
+
+struct xtcp_table {
+	struct hlist_head *heads;
+	spinlock_t *locks;
+	u32 mask;
+};
+
+static struct xtcp_table ehash, bhash;
+static u32 hash_seed __read_mostly;
+
+static int table_init(struct xtcp_table *t, unsigned int bits)
+{
+	unsigned int i, nlocks = 1U << min(bits, (unsigned int)LOCK_BITS);
+
+	t->heads = kvcalloc(1U << bits, sizeof(*t->heads), GFP_KERNEL);
+	t->locks = kvcalloc(nlocks, sizeof(*t->locks), GFP_KERNEL);
+	if (!t->heads || !t->locks) {
+		kvfree(t->heads);
+		kvfree(t->locks);
+		return -ENOMEM;
+	}
+	for (i = 0; i < nlocks; i++)
+		spin_lock_init(&t->locks[i]);
+	t->mask = (1U << bits) - 1;
+	return 0;
+}
+
+static void table_destroy(struct xtcp_table *t)
+{
+	unsigned int i;
+
+	for (i = 0; i <= t->mask; i++)
+		WARN_ON(!hlist_empty(&t->heads[i]));
+	kvfree(t->heads);
+	kvfree(t->locks);
+}
+
+static spinlock_t *chain_lock(struct xtcp_table *t, u32 h)
+{
+	return &t->locks[h & (t == &bhash ? t->mask : (1U << LOCK_BITS) - 1)];
+}
+
+int xtcp_hash_init(void)
+{
+	int err;
+
+	hash_seed = get_random_u32();
+	err = table_init(&ehash, EHASH_BITS);
+	if (err)
+		return err;
+	err = table_init(&bhash, BHASH_BITS);
+	if (err)
+		goto err_ehash;
+	return 0;
+
+err_ehash:
+	table_destroy(&ehash);
+	return err;
+}
+
+void xtcp_hash_exit(void)
+{
+	table_destroy(&bhash);
+	table_destroy(&ehash);
+}
+
+static u32 ehashfn(const struct net *net, __be32 saddr, __be16 sport,
+		   __be32 daddr, __be16 dport)
+{
+	u32 ports = (__force u32)sport << 16 | (__force u32)dport;
+
+	return jhash_3words((__force u32)saddr, (__force u32)daddr, ports,
+			    hash_seed ^ net_hash_mix(net)) & ehash.mask;
+}
+
+static u32 bhashfn(const struct net *net, u16 port)
+{
+	return jhash_1word(port, hash_seed ^ net_hash_mix(net)) & bhash.mask;
+}
+
+static bool match_established(const struct sock *sk, const struct net *net,
+			      __be32 saddr, __be16 sport, __be32 daddr,
+			      __be16 dport)
+{
+	return sk->sk_rcv_saddr == saddr && sk->sk_daddr == daddr &&
+	       inet_sk(sk)->inet_sport == sport && sk->sk_dport == dport &&
+	       net_eq(sock_net(sk), net);
+}
+
+/*
+ * Insert a connecting or connected socket. -EADDRNOTAVAIL if its 4-tuple is
+ * taken (as connect() says when no 4-tuple is free).
+ */
+int xtcp_hash_connection(struct sock *sk)
+{
+	struct net *net = sock_net(sk);
+	__be32 saddr = sk->sk_rcv_saddr, daddr = sk->sk_daddr;
+	__be16 sport = inet_sk(sk)->inet_sport, dport = sk->sk_dport;
+	u32 h = ehashfn(net, saddr, sport, daddr, dport);
+	spinlock_t *lock = chain_lock(&ehash, h);
+	struct sock *other;
+
+	xtcp_sock_assert_locked(sk);
+	spin_lock_bh(lock);
+	hlist_for_each_entry(other, &ehash.heads[h], sk_node) {
+		if (match_established(other, net, saddr, sport, daddr, dport)) {
+			spin_unlock_bh(lock);
+			return -EADDRNOTAVAIL;
+		}
+	}
+	sock_hold(sk);
+	hlist_add_head_rcu(&sk->sk_node, &ehash.heads[h]);
+	xtcp_sk(sk)->hashed = 1;
+	spin_unlock_bh(lock);
+	sock_prot_inuse_add(net, sk->sk_prot, 1);
+	return 0;
+}
+
+/* Insert a bound socket (idle or listening) by its local port. */
+int xtcp_hash_listener(struct sock *sk)
+{
+	u32 h = bhashfn(sock_net(sk), inet_sk(sk)->inet_num);
+	spinlock_t *lock = chain_lock(&bhash, h);
+
+	xtcp_sock_assert_locked(sk);
+	if (xtcp_sk(sk)->hashed)
+		return 0;
+	spin_lock_bh(lock);
+	sock_hold(sk);
+	hlist_add_head_rcu(&xtcp_sk(sk)->listen_node, &bhash.heads[h]);
+	xtcp_sk(sk)->hashed = 1;
+	spin_unlock_bh(lock);
+	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
+	return 0;
+}
+
+/* Out of whichever table the socket is in; its readers may still hold it. */
+void xtcp_unhash(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	spinlock_t *lock;
+	bool bound;
+
+	if (!xs->hashed)
+		return;
+	bound = !hlist_unhashed(&xs->listen_node);
+	if (bound)
+		lock = chain_lock(&bhash,
+				  bhashfn(sock_net(sk), inet_sk(sk)->inet_num));
+	else
+		lock = chain_lock(&ehash,
+				  ehashfn(sock_net(sk), sk->sk_rcv_saddr,
+					  inet_sk(sk)->inet_sport,
+					  sk->sk_daddr, sk->sk_dport));
+	spin_lock_bh(lock);
+	if (bound)
+		hlist_del_init_rcu(&xs->listen_node);
+	else
+		hlist_del_init_rcu(&sk->sk_node);
+	xs->hashed = 0;
+	spin_unlock_bh(lock);
+	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
+	__sock_put(sk);		/* the caller still holds one */
+}
+
+/* The connection a received segment belongs to, with a reference, or NULL. */
+struct sock *xtcp_lookup_established(struct net *net, __be32 saddr,
+				     __be16 sport, __be32 daddr, __be16 dport)
+{
+	u32 h = ehashfn(net, saddr, sport, daddr, dport);
+	struct sock *sk;
+
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(sk, &ehash.heads[h], sk_node) {
+		if (match_established(sk, net, saddr, sport, daddr, dport) &&
+		    refcount_inc_not_zero(&sk->sk_refcnt)) {
+			rcu_read_unlock();
+			return sk;
+		}
+	}
+	rcu_read_unlock();
+	return NULL;
+}
+
+/*
+ * The listener for a segment to daddr:dport, with a reference: one bound to
+ * daddr itself before one bound to the wildcard, as the kernel's TCP scores.
+ */
+struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, __be16 dport)
+{
+	u16 port = ntohs(dport);
+	struct sock *best = NULL;
+	struct xtcp_sock *xs;
+
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(xs, &bhash.heads[bhashfn(net, port)],
+				 listen_node) {
+		struct sock *sk = &xs->inet.sk;
+
+		if (inet_sk(sk)->inet_num != port ||
+		    READ_ONCE(sk->sk_state) != XTCP_LISTEN ||
+		    !net_eq(sock_net(sk), net))
+			continue;
+		if (sk->sk_rcv_saddr == daddr) {
+			best = sk;
+			break;
+		}
+		if (!sk->sk_rcv_saddr && !best)
+			best = sk;
+	}
+	if (best && !refcount_inc_not_zero(&best->sk_refcnt))
+		best = NULL;
+	rcu_read_unlock();
+	return best;
+}
+
+/*
+ * listen() on a port another xtcp listener serves at an overlapping address:
+ * the kernel's TCP refuses that with EADDRINUSE even under SO_REUSEADDR.
+ */
+bool xtcp_listener_conflict(struct sock *sk)
+{
+	return xtcp_listener_at(sock_net(sk), sk->sk_rcv_saddr,
+				inet_sk(sk)->inet_num, sk);
+}
+
+/*
+ * An xtcp listener other than @except serves @port at an address overlapping
+ * @saddr. A bind() with SO_REUSEADDR onto it fails, as onto a TCP listener.
+ */
+bool xtcp_listener_at(struct net *net, __be32 saddr, u16 port,
+		      const struct sock *except)
+{
+	struct xtcp_sock *xs;
+	bool clash = false;
+
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(xs, &bhash.heads[bhashfn(net, port)],
+				 listen_node) {
+		struct sock *o = &xs->inet.sk;
+
+		if (o == except || inet_sk(o)->inet_num != port ||
+		    READ_ONCE(o->sk_state) != XTCP_LISTEN ||
+		    !net_eq(sock_net(o), net))
+			continue;
+		if (!o->sk_rcv_saddr || !saddr || o->sk_rcv_saddr == saddr) {
+			clash = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return clash;
+}
+
+/*
+ * For /proc/net/xtcp: the socket of @net at (*bucket, *offset), counting bound
+ * chains first and then connection chains, with a reference; advances the
+ * cursor past it. NULL at the end.
+ */
+struct sock *xtcp_hash_walk(struct net *net, unsigned int *bucket,
+			    unsigned int *offset)
+{
+	unsigned int nb = bhash.mask + 1, n;
+	struct sock *sk;
+
+	rcu_read_lock();
+	for (; *bucket < nb + ehash.mask + 1; (*bucket)++, *offset = 0) {
+		n = 0;
+		if (*bucket < nb) {
+			struct xtcp_sock *xs;
+
+			hlist_for_each_entry_rcu(xs, &bhash.heads[*bucket],
+						 listen_node) {
+				sk = &xs->inet.sk;
+				if (!net_eq(sock_net(sk), net) || n++ < *offset)
+					continue;
+				if (refcount_inc_not_zero(&sk->sk_refcnt))
+					goto found;
+			}
+		} else {
+			hlist_for_each_entry_rcu(sk,
+						 &ehash.heads[*bucket - nb],
+						 sk_node) {
+				if (!net_eq(sock_net(sk), net) || n++ < *offset)
+					continue;
+				if (refcount_inc_not_zero(&sk->sk_refcnt))
+					goto found;
+			}
+		}
+	}
+	rcu_read_unlock();
+	return NULL;
+found:
+	*offset = n;
+	rcu_read_unlock();
+	return sk;
+}

@@ -1,0 +1,651 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * input.c: segments in, from the netfilter hook to the state machine.
+ *
+ * The hook (NF_INET_LOCAL_IN, after the filter table) looks every IPv4 TCP
+ * segment up in xtcp's tables: a connection's 4-tuple, a TIME_WAIT bucket, a
+ * listener's port. What xtcp owns it steals (NF_STOLEN); the rest goes on to
+ * the kernel's TCP untouched. A stolen segment is validated by the protocol
+ * core (header, options, checksum); a bad one is counted and dropped.
+ *
+ * Then the kernel's socket discipline: in softirq under bh_lock_sock(); when
+ * the user owns the socket, onto its backlog, which release_sock() hands to
+ * xtcp_backlog_rcv(). Either way xtcp_rcv() runs with the socket locked.
+ *
+ * xtcp_rcv() follows RFC 9293 §3.10.7: it turns the segment into events in the
+ * RFC's order and lets the state table (state.c) say what each one does.
+ */
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <net/ip.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/tcp.h>
+
+#include "checksum.h"
+#include "isn.h"
+#include "parse.h"
+#include "seq.h"
+#include "state.h"
+#include "xtcp.h"
+
+#define XTCP_RTO_ESTABLISHED_MS	500	/* until RFC 6298 estimation lands */
+
+/* Re-read the options of a SYN (they do not fit in the skb's cb). */
+static void syn_options(struct sk_buff *skb, struct xtcp_options *opt)
+{
+	const u8 *th = skb_transport_header(skb);
+	unsigned int hlen = (th[XTCP_OFF_DOFF] >> 4) * 4;
+
+	memset(opt, 0, sizeof(*opt));
+	if (xtcp_parse_options(th + XTCP_HDR_LEN, hlen - XTCP_HDR_LEN, true, opt))
+		memset(opt, 0, sizeof(*opt));
+}
+
+/* Settle what the two SYNs agreed on (RFC 7323 §1.3, RFC 9293 §3.7.1). */
+static void negotiate(struct sock *sk, const struct xtcp_options *opt)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u16 mss;
+
+	xs->peer_mss = (opt->present & XTCP_OPTF_MSS) && opt->mss ?
+		       opt->mss : XTCP_DEFAULT_MSS;
+	if (xs->wscale_ok && (opt->present & XTCP_OPTF_WSCALE)) {
+		xs->snd_wscale = opt->wscale;
+	} else {
+		xs->wscale_ok = 0;
+		xs->snd_wscale = 0;
+		xs->rcv_wscale = 0;
+	}
+	xs->ts_ok = xs->ts_ok && (opt->present & XTCP_OPTF_TIMESTAMP);
+	if (xs->ts_ok) {
+		xs->ts_recent = opt->tsval;
+		xs->ts_recent_stamp = ktime_get_seconds();
+	}
+	xs->sack_ok = xs->sack_ok && (opt->present & XTCP_OPTF_SACK_PERM);
+
+	mss = xs->peer_mss;
+	if (xs->user_mss)
+		mss = min(mss, xs->user_mss);
+	if (xs->ts_ok)
+		mss -= XTCP_OLEN_TIMESTAMP + 2;
+	xs->mss = max_t(u16, mss, 64);
+}
+
+void xtcp_set_state(struct sock *sk, int state)
+{
+	int old = sk->sk_state;
+
+	if (old == state)
+		return;
+	if (state == XTCP_CLOSE &&
+	    (old == XTCP_ESTABLISHED || old == XTCP_CLOSE_WAIT) &&
+	    sk->sk_err == ECONNRESET)
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_ESTAB_RESETS);
+	xtcp_state_store(sk, state);
+}
+
+/* Text in order at rcv_nxt: to the receive queue. Returns true if queued. */
+static bool deliver(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 off;
+
+	if (!skb->len || (sk->sk_shutdown & RCV_SHUTDOWN))
+		return false;
+	if (xtcp_seq_after(cb->seq, xs->rcv_nxt))
+		return false;	/* out of order: waits for #5's queue */
+	off = xs->rcv_nxt - cb->seq;
+	if (off >= skb->len)
+		return false;
+	if (off && !pskb_pull(skb, off))
+		return false;
+	cb->seq = xs->rcv_nxt;
+	xs->rcv_nxt += skb->len;
+	skb_set_owner_r(skb, sk);
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	return true;
+}
+
+/* A passive child is established: on to the listener's accept queue. */
+static void child_established(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sock *parent = xs->parent;
+	struct xtcp_sock *lxs;
+	bool refused;
+
+	if (!parent)
+		return;
+	lxs = xtcp_sk(parent);
+	spin_lock_bh(&lxs->accept_lock);
+	refused = lxs->accept_closed || list_empty(&xs->child_node);
+	if (!refused) {
+		list_move_tail(&xs->child_node, &lxs->accept_queue);
+		lxs->syn_count--;
+		lxs->accept_count++;
+	}
+	spin_unlock_bh(&lxs->accept_lock);
+	if (refused) {
+		xtcp_send_active_rst(sk, GFP_ATOMIC);
+		xtcp_done(sk);
+		return;
+	}
+	parent->sk_data_ready(parent);
+}
+
+/*
+ * Apply one event. Returns false when processing of the segment must stop
+ * (the connection is gone, or the segment was answered and dropped).
+ */
+static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_transition t;
+	int old = sk->sk_state;
+
+	t = xtcp_state_next(old, ev, xs->passive);
+
+	if (t.actions & XTCP_ACT_RST) {
+		xtcp_send_reset(sock_net(sk), skb);
+		return false;
+	}
+	if (t.actions & XTCP_ACT_CHALLENGE) {
+		xtcp_send_challenge_ack(sk);
+		return false;
+	}
+	if (t.actions & XTCP_ACT_DROP_CHILD) {
+		xtcp_done(sk);
+		return false;
+	}
+	if (t.actions & XTCP_ACT_ABORTED) {
+		WRITE_ONCE(sk->sk_err, -t.err);
+		if (old == XTCP_SYN_SENT)
+			xtcp_inc_stat(sock_net(sk), XTCP_STAT_ATTEMPT_FAILS);
+		sk_error_report(sk);
+		xtcp_done(sk);
+		return false;
+	}
+	if (t.actions & XTCP_ACT_TW_TIMER) {
+		if (t.actions & XTCP_ACT_ACK)
+			xtcp_send_ack(sk);
+		xtcp_time_wait(sk);
+		return false;
+	}
+	if (t.next == XTCP_CLOSE && old != XTCP_CLOSE) {
+		xtcp_done(sk);		/* LAST-ACK: our FIN acknowledged */
+		return false;
+	}
+
+	xtcp_set_state(sk, t.next);
+	if (t.actions & XTCP_ACT_SYNACK)
+		xtcp_send_synack(sk);
+	if (t.actions & XTCP_ACT_EOF) {
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+		sock_set_flag(sk, SOCK_DONE);
+		sk->sk_state_change(sk);
+		if (sk->sk_socket)
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
+	}
+	if (t.actions & XTCP_ACT_ACK)
+		xtcp_send_ack(sk);
+	if (t.actions & XTCP_ACT_CONNECTED) {
+		xs->rto_ms = XTCP_RTO_ESTABLISHED_MS;
+		xs->retries = 0;
+		if (xs->passive) {
+			child_established(sk);
+		} else {
+			sk->sk_state_change(sk);
+			sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+		}
+		if (sk->sk_state == XTCP_ESTABLISHED)
+			xtcp_push(sk);
+	}
+	if (t.next == XTCP_FIN_WAIT2 && old != XTCP_FIN_WAIT2 &&
+	    sock_flag(sk, SOCK_DEAD))
+		xtcp_timer_arm(sk, XTCP_TIMER_FIN_WAIT2, XTCP_FIN_TIMEOUT_MS);
+	return sk->sk_state != XTCP_CLOSE;
+}
+
+/* SYN-SENT (RFC 9293 §3.10.7.3). */
+static void rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_options opt;
+	bool ack_ok = false;
+
+	if (cb->flags & XTCP_FLAG_ACK) {
+		ack_ok = xtcp_ack_of_syn_acceptable(cb->ack, xs->iss,
+						    xs->snd_nxt);
+		if (!ack_ok) {
+			if (!(cb->flags & XTCP_FLAG_RST))
+				apply(sk, XTCP_EV_BAD_ACK, skb);
+			return;
+		}
+	}
+	if (cb->flags & XTCP_FLAG_RST) {
+		apply(sk, ack_ok ? XTCP_EV_RST : XTCP_EV_RST_INEXACT, skb);
+		return;
+	}
+	if (!(cb->flags & XTCP_FLAG_SYN))
+		return;
+
+	syn_options(skb, &opt);
+	negotiate(sk, &opt);
+	xs->irs = cb->seq;
+	xs->rcv_nxt = cb->seq + 1;
+	xs->copied_seq = xs->rcv_nxt;
+	xs->rcv_wup = xs->rcv_nxt;
+	/* the window of a SYN is never scaled (RFC 7323 §2.2) */
+	xs->snd_wnd = cb->window;
+	xs->max_snd_wnd = xs->snd_wnd;
+	xs->snd_wl1 = cb->seq;
+	xs->snd_wl2 = cb->ack;
+	if (ack_ok) {
+		xs->snd_una = cb->ack;
+		xtcp_timer_stop(sk);
+		apply(sk, XTCP_EV_SYN_ACK, skb);
+	} else {
+		apply(sk, XTCP_EV_SYN, skb);	/* simultaneous open */
+	}
+}
+
+/* The fifth check: what the ACK field says (state is synchronized or SYN-RECV). */
+static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	enum xtcp_ack_class class;
+	bool fin_acked;
+
+	if (sk->sk_state == XTCP_SYN_RECV) {
+		if (!xtcp_ack_of_syn_acceptable(cb->ack, xs->iss, xs->snd_nxt))
+			return apply(sk, XTCP_EV_BAD_ACK, skb);
+		xs->snd_una = cb->ack;
+		xs->snd_wnd = (u32)cb->window << xs->snd_wscale;
+		xs->max_snd_wnd = max(xs->max_snd_wnd, xs->snd_wnd);
+		xs->snd_wl1 = cb->seq;
+		xs->snd_wl2 = cb->ack;
+		xtcp_timer_stop(sk);
+		if (!apply(sk, XTCP_EV_ACK_OF_SYN, skb))
+			return false;
+	}
+
+	class = xtcp_ack_classify(cb->ack, xs->snd_una, xs->snd_nxt,
+				  xs->max_snd_wnd);
+	if (!xtcp_ack_acceptable(class))
+		return apply(sk, XTCP_EV_BAD_ACK, skb);
+
+	/* window update (RFC 9293 §3.10.7.4, SND.WL1/SND.WL2) */
+	if (xtcp_seq_before(xs->snd_wl1, cb->seq) ||
+	    (xs->snd_wl1 == cb->seq && xtcp_seq_leq(xs->snd_wl2, cb->ack))) {
+		xs->snd_wnd = (u32)cb->window << xs->snd_wscale;
+		xs->max_snd_wnd = max(xs->max_snd_wnd, xs->snd_wnd);
+		xs->snd_wl1 = cb->seq;
+		xs->snd_wl2 = cb->ack;
+	}
+	if (class != XTCP_ACK_NEW) {
+		xtcp_push(sk);
+		return apply(sk, XTCP_EV_ACK, skb);
+	}
+
+	xs->snd_una = cb->ack;
+	xtcp_clean_rtx_queue(sk, cb->ack);
+	xs->retries = 0;
+	xs->rto_ms = XTCP_RTO_ESTABLISHED_MS;
+	if (xs->snd_una == xs->snd_nxt && !xs->send_head) {
+		if (xs->timer_event == XTCP_TIMER_RETRANS)
+			xtcp_timer_stop(sk);
+	} else {
+		xtcp_timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
+	}
+	fin_acked = xs->fin_queued && cb->ack == xs->write_seq;
+	sk->sk_write_space(sk);
+	xtcp_push(sk);
+	return apply(sk, fin_acked ? XTCP_EV_ACK_OF_FIN : XTCP_EV_ACK, skb);
+}
+
+/* Every state from SYN-RECV on (RFC 9293 §3.10.7.4). Consumes @skb. */
+static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 seglen = cb->end_seq - cb->seq;
+	u32 wnd = xtcp_rcv_window_now(sk);
+	bool queued = false;
+
+	/* the crossing SYN+ACK of a simultaneous open */
+	if (sk->sk_state == XTCP_SYN_RECV &&
+	    (cb->flags & (XTCP_FLAG_SYN | XTCP_FLAG_ACK | XTCP_FLAG_RST)) ==
+	    (XTCP_FLAG_SYN | XTCP_FLAG_ACK) && cb->seq == xs->irs &&
+	    xtcp_ack_of_syn_acceptable(cb->ack, xs->iss, xs->snd_nxt)) {
+		xs->snd_una = cb->ack;
+		xtcp_timer_stop(sk);
+		apply(sk, XTCP_EV_SYN_ACK, skb);
+		goto drop;
+	}
+
+	if (cb->flags & XTCP_FLAG_RST) {
+		switch (xtcp_rst_classify(cb->seq, xs->rcv_nxt, max(wnd, 1U))) {
+		case XTCP_RST_RESET:
+			apply(sk, XTCP_EV_RST, skb);
+			break;
+		case XTCP_RST_CHALLENGE:
+			apply(sk, XTCP_EV_RST_INEXACT, skb);
+			break;
+		default:
+			break;
+		}
+		goto drop;
+	}
+
+	if (!xtcp_seq_acceptable(cb->seq, seglen, xs->rcv_nxt, wnd)) {
+		apply(sk, XTCP_EV_UNACCEPTABLE, skb);
+		goto drop;
+	}
+
+	if (cb->has_ts && xs->ts_ok && xtcp_seq_leq(cb->seq, xs->rcv_wup)) {
+		xs->ts_recent = cb->tsval;
+		xs->ts_recent_stamp = ktime_get_seconds();
+	}
+
+	if (cb->flags & XTCP_FLAG_SYN) {
+		apply(sk, XTCP_EV_SYN, skb);
+		goto drop;
+	}
+	if (!(cb->flags & XTCP_FLAG_ACK))
+		goto drop;
+	if (!rcv_ack(sk, skb))
+		goto drop;
+
+	if (skb->len) {
+		struct xtcp_transition t;
+
+		t = xtcp_state_next(sk->sk_state, XTCP_EV_DATA, xs->passive);
+		if (t.actions & XTCP_ACT_DELIVER) {
+			queued = deliver(sk, skb);
+			if (queued)
+				sk->sk_data_ready(sk);
+			/* FIN handled below acknowledges the text too */
+			if (!(cb->flags & XTCP_FLAG_FIN) ||
+			    cb->end_seq - 1 != xs->rcv_nxt)
+				xtcp_send_ack(sk);
+		}
+	}
+
+	if ((cb->flags & XTCP_FLAG_FIN) && cb->end_seq - 1 == xs->rcv_nxt &&
+	    sk->sk_state != XTCP_CLOSE) {
+		enum xtcp_state st = sk->sk_state;
+
+		/* the FIN is in sequence: consume it once (not in CLOSE-WAIT+) */
+		if (st == XTCP_ESTABLISHED || st == XTCP_FIN_WAIT1 ||
+		    st == XTCP_FIN_WAIT2 || st == XTCP_SYN_RECV) {
+			xs->rcv_nxt++;
+			apply(sk, XTCP_EV_FIN, skb);
+		}
+	}
+	if (queued)
+		return;
+drop:
+	kfree_skb(skb);
+}
+
+/* A new connection for a listener: a child in SYN-RECV. */
+static void rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *lxs = xtcp_sk(sk), *xs;
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct xtcp_options opt;
+	struct sock *child;
+	bool full;
+
+	spin_lock_bh(&lxs->accept_lock);
+	full = lxs->accept_closed ||
+	       lxs->accept_count >= READ_ONCE(sk->sk_max_ack_backlog) + 1 ||
+	       lxs->syn_count >= max_t(u32, sk->sk_max_ack_backlog, 128);
+	spin_unlock_bh(&lxs->accept_lock);
+	if (full) {
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_DROPS);
+		return;
+	}
+
+	child = xtcp_sk_alloc(sock_net(sk), GFP_ATOMIC, !sk->sk_net_refcnt);
+	if (!child) {
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_DROPS);
+		return;
+	}
+	xs = xtcp_sk(child);
+	sock_set_flag(child, SOCK_DEAD);	/* no struct socket until accept() */
+	child->sk_rcvbuf = sk->sk_rcvbuf;
+	child->sk_sndbuf = sk->sk_sndbuf;
+	child->sk_userlocks = sk->sk_userlocks & ~SOCK_BINDPORT_LOCK;
+	child->sk_bound_dev_if = sk->sk_bound_dev_if;
+	child->sk_mark = sk->sk_mark;
+	child->sk_priority = sk->sk_priority;
+	sock_copy_flags(child, sk);
+	sock_set_flag(child, SOCK_DEAD);
+	sock_set_flag(child, SOCK_RCU_FREE);
+	xs->user_mss = lxs->user_mss;
+	xs->nodelay = lxs->nodelay;
+
+	inet_sk(child)->inet_rcv_saddr = iph->daddr;
+	inet_sk(child)->inet_saddr = iph->daddr;
+	inet_sk(child)->inet_daddr = iph->saddr;
+	inet_sk(child)->inet_num = inet_sk(sk)->inet_num;
+	inet_sk(child)->inet_sport = th->dest;
+	inet_sk(child)->inet_dport = th->source;
+
+	xs->passive = 1;
+	xs->wscale_ok = 1;
+	xs->ts_ok = 1;
+	xs->sack_ok = 1;
+	syn_options(skb, &opt);
+	negotiate(child, &opt);
+	xs->irs = cb->seq;
+	xs->rcv_nxt = cb->seq + 1;
+	xs->copied_seq = xs->rcv_nxt;
+	xs->rcv_wup = xs->rcv_nxt;
+	xs->iss = xtcp_isn_seq(iph->daddr, iph->saddr, th->dest, th->source);
+	xs->ts_off = xtcp_isn_ts_off(iph->daddr, iph->saddr, th->dest,
+				     th->source);
+	xs->snd_una = xs->iss;
+	xs->snd_nxt = xs->iss + 1;
+	xs->write_seq = xs->snd_nxt;
+	xs->snd_wnd = cb->window;
+	xs->max_snd_wnd = xs->snd_wnd;
+	xs->snd_wl1 = cb->seq;
+	xtcp_state_store(child, XTCP_SYN_RECV);
+
+	bh_lock_sock_nested(child);
+	if (xtcp_hash_connection(child)) {
+		bh_unlock_sock(child);
+		xtcp_state_store(child, XTCP_CLOSE);
+		sk_free(child);
+		return;
+	}
+	sock_hold(sk);
+	xs->parent = sk;
+	spin_lock_bh(&lxs->accept_lock);
+	list_add_tail(&xs->child_node, &lxs->syn_queue);
+	lxs->syn_count++;
+	spin_unlock_bh(&lxs->accept_lock);
+	xtcp_inc_stat(sock_net(sk), XTCP_STAT_PASSIVE_OPENS);
+
+	xtcp_send_synack(child);
+	xtcp_timer_arm(child, XTCP_TIMER_RETRANS, xs->rto_ms);
+	bh_unlock_sock(child);
+}
+
+static void rcv_listen(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	enum xtcp_event ev;
+
+	if (cb->flags & XTCP_FLAG_RST)
+		return;
+	if (cb->flags & XTCP_FLAG_ACK)
+		ev = (cb->flags & XTCP_FLAG_SYN) ? XTCP_EV_SYN_ACK : XTCP_EV_ACK;
+	else if (cb->flags & XTCP_FLAG_SYN)
+		ev = XTCP_EV_SYN;
+	else
+		return;
+	if (xtcp_state_next(XTCP_LISTEN, ev, false).actions & XTCP_ACT_NEW_CHILD)
+		rcv_listen_syn(sk, skb);
+	else
+		xtcp_send_reset(sock_net(sk), skb);
+}
+
+/* A segment for @sk, which is locked. Consumes @skb. */
+static int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	xtcp_sock_assert_locked(sk);
+	switch (sk->sk_state) {
+	case XTCP_LISTEN:
+		rcv_listen(sk, skb);
+		break;
+	case XTCP_SYN_SENT:
+		rcv_syn_sent(sk, skb);
+		break;
+	case XTCP_CLOSE:
+		/* gone since the lookup: answer as a closed port would */
+		xtcp_send_reset(sock_net(sk), skb);
+		break;
+	default:
+		rcv_synchronized(sk, skb);
+		return 0;
+	}
+	kfree_skb(skb);
+	return 0;
+}
+
+int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	return xtcp_rcv(sk, skb);
+}
+
+/* Fill the cb from the parsed header; skb->data moves to the text. */
+static void fill_cb(struct sk_buff *skb, const struct xtcp_segment *seg)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	memset(cb, 0, sizeof(*cb));
+	cb->seq = seg->seq;
+	cb->end_seq = seg->seq + xtcp_seg_seq_len(seg);
+	cb->ack = seg->ack;
+	cb->window = seg->window;
+	cb->flags = seg->flags;
+	if (seg->opt.present & XTCP_OPTF_TIMESTAMP) {
+		cb->has_ts = 1;
+		cb->tsval = seg->opt.tsval;
+		cb->tsecr = seg->opt.tsecr;
+	}
+}
+
+/*
+ * Conntrack saw the segment at PRE_ROUTING but confirms a new flow only at the
+ * end of LOCAL_IN, which a stolen segment never reaches: confirm it here, or
+ * our SYN+ACK would be INVALID to a "ct state invalid drop" rule.
+ */
+static void confirm_conntrack(struct sk_buff *skb)
+{
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+	const struct nf_ct_hook *ct_hook;
+
+	if (!skb_nfct(skb))
+		return;
+	rcu_read_lock();
+	ct_hook = rcu_dereference(nf_ct_hook);
+	if (ct_hook && ct_hook->confirm)
+		ct_hook->confirm(skb);
+	rcu_read_unlock();
+#endif
+}
+
+static void drop_bad(struct net *net, struct sk_buff *skb, enum xtcp_stat s)
+{
+	xtcp_inc_stat(net, XTCP_STAT_IN_ERRS);
+	if (s != XTCP_STAT_IN_ERRS)
+		xtcp_inc_stat(net, s);
+	kfree_skb(skb);
+}
+
+unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
+			  const struct nf_hook_state *state)
+{
+	struct net *net = state->net;
+	struct xtcp_tw_bucket *tw = NULL;
+	struct xtcp_segment seg;
+	const struct tcphdr *th;
+	const struct iphdr *iph;
+	struct sock *sk;
+
+	if (ip_hdr(skb)->protocol != IPPROTO_TCP ||
+	    skb->pkt_type != PACKET_HOST)
+		return NF_ACCEPT;
+	if (!pskb_may_pull(skb, skb_transport_offset(skb) + sizeof(*th)))
+		return NF_ACCEPT;	/* the kernel's TCP counts it */
+	iph = ip_hdr(skb);
+	th = tcp_hdr(skb);
+
+	sk = xtcp_lookup_established(net, iph->daddr, th->dest, iph->saddr,
+				     th->source);
+	if (!sk) {
+		tw = xtcp_tw_lookup(&xtcp_net(net)->tw, iph->daddr, th->dest,
+				    iph->saddr, th->source);
+		if (!tw) {
+			sk = xtcp_lookup_listener(net, iph->daddr, th->dest);
+			if (!sk)
+				return NF_ACCEPT;
+		}
+	}
+
+	/* Ours from here on: NF_STOLEN, whatever becomes of it. */
+	confirm_conntrack(skb);
+	nf_reset_ct(skb);
+	xtcp_inc_stat(net, XTCP_STAT_IN_SEGS);
+	if (xtcp_parse_skb(skb, &seg) != XTCP_PARSE_OK) {
+		drop_bad(net, skb, XTCP_STAT_IN_ERRS);
+		goto out;
+	}
+	__skb_pull(skb, skb_transport_offset(skb));
+	if (!xtcp_csum_skb_ok(skb)) {
+		drop_bad(net, skb, XTCP_STAT_IN_CSUM_ERRORS);
+		goto out;
+	}
+	__skb_pull(skb, xtcp_seg_hdr_len(&seg));
+	fill_cb(skb, &seg);
+	skb_dst_drop(skb);
+
+	if (tw) {
+		if (!xtcp_tw_rcv(net, tw, skb))
+			goto out;	/* consumed */
+		/* RFC 6191: a new SYN reopens the 4-tuple, through the listener */
+		sk = xtcp_lookup_listener(net, ip_hdr(skb)->daddr,
+					  tcp_hdr(skb)->dest);
+		if (!sk) {
+			xtcp_send_reset(net, skb);
+			kfree_skb(skb);
+			goto out;
+		}
+	}
+
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk)) {
+		xtcp_rcv(sk, skb);
+	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+					   READ_ONCE(sk->sk_sndbuf))) {
+		bh_unlock_sock(sk);
+		drop_bad(net, skb, XTCP_STAT_IN_ERRS);
+		goto out;
+	}
+	bh_unlock_sock(sk);
+out:
+	if (sk)
+		sock_put(sk);
+	if (tw)
+		xtcp_tw_put(tw);
+	return NF_STOLEN;
+}

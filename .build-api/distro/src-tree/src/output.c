@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * output.c: building segments with the protocol core and sending them.
+ *
+ * Segments of a socket go out through ip_queue_xmit() on the socket's route
+ * (its TTL, DF, mark and priority), with the checksum left to the device or
+ * the core's software fallback (CHECKSUM_PARTIAL). Segments without a full
+ * socket (a RST answering a stray segment, the ACK of a TIME_WAIT bucket) go
+ * through the namespace's control socket with ip_build_and_send_pkt().
+ *
+ * Data waits in sk->sk_write_queue as MSS-sized skbs, each with its sequence
+ * numbers in XTCP_SKB_CB, until acknowledged; what is sent is a clone (or a
+ * copy, while an earlier clone is still in flight) with the header pushed into
+ * the headroom, as the kernel's TCP does.
+ */
+#include <linux/skbuff.h>
+#include <net/ip.h>
+#include <net/route.h>
+#include <net/tcp.h>
+
+#include "isn.h"
+#include "parse.h"
+#include "seq.h"
+#include "xtcp.h"
+
+/*
+ * The window to advertise, and remember it. From half the free receive buffer
+ * (the other half pays for skb overhead), never moving the right edge left
+ * (RFC 9293 §3.8.6: shrinking the window is strongly discouraged), and on the
+ * scale the peer agreed to.
+ */
+u16 xtcp_select_window(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int space = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+	u32 win = space > 0 ? space / 2 : 0;
+	u32 cur = xs->rcv_wup + xs->rcv_wnd;
+
+	win = min_t(u32, win, 65535U << xs->rcv_wscale);
+	if (xtcp_seq_after(cur, xs->rcv_nxt + win))
+		win = cur - xs->rcv_nxt;
+	win = round_down(win, 1U << xs->rcv_wscale);
+	xs->rcv_wnd = win;
+	xs->rcv_wup = xs->rcv_nxt;
+	return win >> xs->rcv_wscale;
+}
+
+/* The receive window the peer may still fill, as last advertised. */
+u32 xtcp_rcv_window_now(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	s32 win = xs->rcv_wup + xs->rcv_wnd - xs->rcv_nxt;
+
+	return win > 0 ? win : 0;
+}
+
+/* MSS to announce on our SYN or SYN+ACK: the route's MTU minus the headers. */
+static u16 advertised_mss(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct flowi4 fl4;
+	struct rtable *rt;
+	u32 mtu = 1500;
+
+	rt = ip_route_output_ports(sock_net(sk), &fl4, sk, inet->inet_daddr,
+				   inet->inet_saddr, inet->inet_dport,
+				   inet->inet_sport, IPPROTO_TCP, 0,
+				   sk->sk_bound_dev_if);
+	if (!IS_ERR(rt)) {
+		mtu = dst_mtu(&rt->dst);
+		ip_rt_put(rt);
+	}
+	mtu = min_t(u32, mtu - sizeof(struct iphdr) - XTCP_HDR_LEN, 65535);
+	if (xtcp_sk(sk)->user_mss)
+		mtu = min_t(u32, mtu, xtcp_sk(sk)->user_mss);
+	return mtu;
+}
+
+/* Push the header for @flags at @seq onto @skb and send it. Consumes @skb. */
+static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_segment seg = {};
+	u8 hdr[XTCP_HDR_MAX_LEN];
+	struct tcphdr *th;
+	int hlen, err;
+
+	seg.sport = ntohs(inet->inet_sport);
+	seg.dport = ntohs(inet->inet_dport);
+	seg.seq = seq;
+	seg.flags = flags;
+	if (flags & XTCP_FLAG_ACK)
+		seg.ack = xs->rcv_nxt;
+	if (flags & XTCP_FLAG_SYN) {
+		xs->rcv_wnd = min_t(u32, xs->rcv_wnd ?: 65535, 65535);
+		seg.window = xs->rcv_wnd;
+		seg.opt.present = XTCP_OPTF_MSS;
+		seg.opt.mss = advertised_mss(sk);
+		if (xs->wscale_ok) {
+			seg.opt.present |= XTCP_OPTF_WSCALE;
+			seg.opt.wscale = xs->rcv_wscale;
+		}
+		if (xs->sack_ok)
+			seg.opt.present |= XTCP_OPTF_SACK_PERM;
+	} else if (!(flags & XTCP_FLAG_RST)) {
+		seg.window = xtcp_select_window(sk);
+	}
+	if (xs->ts_ok) {
+		seg.opt.present |= XTCP_OPTF_TIMESTAMP;
+		seg.opt.tsval = xtcp_isn_tsval(xs->ts_off);
+		seg.opt.tsecr = xs->ts_recent;
+	}
+	hlen = xtcp_build_header(hdr, sizeof(hdr), &seg);
+	if (WARN_ON_ONCE(hlen < 0)) {
+		kfree_skb(skb);
+		return hlen;
+	}
+	th = skb_push(skb, hlen);
+	memcpy(th, hdr, hlen);
+	skb_reset_transport_header(skb);
+
+	th->check = ~tcp_v4_check(skb->len, inet->inet_saddr, inet->inet_daddr,
+				  0);
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_transport_header(skb) - skb->head;
+	skb->csum_offset = offsetof(struct tcphdr, check);
+	skb_set_owner_w(skb, sk);
+	/* the IP layer reads its own control block from skb->cb: ours must go */
+	memset(skb->cb, 0, sizeof(struct inet_skb_parm));
+
+	xtcp_inc_stat(sock_net(sk), XTCP_STAT_OUT_SEGS);
+	if (flags & XTCP_FLAG_RST)
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_OUT_RSTS);
+	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
+	return net_xmit_eval(err);
+}
+
+static struct sk_buff *alloc_ctl_skb(gfp_t gfp)
+{
+	struct sk_buff *skb = alloc_skb(MAX_TCP_HEADER, gfp);
+
+	if (skb)
+		skb_reserve(skb, MAX_TCP_HEADER);
+	return skb;
+}
+
+static int send_ctl(struct sock *sk, u8 flags, u32 seq, gfp_t gfp)
+{
+	struct sk_buff *skb = alloc_ctl_skb(gfp);
+
+	if (!skb)
+		return -ENOBUFS;
+	return transmit(sk, skb, flags, seq);
+}
+
+int xtcp_send_syn(struct sock *sk)
+{
+	return send_ctl(sk, XTCP_FLAG_SYN, xtcp_sk(sk)->iss, sk->sk_allocation);
+}
+
+int xtcp_send_synack(struct sock *sk)
+{
+	return send_ctl(sk, XTCP_FLAG_SYN | XTCP_FLAG_ACK, xtcp_sk(sk)->iss,
+			GFP_ATOMIC);
+}
+
+void xtcp_send_ack(struct sock *sk)
+{
+	send_ctl(sk, XTCP_FLAG_ACK, xtcp_sk(sk)->snd_nxt, GFP_ATOMIC);
+}
+
+/*
+ * RFC 5961 §3-§5: ACK what we expect instead of acting on a doubtful RST, SYN
+ * or ACK; at most one per socket per 50 ms, and 1000 per second per namespace
+ * at most would need a shared budget: the per-socket limit bounds a flood to
+ * one connection.
+ */
+void xtcp_send_challenge_ack(struct sock *sk)
+{
+	xtcp_inc_stat(sock_net(sk), XTCP_STAT_CHALLENGE_ACKS);
+	xtcp_send_ack(sk);
+}
+
+/* ABORT: a RST at SND.NXT (RFC 9293 §3.10.5). */
+void xtcp_send_active_rst(struct sock *sk, gfp_t gfp)
+{
+	send_ctl(sk, XTCP_FLAG_RST | XTCP_FLAG_ACK, xtcp_sk(sk)->snd_nxt, gfp);
+}
+
+/* Transmit one queued skb, a clone when possible. */
+static int transmit_queued(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct sk_buff *nskb;
+	u8 flags = XTCP_FLAG_ACK;
+
+	if (skb_cloned(skb))
+		nskb = pskb_copy(skb, gfp);
+	else
+		nskb = skb_clone(skb, gfp);
+	if (!nskb)
+		return -ENOBUFS;
+	if (cb->flags & XTCP_FLAG_FIN)
+		flags |= XTCP_FLAG_FIN;
+	else
+		flags |= XTCP_FLAG_PSH;
+	return transmit(sk, nskb, flags, cb->seq);
+}
+
+/*
+ * Send what the window allows, from send_head on. A FIN alone is sent even
+ * into a closed window. If the window stops us with nothing in flight, the
+ * timer probes it.
+ */
+void xtcp_push(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	xtcp_sock_assert_locked(sk);
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_CLOSE |
+				   TCPF_LISTEN))
+		return;
+	while ((skb = xs->send_head)) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+		bool fin_only = cb->end_seq - cb->seq == 1 &&
+				(cb->flags & XTCP_FLAG_FIN);
+
+		if (!fin_only &&
+		    xtcp_seq_after(cb->end_seq, xs->snd_una + xs->snd_wnd))
+			break;
+		if (transmit_queued(sk, skb, GFP_ATOMIC))
+			break;
+		if (xtcp_seq_after(cb->end_seq, xs->snd_nxt))
+			xs->snd_nxt = cb->end_seq;
+		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+				NULL : skb->next;
+		if (xs->timer_event != XTCP_TIMER_RETRANS)
+			xtcp_timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
+	}
+	if (xs->send_head && xs->snd_una == xs->snd_nxt &&
+	    xs->timer_event != XTCP_TIMER_RETRANS)
+		xtcp_timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
+}
+
+/*
+ * The retransmission timer fired with data or a FIN outstanding: resend the
+ * oldest segment (or, if the window held everything back, probe with it).
+ */
+void xtcp_retransmit_head(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (!skb)
+		return;
+	if (skb == xs->send_head) {
+		/* a window probe: the whole head segment, as sent normally */
+		if (transmit_queued(sk, skb, GFP_ATOMIC))
+			return;
+		if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_nxt))
+			xs->snd_nxt = XTCP_SKB_CB(skb)->end_seq;
+		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+				NULL : skb->next;
+		return;
+	}
+	xtcp_inc_stat(sock_net(sk), XTCP_STAT_RETRANS_SEGS);
+	transmit_queued(sk, skb, GFP_ATOMIC);
+}
+
+/* Free what @ack covers; a partly acknowledged skb stays whole. */
+void xtcp_clean_rtx_queue(struct sock *sk, u32 ack)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head) {
+		if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, ack))
+			break;
+		__skb_unlink(skb, &sk->sk_write_queue);
+		sk_wmem_queued_add(sk, -skb->truesize);
+		kfree_skb(skb);
+	}
+}
+
+/* Queue a FIN after the data (its skb is freed when acknowledged). */
+void xtcp_queue_fin(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	if (xs->fin_queued)
+		return;
+	skb = alloc_skb_fclone(MAX_TCP_HEADER, sk->sk_allocation | __GFP_NOFAIL);
+	skb_reserve(skb, MAX_TCP_HEADER);
+	XTCP_SKB_CB(skb)->seq = xs->write_seq;
+	XTCP_SKB_CB(skb)->end_seq = xs->write_seq + 1;
+	XTCP_SKB_CB(skb)->flags = XTCP_FLAG_FIN;
+	xs->write_seq++;
+	xs->fin_queued = 1;
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	sk_wmem_queued_add(sk, skb->truesize);
+	if (!xs->send_head)
+		xs->send_head = skb;
+}
+
+/* Route a reply through the namespace's control socket. */
+static void send_ctl_reply(struct net *net, __be32 saddr, __be32 daddr,
+			   struct sk_buff *skb)
+{
+	struct xtcp_net *xn = xtcp_net(net);
+	struct tcphdr *th = tcp_hdr(skb);
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	rt = ip_route_output_ports(net, &fl4, NULL, daddr, saddr, th->dest,
+				   th->source, IPPROTO_TCP, 0, 0);
+	if (IS_ERR(rt)) {
+		kfree_skb(skb);
+		return;
+	}
+	th->check = 0;
+	th->check = tcp_v4_check(skb->len, saddr, daddr,
+				 csum_partial(th, skb->len, 0));
+	skb->ip_summed = CHECKSUM_NONE;
+	skb_dst_set(skb, &rt->dst);
+	xtcp_inc_stat(net, XTCP_STAT_OUT_SEGS);
+	if (th->rst)
+		xtcp_inc_stat(net, XTCP_STAT_OUT_RSTS);
+	ip_build_and_send_pkt(skb, xn->ctl_sk, saddr, daddr, NULL, 0);
+}
+
+static struct sk_buff *build_reply(const struct xtcp_segment *seg)
+{
+	u8 hdr[XTCP_HDR_MAX_LEN];
+	struct sk_buff *skb;
+	int hlen;
+
+	hlen = xtcp_build_header(hdr, sizeof(hdr), seg);
+	if (WARN_ON_ONCE(hlen < 0))
+		return NULL;
+	skb = alloc_ctl_skb(GFP_ATOMIC);
+	if (!skb)
+		return NULL;
+	memcpy(skb_push(skb, hlen), hdr, hlen);
+	skb_reset_transport_header(skb);
+	return skb;
+}
+
+/*
+ * Answer a segment that belongs to no connection (RFC 9293 §3.10.7.1): never
+ * a RST; with ACK, <SEQ=SEG.ACK><CTL=RST>; without,
+ * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. @skb is the received segment,
+ * transport header set.
+ */
+void xtcp_send_reset(struct net *net, struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	struct xtcp_segment seg = {};
+	struct sk_buff *rst;
+
+	if (cb->flags & XTCP_FLAG_RST)
+		return;
+	seg.sport = ntohs(th->dest);
+	seg.dport = ntohs(th->source);
+	if (cb->flags & XTCP_FLAG_ACK) {
+		seg.seq = cb->ack;
+		seg.flags = XTCP_FLAG_RST;
+	} else {
+		seg.ack = cb->end_seq;
+		seg.flags = XTCP_FLAG_RST | XTCP_FLAG_ACK;
+	}
+	rst = build_reply(&seg);
+	if (rst)
+		send_ctl_reply(net, iph->daddr, iph->saddr, rst);
+}
+
+/* A TIME_WAIT bucket acknowledges the peer's FIN again. */
+void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st,
+		      u32 tsval_echo)
+{
+	struct xtcp_segment seg = {};
+	struct sk_buff *skb;
+
+	seg.sport = ntohs(st->sport);
+	seg.dport = ntohs(st->dport);
+	seg.seq = st->snd_nxt;
+	seg.ack = st->rcv_nxt;
+	seg.flags = XTCP_FLAG_ACK;
+	if (st->ts_recent_stamp) {
+		seg.opt.present = XTCP_OPTF_TIMESTAMP;
+		seg.opt.tsval = xtcp_isn_tsval(st->ts_off);
+		seg.opt.tsecr = tsval_echo;
+	}
+	skb = build_reply(&seg);
+	if (!skb)
+		return;
+	send_ctl_reply(net, st->saddr, st->daddr, skb);
+}

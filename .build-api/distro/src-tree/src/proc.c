@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * proc.c: /proc/net/xtcp, every socket and TIME_WAIT bucket of the namespace
+ * in the format of /proc/net/tcp (same columns, same state codes), so that
+ * the habits and scripts that read one read the other.
+ *
+ * Sockets come first (bound and listening, then connections), then buckets.
+ * Each line is a snapshot taken under the chain's lock or with a reference;
+ * reading resumes where the last read stopped, so a million buckets cost a
+ * million lines and not a million squared.
+ */
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <net/net_namespace.h>
+#include <net/tcp.h>
+
+#include "xtcp.h"
+
+struct line {
+	__be32 saddr, daddr;
+	__be16 sport, dport;
+	u8 state;
+	u8 timer;		/* /proc/net/tcp "tr": 1 retransmit, 3 TIME_WAIT */
+	u32 tx_queue, rx_queue;
+	long when;		/* jiffies left */
+	u32 retrans;
+	kuid_t uid;
+	unsigned long ino;
+	int refcnt;
+	u32 rto;
+};
+
+struct iter {
+	struct seq_net_private p;
+	int phase;		/* 0 sockets, 1 buckets, 2 end */
+	unsigned int bucket, offset;
+	loff_t next_pos;	/* the position the cursor is at */
+	struct line line;
+};
+
+static void snap_sock(struct sock *sk, struct line *l)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	memset(l, 0, sizeof(*l));
+	l->saddr = sk->sk_rcv_saddr;
+	l->sport = inet_sk(sk)->inet_sport;
+	l->daddr = sk->sk_daddr;
+	l->dport = sk->sk_dport;
+	l->state = inet_sk_state_load(sk);
+	if (l->state == XTCP_LISTEN) {
+		l->rx_queue = READ_ONCE(xs->accept_count);
+		l->tx_queue = READ_ONCE(sk->sk_max_ack_backlog);
+	} else {
+		l->tx_queue = READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_una);
+		l->rx_queue = max_t(int, READ_ONCE(xs->rcv_nxt) -
+				    READ_ONCE(xs->copied_seq), 0);
+	}
+	if (hrtimer_is_queued(&xs->timer)) {
+		l->timer = xs->timer_event == XTCP_TIMER_RETRANS ? 1 : 2;
+		l->when = max_t(long, 0, nsecs_to_jiffies(ktime_to_ns(
+				hrtimer_get_remaining(&xs->timer))));
+	}
+	l->retrans = xs->retries;
+	l->uid = sock_i_uid(sk);
+	l->ino = sock_i_ino(sk);
+	l->refcnt = refcount_read(&sk->sk_refcnt) - 1;
+	l->rto = xs->rto_ms;
+}
+
+/* Move the cursor to the next line; false at the end. */
+static bool advance(struct seq_file *seq)
+{
+	struct iter *it = seq->private;
+	struct net *net = seq_file_net(seq);
+
+	if (it->phase == 0) {
+		struct sock *sk = xtcp_hash_walk(net, &it->bucket, &it->offset);
+
+		if (sk) {
+			snap_sock(sk, &it->line);
+			sock_put(sk);
+			return true;
+		}
+		it->phase = 1;
+		it->bucket = 0;
+		it->offset = 0;
+	}
+	if (it->phase == 1) {
+		struct xtcp_tw_state st;
+		unsigned int ms;
+
+		if (xtcp_tw_walk(&xtcp_net(net)->tw, &it->bucket, &it->offset,
+				 &st, &ms)) {
+			memset(&it->line, 0, sizeof(it->line));
+			it->line.saddr = st.saddr;
+			it->line.sport = st.sport;
+			it->line.daddr = st.daddr;
+			it->line.dport = st.dport;
+			it->line.state = XTCP_TIME_WAIT;
+			it->line.timer = 3;
+			it->line.when = msecs_to_jiffies(ms);
+			it->line.refcnt = 1;
+			return true;
+		}
+		it->phase = 2;
+	}
+	return false;
+}
+
+static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
+{
+	struct iter *it = seq->private;
+
+	if (!*pos)
+		return SEQ_START_TOKEN;
+	if (*pos != it->next_pos) {
+		/* a seek: start over and skip to it */
+		it->phase = 0;
+		it->bucket = 0;
+		it->offset = 0;
+		for (it->next_pos = 1; it->next_pos < *pos; it->next_pos++)
+			if (!advance(seq))
+				return NULL;
+	}
+	if (!advance(seq))
+		return NULL;
+	it->next_pos = *pos + 1;
+	return &it->line;
+}
+
+static void *xtcp_seq_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	struct iter *it = seq->private;
+
+	++*pos;
+	if (v == SEQ_START_TOKEN) {
+		it->phase = 0;
+		it->bucket = 0;
+		it->offset = 0;
+	}
+	if (!advance(seq))
+		return NULL;
+	it->next_pos = *pos + 1;
+	return &it->line;
+}
+
+static void xtcp_seq_stop(struct seq_file *seq, void *v)
+{
+}
+
+static int xtcp_seq_show(struct seq_file *seq, void *v)
+{
+	struct line *l = v;
+
+	seq_setwidth(seq, 149);
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
+		seq_pad(seq, '\n');
+		return 0;
+	}
+	seq_printf(seq, "%4lld: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %u",
+		   (long long)(seq->index - 1), l->saddr, ntohs(l->sport),
+		   l->daddr, ntohs(l->dport), l->state, l->tx_queue,
+		   l->rx_queue, l->timer, jiffies_to_clock_t(l->when),
+		   l->retrans, from_kuid_munged(seq_user_ns(seq), l->uid), 0,
+		   l->ino, l->refcnt, l->rto);
+	seq_pad(seq, '\n');
+	return 0;
+}
+
+static const struct seq_operations xtcp_seq_ops = {
+	.start	= xtcp_seq_start,
+	.next	= xtcp_seq_next,
+	.stop	= xtcp_seq_stop,
+	.show	= xtcp_seq_show,
+};
+
+static int xtcp_stats_show(struct seq_file *seq, void *v)
+{
+	struct xtcp_net *xn = xtcp_net(seq_file_single_net(seq));
+	int i;
+
+	for (i = 0; i < XTCP_STAT_MAX; i++)
+		seq_printf(seq, "%s %ld\n", xtcp_stat_name(i),
+			   atomic_long_read(&xn->stats[i]));
+	seq_printf(seq, "TimeWaitBuckets %u\n", xtcp_tw_count(&xn->tw));
+	return 0;
+}
+
+int xtcp_proc_init_net(struct net *net)
+{
+	if (!proc_create_net("xtcp", 0444, net->proc_net, &xtcp_seq_ops,
+			     sizeof(struct iter)))
+		return -ENOMEM;
+	if (!proc_create_net_single("xtcp_stats", 0444, net->proc_net,
+				    xtcp_stats_show, NULL)) {
+		remove_proc_entry("xtcp", net->proc_net);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void xtcp_proc_exit_net(struct net *net)
+{
+	remove_proc_entry("xtcp_stats", net->proc_net);
+	remove_proc_entry("xtcp", net->proc_net);
+}

@@ -1,0 +1,576 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * timewait.c: the TIME_WAIT bucket store: a hash for lookup, a time wheel for
+ * expiry, one soft hrtimer per table.
+ *
+ * Locking. A chain is protected by its chain lock (tbl->locks[hash &
+ * lock_mask]); the wheel lists, tw->wheel, tw->expires, count, overflows and
+ * clock by tbl->wheel_lock, which nests inside a chain lock and never the
+ * other way round. Both are taken with BH disabled, since the timer runs in
+ * softirq. No path holds two chain locks.
+ *
+ * Lifetimes. A bucket is freed when its refcount drops to zero. Being hashed
+ * holds one reference, the table's; insert and lookup hand the caller one more
+ * (dropped with xtcp_tw_put()). Whoever unlinks a bucket from its chain, under
+ * the chain lock, owns the table's reference and drops it: so a bucket is
+ * unhashed and its reference dropped exactly once, by kill, expiry or destroy.
+ * Insert and kill change hash and wheel together under both locks, so a bucket
+ * on the wheel is hashed and alive; expiry relies on that to take a reference
+ * under wheel_lock alone before it drops the lock to unhash. Buckets are never
+ * read without a lock or a reference, so there is no RCU and no rcu_head.
+ *
+ * The wheel. Slot s holds buckets whose expiry tick is s modulo the number of
+ * slots, in the order they were added. Expiry ticks are handed out from a
+ * non-decreasing sequence (max of the monotonic clock and the wheel's own),
+ * so each slot is sorted: expiry pops a slot's head while it is due and stops
+ * at the first bucket that is not, whatever the wheel size. tbl->clock is the
+ * next tick whose slot has not been emptied of due buckets.
+ */
+#include <linux/bug.h>
+#include <linux/err.h>
+#include <linux/jhash.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+
+#include "compat.h"
+#include "timewait.h"
+
+#define TW_TICK_NS		(1ULL << XTCP_TW_TICK_SHIFT)
+/* Chain locks: enough that CPUs rarely meet on one, few enough to be cheap. */
+#define TW_MAX_LOCKS		1024
+#define TW_MAX_HASH		(1U << 24)
+/* Buckets collected under wheel_lock at a time; the array is on the stack. */
+#define TW_BATCH		32
+/* A budget-limited timer run comes back this soon. */
+#define TW_RESCHED_NS		(100 * NSEC_PER_USEC)
+
+/* Created at module load, before any table; destroyed after the last. */
+static struct kmem_cache *tw_cache;
+
+int xtcp_tw_init(void)
+{
+	BUILD_BUG_ON(sizeof(struct xtcp_tw_bucket) > 64);
+
+	tw_cache = KMEM_CACHE(xtcp_tw_bucket, SLAB_HWCACHE_ALIGN);
+	return tw_cache ? 0 : -ENOMEM;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_init);
+
+void xtcp_tw_exit(void)
+{
+	kmem_cache_destroy(tw_cache);
+	tw_cache = NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_exit);
+
+static u32 tw_hash(const struct xtcp_tw_table *tbl, __be32 saddr,
+		   __be16 sport, __be32 daddr, __be16 dport)
+{
+	u32 ports = (__force u32)sport << 16 | (__force u32)dport;
+
+	return jhash_3words((__force u32)saddr, (__force u32)daddr, ports,
+			    tbl->hash_seed) & tbl->hash_mask;
+}
+
+static u32 tw_bucket_hash(const struct xtcp_tw_table *tbl,
+			  const struct xtcp_tw_bucket *tw)
+{
+	return tw_hash(tbl, tw->st.saddr, tw->st.sport, tw->st.daddr,
+		       tw->st.dport);
+}
+
+static spinlock_t *tw_chain_lock(struct xtcp_tw_table *tbl, u32 h)
+{
+	return &tbl->locks[h & tbl->lock_mask];
+}
+
+static struct xtcp_tw_bucket *tw_chain_find(struct xtcp_tw_table *tbl, u32 h,
+					    __be32 saddr, __be16 sport,
+					    __be32 daddr, __be16 dport)
+{
+	struct xtcp_tw_bucket *tw;
+
+	lockdep_assert_held(tw_chain_lock(tbl, h));
+	for (tw = tbl->hash[h]; tw; tw = tw->hnext)
+		if (tw->st.saddr == saddr && tw->st.daddr == daddr &&
+		    tw->st.sport == sport && tw->st.dport == dport)
+			return tw;
+	return NULL;
+}
+
+/* True if tw was hashed: the caller now owns the table's reference. */
+static bool tw_chain_unlink(struct xtcp_tw_table *tbl, u32 h,
+			    struct xtcp_tw_bucket *tw)
+{
+	struct xtcp_tw_bucket **pp;
+
+	lockdep_assert_held(tw_chain_lock(tbl, h));
+	for (pp = &tbl->hash[h]; *pp; pp = &(*pp)->hnext) {
+		if (*pp == tw) {
+			*pp = tw->hnext;
+			tw->hnext = NULL;
+			return true;
+		}
+	}
+	return false;
+}
+
+static u64 tw_now_tick(u64 now_ns)
+{
+	return now_ns >> XTCP_TW_TICK_SHIFT;
+}
+
+/*
+ * (Re)start 2MSL: the first tick at which tw_len has fully elapsed, and no
+ * earlier than len_ticks past the wheel's clock, which keeps the sequence of
+ * expiry ticks non-decreasing even when KUnit has run the wheel ahead.
+ */
+static void tw_wheel_add(struct xtcp_tw_table *tbl, struct xtcp_tw_bucket *tw,
+			 u64 now_ns)
+{
+	u64 t = max(DIV_ROUND_UP_ULL(now_ns + tbl->len_ns, TW_TICK_NS),
+		    tbl->clock + tbl->len_ticks);
+
+	lockdep_assert_held(&tbl->wheel_lock);
+	tw->expires = (u32)t;
+	list_add_tail(&tw->wheel, &tbl->wheel[t & tbl->wheel_mask]);
+}
+
+static void tw_wheel_del(struct xtcp_tw_table *tbl, struct xtcp_tw_bucket *tw)
+{
+	lockdep_assert_held(&tbl->wheel_lock);
+	list_del_init(&tw->wheel);
+	WRITE_ONCE(tbl->count, tbl->count - 1);
+}
+
+/* Wake at the start of the next tick to expire, or soon if work was left. */
+static void tw_arm(struct xtcp_tw_table *tbl, bool soon)
+{
+	s64 delay = TW_RESCHED_NS;
+
+	lockdep_assert_held(&tbl->wheel_lock);
+	if (!tbl->count)
+		return;
+	if (!soon)
+		delay = max_t(s64, (s64)((tbl->clock << XTCP_TW_TICK_SHIFT) -
+					 ktime_get_ns()), 0);
+	hrtimer_start_range_ns(&tbl->timer, ns_to_ktime(delay), TW_TICK_NS / 8,
+			       HRTIMER_MODE_REL_SOFT);
+}
+
+/*
+ * Move up to @want due buckets off the wheel into @batch, each with a
+ * reference of its own. A bucket on the wheel is hashed, so the table's
+ * reference keeps it alive while we take ours.
+ */
+static unsigned int tw_collect(struct xtcp_tw_table *tbl, u64 now,
+			       struct xtcp_tw_bucket **batch,
+			       unsigned int want)
+{
+	struct xtcp_tw_bucket *tw;
+	struct list_head *slot;
+	unsigned int n = 0;
+
+	spin_lock_bh(&tbl->wheel_lock);
+	/* Asleep for a whole turn or more: every slot, once, is enough. */
+	if (tbl->clock <= now && now - tbl->clock > tbl->wheel_mask)
+		tbl->clock = now - tbl->wheel_mask;
+	while (tbl->clock <= now) {
+		slot = &tbl->wheel[tbl->clock & tbl->wheel_mask];
+		while (n < want && !list_empty(slot)) {
+			tw = list_first_entry(slot, struct xtcp_tw_bucket, wheel);
+			if ((s32)(tw->expires - (u32)now) > 0)
+				break;	/* sorted: the rest are later too */
+			tw_wheel_del(tbl, tw);
+			refcount_inc(&tw->refcnt);
+			batch[n++] = tw;
+		}
+		if (n == want)
+			break;	/* this slot may hold more: stay on it */
+		tbl->clock++;
+	}
+	spin_unlock_bh(&tbl->wheel_lock);
+	return n;
+}
+
+/* Drop the table's reference if nobody unhashed tw first, then ours. */
+static void tw_release(struct xtcp_tw_table *tbl, struct xtcp_tw_bucket *tw)
+{
+	u32 h = tw_bucket_hash(tbl, tw);
+	spinlock_t *lock = tw_chain_lock(tbl, h);
+	bool unhashed;
+
+	spin_lock_bh(lock);
+	unhashed = tw_chain_unlink(tbl, h, tw);
+	spin_unlock_bh(lock);
+	if (unhashed)
+		xtcp_tw_put(tw);
+	xtcp_tw_put(tw);
+}
+
+/*
+ * Free the buckets whose 2MSL has run out by @now_ns, at most
+ * XTCP_TW_EXPIRE_BUDGET of them; returns how many. The timer calls it with the
+ * monotonic clock, KUnit with any clock it likes.
+ */
+VISIBLE_IF_KUNIT unsigned int xtcp_tw_expire(struct xtcp_tw_table *tbl,
+					     u64 now_ns)
+{
+	struct xtcp_tw_bucket *batch[TW_BATCH];
+	u64 now = tw_now_tick(now_ns);
+	unsigned int done = 0, n, i;
+
+	while (done < XTCP_TW_EXPIRE_BUDGET) {
+		n = tw_collect(tbl, now, batch,
+			       min_t(unsigned int, TW_BATCH,
+				     XTCP_TW_EXPIRE_BUDGET - done));
+		for (i = 0; i < n; i++)
+			tw_release(tbl, batch[i]);
+		done += n;
+		if (n < TW_BATCH)
+			break;
+	}
+	return done;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_expire);
+
+/*
+ * Re-arms by hrtimer_start() under wheel_lock rather than returning
+ * HRTIMER_RESTART, so that its decision and insert's are serialised.
+ */
+static enum hrtimer_restart tw_timer_fn(struct hrtimer *timer)
+{
+	struct xtcp_tw_table *tbl = container_of(timer, struct xtcp_tw_table,
+						 timer);
+	unsigned int done = xtcp_tw_expire(tbl, ktime_get_ns());
+
+	spin_lock_bh(&tbl->wheel_lock);
+	tw_arm(tbl, done == XTCP_TW_EXPIRE_BUDGET);
+	spin_unlock_bh(&tbl->wheel_lock);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * Process context. hash_size is rounded up to a power of two; max_buckets 0
+ * refuses every insert (TIME_WAIT off); tw_len_ms is 2MSL, 0 for the default.
+ */
+int xtcp_tw_table_init(struct xtcp_tw_table *tbl, unsigned int hash_size,
+		       unsigned int max_buckets, unsigned int tw_len_ms)
+{
+	unsigned int i, nlocks, nslots;
+
+	if (!tw_cache)
+		return -ENODEV;
+	if (!tw_len_ms)
+		tw_len_ms = XTCP_TW_LEN_MS;
+	if (!hash_size || hash_size > TW_MAX_HASH ||
+	    tw_len_ms > XTCP_TW_LEN_MAX_MS)
+		return -EINVAL;
+
+	memset(tbl, 0, sizeof(*tbl));
+	hash_size = roundup_pow_of_two(hash_size);
+	tbl->hash_mask = hash_size - 1;
+	tbl->hash_seed = get_random_u32();
+	tbl->len_ns = (u64)tw_len_ms * NSEC_PER_MSEC;
+	tbl->len_ticks = DIV_ROUND_UP_ULL(tbl->len_ns, TW_TICK_NS);
+	tbl->max = max_buckets;
+	tbl->clock = tw_now_tick(ktime_get_ns());
+	/* A bucket added now lands at most len_ticks + 1 ahead: one turn. */
+	nslots = roundup_pow_of_two(tbl->len_ticks + 2);
+	tbl->wheel_mask = nslots - 1;
+	nlocks = min_t(unsigned int, hash_size, TW_MAX_LOCKS);
+	tbl->lock_mask = nlocks - 1;
+
+	tbl->hash = kvcalloc(hash_size, sizeof(*tbl->hash), GFP_KERNEL);
+	tbl->locks = kvmalloc_array(nlocks, sizeof(*tbl->locks), GFP_KERNEL);
+	tbl->wheel = kvmalloc_array(nslots, sizeof(*tbl->wheel), GFP_KERNEL);
+	if (!tbl->hash || !tbl->locks || !tbl->wheel) {
+		kvfree(tbl->wheel);
+		kvfree(tbl->locks);
+		kvfree(tbl->hash);
+		return -ENOMEM;
+	}
+	for (i = 0; i < nlocks; i++)
+		spin_lock_init(&tbl->locks[i]);
+	for (i = 0; i < nslots; i++)
+		INIT_LIST_HEAD(&tbl->wheel[i]);
+	spin_lock_init(&tbl->wheel_lock);
+	hrtimer_init(&tbl->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	tbl->timer.function = tw_timer_fn;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_table_init);
+
+/*
+ * Process context, once nothing else can call into the table (its netns is
+ * going away). The timer is stopped first, with no lock held: its callback
+ * takes them. Buckets callers still hold references to outlive the table and
+ * are freed by their last xtcp_tw_put().
+ */
+void xtcp_tw_table_destroy(struct xtcp_tw_table *tbl)
+{
+	struct xtcp_tw_bucket *tw;
+	spinlock_t *lock;
+	u32 h;
+
+	hrtimer_cancel(&tbl->timer);
+	for (h = 0; h <= tbl->hash_mask; h++) {
+		lock = tw_chain_lock(tbl, h);
+		spin_lock_bh(lock);
+		while ((tw = tbl->hash[h])) {
+			tbl->hash[h] = tw->hnext;
+			tw->hnext = NULL;
+			spin_lock(&tbl->wheel_lock);
+			if (!list_empty(&tw->wheel))
+				tw_wheel_del(tbl, tw);
+			spin_unlock(&tbl->wheel_lock);
+			xtcp_tw_put(tw);
+		}
+		spin_unlock_bh(lock);
+	}
+	WARN_ON_ONCE(tbl->count);
+	kvfree(tbl->wheel);
+	kvfree(tbl->locks);
+	kvfree(tbl->hash);
+	tbl->wheel = NULL;
+	tbl->locks = NULL;
+	tbl->hash = NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_table_destroy);
+
+/*
+ * A connection enters TIME-WAIT: record it for 2MSL. Any context. Returns the
+ * bucket with a reference for the caller, ERR_PTR(-ENOSPC) over the table's
+ * max (counted in overflows), -EEXIST if the 4-tuple is already there, or
+ * -ENOMEM.
+ */
+struct xtcp_tw_bucket *xtcp_tw_insert(struct xtcp_tw_table *tbl,
+				      const struct xtcp_tw_state *st)
+{
+	struct xtcp_tw_bucket *tw;
+	spinlock_t *lock;
+	u64 now_ns;
+	int err;
+	u32 h;
+
+	if (READ_ONCE(tbl->count) >= tbl->max) {
+		spin_lock_bh(&tbl->wheel_lock);
+		WRITE_ONCE(tbl->overflows, tbl->overflows + 1);
+		spin_unlock_bh(&tbl->wheel_lock);
+		return ERR_PTR(-ENOSPC);
+	}
+	tw = kmem_cache_alloc(tw_cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (!tw)
+		return ERR_PTR(-ENOMEM);
+	tw->st = *st;
+	INIT_LIST_HEAD(&tw->wheel);
+	refcount_set(&tw->refcnt, 2);	/* the table's and the caller's */
+
+	h = tw_bucket_hash(tbl, tw);
+	lock = tw_chain_lock(tbl, h);
+	spin_lock_bh(lock);
+	if (tw_chain_find(tbl, h, st->saddr, st->sport, st->daddr, st->dport)) {
+		err = -EEXIST;
+		goto unlock;
+	}
+	spin_lock(&tbl->wheel_lock);
+	if (tbl->count >= tbl->max) {
+		WRITE_ONCE(tbl->overflows, tbl->overflows + 1);
+		spin_unlock(&tbl->wheel_lock);
+		err = -ENOSPC;
+		goto unlock;
+	}
+	now_ns = ktime_get_ns();
+	if (!tbl->count)	/* nothing due on an empty wheel: catch up */
+		tbl->clock = max(tbl->clock, tw_now_tick(now_ns));
+	tw_wheel_add(tbl, tw, now_ns);
+	WRITE_ONCE(tbl->count, tbl->count + 1);
+	if (!hrtimer_is_queued(&tbl->timer))
+		tw_arm(tbl, false);
+	spin_unlock(&tbl->wheel_lock);
+	tw->hnext = tbl->hash[h];
+	tbl->hash[h] = tw;
+	spin_unlock_bh(lock);
+	return tw;
+
+unlock:
+	spin_unlock_bh(lock);
+	kmem_cache_free(tw_cache, tw);
+	return ERR_PTR(err);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_insert);
+
+/* A segment arrived: its TIME_WAIT bucket with a reference, or NULL. */
+struct xtcp_tw_bucket *xtcp_tw_lookup(struct xtcp_tw_table *tbl,
+				      __be32 saddr, __be16 sport,
+				      __be32 daddr, __be16 dport)
+{
+	u32 h = tw_hash(tbl, saddr, sport, daddr, dport);
+	spinlock_t *lock = tw_chain_lock(tbl, h);
+	struct xtcp_tw_bucket *tw;
+
+	spin_lock_bh(lock);
+	tw = tw_chain_find(tbl, h, saddr, sport, daddr, dport);
+	if (tw)
+		refcount_inc(&tw->refcnt);
+	spin_unlock_bh(lock);
+	return tw;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_lookup);
+
+/*
+ * A retransmitted FIN arrived: 2MSL starts again. The caller holds a
+ * reference. -ENOENT if the bucket is already on its way out (killed, or
+ * expiring at this very moment).
+ */
+int xtcp_tw_restart(struct xtcp_tw_table *tbl, struct xtcp_tw_bucket *tw)
+{
+	int err = -ENOENT;
+
+	spin_lock_bh(&tbl->wheel_lock);
+	if (!list_empty(&tw->wheel)) {
+		list_del(&tw->wheel);
+		tw_wheel_add(tbl, tw, ktime_get_ns());
+		err = 0;
+	}
+	spin_unlock_bh(&tbl->wheel_lock);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_restart);
+
+/*
+ * An acceptable RST, or a SYN that reuses the 4-tuple (RFC 6191): the bucket
+ * goes now. The caller holds a reference, still to be put. False if someone
+ * else removed it first.
+ */
+bool xtcp_tw_kill(struct xtcp_tw_table *tbl, struct xtcp_tw_bucket *tw)
+{
+	u32 h = tw_bucket_hash(tbl, tw);
+	spinlock_t *lock = tw_chain_lock(tbl, h);
+	bool killed;
+
+	spin_lock_bh(lock);
+	killed = tw_chain_unlink(tbl, h, tw);
+	if (killed) {
+		spin_lock(&tbl->wheel_lock);
+		if (!list_empty(&tw->wheel))
+			tw_wheel_del(tbl, tw);
+		spin_unlock(&tbl->wheel_lock);
+	}
+	spin_unlock_bh(lock);
+	if (killed)
+		xtcp_tw_put(tw);	/* the table's reference */
+	return killed;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_kill);
+
+void xtcp_tw_put(struct xtcp_tw_bucket *tw)
+{
+	if (refcount_dec_and_test(&tw->refcnt))
+		kmem_cache_free(tw_cache, tw);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_put);
+
+unsigned int xtcp_tw_count(const struct xtcp_tw_table *tbl)
+{
+	return READ_ONCE(tbl->count);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_count);
+
+unsigned long xtcp_tw_overflows(const struct xtcp_tw_table *tbl)
+{
+	return READ_ONCE(tbl->overflows);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_overflows);
+
+/*
+ * Change 2MSL for buckets entered from now on (net.xtcp.tw_timeout_ms). The
+ * wheel was sized at init for the longest length it serves.
+ */
+int xtcp_tw_set_len(struct xtcp_tw_table *tbl, unsigned int tw_len_ms)
+{
+	u64 len_ns = (u64)tw_len_ms * NSEC_PER_MSEC;
+	u32 len_ticks = DIV_ROUND_UP_ULL(len_ns, TW_TICK_NS);
+
+	if (!tw_len_ms || len_ticks + 2 > tbl->wheel_mask + 1)
+		return -EINVAL;
+	spin_lock_bh(&tbl->wheel_lock);
+	tbl->len_ns = len_ns;
+	tbl->len_ticks = len_ticks;
+	spin_unlock_bh(&tbl->wheel_lock);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_set_len);
+
+/*
+ * For /proc/net/xtcp: copy out the bucket at (*chain, *offset) and advance the
+ * cursor; false at the end. @expires_ms is the time left until it expires.
+ */
+bool xtcp_tw_walk(struct xtcp_tw_table *tbl, unsigned int *chain,
+		  unsigned int *offset, struct xtcp_tw_state *st,
+		  unsigned int *expires_ms)
+{
+	u64 now_tick = tw_now_tick(ktime_get_ns());
+
+	for (; *chain <= tbl->hash_mask; (*chain)++, *offset = 0) {
+		spinlock_t *lock = tw_chain_lock(tbl, *chain);
+		struct xtcp_tw_bucket *tw;
+		unsigned int n = 0;
+
+		spin_lock_bh(lock);
+		for (tw = tbl->hash[*chain]; tw; tw = tw->hnext) {
+			s32 left;
+
+			if (n++ < *offset)
+				continue;
+			*st = tw->st;
+			left = (s32)(tw->expires - (u32)now_tick);
+			*expires_ms = left > 0 ?
+				(u32)(((u64)left << XTCP_TW_TICK_SHIFT) /
+				      NSEC_PER_MSEC) : 0;
+			spin_unlock_bh(lock);
+			*offset = n;
+			return true;
+		}
+		spin_unlock_bh(lock);
+	}
+	return false;
+}
+
+/*
+ * bind() without SO_REUSEADDR fails while a TIME_WAIT bucket holds the port,
+ * as the kernel's TCP refuses it: true if one does (for @saddr, or for any
+ * address if @saddr is the wildcard). A walk of the table: binds are rare.
+ */
+bool xtcp_tw_port_busy(struct xtcp_tw_table *tbl, __be32 saddr, __be16 sport)
+{
+	unsigned int i;
+
+	if (!READ_ONCE(tbl->count))
+		return false;
+	for (i = 0; i <= tbl->hash_mask; i++) {
+		spinlock_t *lock = tw_chain_lock(tbl, i);
+		struct xtcp_tw_bucket *tw;
+		bool busy = false;
+
+		if (!READ_ONCE(tbl->hash[i]))
+			continue;
+		spin_lock_bh(lock);
+		for (tw = tbl->hash[i]; tw; tw = tw->hnext)
+			if (tw->st.sport == sport &&
+			    (!saddr || tw->st.saddr == saddr)) {
+				busy = true;
+				break;
+			}
+		spin_unlock_bh(lock);
+		if (busy)
+			return true;
+	}
+	return false;
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * timewait.h: the TIME_WAIT bucket store (RFC 9293 §3.6.1, MUST-13; RFC 6191;
+ * RFC 7323 PAWS). Documentation/timewait.rst has the design.
+ *
+ * A connection that enters TIME-WAIT gives up its socket and leaves a 64-byte
+ * bucket behind: the 4-tuple, the sequence state needed to ACK a retransmitted
+ * FIN or to judge a new SYN, and the timestamp state PAWS needs. Buckets live
+ * in a per-table hash (lookup) and on a per-table time wheel (expiry), both
+ * O(1); one soft hrtimer per table drives the wheel.
+ *
+ * Naming: "s" is our side, "d" the peer, as in sk_rcv_saddr/sk_daddr. For a
+ * received segment: saddr = iph->daddr, sport = th->dest, daddr = iph->saddr,
+ * dport = th->source.
+ */
+#ifndef _XTCP_TIMEWAIT_H
+#define _XTCP_TIMEWAIT_H
+
+#include <linux/hrtimer.h>
+#include <linux/list.h>
+#include <linux/refcount.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+/*
+ * The wheel turns once per 2^27 ns (134 ms, ~7.5 ticks a second). A bucket
+ * lives at least its table's tw_len and at most one tick (plus timer slack)
+ * longer: 0.2% of a 60 s 2MSL, with the timer waking ~7.5 times a second
+ * whatever the number of buckets. Coarser ticks would not save memory (the wheel
+ * is 16 bytes a slot); finer ones only wake the timer more often.
+ */
+#define XTCP_TW_TICK_SHIFT	27
+#define XTCP_TW_LEN_MS		60000	/* default 2MSL, as TCP_TIMEWAIT_LEN */
+#define XTCP_TW_LEN_MAX_MS	600000	/* bounds the wheel: 4096 slots */
+/* Buckets freed per xtcp_tw_expire() call, i.e. per timer run. */
+#define XTCP_TW_EXPIRE_BUDGET	256
+
+/* What a connection leaves behind in TIME-WAIT. 32 bytes. */
+struct xtcp_tw_state {
+	__be32 saddr;
+	__be32 daddr;
+	__be16 sport;
+	__be16 dport;
+	u32 snd_nxt;		/* a new incarnation's ISN goes beyond this */
+	u32 rcv_nxt;		/* the peer's FIN is rcv_nxt - 1 */
+	u32 ts_recent;		/* last TSval seen from the peer (PAWS) */
+	u32 ts_recent_stamp;	/* when, in seconds; 0: no timestamps */
+	u32 ts_off;		/* our TSval offset, to keep TSval growing */
+};
+
+/*
+ * One cache line, see Documentation/timewait.rst for the offsets. The hash
+ * chain is singly linked (8 bytes, not 16): a chain is walked for lookup
+ * anyway, so unlinking costs what a lookup costs.
+ */
+struct xtcp_tw_bucket {
+	struct xtcp_tw_bucket *hnext;	/* hash chain, chain lock */
+	struct list_head wheel;		/* wheel slot, wheel_lock; empty: off */
+	struct xtcp_tw_state st;	/* constant once hashed */
+	u32 expires;			/* wheel tick, low 32 bits; wheel_lock */
+	refcount_t refcnt;
+};
+
+struct xtcp_tw_table {
+	struct xtcp_tw_bucket **hash;	/* hash_mask + 1 chain heads */
+	spinlock_t *locks;		/* chain i is under locks[i & lock_mask] */
+	u32 hash_mask;
+	u32 lock_mask;
+	u32 hash_seed;
+	u32 len_ticks;			/* 2MSL in ticks, rounded up */
+	u64 len_ns;			/* 2MSL, fixed at init */
+
+	spinlock_t wheel_lock;		/* nests inside a chain lock */
+	struct list_head *wheel;	/* wheel_mask + 1 slots */
+	u32 wheel_mask;
+	unsigned int count;		/* buckets on the wheel */
+	unsigned int max;
+	unsigned long overflows;	/* inserts refused for max */
+	u64 clock;			/* next tick to expire */
+	struct hrtimer timer;
+};
+
+int xtcp_tw_init(void);
+void xtcp_tw_exit(void);
+
+int xtcp_tw_table_init(struct xtcp_tw_table *tbl, unsigned int hash_size,
+		       unsigned int max_buckets, unsigned int tw_len_ms);
+void xtcp_tw_table_destroy(struct xtcp_tw_table *tbl);
+
+struct xtcp_tw_bucket *xtcp_tw_insert(struct xtcp_tw_table *tbl,
+				      const struct xtcp_tw_state *st);
+struct xtcp_tw_bucket *xtcp_tw_lookup(struct xtcp_tw_table *tbl,
+				      __be32 saddr, __be16 sport,
+				      __be32 daddr, __be16 dport);
+int xtcp_tw_restart(struct xtcp_tw_table *tbl, struct xtcp_tw_bucket *tw);
+bool xtcp_tw_kill(struct xtcp_tw_table *tbl, struct xtcp_tw_bucket *tw);
+void xtcp_tw_put(struct xtcp_tw_bucket *tw);
+unsigned int xtcp_tw_count(const struct xtcp_tw_table *tbl);
+unsigned long xtcp_tw_overflows(const struct xtcp_tw_table *tbl);
+bool xtcp_tw_port_busy(struct xtcp_tw_table *tbl, __be32 saddr, __be16 sport);
+int xtcp_tw_set_len(struct xtcp_tw_table *tbl, unsigned int tw_len_ms);
+bool xtcp_tw_walk(struct xtcp_tw_table *tbl, unsigned int *chain,
+		  unsigned int *offset, struct xtcp_tw_state *st,
+		  unsigned int *expires_ms);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* Expire with an injected clock, so tests do not sleep. */
+unsigned int xtcp_tw_expire(struct xtcp_tw_table *tbl, u64 now_ns);
+#endif
+
+#endif /* _XTCP_TIMEWAIT_H */

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xtcp: module-wide declarations shared by the socket glue and its subsystems.
+ * Protocol logic (seq.h, parse.h, state.h, ...) does not include this file.
+ *
+ * Locking, as in the kernel's TCP:
+ *  - A connection's state is under its socket lock: the owner lock taken by
+ *    lock_sock() in process context, or bh_lock_sock() in softirq when the
+ *    socket is not owned by a user (segments for an owned socket go to its
+ *    backlog; timer work for one is deferred to release_cb). Functions that need
+ *    it say so with xtcp_sock_assert_locked().
+ *  - A listener's queues of children (syn_queue, accept_queue) are under its
+ *    accept_lock (a _bh spinlock); nothing is transmitted while holding it.
+ *  - The hash tables (hash.c) have per-chain _bh spinlocks for writers, RCU for
+ *    readers; every xtcp socket is SOCK_RCU_FREE so that a reader may take a
+ *    reference with refcount_inc_not_zero().
+ *
+ * References on a socket: the user's (its struct socket, or for a child not yet
+ * accepted, the listener's queue), one while hashed, one while its timer is
+ * armed, one per skb in flight (sk_wmem_alloc).
+ */
+#ifndef _XTCP_XTCP_H
+#define _XTCP_XTCP_H
+
+#include <linux/hrtimer.h>
+#include <linux/list.h>
+#include <net/inet_sock.h>
+#include <net/netns/generic.h>
+#include <net/sock.h>
+
+#include "compat.h"
+#include "protocol.h"
+#include "timewait.h"
+
+struct xtcp_port;
+struct nf_hook_state;
+
+/* Per-segment data of a received or queued skb, in skb->cb. */
+struct xtcp_skb_cb {
+	u32 seq;		/* first sequence number */
+	u32 end_seq;		/* seq + SYN + FIN + text */
+	u32 ack;
+	u32 tsval;
+	u32 tsecr;
+	u16 window;		/* unscaled, as received */
+	u8 flags;		/* XTCP_FLAG_* */
+	u8 has_ts:1;
+};
+
+#define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
+
+/* Why the socket's timer is armed (xs->timer_event). */
+enum xtcp_timer_event {
+	XTCP_TIMER_NONE,
+	XTCP_TIMER_RETRANS,	/* SYN, SYN+ACK, data or FIN unacknowledged */
+	XTCP_TIMER_FIN_WAIT2,	/* an orphan waits for the peer's FIN */
+};
+
+/* Work a softirq could not do because the user owned the socket. */
+#define XTCP_DEFER_TIMER	0
+
+/*
+ * An xtcp socket. struct inet_sock must stay first: ip_queue_xmit() and the
+ * inet_sk() helpers treat the sock as one. The state is sk->sk_state, in the
+ * kernel's TCP numbering (enum xtcp_state).
+ */
+struct xtcp_sock {
+	struct inet_sock inet;
+
+	/* send sequence space (RFC 9293 §3.3.1) */
+	u32 iss;
+	u32 snd_una;
+	u32 snd_nxt;
+	u32 snd_wnd;		/* scaled */
+	u32 max_snd_wnd;
+	u32 snd_wl1;
+	u32 snd_wl2;
+	u32 write_seq;		/* end of what the user has queued */
+	/* receive sequence space */
+	u32 irs;
+	u32 rcv_nxt;
+	u32 rcv_wnd;		/* last advertised, scaled */
+	u32 rcv_wup;		/* rcv_nxt when rcv_wnd was advertised */
+	u32 copied_seq;		/* next byte the user reads */
+
+	u16 mss;		/* largest text we send in a segment */
+	u16 user_mss;		/* TCP_MAXSEG, 0 if unset */
+	u16 peer_mss;		/* the peer's MSS option */
+	u8 snd_wscale;
+	u8 rcv_wscale;
+	u8 passive:1;		/* SYN-RECV came from LISTEN */
+	u8 nodelay:1;
+	u8 wscale_ok:1;
+	u8 ts_ok:1;
+	u8 sack_ok:1;
+	u8 fin_queued:1;	/* FIN is at the tail of the write queue */
+	u8 hashed:1;		/* in the connection or listener hash */
+	u8 accept_closed:1;	/* listener: children are refused */
+	u8 retries;		/* retransmissions of the head since last ACK */
+	u8 timer_event;		/* enum xtcp_timer_event */
+	u32 rto_ms;
+
+	/* timestamps (RFC 7323) */
+	u32 ts_off;
+	u32 ts_recent;
+	u32 ts_recent_stamp;	/* seconds, when ts_recent was taken */
+
+	/* unacknowledged and unsent data is sk->sk_write_queue; the first unsent: */
+	struct sk_buff *send_head;
+
+	struct hrtimer timer;
+	unsigned long deferred;	/* XTCP_DEFER_* bits */
+
+	/* the kernel TCP socket that holds our port (port.c) */
+	struct xtcp_port *port;
+
+	/* listener: children in SYN-RECV and established ones not accepted */
+	spinlock_t accept_lock;
+	struct list_head syn_queue;
+	struct list_head accept_queue;
+	u32 syn_count;
+	u32 accept_count;
+	struct hlist_node listen_node;	/* listener hash */
+
+	/* child: its listener (a reference) and its place in the queues */
+	struct sock *parent;
+	struct list_head child_node;
+};
+
+static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
+{
+	return (struct xtcp_sock *)sk;
+}
+
+/* The socket lock, owner or spinlock, is held (checked under lockdep). */
+static inline void xtcp_sock_assert_locked(const struct sock *sk)
+{
+#ifdef CONFIG_LOCKDEP
+	WARN_ON_ONCE(debug_locks && !lockdep_sock_is_held(sk));
+#endif
+}
+
+/* inet_sk_state_store(), which 6.1 does not export. */
+static inline void xtcp_state_store(struct sock *sk, int state)
+{
+	smp_store_release(&sk->sk_state, state);
+}
+
+/* Per network namespace (netns.c). */
+struct xtcp_net {
+	struct net *net;
+	struct sock *ctl_sk;		/* sends RSTs and TIME_WAIT ACKs */
+	struct xtcp_tw_table tw;
+	struct ctl_table_header *sysctl_hdr;
+	/* net.xtcp.* */
+	int tw_timeout_ms;
+	int max_tw_buckets;
+	int syn_retries;
+	int rfc1337;
+	/* what /proc/net/xtcp_stats counts; see netns.c */
+	atomic_long_t stats[16];
+};
+
+enum xtcp_stat {
+	XTCP_STAT_IN_SEGS,
+	XTCP_STAT_OUT_SEGS,
+	XTCP_STAT_IN_ERRS,
+	XTCP_STAT_IN_CSUM_ERRORS,
+	XTCP_STAT_OUT_RSTS,
+	XTCP_STAT_ACTIVE_OPENS,
+	XTCP_STAT_PASSIVE_OPENS,
+	XTCP_STAT_ATTEMPT_FAILS,
+	XTCP_STAT_ESTAB_RESETS,
+	XTCP_STAT_RETRANS_SEGS,
+	XTCP_STAT_TW_CREATED,
+	XTCP_STAT_TW_OVERFLOW,
+	XTCP_STAT_TW_RECYCLED,
+	XTCP_STAT_CHALLENGE_ACKS,
+	XTCP_STAT_LISTEN_DROPS,
+	XTCP_STAT_MAX,
+};
+
+extern unsigned int xtcp_net_id;
+
+static inline struct xtcp_net *xtcp_net(const struct net *net)
+{
+	return net_generic(net, xtcp_net_id);
+}
+
+static inline void xtcp_inc_stat(const struct net *net, enum xtcp_stat s)
+{
+	atomic_long_inc(&xtcp_net(net)->stats[s]);
+}
+
+const char *xtcp_stat_name(enum xtcp_stat s);
+
+/* af_xtcp.c: the socket family. */
+int xtcp_af_init(void);
+void xtcp_af_exit(void);
+int xtcp_family_number(void);
+struct sock *xtcp_sk_alloc(struct net *net, gfp_t gfp, int kern);
+void xtcp_set_state(struct sock *sk, int state);
+void xtcp_done(struct sock *sk);
+
+/* netns.c: per-namespace state, the netfilter hook, sysctls. */
+int xtcp_net_init(void);
+void xtcp_net_exit(void);
+
+/* hash.c: connection and listener tables. */
+int xtcp_hash_init(void);
+void xtcp_hash_exit(void);
+int xtcp_hash_connection(struct sock *sk);
+int xtcp_hash_listener(struct sock *sk);
+void xtcp_unhash(struct sock *sk);
+struct sock *xtcp_lookup_established(struct net *net, __be32 saddr,
+				     __be16 sport, __be32 daddr, __be16 dport);
+struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, __be16 dport);
+bool xtcp_listener_conflict(struct sock *sk);
+bool xtcp_listener_at(struct net *net, __be32 saddr, u16 port,
+		      const struct sock *except);
+struct sock *xtcp_hash_walk(struct net *net, unsigned int *bucket,
+			    unsigned int *offset);
+
+/* port.c: ports reserved in the kernel's TCP. */
+int xtcp_port_bind(struct sock *sk, struct sockaddr_in *addr, int addr_len);
+void xtcp_port_release(struct sock *sk);
+void xtcp_port_flush(void);
+
+/* input.c: the netfilter hook and segment processing. */
+unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
+			  const struct nf_hook_state *state);
+int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
+u32 xtcp_rcv_window_now(struct sock *sk);
+
+/* output.c: building and sending segments. */
+int xtcp_send_syn(struct sock *sk);
+int xtcp_send_synack(struct sock *sk);
+void xtcp_send_ack(struct sock *sk);
+void xtcp_send_challenge_ack(struct sock *sk);
+void xtcp_send_active_rst(struct sock *sk, gfp_t gfp);
+void xtcp_send_reset(struct net *net, struct sk_buff *skb);
+void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st,
+		      u32 tsval_echo);
+void xtcp_push(struct sock *sk);
+void xtcp_retransmit_head(struct sock *sk);
+void xtcp_clean_rtx_queue(struct sock *sk, u32 ack);
+void xtcp_queue_fin(struct sock *sk);
+u16 xtcp_select_window(struct sock *sk);
+
+/* timer.c: the one timer of a socket. */
+void xtcp_timer_init(struct sock *sk);
+void xtcp_timer_arm(struct sock *sk, enum xtcp_timer_event ev, u32 ms);
+void xtcp_timer_stop(struct sock *sk);
+void xtcp_timer_deferred(struct sock *sk);
+
+/* timewait.c glue (netns.c): turn a socket into a bucket. */
+void xtcp_time_wait(struct sock *sk);
+bool xtcp_tw_rcv(struct net *net, struct xtcp_tw_bucket *tw,
+		 struct sk_buff *skb);
+
+/* proc.c */
+int xtcp_proc_init_net(struct net *net);
+void xtcp_proc_exit_net(struct net *net);
+
+#define XTCP_TIMEOUT_INIT_MS	1000	/* RFC 6298 initial RTO */
+#define XTCP_RTO_MIN_MS		200
+#define XTCP_RTO_MAX_MS		120000
+#define XTCP_DATA_RETRIES	15	/* like tcp_retries2 */
+#define XTCP_FIN_TIMEOUT_MS	60000	/* like tcp_fin_timeout */
+
+#endif /* _XTCP_XTCP_H */

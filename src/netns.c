@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netns.c: what xtcp keeps per network namespace, and its lifetime.
+ *
+ * For each namespace: the netfilter hook that steals xtcp's segments, a
+ * control socket for replies without a socket, the TIME_WAIT bucket table
+ * with its timer, the net.xtcp.* sysctls, /proc/net/xtcp and counters.
+ *
+ * A namespace goes only when no user socket is left in it (each holds a
+ * reference on it); its buckets and their timer go with the table, and the
+ * kernel TCP sockets that held ports are closed before it (port.c).
+ */
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/sysctl.h>
+#include <net/inet_common.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "xtcp.h"
+
+unsigned int xtcp_net_id __read_mostly;
+
+static const char * const stat_names[XTCP_STAT_MAX] = {
+	[XTCP_STAT_IN_SEGS]		= "InSegs",
+	[XTCP_STAT_OUT_SEGS]		= "OutSegs",
+	[XTCP_STAT_IN_ERRS]		= "InErrs",
+	[XTCP_STAT_IN_CSUM_ERRORS]	= "InCsumErrors",
+	[XTCP_STAT_OUT_RSTS]		= "OutRsts",
+	[XTCP_STAT_ACTIVE_OPENS]	= "ActiveOpens",
+	[XTCP_STAT_PASSIVE_OPENS]	= "PassiveOpens",
+	[XTCP_STAT_ATTEMPT_FAILS]	= "AttemptFails",
+	[XTCP_STAT_ESTAB_RESETS]	= "EstabResets",
+	[XTCP_STAT_RETRANS_SEGS]	= "RetransSegs",
+	[XTCP_STAT_TW_CREATED]		= "TimeWaitCreated",
+	[XTCP_STAT_TW_OVERFLOW]		= "TimeWaitOverflow",
+	[XTCP_STAT_TW_RECYCLED]		= "TimeWaitRecycled",
+	[XTCP_STAT_CHALLENGE_ACKS]	= "ChallengeACKs",
+	[XTCP_STAT_LISTEN_DROPS]	= "ListenDrops",
+};
+
+const char *xtcp_stat_name(enum xtcp_stat s)
+{
+	return s < XTCP_STAT_MAX ? stat_names[s] : "?";
+}
+
+/* Defaults of net.xtcp.* (Documentation/user-guide.rst lists them). */
+#define XTCP_MAX_TW_BUCKETS	262144
+#define XTCP_SYN_RETRIES	6
+#define XTCP_TW_HASH_SIZE	16384
+
+static int tw_timeout_min = 100, tw_timeout_max = XTCP_TW_LEN_MAX_MS;
+static int syn_retries_min = 1, syn_retries_max = 127;
+
+static int proc_tw_timeout(struct ctl_table *table, int write, void *buffer,
+			   size_t *lenp, loff_t *ppos)
+{
+	struct xtcp_net *xn = container_of(table->data, struct xtcp_net,
+					   tw_timeout_ms);
+	int err = proc_dointvec_minmax(table, write, buffer, lenp, ppos);
+
+	if (!err && write)
+		err = xtcp_tw_set_len(&xn->tw, xn->tw_timeout_ms);
+	return err;
+}
+
+static int proc_max_tw(struct ctl_table *table, int write, void *buffer,
+		       size_t *lenp, loff_t *ppos)
+{
+	struct xtcp_net *xn = container_of(table->data, struct xtcp_net,
+					   max_tw_buckets);
+	int err = proc_dointvec_minmax(table, write, buffer, lenp, ppos);
+
+	if (!err && write)
+		WRITE_ONCE(xn->tw.max, xn->max_tw_buckets);
+	return err;
+}
+
+/* .data points into init_net's xtcp_net; each namespace rebases it. */
+static struct ctl_table xtcp_sysctl_template[] = {
+	{
+		.procname	= "tw_timeout_ms",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_tw_timeout,
+		.extra1		= &tw_timeout_min,
+		.extra2		= &tw_timeout_max,
+	},
+	{
+		.procname	= "max_tw_buckets",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_max_tw,
+		.extra1		= SYSCTL_ZERO,
+	},
+	{
+		.procname	= "syn_retries",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &syn_retries_min,
+		.extra2		= &syn_retries_max,
+	},
+	{
+		.procname	= "rfc1337",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+	{ }
+};
+
+static int sysctl_init(struct xtcp_net *xn)
+{
+	struct ctl_table *t;
+
+	t = kmemdup(xtcp_sysctl_template, sizeof(xtcp_sysctl_template),
+		    GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	t[0].data = &xn->tw_timeout_ms;
+	t[1].data = &xn->max_tw_buckets;
+	t[2].data = &xn->syn_retries;
+	t[3].data = &xn->rfc1337;
+	xn->sysctl_hdr = register_net_sysctl(xn->net, "net/xtcp", t);
+	if (!xn->sysctl_hdr) {
+		kfree(t);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void sysctl_exit(struct xtcp_net *xn)
+{
+	struct ctl_table *t = xn->sysctl_hdr->ctl_table_arg;
+
+	unregister_net_sysctl_table(xn->sysctl_hdr);
+	kfree(t);
+}
+
+/* After the filter table (firewall rules apply first), before conntrack's confirm. */
+static const struct nf_hook_ops xtcp_nf_ops = {
+	.hook		= xtcp_nf_hook,
+	.pf		= NFPROTO_IPV4,
+	.hooknum	= NF_INET_LOCAL_IN,
+	.priority	= NF_IP_PRI_FILTER + 1,
+};
+
+static int __net_init xtcp_net_init_one(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_net(net);
+	int err;
+
+	xn->net = net;
+	xn->tw_timeout_ms = XTCP_TW_LEN_MS;
+	xn->max_tw_buckets = XTCP_MAX_TW_BUCKETS;
+	xn->syn_retries = XTCP_SYN_RETRIES;
+	xn->rfc1337 = 0;
+
+	err = inet_ctl_sock_create(&xn->ctl_sk, PF_INET, SOCK_RAW, IPPROTO_TCP,
+				   net);
+	if (err)
+		return err;
+	/* the wheel is sized for the longest 2MSL the sysctl allows */
+	err = xtcp_tw_table_init(&xn->tw, XTCP_TW_HASH_SIZE,
+				 xn->max_tw_buckets, XTCP_TW_LEN_MAX_MS);
+	if (err)
+		goto err_ctl;
+	err = xtcp_tw_set_len(&xn->tw, xn->tw_timeout_ms);
+	if (err)
+		goto err_tw;
+	err = sysctl_init(xn);
+	if (err)
+		goto err_tw;
+	err = xtcp_proc_init_net(net);
+	if (err)
+		goto err_sysctl;
+	err = nf_register_net_hook(net, &xtcp_nf_ops);
+	if (err)
+		goto err_proc;
+	return 0;
+
+err_proc:
+	xtcp_proc_exit_net(net);
+err_sysctl:
+	sysctl_exit(xn);
+err_tw:
+	xtcp_tw_table_destroy(&xn->tw);
+err_ctl:
+	inet_ctl_sock_destroy(xn->ctl_sk);
+	return err;
+}
+
+static void __net_exit xtcp_net_exit_one(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_net(net);
+
+	nf_unregister_net_hook(net, &xtcp_nf_ops);
+	xtcp_proc_exit_net(net);
+	sysctl_exit(xn);
+	xtcp_tw_table_destroy(&xn->tw);
+	inet_ctl_sock_destroy(xn->ctl_sk);
+	/* kernel sockets that held ports do not pin the namespace */
+	xtcp_port_flush();
+}
+
+static struct pernet_operations xtcp_net_ops = {
+	.init	= xtcp_net_init_one,
+	.exit	= xtcp_net_exit_one,
+	.id	= &xtcp_net_id,
+	.size	= sizeof(struct xtcp_net),
+};
+
+int xtcp_net_init(void)
+{
+	return register_pernet_subsys(&xtcp_net_ops);
+}
+
+void xtcp_net_exit(void)
+{
+	unregister_pernet_subsys(&xtcp_net_ops);
+	xtcp_port_flush();
+}

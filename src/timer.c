@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * timer.c: the one timer of a socket, a soft hrtimer.
+ *
+ * It is armed for one reason at a time (enum xtcp_timer_event): retransmission
+ * of the oldest unacknowledged SYN, SYN+ACK, data or FIN; or the FIN-WAIT-2
+ * time-out of an orphan. (TIME-WAIT has no socket and no timer of its own: the
+ * bucket store's wheel serves every bucket of a namespace.)
+ *
+ * References: an armed timer holds one on the socket. Arming takes one unless
+ * it replaced a pending expiry (whose reference it inherits); the callback
+ * drops the one it ran for; stopping drops it if it dequeued the expiry.
+ *
+ * The callback runs in softirq. It takes bh_lock_sock(); if the user owns the
+ * socket it leaves a bit for release_cb (xtcp_timer_deferred()) to act on.
+ * Nobody cancels the timer with hrtimer_cancel() while holding the socket
+ * spinlock, which the callback takes: xtcp_timer_stop() only tries.
+ */
+#include <linux/hrtimer.h>
+#include <net/tcp_states.h>
+
+#include "state.h"
+#include "xtcp.h"
+
+static void timer_fire(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	enum xtcp_timer_event ev = xs->timer_event;
+	struct xtcp_transition t;
+
+	xtcp_sock_assert_locked(sk);
+	xs->timer_event = XTCP_TIMER_NONE;
+
+	switch (ev) {
+	case XTCP_TIMER_RETRANS:
+		break;
+	case XTCP_TIMER_FIN_WAIT2:
+		if (sk->sk_state == XTCP_FIN_WAIT2) {
+			xtcp_send_active_rst(sk, GFP_ATOMIC);
+			xtcp_done(sk);
+		}
+		return;
+	default:
+		return;
+	}
+
+	if (sk->sk_state == XTCP_CLOSE || sk->sk_state == XTCP_LISTEN)
+		return;
+	if (sk->sk_state != XTCP_SYN_SENT && sk->sk_state != XTCP_SYN_RECV &&
+	    skb_queue_empty(&sk->sk_write_queue))
+		return;
+
+	if (xs->retries >= (sk->sk_state == XTCP_SYN_SENT ?
+			    READ_ONCE(xtcp_net(sock_net(sk))->syn_retries) :
+			    XTCP_DATA_RETRIES)) {
+		t = xtcp_state_next(sk->sk_state, XTCP_EV_USER_TIMEOUT,
+				    xs->passive);
+		if (sk->sk_state == XTCP_SYN_SENT)
+			xtcp_inc_stat(sock_net(sk), XTCP_STAT_ATTEMPT_FAILS);
+		WRITE_ONCE(sk->sk_err, -t.err);
+		if (!xs->passive || sk->sk_state != XTCP_SYN_RECV)
+			sk_error_report(sk);
+		xtcp_done(sk);
+		return;
+	}
+	xs->retries++;
+	xs->rto_ms = min(xs->rto_ms * 2, (u32)XTCP_RTO_MAX_MS);
+
+	switch (sk->sk_state) {
+	case XTCP_SYN_SENT:
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_RETRANS_SEGS);
+		xtcp_send_syn(sk);
+		break;
+	case XTCP_SYN_RECV:
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_RETRANS_SEGS);
+		xtcp_send_synack(sk);
+		break;
+	default:
+		xtcp_retransmit_head(sk);
+		break;
+	}
+	xtcp_timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
+}
+
+static enum hrtimer_restart timer_callback(struct hrtimer *t)
+{
+	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, timer);
+	struct sock *sk = &xs->inet.sk;
+
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk)) {
+		timer_fire(sk);
+	} else if (!test_and_set_bit(XTCP_DEFER_TIMER, &xs->deferred)) {
+		sock_hold(sk);	/* for release_cb */
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return HRTIMER_NORESTART;
+}
+
+void xtcp_timer_init(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	hrtimer_init(&xs->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	xs->timer.function = timer_callback;
+	xs->rto_ms = XTCP_TIMEOUT_INIT_MS;
+}
+
+void xtcp_timer_arm(struct sock *sk, enum xtcp_timer_event ev, u32 ms)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_sock_assert_locked(sk);
+	if (hrtimer_try_to_cancel(&xs->timer) != 1)
+		sock_hold(sk);
+	xs->timer_event = ev;
+	hrtimer_start_range_ns(&xs->timer, ms_to_ktime(ms),
+			       ms * (NSEC_PER_MSEC / 16), HRTIMER_MODE_REL_SOFT);
+}
+
+/*
+ * Stop the timer. A callback already running finds timer_event cleared and
+ * does nothing but drop its own reference.
+ */
+void xtcp_timer_stop(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->timer_event = XTCP_TIMER_NONE;
+	if (hrtimer_try_to_cancel(&xs->timer) == 1)
+		__sock_put(sk);
+}
+
+/* release_cb: timer work that found the socket owned by the user. */
+void xtcp_timer_deferred(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!test_and_clear_bit(XTCP_DEFER_TIMER, &xs->deferred))
+		return;
+	timer_fire(sk);
+	__sock_put(sk);
+}

@@ -1,0 +1,1761 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The socket API of xtcp over loopback, asserting Linux TCP's answers: every
+ * errno, flag and poll bit below is what an AF_INET TCP socket gives on Linux
+ * 6.1, and each case passes with XTCP_TEST_FAMILY=inet.
+ *
+ *   api CASE      run one case; exit 0 when it passed
+ *
+ * The cases connect_ealready and connect_etimedout need a port whose SYNs are
+ * dropped: tests/cases/api.sh sets up the nft rule and passes the port in
+ * XTCP_API_DROP_PORT (and lowers the SYN retries for connect_etimedout).
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+
+#include "xtcp_test.h"
+
+static int fam;
+
+/* A check that the rest of the case depends on. */
+#define REQUIRE(cond, ...)							\
+	do {									\
+		if (!(cond)) {							\
+			CHECK(cond, __VA_ARGS__);				\
+			return;							\
+		}								\
+	} while (0)
+
+/* Bits poll() reports for events = IN | OUT | RDHUP (plus HUP, ERR). */
+#define PALL	(POLLIN | POLLOUT | POLLRDHUP)
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void msleep(int ms)
+{
+	usleep(ms * 1000);
+}
+
+static struct sockaddr_in addr4(const char *ip, int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+
+	inet_pton(AF_INET, ip, &a.sin_addr);
+	return a;
+}
+
+#define SA(a) ((struct sockaddr *)(a))
+
+static int sock(void)
+{
+	int fd = socket(fam, SOCK_STREAM, 0);
+
+	CHECK(fd >= 0, "socket(%d): %s", fam, strerror(errno));
+	return fd;
+}
+
+static int sock_inet(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	CHECK(fd >= 0, "socket(AF_INET): %s", strerror(errno));
+	return fd;
+}
+
+static int bind_to(int fd, const char *ip, int port)
+{
+	struct sockaddr_in a = addr4(ip, port);
+
+	return bind(fd, SA(&a), sizeof(a));
+}
+
+static int connect_to(int fd, const char *ip, int port)
+{
+	struct sockaddr_in a = addr4(ip, port);
+
+	return connect(fd, SA(&a), sizeof(a));
+}
+
+static int local_port(int fd)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+
+	if (getsockname(fd, SA(&a), &len) < 0)
+		return -1;
+	return ntohs(a.sin_port);
+}
+
+static int set_int(int fd, int level, int name, int v)
+{
+	return setsockopt(fd, level, name, &v, sizeof(v));
+}
+
+static int get_int(int fd, int level, int name)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+
+	if (getsockopt(fd, level, name, &v, &len) < 0)
+		return -1000 - errno;
+	return v;
+}
+
+static int so_error(int fd)
+{
+	return get_int(fd, SOL_SOCKET, SO_ERROR);
+}
+
+static void set_nonblock(int fd, int on)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
+}
+
+/* A listener on 127.0.0.1 and an ephemeral port of family f. */
+static int listener_of(int f, int backlog, int *port)
+{
+	int fd = socket(f, SOCK_STREAM, 0);
+
+	if (fd < 0 || bind_to(fd, "127.0.0.1", 0) < 0 || listen(fd, backlog) < 0) {
+		CHECK(0, "listener: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*port = local_port(fd);
+	return fd;
+}
+
+static int listener(int *port)
+{
+	return listener_of(fam, 16, port);
+}
+
+/* A connected pair over loopback: *c the client, *s the accepted socket. */
+static int pair(int *c, int *s)
+{
+	int port, l = listener(&port);
+
+	*c = *s = -1;
+	if (l < 0)
+		return -1;
+	*c = sock();
+	if (connect_to(*c, "127.0.0.1", port) < 0) {
+		CHECK(0, "connect: %s", strerror(errno));
+		close(l);
+		return -1;
+	}
+	*s = accept(l, NULL, NULL);
+	CHECK(*s >= 0, "accept: %s", strerror(errno));
+	close(l);
+	return *s >= 0 ? 0 : -1;
+}
+
+/* A port nobody listens on (bound once, then closed). */
+static int closed_port(void)
+{
+	int fd = sock(), port;
+
+	bind_to(fd, "127.0.0.1", 0);
+	port = local_port(fd);
+	close(fd);
+	return port;
+}
+
+/*
+ * Poll fd for IN | OUT | RDHUP until all of `want` are reported or timeout_ms
+ * passes; returns the last revents.
+ */
+static int wait_bits(int fd, int want, int timeout_ms)
+{
+	long end = now_ms() + timeout_ms;
+	struct pollfd p = { .fd = fd, .events = PALL };
+
+	for (;;) {
+		p.revents = 0;
+		if (poll(&p, 1, 0) < 0)
+			return -1;
+		if ((p.revents & want) == want || now_ms() >= end)
+			return p.revents;
+		msleep(5);
+	}
+}
+
+static int revents_now(int fd, short events)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+
+	if (poll(&p, 1, 0) < 0)
+		return -1;
+	return p.revents;
+}
+
+static int drop_port(void)
+{
+	const char *p = getenv("XTCP_API_DROP_PORT");
+
+	if (!p) {
+		fprintf(stderr, "XTCP_API_DROP_PORT unset: run this case through tests/run\n");
+		exit(1);
+	}
+	return atoi(p);
+}
+
+/* Reset the connection: SO_LINGER {1, 0} then close sends a RST. */
+static void abort_close(int fd)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+	CHECK(setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) == 0,
+	      "SO_LINGER: %s", strerror(errno));
+	close(fd);
+}
+
+/* bind ---------------------------------------------------------------------- */
+
+static void t_bind_eaddrinuse(void)
+{
+	int a = sock(), b = sock(), c = sock(), d = sock(), port;
+
+	REQUIRE(bind_to(a, "127.0.0.1", 0) == 0, "bind: %s", strerror(errno));
+	port = local_port(a);
+	CHECK_ERRNO(bind_to(b, "127.0.0.1", port), EADDRINUSE);
+	CHECK_ERRNO(bind_to(b, "0.0.0.0", port), EADDRINUSE);
+	/* another local address is another bind: TCP allows it */
+	CHECK(bind_to(c, "127.0.0.2", port) == 0, "bind 127.0.0.2:%d: %s", port,
+	      strerror(errno));
+	CHECK(listen(a, 1) == 0, "listen: %s", strerror(errno));
+	CHECK_ERRNO(bind_to(d, "127.0.0.1", port), EADDRINUSE);
+	close(a);
+	/* closed without a connection: the port is free again */
+	CHECK(bind_to(b, "127.0.0.1", port) == 0, "bind after close: %s",
+	      strerror(errno));
+	close(b);
+	close(c);
+	close(d);
+}
+
+/* The two stacks share the port space: neither can take a port the other holds. */
+static void t_bind_cross_stack(void)
+{
+	int x = sock(), t = sock_inet(), t2 = sock_inet(), x2 = sock(), x3 = sock();
+	int tl, s, port, tport, cport;
+
+	REQUIRE(bind_to(x, "127.0.0.1", 0) == 0, "bind: %s", strerror(errno));
+	port = local_port(x);
+	CHECK_ERRNO(bind_to(t, "127.0.0.1", port), EADDRINUSE);
+	CHECK(listen(x, 1) == 0, "listen: %s", strerror(errno));
+	CHECK_ERRNO(bind_to(t, "0.0.0.0", port), EADDRINUSE);
+
+	tl = listener_of(AF_INET, 4, &tport);
+	REQUIRE(tl >= 0, "AF_INET listener");
+	CHECK_ERRNO(bind_to(x2, "127.0.0.1", tport), EADDRINUSE);
+	CHECK_ERRNO(bind_to(x2, "0.0.0.0", tport), EADDRINUSE);
+
+	/* the ephemeral port of a connected socket is held too */
+	REQUIRE(connect_to(x3, "127.0.0.1", tport) == 0, "connect to AF_INET: %s",
+		strerror(errno));
+	cport = local_port(x3);
+	CHECK_ERRNO(bind_to(t2, "127.0.0.1", cport), EADDRINUSE);
+	s = accept(tl, NULL, NULL);
+	CHECK(s >= 0, "accept: %s", strerror(errno));
+
+	/* released on close */
+	close(x);
+	CHECK(bind_to(t, "127.0.0.1", port) == 0, "AF_INET bind of a released port: %s",
+	      strerror(errno));
+	close(s);
+	close(x3);
+	close(tl);
+	close(t);
+	close(t2);
+	close(x2);
+}
+
+static void t_bind_eaddrnotavail(void)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_nonlocal_bind", "r");
+	int nonlocal = -1, fd = sock();
+
+	if (f) {
+		CHECK(fscanf(f, "%d", &nonlocal) == 1, "ip_nonlocal_bind");
+		fclose(f);
+	}
+	REQUIRE(nonlocal == 0, "net.ipv4.ip_nonlocal_bind is %d, want 0", nonlocal);
+	CHECK_ERRNO(bind_to(fd, "192.0.2.1", 0), EADDRNOTAVAIL);
+	CHECK_ERRNO(bind_to(fd, "192.0.2.1", 5555), EADDRNOTAVAIL);
+	/* the failed binds left the socket unbound */
+	CHECK(bind_to(fd, "127.0.0.1", 0) == 0, "bind after EADDRNOTAVAIL: %s",
+	      strerror(errno));
+	close(fd);
+}
+
+/* Ports below 1024 need CAP_NET_BIND_SERVICE: a child drops to nobody. */
+static void t_bind_eacces_unprivileged(void)
+{
+	int st, root_fd = sock();
+	pid_t pid;
+
+	/* root may: the port is free */
+	CHECK(bind_to(root_fd, "127.0.0.1", 1023) == 0, "root bind :1023: %s",
+	      strerror(errno));
+	close(root_fd);
+	pid = fork();
+	REQUIRE(pid >= 0, "fork");
+	if (pid == 0) {
+		int fd;
+
+		if (setgroups(0, NULL) || setgid(65534) || setuid(65534)) {
+			perror("drop to 65534");
+			_exit(1);
+		}
+		fd = sock();
+		CHECK_ERRNO(bind_to(fd, "127.0.0.1", 1023), EACCES);
+		CHECK_ERRNO(bind_to(fd, "127.0.0.1", 80), EACCES);
+		CHECK_ERRNO(bind_to(fd, "0.0.0.0", 1), EACCES);
+		CHECK(bind_to(fd, "127.0.0.1", 0) == 0, "unprivileged bind :0: %s",
+		      strerror(errno));
+		CHECK(local_port(fd) >= 1024, "ephemeral port %d", local_port(fd));
+		close(fd);
+		_exit(test_failures ? 1 : 0);
+	}
+	REQUIRE(waitpid(pid, &st, 0) == pid, "waitpid");
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "unprivileged child failed");
+}
+
+static void t_bind_einval(void)
+{
+	struct sockaddr_in a = addr4("127.0.0.1", 0);
+	struct sockaddr_storage big = { 0 };
+	int fd = sock(), c, s;
+
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a) - 1), EINVAL);
+	CHECK_ERRNO(bind(fd, SA(&a), 2), EINVAL);
+	CHECK_ERRNO(bind(fd, SA(&a), 0), EINVAL);
+	a.sin_family = AF_INET6;
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), EAFNOSUPPORT);
+	a.sin_family = AF_UNIX;
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), EAFNOSUPPORT);
+	/* AF_UNSPEC is accepted for INADDR_ANY only (an old BSD compatibility) */
+	a.sin_family = AF_UNSPEC;
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), EAFNOSUPPORT);
+	a.sin_addr.s_addr = htonl(INADDR_ANY);
+	CHECK(bind(fd, SA(&a), sizeof(a)) == 0, "AF_UNSPEC INADDR_ANY bind: %s",
+	      strerror(errno));
+	CHECK(local_port(fd) > 0, "no port after the AF_UNSPEC bind");
+	close(fd);
+
+	/* a longer address length is fine */
+	fd = sock();
+	memcpy(&big, &a, sizeof(a));
+	((struct sockaddr_in *)&big)->sin_family = AF_INET;
+	CHECK(bind(fd, SA(&big), sizeof(big)) == 0, "bind with len %zu: %s",
+	      sizeof(big), strerror(errno));
+	/* bound twice */
+	CHECK_ERRNO(bind_to(fd, "127.0.0.1", 0), EINVAL);
+	CHECK_ERRNO(bind_to(fd, "0.0.0.0", local_port(fd)), EINVAL);
+	close(fd);
+
+	/* a connected socket has its address */
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK_ERRNO(bind_to(c, "127.0.0.1", 0), EINVAL);
+	CHECK_ERRNO(bind_to(s, "127.0.0.1", 0), EINVAL);
+	close(c);
+	close(s);
+}
+
+static void t_bind_reuseaddr(void)
+{
+	int a = sock(), b = sock(), n = sock(), n2 = sock(), l, c, s, c2, port;
+	char ch;
+
+	/* both with SO_REUSEADDR, neither listening: both bind; one may listen */
+	set_int(a, SOL_SOCKET, SO_REUSEADDR, 1);
+	set_int(b, SOL_SOCKET, SO_REUSEADDR, 1);
+	CHECK(get_int(a, SOL_SOCKET, SO_REUSEADDR) == 1, "SO_REUSEADDR readback");
+	REQUIRE(bind_to(a, "127.0.0.1", 0) == 0, "bind: %s", strerror(errno));
+	port = local_port(a);
+	CHECK(bind_to(b, "127.0.0.1", port) == 0, "second SO_REUSEADDR bind: %s",
+	      strerror(errno));
+	CHECK(listen(a, 4) == 0, "listen a: %s", strerror(errno));
+	CHECK_ERRNO(listen(b, 4), EADDRINUSE);
+	/* a listener keeps its port even from SO_REUSEADDR sockets */
+	set_int(n, SOL_SOCKET, SO_REUSEADDR, 1);
+	CHECK_ERRNO(bind_to(n, "127.0.0.1", port), EADDRINUSE);
+	close(a);
+	close(b);
+	close(n);
+
+	/*
+	 * The server closes first, so its side of the connection stays in
+	 * TIME_WAIT on the port: a new bind needs SO_REUSEADDR.
+	 */
+	l = sock();
+	set_int(l, SOL_SOCKET, SO_REUSEADDR, 1);
+	REQUIRE(bind_to(l, "127.0.0.1", 0) == 0 && listen(l, 4) == 0, "listener");
+	port = local_port(l);
+	c = sock();
+	REQUIRE(connect_to(c, "127.0.0.1", port) == 0, "connect: %s", strerror(errno));
+	s = accept(l, NULL, NULL);
+	REQUIRE(s >= 0, "accept");
+	close(l);
+	close(s);
+	CHECK(read(c, &ch, 1) == 0, "client did not read EOF");
+	close(c);
+	msleep(100);
+	n = sock();
+	CHECK_ERRNO(bind_to(n, "127.0.0.1", port), EADDRINUSE);
+	set_int(n2, SOL_SOCKET, SO_REUSEADDR, 1);
+	CHECK(bind_to(n2, "127.0.0.1", port) == 0,
+	      "SO_REUSEADDR bind over TIME_WAIT: %s", strerror(errno));
+	CHECK(listen(n2, 4) == 0, "listen over TIME_WAIT: %s", strerror(errno));
+	c2 = sock();
+	CHECK(connect_to(c2, "127.0.0.1", port) == 0, "connect to the new listener: %s",
+	      strerror(errno));
+	close(c2);
+	close(n);
+	close(n2);
+}
+
+static void read_port_range(int *lo, int *hi)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+
+	*lo = *hi = -1;
+	if (f) {
+		if (fscanf(f, "%d %d", lo, hi) != 2)
+			*lo = *hi = -1;
+		fclose(f);
+	}
+}
+
+static void t_bind_ephemeral(void)
+{
+	int fds[20], ports[20], lo, hi, i, j, l, c, port, lport;
+	struct sockaddr_in a;
+	socklen_t len;
+
+	read_port_range(&lo, &hi);
+	REQUIRE(lo > 0 && hi >= lo, "ip_local_port_range");
+	for (i = 0; i < 20; i++) {
+		fds[i] = sock();
+		CHECK(bind_to(fds[i], "127.0.0.1", 0) == 0, "bind :0: %s", strerror(errno));
+		len = sizeof(a);
+		memset(&a, 0, sizeof(a));
+		CHECK(getsockname(fds[i], SA(&a), &len) == 0, "getsockname");
+		CHECK(len == sizeof(a) && a.sin_family == AF_INET &&
+		      a.sin_addr.s_addr == htonl(INADDR_LOOPBACK), "bound name");
+		ports[i] = ntohs(a.sin_port);
+		CHECK(ports[i] >= lo && ports[i] <= hi, "port %d outside %d..%d",
+		      ports[i], lo, hi);
+		for (j = 0; j < i; j++)
+			CHECK(ports[i] != ports[j], "port %d given twice", ports[i]);
+	}
+	for (i = 0; i < 20; i++)
+		close(fds[i]);
+
+	/* listen without bind picks an ephemeral port on INADDR_ANY */
+	l = sock();
+	CHECK(listen(l, 4) == 0, "listen unbound: %s", strerror(errno));
+	port = local_port(l);
+	CHECK(port >= lo && port <= hi, "listen autobind port %d", port);
+	/* so does connect */
+	c = sock();
+	CHECK(connect_to(c, "127.0.0.1", port) == 0, "connect to autobound: %s",
+	      strerror(errno));
+	lport = local_port(c);
+	CHECK(lport >= lo && lport <= hi, "connect port %d outside %d..%d", lport, lo, hi);
+	close(c);
+	close(l);
+}
+
+/* listen / accept ------------------------------------------------------------ */
+
+static void t_listen_backlog(void)
+{
+	int port, l = listener(&port), c[3], i, s, c2, s2;
+	struct pollfd p;
+
+	REQUIRE(l >= 0, "listener");
+	/* listen again changes the backlog */
+	CHECK(listen(l, 1) == 0, "listen again: %s", strerror(errno));
+	/* backlog 1: the accept queue holds two connections, like Linux TCP */
+	for (i = 0; i < 2; i++) {
+		c[i] = socket(fam, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		CHECK_ERRNO(connect_to(c[i], "127.0.0.1", port), EINPROGRESS);
+		p = (struct pollfd){ .fd = c[i], .events = POLLOUT };
+		CHECK(poll(&p, 1, 2000) == 1 && p.revents == POLLOUT,
+		      "connection %d within the backlog: revents %#x", i, p.revents);
+		CHECK(so_error(c[i]) == 0, "SO_ERROR %d", so_error(c[i]));
+	}
+	/* a third SYN is dropped while the queue is full */
+	c[2] = socket(fam, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	CHECK_ERRNO(connect_to(c[2], "127.0.0.1", port), EINPROGRESS);
+	p = (struct pollfd){ .fd = c[2], .events = POLLOUT };
+	CHECK(poll(&p, 1, 500) == 0, "connection over the backlog: revents %#x",
+	      p.revents);
+	for (i = 0; i < 2; i++) {
+		s = accept(l, NULL, NULL);
+		CHECK(s >= 0, "accept %d: %s", i, strerror(errno));
+		close(s);
+	}
+	/* with room again, the retransmitted SYN gets in */
+	CHECK(poll(&p, 1, 5000) == 1 && p.revents == POLLOUT,
+	      "third connection after accept: revents %#x", p.revents);
+	set_nonblock(l, 1);
+	p = (struct pollfd){ .fd = l, .events = POLLIN };
+	CHECK(poll(&p, 1, 2000) == 1, "listener not readable");
+	s = accept(l, NULL, NULL);
+	CHECK(s >= 0, "third accept: %s", strerror(errno));
+	close(s);
+	for (i = 0; i < 3; i++)
+		close(c[i]);
+	close(l);
+
+	/* a connected socket cannot listen */
+	REQUIRE(pair(&c2, &s2) == 0, "pair");
+	CHECK_ERRNO(listen(c2, 4), EINVAL);
+	CHECK_ERRNO(listen(s2, 4), EINVAL);
+	close(c2);
+	close(s2);
+}
+
+struct delayed_connect {
+	int port, delay_ms, fd;
+};
+
+static void *delayed_connect_fn(void *arg)
+{
+	struct delayed_connect *d = arg;
+
+	msleep(d->delay_ms);
+	d->fd = sock();
+	if (connect_to(d->fd, "127.0.0.1", d->port) < 0)
+		CHECK(0, "delayed connect: %s", strerror(errno));
+	return NULL;
+}
+
+static void t_accept_blocking(void)
+{
+	struct delayed_connect d = { .delay_ms = 300, .fd = -1 };
+	struct sockaddr_in peer, name;
+	socklen_t len = sizeof(peer), nlen = sizeof(name);
+	int l = listener(&d.port), s;
+	pthread_t th;
+	long t0;
+
+	REQUIRE(l >= 0, "listener");
+	pthread_create(&th, NULL, delayed_connect_fn, &d);
+	t0 = now_ms();
+	s = accept(l, SA(&peer), &len);
+	CHECK(s >= 0, "accept: %s", strerror(errno));
+	CHECK(now_ms() - t0 >= 250, "accept returned after %ld ms, before the connect",
+	      now_ms() - t0);
+	pthread_join(th, NULL);
+	REQUIRE(s >= 0 && d.fd >= 0, "connection");
+	getsockname(d.fd, SA(&name), &nlen);
+	CHECK(len == sizeof(peer) && peer.sin_family == AF_INET &&
+	      peer.sin_addr.s_addr == name.sin_addr.s_addr &&
+	      peer.sin_port == name.sin_port, "accept's address %s:%d",
+	      inet_ntoa(peer.sin_addr), ntohs(peer.sin_port));
+	/* the accepted socket does not inherit flags */
+	CHECK(!(fcntl(s, F_GETFL) & O_NONBLOCK), "accepted socket is O_NONBLOCK");
+	CHECK(!(fcntl(s, F_GETFD) & FD_CLOEXEC), "accepted socket is FD_CLOEXEC");
+	CHECK(write(d.fd, "x", 1) == 1, "write");
+	char ch = 0;
+
+	CHECK(read(s, &ch, 1) == 1 && ch == 'x', "read");
+	close(s);
+	close(d.fd);
+	close(l);
+}
+
+static void t_accept_nonblock_eagain(void)
+{
+	int port, l = socket(fam, SOCK_STREAM | SOCK_NONBLOCK, 0), l2, c, s;
+	struct pollfd p;
+
+	REQUIRE(bind_to(l, "127.0.0.1", 0) == 0 && listen(l, 4) == 0, "listener");
+	port = local_port(l);
+	CHECK_ERRNO(accept(l, NULL, NULL), EAGAIN);
+	CHECK_ERRNO(accept4(l, NULL, NULL, SOCK_CLOEXEC), EAGAIN);
+	CHECK(revents_now(l, POLLIN | POLLOUT) == 0, "idle listener revents %#x",
+	      revents_now(l, POLLIN | POLLOUT));
+	c = sock();
+	REQUIRE(connect_to(c, "127.0.0.1", port) == 0, "connect: %s", strerror(errno));
+	p = (struct pollfd){ .fd = l, .events = POLLIN };
+	CHECK(poll(&p, 1, 2000) == 1 && p.revents == POLLIN, "listener revents %#x",
+	      p.revents);
+	s = accept(l, NULL, NULL);
+	CHECK(s >= 0, "accept: %s", strerror(errno));
+	/* O_NONBLOCK of the listener is not inherited */
+	CHECK(s >= 0 && !(fcntl(s, F_GETFL) & O_NONBLOCK), "accepted socket O_NONBLOCK");
+	CHECK_ERRNO(accept(l, NULL, NULL), EAGAIN);
+	close(s);
+	close(c);
+	close(l);
+
+	/* O_NONBLOCK set by fcntl works the same */
+	l2 = listener(&port);
+	set_nonblock(l2, 1);
+	CHECK_ERRNO(accept(l2, NULL, NULL), EAGAIN);
+	close(l2);
+}
+
+static void t_accept4_flags(void)
+{
+	static const int flags[] = { 0, SOCK_CLOEXEC, SOCK_NONBLOCK,
+				     SOCK_CLOEXEC | SOCK_NONBLOCK };
+	int port, l = listener(&port), c[4], s, i;
+
+	REQUIRE(l >= 0, "listener");
+	for (i = 0; i < 4; i++) {
+		c[i] = sock();
+		CHECK(connect_to(c[i], "127.0.0.1", port) == 0, "connect: %s",
+		      strerror(errno));
+	}
+	for (i = 0; i < 4; i++) {
+		s = accept4(l, NULL, NULL, flags[i]);
+		CHECK(s >= 0, "accept4(%#x): %s", flags[i], strerror(errno));
+		if (s < 0)
+			continue;
+		CHECK(!!(fcntl(s, F_GETFL) & O_NONBLOCK) == !!(flags[i] & SOCK_NONBLOCK),
+		      "accept4(%#x): O_NONBLOCK %d", flags[i],
+		      !!(fcntl(s, F_GETFL) & O_NONBLOCK));
+		CHECK(!!(fcntl(s, F_GETFD) & FD_CLOEXEC) == !!(flags[i] & SOCK_CLOEXEC),
+		      "accept4(%#x): FD_CLOEXEC %d", flags[i],
+		      !!(fcntl(s, F_GETFD) & FD_CLOEXEC));
+		if (flags[i] & SOCK_NONBLOCK) {
+			char ch;
+
+			CHECK_ERRNO(read(s, &ch, 1), EAGAIN);
+		}
+		close(s);
+	}
+	CHECK_ERRNO(accept4(l, NULL, NULL, 0x40000000), EINVAL);
+	for (i = 0; i < 4; i++)
+		close(c[i]);
+	close(l);
+}
+
+static void t_accept_not_listening(void)
+{
+	int fd = sock(), c, s;
+
+	CHECK_ERRNO(accept(fd, NULL, NULL), EINVAL);
+	bind_to(fd, "127.0.0.1", 0);
+	CHECK_ERRNO(accept(fd, NULL, NULL), EINVAL);
+	CHECK_ERRNO(accept4(fd, NULL, NULL, SOCK_NONBLOCK), EINVAL);
+	close(fd);
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK_ERRNO(accept(c, NULL, NULL), EINVAL);
+	CHECK_ERRNO(accept(s, NULL, NULL), EINVAL);
+	close(c);
+	close(s);
+}
+
+/* connect ---------------------------------------------------------------------- */
+
+static void t_connect_blocking(void)
+{
+	int port, l = listener(&port), c = sock(), s;
+	struct sockaddr_in a = addr4("127.0.0.1", port), peer;
+	socklen_t len = sizeof(peer);
+
+	REQUIRE(l >= 0, "listener");
+	CHECK_ERRNO(connect(c, SA(&a), sizeof(a) - 1), EINVAL);
+	a.sin_family = AF_INET6;
+	CHECK_ERRNO(connect(c, SA(&a), sizeof(a)), EAFNOSUPPORT);
+	a.sin_family = AF_INET;
+	CHECK(connect(c, SA(&a), sizeof(a)) == 0, "connect: %s", strerror(errno));
+	CHECK(getpeername(c, SA(&peer), &len) == 0 && len == sizeof(peer) &&
+	      peer.sin_port == a.sin_port && peer.sin_addr.s_addr == a.sin_addr.s_addr,
+	      "getpeername after connect: %s", strerror(errno));
+	CHECK(revents_now(c, PALL) == POLLOUT, "connected revents %#x",
+	      revents_now(c, PALL));
+	CHECK(so_error(c) == 0, "SO_ERROR %d", so_error(c));
+	s = accept(l, NULL, NULL);
+	CHECK(s >= 0, "accept: %s", strerror(errno));
+	CHECK(send(s, "hi", 2, 0) == 2, "send");
+	char buf[2];
+
+	CHECK(recv(c, buf, 2, MSG_WAITALL) == 2 && !memcmp(buf, "hi", 2), "recv");
+	close(s);
+	close(c);
+	close(l);
+}
+
+static void t_connect_nonblocking(void)
+{
+	int port, l = listener(&port), c, s;
+	struct pollfd p;
+
+	REQUIRE(l >= 0, "listener");
+	c = socket(fam, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	CHECK_ERRNO(connect_to(c, "127.0.0.1", port), EINPROGRESS);
+	p = (struct pollfd){ .fd = c, .events = POLLOUT };
+	CHECK(poll(&p, 1, 2000) == 1 && p.revents == POLLOUT, "revents %#x", p.revents);
+	CHECK(so_error(c) == 0, "SO_ERROR %d", so_error(c));
+	/* connect again once connected: 0 the first time, then EISCONN */
+	CHECK(connect_to(c, "127.0.0.1", port) == 0, "connect after completion: %s",
+	      strerror(errno));
+	CHECK_ERRNO(connect_to(c, "127.0.0.1", port), EISCONN);
+	s = accept(l, NULL, NULL);
+	CHECK(s >= 0, "accept: %s", strerror(errno));
+	CHECK(send(c, "x", 1, 0) == 1, "send");
+	char ch;
+
+	CHECK(recv(s, &ch, 1, 0) == 1 && ch == 'x', "recv");
+	close(s);
+	close(c);
+	close(l);
+}
+
+static void t_connect_refused(void)
+{
+	int port = closed_port(), c = sock(), n1, n2;
+	struct pollfd p;
+
+	CHECK_ERRNO(connect_to(c, "127.0.0.1", port), ECONNREFUSED);
+	/* the socket can connect again after a refusal */
+	int l = listener(&port);
+
+	CHECK(connect_to(c, "127.0.0.1", port) == 0, "connect after refusal: %s",
+	      strerror(errno));
+	close(c);
+	close(l);
+
+	/* non-blocking: the error comes through poll and SO_ERROR, once */
+	port = closed_port();
+	n1 = socket(fam, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	CHECK_ERRNO(connect_to(n1, "127.0.0.1", port), EINPROGRESS);
+	p = (struct pollfd){ .fd = n1, .events = PALL };
+	CHECK(poll(&p, 1, 2000) == 1, "poll");
+	CHECK(p.revents == (PALL | POLLHUP | POLLERR), "refused revents %#x", p.revents);
+	CHECK(so_error(n1) == ECONNREFUSED, "SO_ERROR %d", so_error(n1));
+	CHECK(so_error(n1) == 0, "SO_ERROR not cleared: %d", so_error(n1));
+	close(n1);
+
+	/* or through a second connect() */
+	n2 = socket(fam, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	CHECK_ERRNO(connect_to(n2, "127.0.0.1", port), EINPROGRESS);
+	p = (struct pollfd){ .fd = n2, .events = POLLOUT };
+	CHECK(poll(&p, 1, 2000) == 1, "poll");
+	CHECK_ERRNO(connect_to(n2, "127.0.0.1", port), ECONNREFUSED);
+	close(n2);
+}
+
+static void t_connect_eisconn(void)
+{
+	int c, s, port, l2 = listener(&port);
+
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK_ERRNO(connect_to(c, "127.0.0.1", port), EISCONN);
+	CHECK_ERRNO(connect_to(s, "127.0.0.1", port), EISCONN);
+	set_nonblock(c, 1);
+	CHECK_ERRNO(connect_to(c, "127.0.0.1", port), EISCONN);
+	/* still connected */
+	CHECK(send(c, "y", 1, 0) == 1, "send");
+	char ch;
+
+	CHECK(recv(s, &ch, 1, 0) == 1 && ch == 'y', "recv");
+	close(c);
+	close(s);
+	close(l2);
+}
+
+static void t_connect_ealready(void)
+{
+	int port = drop_port(), c = socket(fam, SOCK_STREAM | SOCK_NONBLOCK, 0), b;
+	struct pollfd p = { .fd = c, .events = PALL };
+
+	CHECK_ERRNO(connect_to(c, "127.0.0.1", port), EINPROGRESS);
+	CHECK_ERRNO(connect_to(c, "127.0.0.1", port), EALREADY);
+	CHECK_ERRNO(connect_to(c, "127.0.0.1", port), EALREADY);
+	CHECK(poll(&p, 1, 300) == 0, "connecting socket revents %#x", p.revents);
+	CHECK(so_error(c) == 0, "SO_ERROR %d", so_error(c));
+	/* the socket has its local port already, and no peer yet */
+	CHECK(local_port(c) > 0, "no local port while connecting");
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+
+	CHECK_ERRNO(getpeername(c, SA(&a), &len), ENOTCONN);
+	close(c);
+
+	/*
+	 * Blocking: a connect bounded by SO_SNDTIMEO ends in EINPROGRESS; another
+	 * connect waits as long again for the handshake, then says EALREADY.
+	 */
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 };
+	long t0;
+
+	b = sock();
+	CHECK(setsockopt(b, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == 0, "SO_SNDTIMEO");
+	t0 = now_ms();
+	CHECK_ERRNO(connect_to(b, "127.0.0.1", port), EINPROGRESS);
+	CHECK(now_ms() - t0 >= 150, "EINPROGRESS after %ld ms", now_ms() - t0);
+	t0 = now_ms();
+	CHECK_ERRNO(connect_to(b, "127.0.0.1", port), EALREADY);
+	CHECK(now_ms() - t0 >= 150, "EALREADY after %ld ms", now_ms() - t0);
+	close(b);
+}
+
+static void t_connect_etimedout(void)
+{
+	int port = drop_port(), c = sock(), n;
+	struct pollfd p;
+	long t0, dt;
+
+	n = socket(fam, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	CHECK_ERRNO(connect_to(n, "127.0.0.1", port), EINPROGRESS);
+	t0 = now_ms();
+	CHECK_ERRNO(connect_to(c, "127.0.0.1", port), ETIMEDOUT);
+	dt = now_ms() - t0;
+	/* one retransmission: 1 s + 2 s with Linux's initial RTO */
+	CHECK(dt >= 1000 && dt <= 20000, "ETIMEDOUT after %ld ms", dt);
+	p = (struct pollfd){ .fd = n, .events = PALL };
+	CHECK(poll(&p, 1, 20000) == 1, "non-blocking connect never failed");
+	CHECK(p.revents == (PALL | POLLHUP | POLLERR), "timed-out revents %#x",
+	      p.revents);
+	CHECK(so_error(n) == ETIMEDOUT, "SO_ERROR %d", so_error(n));
+	close(n);
+	close(c);
+}
+
+/* data ------------------------------------------------------------------------ */
+
+static void t_send_recv(void)
+{
+	char buf[64] = { 0 }, a[8], b[8];
+	struct iovec iov[3] = {
+		{ .iov_base = "one,", .iov_len = 4 },
+		{ .iov_base = "two,", .iov_len = 4 },
+		{ .iov_base = "three", .iov_len = 5 },
+	};
+	struct msghdr m = { .msg_iov = iov, .msg_iovlen = 3 };
+	struct iovec riov[2] = { { .iov_base = a, .iov_len = 8 },
+				 { .iov_base = b, .iov_len = 5 } };
+	struct msghdr rm = { .msg_iov = riov, .msg_iovlen = 2 };
+	int c, s;
+
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK(send(c, "hello", 5, 0) == 5, "send: %s", strerror(errno));
+	CHECK(recv(s, buf, 5, MSG_WAITALL) == 5 && !memcmp(buf, "hello", 5),
+	      "recv: %.5s", buf);
+	CHECK(sendmsg(c, &m, 0) == 13, "sendmsg: %s", strerror(errno));
+	CHECK(recvmsg(s, &rm, MSG_WAITALL) == 13, "recvmsg: %s", strerror(errno));
+	CHECK(!memcmp(a, "one,two,", 8) && !memcmp(b, "three", 5), "recvmsg data");
+	CHECK(rm.msg_flags == 0, "msg_flags %#x", rm.msg_flags);
+	CHECK(write(s, "back", 4) == 4, "write: %s", strerror(errno));
+	memset(buf, 0, sizeof(buf));
+	CHECK(recv(c, buf, 4, MSG_WAITALL) == 4 && !strcmp(buf, "back"), "read: %s", buf);
+	CHECK(send(c, "", 0, 0) == 0, "zero-length send");
+	CHECK(sendto(c, "to", 2, 0, NULL, 0) == 2, "sendto without an address");
+	CHECK(recvfrom(s, buf, 2, MSG_WAITALL, NULL, NULL) == 2 && !memcmp(buf, "to", 2),
+	      "recvfrom");
+	/* nothing extra arrived */
+	CHECK_ERRNO(recv(s, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+	close(c);
+	close(s);
+}
+
+static void t_recv_peek(void)
+{
+	char buf[16] = { 0 };
+	int c, s;
+
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK(send(c, "abcdef", 6, 0) == 6, "send");
+	CHECK(wait_bits(s, POLLIN, 2000) & POLLIN, "no data");
+	msleep(20);
+	CHECK(recv(s, buf, 3, MSG_PEEK) == 3 && !memcmp(buf, "abc", 3), "peek 3: %s", buf);
+	CHECK(recv(s, buf, 16, MSG_PEEK) == 6 && !memcmp(buf, "abcdef", 6), "peek 16");
+	CHECK(recv(s, buf, 16, MSG_PEEK | MSG_DONTWAIT) == 6, "peek dontwait");
+	memset(buf, 0, sizeof(buf));
+	CHECK(recv(s, buf, 2, 0) == 2 && !memcmp(buf, "ab", 2), "read 2");
+	CHECK(recv(s, buf, 16, MSG_PEEK) == 4 && !memcmp(buf, "cdef", 4), "peek rest");
+	CHECK(recv(s, buf, 16, 0) == 4 && !memcmp(buf, "cdef", 4), "read rest");
+	CHECK_ERRNO(recv(s, buf, 16, MSG_PEEK | MSG_DONTWAIT), EAGAIN);
+	close(c);
+	close(s);
+}
+
+static void t_recv_dontwait(void)
+{
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 };
+	char buf[8];
+	int c, s;
+	long t0;
+
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK_ERRNO(recv(s, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+	CHECK_ERRNO(recv(c, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+	set_nonblock(s, 1);
+	CHECK_ERRNO(read(s, buf, sizeof(buf)), EAGAIN);
+	CHECK_ERRNO(recv(s, buf, sizeof(buf), 0), EAGAIN);
+	set_nonblock(s, 0);
+	/* SO_RCVTIMEO: a blocking read gives up with EAGAIN */
+	CHECK(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0, "SO_RCVTIMEO");
+	t0 = now_ms();
+	CHECK_ERRNO(read(s, buf, sizeof(buf)), EAGAIN);
+	CHECK(now_ms() - t0 >= 150, "SO_RCVTIMEO read returned after %ld ms",
+	      now_ms() - t0);
+	/* data then arrives */
+	CHECK(send(c, "z", 1, 0) == 1, "send");
+	CHECK(wait_bits(s, POLLIN, 2000) & POLLIN, "no data");
+	CHECK(recv(s, buf, sizeof(buf), MSG_DONTWAIT) == 1 && buf[0] == 'z', "recv");
+	close(c);
+	close(s);
+}
+
+struct slow_writer {
+	int fd, chunks, size, gap_ms;
+	int shut;
+};
+
+static void *slow_writer_fn(void *arg)
+{
+	struct slow_writer *w = arg;
+	char buf[4096];
+	int i, j;
+
+	for (i = 0; i < w->chunks; i++) {
+		for (j = 0; j < w->size; j++)
+			buf[j] = (char)(i * w->size + j);
+		msleep(w->gap_ms);
+		if (send(w->fd, buf, w->size, 0) != w->size)
+			CHECK(0, "slow writer send: %s", strerror(errno));
+	}
+	if (w->shut)
+		shutdown(w->fd, SHUT_WR);
+	return NULL;
+}
+
+static void t_recv_waitall(void)
+{
+	struct slow_writer w = { .chunks = 4, .size = 1000, .gap_ms = 50 };
+	static char buf[8192];
+	pthread_t th;
+	int c, s, i, ok;
+
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	w.fd = c;
+	pthread_create(&th, NULL, slow_writer_fn, &w);
+	CHECK(recv(s, buf, 4000, MSG_WAITALL) == 4000, "MSG_WAITALL short");
+	pthread_join(th, NULL);
+	for (i = 0, ok = 1; i < 4000; i++)
+		ok &= buf[i] == (char)i;
+	CHECK(ok, "MSG_WAITALL data");
+
+	/* the peer's EOF ends a MSG_WAITALL read early */
+	w = (struct slow_writer){ .fd = c, .chunks = 2, .size = 10, .gap_ms = 50, .shut = 1 };
+	pthread_create(&th, NULL, slow_writer_fn, &w);
+	CHECK(recv(s, buf, 100, MSG_WAITALL) == 20, "MSG_WAITALL before EOF");
+	pthread_join(th, NULL);
+	CHECK(recv(s, buf, 100, MSG_WAITALL) == 0, "MSG_WAITALL at EOF");
+	close(c);
+	close(s);
+}
+
+static void t_read_eof(void)
+{
+	char buf[8];
+	int c, s;
+
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK(send(c, "last", 4, 0) == 4, "send");
+	close(c);
+	CHECK(recv(s, buf, sizeof(buf), MSG_WAITALL) == 4 && !memcmp(buf, "last", 4),
+	      "data before EOF");
+	CHECK(read(s, buf, sizeof(buf)) == 0, "read at EOF");
+	CHECK(read(s, buf, sizeof(buf)) == 0, "read at EOF again");
+	CHECK(recv(s, buf, sizeof(buf), MSG_DONTWAIT) == 0, "MSG_DONTWAIT at EOF");
+	CHECK(recv(s, buf, sizeof(buf), MSG_PEEK) == 0, "MSG_PEEK at EOF");
+	close(s);
+}
+
+/* shutdown ------------------------------------------------------------------ */
+
+static void t_shutdown_wr(void)
+{
+	static char big[100000];
+	char buf[8];
+	int c, s, i;
+	size_t got = 0;
+	ssize_t n;
+
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK(shutdown(c, SHUT_WR) == 0, "shutdown: %s", strerror(errno));
+	CHECK(read(s, buf, sizeof(buf)) == 0, "no EOF after the peer's SHUT_WR");
+	CHECK_ERRNO(send(c, "x", 1, MSG_NOSIGNAL), EPIPE);
+	CHECK(shutdown(c, SHUT_WR) == 0, "second SHUT_WR: %s", strerror(errno));
+	/* half-close: the other direction still carries data */
+	for (i = 0; i < (int)sizeof(big); i++)
+		big[i] = (char)(i % 251);
+	CHECK(send(s, big, sizeof(big), 0) == (ssize_t)sizeof(big), "send back");
+	while (got < sizeof(big) && (n = read(c, buf, sizeof(buf))) > 0) {
+		for (i = 0; i < n; i++)
+			if (buf[i] != (char)((got + i) % 251))
+				break;
+		if (i < n)
+			break;
+		got += n;
+	}
+	CHECK(got == sizeof(big), "half-closed side read %zu of %zu bytes intact", got,
+	      sizeof(big));
+	close(s);
+	CHECK(read(c, buf, sizeof(buf)) == 0, "no EOF at the end");
+	close(c);
+}
+
+static void t_shutdown_rd(void)
+{
+	char buf[8];
+	int c, s;
+
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK(shutdown(c, SHUT_RD) == 0, "shutdown: %s", strerror(errno));
+	/* reads end at once, locally; nothing is sent to the peer */
+	CHECK(revents_now(c, PALL) == PALL, "revents after SHUT_RD %#x",
+	      revents_now(c, PALL));
+	CHECK(read(c, buf, sizeof(buf)) == 0, "read after SHUT_RD");
+	msleep(50);
+	CHECK(revents_now(s, PALL) == POLLOUT, "peer revents after SHUT_RD %#x",
+	      revents_now(s, PALL));
+	/* sending still works */
+	CHECK(send(c, "abc", 3, 0) == 3, "send after SHUT_RD: %s", strerror(errno));
+	CHECK(recv(s, buf, 3, MSG_WAITALL) == 3 && !memcmp(buf, "abc", 3), "peer recv");
+	close(c);
+	close(s);
+}
+
+static void t_shutdown_rdwr(void)
+{
+	char buf[8];
+	int c, s;
+
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK(shutdown(c, SHUT_RDWR) == 0, "shutdown: %s", strerror(errno));
+	CHECK(revents_now(c, PALL) == (PALL | POLLHUP), "revents after SHUT_RDWR %#x",
+	      revents_now(c, PALL));
+	CHECK(read(c, buf, sizeof(buf)) == 0, "read after SHUT_RDWR");
+	CHECK_ERRNO(send(c, "x", 1, MSG_NOSIGNAL), EPIPE);
+	CHECK(read(s, buf, sizeof(buf)) == 0, "peer read no EOF");
+	CHECK_ERRNO(shutdown(c, 3), EINVAL);
+	CHECK_ERRNO(shutdown(c, -1), EINVAL);
+	close(c);
+	close(s);
+}
+
+static void t_enotconn(void)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	char buf[4];
+	int fd = sock(), port, l;
+
+	CHECK_ERRNO(recv(fd, buf, sizeof(buf), 0), ENOTCONN);
+	CHECK_ERRNO(recv(fd, buf, sizeof(buf), MSG_DONTWAIT), ENOTCONN);
+	CHECK_ERRNO(read(fd, buf, sizeof(buf)), ENOTCONN);
+	CHECK_ERRNO(getpeername(fd, SA(&a), &len), ENOTCONN);
+	/* Linux TCP answers EPIPE (not ENOTCONN) to a send before connect */
+	CHECK_ERRNO(send(fd, "x", 1, MSG_NOSIGNAL), EPIPE);
+	CHECK_ERRNO(shutdown(fd, SHUT_RDWR), ENOTCONN);
+	close(fd);
+	fd = sock();
+	CHECK_ERRNO(shutdown(fd, SHUT_WR), ENOTCONN);
+	close(fd);
+	fd = sock();
+	CHECK_ERRNO(shutdown(fd, SHUT_RD), ENOTCONN);
+	close(fd);
+	fd = sock();
+	bind_to(fd, "127.0.0.1", 0);
+	CHECK_ERRNO(recv(fd, buf, sizeof(buf), 0), ENOTCONN);
+	CHECK_ERRNO(getpeername(fd, SA(&a), &len), ENOTCONN);
+	close(fd);
+
+	/* a listener is not connected either */
+	l = listener(&port);
+	CHECK_ERRNO(recv(l, buf, sizeof(buf), 0), ENOTCONN);
+	CHECK_ERRNO(getpeername(l, SA(&a), &len), ENOTCONN);
+	CHECK_ERRNO(send(l, "x", 1, MSG_NOSIGNAL), EPIPE);
+	close(l);
+}
+
+static void t_names(void)
+{
+	struct sockaddr_in a, b;
+	socklen_t len;
+	int fd = sock(), port, l, c, s;
+	char small[4];
+
+	len = sizeof(a);
+	memset(&a, 0xff, sizeof(a));
+	CHECK(getsockname(fd, SA(&a), &len) == 0, "getsockname unbound: %s",
+	      strerror(errno));
+	CHECK(len == sizeof(a) && a.sin_family == AF_INET && a.sin_port == 0 &&
+	      a.sin_addr.s_addr == 0, "unbound name %s:%d", inet_ntoa(a.sin_addr),
+	      ntohs(a.sin_port));
+	close(fd);
+
+	l = listener(&port);
+	REQUIRE(l >= 0, "listener");
+	c = sock();
+	REQUIRE(connect_to(c, "127.0.0.1", port) == 0, "connect");
+	len = sizeof(b);
+	s = accept(l, SA(&b), &len);
+	REQUIRE(s >= 0, "accept");
+	/* client: local = ephemeral, peer = listener; server: the reverse */
+	len = sizeof(a);
+	CHECK(getsockname(c, SA(&a), &len) == 0 && a.sin_port == b.sin_port &&
+	      a.sin_addr.s_addr == htonl(INADDR_LOOPBACK), "client name");
+	len = sizeof(a);
+	CHECK(getpeername(s, SA(&a), &len) == 0 && a.sin_port == b.sin_port &&
+	      len == sizeof(a), "server's peer");
+	len = sizeof(a);
+	CHECK(getsockname(s, SA(&a), &len) == 0 && ntohs(a.sin_port) == port &&
+	      a.sin_addr.s_addr == htonl(INADDR_LOOPBACK), "server name");
+	len = sizeof(a);
+	CHECK(getpeername(c, SA(&a), &len) == 0 && ntohs(a.sin_port) == port &&
+	      a.sin_family == AF_INET, "client's peer");
+	/* a short buffer is filled and the full length returned */
+	len = sizeof(small);
+	CHECK(getsockname(c, (struct sockaddr *)small, &len) == 0 && len == sizeof(a),
+	      "short getsockname: len %u", len);
+	len = sizeof(small);
+	CHECK(getpeername(c, (struct sockaddr *)small, &len) == 0 && len == sizeof(a),
+	      "short getpeername: len %u", len);
+	close(c);
+	close(s);
+	close(l);
+}
+
+/* poll, select, epoll --------------------------------------------------------- */
+
+static void t_poll_in_out(void)
+{
+	int port, l = listener(&port), c, s;
+	char buf[4];
+
+	REQUIRE(l >= 0, "listener");
+	CHECK(revents_now(l, PALL) == 0, "idle listener revents %#x", revents_now(l, PALL));
+	c = sock();
+	REQUIRE(connect_to(c, "127.0.0.1", port) == 0, "connect");
+	CHECK(wait_bits(l, POLLIN, 2000) == POLLIN, "listener with a connection revents %#x",
+	      revents_now(l, PALL));
+	s = accept(l, NULL, NULL);
+	REQUIRE(s >= 0, "accept");
+	CHECK(revents_now(l, PALL) == 0, "drained listener revents %#x",
+	      revents_now(l, PALL));
+	CHECK(revents_now(c, PALL) == POLLOUT, "connected revents %#x",
+	      revents_now(c, PALL));
+	CHECK(revents_now(s, PALL) == POLLOUT, "accepted revents %#x",
+	      revents_now(s, PALL));
+	CHECK(send(s, "d", 1, 0) == 1, "send");
+	CHECK(wait_bits(c, POLLIN, 2000) == (POLLIN | POLLOUT), "revents with data %#x",
+	      revents_now(c, PALL));
+	CHECK(revents_now(c, POLLIN | POLLRDNORM) == (POLLIN | POLLRDNORM),
+	      "POLLRDNORM missing");
+	CHECK(read(c, buf, 1) == 1, "read");
+	CHECK(revents_now(c, PALL) == POLLOUT, "revents after read %#x",
+	      revents_now(c, PALL));
+	/* EOF is readable */
+	close(s);
+	CHECK(wait_bits(c, POLLIN, 2000) == (POLLIN | POLLOUT | POLLRDHUP),
+	      "revents at EOF %#x", revents_now(c, PALL));
+	close(c);
+	close(l);
+}
+
+static void t_poll_rdhup(void)
+{
+	int c, s;
+	char buf[4];
+
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK(send(s, "ab", 2, 0) == 2, "send");
+	CHECK(shutdown(s, SHUT_WR) == 0, "shutdown");
+	CHECK(wait_bits(c, POLLRDHUP, 2000) == PALL, "revents after peer SHUT_WR %#x",
+	      revents_now(c, PALL));
+	CHECK(recv(c, buf, 4, MSG_WAITALL) == 2, "data before EOF");
+	CHECK(revents_now(c, PALL) == PALL, "revents at EOF %#x", revents_now(c, PALL));
+	/* the side that shut down is still writable, nothing else */
+	CHECK(revents_now(s, PALL) == POLLOUT, "shut side revents %#x",
+	      revents_now(s, PALL));
+	close(c);
+	close(s);
+}
+
+static void t_poll_hup(void)
+{
+	int c, s, c2, s2;
+
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK(shutdown(c, SHUT_WR) == 0, "shutdown c");
+	CHECK(wait_bits(s, POLLRDHUP, 2000) == PALL, "s revents %#x", revents_now(s, PALL));
+	CHECK(revents_now(c, PALL) == POLLOUT, "c revents after own SHUT_WR %#x",
+	      revents_now(c, PALL));
+	CHECK(shutdown(s, SHUT_WR) == 0, "shutdown s");
+	CHECK(wait_bits(c, POLLHUP, 2000) == (PALL | POLLHUP), "c revents both closed %#x",
+	      revents_now(c, PALL));
+	CHECK(wait_bits(s, POLLHUP, 2000) == (PALL | POLLHUP), "s revents both closed %#x",
+	      revents_now(s, PALL));
+	/* POLLHUP is reported even when not asked for */
+	CHECK(revents_now(c, 0) == POLLHUP, "revents for no events %#x", revents_now(c, 0));
+	close(c);
+	close(s);
+
+	/* the peer's close after our SHUT_WR: both directions closed too */
+	REQUIRE(pair(&c2, &s2) == 0, "pair");
+	CHECK(shutdown(c2, SHUT_WR) == 0, "shutdown");
+	close(s2);
+	CHECK(wait_bits(c2, POLLHUP, 2000) == (PALL | POLLHUP), "revents %#x",
+	      revents_now(c2, PALL));
+	close(c2);
+}
+
+static void t_poll_err_rst(void)
+{
+	int c, s;
+	char buf[4];
+
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	abort_close(s);
+	CHECK(wait_bits(c, POLLERR | POLLHUP, 2000) == (PALL | POLLHUP | POLLERR),
+	      "revents after RST %#x", revents_now(c, PALL));
+	CHECK(revents_now(c, 0) == (POLLHUP | POLLERR), "unasked revents %#x",
+	      revents_now(c, 0));
+	CHECK_ERRNO(recv(c, buf, sizeof(buf), 0), ECONNRESET);
+	/* the error is reported once; then the socket is closed: EOF */
+	CHECK(recv(c, buf, sizeof(buf), 0) == 0, "read after the reset error");
+	CHECK(revents_now(c, PALL) == (PALL | POLLHUP), "revents after the error %#x",
+	      revents_now(c, PALL));
+	close(c);
+}
+
+static void t_select_epoll(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET };
+	struct epoll_event out[4];
+	struct timeval tv = { 0 };
+	fd_set r, w, e;
+	int c, s, ep, n;
+	char buf[4];
+
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_ZERO(&e);
+	FD_SET(c, &r);
+	FD_SET(c, &w);
+	FD_SET(c, &e);
+	CHECK(select(c + 1, &r, &w, &e, &tv) == 1 && FD_ISSET(c, &w) && !FD_ISSET(c, &r) &&
+	      !FD_ISSET(c, &e), "select on an idle connection");
+	CHECK(send(s, "q", 1, 0) == 1, "send");
+	FD_ZERO(&r);
+	FD_SET(c, &r);
+	tv.tv_sec = 2;
+	CHECK(select(c + 1, &r, NULL, NULL, &tv) == 1 && FD_ISSET(c, &r), "select readable");
+	CHECK(read(c, buf, 1) == 1, "read");
+
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	ev.data.fd = c;
+	REQUIRE(epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev) == 0, "epoll_ctl: %s", strerror(errno));
+	n = epoll_wait(ep, out, 4, 1000);
+	CHECK(n == 1 && out[0].events == EPOLLOUT, "epoll first: n %d events %#x", n,
+	      n > 0 ? out[0].events : 0);
+	/* edge-triggered: nothing new */
+	CHECK(epoll_wait(ep, out, 4, 0) == 0, "epoll edge repeated");
+	CHECK(send(s, "r", 1, 0) == 1, "send");
+	n = epoll_wait(ep, out, 4, 2000);
+	CHECK(n == 1 && (out[0].events & EPOLLIN), "epoll data: n %d events %#x", n,
+	      n > 0 ? out[0].events : 0);
+	CHECK(read(c, buf, 1) == 1, "read");
+	CHECK(shutdown(s, SHUT_WR) == 0, "shutdown");
+	n = epoll_wait(ep, out, 4, 2000);
+	CHECK(n == 1 && (out[0].events & (EPOLLIN | EPOLLRDHUP)) == (EPOLLIN | EPOLLRDHUP) &&
+	      !(out[0].events & (EPOLLHUP | EPOLLERR)), "epoll EOF: n %d events %#x", n,
+	      n > 0 ? out[0].events : 0);
+	abort_close(s);
+	n = epoll_wait(ep, out, 4, 2000);
+	CHECK(n == 1 && (out[0].events & (EPOLLHUP | EPOLLERR)) == (EPOLLHUP | EPOLLERR),
+	      "epoll RST: n %d events %#x", n, n > 0 ? out[0].events : 0);
+	close(ep);
+	close(c);
+}
+
+/* socket options -------------------------------------------------------------- */
+
+static int read_sysctl(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int v = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static void t_sockopt_bufs(void)
+{
+	int rmax = read_sysctl("/proc/sys/net/core/rmem_max");
+	int wmax = read_sysctl("/proc/sys/net/core/wmem_max");
+	int fd = sock(), c, s;
+	socklen_t len = 2;
+	int v;
+
+	REQUIRE(rmax > 65536 && wmax > 65536, "rmem_max %d wmem_max %d", rmax, wmax);
+	CHECK(get_int(fd, SOL_SOCKET, SO_RCVBUF) > 0, "default SO_RCVBUF");
+	CHECK(get_int(fd, SOL_SOCKET, SO_SNDBUF) > 0, "default SO_SNDBUF");
+	/* Linux doubles the value for its bookkeeping */
+	CHECK(set_int(fd, SOL_SOCKET, SO_RCVBUF, 65536) == 0, "SO_RCVBUF");
+	CHECK(get_int(fd, SOL_SOCKET, SO_RCVBUF) == 131072, "SO_RCVBUF read %d",
+	      get_int(fd, SOL_SOCKET, SO_RCVBUF));
+	CHECK(set_int(fd, SOL_SOCKET, SO_SNDBUF, 65536) == 0, "SO_SNDBUF");
+	CHECK(get_int(fd, SOL_SOCKET, SO_SNDBUF) == 131072, "SO_SNDBUF read %d",
+	      get_int(fd, SOL_SOCKET, SO_SNDBUF));
+	/* capped by net.core.[rw]mem_max */
+	CHECK(set_int(fd, SOL_SOCKET, SO_RCVBUF, 1 << 30) == 0, "big SO_RCVBUF");
+	CHECK(get_int(fd, SOL_SOCKET, SO_RCVBUF) == 2 * rmax, "big SO_RCVBUF read %d",
+	      get_int(fd, SOL_SOCKET, SO_RCVBUF));
+	CHECK(set_int(fd, SOL_SOCKET, SO_SNDBUF, 1 << 30) == 0, "big SO_SNDBUF");
+	CHECK(get_int(fd, SOL_SOCKET, SO_SNDBUF) == 2 * wmax, "big SO_SNDBUF read %d",
+	      get_int(fd, SOL_SOCKET, SO_SNDBUF));
+	v = 1;
+	CHECK_ERRNO(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, len), EINVAL);
+	close(fd);
+
+	/* on connected sockets too, and data still flows with small buffers */
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK(set_int(c, SOL_SOCKET, SO_SNDBUF, 4096) == 0, "SO_SNDBUF on connected");
+	CHECK(get_int(c, SOL_SOCKET, SO_SNDBUF) == 8192, "SO_SNDBUF read %d",
+	      get_int(c, SOL_SOCKET, SO_SNDBUF));
+	CHECK(set_int(s, SOL_SOCKET, SO_RCVBUF, 4096) == 0, "SO_RCVBUF on connected");
+	CHECK(get_int(s, SOL_SOCKET, SO_RCVBUF) == 8192, "SO_RCVBUF read %d",
+	      get_int(s, SOL_SOCKET, SO_RCVBUF));
+	close(c);
+	close(s);
+}
+
+static void t_linger_zero_rst(void)
+{
+	struct linger lg = { 0 };
+	socklen_t len = sizeof(lg);
+	int c, s, fd = sock();
+	char buf[4];
+
+	CHECK(getsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, &len) == 0 && lg.l_onoff == 0,
+	      "default SO_LINGER");
+	close(fd);
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	lg = (struct linger){ .l_onoff = 1, .l_linger = 0 };
+	CHECK(setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) == 0, "SO_LINGER");
+	lg = (struct linger){ 0 };
+	len = sizeof(lg);
+	CHECK(getsockopt(c, SOL_SOCKET, SO_LINGER, &lg, &len) == 0 && lg.l_onoff == 1 &&
+	      lg.l_linger == 0 && len == sizeof(lg), "SO_LINGER readback");
+	CHECK(send(c, "arrived", 7, 0) == 7, "send");
+	CHECK(recv(s, buf, 4, MSG_WAITALL) == 4, "recv");
+	close(c);
+	CHECK(wait_bits(s, POLLERR, 2000) & POLLERR, "no POLLERR after the abort");
+	/* what arrived before the RST is still read, then the reset */
+	CHECK(read(s, buf, sizeof(buf)) == 3 && !memcmp(buf, "ved", 3),
+	      "data before the RST");
+	CHECK_ERRNO(read(s, buf, sizeof(buf)), ECONNRESET);
+	close(s);
+}
+
+static void t_so_error(void)
+{
+	int fd = sock(), c, s;
+	socklen_t len = sizeof(int);
+	int v = -1;
+
+	CHECK(getsockopt(fd, SOL_SOCKET, SO_ERROR, &v, &len) == 0 && v == 0 &&
+	      len == sizeof(int), "fresh SO_ERROR %d", v);
+	CHECK_ERRNO(setsockopt(fd, SOL_SOCKET, SO_ERROR, &v, sizeof(v)), ENOPROTOOPT);
+	close(fd);
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK(so_error(c) == 0 && so_error(s) == 0, "connected SO_ERROR");
+	abort_close(s);
+	CHECK(wait_bits(c, POLLERR, 2000) & POLLERR, "no POLLERR after RST");
+	CHECK(so_error(c) == ECONNRESET, "SO_ERROR after RST %d", so_error(c));
+	CHECK(so_error(c) == 0, "SO_ERROR not cleared: %d", so_error(c));
+	CHECK(!(revents_now(c, PALL) & POLLERR), "POLLERR after SO_ERROR was read");
+	close(c);
+}
+
+static void t_sockopt_keepalive(void)
+{
+	int fd = sock(), c, s;
+
+	CHECK(get_int(fd, SOL_SOCKET, SO_KEEPALIVE) == 0, "default SO_KEEPALIVE");
+	CHECK(set_int(fd, SOL_SOCKET, SO_KEEPALIVE, 1) == 0, "SO_KEEPALIVE: %s",
+	      strerror(errno));
+	CHECK(get_int(fd, SOL_SOCKET, SO_KEEPALIVE) == 1, "SO_KEEPALIVE readback");
+	CHECK(set_int(fd, SOL_SOCKET, SO_KEEPALIVE, 0) == 0, "SO_KEEPALIVE off");
+	CHECK(get_int(fd, SOL_SOCKET, SO_KEEPALIVE) == 0, "SO_KEEPALIVE off readback");
+	close(fd);
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK(set_int(c, SOL_SOCKET, SO_KEEPALIVE, 1) == 0, "SO_KEEPALIVE connected: %s",
+	      strerror(errno));
+	CHECK(get_int(c, SOL_SOCKET, SO_KEEPALIVE) == 1, "connected readback");
+	CHECK(send(c, "k", 1, 0) == 1, "send with keepalive");
+	char ch;
+
+	CHECK(recv(s, &ch, 1, 0) == 1, "recv");
+	close(c);
+	close(s);
+}
+
+static void t_tcp_nodelay(void)
+{
+	int fd = sock(), c, s, v = 1;
+
+	CHECK(get_int(fd, IPPROTO_TCP, TCP_NODELAY) == 0, "default TCP_NODELAY %d",
+	      get_int(fd, IPPROTO_TCP, TCP_NODELAY));
+	CHECK(set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1) == 0, "TCP_NODELAY: %s",
+	      strerror(errno));
+	CHECK(get_int(fd, IPPROTO_TCP, TCP_NODELAY) == 1, "TCP_NODELAY readback");
+	CHECK(set_int(fd, IPPROTO_TCP, TCP_NODELAY, 5) == 0, "TCP_NODELAY 5");
+	CHECK(get_int(fd, IPPROTO_TCP, TCP_NODELAY) == 1, "TCP_NODELAY 5 reads %d",
+	      get_int(fd, IPPROTO_TCP, TCP_NODELAY));
+	CHECK(set_int(fd, IPPROTO_TCP, TCP_NODELAY, 0) == 0, "TCP_NODELAY off");
+	CHECK(get_int(fd, IPPROTO_TCP, TCP_NODELAY) == 0, "TCP_NODELAY off readback");
+	CHECK_ERRNO(setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, 2), EINVAL);
+	close(fd);
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK(set_int(c, IPPROTO_TCP, TCP_NODELAY, 1) == 0, "TCP_NODELAY connected");
+	CHECK(get_int(c, IPPROTO_TCP, TCP_NODELAY) == 1, "connected readback");
+	CHECK(get_int(s, IPPROTO_TCP, TCP_NODELAY) == 0, "accepted socket TCP_NODELAY");
+	close(c);
+	close(s);
+}
+
+static void t_tcp_maxseg(void)
+{
+	int fd = sock(), port, l, c, s, m;
+
+	/* unconnected: TCP_MSS_DEFAULT, or the value the user set */
+	CHECK(get_int(fd, IPPROTO_TCP, TCP_MAXSEG) == 536, "unconnected TCP_MAXSEG %d",
+	      get_int(fd, IPPROTO_TCP, TCP_MAXSEG));
+	CHECK(set_int(fd, IPPROTO_TCP, TCP_MAXSEG, 1000) == 0, "TCP_MAXSEG: %s",
+	      strerror(errno));
+	CHECK(get_int(fd, IPPROTO_TCP, TCP_MAXSEG) == 1000, "TCP_MAXSEG readback %d",
+	      get_int(fd, IPPROTO_TCP, TCP_MAXSEG));
+	CHECK_ERRNO(set_int(fd, IPPROTO_TCP, TCP_MAXSEG, 50), EINVAL);
+	CHECK_ERRNO(set_int(fd, IPPROTO_TCP, TCP_MAXSEG, 40000), EINVAL);
+
+	/* connected over loopback (MTU 65536): the MSS follows the route */
+	l = listener(&port);
+	REQUIRE(l >= 0, "listener");
+	c = sock();
+	REQUIRE(connect_to(c, "127.0.0.1", port) == 0, "connect");
+	s = accept(l, NULL, NULL);
+	m = get_int(c, IPPROTO_TCP, TCP_MAXSEG);
+	CHECK(m > 16384 && m <= 65495, "loopback client MSS %d", m);
+	m = get_int(s, IPPROTO_TCP, TCP_MAXSEG);
+	CHECK(m > 16384 && m <= 65495, "loopback server MSS %d", m);
+	close(c);
+	close(s);
+
+	/* the user's MSS limits both ends (it is the MSS option of the SYN) */
+	REQUIRE(connect_to(fd, "127.0.0.1", port) == 0, "connect with TCP_MAXSEG");
+	s = accept(l, NULL, NULL);
+	m = get_int(fd, IPPROTO_TCP, TCP_MAXSEG);
+	CHECK(m <= 1000 && m >= 960, "client MSS with TCP_MAXSEG 1000: %d", m);
+	m = get_int(s, IPPROTO_TCP, TCP_MAXSEG);
+	CHECK(m <= 1000 && m >= 960, "server MSS with the client's 1000: %d", m);
+	/* data still flows in full */
+	static char big[20000];
+	static char in[20000];
+
+	memset(big, 'm', sizeof(big));
+	CHECK(send(fd, big, sizeof(big), 0) == (ssize_t)sizeof(big), "send");
+	CHECK(recv(s, in, sizeof(in), MSG_WAITALL) == (ssize_t)sizeof(in) &&
+	      !memcmp(big, in, sizeof(in)), "recv");
+	close(fd);
+	close(s);
+	close(l);
+}
+
+static void t_tcp_unknown_opt(void)
+{
+	int fd = sock(), v = 1;
+	socklen_t len = sizeof(v);
+
+	CHECK_ERRNO(setsockopt(fd, IPPROTO_TCP, 9999, &v, sizeof(v)), ENOPROTOOPT);
+	CHECK_ERRNO(getsockopt(fd, IPPROTO_TCP, 9999, &v, &len), ENOPROTOOPT);
+	/* an unknown level for a TCP socket too */
+	CHECK_ERRNO(setsockopt(fd, IPPROTO_UDP + 1000, 1, &v, sizeof(v)), ENOPROTOOPT);
+	close(fd);
+}
+
+/* A closed socket with unread data aborts the connection: RST. */
+static void t_close_unread_rst(void)
+{
+	char buf[8];
+	int c, s;
+
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK(send(c, "unread", 6, 0) == 6, "send");
+	CHECK(wait_bits(s, POLLIN, 2000) & POLLIN, "data never arrived");
+	close(s);
+	CHECK(wait_bits(c, POLLERR, 2000) & POLLERR, "no RST: revents %#x",
+	      revents_now(c, PALL));
+	CHECK_ERRNO(recv(c, buf, sizeof(buf), 0), ECONNRESET);
+	close(c);
+}
+
+static volatile sig_atomic_t sigpipes;
+
+static void on_sigpipe(int sig)
+{
+	(void)sig;
+	sigpipes++;
+}
+
+static void t_epipe_sigpipe(void)
+{
+	struct sigaction sa = { .sa_handler = on_sigpipe };
+	int c, s, c2, s2, fd;
+
+	/* the first send after the RST reports it; later ones EPIPE */
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	abort_close(s);
+	CHECK(wait_bits(c, POLLERR, 2000) & POLLERR, "no RST");
+	CHECK_ERRNO(send(c, "x", 1, MSG_NOSIGNAL), ECONNRESET);
+	CHECK_ERRNO(send(c, "x", 1, MSG_NOSIGNAL), EPIPE);
+	close(c);
+
+	REQUIRE(pair(&c2, &s2) == 0, "pair");
+	abort_close(s2);
+	CHECK(wait_bits(c2, POLLERR, 2000) & POLLERR, "no RST");
+	CHECK(so_error(c2) == ECONNRESET, "SO_ERROR %d", so_error(c2));
+	signal(SIGPIPE, SIG_IGN);
+	CHECK_ERRNO(write(c2, "x", 1), EPIPE);
+	sigaction(SIGPIPE, &sa, NULL);
+	CHECK_ERRNO(write(c2, "x", 1), EPIPE);
+	CHECK(sigpipes == 1, "SIGPIPE count %d after write, want 1", sigpipes);
+	CHECK_ERRNO(send(c2, "x", 1, MSG_NOSIGNAL), EPIPE);
+	CHECK(sigpipes == 1, "SIGPIPE with MSG_NOSIGNAL");
+	CHECK_ERRNO(send(c2, "x", 1, 0), EPIPE);
+	CHECK(sigpipes == 2, "SIGPIPE count %d after send, want 2", sigpipes);
+	close(c2);
+
+	/* a never-connected socket is the same */
+	fd = sock();
+	CHECK_ERRNO(write(fd, "x", 1), EPIPE);
+	CHECK(sigpipes == 3, "SIGPIPE count %d on an unconnected write", sigpipes);
+	close(fd);
+	signal(SIGPIPE, SIG_DFL);
+}
+
+static unsigned char pattern(size_t i)
+{
+	return (unsigned char)(i * 7 + i / 65521);
+}
+
+struct blocked_send {
+	int fd;
+	size_t off, len;
+	ssize_t ret;
+	volatile int done;
+};
+
+static void *blocked_send_fn(void *arg)
+{
+	struct blocked_send *b = arg;
+	unsigned char *buf = malloc(b->len);
+	size_t i;
+
+	for (i = 0; i < b->len; i++)
+		buf[i] = pattern(b->off + i);
+	b->ret = send(b->fd, buf, b->len, 0);
+	b->done = 1;
+	free(buf);
+	return NULL;
+}
+
+static void t_send_buffer_full(void)
+{
+	static unsigned char chunk[65536], in[65536];
+	struct blocked_send b = { .len = 1 << 20 };
+	size_t total = 0, got = 0, i, bad = (size_t)-1;
+	pthread_t th;
+	ssize_t n = 0;
+	int c, s, round;
+
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	set_nonblock(c, 1);
+	/*
+	 * Fill until EAGAIN; the buffers may still grow a little (send buffer
+	 * autotuning) so fill again until a pause frees no room at all.
+	 */
+	for (round = 0; round < 20; round++) {
+		size_t before = total;
+
+		for (;;) {
+			for (i = 0; i < sizeof(chunk); i++)
+				chunk[i] = pattern(total + i);
+			n = send(c, chunk, sizeof(chunk), 0);
+			if (n < 0)
+				break;
+			total += n;
+			if (total > (256u << 20))
+				break;
+		}
+		REQUIRE(n < 0 && errno == EAGAIN, "send never returned EAGAIN (%zu bytes): %s",
+			total, strerror(errno));
+		if (round && total == before)
+			break;
+		msleep(200);
+	}
+	CHECK(round < 20, "the buffers kept taking data");
+	CHECK(total > 65536, "only %zu bytes fit before EAGAIN", total);
+	CHECK(!(revents_now(c, POLLOUT) & POLLOUT), "POLLOUT with a full send buffer");
+	chunk[0] = pattern(total);
+	CHECK_ERRNO(send(c, chunk, 1, MSG_DONTWAIT), EAGAIN);
+	fprintf(stderr, "%zu bytes in flight before EAGAIN\n", total);
+
+	/* a blocking send waits for room */
+	set_nonblock(c, 0);
+	b.fd = c;
+	b.off = total;
+	pthread_create(&th, NULL, blocked_send_fn, &b);
+	msleep(300);
+	CHECK(!b.done, "blocking send returned %zd with a full buffer", b.ret);
+	total += b.len;
+
+	/* the peer reads: everything arrives, in order, byte-exact */
+	while (got < total) {
+		n = recv(s, in, sizeof(in), 0);
+		if (n <= 0) {
+			CHECK(0, "recv after %zu of %zu bytes: %zd %s", got, total, n,
+			      strerror(errno));
+			break;
+		}
+		for (i = 0; i < (size_t)n && bad == (size_t)-1; i++)
+			if (in[i] != pattern(got + i))
+				bad = got + i;
+		got += n;
+	}
+	pthread_join(th, NULL);
+	CHECK(b.ret == (ssize_t)b.len, "blocking send returned %zd", b.ret);
+	CHECK(bad == (size_t)-1, "byte %zu differs", bad);
+	CHECK(got == total, "received %zu of %zu", got, total);
+	CHECK_ERRNO(recv(s, in, 1, MSG_DONTWAIT), EAGAIN);
+	CHECK(wait_bits(c, POLLOUT, 2000) == POLLOUT, "revents after the peer read %#x",
+	      revents_now(c, PALL));
+	close(c);
+	close(s);
+}
+
+/* A call TCP never supports. */
+static void t_unsupported_calls(void)
+{
+	int sv[2];
+
+	CHECK_ERRNO(socketpair(fam, SOCK_STREAM, 0, sv), EOPNOTSUPP);
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} cases[] = {
+	{ "bind_eaddrinuse", t_bind_eaddrinuse },
+	{ "bind_cross_stack", t_bind_cross_stack },
+	{ "bind_eaddrnotavail", t_bind_eaddrnotavail },
+	{ "bind_eacces_unprivileged", t_bind_eacces_unprivileged },
+	{ "bind_einval", t_bind_einval },
+	{ "bind_reuseaddr", t_bind_reuseaddr },
+	{ "bind_ephemeral", t_bind_ephemeral },
+	{ "listen_backlog", t_listen_backlog },
+	{ "accept_blocking", t_accept_blocking },
+	{ "accept_nonblock_eagain", t_accept_nonblock_eagain },
+	{ "accept4_flags", t_accept4_flags },
+	{ "accept_not_listening", t_accept_not_listening },
+	{ "connect_blocking", t_connect_blocking },
+	{ "connect_nonblocking", t_connect_nonblocking },
+	{ "connect_refused", t_connect_refused },
+	{ "connect_eisconn", t_connect_eisconn },
+	{ "connect_ealready", t_connect_ealready },
+	{ "connect_etimedout", t_connect_etimedout },
+	{ "send_recv", t_send_recv },
+	{ "recv_peek", t_recv_peek },
+	{ "recv_dontwait", t_recv_dontwait },
+	{ "recv_waitall", t_recv_waitall },
+	{ "read_eof", t_read_eof },
+	{ "shutdown_wr", t_shutdown_wr },
+	{ "shutdown_rd", t_shutdown_rd },
+	{ "shutdown_rdwr", t_shutdown_rdwr },
+	{ "enotconn", t_enotconn },
+	{ "names", t_names },
+	{ "poll_in_out", t_poll_in_out },
+	{ "poll_rdhup", t_poll_rdhup },
+	{ "poll_hup", t_poll_hup },
+	{ "poll_err_rst", t_poll_err_rst },
+	{ "select_epoll", t_select_epoll },
+	{ "sockopt_bufs", t_sockopt_bufs },
+	{ "linger_zero_rst", t_linger_zero_rst },
+	{ "so_error", t_so_error },
+	{ "sockopt_keepalive", t_sockopt_keepalive },
+	{ "tcp_nodelay", t_tcp_nodelay },
+	{ "tcp_maxseg", t_tcp_maxseg },
+	{ "tcp_unknown_opt", t_tcp_unknown_opt },
+	{ "close_unread_rst", t_close_unread_rst },
+	{ "epipe_sigpipe", t_epipe_sigpipe },
+	{ "send_buffer_full", t_send_buffer_full },
+	{ "unsupported_calls", t_unsupported_calls },
+};
+
+int main(int argc, char **argv)
+{
+	unsigned int i;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s CASE\n", argv[0]);
+		return 2;
+	}
+	if (!strcmp(argv[1], "list")) {
+		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+			printf("%s\n", cases[i].name);
+		return 0;
+	}
+	fam = test_family();
+	/* a hung call is a failure, not a hung run */
+	alarm(60);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (strcmp(argv[1], cases[i].name))
+			continue;
+		cases[i].fn();
+		return test_failures ? 1 : 0;
+	}
+	fprintf(stderr, "unknown case %s\n", argv[1]);
+	return 2;
+}

@@ -1,0 +1,91 @@
+# shellcheck shell=bash
+# The socket API over loopback (tests/api.c): one case_api_<name> per C case.
+# XTCP_TEST_FAMILY=inet runs the same cases on Linux TCP (AF_INET).
+
+api() { "$bin/api" "$@"; }
+api_inet() { [ "${XTCP_TEST_FAMILY:-xtcp}" = inet ]; }
+
+# A port whose SYNs vanish: an nft rule drops them on the way in (prerouting,
+# before any LOCAL_IN hook), so a connect to 127.0.0.1:$api_drop_port stays in
+# progress. The caller traps EXIT to remove it when the case's subshell exits.
+api_drop_port=47999
+api_drop_table=xtcp_api_drop
+api_drop_on() {
+	# Debian's kernel has nf_tables as a module; the debug kernel has it built in.
+	modprobe -q nf_tables 2>/dev/null || true
+	nft -f - <<-NFT
+	table ip $api_drop_table {
+		chain pre {
+			type filter hook prerouting priority raw; policy accept;
+			tcp dport $api_drop_port drop
+		}
+	}
+	NFT
+}
+api_drop_off() { nft delete table ip "$api_drop_table" 2>/dev/null || true; }
+
+# The SYN retry count of the family under test.
+api_syn_retries_path() {
+	if api_inet; then echo /proc/sys/net/ipv4/tcp_syn_retries; else echo /proc/sys/net/xtcp/syn_retries; fi
+}
+
+case_api_bind_eaddrinuse() { api bind_eaddrinuse; }
+case_api_bind_cross_stack() { api bind_cross_stack; }
+case_api_bind_eaddrnotavail() { api bind_eaddrnotavail; }
+case_api_bind_eacces_unprivileged() { api bind_eacces_unprivileged; }
+case_api_bind_einval() { api bind_einval; }
+case_api_bind_reuseaddr() { api bind_reuseaddr; }
+case_api_bind_ephemeral() { api bind_ephemeral; }
+case_api_listen_backlog() { api listen_backlog; }
+case_api_accept_blocking() { api accept_blocking; }
+case_api_accept_nonblock_eagain() { api accept_nonblock_eagain; }
+case_api_accept4_flags() { api accept4_flags; }
+case_api_accept_not_listening() { api accept_not_listening; }
+case_api_connect_blocking() { api connect_blocking; }
+case_api_connect_nonblocking() { api connect_nonblocking; }
+case_api_connect_refused() { api connect_refused; }
+case_api_connect_eisconn() { api connect_eisconn; }
+case_api_send_recv() { api send_recv; }
+case_api_recv_peek() { api recv_peek; }
+case_api_recv_dontwait() { api recv_dontwait; }
+case_api_recv_waitall() { api recv_waitall; }
+case_api_read_eof() { api read_eof; }
+case_api_shutdown_wr() { api shutdown_wr; }
+case_api_shutdown_rd() { api shutdown_rd; }
+case_api_shutdown_rdwr() { api shutdown_rdwr; }
+case_api_enotconn() { api enotconn; }
+case_api_names() { api names; }
+case_api_poll_in_out() { api poll_in_out; }
+case_api_poll_rdhup() { api poll_rdhup; }
+case_api_poll_hup() { api poll_hup; }
+case_api_poll_err_rst() { api poll_err_rst; }
+case_api_select_epoll() { api select_epoll; }
+case_api_sockopt_bufs() { api sockopt_bufs; }
+case_api_linger_zero_rst() { api linger_zero_rst; }
+case_api_so_error() { api so_error; }
+case_api_sockopt_keepalive() { api sockopt_keepalive; }
+case_api_tcp_nodelay() { api tcp_nodelay; }
+case_api_tcp_maxseg() { api tcp_maxseg; }
+case_api_tcp_unknown_opt() { api tcp_unknown_opt; }
+case_api_close_unread_rst() { api close_unread_rst; }
+case_api_epipe_sigpipe() { api epipe_sigpipe; }
+case_api_send_buffer_full() { api send_buffer_full; }
+case_api_unsupported_calls() { api unsupported_calls; }
+
+case_api_connect_ealready() {
+	trap api_drop_off EXIT
+	api_drop_on
+	XTCP_API_DROP_PORT=$api_drop_port api connect_ealready
+}
+
+# syn_retries=1: the SYN and one retransmission, then ETIMEDOUT (about 3 s).
+# (f and old are globals of the case's subshell: the EXIT trap runs after return)
+case_api_connect_etimedout() {
+	f=$(api_syn_retries_path)
+	[ -w "$f" ] || fail "no $f" || return 1
+	old=$(cat "$f")
+	trap 'echo "$old" >"$f"; api_drop_off' EXIT
+	echo 1 >"$f"
+	api_drop_on
+	XTCP_API_DROP_PORT=$api_drop_port api connect_etimedout
+}
