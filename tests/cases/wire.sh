@@ -205,7 +205,9 @@ case_wire_time_wait_expiry() {
 # The final ACK is lost: the peer retransmits its FIN, TIME_WAIT ACKs it again
 # and restarts its 2MSL.
 case_wire_time_wait_fin_retransmit() {
-	local h n t1 t2 tw=1500
+	# 2MSL must outlast the gap between two of the peer's FIN retransmissions
+	# around the check (RTO 0.2-0.3 s doubling: gaps of 1.6-2.4 s near 4 s).
+	local h n t1 t2 tw=4000
 	wire_setup || return 1
 	[ "$WIRE_INET" = 1 ] || wire_sysctl a tw_timeout_ms $tw || return 1
 	wire_bg l b "$WIRE_XFER" script --family inet bind:7202 listen say:up accept recv:1 send:1 \
