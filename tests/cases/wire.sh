@@ -1,0 +1,467 @@
+# shellcheck shell=bash
+# Over-the-wire cases (issue #4): xtcp beside Linux TCP in two network
+# namespaces joined by veth, and over loopback. Sourced by tests/run; the
+# topology and helpers are in tests/lib/netns.sh.
+#
+# "xtcp" ends are AF_XTCP unless XTCP_TEST_FAMILY=inet, which turns them into
+# Linux TCP: the cases must pass that way too, which proves them right about TCP.
+# A case that needs an xtcp-only knob then prints "# skip: why" and passes.
+
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/netns.sh"
+
+# Transfers ------------------------------------------------------------------
+
+# wire_xfer PATH CLIENT_FAM SERVER_FAM BYTES CLOSER [EXTRA...]
+#   PATH veth: client in A, server in B; lo: both in B over 127.0.0.1.
+#   CLOSER client|server: the side that closes first (and ends in TIME_WAIT).
+wire_port=5000
+wire_xfer() {
+	local path=$1 cf=$2 sf=$3 bytes=$4 closer=$5 cns=a addr=$WIRE_ADDR_B t0 t1
+	local cclose=first sclose=second port out_c out_s lport= hs_c= hr_c= hs_s= hr_s=
+	shift 5
+	[ "$path" = lo ] && cns=b addr=127.0.0.1
+	[ "$closer" = server ] && cclose=second sclose=first
+	wire_port=$((wire_port + 1))
+	port=$wire_port
+	wire_bg srv b "$WIRE_XFER" server --family "$sf" --port "$port" --bytes "$bytes" \
+		--close "$sclose" "$@"
+	wire_line srv listening || return 1
+	wire_now
+	t0=$WIRE_NOW
+	wire_bg cli "$cns" "$WIRE_XFER" client --family "$cf" --addr "$addr" --port "$port" \
+		--bytes "$bytes" --close "$cclose" "$@"
+	wire_wait cli || { wire_kill srv; fail "client $cf -> server $sf, $bytes bytes, $path"; return 1; }
+	wire_wait srv || fail "server $sf <- client $cf, $bytes bytes, $path" || return 1
+	wire_now
+	t1=$WIRE_NOW
+	wire_read cli
+	out_c=$WIRE_OUT
+	wire_read srv
+	out_s=$WIRE_OUT
+	local re='sent fnv ([0-9a-f]+) received fnv ([0-9a-f]+), local port ([0-9]+)'
+	[[ $out_c =~ $re ]] && hs_c=${BASH_REMATCH[1]} hr_c=${BASH_REMATCH[2]} lport=${BASH_REMATCH[3]}
+	[[ $out_s =~ $re ]] && hs_s=${BASH_REMATCH[1]} hr_s=${BASH_REMATCH[2]}
+	[ -n "$hs_c" ] && [ "$hs_c" = "$hr_s" ] && [ "$hs_s" = "$hr_c" ] ||
+		fail "hashes differ: client '$out_c' server '$out_s'" || return 1
+	echo "$cf -> $sf $path $bytes bytes both ways, $closer closed first: ok ($((t1 - t0)) ms)"
+	# The side that closed first holds the 4-tuple in TIME_WAIT.
+	if [ "$closer" = client ]; then
+		wire_state "$cns" "$cf" "$lport" "$port" TIME_WAIT 5 || fail "no TIME_WAIT at the client" || return 1
+	else
+		wire_state b "$sf" "$port" "$lport" TIME_WAIT 5 || fail "no TIME_WAIT at the server" || return 1
+	fi
+}
+
+# 1 byte and 10 MiB, each closed once from either side.
+wire_xfer_set() {
+	local path=$1 cf=$2 sf=$3
+	wire_setup || return 1
+	wire_xfer "$path" "$cf" "$sf" 1 client || return 1
+	wire_xfer "$path" "$cf" "$sf" 1 server || return 1
+	wire_xfer "$path" "$cf" "$sf" 10485760 client || return 1
+	wire_xfer "$path" "$cf" "$sf" 10485760 server || return 1
+	echo "states seen: $(wire_seen_states | tr '\n' ' ')"
+}
+
+case_wire_xfer_xtcp_xtcp_veth() { wire_xfer_set veth xtcp xtcp; }
+case_wire_xfer_xtcp_xtcp_lo() { wire_xfer_set lo xtcp xtcp; }
+case_wire_xfer_xtcp_client_inet_server_veth() { wire_xfer_set veth xtcp inet; }
+case_wire_xfer_xtcp_client_inet_server_lo() { wire_xfer_set lo xtcp inet; }
+case_wire_xfer_inet_client_xtcp_server_veth() { wire_xfer_set veth inet xtcp; }
+case_wire_xfer_inet_client_xtcp_server_lo() { wire_xfer_set lo inet xtcp; }
+
+# Half-close: the first side sends, shuts down its write side, and still
+# receives everything the other side sends after seeing EOF.
+case_wire_half_close() {
+	wire_setup || return 1
+	wire_xfer veth xtcp inet 1048576 client --half-close || return 1
+	wire_xfer veth inet xtcp 1048576 client --half-close || return 1
+	wire_xfer veth xtcp xtcp 1048576 server --half-close || return 1
+	wire_xfer lo inet xtcp 1048576 server --half-close || return 1
+}
+
+# States ---------------------------------------------------------------------
+
+# Every one of the eleven states, each held still long enough to be read.
+# The xtcp end is A's (or B's listener); peers are Linux TCP, and nft rules in
+# the peer's namespace drop the segments that would move a state on.
+case_wire_all_states() {
+	local s missing="" want=(ESTABLISHED SYN_SENT SYN_RECV FIN_WAIT1 FIN_WAIT2 TIME_WAIT
+		CLOSE CLOSE_WAIT LAST_ACK LISTEN CLOSING)
+	local A=$WIRE_ADDR_A B=$WIRE_ADDR_B
+	wire_setup || return 1
+	# What the peer (B) drops, by scenario (A's ports 71xx).
+	wire_nft b -f - <<-EOF || return 1
+	add rule inet wire pre ip saddr $A tcp sport 7101 tcp flags & (syn|ack|fin|rst) == ack drop
+	add rule inet wire pre tcp dport 7002 drop
+	add rule inet wire pre ip saddr $A tcp sport 7103 tcp flags & fin == fin drop
+	add rule inet wire pre ip saddr $A tcp sport 7105 tcp flags & fin == fin drop
+	add rule inet wire pre ip saddr $A tcp sport 7106 tcp flags & fin == fin drop
+	EOF
+
+	# LISTEN, and SYN_RECV: the client's final ACK never arrives.
+	wire_bg l1 b "$WIRE_XFER" script --family xtcp bind:7001 listen say:up hold
+	wire_line l1 up || return 1
+	wire_state b xtcp 7001 0 LISTEN || return 1
+	wire_bg c1 a "$WIRE_XFER" script --family inet bind:7101 connect:$B:7001 say:up hold
+	wire_state b xtcp 7001 7101 SYN_RECV || return 1
+
+	# SYN_SENT: the SYNs are black-holed.
+	wire_bg c2 a "$WIRE_XFER" script --family xtcp bind:7102 connect-nb:$B:7002 say:up hold
+	wire_state a xtcp 7102 7002 SYN_SENT || return 1
+
+	# ESTABLISHED, then FIN_WAIT1: the peer never gets our FIN.
+	wire_bg l3 b "$WIRE_XFER" script --family inet bind:7003 listen say:up accept hold
+	wire_line l3 up || return 1
+	wire_bg c3 a "$WIRE_XFER" script --family xtcp bind:7103 connect:$B:7003 say:est \
+		wait:fw1 shutdown:wr say:shut hold
+	wire_state a xtcp 7103 7003 ESTABLISHED || return 1
+	wire_go fw1
+	wire_state a xtcp 7103 7003 FIN_WAIT1 || return 1
+
+	# FIN_WAIT2 (our FIN acknowledged, the peer still open), then TIME_WAIT.
+	wire_bg l4 b "$WIRE_XFER" script --family inet bind:7004 listen say:up accept eof wait:tw \
+		close hold
+	wire_line l4 up || return 1
+	wire_bg c4 a "$WIRE_XFER" script --family xtcp bind:7104 connect:$B:7004 shutdown:wr eof \
+		close say:closed hold
+	wire_state a xtcp 7104 7004 FIN_WAIT2 || return 1
+	wire_go tw
+	wire_line c4 closed || return 1
+	wire_state a xtcp 7104 7004 TIME_WAIT || return 1
+
+	# CLOSE_WAIT (the peer closed first), then LAST_ACK: our FIN is lost.
+	wire_bg l5 b "$WIRE_XFER" script --family inet bind:7005 listen say:up accept shutdown:wr hold
+	wire_line l5 up || return 1
+	wire_bg c5 a "$WIRE_XFER" script --family xtcp bind:7105 connect:$B:7005 eof say:eof wait:la \
+		close hold
+	wire_line c5 eof || return 1
+	wire_state a xtcp 7105 7005 CLOSE_WAIT || return 1
+	wire_go la
+	wire_state a xtcp 7105 7005 LAST_ACK || return 1
+
+	# CLOSING: our FIN is lost, and the peer's FIN arrives in FIN_WAIT1.
+	wire_bg l6 b "$WIRE_XFER" script --family inet bind:7006 listen say:up accept wait:cl2 \
+		shutdown:wr hold
+	wire_line l6 up || return 1
+	wire_bg c6 a "$WIRE_XFER" script --family xtcp bind:7106 connect:$B:7006 say:est wait:cl1 \
+		shutdown:wr hold
+	wire_line c6 est || return 1
+	wire_go cl1
+	wire_state a xtcp 7106 7006 FIN_WAIT1 || return 1
+	wire_go cl2
+	wire_state a xtcp 7106 7006 CLOSING || return 1
+
+	# CLOSE: a bound socket that never connected, and one whose connect was refused.
+	if wire_inet_skip "CLOSE: Linux's /proc/net/tcp never lists a socket in CLOSE" \
+		"(tcp_set_state unhashes it first); checked with xtcp only"; then
+		want=(ESTABLISHED SYN_SENT SYN_RECV FIN_WAIT1 FIN_WAIT2 TIME_WAIT CLOSE_WAIT
+			LAST_ACK LISTEN CLOSING)
+	else
+		wire_bg c7 a "$WIRE_XFER" script --family xtcp bind:7107 say:up hold
+		wire_line c7 up || return 1
+		wire_state a xtcp 7107 '*' CLOSE || return 1
+		wire_bg c8 a "$WIRE_XFER" script --family xtcp bind:7108 \
+			connect-fail:$B:7999 ECONNREFUSED say:up hold
+		wire_line c8 up || return 1
+		wire_state a xtcp 7108 '*' CLOSE || return 1
+	fi
+
+	echo "states reached: $(wire_seen_states | tr '\n' ' ')"
+	for s in "${want[@]}"; do
+		[ -n "$s" ] || continue
+		wire_seen_states | grep -qx "$s" || missing="$missing $s"
+	done
+	[ -z "$missing" ] || fail "states never reached:$missing"
+}
+
+# TIME_WAIT -------------------------------------------------------------------
+
+# Present after the active close, gone after 2MSL (tw_timeout_ms), not before.
+case_wire_time_wait_expiry() {
+	local t0 t1 def
+	wire_setup || return 1
+	if [ "$WIRE_INET" = 0 ]; then
+		def=$(in_ns a cat /proc/sys/net/xtcp/tw_timeout_ms) || fail "no tw_timeout_ms sysctl" || return 1
+		[ "$def" = 60000 ] || fail "tw_timeout_ms is $def in a new netns, want 60000" || return 1
+		wire_sysctl a tw_timeout_ms 1000 || return 1
+	fi
+	wire_bg srv b "$WIRE_XFER" server --family inet --port 7201 --bytes 1 --close second
+	wire_line srv listening || return 1
+	in_ns a "$WIRE_XFER" client --family xtcp --addr "$WIRE_ADDR_B" --port 7201 --bind-port 7301 \
+		--bytes 1 --close first >/dev/null || fail "transfer failed" || return 1
+	wire_now
+	t0=$WIRE_NOW
+	wire_wait srv || return 1
+	wire_state a xtcp 7301 7201 TIME_WAIT 2 || fail "no TIME_WAIT after the active close" || return 1
+	wire_inet_skip "TIME_WAIT expiry: Linux has no TIME_WAIT length knob (60 s fixed)" && return 0
+	wire_gone a xtcp 7301 7201 6 || fail "TIME_WAIT outlived 2MSL (1000 ms) by far" || return 1
+	wire_now
+	t1=$WIRE_NOW
+	echo "TIME_WAIT gone $((t1 - t0)) ms after the close (2MSL 1000 ms)"
+	[ $((t1 - t0)) -ge 800 ] || fail "TIME_WAIT gone after $((t1 - t0)) ms, before 2MSL" || return 1
+}
+
+# The final ACK is lost: the peer retransmits its FIN, TIME_WAIT ACKs it again
+# and restarts its 2MSL.
+case_wire_time_wait_fin_retransmit() {
+	# 2MSL must outlast the gap between two of the peer's FIN retransmissions
+	# around the check (RTO 0.2-0.3 s doubling: gaps of 1.6-2.4 s near 4 s).
+	local h n t1 t2 tw=4000
+	wire_setup || return 1
+	[ "$WIRE_INET" = 1 ] || wire_sysctl a tw_timeout_ms $tw || return 1
+	wire_bg l b "$WIRE_XFER" script --family inet bind:7202 listen say:up accept recv:1 send:1 \
+		eof say:eof wait:fin close hold
+	wire_line l up || return 1
+	wire_bg c a "$WIRE_XFER" script --family xtcp bind:7302 connect:$WIRE_ADDR_B:7202 send:1 \
+		recv:1 close say:closed hold
+	wire_line l eof || return 1
+	# Pure ACKs from the TIME_WAIT side are dropped in the peer from now on.
+	h=$(wire_rule b pre ip saddr $WIRE_ADDR_A tcp sport 7302 \
+		tcp flags '&' '(syn|ack|fin|rst)' == ack counter drop) || return 1
+	wire_go fin
+	wire_state a xtcp 7302 7202 TIME_WAIT 5 || return 1
+	wire_poll 5 "first ACK of the FIN dropped" eval '[ "$(wire_counter b pre $h)" -ge 1 ]' || return 1
+	wire_now
+	t1=$WIRE_NOW
+	wire_state b inet 7202 7302 LAST_ACK 1 || return 1
+	wire_poll 10 "the retransmitted FIN ACKed again" eval '[ "$(wire_counter b pre $h)" -ge 2 ]' ||
+		fail "no ACK for the retransmitted FIN" || return 1
+	echo "retransmitted FIN ACKed again from TIME_WAIT"
+	if ! wire_inet_skip "TIME_WAIT restart: Linux's 2MSL is 60 s, not settable"; then
+		# Wait for an ACK sent later than 2MSL after the first: without a restart
+		# the bucket would be gone by then.
+		wire_poll 15 "an ACK ${tw} ms after the first" \
+			eval '[ $(( ${EPOCHREALTIME/./} / 1000 - t1 )) -gt $((tw + 100)) ]' || return 1
+		n=$(wire_counter b pre "$h")
+		wire_poll 15 "one more re-ACK" eval '[ "$(wire_counter b pre $h)" -gt $n ]' || return 1
+		wire_in_state a xtcp 7302 7202 06 ||
+			fail "TIME_WAIT gone $(( ${EPOCHREALTIME/./} / 1000 - t1 )) ms after entering, though FINs kept coming" ||
+			return 1
+		echo "TIME_WAIT still there $(( ${EPOCHREALTIME/./} / 1000 - t1 )) ms in (2MSL $tw ms): restarted"
+	fi
+	wire_unrule b pre "$h"
+	wire_gone b inet 7202 7302 20 || fail "the peer never left LAST_ACK" || return 1
+	wire_now
+	t2=$WIRE_NOW
+	if [ "$WIRE_INET" = 0 ]; then
+		wire_gone a xtcp 7302 7202 $((tw / 1000 + 5)) || return 1
+		echo "TIME_WAIT gone $(( ${EPOCHREALTIME/./} / 1000 - t2 )) ms after the last FIN"
+	else
+		wire_in_state a xtcp 7302 7202 06 || fail "TIME_WAIT gone early" || return 1
+	fi
+}
+
+# An old duplicate from the previous incarnation of a 4-tuple is not delivered to
+# the new one (a scapy peer reopens the server's TIME_WAIT with a SYN, RFC 6191,
+# then replays an old segment that falls inside the new window; PAWS drops it).
+case_wire_time_wait_old_duplicate() {
+	wire_setup || return 1
+	# The peer's kernel must not reset the connections only scapy knows about.
+	wire_rule a out ip ttl 64 tcp flags '&' rst == rst drop >/dev/null || return 1
+	wire_bg sink b "$WIRE_XFER" sink --family xtcp --port 7310 --count 2 --close-after 100,0 \
+		--timeout 60
+	wire_line sink listening || return 1
+	in_ns a "$WIRE_PY" "$WIRE_SCAPY/peer.py" olddup --iface wa --src "$WIRE_ADDR_A" \
+		--dst "$WIRE_ADDR_B" --dport 7310 >"$WIRE_TMP/py.out" 2>&1 ||
+		fail "scapy peer: $(cat "$WIRE_TMP/py.out")" || return 1
+	wire_wait sink || return 1
+	sed 's/^/peer: /' "$WIRE_TMP/py.out"
+	sed 's/^/sink: /' "$WIRE_TMP/sink.out"
+	wire_check_sink
+}
+
+# Each "expect conn ..." line of the scapy peer matches the sink's line.
+wire_check_sink() {
+	local line
+	grep '^expect ' "$WIRE_TMP/py.out" | sed 's/^expect //' | while read -r line; do
+		grep -qxF "$line" "$WIRE_TMP/sink.out" || { echo "sink did not print: $line" >&2; exit 1; }
+	done
+}
+
+# 10 000 TIME_WAIT buckets at once, every one gone after 2MSL.
+case_wire_time_wait_10k() {
+	local tw=25000 t0 t1 n
+	wire_setup nowatch || return 1
+	wire_sysctl a max_tw_buckets 20000 || return 1
+	[ "$WIRE_INET" = 1 ] || wire_sysctl a tw_timeout_ms $tw || return 1
+	# Linux would otherwise hand out ports still in TIME_WAIT again (tw_reuse).
+	[ "$WIRE_INET" = 0 ] || in_ns a sysctl -qw net.ipv4.tcp_tw_reuse=0 || return 1
+	# A late duplicate ACK (TCG timing makes servers retransmit FINs) draws a
+	# RST from the closed server, which would kill the bucket (RFC 1337 hazard).
+	wire_sysctl a rfc1337 1 || return 1
+	wire_bg srv b "$WIRE_XFER" server --family xtcp --port 7320 --count 10000 --bytes 0 \
+		--timeout 200
+	wire_line srv listening || return 1
+	wire_now
+	t0=$WIRE_NOW
+	in_ns a "$WIRE_XFER" client --family xtcp --addr "$WIRE_ADDR_B" --port 7320 --count 10000 \
+		--parallel 16 --bytes 0 --await-eof --timeout 200 || fail "connections failed" || return 1
+	wire_wait srv || return 1
+	wire_now
+	t1=$WIRE_NOW
+	[ $((t1 - t0)) -lt $tw ] || [ "$WIRE_INET" = 1 ] ||
+		fail "creating them took longer than 2MSL ($tw ms): cannot count them at once" || return 1
+	# The last FINs may still be on their way.
+	wire_poll 5 "10000 TIME_WAIT entries" eval '[ "$(wire_count_state a xtcp 06)" -ge 10000 ]' || true
+	n=$(wire_count_state a xtcp 06)
+	echo "10000 connections in $((t1 - t0)) ms; $n TIME_WAIT entries in the client's table"
+	[ "$n" = 10000 ] || [ "$WIRE_INET" = 0 ] ||
+		echo "Linux counters: $(in_ns b nstat -az TcpOutRsts TcpExtTCPAbortOnData TcpExtListenOverflows TcpExtSyncookiesSent 2>&1 | awk 'NR > 1 { print "b", $1, $2 }' | tr '\n' ' ') $(in_ns a nstat -az TcpExtTW TcpExtTWRecycled TcpExtTWKilled TcpInErrs TcpOutRsts TcpEstabResets TcpExtPAWSEstab TcpExtTCPACKSkippedTimeWait \
+			TcpExtTCPTimeWaitOverflow 2>&1 | awk 'NR > 1 { print $1, $2 }' | tr '\n' ' ')"
+	[ "$n" = 10000 ] || fail "$n TIME_WAIT entries, want 10000;" \
+		"states: $(awk 'NR > 1 { print $4 }' "$(wire_table_path a xtcp)" | sort | uniq -c | tr '\n' ' ')" ||
+		return 1
+	wire_inet_skip "expiry of the 10 000: Linux's 2MSL is 60 s" && return 0
+	wire_poll $((tw / 1000 + 15)) "every TIME_WAIT bucket expired" \
+		eval '[ "$(wire_count_all a xtcp)" = 0 ]' ||
+		fail "$(wire_count_all a xtcp) entries left" || return 1
+	echo "all gone $(( ${EPOCHREALTIME/./} / 1000 - t1 )) ms after the last was made"
+}
+
+# Simultaneous open and close -------------------------------------------------
+
+# Both ends connect to each other; each one's SYN is held back until the other
+# has sent its own, so A's xtcp socket receives a bare SYN in SYN_SENT.
+# wire_simopen PEER_FAMILY PORT_A PORT_B
+wire_simopen() {
+	local pf=$1 pa=$2 pb=$3 ha hb
+	ha=$(wire_rule a pre ip saddr $WIRE_ADDR_B tcp flags '&' '(syn|ack)' == syn drop) || return 1
+	hb=$(wire_rule b pre ip saddr $WIRE_ADDR_A tcp flags '&' '(syn|ack)' == syn drop) || return 1
+	wire_bg sa a "$WIRE_XFER" script --family xtcp bind:$pa connect-nb:$WIRE_ADDR_B:$pb connected \
+		send:1000 recv:1000 say:data close hold
+	wire_bg sb b "$WIRE_XFER" script --family "$pf" bind:$pb connect-nb:$WIRE_ADDR_A:$pa connected \
+		recv:1000 send:1000 eof say:eof close hold
+	wire_state a xtcp $pa $pb SYN_SENT || return 1
+	wire_state b "$pf" $pb $pa SYN_SENT || return 1
+	# B's next SYN reaches A (in SYN_SENT); A's SYNs are still dropped at B, so
+	# only A's answer to B's SYN can make the connection.
+	wire_unrule a pre "$ha"
+	wire_line sa data 15 || fail "simultaneous open xtcp <-> $pf did not connect" || return 1
+	wire_line sb eof 10 || return 1
+	wire_unrule b pre "$hb"
+	wire_kill sa
+	wire_kill sb
+	echo "simultaneous open xtcp <-> $pf: connected, 1000 bytes each way"
+}
+
+case_wire_simultaneous_open() {
+	wire_setup || return 1
+	wire_simopen xtcp 7501 7502 || return 1
+	wire_simopen inet 7511 7512
+}
+
+# Both ends close at once: both FINs are held back until both sides are in
+# FIN_WAIT1; then A gets B's FIN first (CLOSING), then B gets A's.
+# wire_simclose PEER_FAMILY PORT_A PORT_B
+wire_simclose() {
+	local pf=$1 pa=$2 pb=$3 ha hb
+	ha=$(wire_rule a pre ip saddr $WIRE_ADDR_B tcp flags '&' fin == fin drop) || return 1
+	hb=$(wire_rule b pre ip saddr $WIRE_ADDR_A tcp flags '&' fin == fin drop) || return 1
+	rm -f "$WIRE_TMP/c"
+	wire_bg lb b "$WIRE_XFER" script --family "$pf" bind:$pb listen say:up accept say:est \
+		wait:c shutdown:wr eof say:done hold
+	wire_line lb up || return 1
+	wire_bg ca a "$WIRE_XFER" script --family xtcp bind:$pa connect:$WIRE_ADDR_B:$pb say:est \
+		wait:c shutdown:wr eof say:done hold
+	wire_line ca est || return 1
+	wire_line lb est || return 1
+	wire_go c
+	wire_state a xtcp $pa $pb FIN_WAIT1 || return 1
+	wire_state b "$pf" $pb $pa FIN_WAIT1 || return 1
+	wire_unrule a pre "$ha"
+	wire_state a xtcp $pa $pb CLOSING || return 1
+	wire_state b "$pf" $pb $pa FIN_WAIT2 || return 1
+	wire_unrule b pre "$hb"
+	wire_state a xtcp $pa $pb TIME_WAIT || return 1
+	wire_state b "$pf" $pb $pa TIME_WAIT || return 1
+	wire_line ca done || return 1
+	wire_line lb done || return 1
+	wire_kill ca
+	wire_kill lb
+	echo "simultaneous close xtcp <-> $pf: FIN_WAIT1, CLOSING, TIME_WAIT on both"
+}
+
+case_wire_simultaneous_close() {
+	wire_setup || return 1
+	wire_simclose xtcp 7601 7602 || return 1
+	wire_simclose inet 7611 7612
+}
+
+# RST -----------------------------------------------------------------------
+
+# RFC 9293 3.10.7.4 and RFC 5961 with a scapy peer: an exact RST resets, an RST
+# outside the window is ignored, an RST inside but not exact draws a challenge
+# ACK and leaves the connection up; no RST answers a RST.
+case_wire_rst() {
+	wire_setup || return 1
+	wire_rule a out ip ttl 64 tcp flags '&' rst == rst drop >/dev/null || return 1
+	wire_bg sink b "$WIRE_XFER" sink --family xtcp --port 7400 --count 3 --timeout 60
+	wire_line sink listening || return 1
+	in_ns a "$WIRE_PY" "$WIRE_SCAPY/peer.py" rst --iface wa --src "$WIRE_ADDR_A" \
+		--dst "$WIRE_ADDR_B" --dport 7400 >"$WIRE_TMP/py.out" 2>&1 ||
+		fail "scapy peer: $(cat "$WIRE_TMP/py.out")" || return 1
+	wire_wait sink || return 1
+	sed 's/^/peer: /' "$WIRE_TMP/py.out"
+	sed 's/^/sink: /' "$WIRE_TMP/sink.out"
+	wire_check_sink
+}
+
+# Conntrack -------------------------------------------------------------------
+
+# "ct state invalid drop" on input and output in both namespaces: xtcp's
+# segments must look valid to conntrack.
+case_wire_conntrack_invalid_drop() {
+	local n
+	wire_setup || return 1
+	for n in a b; do
+		wire_nft "$n" -f - <<-EOF || return 1
+		add table inet ctt
+		add chain inet ctt in { type filter hook input priority 0; }
+		add chain inet ctt out { type filter hook output priority 0; }
+		add rule inet ctt in ct state invalid counter drop
+		add rule inet ctt out ct state invalid counter drop
+		EOF
+	done
+	wire_xfer veth xtcp xtcp 1048576 client || return 1
+	wire_xfer veth xtcp xtcp 1 server || return 1
+	wire_xfer veth xtcp inet 1048576 server || return 1
+	wire_xfer veth inet xtcp 1048576 client || return 1
+	wire_xfer lo xtcp xtcp 1048576 server || return 1
+	for n in a b; do
+		echo "invalid drops in $n: $(wire_nft "$n" list table inet ctt | grep -o 'packets [0-9]*' | tr '\n' ' ')"
+	done
+}
+
+# Stress ----------------------------------------------------------------------
+
+# wire_stress COUNT PARALLEL: connections opened, used and closed; then nothing
+# is left but the clients' TIME_WAITs, which expire (xtcp), and the socket
+# counts are back where they started.
+wire_stress() {
+	local count=$1 par=$2 base_a base_b n left
+	wire_setup nowatch || return 1
+	[ "$WIRE_INET" = 1 ] || wire_sysctl a tw_timeout_ms 2000 || return 1
+	wire_sysctl a max_tw_buckets 20000 || return 1
+	base_a=$(wire_proto_sockets a xtcp) base_b=$(wire_proto_sockets b xtcp)
+	wire_bg srv b "$WIRE_XFER" server --family xtcp --port 7700 --count "$count" --bytes 1000 \
+		--timeout 100
+	wire_line srv listening || return 1
+	in_ns a "$WIRE_XFER" client --family xtcp --addr "$WIRE_ADDR_B" --port 7700 --count "$count" \
+		--parallel "$par" --bytes 1000 --await-eof --timeout 100 || fail "connections failed" || return 1
+	wire_wait srv || return 1
+	n=$(wire_count_state a xtcp 06)
+	echo "$count connections ($par at a time): ok; $n TIME_WAIT at the client"
+	left=$(awk 'FNR > 1 && toupper($4) != "06"' "$(wire_table_path a xtcp)" "$(wire_table_path b xtcp)")
+	[ -z "$left" ] || fail "left in the tables besides TIME_WAIT: $left" || return 1
+	[ "$n" -le "$count" ] || fail "more TIME_WAITs than connections" || return 1
+	wire_poll 10 "socket counts back to baseline ($base_a, $base_b)" \
+		eval '[ "$(wire_proto_sockets a xtcp)" = "$base_a" ] && [ "$(wire_proto_sockets b xtcp)" = "$base_b" ]' ||
+		fail "sockets in use: a $(wire_proto_sockets a xtcp) b $(wire_proto_sockets b xtcp)" || return 1
+	wire_inet_skip "TIME_WAIT expiry after stress: Linux's 2MSL is 60 s" && return 0
+	wire_poll 15 "the TIME_WAITs expired" eval '[ "$(wire_count_all a xtcp)" = 0 ]' ||
+		fail "$(wire_count_all a xtcp) entries left" || return 1
+}
+
+case_wire_stress_sequential_1000() { wire_stress 1000 1; }
+case_wire_stress_concurrent_200() { wire_stress 200 200; }

@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Raw-segment TCP peers for xtcp's over-the-wire tests (tests/cases/wire.sh).
+
+    peer.py rst    --iface IF --src A --dst B --dport P
+    peer.py olddup --iface IF --src A --dst B --dport P
+
+The peer speaks TCP itself with scapy to a server (`xfer sink`) on DST:DPORT and
+prints what it saw, then one "expect conn I: len L fnv H end E" line per
+connection: the line the sink must have printed for the test to pass. It runs
+in a namespace whose kernel has an nft rule dropping its own RSTs (TTL 64); the
+peer sends with TTL 63 so that its RSTs pass.
+
+rst (RFC 9293 3.10.7.4, RFC 5961):
+  conn 0: RST with exactly RCV.NXT: the connection is reset (ECONNRESET).
+  conn 1: RST far outside the window: ignored without a reply; 10 bytes and a
+          FIN then arrive as usual.
+  conn 2: RST inside the window but not exact: a challenge ACK (ACK = RCV.NXT,
+          no RST) comes back and the connection lives on: 5 bytes and a FIN.
+  The server never answers a RST with a RST.
+
+olddup (RFC 6191, RFC 7323 PAWS):
+  conn 0: 100 bytes with timestamps; the sink closes first, so the server holds
+          the 4-tuple in TIME_WAIT.
+  conn 1: a SYN on the same 4-tuple with a lower ISN but a newer timestamp
+          reopens it. An old duplicate of conn 0's data, with its old
+          timestamp, is replayed: its sequence numbers fall inside the new
+          window, at offset 50. Then 150 new bytes. The sink must read exactly
+          the 150 new bytes: had the old segment been queued, bytes 50..149
+          would be the old ones.
+"""
+import argparse
+import queue
+import sys
+import time
+
+from scapy.config import conf
+from scapy.layers.inet import IP, TCP
+from scapy.sendrecv import AsyncSniffer
+from scapy.supersocket import L3RawSocket
+
+TTL = 63
+
+
+def fnv(data):
+    h = 0xcbf29ce484222325
+    for b in data:
+        h ^= b
+        h = (h * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return "%016x" % h
+
+
+def expect(conn, data, end):
+    print("expect conn %d: len %d fnv %s end %s" % (conn, len(data), fnv(data), end))
+
+
+class Fail(Exception):
+    pass
+
+
+class Peer:
+    """One side of TCP connections to dst:dport, built by hand."""
+
+    def __init__(self, args):
+        self.src, self.dst, self.dport = args.src, args.dst, args.dport
+        self.sock = L3RawSocket()
+        self.q = queue.Queue()
+        started = queue.Queue()
+        self.sniffer = AsyncSniffer(
+            iface=args.iface, store=False,
+            lfilter=lambda p: IP in p and TCP in p and p[IP].src == self.dst,
+            prn=self.q.put, started_callback=lambda: started.put(1))
+        self.sniffer.start()
+        started.get(timeout=30)
+        self.sport = None
+        self.tsval = 1
+
+    def close(self):
+        self.sniffer.stop()
+
+    def send(self, flags, seq, ack=0, data=b"", ts=None, options=None):
+        opts = options if options is not None else []
+        if ts is not None:
+            opts = opts + [("NOP", None), ("NOP", None), ("Timestamp", ts)]
+        pkt = IP(src=self.src, dst=self.dst, ttl=TTL) / TCP(
+            sport=self.sport, dport=self.dport, flags=flags, seq=seq & 0xFFFFFFFF,
+            ack=ack & 0xFFFFFFFF, window=65535, options=opts)
+        if data:
+            pkt = pkt / data
+        self.sock.send(pkt)
+
+    def recv(self, pred, timeout=5.0, what="a segment"):
+        """The next segment of this connection that satisfies pred."""
+        end = time.time() + timeout
+        while True:
+            left = end - time.time()
+            if left <= 0:
+                raise Fail("no %s within %.1f s" % (what, timeout))
+            try:
+                p = self.q.get(timeout=left)
+            except queue.Empty:
+                continue
+            if p[TCP].dport != self.sport:
+                continue
+            if pred(p[TCP]):
+                return p[TCP]
+
+    def quiet(self, secs):
+        """Every segment of this connection that arrives within secs."""
+        got = []
+        end = time.time() + secs
+        while time.time() < end:
+            try:
+                p = self.q.get(timeout=max(0.01, end - time.time()))
+            except queue.Empty:
+                continue
+            if p[TCP].dport == self.sport:
+                got.append(p[TCP])
+        return got
+
+    def drain(self):
+        while not self.q.empty():
+            self.q.get()
+
+
+def tsval_of(t):
+    for o in t.options:
+        if o[0] == "Timestamp":
+            return o[1][0]
+    return None
+
+
+def flags(t):
+    return str(t.flags)
+
+
+def handshake(p, sport, isn, ts=None):
+    """Opens a connection; returns the server's ISN + 1 (our RCV.NXT)."""
+    p.sport = sport
+    p.drain()
+    opts = [("MSS", 1460), ("SAckOK", b"")]
+    p.send("S", isn, ts=(ts, 0) if ts else None, options=opts)
+    sa = p.recv(lambda t: "S" in flags(t) and "A" in flags(t), what="SYN-ACK")
+    if sa.ack != (isn + 1) & 0xFFFFFFFF:
+        raise Fail("SYN-ACK acks %d, want %d" % (sa.ack, isn + 1))
+    rcv = sa.seq + 1
+    p.peer_ts = tsval_of(sa)
+    if ts and p.peer_ts is None:
+        raise Fail("SYN-ACK has no timestamp though the SYN offered one")
+    p.send("A", isn + 1, rcv, ts=(ts + 1, p.peer_ts) if ts else None)
+    return rcv
+
+
+def wait_ack(p, upto, what):
+    return p.recv(lambda t: "A" in flags(t) and t.ack == upto & 0xFFFFFFFF, what=what)
+
+
+def finish(p, seq, rcv, ts=None):
+    """Sends our FIN, ACKs the server's FIN (the sink closes after EOF)."""
+    p.send("FA", seq, rcv, ts=ts)
+    fin = p.recv(lambda t: "F" in flags(t), what="the server's FIN")
+    p.send("A", seq + 1, fin.seq + 1, ts=ts)
+
+
+def no_rst(segs, what):
+    for t in segs:
+        if "R" in flags(t):
+            raise Fail("the server answered %s with a RST" % what)
+
+
+def cmd_rst(p):
+    # conn 0: an exact RST resets.
+    isn = 100000
+    rcv = handshake(p, 40001, isn)
+    time.sleep(0.2)
+    p.send("R", isn + 1)
+    no_rst(p.quiet(0.5), "an exact RST")
+    print("conn 0: exact RST sent")
+    expect(0, b"", "ECONNRESET")
+
+    # conn 1: an RST far outside the window is dropped silently.
+    isn = 200000
+    rcv = handshake(p, 40002, isn)
+    time.sleep(0.2)
+    p.send("R", isn + 1 + 0x40000000)
+    segs = p.quiet(0.7)
+    no_rst(segs, "an out-of-window RST")
+    if segs:
+        raise Fail("the server answered an out-of-window RST: %s" %
+                   ", ".join("%s ack %d" % (flags(t), t.ack) for t in segs))
+    print("conn 1: out-of-window RST: no reply")
+    data = b"0123456789"
+    p.send("PA", isn + 1, rcv, data)
+    wait_ack(p, isn + 1 + len(data), "ACK of the data after the ignored RST")
+    finish(p, isn + 1 + len(data), rcv)
+    expect(1, data, "eof")
+
+    # conn 2: an in-window RST that is not exact draws a challenge ACK.
+    isn = 300000
+    rcv = handshake(p, 40003, isn)
+    time.sleep(0.2)
+    p.send("R", isn + 1 + 100)
+    try:
+        ch = p.recv(lambda t: True, timeout=2, what="challenge ACK")
+    except Fail:
+        raise Fail("no challenge ACK for an in-window, inexact RST (RFC 5961 3.2)")
+    if "R" in flags(ch) or "A" not in flags(ch) or ch.ack != isn + 1 or ch.seq != rcv:
+        raise Fail("challenge ACK wrong: flags %s seq %d ack %d, want A seq %d ack %d" %
+                   (flags(ch), ch.seq, ch.ack, rcv, isn + 1))
+    print("conn 2: in-window RST: challenge ACK seq %d ack %d" % (ch.seq, ch.ack))
+    no_rst(p.quiet(0.3), "an in-window RST")
+    data = b"abcde"
+    p.send("PA", isn + 1, rcv, data)
+    wait_ack(p, isn + 1 + len(data), "ACK of the data after the challenge ACK")
+    finish(p, isn + 1 + len(data), rcv)
+    expect(2, data, "eof")
+
+
+def cmd_olddup(p):
+    sport = 40010
+    isn1 = 1000000
+    old = bytes([0x4F]) * 100
+    ts = 1000
+    rcv1 = handshake(p, sport, isn1, ts)
+    p.send("PA", isn1 + 1, rcv1, old, ts=(ts + 2, p.peer_ts))
+    wait_ack(p, isn1 + 1 + len(old), "ACK of conn 0's data")
+    # The sink closes first once it has the 100 bytes: its FIN, our ACK + FIN,
+    # its last ACK; the server is then in TIME_WAIT.
+    fin = p.recv(lambda t: "F" in flags(t), what="the server's FIN")
+    p.send("FA", isn1 + 1 + len(old), fin.seq + 1, ts=(ts + 3, tsval_of(fin)))
+    wait_ack(p, isn1 + 2 + len(old), "the final ACK of conn 0")
+    print("conn 0: 100 bytes, server closed first (TIME_WAIT)")
+    expect(0, old, "closed")
+    time.sleep(0.3)
+
+    # conn 1: same 4-tuple, ISN below the old RCV.NXT, newer timestamp.
+    isn2 = isn1 - 50
+    ts2 = 50000
+    try:
+        rcv2 = handshake(p, sport, isn2, ts2)
+    except Fail as e:
+        raise Fail("the SYN with a newer timestamp did not reopen TIME_WAIT: %s" % e)
+    print("conn 1: SYN reopened the 4-tuple")
+    new = bytes((i * 7 + 3) & 0xFF for i in range(150))
+    # The old duplicate: conn 0's first segment, old timestamp. Offset 50 of conn 1.
+    p.send("PA", isn1 + 1, rcv1, old, ts=(ts + 2, p.peer_ts))
+    segs = p.quiet(0.5)
+    no_rst(segs, "an old duplicate")
+    print("conn 1: old duplicate answered with %s (RCV.NXT %d)" %
+          (", ".join("%s ack %d" % (flags(t), t.ack) for t in segs) or "nothing", isn2 + 1))
+    p.send("PA", isn2 + 1, rcv2, new[:50], ts=(ts2 + 2, p.peer_ts))
+    a = p.recv(lambda t: "A" in flags(t) and (t.ack - isn2 - 51) & 0xFFFFFFFF <= 100,
+               what="ACK of the first 50 new bytes")
+    if a.ack != isn2 + 51:
+        raise Fail("50 new bytes ACKed to %d, not %d: the old duplicate was queued" %
+                   (a.ack, isn2 + 51))
+    print("conn 1: 50 new bytes ACKed to %d" % a.ack)
+    p.send("PA", isn2 + 51, rcv2, new[50:], ts=(ts2 + 3, p.peer_ts))
+    wait_ack(p, isn2 + 151, "ACK of all 150 new bytes")
+    finish(p, isn2 + 151, rcv2, ts=(ts2 + 4, p.peer_ts))
+    expect(1, new, "eof")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("cmd", choices=["rst", "olddup"])
+    ap.add_argument("--iface", required=True)
+    ap.add_argument("--src", required=True)
+    ap.add_argument("--dst", required=True)
+    ap.add_argument("--dport", type=int, required=True)
+    args = ap.parse_args()
+    conf.verb = 0
+    p = Peer(args)
+    try:
+        {"rst": cmd_rst, "olddup": cmd_olddup}[args.cmd](p)
+    except Fail as e:
+        print("FAIL: %s" % e)
+        return 1
+    finally:
+        p.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

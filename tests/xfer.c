@@ -1,0 +1,849 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xfer: the transfer tool of the over-the-wire selftests (tests/cases/wire.sh).
+ *
+ *   xfer server --family xtcp|inet --port P [--addr A] [--bytes N] [--count K]
+ *               [--close first|second] [--half-close] [--timeout S]
+ *   xfer client --family xtcp|inet --addr A --port P [--bytes N] [--count K]
+ *               [--parallel C] [--bind-port Q] [--close first|second]
+ *               [--half-close] [--await-eof] [--timeout S]
+ *   xfer script --family xtcp|inet STEP...
+ *   xfer sink --family xtcp|inet --port P [--count K] [--close-after B1,B2,..]
+ *   xfer watch TABLE
+ *   xfer hold                    (park in a namespace until killed)
+ *
+ * server/client: every connection carries N bytes each way, both directions at
+ * once, each a deterministic pattern (pattern() below, seeded by direction) that
+ * the receiver checks byte by byte; both sides print an FNV-1a hash of what they
+ * sent and received. Then the `--close first` side closes as soon as its data is
+ * through; the `second` side waits for EOF (read() == 0, not an error) and then
+ * closes. With --half-close the first side sends, shuts down its write side, and
+ * only then does the second side, having seen EOF, send its N bytes back.
+ * With --await-eof the first side shuts down its write side instead of closing,
+ * waits for the peer's EOF and only then closes: it is still the active closer,
+ * but never runs ahead of the peer (the many-connection cases).
+ * The server listens (printing "listening on port P" once it does) and serves K
+ * connections at once; the client opens K connections, C at a time.
+ *
+ * script: one socket driven by steps, for the state scenarios:
+ *   bind:PORT  reuse  listen  accept  connect:ADDR:PORT  connect-nb:ADDR:PORT
+ *   connected (wait for a non-blocking connect)  connect-fail:ERRNO
+ *   send:N  recv:N (pattern-checked)  shutdown:wr|rd|rdwr  eof  reset
+ *   linger0  close  say:TEXT  wait:FILE  sleep:MS  hold
+ *
+ * sink: accept K connections one after another, read each to its end and print
+ *   "conn I: len L fnv H end eof|ECONNRESET|..."; --close-after closes
+ *   connection I actively once it has read B_I bytes (0: read to the end).
+ *
+ * watch: poll a /proc/net/tcp-format table every 10 ms and print each state name
+ *   the first time it is seen, until SIGTERM.
+ *
+ * The family "xtcp" is AF_XTCP as the module published it, unless the
+ * environment has XTCP_TEST_FAMILY=inet: then it is AF_INET (Linux TCP), so every
+ * test can first be proved right against Linux. "inet" is always AF_INET.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include "xtcp_test.h"
+
+#define MAX_CONNS	1024
+
+static const char *me = "xfer";
+static int timeout_s = 120;
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", me);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	exit(1);
+}
+
+/* The family a test program uses for an "xtcp" end (see the top). */
+static int wire_family(const char *name)
+{
+	const char *env = getenv("XTCP_TEST_FAMILY");
+
+	if (!strcmp(name, "inet"))
+		return AF_INET;
+	if (strcmp(name, "xtcp"))
+		die("unknown family '%s' (xtcp or inet)", name);
+	if (env && !strcmp(env, "inet"))
+		return AF_INET;
+	if (env && *env && strcmp(env, "xtcp"))
+		die("XTCP_TEST_FAMILY='%s': want xtcp or inet", env);
+	return xtcp_family();
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Byte `off` of the stream seeded `seed`: not periodic at any small length. */
+static inline uint8_t pattern(uint64_t off, unsigned int seed)
+{
+	uint64_t x = off * 0x9e3779b97f4a7c15ULL + seed * 0x632be59bd9b4e019ULL;
+
+	x ^= x >> 29;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 32;
+	return (uint8_t)x;
+}
+
+static void fill(uint8_t *buf, size_t len, uint64_t off, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = pattern(off + i, seed);
+}
+
+/* Index of the first byte that is not the pattern, or -1. */
+static long check(const uint8_t *buf, size_t len, uint64_t off, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (buf[i] != pattern(off + i, seed))
+			return (long)i;
+	return -1;
+}
+
+static uint64_t fnv(uint64_t h, const uint8_t *buf, size_t len)
+{
+	while (len--) {
+		h ^= *buf++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+#define FNV_INIT 0xcbf29ce484222325ULL
+
+static struct sockaddr_in mkaddr(const char *addr, int port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+
+	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1)
+		die("bad IPv4 address '%s'", addr);
+	return sin;
+}
+
+static void set_nonblock(int fd)
+{
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+static const struct {
+	const char *name;
+	int err;
+} errnames[] = {
+	{ "ECONNRESET", ECONNRESET }, { "ECONNREFUSED", ECONNREFUSED },
+	{ "ETIMEDOUT", ETIMEDOUT }, { "EPIPE", EPIPE }, { "ECONNABORTED", ECONNABORTED },
+	{ "EHOSTUNREACH", EHOSTUNREACH }, { "ENETUNREACH", ENETUNREACH },
+	{ "EADDRINUSE", EADDRINUSE }, { "EINPROGRESS", EINPROGRESS },
+	{ "EAGAIN", EAGAIN }, { "ENOTCONN", ENOTCONN },
+};
+
+static const char *errname(int e)
+{
+	static char buf[32];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+		if (errnames[i].err == e)
+			return errnames[i].name;
+	snprintf(buf, sizeof(buf), "errno%d", e);
+	return buf;
+}
+
+static int errnum(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+		if (!strcmp(errnames[i].name, name))
+			return errnames[i].err;
+	die("unknown errno name %s", name);
+}
+
+/* server and client ------------------------------------------------------- */
+
+struct opts {
+	int fam;
+	const char *addr;
+	int port, bind_port;
+	uint64_t bytes;
+	int count, parallel;
+	int close_first;	/* this side closes first */
+	int half_close;
+	int await_eof;		/* the first side shuts down, then waits for EOF */
+};
+
+struct conn {
+	int fd;
+	int id;
+	int connecting;
+	uint64_t sent, rcvd;
+	uint64_t hs, hr;	/* hashes of sent and received bytes */
+	int lport, rport;
+	int shut;		/* we shut down our write side */
+	int eof;		/* we read EOF */
+	int done;
+};
+
+static unsigned int seed_out, seed_in;	/* the pattern of each direction */
+static uint8_t iobuf[1 << 16];
+
+/* Whether this side may send now: a half-close second side answers only after EOF. */
+static int may_send(const struct opts *o, const struct conn *c)
+{
+	return c->sent < o->bytes && !(o->half_close && !o->close_first && !c->eof);
+}
+
+static short conn_events(const struct opts *o, const struct conn *c)
+{
+	if (c->connecting)
+		return POLLOUT;
+	return POLLIN | (may_send(o, c) ? POLLOUT : 0);
+}
+
+/* Close when this side's work is done; returns 1 once the connection is finished. */
+static int conn_maybe_finish(const struct opts *o, struct conn *c)
+{
+	if (c->sent < o->bytes)
+		return 0;
+	if (o->close_first && (o->half_close || o->await_eof) && !c->shut) {
+		if (shutdown(c->fd, SHUT_WR) < 0)
+			die("conn %d: shutdown(SHUT_WR): %s", c->id, strerror(errno));
+		c->shut = 1;
+	}
+	if (c->rcvd < o->bytes)
+		return 0;
+	/* The first side closes now (in half-close mode once the peer is done too). */
+	if (!(o->close_first && !o->half_close && !o->await_eof) && !c->eof)
+		return 0;
+	if (close(c->fd) < 0)
+		die("conn %d: close: %s", c->id, strerror(errno));
+	c->fd = -1;
+	c->done = 1;
+	return 1;
+}
+
+static void conn_ports(struct conn *c)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+
+	if (getsockname(c->fd, (struct sockaddr *)&sin, &len) == 0)
+		c->lport = ntohs(sin.sin_port);
+	len = sizeof(sin);
+	if (getpeername(c->fd, (struct sockaddr *)&sin, &len) == 0)
+		c->rport = ntohs(sin.sin_port);
+}
+
+/* One step of I/O on a connection poll() found ready. */
+static void conn_io(const struct opts *o, struct conn *c, short rev)
+{
+	ssize_t n;
+
+	if (c->connecting) {
+		int err = 0;
+		socklen_t len = sizeof(err);
+
+		getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+		if (err)
+			die("conn %d: connect: %s", c->id, strerror(err));
+		c->connecting = 0;
+		conn_ports(c);
+		return;
+	}
+	if (rev & (POLLIN | POLLERR | POLLHUP)) {
+		n = read(c->fd, iobuf, sizeof(iobuf));
+		if (n < 0 && errno != EAGAIN)
+			die("conn %d: read after %llu bytes: %s (%s)", c->id,
+			    (unsigned long long)c->rcvd, strerror(errno), errname(errno));
+		if (n == 0) {
+			if (c->rcvd < o->bytes)
+				die("conn %d: EOF after %llu of %llu bytes", c->id,
+				    (unsigned long long)c->rcvd, (unsigned long long)o->bytes);
+			c->eof = 1;
+		}
+		if (n > 0) {
+			long bad;
+
+			if (c->rcvd + n > o->bytes)
+				die("conn %d: %llu bytes received, more than the %llu sent",
+				    c->id, (unsigned long long)(c->rcvd + n),
+				    (unsigned long long)o->bytes);
+			bad = check(iobuf, n, c->rcvd, seed_in);
+			if (bad >= 0)
+				die("conn %d: byte %llu is 0x%02x, want 0x%02x", c->id,
+				    (unsigned long long)(c->rcvd + bad), iobuf[bad],
+				    pattern(c->rcvd + bad, seed_in));
+			c->hr = fnv(c->hr, iobuf, n);
+			c->rcvd += n;
+		}
+	}
+	if ((rev & POLLOUT) && may_send(o, c)) {
+		size_t len = o->bytes - c->sent;
+		uint8_t out[1 << 16];
+
+		if (len > sizeof(out))
+			len = sizeof(out);
+		fill(out, len, c->sent, seed_out);
+		n = send(c->fd, out, len, MSG_NOSIGNAL);
+		if (n < 0 && errno != EAGAIN)
+			die("conn %d: send after %llu bytes: %s (%s)", c->id,
+			    (unsigned long long)c->sent, strerror(errno), errname(errno));
+		if (n > 0) {
+			c->hs = fnv(c->hs, out, n);
+			c->sent += n;
+		}
+	}
+}
+
+/*
+ * Runs the connections to completion. `lfd` >= 0: a listener to accept up to
+ * o->count connections from; else open o->count connections, o->parallel at once.
+ */
+static void run_conns(const struct opts *o, int lfd)
+{
+	static struct conn conns[MAX_CONNS];
+	struct pollfd pfd[MAX_CONNS + 1];
+	int nconn = 0, polled, started = 0, finished = 0, active = 0, i;
+	long long deadline = now_ms() + timeout_s * 1000LL;
+	struct conn last = { 0 };
+
+	while (finished < o->count) {
+		int np = 0, slot;
+
+		/* Start connections (client) while there is room. */
+		while (lfd < 0 && started < o->count && active < o->parallel) {
+			struct sockaddr_in sin = mkaddr(o->addr, o->port);
+			int fd = socket(o->fam, SOCK_STREAM, 0);
+
+			if (fd < 0)
+				die("socket: %s", strerror(errno));
+			if (o->bind_port) {
+				struct sockaddr_in b = { .sin_family = AF_INET,
+					.sin_port = htons(o->bind_port) };
+				int one = 1;
+
+				setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+				if (bind(fd, (struct sockaddr *)&b, sizeof(b)) < 0)
+					die("bind port %d: %s", o->bind_port, strerror(errno));
+			}
+			set_nonblock(fd);
+			for (slot = 0; slot < nconn && conns[slot].fd >= 0; slot++)
+				;
+			if (slot == MAX_CONNS)
+				die("more than %d connections at once", MAX_CONNS);
+			if (slot == nconn)
+				nconn++;
+			conns[slot] = (struct conn){ .fd = fd, .id = started, .connecting = 1,
+						     .hs = FNV_INIT, .hr = FNV_INIT };
+			if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0) {
+				conns[slot].connecting = 0;
+				conn_ports(&conns[slot]);
+			} else if (errno != EINPROGRESS)
+				die("conn %d: connect %s:%d: %s", started, o->addr, o->port,
+				    strerror(errno));
+			started++;
+			active++;
+		}
+		if (lfd >= 0 && started < o->count) {
+			pfd[np].fd = lfd;
+			pfd[np++].events = POLLIN;
+		}
+		polled = nconn;
+		for (i = 0; i < nconn; i++) {
+			pfd[np].fd = conns[i].fd;	/* -1: ignored by poll() */
+			pfd[np++].events = conns[i].fd >= 0 ? conn_events(o, &conns[i]) : 0;
+		}
+		int left = (int)(deadline - now_ms());
+
+		if (left <= 0)
+			die("timed out with %d of %d connections finished", finished, o->count);
+		if (poll(pfd, np, left) < 0)
+			die("poll: %s", strerror(errno));
+		np = 0;
+		if (lfd >= 0 && started < o->count) {
+			while ((pfd[np].revents & POLLIN) && started < o->count) {
+				int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK);
+
+				if (fd < 0 && errno != EAGAIN)
+					die("accept: %s", strerror(errno));
+				if (fd < 0)
+					break;
+				for (slot = 0; slot < nconn && conns[slot].fd >= 0; slot++)
+					;
+				if (slot == MAX_CONNS)
+					die("more than %d connections at once", MAX_CONNS);
+				if (slot == nconn)
+					nconn++;
+				conns[slot] = (struct conn){ .fd = fd, .id = started,
+							     .hs = FNV_INIT, .hr = FNV_INIT };
+				conn_ports(&conns[slot]);
+				started++;
+				active++;
+			}
+			np++;
+		}
+		/* Only the connections poll() was asked about: new ones got no revents. */
+		for (i = 0; i < polled; i++, np++) {
+			struct conn *c = &conns[i];
+
+			if (c->fd < 0 || !pfd[np].revents)
+				continue;
+			conn_io(o, c, pfd[np].revents);
+		}
+		/* New and served connections that have nothing left to wait for. */
+		for (i = 0; i < nconn; i++) {
+			struct conn *c = &conns[i];
+
+			if (c->fd >= 0 && !c->connecting && conn_maybe_finish(o, c)) {
+				finished++;
+				active--;
+				last = *c;
+			}
+		}
+	}
+	if (o->count == 1)
+		printf("%s: ok %llu bytes each way, sent fnv %016llx received fnv %016llx, "
+		       "local port %d peer port %d, %s\n",
+		       me, (unsigned long long)o->bytes, (unsigned long long)last.hs,
+		       (unsigned long long)last.hr, last.lport, last.rport,
+		       o->close_first ? "closed first" : "closed after EOF");
+	else
+		printf("%s: ok %d connections, %llu bytes each way\n", me, o->count,
+		       (unsigned long long)o->bytes);
+}
+
+static int parse_common(struct opts *o, int argc, char **argv, int server)
+{
+	const char *fam = NULL;
+	int i;
+
+	*o = (struct opts){ .addr = server ? "0.0.0.0" : NULL, .count = 1, .parallel = 1,
+			    .close_first = !server };
+	for (i = 2; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--half-close")) {
+			o->half_close = 1;
+			continue;
+		}
+		if (!strcmp(a, "--await-eof")) {
+			o->await_eof = 1;
+			continue;
+		}
+		if (!v)
+			die("%s needs a value", a);
+		i++;
+		if (!strcmp(a, "--family"))
+			fam = v;
+		else if (!strcmp(a, "--addr"))
+			o->addr = v;
+		else if (!strcmp(a, "--port"))
+			o->port = atoi(v);
+		else if (!strcmp(a, "--bind-port"))
+			o->bind_port = atoi(v);
+		else if (!strcmp(a, "--bytes"))
+			o->bytes = strtoull(v, NULL, 0);
+		else if (!strcmp(a, "--count"))
+			o->count = atoi(v);
+		else if (!strcmp(a, "--parallel"))
+			o->parallel = atoi(v);
+		else if (!strcmp(a, "--timeout"))
+			timeout_s = atoi(v);
+		else if (!strcmp(a, "--close")) {
+			if (strcmp(v, "first") && strcmp(v, "second"))
+				die("--close first|second");
+			o->close_first = !strcmp(v, "first");
+		} else
+			die("unknown option %s", a);
+	}
+	if (!fam)
+		die("--family xtcp|inet is required");
+	o->fam = wire_family(fam);
+	if (!o->addr || (!o->port && !server))
+		die("--addr and --port are required");
+	if (o->count < 1 || o->parallel < 1 || o->parallel > MAX_CONNS)
+		die("bad --count or --parallel");
+	return 0;
+}
+
+static int listen_on(int fam, const char *addr, int port, int backlog)
+{
+	struct sockaddr_in sin = mkaddr(addr, port);
+	socklen_t len = sizeof(sin);
+	int fd = socket(fam, SOCK_STREAM, 0), one = 1;
+
+	if (fd < 0)
+		die("socket(%d): %s", fam, strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+		die("bind %s:%d: %s", addr, port, strerror(errno));
+	if (listen(fd, backlog) < 0)
+		die("listen: %s", strerror(errno));
+	getsockname(fd, (struct sockaddr *)&sin, &len);
+	printf("%s: listening on port %d\n", me, ntohs(sin.sin_port));
+	fflush(stdout);
+	return fd;
+}
+
+static int cmd_server(int argc, char **argv)
+{
+	struct opts o;
+	int lfd;
+
+	me = "xfer server";
+	parse_common(&o, argc, argv, 1);
+	seed_out = 2;
+	seed_in = 1;
+	lfd = listen_on(o.fam, o.addr, o.port, 1024);
+	set_nonblock(lfd);
+	run_conns(&o, lfd);
+	close(lfd);
+	return 0;
+}
+
+static int cmd_client(int argc, char **argv)
+{
+	struct opts o;
+
+	me = "xfer client";
+	parse_common(&o, argc, argv, 0);
+	seed_out = 1;
+	seed_in = 2;
+	run_conns(&o, -1);
+	return 0;
+}
+
+/* sink -------------------------------------------------------------------- */
+
+static int cmd_sink(int argc, char **argv)
+{
+	const char *fam = NULL, *close_after = "";
+	int port = 0, count = 1, i, lfd;
+
+	me = "xfer sink";
+	for (i = 2; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--family"))
+			fam = argv[i + 1];
+		else if (!strcmp(argv[i], "--port"))
+			port = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--count"))
+			count = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--close-after"))
+			close_after = argv[i + 1];
+		else if (!strcmp(argv[i], "--timeout"))
+			timeout_s = atoi(argv[i + 1]);
+		else
+			die("unknown option %s", argv[i]);
+	}
+	if (!fam || !port || i != argc)
+		die("usage: sink --family F --port P [--count K] [--close-after B,..]");
+	lfd = listen_on(wire_family(fam), "0.0.0.0", port, 16);
+	for (i = 0; i < count; i++) {
+		long long limit = 0;
+		const char *p = close_after;
+		int k, fd;
+		uint64_t len = 0, h = FNV_INIT;
+		const char *end = "eof";
+		struct timeval tv = { .tv_sec = timeout_s };
+
+		for (k = 0; k < i && p; k++) {
+			p = strchr(p, ',');
+			p = p ? p + 1 : NULL;
+		}
+		if (p && *p)
+			limit = atoll(p);
+		fd = accept(lfd, NULL, NULL);
+		if (fd < 0)
+			die("accept: %s", strerror(errno));
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		for (;;) {
+			size_t want = sizeof(iobuf);
+			ssize_t n;
+
+			if (limit && want > (uint64_t)limit - len)
+				want = limit - len;
+			n = read(fd, iobuf, want);
+			if (n < 0) {
+				end = errno == EAGAIN ? "timeout" : errname(errno);
+				break;
+			}
+			if (n == 0)
+				break;
+			h = fnv(h, iobuf, n);
+			len += n;
+			if (limit && len >= (uint64_t)limit) {
+				end = "closed";
+				break;
+			}
+		}
+		printf("conn %d: len %llu fnv %016llx end %s\n", i, (unsigned long long)len,
+		       (unsigned long long)h, end);
+		fflush(stdout);
+		close(fd);
+	}
+	close(lfd);
+	return 0;
+}
+
+/* script ------------------------------------------------------------------ */
+
+static const char *sync_dir(void)
+{
+	const char *d = getenv("XFER_SYNC");
+
+	return d && *d ? d : "/tmp";
+}
+
+static void hold_forever(void)
+{
+	for (;;)
+		pause();
+}
+
+static int cmd_script(int argc, char **argv)
+{
+	int fam, fd, lfd = -1, i;
+	uint64_t soff = 0, roff = 0;
+
+	me = "xfer script";
+	if (argc < 4 || strcmp(argv[2], "--family"))
+		die("usage: script --family F STEP...");
+	fam = wire_family(argv[3]);
+	fd = socket(fam, SOCK_STREAM, 0);
+	if (fd < 0)
+		die("socket(%d): %s", fam, strerror(errno));
+	for (i = 4; i < argc; i++) {
+		char step[256], *arg, *arg2;
+
+		snprintf(step, sizeof(step), "%s", argv[i]);
+		arg = strchr(step, ':');
+		if (arg)
+			*arg++ = 0;
+		arg2 = arg ? strrchr(arg, ':') : NULL;
+		if (arg2)
+			*arg2++ = 0;
+
+		if (!strcmp(step, "reuse")) {
+			int one = 1;
+
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		} else if (!strcmp(step, "bind") && arg) {
+			struct sockaddr_in sin = mkaddr("0.0.0.0", atoi(arg));
+
+			if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+				die("bind %s: %s", arg, strerror(errno));
+		} else if (!strcmp(step, "listen")) {
+			if (listen(fd, 16) < 0)
+				die("listen: %s", strerror(errno));
+			lfd = fd;
+		} else if (!strcmp(step, "accept")) {
+			fd = accept(lfd, NULL, NULL);
+			if (fd < 0)
+				die("accept: %s", strerror(errno));
+		} else if ((!strcmp(step, "connect") || !strcmp(step, "connect-nb") ||
+			    !strcmp(step, "connect-fail")) && arg2) {
+			struct sockaddr_in sin = mkaddr(arg, atoi(arg2));
+			int nb = !strcmp(step, "connect-nb"), r;
+
+			if (nb)
+				set_nonblock(fd);
+			r = connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+			if (!strcmp(step, "connect-fail")) {
+				/* the next step names the errno */
+				if (i + 1 >= argc)
+					die("connect-fail:A:P needs an errno name after it");
+				if (r == 0 || errno != errnum(argv[i + 1]))
+					die("connect %s:%s: %s, want %s", arg, arg2,
+					    r ? strerror(errno) : "success", argv[i + 1]);
+				i++;
+			} else if (r < 0 && !(nb && errno == EINPROGRESS)) {
+				die("connect %s:%s: %s", arg, arg2, strerror(errno));
+			}
+		} else if (!strcmp(step, "connected")) {
+			struct pollfd p = { .fd = fd, .events = POLLOUT };
+			int err = 0;
+			socklen_t len = sizeof(err);
+
+			if (poll(&p, 1, timeout_s * 1000) != 1)
+				die("connect did not complete in %d s", timeout_s);
+			getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+			if (err)
+				die("connect: %s", strerror(err));
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+		} else if (!strcmp(step, "send") && arg) {
+			uint64_t n = strtoull(arg, NULL, 0), done = 0;
+
+			while (done < n) {
+				size_t len = n - done > sizeof(iobuf) ? sizeof(iobuf) : n - done;
+				ssize_t r;
+
+				fill(iobuf, len, soff, 1);
+				r = send(fd, iobuf, len, MSG_NOSIGNAL);
+				if (r < 0)
+					die("send: %s (%s)", strerror(errno), errname(errno));
+				done += r;
+				soff += r;
+			}
+		} else if (!strcmp(step, "recv") && arg) {
+			uint64_t n = strtoull(arg, NULL, 0), done = 0;
+
+			while (done < n) {
+				size_t len = n - done > sizeof(iobuf) ? sizeof(iobuf) : n - done;
+				ssize_t r = read(fd, iobuf, len);
+				long bad;
+
+				if (r < 0)
+					die("recv: %s (%s)", strerror(errno), errname(errno));
+				if (r == 0)
+					die("recv: EOF after %llu of %llu bytes",
+					    (unsigned long long)done, (unsigned long long)n);
+				bad = check(iobuf, r, roff, 1);
+				if (bad >= 0)
+					die("recv: byte %llu differs", (unsigned long long)(roff + bad));
+				done += r;
+				roff += r;
+			}
+		} else if (!strcmp(step, "shutdown") && arg) {
+			int how = !strcmp(arg, "wr") ? SHUT_WR : !strcmp(arg, "rd") ? SHUT_RD :
+				  SHUT_RDWR;
+
+			if (shutdown(fd, how) < 0)
+				die("shutdown %s: %s", arg, strerror(errno));
+		} else if (!strcmp(step, "eof") || !strcmp(step, "reset")) {
+			char c;
+			ssize_t r = read(fd, &c, 1);
+
+			if (!strcmp(step, "eof") && r != 0)
+				die("read: %zd (%s), want EOF", r, r < 0 ? strerror(errno) : "data");
+			if (!strcmp(step, "reset") && !(r < 0 && errno == ECONNRESET))
+				die("read: %zd (%s), want ECONNRESET", r,
+				    r < 0 ? strerror(errno) : r ? "data" : "EOF");
+		} else if (!strcmp(step, "linger0")) {
+			struct linger l = { .l_onoff = 1, .l_linger = 0 };
+
+			setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+		} else if (!strcmp(step, "close")) {
+			if (close(fd) < 0)
+				die("close: %s", strerror(errno));
+		} else if (!strcmp(step, "say") && arg) {
+			printf("%s\n", arg);
+			fflush(stdout);
+		} else if (!strcmp(step, "wait") && arg) {
+			char path[512];
+			long long deadline = now_ms() + timeout_s * 1000LL;
+
+			snprintf(path, sizeof(path), "%s/%s", sync_dir(), arg);
+			while (access(path, F_OK)) {
+				if (now_ms() > deadline)
+					die("no %s after %d s", path, timeout_s);
+				usleep(5000);
+			}
+		} else if (!strcmp(step, "sleep") && arg) {
+			usleep(atoi(arg) * 1000);
+		} else if (!strcmp(step, "hold")) {
+			hold_forever();
+		} else {
+			die("bad step '%s'", argv[i]);
+		}
+	}
+	return 0;
+}
+
+/* watch ------------------------------------------------------------------- */
+
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static const char *const state_names[] = {
+	"?", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
+	"TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING",
+};
+
+static int cmd_watch(int argc, char **argv)
+{
+	int seen[16] = { 0 };
+	char line[512];
+
+	me = "xfer watch";
+	if (argc != 3)
+		die("usage: watch TABLE");
+	signal(SIGTERM, on_term);
+	signal(SIGINT, on_term);
+	while (!stop) {
+		FILE *f = fopen(argv[2], "r");
+		int first = 1;
+
+		if (!f)
+			die("%s: %s", argv[2], strerror(errno));
+		while (fgets(line, sizeof(line), f)) {
+			unsigned int st;
+
+			if (first) {
+				first = 0;
+				continue;
+			}
+			if (sscanf(line, "%*s %*s %*s %x", &st) == 1 && st < 12 && !seen[st]) {
+				seen[st] = 1;
+				printf("%s\n", state_names[st]);
+				fflush(stdout);
+			}
+		}
+		fclose(f);
+		usleep(10000);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	(void)test_failures;	/* xtcp_test.h's CHECK counter: unused here */
+	signal(SIGPIPE, SIG_IGN);
+	if (argc >= 2 && !strcmp(argv[1], "server"))
+		return cmd_server(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "client"))
+		return cmd_client(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "script"))
+		return cmd_script(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "sink"))
+		return cmd_sink(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "watch"))
+		return cmd_watch(argc, argv);
+	if (argc == 2 && !strcmp(argv[1], "hold"))
+		hold_forever();
+	fprintf(stderr, "usage: xfer server|client|script|sink|watch ... (see tests/xfer.c)\n");
+	return 2;
+}
