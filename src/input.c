@@ -286,9 +286,16 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 		xs->snd_wl2 = cb->ack;
 	}
 	if (class != XTCP_ACK_NEW) {
+		/* RFC 5681 §3.2: the third duplicate ACK means a segment is lost */
+		if (!skb->len && cb->ack == xs->snd_una &&
+		    xs->snd_una != xs->snd_nxt &&
+		    !(cb->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN)) &&
+		    ++xs->dupacks == 3)
+			xtcp_retransmit_head(sk);
 		xtcp_push(sk);
 		return apply(sk, XTCP_EV_ACK, skb);
 	}
+	xs->dupacks = 0;
 
 	xs->snd_una = cb->ack;
 	xtcp_clean_rtx_queue(sk, cb->ack);
@@ -657,10 +664,11 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 	bh_lock_sock(sk);
 	if (!sock_owned_by_user(sk)) {
 		xtcp_rcv(sk, skb);
-	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
-					   READ_ONCE(sk->sk_sndbuf))) {
+	} else if (sk_add_backlog(sk, skb, 2 * (READ_ONCE(sk->sk_rcvbuf) +
+						READ_ONCE(sk->sk_sndbuf)))) {
+		/* tcp_add_backlog()'s limit, with room for skb overhead */
 		bh_unlock_sock(sk);
-		drop_bad(net, skb, XTCP_STAT_IN_ERRS);
+		drop_bad(net, skb, XTCP_STAT_BACKLOG_DROPS);
 		goto out;
 	}
 	bh_unlock_sock(sk);

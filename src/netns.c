@@ -37,6 +37,7 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_TW_RECYCLED]		= "TimeWaitRecycled",
 	[XTCP_STAT_CHALLENGE_ACKS]	= "ChallengeACKs",
 	[XTCP_STAT_LISTEN_DROPS]	= "ListenDrops",
+	[XTCP_STAT_BACKLOG_DROPS]	= "BacklogDrops",
 };
 
 const char *xtcp_stat_name(enum xtcp_stat s)

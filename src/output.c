@@ -202,6 +202,8 @@ static int transmit_queued(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 		nskb = skb_clone(skb, gfp);
 	if (!nskb)
 		return -ENOBUFS;
+	if (xtcp_seq_before(cb->seq, xtcp_sk(sk)->snd_nxt))
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_RETRANS_SEGS);
 	if (cb->flags & XTCP_FLAG_FIN)
 		flags |= XTCP_FLAG_FIN;
 	else
@@ -246,18 +248,21 @@ void xtcp_push(struct sock *sk)
 }
 
 /*
- * The retransmission timer fired with data or a FIN outstanding: resend the
- * oldest segment (or, if the window held everything back, probe with it).
+ * Go back to SND.UNA: resend from the oldest unacknowledged segment on, as
+ * far as the window allows (called by the retransmission timer, or after
+ * three duplicate ACKs). The receiver keeps no out-of-order queue yet, so
+ * what followed a lost segment was dropped too. If the window held
+ * everything back, the oldest segment goes alone, as a window probe.
  */
 void xtcp_retransmit_head(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	struct sk_buff *probe = xs->send_head;
 
 	if (!skb)
 		return;
-	if (skb == xs->send_head) {
-		/* a window probe: the whole head segment, as sent normally */
+	if (skb == probe) {
 		if (transmit_queued(sk, skb, GFP_ATOMIC))
 			return;
 		if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_nxt))
@@ -266,8 +271,11 @@ void xtcp_retransmit_head(struct sock *sk)
 				NULL : skb->next;
 		return;
 	}
-	xtcp_inc_stat(sock_net(sk), XTCP_STAT_RETRANS_SEGS);
-	transmit_queued(sk, skb, GFP_ATOMIC);
+	xs->send_head = skb;
+	xtcp_push(sk);
+	/* the oldest goes even if the window shrank under it */
+	if (xs->send_head == skb_peek(&sk->sk_write_queue))
+		transmit_queued(sk, xs->send_head, GFP_ATOMIC);
 }
 
 /* Free what @ack covers; a partly acknowledged skb stays whole. */

@@ -97,6 +97,7 @@ struct xtcp_sock {
 	u8 hashed:1;		/* in the connection or listener hash */
 	u8 accept_closed:1;	/* listener: children are refused */
 	u8 retries;		/* retransmissions of the head since last ACK */
+	u8 dupacks;		/* duplicate ACKs in a row (fast retransmit) */
 	u8 timer_event;		/* enum xtcp_timer_event */
 	u32 rto_ms;
 
@@ -147,21 +148,6 @@ static inline void xtcp_state_store(struct sock *sk, int state)
 	smp_store_release(&sk->sk_state, state);
 }
 
-/* Per network namespace (netns.c). */
-struct xtcp_net {
-	struct net *net;
-	struct sock *ctl_sk;		/* sends RSTs and TIME_WAIT ACKs */
-	struct xtcp_tw_table tw;
-	struct ctl_table_header *sysctl_hdr;
-	/* net.xtcp.* */
-	int tw_timeout_ms;
-	int max_tw_buckets;
-	int syn_retries;
-	int rfc1337;
-	/* what /proc/net/xtcp_stats counts; see netns.c */
-	atomic_long_t stats[16];
-};
-
 enum xtcp_stat {
 	XTCP_STAT_IN_SEGS,
 	XTCP_STAT_OUT_SEGS,
@@ -178,8 +164,25 @@ enum xtcp_stat {
 	XTCP_STAT_TW_RECYCLED,
 	XTCP_STAT_CHALLENGE_ACKS,
 	XTCP_STAT_LISTEN_DROPS,
+	XTCP_STAT_BACKLOG_DROPS,
 	XTCP_STAT_MAX,
 };
+
+/* Per network namespace (netns.c). */
+struct xtcp_net {
+	struct net *net;
+	struct sock *ctl_sk;		/* sends RSTs and TIME_WAIT ACKs */
+	struct xtcp_tw_table tw;
+	struct ctl_table_header *sysctl_hdr;
+	/* net.xtcp.* */
+	int tw_timeout_ms;
+	int max_tw_buckets;
+	int syn_retries;
+	int rfc1337;
+	/* what /proc/net/xtcp_stats counts; see netns.c */
+	atomic_long_t stats[XTCP_STAT_MAX];
+};
+
 
 extern unsigned int xtcp_net_id;
 
