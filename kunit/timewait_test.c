@@ -97,8 +97,6 @@ static void insert_n(struct kunit *test, struct xtcp_tw_table *tbl,
 		tw = xtcp_tw_insert(tbl, &st);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tw);
 		xtcp_tw_put(tw);
-		if (!(i & 1023))
-			cond_resched();
 	}
 }
 
