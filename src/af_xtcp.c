@@ -880,19 +880,24 @@ do_error:
 	return err;
 }
 
-/* After the user read: tell the peer if the window opened a lot (tcp_cleanup_rbuf). */
-static void window_update(struct sock *sk)
+/*
+ * After the user read @copied bytes: tell the peer if the window at least
+ * doubled (tcp_cleanup_rbuf()), so that a sender stalled on a small or closed
+ * window resumes without waiting for its timer.
+ */
+static void window_update(struct sock *sk, int copied)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
 	int space = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
 	u32 now = xtcp_rcv_window_now(sk);
 	u32 could = space > 0 ? space / 2 : 0;
 
+	if (copied <= 0 || (sk->sk_shutdown & RCV_SHUTDOWN))
+		return;
 	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
 				     TCPF_FIN_WAIT2)))
 		return;
-	if (could > now && (could - now >= 2 * (u32)xs->mss ||
-			    could - now >= (u32)sk->sk_rcvbuf / 4 || !now))
+	if (could >= 2 * now &&
+	    could - now >= 2 * (u32)xtcp_sk(sk)->mss)
 		xtcp_send_ack(sk);
 }
 
@@ -968,7 +973,7 @@ static int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 			if (!(flags & MSG_PEEK) && offset + used == skb->len) {
 				__skb_unlink(skb, &sk->sk_receive_queue);
 				kfree_skb(skb);
-				window_update(sk);
+				window_update(sk, copied);
 			}
 			continue;
 		}
@@ -1002,11 +1007,10 @@ static int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 				break;
 			}
 		}
-		window_update(sk);
+		window_update(sk, copied);
 		wait_data(sk, &timeo, last);
 	} while (copied < len);
-	if (copied > 0)
-		window_update(sk);
+	window_update(sk, copied);
 	err = copied;
 out:
 	release_sock(sk);

@@ -280,6 +280,7 @@ wire_check_sink() {
 }
 
 # 10 000 TIME_WAIT buckets at once, every one gone after 2MSL.
+known_failing[wire_time_wait_10k]="xtcp: connect fails EADDRNOTAVAIL near 9 900 TIME_WAIT buckets (issue #4 note)"
 case_wire_time_wait_10k() {
 	local tw=25000 t0 t1 n
 	wire_setup nowatch || return 1
