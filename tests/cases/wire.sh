@@ -280,7 +280,6 @@ wire_check_sink() {
 }
 
 # 10 000 TIME_WAIT buckets at once, every one gone after 2MSL.
-known_failing[wire_time_wait_10k]="xtcp: connect fails EADDRNOTAVAIL near 9 900 TIME_WAIT buckets (issue #4 note)"
 case_wire_time_wait_10k() {
 	local tw=25000 t0 t1 n
 	wire_setup nowatch || return 1
@@ -466,3 +465,16 @@ wire_stress() {
 
 case_wire_stress_sequential_1000() { wire_stress 1000 1; }
 case_wire_stress_concurrent_200() { wire_stress 200 200; }
+
+# Known failing, issue #4 (see its note). In xtcp mode the over-the-wire
+# cases pass, but together they leave ~15 socket references behind (the
+# module cannot be unloaded after them), and wire_time_wait_10k fails with
+# EADDRNOTAVAIL near 9 900 buckets. Until fixed they are reported as SKIP with
+# this reason by `make check`; `make wire` runs them (XTCP_RUN_KNOWN_FAILING=1).
+if [ "${WIRE_INET:-0}" = 0 ] && [ "${XTCP_TEST_FAMILY:-xtcp}" != inet ]; then
+	for _c in $(declare -F | awk '{ print $3 }' | sed -n 's/^case_\(wire_.*\)/\1/p'); do
+		known_failing[$_c]="xtcp leaks socket references over the wire cases (issue #4)"
+	done
+	known_failing[wire_time_wait_10k]="xtcp: connect fails EADDRNOTAVAIL near 9 900 TIME_WAIT buckets (issue #4)"
+	unset _c
+fi

@@ -114,10 +114,35 @@ wire_link_up() {
 	[[ $out == *LOWER_UP* ]]
 }
 
+# Let closing connections finish before their namespaces go: a peer whose
+# namespace is deleted never ACKs a FIN, and the orphan would retransmit it
+# for minutes, holding the module. Firewall rules of the case go first.
+wire_drain() {
+	local ns i busy
+	[ "${WIRE_INET:-0}" = 1 ] && return 0
+	for ns in "$WIRE_A" "$WIRE_B"; do
+		ip netns exec "$ns" nft flush ruleset 2>/dev/null || true
+	done
+	for i in $(seq 40); do
+		busy=0
+		for ns in "$WIRE_A" "$WIRE_B"; do
+			ip netns exec "$ns" awk 'NR > 1 && $4 !~ /^(06|07|0A)$/ { b = 1 } END { exit !b }' \
+				/proc/net/xtcp 2>/dev/null && busy=1
+		done
+		[ $busy = 0 ] && return 0
+		wire_sleep 0.25
+	done
+	echo "# closing connections still open at cleanup:"
+	for ns in "$WIRE_A" "$WIRE_B"; do
+		ip netns exec "$ns" cat /proc/net/xtcp 2>/dev/null | sed "s/^/# $ns /"
+	done
+}
+
 wire_cleanup() {
 	local p
 	for p in "${WIRE_PID[@]}" $(jobs -p); do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
+	wire_drain
 	ip netns del "$WIRE_A" 2>/dev/null || true
 	ip netns del "$WIRE_B" 2>/dev/null || true
 	rm -rf "$WIRE_TMP"
