@@ -17,6 +17,7 @@
 #include <linux/net.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
+#include <linux/seq_file.h>
 #include <linux/sockios.h>
 #include <linux/termios.h>
 #include <net/ip.h>
@@ -45,9 +46,47 @@ static void xtcp_release_cb(struct sock *sk)
 	xtcp_timer_deferred(sk);
 }
 
+/*
+ * Every xtcp socket from allocation to its (RCU-deferred) destruction, hashed
+ * or not: what /proc/net/xtcp_sockets shows, to find a socket that something
+ * still holds after its connection is over.
+ */
+static LIST_HEAD(all_sockets);
+static DEFINE_SPINLOCK(all_sockets_lock);
+
+int xtcp_sockets_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	struct xtcp_sock *xs;
+
+	seq_puts(seq, "state refcnt wmem_alloc rmem_alloc dead hashed timer deferred parent local remote\n");
+	spin_lock_bh(&all_sockets_lock);
+	list_for_each_entry(xs, &all_sockets, all_node) {
+		struct sock *sk = &xs->inet.sk;
+
+		/* the initial namespace sees all, also of namespaces gone */
+		if (!net_eq(sock_net(sk), net) && !net_eq(net, &init_net))
+			continue;
+		seq_printf(seq, "%02X %d %d %d %d %d %d %lx %d %pI4:%u %pI4:%u\n",
+			   sk->sk_state, refcount_read(&sk->sk_refcnt),
+			   refcount_read(&sk->sk_wmem_alloc),
+			   atomic_read(&sk->sk_rmem_alloc),
+			   sock_flag(sk, SOCK_DEAD), xs->hashed,
+			   xs->timer_event, xs->deferred, !!xs->parent,
+			   &sk->sk_rcv_saddr, ntohs(inet_sk(sk)->inet_sport),
+			   &sk->sk_daddr, ntohs(sk->sk_dport));
+	}
+	spin_unlock_bh(&all_sockets_lock);
+	return 0;
+}
+
 static void xtcp_destruct(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	spin_lock_bh(&all_sockets_lock);
+	list_del(&xs->all_node);
+	spin_unlock_bh(&all_sockets_lock);
 
 	WARN_ON_ONCE(xs->port || xs->hashed || xs->parent);
 	__skb_queue_purge(&sk->sk_receive_queue);
@@ -115,6 +154,9 @@ struct sock *xtcp_sk_alloc(struct net *net, gfp_t gfp, int kern)
 	xs->rcv_wscale = 7;
 	xtcp_timer_init(sk);
 	xtcp_state_store(sk, XTCP_CLOSE);
+	spin_lock_bh(&all_sockets_lock);
+	list_add_tail(&xs->all_node, &all_sockets);
+	spin_unlock_bh(&all_sockets_lock);
 	return sk;
 }
 

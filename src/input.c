@@ -71,6 +71,25 @@ static void negotiate(struct sock *sk, const struct xtcp_options *opt)
 	xs->mss = max_t(u16, mss, 64);
 }
 
+/* What the peer's SYN tells: its options, its ISN, its (unscaled) window. */
+static void learn_syn(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_options opt;
+
+	syn_options(skb, &opt);
+	negotiate(sk, &opt);
+	xs->irs = cb->seq;
+	xs->rcv_nxt = cb->seq + 1;
+	xs->copied_seq = xs->rcv_nxt;
+	xs->rcv_wup = xs->rcv_nxt;
+	/* the window of a SYN is never scaled (RFC 7323 §2.2) */
+	xs->snd_wnd = cb->window;
+	xs->max_snd_wnd = xs->snd_wnd;
+	xs->snd_wl1 = cb->seq;
+}
+
 void xtcp_set_state(struct sock *sk, int state)
 {
 	int old = sk->sk_state;
@@ -212,7 +231,6 @@ static void rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	struct xtcp_options opt;
 	bool ack_ok = false;
 
 	if (cb->flags & XTCP_FLAG_ACK) {
@@ -231,16 +249,7 @@ static void rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	if (!(cb->flags & XTCP_FLAG_SYN))
 		return;
 
-	syn_options(skb, &opt);
-	negotiate(sk, &opt);
-	xs->irs = cb->seq;
-	xs->rcv_nxt = cb->seq + 1;
-	xs->copied_seq = xs->rcv_nxt;
-	xs->rcv_wup = xs->rcv_nxt;
-	/* the window of a SYN is never scaled (RFC 7323 §2.2) */
-	xs->snd_wnd = cb->window;
-	xs->max_snd_wnd = xs->snd_wnd;
-	xs->snd_wl1 = cb->seq;
+	learn_syn(sk, skb);
 	xs->snd_wl2 = cb->ack;
 	if (ack_ok) {
 		xs->snd_una = cb->ack;
@@ -421,10 +430,8 @@ static void rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *lxs = xtcp_sk(sk), *xs;
-	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
-	struct xtcp_options opt;
 	struct sock *child;
 	bool full;
 
@@ -468,21 +475,13 @@ static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 	xs->wscale_ok = 1;
 	xs->ts_ok = 1;
 	xs->sack_ok = 1;
-	syn_options(skb, &opt);
-	negotiate(child, &opt);
-	xs->irs = cb->seq;
-	xs->rcv_nxt = cb->seq + 1;
-	xs->copied_seq = xs->rcv_nxt;
-	xs->rcv_wup = xs->rcv_nxt;
+	learn_syn(child, skb);
 	xs->iss = xtcp_isn_seq(iph->daddr, iph->saddr, th->dest, th->source);
 	xs->ts_off = xtcp_isn_ts_off(iph->daddr, iph->saddr, th->dest,
 				     th->source);
 	xs->snd_una = xs->iss;
 	xs->snd_nxt = xs->iss + 1;
 	xs->write_seq = xs->snd_nxt;
-	xs->snd_wnd = cb->window;
-	xs->max_snd_wnd = xs->snd_wnd;
-	xs->snd_wl1 = cb->seq;
 	xtcp_state_store(child, XTCP_SYN_RECV);
 
 	bh_lock_sock_nested(child);

@@ -194,15 +194,23 @@ int xtcp_proc_init_net(struct net *net)
 			     sizeof(struct iter)))
 		return -ENOMEM;
 	if (!proc_create_net_single("xtcp_stats", 0444, net->proc_net,
-				    xtcp_stats_show, NULL)) {
-		remove_proc_entry("xtcp", net->proc_net);
-		return -ENOMEM;
-	}
+				    xtcp_stats_show, NULL))
+		goto err_xtcp;
+	if (!proc_create_net_single("xtcp_sockets", 0400, net->proc_net,
+				    xtcp_sockets_show, NULL))
+		goto err_stats;
 	return 0;
+
+err_stats:
+	remove_proc_entry("xtcp_stats", net->proc_net);
+err_xtcp:
+	remove_proc_entry("xtcp", net->proc_net);
+	return -ENOMEM;
 }
 
 void xtcp_proc_exit_net(struct net *net)
 {
+	remove_proc_entry("xtcp_sockets", net->proc_net);
 	remove_proc_entry("xtcp_stats", net->proc_net);
 	remove_proc_entry("xtcp", net->proc_net);
 }

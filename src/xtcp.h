@@ -34,6 +34,7 @@
 
 struct xtcp_port;
 struct nf_hook_state;
+struct seq_file;
 
 /* Per-segment data of a received or queued skb, in skb->cb. */
 struct xtcp_skb_cb {
@@ -123,6 +124,9 @@ struct xtcp_sock {
 	u32 accept_count;
 	struct hlist_node listen_node;	/* listener hash */
 
+	/* every live xtcp socket, for /proc/net/xtcp_sockets (af_xtcp.c) */
+	struct list_head all_node;
+
 	/* child: its listener (a reference) and its place in the queues */
 	struct sock *parent;
 	struct list_head child_node;
@@ -205,6 +209,7 @@ int xtcp_family_number(void);
 struct sock *xtcp_sk_alloc(struct net *net, gfp_t gfp, int kern);
 void xtcp_set_state(struct sock *sk, int state);
 void xtcp_done(struct sock *sk);
+int xtcp_sockets_show(struct seq_file *seq, void *v);
 
 /* netns.c: per-namespace state, the netfilter hook, sysctls. */
 int xtcp_net_init(void);
