@@ -11,7 +11,8 @@
  * Lifetime: the family's and the proto_ops' .owner pin the module while any
  * AF_XTCP socket exists, so rmmod fails with EBUSY until the last one is closed.
  * A closed connection lives on as an orphan (no struct socket) until its close
- * sequence ends; netns.c holds the module until the last orphan is gone.
+ * sequence ends; every socket, orphan or not, holds the module through
+ * xtcp_prot.owner (sk_alloc), so rmmod waits for the last one.
  */
 #include <linux/module.h>
 #include <linux/net.h>

@@ -173,9 +173,8 @@ void xtcp_send_ack(struct sock *sk)
 
 /*
  * RFC 5961 §3-§5: ACK what we expect instead of acting on a doubtful RST, SYN
- * or ACK; at most one per socket per 50 ms, and 1000 per second per namespace
- * at most would need a shared budget: the per-socket limit bounds a flood to
- * one connection.
+ * or ACK. Not rate-limited yet (RFC 5961 §7 asks for it; Linux allows 1000 a
+ * second per namespace): every challenge is counted in ChallengeACKs.
  */
 void xtcp_send_challenge_ack(struct sock *sk)
 {

@@ -74,7 +74,7 @@ static inline bool xtcp_seq_acceptable(u32 seg_seq, u32 seg_len, u32 rcv_nxt,
 /*
  * What an ACK field is worth, RFC 9293 §3.10.7.4 fifth check with RFC 5961 §5.2:
  * an ACK is acceptable only if SND.UNA - MAX.SND.WND =< SEG.ACK =< SND.NXT.
- * Callers answer XTCP_ACK_TOO_OLD and XTCP_ACK_AHEAD with a (rate-limited)
+ * Callers answer XTCP_ACK_TOO_OLD and XTCP_ACK_AHEAD with a
  * challenge ACK and drop the segment.
  */
 enum xtcp_ack_class {

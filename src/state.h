@@ -68,7 +68,7 @@ enum xtcp_event {
 #define XTCP_ACT_SYN		BIT(0)	/* send SYN */
 #define XTCP_ACT_SYNACK		BIT(1)	/* send (or resend) SYN+ACK */
 #define XTCP_ACT_ACK		BIT(2)	/* acknowledge (now, or delayed) */
-#define XTCP_ACT_CHALLENGE	BIT(3)	/* RFC 5961 challenge ACK, rate-limited */
+#define XTCP_ACT_CHALLENGE	BIT(3)	/* RFC 5961 challenge ACK (no rate limit yet) */
 #define XTCP_ACT_FIN		BIT(4)	/* send FIN after queued data */
 #define XTCP_ACT_RST		BIT(5)	/* send RST (never in answer to a RST) */
 #define XTCP_ACT_XMIT		BIT(6)	/* transmit the user's data */

@@ -272,7 +272,6 @@ int xtcp_proc_init_net(struct net *net);
 void xtcp_proc_exit_net(struct net *net);
 
 #define XTCP_TIMEOUT_INIT_MS	1000	/* RFC 6298 initial RTO */
-#define XTCP_RTO_MIN_MS		200
 #define XTCP_RTO_MAX_MS		120000
 #define XTCP_DATA_RETRIES	15	/* like tcp_retries2 */
 #define XTCP_FIN_TIMEOUT_MS	60000	/* like tcp_fin_timeout */
