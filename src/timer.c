@@ -7,9 +7,14 @@
  * time-out of an orphan. (TIME-WAIT has no socket and no timer of its own: the
  * bucket store's wheel serves every bucket of a namespace.)
  *
- * References: an armed timer holds one on the socket. Arming takes one unless
- * it replaced a pending expiry (whose reference it inherits); the callback
- * drops the one it ran for; stopping drops it if it dequeued the expiry.
+ * References: the timer holds one reference on the socket while it is queued
+ * or its callback may still run (xs->timer_ref). Arming an idle timer takes
+ * it; it is dropped only once the timer is idle again: stopped before it ran,
+ * or left unarmed by the work of its expiry (the callback, or release_cb if
+ * the user owned the socket). hrtimer_try_to_cancel() cannot tell a callback
+ * waiting for the socket lock from one that is done, so the reference is not
+ * counted per expiry but kept in one flag, read and written only by whoever
+ * holds the socket: its owner, or bh_lock_sock() when there is no owner.
  *
  * The callback runs in softirq. It takes bh_lock_sock(); if the user owns the
  * socket it leaves a bit for release_cb (xtcp_timer_deferred()) to act on.
@@ -82,18 +87,40 @@ static void timer_fire(struct sock *sk)
 	xtcp_timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
 }
 
+/*
+ * The timer's work is done and it was not armed again: give back its
+ * reference, unless a callback may still run (it will give it back then).
+ * Returns whether the caller must drop it, after unlocking.
+ */
+static bool timer_ref_release(struct xtcp_sock *xs, bool in_callback)
+{
+	struct hrtimer *t = &xs->timer;
+
+	if (!xs->timer_ref ||
+	    (in_callback ? hrtimer_is_queued(t) : hrtimer_active(t)))
+		return false;
+	xs->timer_ref = 0;
+	return true;
+}
+
 static enum hrtimer_restart timer_callback(struct hrtimer *t)
 {
 	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, timer);
 	struct sock *sk = &xs->inet.sk;
+	bool put = false;
 
 	bh_lock_sock(sk);
-	if (!sock_owned_by_user(sk))
-		timer_fire(sk);
-	else if (!test_and_set_bit(XTCP_DEFER_TIMER, &xs->deferred))
-		sock_hold(sk);	/* for release_cb */
+	if (sock_owned_by_user(sk)) {
+		set_bit(XTCP_DEFER_TIMER, &xs->deferred);
+	} else {
+		/* armed again while we waited for the lock: that expiry acts */
+		if (!hrtimer_is_queued(t))
+			timer_fire(sk);
+		put = timer_ref_release(xs, true);
+	}
 	bh_unlock_sock(sk);
-	sock_put(sk);
+	if (put)
+		sock_put(sk);
 	return HRTIMER_NORESTART;
 }
 
@@ -111,35 +138,43 @@ void xtcp_timer_arm(struct sock *sk, enum xtcp_timer_event ev, u32 ms)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xtcp_sock_assert_locked(sk);
-	if (hrtimer_try_to_cancel(&xs->timer) != 1)
+	if (!xs->timer_ref) {
+		xs->timer_ref = 1;
 		sock_hold(sk);
+	}
 	xs->timer_event = ev;
 	hrtimer_start_range_ns(&xs->timer, ms_to_ktime(ms),
 			       ms * (NSEC_PER_MSEC / 16), HRTIMER_MODE_REL_SOFT);
 }
 
 /*
- * Stop the timer. A callback already running finds timer_event cleared and
- * does nothing but drop its own reference.
+ * Stop the timer. A callback already running (or waiting for the lock) finds
+ * timer_event cleared, does nothing, and gives the reference back itself.
  */
 void xtcp_timer_stop(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xs->timer_event = XTCP_TIMER_NONE;
-	if (hrtimer_try_to_cancel(&xs->timer) == 1)
-		__sock_put(sk);
+	if (hrtimer_try_to_cancel(&xs->timer) >= 0 && xs->timer_ref) {
+		xs->timer_ref = 0;
+		__sock_put(sk);		/* the caller holds one */
+	}
 }
 
-/* release_cb: timer work that found the socket owned by the user. */
+/*
+ * release_cb: timer work that found the socket owned by the user. Runs under
+ * the socket spinlock with the socket still owned.
+ */
 void xtcp_timer_deferred(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (!test_and_clear_bit(XTCP_DEFER_TIMER, &xs->deferred))
 		return;
-	/* re-armed meanwhile: its own expiry will do the work */
-	if (!hrtimer_is_queued(&xs->timer))
+	/* armed again meanwhile: its own expiry will do the work */
+	if (!hrtimer_active(&xs->timer))
 		timer_fire(sk);
-	__sock_put(sk);
+	if (timer_ref_release(xs, false))
+		__sock_put(sk);		/* the owner holds one */
 }

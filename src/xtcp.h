@@ -100,6 +100,7 @@ struct xtcp_sock {
 	u8 retries;		/* retransmissions of the head since last ACK */
 	u8 dupacks;		/* duplicate ACKs in a row (fast retransmit) */
 	u8 timer_event;		/* enum xtcp_timer_event */
+	bool timer_ref;		/* the timer holds a reference (timer.c) */
 	u32 rto_ms;
 
 	/* timestamps (RFC 7323) */
