@@ -10,6 +10,7 @@
  */
 #include <kunit/resource.h>
 #include <kunit/test.h>
+#include <linux/bitmap.h>
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/ktime.h>
@@ -418,6 +419,32 @@ static void port_busy_matches_port_and_address(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_busy(tbl, 0, cpu_to_be16(81)));
 }
 
+/* The parked-port sweep learns every local port a bucket is on, and no other. */
+static void ports_marks_exactly_the_ports_in_use(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 64, 16, LEN_MS);
+	struct xtcp_tw_state st = tuple(1);
+	struct xtcp_tw_bucket *tw;
+	unsigned long *ports;
+
+	ports = kunit_kzalloc(test, BITS_TO_LONGS(65536) * sizeof(long),
+			      GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ports);
+	xtcp_tw_ports(tbl, ports);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(ports, 65536), 0U);
+
+	insert_n(test, tbl, 1, 3);		/* three buckets on port 80 */
+	st.sport = cpu_to_be16(40000);
+	tw = xtcp_tw_insert(tbl, &st);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tw);
+	xtcp_tw_put(tw);
+
+	xtcp_tw_ports(tbl, ports);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(ports, 65536), 2U);
+	KUNIT_EXPECT_TRUE(test, test_bit(80, ports));
+	KUNIT_EXPECT_TRUE(test, test_bit(40000, ports));
+}
+
 /* /proc/net/xtcp walks every bucket exactly once, resuming by cursor. */
 static void walk_visits_each_bucket_once(struct kunit *test)
 {
@@ -445,6 +472,7 @@ static struct kunit_case timewait_cases[] = {
 	KUNIT_CASE(set_len_shortens_new_buckets),
 	KUNIT_CASE(set_len_refuses_beyond_wheel),
 	KUNIT_CASE(port_busy_matches_port_and_address),
+	KUNIT_CASE(ports_marks_exactly_the_ports_in_use),
 	KUNIT_CASE(walk_visits_each_bucket_once),
 	KUNIT_CASE(bucket_fits_64_bytes),
 	KUNIT_CASE(insert_then_lookup_finds_exact_tuple),

@@ -113,7 +113,7 @@ static bool tw_chain_unlink(struct xtcp_tw_table *tbl, u32 h,
 	lockdep_assert_held(tw_chain_lock(tbl, h));
 	for (pp = &tbl->hash[h]; *pp; pp = &(*pp)->hnext) {
 		if (*pp == tw) {
-			*pp = tw->hnext;
+			WRITE_ONCE(*pp, tw->hnext);
 			tw->hnext = NULL;
 			return true;
 		}
@@ -324,7 +324,7 @@ void xtcp_tw_table_destroy(struct xtcp_tw_table *tbl)
 		lock = tw_chain_lock(tbl, h);
 		spin_lock_bh(lock);
 		while ((tw = tbl->hash[h])) {
-			tbl->hash[h] = tw->hnext;
+			WRITE_ONCE(tbl->hash[h], tw->hnext);
 			tw->hnext = NULL;
 			spin_lock(&tbl->wheel_lock);
 			if (!list_empty(&tw->wheel))
@@ -395,7 +395,7 @@ struct xtcp_tw_bucket *xtcp_tw_insert(struct xtcp_tw_table *tbl,
 		tw_arm(tbl, false);
 	spin_unlock(&tbl->wheel_lock);
 	tw->hnext = tbl->hash[h];
-	tbl->hash[h] = tw;
+	WRITE_ONCE(tbl->hash[h], tw);
 	spin_unlock_bh(lock);
 	return tw;
 
@@ -415,6 +415,12 @@ struct xtcp_tw_bucket *xtcp_tw_lookup(struct xtcp_tw_table *tbl,
 	spinlock_t *lock = tw_chain_lock(tbl, h);
 	struct xtcp_tw_bucket *tw;
 
+	/*
+	 * Every TCP segment no xtcp socket claims comes through here, the
+	 * kernel's own traffic too: an empty chain is seen without its lock.
+	 */
+	if (!READ_ONCE(tbl->hash[h]))
+		return NULL;
 	spin_lock_bh(lock);
 	tw = tw_chain_find(tbl, h, saddr, sport, daddr, dport);
 	if (tw)
@@ -545,11 +551,12 @@ bool xtcp_tw_walk(struct xtcp_tw_table *tbl, unsigned int *chain,
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_walk);
 
 /*
- * bind() without SO_REUSEADDR fails while a TIME_WAIT bucket holds the port,
- * as the kernel's TCP refuses it: true if one does (for @saddr, or for any
- * address if @saddr is the wildcard). A walk of the table: binds are rare.
+ * Every bucket's state, chain by chain under the chain lock, until @fn says
+ * stop; true if it did. A walk of the whole table: for the rare callers only.
  */
-bool xtcp_tw_port_busy(struct xtcp_tw_table *tbl, __be32 saddr, __be16 sport)
+static bool tw_for_each(struct xtcp_tw_table *tbl,
+			bool (*fn)(const struct xtcp_tw_state *st, void *arg),
+			void *arg)
 {
 	unsigned int i;
 
@@ -558,21 +565,50 @@ bool xtcp_tw_port_busy(struct xtcp_tw_table *tbl, __be32 saddr, __be16 sport)
 	for (i = 0; i <= tbl->hash_mask; i++) {
 		spinlock_t *lock = tw_chain_lock(tbl, i);
 		struct xtcp_tw_bucket *tw;
-		bool busy = false;
+		bool stop = false;
 
 		if (!READ_ONCE(tbl->hash[i]))
 			continue;
 		spin_lock_bh(lock);
-		for (tw = tbl->hash[i]; tw; tw = tw->hnext)
-			if (tw->st.sport == sport &&
-			    (!saddr || tw->st.saddr == saddr)) {
-				busy = true;
-				break;
-			}
+		for (tw = tbl->hash[i]; tw && !stop; tw = tw->hnext)
+			stop = fn(&tw->st, arg);
 		spin_unlock_bh(lock);
-		if (busy)
+		if (stop)
 			return true;
 	}
 	return false;
 }
+
+static bool tw_on_port(const struct xtcp_tw_state *st, void *arg)
+{
+	const struct xtcp_tw_state *want = arg;
+
+	return st->sport == want->sport &&
+	       (!want->saddr || st->saddr == want->saddr);
+}
+
+/*
+ * bind() without SO_REUSEADDR fails while a TIME_WAIT bucket holds the port,
+ * as the kernel's TCP refuses it: true if one does (for @saddr, or for any
+ * address if @saddr is the wildcard). A walk of the table: binds are rare.
+ */
+bool xtcp_tw_port_busy(struct xtcp_tw_table *tbl, __be32 saddr, __be16 sport)
+{
+	struct xtcp_tw_state want = { .saddr = saddr, .sport = sport };
+
+	return tw_for_each(tbl, tw_on_port, &want);
+}
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_port_busy);
+
+static bool tw_mark_port(const struct xtcp_tw_state *st, void *arg)
+{
+	__set_bit(ntohs(st->sport), arg);
+	return false;
+}
+
+/* Set the bit of every local port some bucket is on in @ports (65536 bits). */
+void xtcp_tw_ports(struct xtcp_tw_table *tbl, unsigned long *ports)
+{
+	tw_for_each(tbl, tw_mark_port, ports);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_ports);

@@ -98,6 +98,7 @@ void xtcp_tw_put(struct xtcp_tw_bucket *tw);
 unsigned int xtcp_tw_count(const struct xtcp_tw_table *tbl);
 unsigned long xtcp_tw_overflows(const struct xtcp_tw_table *tbl);
 bool xtcp_tw_port_busy(struct xtcp_tw_table *tbl, __be32 saddr, __be16 sport);
+void xtcp_tw_ports(struct xtcp_tw_table *tbl, unsigned long *ports);
 int xtcp_tw_set_len(struct xtcp_tw_table *tbl, unsigned int tw_len_ms);
 bool xtcp_tw_walk(struct xtcp_tw_table *tbl, unsigned int *chain,
 		  unsigned int *offset, struct xtcp_tw_state *st,
