@@ -193,6 +193,7 @@ void xtcp_done(struct sock *sk)
 			unlinked = true;
 		}
 		spin_unlock_bh(&lxs->accept_lock);
+		xtcp_port_release(sk);
 		if (unlinked) {
 			xs->parent = NULL;
 			sock_put(parent);
@@ -290,6 +291,10 @@ static int xtcp_release(struct socket *sock)
 		xtcp_set_state(sk, XTCP_CLOSE);
 		xtcp_unhash(sk);
 		listener_close(sk);
+		/* its children's TIME_WAIT buckets keep the port, as in TCP */
+		if (xtcp_tw_port_busy(&xtcp_net(sock_net(sk))->tw,
+				      sk->sk_rcv_saddr, inet_sk(sk)->inet_sport))
+			xtcp_port_park(sk);
 		xtcp_done(sk);
 	} else if (state == XTCP_CLOSE) {
 		/* never connected, or over */
@@ -376,43 +381,23 @@ out:
 }
 
 /*
- * The 4-tuple is still in TIME_WAIT here. An ephemeral port is swapped for
- * another, as the kernel's connect() skips ports whose 4-tuple is in
- * TIME_WAIT; a port the user bound makes the bucket give way to the new
- * incarnation (RFC 6191: its ISN and timestamps are newer).
+ * A port the user bound whose 4-tuple is still in TIME_WAIT: the bucket gives
+ * way to the new incarnation (RFC 6191: its ISN and timestamps are newer).
+ * An ephemeral port never lands on one (xtcp_port_connect()).
  */
-static int tw_collision(struct sock *sk, bool autobound)
+static void tw_give_way(struct sock *sk)
 {
 	struct xtcp_tw_table *tbl = &xtcp_net(sock_net(sk))->tw;
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_tw_bucket *tw;
-	int tries, err;
 
-	for (tries = 0; tries < 16; tries++) {
-		tw = xtcp_tw_lookup(tbl, inet->inet_saddr, inet->inet_sport,
-				    inet->inet_daddr, inet->inet_dport);
-		if (!tw)
-			return 0;
-		if (!autobound) {
-			if (xtcp_tw_kill(tbl, tw))
-				xtcp_inc_stat(sock_net(sk), XTCP_STAT_TW_RECYCLED);
-			xtcp_tw_put(tw);
-			return 0;
-		}
-		xtcp_tw_put(tw);
-		{
-			struct sockaddr_in any = { .sin_family = AF_INET };
-			__be32 saddr = inet->inet_saddr;
-
-			xtcp_port_release(sk);
-			err = xtcp_port_bind(sk, &any, sizeof(any));
-			if (err)
-				return err;
-			inet->inet_saddr = saddr;
-			inet->inet_rcv_saddr = saddr;
-		}
-	}
-	return -EADDRNOTAVAIL;
+	tw = xtcp_tw_lookup(tbl, inet->inet_saddr, inet->inet_sport,
+			    inet->inet_daddr, inet->inet_dport);
+	if (!tw)
+		return;
+	if (xtcp_tw_kill(tbl, tw))
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_TW_RECYCLED);
+	xtcp_tw_put(tw);
 }
 
 /* The active open of tcp_v4_connect(): route, port, ISN, SYN. */
@@ -426,15 +411,6 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 	struct rtable *rt;
 	int err;
 
-	if (!inet->inet_num) {
-		struct sockaddr_in any = { .sin_family = AF_INET };
-
-		err = xtcp_port_bind(sk, &any, sizeof(any));
-		if (err)
-			return err;
-		autobound = true;
-	}
-
 	fl4 = &inet->cork.fl.u.ip4;
 	rt = ip_route_output_ports(net, fl4, sk, usin->sin_addr.s_addr,
 				   inet->inet_saddr, usin->sin_port,
@@ -444,23 +420,36 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 		err = PTR_ERR(rt);
 		if (err == -ENETUNREACH)
 			IP_INC_STATS(net, IPSTATS_MIB_OUTNOROUTES);
-		goto err_port;
+		return err;
 	}
 	if (rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST)) {
 		ip_rt_put(rt);
-		err = -ENETUNREACH;
-		goto err_port;
+		return -ENETUNREACH;
 	}
 	if (!inet->inet_saddr) {
 		inet->inet_saddr = fl4->saddr;
 		inet->inet_rcv_saddr = fl4->saddr;
 	}
+	if (!inet->inet_num) {
+		err = xtcp_port_connect(sk, usin->sin_addr.s_addr,
+					usin->sin_port);
+		if (err) {
+			ip_rt_put(rt);
+			goto err_addr;
+		}
+		autobound = true;
+		rt = ip_route_newports(fl4, rt, 0, usin->sin_port,
+				       inet->inet_sport, usin->sin_port, sk);
+		if (IS_ERR(rt)) {
+			err = PTR_ERR(rt);
+			goto err_port;
+		}
+	}
 	inet->inet_daddr = usin->sin_addr.s_addr;
 	inet->inet_dport = usin->sin_port;
 	sk_setup_caps(sk, &rt->dst);
-	err = tw_collision(sk, autobound);
-	if (err)
-		goto err_route;
+	if (!autobound)
+		tw_give_way(sk);
 
 	xs->iss = xtcp_isn_seq(inet->inet_saddr, inet->inet_daddr,
 			       inet->inet_sport, inet->inet_dport);
@@ -477,7 +466,6 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 	xs->retries = 0;
 	xs->rto_ms = XTCP_TIMEOUT_INIT_MS;
 
-
 	xtcp_unhash(sk);
 	xtcp_set_state(sk, XTCP_SYN_SENT);
 	err = xtcp_hash_connection(sk);
@@ -491,7 +479,6 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 
 err_state:
 	xtcp_set_state(sk, XTCP_CLOSE);
-err_route:
 	sk_dst_reset(sk);
 	inet->inet_daddr = 0;
 	inet->inet_dport = 0;
@@ -503,8 +490,11 @@ err_port:
 	xtcp_port_release(sk);
 	inet->inet_num = 0;
 	inet->inet_sport = 0;
-	inet->inet_saddr = 0;
-	inet->inet_rcv_saddr = 0;
+err_addr:
+	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK)) {
+		inet->inet_saddr = 0;
+		inet->inet_rcv_saddr = 0;
+	}
 	return err;
 }
 

@@ -491,6 +491,7 @@ static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 		sock_put(child);
 		return;
 	}
+	xtcp_port_share(child, sk);
 	sock_hold(sk);
 	xs->parent = sk;
 	spin_lock_bh(&lxs->accept_lock);

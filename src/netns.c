@@ -36,6 +36,7 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_TW_OVERFLOW]		= "TimeWaitOverflow",
 	[XTCP_STAT_TW_RECYCLED]		= "TimeWaitRecycled",
 	[XTCP_STAT_CHALLENGE_ACKS]	= "ChallengeACKs",
+	[XTCP_STAT_CHALLENGE_ACKS_LIMITED] = "ChallengeACKsLimited",
 	[XTCP_STAT_LISTEN_DROPS]	= "ListenDrops",
 	[XTCP_STAT_BACKLOG_DROPS]	= "BacklogDrops",
 };
@@ -48,6 +49,7 @@ const char *xtcp_stat_name(enum xtcp_stat s)
 /* Defaults of net.xtcp.* (Documentation/user-guide.rst lists them). */
 #define XTCP_MAX_TW_BUCKETS	262144
 #define XTCP_SYN_RETRIES	6
+#define XTCP_CHALLENGE_ACK_LIMIT	1000	/* tcp_challenge_ack_limit in 6.1 */
 #define XTCP_TW_HASH_SIZE	16384
 
 static int tw_timeout_min = 100, tw_timeout_max = XTCP_TW_LEN_MAX_MS;
@@ -110,6 +112,13 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_ONE,
 	},
+	{
+		.procname	= "challenge_ack_limit",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+	},
 	{ }
 };
 
@@ -125,6 +134,7 @@ static int sysctl_init(struct xtcp_net *xn)
 	t[1].data = &xn->max_tw_buckets;
 	t[2].data = &xn->syn_retries;
 	t[3].data = &xn->rfc1337;
+	t[4].data = &xn->challenge_ack_limit;
 	xn->sysctl_hdr = register_net_sysctl(xn->net, "net/xtcp", t);
 	if (!xn->sysctl_hdr) {
 		kfree(t);
@@ -159,6 +169,8 @@ static int __net_init xtcp_net_init_one(struct net *net)
 	xn->max_tw_buckets = XTCP_MAX_TW_BUCKETS;
 	xn->syn_retries = XTCP_SYN_RETRIES;
 	xn->rfc1337 = 0;
+	xn->challenge_ack_limit = XTCP_CHALLENGE_ACK_LIMIT;
+	xtcp_port_net_init(xn);
 
 	err = inet_ctl_sock_create(&xn->ctl_sk, PF_INET, SOCK_RAW, IPPROTO_TCP,
 				   net);
@@ -201,6 +213,7 @@ static void __net_exit xtcp_net_exit_one(struct net *net)
 	nf_unregister_net_hook(net, &xtcp_nf_ops);
 	xtcp_proc_exit_net(net);
 	sysctl_exit(xn);
+	xtcp_port_net_exit(xn);
 	xtcp_tw_table_destroy(&xn->tw);
 	inet_ctl_sock_destroy(xn->ctl_sk);
 	/* kernel sockets that held ports do not pin the namespace */

@@ -173,12 +173,22 @@ void xtcp_send_ack(struct sock *sk)
 
 /*
  * RFC 5961 §3-§5: ACK what we expect instead of acting on a doubtful RST, SYN
- * or ACK. Not rate-limited yet (RFC 5961 §7 asks for it; Linux allows 1000 a
- * second per namespace): every challenge is counted in ChallengeACKs.
+ * or ACK; within net.xtcp.challenge_ack_limit a second per namespace (§7), as
+ * Linux 6.1 does. Those sent count in ChallengeACKs, those held back in
+ * ChallengeACKsLimited.
  */
 void xtcp_send_challenge_ack(struct sock *sk)
 {
-	xtcp_inc_stat(sock_net(sk), XTCP_STAT_CHALLENGE_ACKS);
+	struct net *net = sock_net(sk);
+	struct xtcp_net *xn = xtcp_net(net);
+
+	if (!xtcp_ratelimit_take(&xn->challenge_rl, jiffies / HZ,
+				 READ_ONCE(xn->challenge_ack_limit),
+				 get_random_u32())) {
+		xtcp_inc_stat(net, XTCP_STAT_CHALLENGE_ACKS_LIMITED);
+		return;
+	}
+	xtcp_inc_stat(net, XTCP_STAT_CHALLENGE_ACKS);
 	xtcp_send_ack(sk);
 }
 

@@ -11,62 +11,183 @@
  * port from ip_local_port_range for port 0. The checks run with the caller's
  * credentials, as they would for its own bind().
  *
- * Children of a listener share the listener's port and hold none.
+ * Children of a listener share the listener's kernel socket: each holds a
+ * reference on it, as the kernel's TCP children inherit their listener's bind
+ * bucket, so the port stays held while any of them lives.
+ *
+ * connect() without bind() picks its port here as the kernel's
+ * __inet_hash_connect() does, skipping ports whose 4-tuple xtcp has in use or
+ * in TIME-WAIT.
+ *
+ * A TIME-WAIT bucket holds its port too, as the kernel's TCP keeps a bind
+ * bucket for its own: the socket that leaves a bucket behind parks its
+ * reference on a per-namespace list (one entry a port), and so does a listener
+ * closed while buckets of its children remain. A sweep, every eighth of 2MSL
+ * while the list is not empty, drops the parked references of ports no bucket
+ * is on any more.
  */
+#include <linux/bitmap.h>
 #include <linux/llist.h>
 #include <linux/net.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <net/inet_sock.h>
+#include <net/ip.h>
 #include <net/sock.h>
 
 #include "xtcp.h"
 
 struct xtcp_port {
-	struct llist_node node;
 	struct socket *sock;
+	refcount_t ref;			/* the sockets on it, and its parking */
+	struct llist_node node;		/* release_list */
+	struct list_head parked;	/* xtcp_net.parked, parked_lock */
+	u32 gen;			/* sweep generation when last parked */
+	u16 num;			/* the port, host order */
+	bool is_parked;			/* parked_lock */
 };
 
-int xtcp_port_bind(struct sock *sk, struct sockaddr_in *addr, int addr_len)
+/* A kernel TCP socket, not bound yet, for @sk, which must have none. */
+static struct xtcp_port *port_create(struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sockaddr_in local;
 	struct xtcp_port *port;
 	int err;
 
 	xtcp_sock_assert_locked(sk);
-	if (xs->port)
-		return -EINVAL;
-
+	if (xtcp_sk(sk)->port)
+		return ERR_PTR(-EINVAL);
 	port = kzalloc(sizeof(*port), GFP_KERNEL);
 	if (!port)
-		return -ENOBUFS;
+		return ERR_PTR(-ENOBUFS);
+	refcount_set(&port->ref, 1);
 	err = sock_create_kern(sock_net(sk), AF_INET, SOCK_STREAM, IPPROTO_TCP,
 			       &port->sock);
-	if (err)
-		goto err_free;
+	if (err) {
+		kfree(port);
+		return ERR_PTR(err);
+	}
 	port->sock->sk->sk_bound_dev_if = sk->sk_bound_dev_if;
 	/* SO_REUSEADDR as the user set it: the kernel's TCP applies its rules */
 	port->sock->sk->sk_reuse = sk->sk_reuse;
-	err = kernel_bind(port->sock, (struct sockaddr *)addr, addr_len);
-	if (err)
-		goto err_release;
+	return port;
+}
+
+static void port_free(struct xtcp_port *port)
+{
+	sock_release(port->sock);
+	kfree(port);
+}
+
+/* The kernel socket is bound: the xtcp socket takes its address and port. */
+static int port_install(struct sock *sk, struct xtcp_port *port)
+{
+	struct sockaddr_in local;
+	int err;
+
 	err = kernel_getsockname(port->sock, (struct sockaddr *)&local);
 	if (err < 0)
-		goto err_release;
-
-	xs->port = port;
+		return err;
+	xtcp_sk(sk)->port = port;
+	port->num = ntohs(local.sin_port);
 	inet_sk(sk)->inet_rcv_saddr = local.sin_addr.s_addr;
 	inet_sk(sk)->inet_saddr = local.sin_addr.s_addr;
-	inet_sk(sk)->inet_num = ntohs(local.sin_port);
+	inet_sk(sk)->inet_num = port->num;
 	inet_sk(sk)->inet_sport = local.sin_port;
 	return 0;
+}
 
-err_release:
-	sock_release(port->sock);
-err_free:
-	kfree(port);
+int xtcp_port_bind(struct sock *sk, struct sockaddr_in *addr, int addr_len)
+{
+	struct xtcp_port *port;
+	int err;
+
+	port = port_create(sk);
+	if (IS_ERR(port))
+		return PTR_ERR(port);
+	err = kernel_bind(port->sock, (struct sockaddr *)addr, addr_len);
+	if (!err)
+		err = port_install(sk, port);
+	if (err)
+		port_free(port);
 	return err;
+}
+
+/* Does xtcp have saddr:num -> daddr:dport open, or in TIME-WAIT? */
+static bool tuple_taken(struct net *net, __be32 saddr, u16 num, __be32 daddr,
+			__be16 dport)
+{
+	struct xtcp_tw_bucket *tw;
+	struct sock *other;
+
+	tw = xtcp_tw_lookup(&xtcp_net(net)->tw, saddr, htons(num), daddr,
+			    dport);
+	if (tw) {
+		xtcp_tw_put(tw);
+		return true;
+	}
+	other = xtcp_lookup_established(net, saddr, htons(num), daddr, dport);
+	if (other) {
+		sock_put(other);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * connect() on an unbound socket, after routing: an ephemeral port from
+ * ip_local_port_range as __inet_hash_connect() picks one, from a random
+ * offset, ports of the range's low parity first (bind() to port 0 starts with
+ * the others), skipping reserved ports, ports the kernel's TCP holds (our
+ * bind fails) and ports whose 4-tuple xtcp has in use or in TIME-WAIT. Keeps
+ * inet_saddr. EADDRNOTAVAIL when there is none, as TCP says.
+ */
+int xtcp_port_connect(struct sock *sk, __be32 daddr, __be16 dport)
+{
+	struct sockaddr_in any = { .sin_family = AF_INET };
+	__be32 saddr = inet_sk(sk)->inet_saddr;
+	struct net *net = sock_net(sk);
+	struct xtcp_port *port;
+	u32 remaining, offset, i;
+	int low, high, err;
+
+	port = port_create(sk);
+	if (IS_ERR(port))
+		return PTR_ERR(port);
+
+	inet_get_local_port_range(net, &low, &high);
+	remaining = high - low + 1;
+	if (likely(remaining > 1))
+		remaining &= ~1U;
+	offset = get_random_u32_below(remaining) & ~1U;
+	err = -EADDRNOTAVAIL;
+	for (i = 0; i < remaining; i++) {
+		/* even steps from the offset first, then the odd ones */
+		u32 k = i < remaining / 2 ? 2 * i : 2 * (i - remaining / 2) + 1;
+		u16 num = low + (offset + k) % remaining;
+
+		cond_resched();
+		if (inet_is_local_reserved_port(net, num) ||
+		    tuple_taken(net, saddr, num, daddr, dport))
+			continue;
+		any.sin_port = htons(num);
+		err = kernel_bind(port->sock, (struct sockaddr *)&any,
+				  sizeof(any));
+		if (err == -EADDRINUSE) {
+			err = -EADDRNOTAVAIL;
+			continue;
+		}
+		break;
+	}
+	if (!err)
+		err = port_install(sk, port);
+	if (err) {
+		port_free(port);
+		return err;
+	}
+	inet_sk(sk)->inet_saddr = saddr;
+	inet_sk(sk)->inet_rcv_saddr = saddr;
+	return 0;
 }
 
 /*
@@ -82,13 +203,33 @@ static void port_release_work(struct work_struct *work)
 	struct llist_node *list = llist_del_all(&release_list);
 	struct xtcp_port *port, *tmp;
 
-	llist_for_each_entry_safe(port, tmp, list, node) {
-		sock_release(port->sock);
-		kfree(port);
-	}
+	llist_for_each_entry_safe(port, tmp, list, node)
+		port_free(port);
 }
 
 static DECLARE_WORK(release_work, port_release_work);
+
+static void port_put(struct xtcp_port *port)
+{
+	if (!refcount_dec_and_test(&port->ref))
+		return;
+	if (in_task()) {
+		port_free(port);
+		return;
+	}
+	llist_add(&port->node, &release_list);
+	schedule_work(&release_work);
+}
+
+/* A listener's child: on its listener's port, while it lives. */
+void xtcp_port_share(struct sock *child, struct sock *listener)
+{
+	struct xtcp_port *port = xtcp_sk(listener)->port;
+
+	if (port)
+		refcount_inc(&port->ref);
+	xtcp_sk(child)->port = port;
+}
 
 void xtcp_port_release(struct sock *sk)
 {
@@ -98,16 +239,109 @@ void xtcp_port_release(struct sock *sk)
 	if (!port)
 		return;
 	xs->port = NULL;
-	if (in_task()) {
-		sock_release(port->sock);
-		kfree(port);
-		return;
-	}
-	llist_add(&port->node, &release_list);
-	schedule_work(&release_work);
+	port_put(port);
 }
 
 void xtcp_port_flush(void)
 {
 	flush_work(&release_work);
+}
+
+static unsigned long sweep_delay(struct xtcp_net *xn)
+{
+	return msecs_to_jiffies(clamp(READ_ONCE(xn->tw_timeout_ms) / 8,
+				      100, 8000));
+}
+
+/*
+ * A TIME-WAIT bucket is on the socket's port: the socket's reference on it
+ * becomes the parking's (or is dropped if the port is parked already).
+ */
+void xtcp_port_park(struct sock *sk)
+{
+	struct xtcp_net *xn = xtcp_net(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_port *port = xs->port;
+	bool parked;
+
+	xtcp_sock_assert_locked(sk);
+	if (!port)
+		return;
+	xs->port = NULL;
+	spin_lock_bh(&xn->parked_lock);
+	parked = port->is_parked;
+	port->gen = xn->parked_gen;
+	if (!parked) {
+		port->is_parked = true;
+		list_add_tail(&port->parked, &xn->parked);
+		xn->parked_count++;
+	}
+	spin_unlock_bh(&xn->parked_lock);
+	if (parked)
+		port_put(port);
+	else
+		schedule_delayed_work(&xn->parked_sweep, sweep_delay(xn));
+}
+
+/*
+ * Drop the parked references of ports no bucket is on. One walk of the TIME-WAIT table
+ * marks the ports in use; a port parked after the walk began is kept for the
+ * next sweep, as its bucket may be on a chain the walk had passed.
+ */
+static void parked_sweep(struct work_struct *work)
+{
+	struct xtcp_net *xn = container_of(to_delayed_work(work),
+					   struct xtcp_net, parked_sweep);
+	struct xtcp_port *port, *tmp;
+	unsigned long *in_use;
+	LIST_HEAD(done);
+	bool more;
+	u32 gen;
+
+	in_use = bitmap_zalloc(65536, GFP_KERNEL);
+	if (!in_use) {
+		schedule_delayed_work(&xn->parked_sweep, sweep_delay(xn));
+		return;
+	}
+	spin_lock_bh(&xn->parked_lock);
+	gen = ++xn->parked_gen;
+	spin_unlock_bh(&xn->parked_lock);
+
+	xtcp_tw_ports(&xn->tw, in_use);
+
+	spin_lock_bh(&xn->parked_lock);
+	list_for_each_entry_safe(port, tmp, &xn->parked, parked) {
+		if (port->gen == gen || test_bit(port->num, in_use))
+			continue;
+		list_move_tail(&port->parked, &done);
+		port->is_parked = false;
+		xn->parked_count--;
+	}
+	more = !list_empty(&xn->parked);
+	spin_unlock_bh(&xn->parked_lock);
+	bitmap_free(in_use);
+
+	list_for_each_entry_safe(port, tmp, &done, parked)
+		port_put(port);
+	if (more)
+		schedule_delayed_work(&xn->parked_sweep, sweep_delay(xn));
+}
+
+void xtcp_port_net_init(struct xtcp_net *xn)
+{
+	spin_lock_init(&xn->parked_lock);
+	INIT_LIST_HEAD(&xn->parked);
+	INIT_DELAYED_WORK(&xn->parked_sweep, parked_sweep);
+}
+
+/* The namespace goes (its hook is gone): every parked port with it. */
+void xtcp_port_net_exit(struct xtcp_net *xn)
+{
+	struct xtcp_port *port, *tmp;
+
+	cancel_delayed_work_sync(&xn->parked_sweep);
+	list_for_each_entry_safe(port, tmp, &xn->parked, parked)
+		port_put(port);
+	INIT_LIST_HEAD(&xn->parked);
+	xn->parked_count = 0;
 }

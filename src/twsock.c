@@ -48,6 +48,7 @@ void xtcp_time_wait(struct sock *sk)
 	} else {
 		xtcp_inc_stat(net, XTCP_STAT_TW_CREATED);
 		xtcp_tw_put(tw);
+		xtcp_port_park(sk);	/* the bucket holds the port now */
 	}
 	xtcp_done(sk);
 }

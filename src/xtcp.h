@@ -24,12 +24,14 @@
 
 #include <linux/hrtimer.h>
 #include <linux/list.h>
+#include <linux/workqueue.h>
 #include <net/inet_sock.h>
 #include <net/netns/generic.h>
 #include <net/sock.h>
 
 #include "compat.h"
 #include "protocol.h"
+#include "ratelimit.h"
 #include "timewait.h"
 
 struct xtcp_port;
@@ -168,6 +170,7 @@ enum xtcp_stat {
 	XTCP_STAT_TW_OVERFLOW,
 	XTCP_STAT_TW_RECYCLED,
 	XTCP_STAT_CHALLENGE_ACKS,
+	XTCP_STAT_CHALLENGE_ACKS_LIMITED,
 	XTCP_STAT_LISTEN_DROPS,
 	XTCP_STAT_BACKLOG_DROPS,
 	XTCP_STAT_MAX,
@@ -184,6 +187,14 @@ struct xtcp_net {
 	int max_tw_buckets;
 	int syn_retries;
 	int rfc1337;
+	int challenge_ack_limit;
+	struct xtcp_ratelimit challenge_rl;
+	/* ports held for TIME-WAIT buckets whose socket is gone (port.c) */
+	spinlock_t parked_lock;
+	struct list_head parked;
+	unsigned int parked_count;
+	u32 parked_gen;
+	struct delayed_work parked_sweep;
 	/* what /proc/net/xtcp_stats counts; see netns.c */
 	atomic_long_t stats[XTCP_STAT_MAX];
 };
@@ -234,6 +245,11 @@ struct sock *xtcp_hash_walk(struct net *net, unsigned int *bucket,
 /* port.c: ports reserved in the kernel's TCP. */
 int xtcp_port_bind(struct sock *sk, struct sockaddr_in *addr, int addr_len);
 void xtcp_port_release(struct sock *sk);
+int xtcp_port_connect(struct sock *sk, __be32 daddr, __be16 dport);
+void xtcp_port_park(struct sock *sk);
+void xtcp_port_share(struct sock *child, struct sock *listener);
+void xtcp_port_net_init(struct xtcp_net *xn);
+void xtcp_port_net_exit(struct xtcp_net *xn);
 void xtcp_port_flush(void);
 
 /* input.c: the netfilter hook and segment processing. */
