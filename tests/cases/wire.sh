@@ -202,6 +202,64 @@ case_wire_time_wait_expiry() {
 	[ $((t1 - t0)) -ge 800 ] || fail "TIME_WAIT gone after $((t1 - t0)) ms, before 2MSL" || return 1
 }
 
+# wire_kbind NS PORT: try to bind a kernel TCP socket (no SO_REUSEADDR) to
+# PORT in NS; prints "bound" or the errno's name.
+wire_kbind() {
+	in_ns "$1" "$WIRE_PY" -c '
+import errno, socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+try:
+    s.bind(("0.0.0.0", int(sys.argv[1])))
+    print("bound")
+except OSError as e:
+    print(errno.errorcode.get(e.errno, e.errno))
+' "$2"
+}
+
+# A TIME_WAIT connection holds its port against the kernel's TCP too, as a
+# TCP one does: a bind() without SO_REUSEADDR fails with EADDRINUSE until its
+# 2MSL is over. Both the client's ephemeral port and a listener's port after
+# the listener closed (its children closed first, so the buckets are theirs).
+case_wire_time_wait_holds_port() {
+	local tw=2000 out cport r
+	wire_setup || return 1
+	if [ "$WIRE_INET" = 0 ]; then
+		wire_sysctl a tw_timeout_ms $tw || return 1
+		wire_sysctl b tw_timeout_ms $tw || return 1
+	fi
+	wire_bg srv b "$WIRE_XFER" server --family xtcp --port 7340 --bytes 1 --close second
+	wire_line srv listening || return 1
+	out=$(in_ns a "$WIRE_XFER" client --family xtcp --addr "$WIRE_ADDR_B" --port 7340 \
+		--bytes 1 --close first) || fail "transfer failed" || return 1
+	wire_wait srv || return 1
+	[[ $out =~ local\ port\ ([0-9]+) ]] || fail "no local port in: $out" || return 1
+	cport=${BASH_REMATCH[1]}
+	wire_state a xtcp "$cport" 7340 TIME_WAIT 2 || fail "no TIME_WAIT at the client" || return 1
+	r=$(wire_kbind a "$cport")
+	echo "client port $cport in TIME_WAIT: kernel TCP bind: $r"
+	[ "$r" = EADDRINUSE ] || fail "kernel TCP bind to a port in TIME_WAIT: $r, want EADDRINUSE" ||
+		return 1
+
+	wire_bg srv b "$WIRE_XFER" server --family xtcp --port 7341 --bytes 1 --close first --count 2
+	wire_line srv listening || return 1
+	in_ns a "$WIRE_XFER" client --family xtcp --addr "$WIRE_ADDR_B" --port 7341 --bytes 1 \
+		--close second --count 2 >/dev/null || fail "transfers failed" || return 1
+	wire_wait srv || return 1
+	wire_state b xtcp 7341 '*' TIME_WAIT 2 || fail "no TIME_WAIT at the server" || return 1
+	! wire_in_state b xtcp 7341 '*' 0A || fail "the listener is still there" || return 1
+	r=$(wire_kbind b 7341)
+	echo "closed listener's port 7341, children in TIME_WAIT: kernel TCP bind: $r"
+	[ "$r" = EADDRINUSE ] || fail "kernel TCP bind to a port in TIME_WAIT: $r, want EADDRINUSE" ||
+		return 1
+
+	wire_inet_skip "release after 2MSL: Linux's 2MSL is 60 s" && return 0
+	# 2MSL, then at most an eighth of it for the sweep, and TCG slack
+	wire_poll $((tw / 1000 + 5)) "kernel TCP bind to $cport and 7341" \
+		eval '[ "$(wire_kbind a "$cport")" = bound ] && [ "$(wire_kbind b 7341)" = bound ]' ||
+		fail "ports still held after 2MSL: $(wire_kbind a "$cport") $(wire_kbind b 7341)" || return 1
+	echo "both ports free for the kernel's TCP after 2MSL"
+}
+
 # The final ACK is lost: the peer retransmits its FIN, TIME_WAIT ACKs it again
 # and restarts its 2MSL.
 case_wire_time_wait_fin_retransmit() {
@@ -392,11 +450,14 @@ case_wire_simultaneous_close() {
 
 # RFC 9293 3.10.7.4 and RFC 5961 with a scapy peer: an exact RST resets, an RST
 # outside the window is ignored, an RST inside but not exact draws a challenge
-# ACK and leaves the connection up; no RST answers a RST.
+# ACK and leaves the connection up; no RST answers a RST; a burst of them draws
+# only as many challenge ACKs as the rate limit allows (RFC 5961 7).
 case_wire_rst() {
+	local n
 	wire_setup || return 1
+	wire_sysctl b challenge_ack_limit 4 || return 1
 	wire_rule a out ip ttl 64 tcp flags '&' rst == rst drop >/dev/null || return 1
-	wire_bg sink b "$WIRE_XFER" sink --family xtcp --port 7400 --count 3 --timeout 60
+	wire_bg sink b "$WIRE_XFER" sink --family xtcp --port 7400 --count 4 --timeout 60
 	wire_line sink listening || return 1
 	in_ns a "$WIRE_PY" "$WIRE_SCAPY/peer.py" rst --iface wa --src "$WIRE_ADDR_A" \
 		--dst "$WIRE_ADDR_B" --dport 7400 >"$WIRE_TMP/py.out" 2>&1 ||
@@ -404,7 +465,11 @@ case_wire_rst() {
 	wire_wait sink || return 1
 	sed 's/^/peer: /' "$WIRE_TMP/py.out"
 	sed 's/^/sink: /' "$WIRE_TMP/sink.out"
-	wire_check_sink
+	wire_check_sink || return 1
+	[ "$WIRE_INET" = 0 ] || return 0
+	n=$(in_ns b awk '$1 == "ChallengeACKsLimited" { print $2 }' /proc/net/xtcp_stats)
+	echo "server: ChallengeACKsLimited $n"
+	[ "${n:-0}" -ge 10 ] || fail "ChallengeACKsLimited ${n:-missing}, want 10 or more of the 20"
 }
 
 # Conntrack -------------------------------------------------------------------
@@ -465,16 +530,3 @@ wire_stress() {
 
 case_wire_stress_sequential_1000() { wire_stress 1000 1; }
 case_wire_stress_concurrent_200() { wire_stress 200 200; }
-
-# Known failing, issue #4 (see its note). In xtcp mode the over-the-wire
-# cases pass, but together they leave ~15 socket references behind (the
-# module cannot be unloaded after them), and wire_time_wait_10k fails with
-# EADDRNOTAVAIL near 9 900 buckets. Until fixed they are reported as SKIP with
-# this reason by `make check`; `make wire` runs them (XTCP_RUN_KNOWN_FAILING=1).
-if [ "${WIRE_INET:-0}" = 0 ] && [ "${XTCP_TEST_FAMILY:-xtcp}" != inet ]; then
-	for _c in $(declare -F | awk '{ print $3 }' | sed -n 's/^case_\(wire_.*\)/\1/p'); do
-		known_failing[$_c]="xtcp leaks socket references over the wire cases (issue #4)"
-	done
-	known_failing[wire_time_wait_10k]="xtcp: connect fails EADDRNOTAVAIL near 9 900 TIME_WAIT buckets (issue #4)"
-	unset _c
-fi

@@ -330,6 +330,7 @@ wire_sysctl() {
 		syn_retries) path=/proc/sys/net/ipv4/tcp_syn_retries ;;
 		max_tw_buckets) path=/proc/sys/net/ipv4/tcp_max_tw_buckets ;;
 		rfc1337) path=/proc/sys/net/ipv4/tcp_rfc1337 ;;
+		challenge_ack_limit) path=/proc/sys/net/ipv4/tcp_challenge_ack_limit ;;
 		*) return 2 ;;
 		esac
 	else

@@ -17,6 +17,8 @@ rst (RFC 9293 3.10.7.4, RFC 5961):
           FIN then arrive as usual.
   conn 2: RST inside the window but not exact: a challenge ACK (ACK = RCV.NXT,
           no RST) comes back and the connection lives on: 5 bytes and a FIN.
+  conn 3: a burst of 20 such RSTs draws 1 to 10 challenge ACKs, not 20 (the
+          server's limit is 4 a second, RFC 5961 7); then data and a FIN.
   The server never answers a RST with a RST.
 
 olddup (RFC 6191, RFC 7323 PAWS):
@@ -214,6 +216,28 @@ def cmd_rst(p):
     wait_ack(p, isn + 1 + len(data), "ACK of the data after the challenge ACK")
     finish(p, isn + 1 + len(data), rcv)
     expect(2, data, "eof")
+
+    # conn 3: a burst of 20 such RSTs. The server allows 4 challenge ACKs a
+    # second (net.xtcp.challenge_ack_limit; Linux: tcp_challenge_ack_limit,
+    # and one per 500 ms per socket): a budget of 2 to 5 a second, the burst
+    # may straddle two seconds. Not all 20 may be answered (RFC 5961 7).
+    isn = 400000
+    rcv = handshake(p, 40004, isn)
+    time.sleep(1.1)
+    for i in range(20):
+        p.send("R", isn + 1 + 100 + i)
+    segs = p.quiet(1.0)
+    no_rst(segs, "a burst of in-window RSTs")
+    acks = [t for t in segs if "A" in flags(t) and t.ack == isn + 1]
+    if not 1 <= len(acks) <= 10:
+        raise Fail("%d challenge ACKs for a burst of 20 in-window RSTs, want 1 to 10 "
+                   "(rate limit)" % len(acks))
+    print("conn 3: 20 in-window RSTs: %d challenge ACKs (rate-limited)" % len(acks))
+    data = b"rate-limited"
+    p.send("PA", isn + 1, rcv, data)
+    wait_ack(p, isn + 1 + len(data), "ACK of the data after the RST burst")
+    finish(p, isn + 1 + len(data), rcv)
+    expect(3, data, "eof")
 
 
 def cmd_olddup(p):
