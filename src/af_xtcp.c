@@ -1093,6 +1093,55 @@ static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	return err;
 }
 
+/*
+ * TCP_INFO: struct tcp_info with the fields xtcp keeps; the others (RTT,
+ * congestion window, per-socket byte and segment counts) stay 0 until xtcp
+ * has them. A listener aliases tcpi_unacked and tcpi_sacked to its accept
+ * queue and backlog, as tcp_get_info() does.
+ */
+static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct dst_entry *dst;
+	struct sk_buff *skb;
+
+	memset(info, 0, sizeof(*info));
+	lock_sock(sk);
+	info->tcpi_state = sk->sk_state;
+	if (sk->sk_state == XTCP_LISTEN) {
+		info->tcpi_unacked = xs->accept_count;
+		info->tcpi_sacked = READ_ONCE(sk->sk_max_ack_backlog);
+		goto out;
+	}
+	info->tcpi_retransmits = xs->retries;
+	info->tcpi_rto = xs->rto_ms * USEC_PER_MSEC;
+	if (!((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_SYN_SENT))) {
+		if (xs->ts_ok)
+			info->tcpi_options |= TCPI_OPT_TIMESTAMPS;
+		if (xs->sack_ok)
+			info->tcpi_options |= TCPI_OPT_SACK;
+		if (xs->wscale_ok) {
+			info->tcpi_options |= TCPI_OPT_WSCALE;
+			info->tcpi_snd_wscale = xs->snd_wscale;
+			info->tcpi_rcv_wscale = xs->rcv_wscale;
+		}
+		info->tcpi_snd_mss = xs->mss;
+		info->tcpi_rcv_mss = xs->mss;
+		info->tcpi_snd_wnd = xs->snd_wnd;
+		info->tcpi_notsent_bytes = xs->write_seq - xs->snd_nxt;
+	}
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == xs->send_head)
+			break;
+		info->tcpi_unacked++;
+	}
+	dst = __sk_dst_get(sk);
+	if (dst)
+		info->tcpi_pmtu = dst_mtu(dst);
+out:
+	release_sock(sk);
+}
+
 static int xtcp_getsockopt(struct socket *sock, int level, int optname,
 			   char __user *optval, int __user *optlen)
 {
@@ -1109,6 +1158,15 @@ static int xtcp_getsockopt(struct socket *sock, int level, int optname,
 	if (len < 0)
 		return -EINVAL;
 	switch (optname) {
+	case TCP_INFO: {
+		struct tcp_info info;
+
+		xtcp_get_info(sk, &info);
+		len = min_t(unsigned int, len, sizeof(info));
+		if (put_user(len, optlen) || copy_to_user(optval, &info, len))
+			return -EFAULT;
+		return 0;
+	}
 	case TCP_NODELAY:
 		val = xs->nodelay;
 		break;

@@ -1504,6 +1504,59 @@ static void t_tcp_maxseg(void)
 	close(l);
 }
 
+/* TCP_INFO: state, negotiated options, MSS, RTO; a listener's queue aliases. */
+static void t_tcp_info(void)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	int fd = sock(), l, port, c, s;
+
+	memset(&ti, 0xff, sizeof(ti));
+	CHECK(getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0, "TCP_INFO: %s",
+	      strerror(errno));
+	CHECK(len == sizeof(ti), "TCP_INFO length %u, want %zu", len, sizeof(ti));
+	CHECK(ti.tcpi_state == TCP_CLOSE, "unconnected tcpi_state %u", ti.tcpi_state);
+	CHECK(ti.tcpi_options == 0, "unconnected tcpi_options %#x", ti.tcpi_options);
+	/* a short buffer gets the head of the struct */
+	len = 1;
+	CHECK(getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 && len == 1,
+	      "TCP_INFO into 1 byte: len %u", len);
+	close(fd);
+
+	l = listener(&port);
+	REQUIRE(l >= 0, "listener");
+	len = sizeof(ti);
+	CHECK(getsockopt(l, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0, "listener TCP_INFO");
+	CHECK(ti.tcpi_state == TCP_LISTEN, "listener tcpi_state %u", ti.tcpi_state);
+	CHECK(ti.tcpi_unacked == 0, "listener queue %u before any connection", ti.tcpi_unacked);
+	c = sock();
+	REQUIRE(connect_to(c, "127.0.0.1", port) == 0, "connect");
+	CHECK(wait_bits(l, POLLIN, 2000) & POLLIN, "no connection to accept");
+	len = sizeof(ti);
+	CHECK(getsockopt(l, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0, "listener TCP_INFO");
+	CHECK(ti.tcpi_unacked == 1, "listener queue %u with one to accept", ti.tcpi_unacked);
+	s = accept(l, NULL, NULL);
+	REQUIRE(s >= 0, "accept");
+
+	len = sizeof(ti);
+	CHECK(getsockopt(c, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0, "client TCP_INFO");
+	CHECK(ti.tcpi_state == TCP_ESTABLISHED, "client tcpi_state %u", ti.tcpi_state);
+	CHECK((ti.tcpi_options & (TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK | TCPI_OPT_WSCALE)) ==
+	      (TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK | TCPI_OPT_WSCALE),
+	      "client tcpi_options %#x, want timestamps, SACK, window scaling", ti.tcpi_options);
+	CHECK(ti.tcpi_snd_mss == (unsigned int)get_int(c, IPPROTO_TCP, TCP_MAXSEG),
+	      "tcpi_snd_mss %u, TCP_MAXSEG %d", ti.tcpi_snd_mss,
+	      get_int(c, IPPROTO_TCP, TCP_MAXSEG));
+	CHECK(ti.tcpi_rto >= 200000 && ti.tcpi_rto <= 120000000, "tcpi_rto %u us", ti.tcpi_rto);
+	CHECK(ti.tcpi_unacked == 0, "tcpi_unacked %u with nothing sent", ti.tcpi_unacked);
+	len = sizeof(ti);
+	CHECK(getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0, "server TCP_INFO");
+	CHECK(ti.tcpi_state == TCP_ESTABLISHED, "server tcpi_state %u", ti.tcpi_state);
+	close(c);
+	close(s);
+	close(l);
+}
+
 static void t_tcp_unknown_opt(void)
 {
 	int fd = sock(), v = 1;
@@ -1727,6 +1780,7 @@ static const struct {
 	{ "sockopt_keepalive", t_sockopt_keepalive },
 	{ "tcp_nodelay", t_tcp_nodelay },
 	{ "tcp_maxseg", t_tcp_maxseg },
+	{ "tcp_info", t_tcp_info },
 	{ "tcp_unknown_opt", t_tcp_unknown_opt },
 	{ "close_unread_rst", t_close_unread_rst },
 	{ "epipe_sigpipe", t_epipe_sigpipe },
