@@ -4,6 +4,7 @@
 
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/netns.sh"
 TOOLS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../tools" && pwd)
+light_skip[tools_xtcpstat]="a userland tool: no kernel path of its own"
 
 # tools_expect WHAT PATTERN TEXT: TEXT has a line matching the ERE PATTERN.
 tools_expect() {

@@ -9,6 +9,27 @@
 
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/netns.sh"
 
+# XTCP_WIRE_LIGHT=1 (make check sets it in the debug kernel, where KASAN,
+# lockdep and kmemleak, and every process started over 9p, make the guest many
+# times slower) runs the cases smaller: 1 MiB transfers instead of 10 MiB, 1 000 TIME_WAIT buckets at once
+# instead of 10 000, 200 sequential and 50 concurrent connections instead of
+# 1 000 and 200. Each case prints the sizes it ran with.
+# A light run also leaves out the cases whose kernel paths the kept ones take
+# too (tests/run reports them as SKIP with the reason).
+for _c in xfer_xtcp_xtcp_lo xfer_xtcp_client_inet_server_veth xfer_xtcp_client_inet_server_lo \
+	xfer_inet_client_xtcp_server_veth xfer_inet_client_xtcp_server_lo; do
+	light_skip[wire_$_c]="the same data path as wire_xfer_xtcp_xtcp_veth"
+done
+light_skip[wire_half_close]="half-close states and segments are in wire_all_states"
+light_skip[wire_time_wait_expiry]="expiry is in wire_time_wait_many and wire_time_wait_holds_port"
+light_skip[wire_stress_sequential]="the connection paths of wire_stress_concurrent, one at a time"
+unset _c
+if [ -n "${XTCP_WIRE_LIGHT:-}" ]; then
+	WIRE_BIG=1048576 WIRE_TW_N=1000 WIRE_TW_MS=40000 WIRE_SEQ_N=200 WIRE_PAR_N=50
+else
+	WIRE_BIG=10485760 WIRE_TW_N=10000 WIRE_TW_MS=25000 WIRE_SEQ_N=1000 WIRE_PAR_N=200
+fi
+
 # Transfers ------------------------------------------------------------------
 
 # wire_xfer PATH CLIENT_FAM SERVER_FAM BYTES CLOSER [EXTRA...]
@@ -58,8 +79,8 @@ wire_xfer_set() {
 	wire_setup || return 1
 	wire_xfer "$path" "$cf" "$sf" 1 client || return 1
 	wire_xfer "$path" "$cf" "$sf" 1 server || return 1
-	wire_xfer "$path" "$cf" "$sf" 10485760 client || return 1
-	wire_xfer "$path" "$cf" "$sf" 10485760 server || return 1
+	wire_xfer "$path" "$cf" "$sf" "$WIRE_BIG" client || return 1
+	wire_xfer "$path" "$cf" "$sf" "$WIRE_BIG" server || return 1
 	echo "states seen: $(wire_seen_states | tr '\n' ' ')"
 }
 
@@ -337,9 +358,9 @@ wire_check_sink() {
 	done
 }
 
-# 10 000 TIME_WAIT buckets at once, every one gone after 2MSL.
-case_wire_time_wait_10k() {
-	local tw=25000 t0 t1 n
+# 10 000 TIME_WAIT buckets at once (1 000 light), every one gone after 2MSL.
+case_wire_time_wait_many() {
+	local tw=$WIRE_TW_MS N=$WIRE_TW_N t0 t1 n
 	wire_setup nowatch || return 1
 	wire_sysctl a max_tw_buckets 20000 || return 1
 	[ "$WIRE_INET" = 1 ] || wire_sysctl a tw_timeout_ms $tw || return 1
@@ -348,12 +369,12 @@ case_wire_time_wait_10k() {
 	# A late duplicate ACK (TCG timing makes servers retransmit FINs) draws a
 	# RST from the closed server, which would kill the bucket (RFC 1337 hazard).
 	wire_sysctl a rfc1337 1 || return 1
-	wire_bg srv b "$WIRE_XFER" server --family xtcp --port 7320 --count 10000 --bytes 0 \
+	wire_bg srv b "$WIRE_XFER" server --family xtcp --port 7320 --count $N --bytes 0 \
 		--timeout 200
 	wire_line srv listening || return 1
 	wire_now
 	t0=$WIRE_NOW
-	in_ns a "$WIRE_XFER" client --family xtcp --addr "$WIRE_ADDR_B" --port 7320 --count 10000 \
+	in_ns a "$WIRE_XFER" client --family xtcp --addr "$WIRE_ADDR_B" --port 7320 --count $N \
 		--parallel 16 --bytes 0 --await-eof --timeout 200 || fail "connections failed" || return 1
 	wire_wait srv || return 1
 	wire_now
@@ -361,16 +382,16 @@ case_wire_time_wait_10k() {
 	[ $((t1 - t0)) -lt $tw ] || [ "$WIRE_INET" = 1 ] ||
 		fail "creating them took longer than 2MSL ($tw ms): cannot count them at once" || return 1
 	# The last FINs may still be on their way.
-	wire_poll 5 "10000 TIME_WAIT entries" eval '[ "$(wire_count_state a xtcp 06)" -ge 10000 ]' || true
+	wire_poll 5 "$N TIME_WAIT entries" eval '[ "$(wire_count_state a xtcp 06)" -ge $N ]' || true
 	n=$(wire_count_state a xtcp 06)
-	echo "10000 connections in $((t1 - t0)) ms; $n TIME_WAIT entries in the client's table"
-	[ "$n" = 10000 ] || [ "$WIRE_INET" = 0 ] ||
+	echo "$N connections in $((t1 - t0)) ms; $n TIME_WAIT entries in the client's table"
+	[ "$n" = "$N" ] || [ "$WIRE_INET" = 0 ] ||
 		echo "Linux counters: $(in_ns b nstat -az TcpOutRsts TcpExtTCPAbortOnData TcpExtListenOverflows TcpExtSyncookiesSent 2>&1 | awk 'NR > 1 { print "b", $1, $2 }' | tr '\n' ' ') $(in_ns a nstat -az TcpExtTW TcpExtTWRecycled TcpExtTWKilled TcpInErrs TcpOutRsts TcpEstabResets TcpExtPAWSEstab TcpExtTCPACKSkippedTimeWait \
 			TcpExtTCPTimeWaitOverflow 2>&1 | awk 'NR > 1 { print $1, $2 }' | tr '\n' ' ')"
-	[ "$n" = 10000 ] || fail "$n TIME_WAIT entries, want 10000;" \
+	[ "$n" = "$N" ] || fail "$n TIME_WAIT entries, want $N;" \
 		"states: $(awk 'NR > 1 { print $4 }' "$(wire_table_path a xtcp)" | sort | uniq -c | tr '\n' ' ')" ||
 		return 1
-	wire_inet_skip "expiry of the 10 000: Linux's 2MSL is 60 s" && return 0
+	wire_inet_skip "expiry of the $N: Linux's 2MSL is 60 s" && return 0
 	wire_poll $((tw / 1000 + 15)) "every TIME_WAIT bucket expired" \
 		eval '[ "$(wire_count_all a xtcp)" = 0 ]' ||
 		fail "$(wire_count_all a xtcp) entries left" || return 1
@@ -528,5 +549,5 @@ wire_stress() {
 		fail "$(wire_count_all a xtcp) entries left" || return 1
 }
 
-case_wire_stress_sequential_1000() { wire_stress 1000 1; }
-case_wire_stress_concurrent_200() { wire_stress 200 200; }
+case_wire_stress_sequential() { wire_stress "$WIRE_SEQ_N" 1; }
+case_wire_stress_concurrent() { wire_stress "$WIRE_PAR_N" "$WIRE_PAR_N"; }
