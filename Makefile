@@ -71,14 +71,10 @@ selftests: selftests-distro selftests-debug
 wire: setup tests
 	@scripts/vm --kernel $(KERNEL) --xtcp --name wire --timeout 900 -- tests/run wire
 
-# Every selftest in each kernel; in the debug kernel (KASAN, lockdep, kmemleak:
-# many times slower under TCG) the over-the-wire cases run smaller
-# (XTCP_WIRE_LIGHT, see tests/cases/wire.sh).
-selftests-distro: setup tests
-	@scripts/vm --kernel distro --xtcp --name selftests --timeout 1200 -- tests/run
-
-selftests-debug: setup tests
-	@scripts/vm --kernel debug --xtcp --name selftests --timeout 3000 -- env XTCP_WIRE_LIGHT=1 tests/run
+# Every selftest in each kernel (scripts/selftests: in the debug kernel the
+# over-the-wire cases run light).
+selftests-distro selftests-debug: selftests-%: setup tests
+	@scripts/selftests $*
 
 checkpatch: setup
 	@scripts/checkpatch
