@@ -17,7 +17,8 @@
  *
  * References on a socket: the user's (its struct socket, or for a child not yet
  * accepted, the listener's queue), one while hashed, one while its timer is
- * armed, one per skb in flight (sk_wmem_alloc).
+ * queued or its callback may run (timer_ref, timer.c). Skbs in flight hold
+ * sk_wmem_alloc, not the refcount.
  */
 #ifndef _XTCP_XTCP_H
 #define _XTCP_XTCP_H
