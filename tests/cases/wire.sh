@@ -232,17 +232,16 @@ case_wire_time_wait_expiry() {
 }
 
 # wire_kbind NS PORT: try to bind a kernel TCP socket (no SO_REUSEADDR) to
-# PORT in NS; prints "bound" or the errno's name.
+# PORT in NS; prints "bound" or EADDRINUSE (or what went wrong). A C program:
+# python takes tens of seconds to start in the debug kernel.
 wire_kbind() {
-	in_ns "$1" "$WIRE_PY" -c '
-import errno, socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-try:
-    s.bind(("0.0.0.0", int(sys.argv[1])))
-    print("bound")
-except OSError as e:
-    print(errno.errorcode.get(e.errno, e.errno))
-' "$2"
+	local out
+	out=$(in_ns "$1" "$WIRE_XFER" script --family inet "bind:$2" say:bound 2>&1)
+	case $out in
+	bound) echo bound ;;
+	*"Address already in use"*) echo EADDRINUSE ;;
+	*) echo "$out" ;;
+	esac
 }
 
 # A TIME_WAIT connection holds its port against the kernel's TCP too, as a
@@ -250,12 +249,19 @@ except OSError as e:
 # 2MSL is over. Both the client's ephemeral port and a listener's port after
 # the listener closed (its children closed first, so the buckets are theirs).
 case_wire_time_wait_holds_port() {
-	local tw=2000 out cport r
+	# 2MSL long enough that the buckets outlive the checks on their ports
+	# even in the debug kernel
+	local tw=15000 out cport r
 	wire_setup || return 1
 	if [ "$WIRE_INET" = 0 ]; then
 		wire_sysctl a tw_timeout_ms $tw || return 1
 		wire_sysctl b tw_timeout_ms $tw || return 1
 	fi
+	# A slow guest makes the passive closer retransmit its FIN; the re-ACK
+	# then draws a RST from the closed peer, which would end TIME_WAIT
+	# early (the RFC 1337 hazard).
+	wire_sysctl a rfc1337 1 || return 1
+	wire_sysctl b rfc1337 1 || return 1
 	wire_bg srv b "$WIRE_XFER" server --family xtcp --port 7340 --bytes 1 --close second
 	wire_line srv listening || return 1
 	out=$(in_ns a "$WIRE_XFER" client --family xtcp --addr "$WIRE_ADDR_B" --port 7340 \
@@ -266,6 +272,8 @@ case_wire_time_wait_holds_port() {
 	wire_state a xtcp "$cport" 7340 TIME_WAIT 2 || fail "no TIME_WAIT at the client" || return 1
 	r=$(wire_kbind a "$cport")
 	echo "client port $cport in TIME_WAIT: kernel TCP bind: $r"
+	wire_in_state a xtcp "$cport" 7340 06 ||
+		fail "TIME_WAIT ended before the bind was tried: 2MSL too short here" || return 1
 	[ "$r" = EADDRINUSE ] || fail "kernel TCP bind to a port in TIME_WAIT: $r, want EADDRINUSE" ||
 		return 1
 
@@ -278,6 +286,8 @@ case_wire_time_wait_holds_port() {
 	! wire_in_state b xtcp 7341 '*' 0A || fail "the listener is still there" || return 1
 	r=$(wire_kbind b 7341)
 	echo "closed listener's port 7341, children in TIME_WAIT: kernel TCP bind: $r"
+	wire_in_state b xtcp 7341 '*' 06 ||
+		fail "TIME_WAIT ended before the bind was tried: 2MSL too short here" || return 1
 	[ "$r" = EADDRINUSE ] || fail "kernel TCP bind to a port in TIME_WAIT: $r, want EADDRINUSE" ||
 		return 1
 
