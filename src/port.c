@@ -274,7 +274,6 @@ void xtcp_port_park(struct sock *sk)
 	if (!parked) {
 		port->is_parked = true;
 		list_add_tail(&port->parked, &xn->parked);
-		xn->parked_count++;
 	}
 	spin_unlock_bh(&xn->parked_lock);
 	if (parked)
@@ -315,7 +314,6 @@ static void parked_sweep(struct work_struct *work)
 			continue;
 		list_move_tail(&port->parked, &done);
 		port->is_parked = false;
-		xn->parked_count--;
 	}
 	more = !list_empty(&xn->parked);
 	spin_unlock_bh(&xn->parked_lock);
@@ -343,5 +341,4 @@ void xtcp_port_net_exit(struct xtcp_net *xn)
 	list_for_each_entry_safe(port, tmp, &xn->parked, parked)
 		port_put(port);
 	INIT_LIST_HEAD(&xn->parked);
-	xn->parked_count = 0;
 }

@@ -193,7 +193,6 @@ struct xtcp_net {
 	/* ports held for TIME-WAIT buckets whose socket is gone (port.c) */
 	spinlock_t parked_lock;
 	struct list_head parked;
-	unsigned int parked_count;
 	u32 parked_gen;
 	struct delayed_work parked_sweep;
 	/* what /proc/net/xtcp_stats counts; see netns.c */
