@@ -1064,6 +1064,9 @@ static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	switch (optname) {
 	case TCP_NODELAY:
 	case TCP_MAXSEG:
+	case TCP_KEEPIDLE:
+	case TCP_KEEPINTVL:
+	case TCP_KEEPCNT:
 		break;
 	default:
 		return -ENOPROTOOPT;
@@ -1087,6 +1090,29 @@ static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 			break;
 		}
 		xs->user_mss = val;
+		break;
+	/*
+	 * The keepalive knobs, with tcp_setsockopt()'s ranges. xtcp sends no
+	 * keepalive probes yet (nor for SO_KEEPALIVE): they are kept, inherited
+	 * by accepted sockets and read back, as TCP users expect.
+	 */
+	case TCP_KEEPIDLE:
+		if (val < 1 || val > MAX_TCP_KEEPIDLE)
+			err = -EINVAL;
+		else
+			xs->keepidle = val;
+		break;
+	case TCP_KEEPINTVL:
+		if (val < 1 || val > MAX_TCP_KEEPINTVL)
+			err = -EINVAL;
+		else
+			xs->keepintvl = val;
+		break;
+	case TCP_KEEPCNT:
+		if (val < 1 || val > MAX_TCP_KEEPCNT)
+			err = -EINVAL;
+		else
+			xs->keepcnt = val;
 		break;
 	}
 	release_sock(sk);
@@ -1176,6 +1202,19 @@ static int xtcp_getsockopt(struct socket *sock, int level, int optname,
 			val = xs->user_mss ?: TCP_MSS_DEFAULT;
 		else
 			val = xs->mss;
+		break;
+	/* unset: the namespace's net.ipv4.tcp_keepalive_*, as TCP answers */
+	case TCP_KEEPIDLE:
+		val = xs->keepidle ?:
+		      READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_time) / HZ;
+		break;
+	case TCP_KEEPINTVL:
+		val = xs->keepintvl ?:
+		      READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_intvl) / HZ;
+		break;
+	case TCP_KEEPCNT:
+		val = xs->keepcnt ?:
+		      READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_probes);
 		break;
 	default:
 		return -ENOPROTOOPT;

@@ -463,6 +463,9 @@ static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 	sock_set_flag(child, SOCK_RCU_FREE);
 	xs->user_mss = lxs->user_mss;
 	xs->nodelay = lxs->nodelay;
+	xs->keepidle = lxs->keepidle;
+	xs->keepintvl = lxs->keepintvl;
+	xs->keepcnt = lxs->keepcnt;
 
 	inet_sk(child)->inet_rcv_saddr = iph->daddr;
 	inet_sk(child)->inet_saddr = iph->daddr;

@@ -90,6 +90,10 @@ struct xtcp_sock {
 	u16 mss;		/* largest text we send in a segment */
 	u16 user_mss;		/* TCP_MAXSEG, 0 if unset */
 	u16 peer_mss;		/* the peer's MSS option */
+	/* TCP_KEEPIDLE/KEEPINTVL (seconds), TCP_KEEPCNT; 0: the netns's TCP default */
+	u16 keepidle;
+	u16 keepintvl;
+	u8 keepcnt;
 	u8 snd_wscale;
 	u8 rcv_wscale;
 	u8 passive:1;		/* SYN-RECV came from LISTEN */

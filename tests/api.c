@@ -1557,6 +1557,62 @@ static void t_tcp_info(void)
 	close(l);
 }
 
+/*
+ * TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT: the namespace's tcp_keepalive_*
+ * until set, tcp_setsockopt()'s ranges, kept by accepted sockets.
+ */
+static void t_tcp_keepalive_opts(void)
+{
+	static const struct {
+		int opt, max;
+		const char *name, *sysctl;
+	} k[] = {
+		{ TCP_KEEPIDLE, 32767, "TCP_KEEPIDLE", "/proc/sys/net/ipv4/tcp_keepalive_time" },
+		{ TCP_KEEPINTVL, 32767, "TCP_KEEPINTVL", "/proc/sys/net/ipv4/tcp_keepalive_intvl" },
+		{ TCP_KEEPCNT, 127, "TCP_KEEPCNT", "/proc/sys/net/ipv4/tcp_keepalive_probes" },
+	};
+	int fd = sock(), port, l, c, s, v = 5;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		CHECK(get_int(fd, IPPROTO_TCP, k[i].opt) == read_sysctl(k[i].sysctl),
+		      "default %s %d, %s says %d", k[i].name, get_int(fd, IPPROTO_TCP, k[i].opt),
+		      k[i].sysctl, read_sysctl(k[i].sysctl));
+		CHECK(set_int(fd, IPPROTO_TCP, k[i].opt, 7 + i) == 0, "%s: %s", k[i].name,
+		      strerror(errno));
+		CHECK(get_int(fd, IPPROTO_TCP, k[i].opt) == (int)(7 + i), "%s readback %d",
+		      k[i].name, get_int(fd, IPPROTO_TCP, k[i].opt));
+		CHECK(set_int(fd, IPPROTO_TCP, k[i].opt, k[i].max) == 0, "%s %d", k[i].name,
+		      k[i].max);
+		CHECK_ERRNO(set_int(fd, IPPROTO_TCP, k[i].opt, 0), EINVAL);
+		CHECK_ERRNO(set_int(fd, IPPROTO_TCP, k[i].opt, k[i].max + 1), EINVAL);
+		CHECK_ERRNO(setsockopt(fd, IPPROTO_TCP, k[i].opt, &v, 2), EINVAL);
+		CHECK(get_int(fd, IPPROTO_TCP, k[i].opt) == k[i].max, "%s after EINVAL %d",
+		      k[i].name, get_int(fd, IPPROTO_TCP, k[i].opt));
+	}
+	close(fd);
+
+	/* a listener's values go to the sockets it accepts */
+	l = listener(&port);
+	REQUIRE(l >= 0, "listener");
+	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++)
+		CHECK(set_int(l, IPPROTO_TCP, k[i].opt, 3 + i) == 0, "listener %s", k[i].name);
+	c = sock();
+	REQUIRE(connect_to(c, "127.0.0.1", port) == 0, "connect");
+	s = accept(l, NULL, NULL);
+	REQUIRE(s >= 0, "accept");
+	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		CHECK(get_int(s, IPPROTO_TCP, k[i].opt) == (int)(3 + i),
+		      "accepted %s %d", k[i].name, get_int(s, IPPROTO_TCP, k[i].opt));
+		CHECK(set_int(c, IPPROTO_TCP, k[i].opt, 20) == 0, "connected %s", k[i].name);
+		CHECK(get_int(c, IPPROTO_TCP, k[i].opt) == 20, "connected %s readback",
+		      k[i].name);
+	}
+	close(c);
+	close(s);
+	close(l);
+}
+
 static void t_tcp_unknown_opt(void)
 {
 	int fd = sock(), v = 1;
@@ -1781,6 +1837,7 @@ static const struct {
 	{ "tcp_nodelay", t_tcp_nodelay },
 	{ "tcp_maxseg", t_tcp_maxseg },
 	{ "tcp_info", t_tcp_info },
+	{ "tcp_keepalive_opts", t_tcp_keepalive_opts },
 	{ "tcp_unknown_opt", t_tcp_unknown_opt },
 	{ "close_unread_rst", t_close_unread_rst },
 	{ "epipe_sigpipe", t_epipe_sigpipe },
