@@ -395,8 +395,10 @@ static void tw_give_way(struct sock *sk)
 			    inet->inet_daddr, inet->inet_dport);
 	if (!tw)
 		return;
-	if (xtcp_tw_kill(tbl, tw))
+	if (xtcp_tw_kill(tbl, tw)) {
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_TW_RECYCLED);
+		trace_xtcp_tw_reuse(tbl->netns, &tw->st);
+	}
 	xtcp_tw_put(tw);
 }
 
@@ -458,10 +460,7 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 	xs->snd_una = xs->iss;
 	xs->snd_nxt = xs->iss + 1;
 	xs->write_seq = xs->snd_nxt;
-	xs->wscale_ok = 1;
-	xs->ts_ok = 1;
-	xs->sack_ok = 1;
-	xs->rcv_wscale = 7;
+	xtcp_options_from_sysctls(sk);
 	xs->rcv_wnd = 0;
 	xs->retries = 0;
 	xs->rto_ms = XTCP_TIMEOUT_INIT_MS;

@@ -41,6 +41,22 @@ static void syn_options(struct sk_buff *skb, struct xtcp_options *opt)
 		memset(opt, 0, sizeof(*opt));
 }
 
+/*
+ * The options our SYN or SYN+ACK offers: net.xtcp.timestamps, sack and
+ * window_scaling of the socket's namespace, as tcp_syn_options() reads
+ * TCP's. Without window scaling we never scale our own window either.
+ */
+void xtcp_options_from_sysctls(struct sock *sk)
+{
+	const struct xtcp_net *xn = xtcp_net(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->ts_ok = !!READ_ONCE(xn->timestamps);
+	xs->sack_ok = !!READ_ONCE(xn->sack);
+	xs->wscale_ok = !!READ_ONCE(xn->window_scaling);
+	xs->rcv_wscale = xs->wscale_ok ? 7 : 0;
+}
+
 /* Settle what the two SYNs agreed on (RFC 7323 §1.3, RFC 9293 §3.7.1). */
 static void negotiate(struct sock *sk, const struct xtcp_options *opt)
 {
@@ -96,10 +112,16 @@ void xtcp_set_state(struct sock *sk, int state)
 
 	if (old == state)
 		return;
+	/* tcp_set_state()'s bookkeeping, so the counters read like TCP's */
+	if (state == XTCP_ESTABLISHED)
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_CURR_ESTAB);
+	else if (old == XTCP_ESTABLISHED)
+		xtcp_dec_stat(sock_net(sk), XTCP_STAT_CURR_ESTAB);
+	/* straight to CLOSE from a synchronized open state: an abort */
 	if (state == XTCP_CLOSE &&
-	    (old == XTCP_ESTABLISHED || old == XTCP_CLOSE_WAIT) &&
-	    sk->sk_err == ECONNRESET)
+	    (old == XTCP_ESTABLISHED || old == XTCP_CLOSE_WAIT))
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_ESTAB_RESETS);
+	trace_xtcp_state_change(sk, old, state);
 	xtcp_state_store(sk, state);
 }
 
@@ -186,6 +208,8 @@ static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb)
 		return false;
 	}
 	if (t.actions & XTCP_ACT_TW_TIMER) {
+		/* seen by tracing; a bucket takes the socket's place at once */
+		xtcp_set_state(sk, XTCP_TIME_WAIT);
 		if (t.actions & XTCP_ACT_ACK)
 			xtcp_send_ack(sk);
 		xtcp_time_wait(sk);
@@ -475,9 +499,7 @@ static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 	inet_sk(child)->inet_dport = th->source;
 
 	xs->passive = 1;
-	xs->wscale_ok = 1;
-	xs->ts_ok = 1;
-	xs->sack_ok = 1;
+	xtcp_options_from_sysctls(child);
 	learn_syn(child, skb);
 	xs->iss = xtcp_isn_seq(iph->daddr, iph->saddr, th->dest, th->source);
 	xs->ts_off = xtcp_isn_ts_off(iph->daddr, iph->saddr, th->dest,
@@ -485,6 +507,8 @@ static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 	xs->snd_una = xs->iss;
 	xs->snd_nxt = xs->iss + 1;
 	xs->write_seq = xs->snd_nxt;
+	/* a child starts as its listener's clone, as in inet_csk_clone_lock() */
+	trace_xtcp_state_change(child, XTCP_LISTEN, XTCP_SYN_RECV);
 	xtcp_state_store(child, XTCP_SYN_RECV);
 
 	bh_lock_sock_nested(child);
@@ -596,8 +620,10 @@ static void confirm_conntrack(struct sk_buff *skb)
 #endif
 }
 
-static void drop_bad(struct net *net, struct sk_buff *skb, enum xtcp_stat s)
+static void drop_bad(struct net *net, struct sk_buff *skb, enum xtcp_stat s,
+		     const char *why)
 {
+	trace_xtcp_drop(net, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr, why);
 	xtcp_inc_stat(net, XTCP_STAT_IN_ERRS);
 	if (s != XTCP_STAT_IN_ERRS)
 		xtcp_inc_stat(net, s);
@@ -610,6 +636,7 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 	struct net *net = state->net;
 	struct xtcp_tw_bucket *tw = NULL;
 	struct xtcp_segment seg;
+	enum xtcp_parse_err perr;
 	const struct tcphdr *th;
 	const struct iphdr *iph;
 	struct sock *sk;
@@ -638,15 +665,22 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 	confirm_conntrack(skb);
 	nf_reset_ct(skb);
 	xtcp_inc_stat(net, XTCP_STAT_IN_SEGS);
-	if (xtcp_parse_skb(skb, &seg) != XTCP_PARSE_OK) {
-		drop_bad(net, skb, XTCP_STAT_IN_ERRS);
+	perr = xtcp_parse_skb(skb, &seg);
+	if (perr != XTCP_PARSE_OK) {
+		drop_bad(net, skb, perr == XTCP_PARSE_OPT_LEN_SHORT ||
+			 perr == XTCP_PARSE_OPT_OVERRUN ||
+			 perr == XTCP_PARSE_OPT_BAD_LEN ?
+			 XTCP_STAT_BAD_OPTIONS : XTCP_STAT_IN_ERRS,
+			 xtcp_parse_err_name(perr));
 		goto out;
 	}
 	__skb_pull(skb, skb_transport_offset(skb));
 	if (!xtcp_csum_skb_ok(skb)) {
-		drop_bad(net, skb, XTCP_STAT_IN_CSUM_ERRORS);
+		drop_bad(net, skb, XTCP_STAT_IN_CSUM_ERRORS, "bad checksum");
 		goto out;
 	}
+	trace_xtcp_segment_recv(net, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr,
+				&seg, tw ? XTCP_TIME_WAIT : sk->sk_state);
 	__skb_pull(skb, xtcp_seg_hdr_len(&seg));
 	fill_cb(skb, &seg);
 	skb_dst_drop(skb);
@@ -671,7 +705,7 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 						READ_ONCE(sk->sk_sndbuf)))) {
 		/* tcp_add_backlog()'s limit, with room for skb overhead */
 		bh_unlock_sock(sk);
-		drop_bad(net, skb, XTCP_STAT_BACKLOG_DROPS);
+		drop_bad(net, skb, XTCP_STAT_BACKLOG_DROPS, "backlog full");
 		goto out;
 	}
 	bh_unlock_sock(sk);

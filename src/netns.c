@@ -39,11 +39,25 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_CHALLENGE_ACKS_LIMITED] = "ChallengeACKsLimited",
 	[XTCP_STAT_LISTEN_DROPS]	= "ListenDrops",
 	[XTCP_STAT_BACKLOG_DROPS]	= "BacklogDrops",
+	[XTCP_STAT_BAD_OPTIONS]		= "BadOptions",
+	[XTCP_STAT_CURR_ESTAB]		= "CurrEstab",
 };
 
 const char *xtcp_stat_name(enum xtcp_stat s)
 {
 	return s < XTCP_STAT_MAX ? stat_names[s] : "?";
+}
+
+/* The sum over CPUs; CurrEstab's ups and downs may be on different ones. */
+long xtcp_read_stat(const struct net *net, enum xtcp_stat s)
+{
+	struct xtcp_mib __percpu *mib = xtcp_net(net)->mib;
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(mib, cpu)->mibs[s]);
+	return (long)sum;
 }
 
 /* Defaults of net.xtcp.* (Documentation/user-guide.rst lists them). */
@@ -54,6 +68,7 @@ const char *xtcp_stat_name(enum xtcp_stat s)
 
 static int tw_timeout_min = 100, tw_timeout_max = XTCP_TW_LEN_MAX_MS;
 static int syn_retries_min = 1, syn_retries_max = 127;
+static int retries_max = 255;
 
 static int proc_tw_timeout(struct ctl_table *table, int write, void *buffer,
 			   size_t *lenp, loff_t *ppos)
@@ -119,6 +134,46 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.proc_handler	= proc_dointvec_minmax,
 		.extra1		= SYSCTL_ZERO,
 	},
+	{
+		.procname	= "synack_retries",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &retries_max,
+	},
+	{
+		.procname	= "retries2",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &retries_max,
+	},
+	{
+		.procname	= "timestamps",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+	{
+		.procname	= "sack",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+	{
+		.procname	= "window_scaling",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
 	{ }
 };
 
@@ -135,6 +190,11 @@ static int sysctl_init(struct xtcp_net *xn)
 	t[2].data = &xn->syn_retries;
 	t[3].data = &xn->rfc1337;
 	t[4].data = &xn->challenge_ack_limit;
+	t[5].data = &xn->synack_retries;
+	t[6].data = &xn->retries2;
+	t[7].data = &xn->timestamps;
+	t[8].data = &xn->sack;
+	t[9].data = &xn->window_scaling;
 	xn->sysctl_hdr = register_net_sysctl(xn->net, "net/xtcp", t);
 	if (!xn->sysctl_hdr) {
 		kfree(t);
@@ -170,17 +230,26 @@ static int __net_init xtcp_net_init_one(struct net *net)
 	xn->syn_retries = XTCP_SYN_RETRIES;
 	xn->rfc1337 = 0;
 	xn->challenge_ack_limit = XTCP_CHALLENGE_ACK_LIMIT;
+	xn->synack_retries = XTCP_SYNACK_RETRIES;
+	xn->retries2 = XTCP_DATA_RETRIES;
+	xn->timestamps = 1;
+	xn->sack = 1;
+	xn->window_scaling = 1;
 	xtcp_port_net_init(xn);
 
+	xn->mib = alloc_percpu(struct xtcp_mib);
+	if (!xn->mib)
+		return -ENOMEM;
 	err = inet_ctl_sock_create(&xn->ctl_sk, PF_INET, SOCK_RAW, IPPROTO_TCP,
 				   net);
 	if (err)
-		return err;
+		goto err_mib;
 	/* the wheel is sized for the longest 2MSL the sysctl allows */
 	err = xtcp_tw_table_init(&xn->tw, XTCP_TW_HASH_SIZE,
 				 xn->max_tw_buckets, XTCP_TW_LEN_MAX_MS);
 	if (err)
 		goto err_ctl;
+	xn->tw.netns = net->ns.inum;
 	err = xtcp_tw_set_len(&xn->tw, xn->tw_timeout_ms);
 	if (err)
 		goto err_tw;
@@ -203,6 +272,8 @@ err_tw:
 	xtcp_tw_table_destroy(&xn->tw);
 err_ctl:
 	inet_ctl_sock_destroy(xn->ctl_sk);
+err_mib:
+	free_percpu(xn->mib);
 	return err;
 }
 
@@ -216,6 +287,7 @@ static void __net_exit xtcp_net_exit_one(struct net *net)
 	xtcp_port_net_exit(xn);
 	xtcp_tw_table_destroy(&xn->tw);
 	inet_ctl_sock_destroy(xn->ctl_sk);
+	free_percpu(xn->mib);
 	/* kernel sockets that held ports do not pin the namespace */
 	xtcp_port_flush();
 }

@@ -116,6 +116,9 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 		kfree_skb(skb);
 		return hlen;
 	}
+	seg.payload_len = skb->len;
+	trace_xtcp_segment_send(sock_net(sk), inet->inet_saddr,
+				inet->inet_daddr, &seg, sk->sk_state);
 	th = skb_push(skb, hlen);
 	memcpy(th, hdr, hlen);
 	skb_reset_transport_header(skb);
@@ -211,8 +214,12 @@ static int transmit_queued(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 		nskb = skb_clone(skb, gfp);
 	if (!nskb)
 		return -ENOBUFS;
-	if (xtcp_seq_before(cb->seq, xtcp_sk(sk)->snd_nxt))
+	if (xtcp_seq_before(cb->seq, xtcp_sk(sk)->snd_nxt)) {
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_RETRANS_SEGS);
+		trace_xtcp_retransmit(sk, cb->seq, nskb->len,
+				      xtcp_sk(sk)->retries,
+				      xtcp_sk(sk)->rto_ms);
+	}
 	if (cb->flags & XTCP_FLAG_FIN)
 		flags |= XTCP_FLAG_FIN;
 	else
@@ -392,8 +399,10 @@ void xtcp_send_reset(struct net *net, struct sk_buff *skb)
 		seg.flags = XTCP_FLAG_RST | XTCP_FLAG_ACK;
 	}
 	rst = build_reply(&seg);
-	if (rst)
-		send_ctl_reply(net, iph->daddr, iph->saddr, rst);
+	if (!rst)
+		return;
+	trace_xtcp_segment_send(net, iph->daddr, iph->saddr, &seg, 0);
+	send_ctl_reply(net, iph->daddr, iph->saddr, rst);
 }
 
 /* A TIME_WAIT bucket acknowledges the peer's FIN again. */
@@ -416,5 +425,6 @@ void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st,
 	skb = build_reply(&seg);
 	if (!skb)
 		return;
+	trace_xtcp_segment_send(net, st->saddr, st->daddr, &seg, XTCP_TIME_WAIT);
 	send_ctl_reply(net, st->saddr, st->daddr, skb);
 }

@@ -176,15 +176,66 @@ static const struct seq_operations xtcp_seq_ops = {
 	.show	= xtcp_seq_show,
 };
 
+/* /proc/net/xtcp_stats: one "Name value" line per counter, for scripts. */
 static int xtcp_stats_show(struct seq_file *seq, void *v)
 {
-	struct xtcp_net *xn = xtcp_net(seq_file_single_net(seq));
+	struct net *net = seq_file_single_net(seq);
 	int i;
 
 	for (i = 0; i < XTCP_STAT_MAX; i++)
 		seq_printf(seq, "%s %ld\n", xtcp_stat_name(i),
-			   atomic_long_read(&xn->stats[i]));
-	seq_printf(seq, "TimeWaitBuckets %u\n", xtcp_tw_count(&xn->tw));
+			   xtcp_read_stat(net, i));
+	seq_printf(seq, "TimeWaitBuckets %u\n",
+		   xtcp_tw_count(&xtcp_net(net)->tw));
+	return 0;
+}
+
+/*
+ * /proc/net/xtcp_snmp: the same counters as /proc/net/snmp's "Tcp:" and
+ * /proc/net/netstat's "TcpExt:" lines print theirs, a line of names and a
+ * line of values for "Xtcp:" (the RFC 4022 counters TCP has too) and for
+ * "XtcpExt:" (xtcp's own), so that nstat-style parsers read it.
+ */
+static const enum xtcp_stat snmp_tcp[] = {
+	XTCP_STAT_ACTIVE_OPENS, XTCP_STAT_PASSIVE_OPENS,
+	XTCP_STAT_ATTEMPT_FAILS, XTCP_STAT_ESTAB_RESETS, XTCP_STAT_CURR_ESTAB,
+	XTCP_STAT_IN_SEGS, XTCP_STAT_OUT_SEGS, XTCP_STAT_RETRANS_SEGS,
+	XTCP_STAT_IN_ERRS, XTCP_STAT_OUT_RSTS, XTCP_STAT_IN_CSUM_ERRORS,
+};
+
+static const enum xtcp_stat snmp_ext[] = {
+	XTCP_STAT_TW_CREATED, XTCP_STAT_TW_OVERFLOW, XTCP_STAT_TW_RECYCLED,
+	XTCP_STAT_CHALLENGE_ACKS, XTCP_STAT_CHALLENGE_ACKS_LIMITED,
+	XTCP_STAT_LISTEN_DROPS, XTCP_STAT_BACKLOG_DROPS, XTCP_STAT_BAD_OPTIONS,
+};
+
+static void snmp_show(struct seq_file *seq, const char *prefix,
+		      const enum xtcp_stat *ids, int n, const char *extra,
+		      long extra_val)
+{
+	struct net *net = seq_file_single_net(seq);
+	int i;
+
+	seq_printf(seq, "%s:", prefix);
+	for (i = 0; i < n; i++)
+		seq_printf(seq, " %s", xtcp_stat_name(ids[i]));
+	if (extra)
+		seq_printf(seq, " %s", extra);
+	seq_printf(seq, "\n%s:", prefix);
+	for (i = 0; i < n; i++)
+		seq_printf(seq, " %ld", xtcp_read_stat(net, ids[i]));
+	if (extra)
+		seq_printf(seq, " %ld", extra_val);
+	seq_putc(seq, '\n');
+}
+
+static int xtcp_snmp_show(struct seq_file *seq, void *v)
+{
+	struct xtcp_net *xn = xtcp_net(seq_file_single_net(seq));
+
+	snmp_show(seq, "Xtcp", snmp_tcp, ARRAY_SIZE(snmp_tcp), NULL, 0);
+	snmp_show(seq, "XtcpExt", snmp_ext, ARRAY_SIZE(snmp_ext),
+		  "TimeWaitBuckets", xtcp_tw_count(&xn->tw));
 	return 0;
 }
 
@@ -196,11 +247,16 @@ int xtcp_proc_init_net(struct net *net)
 	if (!proc_create_net_single("xtcp_stats", 0444, net->proc_net,
 				    xtcp_stats_show, NULL))
 		goto err_xtcp;
+	if (!proc_create_net_single("xtcp_snmp", 0444, net->proc_net,
+				    xtcp_snmp_show, NULL))
+		goto err_stats;
 	if (!proc_create_net_single("xtcp_sockets", 0400, net->proc_net,
 				    xtcp_sockets_show, NULL))
-		goto err_stats;
+		goto err_snmp;
 	return 0;
 
+err_snmp:
+	remove_proc_entry("xtcp_snmp", net->proc_net);
 err_stats:
 	remove_proc_entry("xtcp_stats", net->proc_net);
 err_xtcp:
@@ -211,6 +267,7 @@ err_xtcp:
 void xtcp_proc_exit_net(struct net *net)
 {
 	remove_proc_entry("xtcp_sockets", net->proc_net);
+	remove_proc_entry("xtcp_snmp", net->proc_net);
 	remove_proc_entry("xtcp_stats", net->proc_net);
 	remove_proc_entry("xtcp", net->proc_net);
 }

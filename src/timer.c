@@ -27,6 +27,21 @@
 #include "state.h"
 #include "xtcp.h"
 
+/* net.xtcp.syn_retries, synack_retries or retries2, for the socket's state */
+static int retry_limit(const struct sock *sk)
+{
+	const struct xtcp_net *xn = xtcp_net(sock_net(sk));
+
+	switch (sk->sk_state) {
+	case XTCP_SYN_SENT:
+		return READ_ONCE(xn->syn_retries);
+	case XTCP_SYN_RECV:
+		return READ_ONCE(xn->synack_retries);
+	default:
+		return READ_ONCE(xn->retries2);
+	}
+}
+
 static void timer_fire(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -55,9 +70,7 @@ static void timer_fire(struct sock *sk)
 	    skb_queue_empty(&sk->sk_write_queue))
 		return;
 
-	if (xs->retries >= (sk->sk_state == XTCP_SYN_SENT ?
-			    READ_ONCE(xtcp_net(sock_net(sk))->syn_retries) :
-			    XTCP_DATA_RETRIES)) {
+	if (xs->retries >= retry_limit(sk)) {
 		t = xtcp_state_next(sk->sk_state, XTCP_EV_USER_TIMEOUT,
 				    xs->passive);
 		if (sk->sk_state == XTCP_SYN_SENT)
@@ -74,10 +87,12 @@ static void timer_fire(struct sock *sk)
 	switch (sk->sk_state) {
 	case XTCP_SYN_SENT:
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_RETRANS_SEGS);
+		trace_xtcp_retransmit(sk, xs->iss, 0, xs->retries, xs->rto_ms);
 		xtcp_send_syn(sk);
 		break;
 	case XTCP_SYN_RECV:
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_RETRANS_SEGS);
+		trace_xtcp_retransmit(sk, xs->iss, 0, xs->retries, xs->rto_ms);
 		xtcp_send_synack(sk);
 		break;
 	default:

@@ -40,6 +40,7 @@
 
 #include "compat.h"
 #include "timewait.h"
+#include "xtcp_trace.h"
 
 #define TW_TICK_NS		(1ULL << XTCP_TW_TICK_SHIFT)
 /* Chain locks: enough that CPUs rarely meet on one, few enough to be cheap. */
@@ -230,8 +231,10 @@ VISIBLE_IF_KUNIT unsigned int xtcp_tw_expire(struct xtcp_tw_table *tbl,
 		n = tw_collect(tbl, now, batch,
 			       min_t(unsigned int, TW_BATCH,
 				     XTCP_TW_EXPIRE_BUDGET - done));
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			trace_xtcp_tw_expire(tbl->netns, &batch[i]->st);
 			tw_release(tbl, batch[i]);
+		}
 		done += n;
 		if (n < TW_BATCH)
 			break;

@@ -69,6 +69,7 @@ struct xtcp_tw_table {
 	u32 hash_seed;
 	u32 len_ticks;			/* 2MSL in ticks, rounded up */
 	u64 len_ns;			/* 2MSL, fixed at init */
+	unsigned int netns;		/* the owner's ns inode, for tracing */
 
 	spinlock_t wheel_lock;		/* nests inside a chain lock */
 	struct list_head *wheel;	/* wheel_mask + 1 slots */

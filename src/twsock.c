@@ -47,6 +47,7 @@ void xtcp_time_wait(struct sock *sk)
 			xtcp_inc_stat(net, XTCP_STAT_TW_OVERFLOW);
 	} else {
 		xtcp_inc_stat(net, XTCP_STAT_TW_CREATED);
+		trace_xtcp_tw_create(net->ns.inum, &st);
 		xtcp_tw_put(tw);
 		xtcp_port_park(sk);	/* the bucket holds the port now */
 	}
@@ -67,8 +68,9 @@ bool xtcp_tw_rcv(struct net *net, struct xtcp_tw_bucket *tw,
 	u8 ctl = cb->flags & (XTCP_FLAG_SYN | XTCP_FLAG_ACK | XTCP_FLAG_RST);
 
 	if (cb->flags & XTCP_FLAG_RST) {
-		if (!READ_ONCE(xn->rfc1337) && cb->seq == st->rcv_nxt)
-			xtcp_tw_kill(&xn->tw, tw);
+		if (!READ_ONCE(xn->rfc1337) && cb->seq == st->rcv_nxt &&
+		    xtcp_tw_kill(&xn->tw, tw))
+			trace_xtcp_tw_kill(net->ns.inum, st);
 		goto consumed;
 	}
 	if (ctl == XTCP_FLAG_SYN) {
@@ -77,8 +79,10 @@ bool xtcp_tw_rcv(struct net *net, struct xtcp_tw_bucket *tw,
 			      xtcp_seq_after(cb->tsval, st->ts_recent));
 
 		if (newer) {
-			if (xtcp_tw_kill(&xn->tw, tw))
+			if (xtcp_tw_kill(&xn->tw, tw)) {
 				xtcp_inc_stat(net, XTCP_STAT_TW_RECYCLED);
+				trace_xtcp_tw_reuse(net->ns.inum, st);
+			}
 			return true;
 		}
 		xtcp_send_tw_ack(net, st, cb->has_ts ? cb->tsval : st->ts_recent);

@@ -34,6 +34,7 @@
 #include "protocol.h"
 #include "ratelimit.h"
 #include "timewait.h"
+#include "xtcp_trace.h"
 
 struct xtcp_port;
 struct nf_hook_state;
@@ -178,7 +179,14 @@ enum xtcp_stat {
 	XTCP_STAT_CHALLENGE_ACKS_LIMITED,
 	XTCP_STAT_LISTEN_DROPS,
 	XTCP_STAT_BACKLOG_DROPS,
+	XTCP_STAT_BAD_OPTIONS,
+	XTCP_STAT_CURR_ESTAB,		/* a gauge: up and down */
 	XTCP_STAT_MAX,
+};
+
+/* One CPU's counters: summed over CPUs when read (xtcp_read_stat()). */
+struct xtcp_mib {
+	unsigned long mibs[XTCP_STAT_MAX];
 };
 
 /* Per network namespace (netns.c). */
@@ -191,16 +199,21 @@ struct xtcp_net {
 	int tw_timeout_ms;
 	int max_tw_buckets;
 	int syn_retries;
+	int synack_retries;
+	int retries2;
 	int rfc1337;
 	int challenge_ack_limit;
+	int timestamps;
+	int sack;
+	int window_scaling;
 	struct xtcp_ratelimit challenge_rl;
 	/* ports held for TIME-WAIT buckets whose socket is gone (port.c) */
 	spinlock_t parked_lock;
 	struct list_head parked;
 	u32 parked_gen;
 	struct delayed_work parked_sweep;
-	/* what /proc/net/xtcp_stats counts; see netns.c */
-	atomic_long_t stats[XTCP_STAT_MAX];
+	/* what /proc/net/xtcp_stats and xtcp_snmp count; see netns.c */
+	struct xtcp_mib __percpu *mib;
 };
 
 
@@ -211,12 +224,19 @@ static inline struct xtcp_net *xtcp_net(const struct net *net)
 	return net_generic(net, xtcp_net_id);
 }
 
+/* Any context: a per-CPU add, as the kernel's SNMP counters. */
 static inline void xtcp_inc_stat(const struct net *net, enum xtcp_stat s)
 {
-	atomic_long_inc(&xtcp_net(net)->stats[s]);
+	this_cpu_inc(xtcp_net(net)->mib->mibs[s]);
+}
+
+static inline void xtcp_dec_stat(const struct net *net, enum xtcp_stat s)
+{
+	this_cpu_dec(xtcp_net(net)->mib->mibs[s]);
 }
 
 const char *xtcp_stat_name(enum xtcp_stat s);
+long xtcp_read_stat(const struct net *net, enum xtcp_stat s);
 
 /* af_xtcp.c: the socket family. */
 int xtcp_af_init(void);
@@ -224,6 +244,7 @@ void xtcp_af_exit(void);
 int xtcp_family_number(void);
 struct sock *xtcp_sk_alloc(struct net *net, gfp_t gfp, int kern);
 void xtcp_set_state(struct sock *sk, int state);
+void xtcp_options_from_sysctls(struct sock *sk);
 void xtcp_done(struct sock *sk);
 int xtcp_sockets_show(struct seq_file *seq, void *v);
 
@@ -294,7 +315,8 @@ void xtcp_proc_exit_net(struct net *net);
 
 #define XTCP_TIMEOUT_INIT_MS	1000	/* RFC 6298 initial RTO */
 #define XTCP_RTO_MAX_MS		120000
-#define XTCP_DATA_RETRIES	15	/* like tcp_retries2 */
+#define XTCP_DATA_RETRIES	15	/* net.xtcp.retries2, as tcp_retries2 */
+#define XTCP_SYNACK_RETRIES	5	/* net.xtcp.synack_retries */
 #define XTCP_FIN_TIMEOUT_MS	60000	/* like tcp_fin_timeout */
 
 #endif /* _XTCP_XTCP_H */

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * trace.c: the one place xtcp's tracepoints (xtcp_trace.h) are defined.
+ */
+#include <linux/build_bug.h>
+
+#include "protocol.h"
+
+/* the literals the trace formats print options by (tools parse them) */
+static_assert(XTCP_OPTF_MSS == 0x01 && XTCP_OPTF_WSCALE == 0x02 &&
+	      XTCP_OPTF_SACK_PERM == 0x04 && XTCP_OPTF_SACK == 0x08 &&
+	      XTCP_OPTF_TIMESTAMP == 0x10);
+
+#define CREATE_TRACE_POINTS
+#include "xtcp_trace.h"

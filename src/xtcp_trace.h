@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xtcp's tracepoints, system "xtcp": /sys/kernel/tracing/events/xtcp/, perf
+ * (xtcp:xtcp_state_change, ...) and bpftrace (tracepoint:xtcp:...).
+ *
+ *   xtcp_state_change    a socket moves from one state to another
+ *   xtcp_segment_send    a segment leaves (from a socket or, for RSTs and
+ *   xtcp_segment_recv    TIME_WAIT ACKs, the control socket); one arrives
+ *   xtcp_retransmit      a segment is sent again by the retransmission timer
+ *   xtcp_drop            a malformed segment is dropped, with the reason
+ *   xtcp_tw_create       a TIME_WAIT bucket takes a closed connection's place,
+ *   xtcp_tw_reuse        gives way to a new SYN or connect(),
+ *   xtcp_tw_kill         is killed by a RST (net.xtcp.rfc1337=0),
+ *   xtcp_tw_expire       or ends when its 2MSL runs out
+ *
+ * Addresses are the local end's first (saddr:sport) for every event but
+ * xtcp_segment_recv, which shows the segment as it was on the wire (source
+ * first). Sequence numbers are absolute; tools/xtcp-ladder makes them relative.
+ * Each event carries the namespace's inode number (as in /proc/PID/ns/net) so
+ * that the two ends of a connection between namespaces can be told apart.
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM xtcp
+
+#if !defined(_XTCP_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _XTCP_TRACE_H
+
+#include <linux/tracepoint.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+
+#include "protocol.h"
+#include "timewait.h"
+
+#define xtcp_trace_state_name(s)					\
+	__print_symbolic(s,						\
+			 { 1, "ESTABLISHED" }, { 2, "SYN_SENT" },	\
+			 { 3, "SYN_RECV" }, { 4, "FIN_WAIT1" },		\
+			 { 5, "FIN_WAIT2" }, { 6, "TIME_WAIT" },	\
+			 { 7, "CLOSE" }, { 8, "CLOSE_WAIT" },		\
+			 { 9, "LAST_ACK" }, { 10, "LISTEN" },		\
+			 { 11, "CLOSING" })
+
+#define xtcp_trace_flags(f)						\
+	__print_flags(f, "|",						\
+		      { XTCP_FLAG_FIN, "FIN" }, { XTCP_FLAG_SYN, "SYN" },	\
+		      { XTCP_FLAG_RST, "RST" }, { XTCP_FLAG_PSH, "PSH" },	\
+		      { XTCP_FLAG_ACK, "ACK" }, { XTCP_FLAG_URG, "URG" },	\
+		      { XTCP_FLAG_ECE, "ECE" }, { XTCP_FLAG_CWR, "CWR" })
+
+TRACE_EVENT(xtcp_state_change,
+	TP_PROTO(const struct sock *sk, int oldstate, int newstate),
+	TP_ARGS(sk, oldstate, newstate),
+	TP_STRUCT__entry(
+		__field(const void *, skaddr)
+		__field(unsigned int, netns)
+		__field(__be32, saddr)
+		__field(__be32, daddr)
+		__field(u16, sport)
+		__field(u16, dport)
+		__field(int, oldstate)
+		__field(int, newstate)
+	),
+	TP_fast_assign(
+		__entry->skaddr = sk;
+		__entry->netns = sock_net(sk)->ns.inum;
+		__entry->saddr = sk->sk_rcv_saddr;
+		__entry->daddr = sk->sk_daddr;
+		__entry->sport = sk->sk_num;
+		__entry->dport = ntohs(sk->sk_dport);
+		__entry->oldstate = oldstate;
+		__entry->newstate = newstate;
+	),
+	TP_printk("netns=%u sk=%p src=%pI4:%u dst=%pI4:%u %s -> %s",
+		  __entry->netns, __entry->skaddr, &__entry->saddr,
+		  __entry->sport, &__entry->daddr, __entry->dport,
+		  xtcp_trace_state_name(__entry->oldstate),
+		  xtcp_trace_state_name(__entry->newstate))
+);
+
+/* @state: the socket's state, TIME_WAIT for a bucket, 0 for none */
+DECLARE_EVENT_CLASS(xtcp_segment_class,
+	TP_PROTO(const struct net *net, __be32 saddr, __be32 daddr,
+		 const struct xtcp_segment *seg, int state),
+	TP_ARGS(net, saddr, daddr, seg, state),
+	TP_STRUCT__entry(
+		__field(unsigned int, netns)
+		__field(__be32, saddr)
+		__field(__be32, daddr)
+		__field(u16, sport)
+		__field(u16, dport)
+		__field(u32, seq)
+		__field(u32, ack)
+		__field(u32, len)
+		__field(u16, window)
+		__field(u8, flags)
+		__field(u8, state)
+		__field(u16, opts)
+		__field(u8, wscale)
+		__field(u16, mss)
+		__field(u32, tsval)
+		__field(u32, tsecr)
+	),
+	TP_fast_assign(
+		__entry->netns = net->ns.inum;
+		__entry->saddr = saddr;
+		__entry->daddr = daddr;
+		__entry->sport = seg->sport;
+		__entry->dport = seg->dport;
+		__entry->seq = seg->seq;
+		__entry->ack = seg->ack;
+		__entry->len = seg->payload_len;
+		__entry->window = seg->window;
+		__entry->flags = seg->flags;
+		__entry->state = state;
+		__entry->opts = seg->opt.present;
+		__entry->wscale = seg->opt.wscale;
+		__entry->mss = seg->opt.mss;
+		__entry->tsval = seg->opt.tsval;
+		__entry->tsecr = seg->opt.tsecr;
+	),
+	TP_printk("netns=%u src=%pI4:%u dst=%pI4:%u flags=%s seq=%u ack=%u len=%u win=%u opts=%s mss=%u wscale=%u tsval=%u tsecr=%u state=%s",
+		  __entry->netns, &__entry->saddr, __entry->sport,
+		  &__entry->daddr, __entry->dport,
+		  xtcp_trace_flags(__entry->flags), __entry->seq, __entry->ack,
+		  __entry->len, __entry->window,
+		  __print_flags(__entry->opts, ",",
+				{ 0x01, "mss" }, { 0x02, "wscale" },
+				{ 0x04, "sackOK" }, { 0x08, "sack" },
+				{ 0x10, "ts" }),
+		  __entry->mss, __entry->wscale, __entry->tsval,
+		  __entry->tsecr, xtcp_trace_state_name(__entry->state))
+);
+
+DEFINE_EVENT(xtcp_segment_class, xtcp_segment_send,
+	TP_PROTO(const struct net *net, __be32 saddr, __be32 daddr,
+		 const struct xtcp_segment *seg, int state),
+	TP_ARGS(net, saddr, daddr, seg, state)
+);
+
+DEFINE_EVENT(xtcp_segment_class, xtcp_segment_recv,
+	TP_PROTO(const struct net *net, __be32 saddr, __be32 daddr,
+		 const struct xtcp_segment *seg, int state),
+	TP_ARGS(net, saddr, daddr, seg, state)
+);
+
+/* @retries: this retransmission's number; @rto_ms: the timeout armed next */
+TRACE_EVENT(xtcp_retransmit,
+	TP_PROTO(const struct sock *sk, u32 seq, u32 len, u32 retries,
+		 u32 rto_ms),
+	TP_ARGS(sk, seq, len, retries, rto_ms),
+	TP_STRUCT__entry(
+		__field(unsigned int, netns)
+		__field(__be32, saddr)
+		__field(__be32, daddr)
+		__field(u16, sport)
+		__field(u16, dport)
+		__field(u32, seq)
+		__field(u32, len)
+		__field(u32, retries)
+		__field(u32, rto_ms)
+		__field(int, state)
+	),
+	TP_fast_assign(
+		__entry->netns = sock_net(sk)->ns.inum;
+		__entry->saddr = sk->sk_rcv_saddr;
+		__entry->daddr = sk->sk_daddr;
+		__entry->sport = sk->sk_num;
+		__entry->dport = ntohs(sk->sk_dport);
+		__entry->seq = seq;
+		__entry->len = len;
+		__entry->retries = retries;
+		__entry->rto_ms = rto_ms;
+		__entry->state = sk->sk_state;
+	),
+	TP_printk("netns=%u src=%pI4:%u dst=%pI4:%u seq=%u len=%u retries=%u rto_ms=%u state=%s",
+		  __entry->netns, &__entry->saddr, __entry->sport,
+		  &__entry->daddr, __entry->dport, __entry->seq, __entry->len,
+		  __entry->retries, __entry->rto_ms,
+		  xtcp_trace_state_name(__entry->state))
+);
+
+/* a segment for xtcp dropped before any socket saw it, and why */
+TRACE_EVENT(xtcp_drop,
+	TP_PROTO(const struct net *net, __be32 saddr, __be32 daddr,
+		 const char *reason),
+	TP_ARGS(net, saddr, daddr, reason),
+	TP_STRUCT__entry(
+		__field(unsigned int, netns)
+		__field(__be32, saddr)
+		__field(__be32, daddr)
+		__string(reason, reason)
+	),
+	TP_fast_assign(
+		__entry->netns = net->ns.inum;
+		__entry->saddr = saddr;
+		__entry->daddr = daddr;
+		__assign_str(reason, reason);
+	),
+	TP_printk("netns=%u src=%pI4 dst=%pI4 reason=%s", __entry->netns,
+		  &__entry->saddr, &__entry->daddr, __get_str(reason))
+);
+
+DECLARE_EVENT_CLASS(xtcp_tw_class,
+	TP_PROTO(unsigned int netns, const struct xtcp_tw_state *st),
+	TP_ARGS(netns, st),
+	TP_STRUCT__entry(
+		__field(unsigned int, netns)
+		__field(__be32, saddr)
+		__field(__be32, daddr)
+		__field(u16, sport)
+		__field(u16, dport)
+		__field(u32, snd_nxt)
+		__field(u32, rcv_nxt)
+	),
+	TP_fast_assign(
+		__entry->netns = netns;
+		__entry->saddr = st->saddr;
+		__entry->daddr = st->daddr;
+		__entry->sport = ntohs(st->sport);
+		__entry->dport = ntohs(st->dport);
+		__entry->snd_nxt = st->snd_nxt;
+		__entry->rcv_nxt = st->rcv_nxt;
+	),
+	TP_printk("netns=%u src=%pI4:%u dst=%pI4:%u snd_nxt=%u rcv_nxt=%u",
+		  __entry->netns, &__entry->saddr, __entry->sport,
+		  &__entry->daddr, __entry->dport, __entry->snd_nxt,
+		  __entry->rcv_nxt)
+);
+
+DEFINE_EVENT(xtcp_tw_class, xtcp_tw_create,
+	TP_PROTO(unsigned int netns, const struct xtcp_tw_state *st),
+	TP_ARGS(netns, st)
+);
+
+DEFINE_EVENT(xtcp_tw_class, xtcp_tw_reuse,
+	TP_PROTO(unsigned int netns, const struct xtcp_tw_state *st),
+	TP_ARGS(netns, st)
+);
+
+DEFINE_EVENT(xtcp_tw_class, xtcp_tw_kill,
+	TP_PROTO(unsigned int netns, const struct xtcp_tw_state *st),
+	TP_ARGS(netns, st)
+);
+
+DEFINE_EVENT(xtcp_tw_class, xtcp_tw_expire,
+	TP_PROTO(unsigned int netns, const struct xtcp_tw_state *st),
+	TP_ARGS(netns, st)
+);
+
+#endif /* _XTCP_TRACE_H */
+
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE xtcp_trace
+#include <trace/define_trace.h>
