@@ -1,0 +1,355 @@
+# shellcheck shell=bash
+# What xtcp shows of itself: the counters of /proc/net/xtcp_snmp and
+# xtcp_stats, the tracepoints (system xtcp), and tools/xtcp-ladder drawing a
+# recorded and a live connection.
+
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/netns.sh"
+OBS_TOOLS=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../tools" && pwd)
+OBS_LADDER_DATA=$(cd "$(dirname "${BASH_SOURCE[0]}")/../ladder" && pwd)
+light_skip[observe_ladder_recorded]="a userland tool: no kernel path of its own"
+light_skip[observe_ladder_live]="the tracepoints it reads are checked by observe_tracepoints"
+
+OBS_TCP_NAMES="ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs OutRsts InCsumErrors"
+OBS_EVENTS="xtcp_state_change xtcp_segment_send xtcp_segment_recv xtcp_retransmit xtcp_drop xtcp_tw_create xtcp_tw_reuse xtcp_tw_kill xtcp_tw_expire"
+
+# obs_snmp NS NAME: a counter's value from /proc/net/xtcp_snmp, into OBS_VAL
+obs_snmp() {
+	OBS_VAL=$(in_ns "$1" awk -v want="$2" '
+		NR % 2 == 1 { for (i = 2; i <= NF; i++) name[i] = $i; next }
+		{ for (i = 2; i <= NF; i++) if (name[i] == want) print $i }' /proc/net/xtcp_snmp)
+	[ -n "$OBS_VAL" ] || fail "no $2 in $1's /proc/net/xtcp_snmp"
+}
+
+# obs_trace_on: xtcp's events into a tracefs instance of the case's own (gone
+# with the case); obs_trace_read: what it recorded, into OBS_TRACE.
+obs_trace_on() {
+	local T=/sys/kernel/tracing
+	[ -d "$T/events" ] || mount -t tracefs nodev "$T" || fail "cannot mount tracefs" || return 1
+	OBS_INST=$T/instances/xtcp-test-$BASHPID
+	mkdir "$OBS_INST" || return 1
+	# shellcheck disable=SC2064
+	trap "rmdir $OBS_INST 2>/dev/null; wire_cleanup" EXIT
+	echo 1 >"$OBS_INST/events/xtcp/enable"
+}
+obs_trace_read() {
+	echo 0 >"$OBS_INST/tracing_on"
+	OBS_TRACE=$(grep -v '^#' "$OBS_INST/trace")
+	echo 0 >"$OBS_INST/events/xtcp/enable"
+}
+# obs_has ERE: a line of OBS_TRACE matches
+obs_has() { grep -Eq "$1" <<<"$OBS_TRACE" || fail "no trace line matching: $1"; }
+obs_show_trace() { sed 's/^ *[^ ]* *\[[0-9]*\] [^ ]* *//' <<<"$OBS_TRACE" >&2; }
+
+# obs_expect WHAT WANT GOT
+obs_expect() { [ "$2" = "$3" ] || fail "$1: want $2, got $3"; }
+
+# The snmp file has the layout of /proc/net/snmp (names line, values line per
+# group), agrees with xtcp_stats, and its counters move by what happened:
+# one connection open, then one aborted.
+case_observe_counters() {
+	local n names st k v
+	wire_inet_skip "xtcp's own /proc files" && return 0
+	wire_setup nowatch || return 1
+
+	n=$(in_ns a wc -l </proc/net/xtcp_snmp)
+	obs_expect "lines in xtcp_snmp" 4 "$n" || return 1
+	names=$(in_ns a sed -n '1s/^Xtcp: //p' /proc/net/xtcp_snmp)
+	obs_expect "Xtcp: names" "$OBS_TCP_NAMES" "$names" || return 1
+	in_ns a awk 'NR % 2 == 1 { n = NF; p = $1; next }
+		NF != n || $1 != p || (p != "Xtcp:" && p != "XtcpExt:") {
+			print "names and values differ in " p; exit 1 }' /proc/net/xtcp_snmp ||
+		fail "xtcp_snmp: $(in_ns a cat /proc/net/xtcp_snmp)" || return 1
+
+	wire_bg srv b "$WIRE_XFER" script --family xtcp bind:7710 listen say:up accept say:in \
+		recv:1 hold
+	wire_line srv up || return 1
+	wire_bg cli a "$WIRE_XFER" script --family xtcp bind:7610 connect:"$WIRE_ADDR_B":7710 say:up \
+		send:1 wait:go linger0 close say:gone hold
+	wire_line cli up || return 1
+	wire_line srv in || return 1
+	for k in a b; do
+		obs_snmp $k CurrEstab || return 1
+		obs_expect "CurrEstab in $k with one connection" 1 "$OBS_VAL" || return 1
+	done
+	obs_snmp a ActiveOpens && obs_expect "ActiveOpens in a" 1 "$OBS_VAL" || return 1
+	obs_snmp b PassiveOpens && obs_expect "PassiveOpens in b" 1 "$OBS_VAL" || return 1
+	# every counter of xtcp_stats has the same value in xtcp_snmp (quiet now)
+	st=$(in_ns a cat /proc/net/xtcp_stats)
+	while read -r k v; do
+		obs_snmp a "$k" || return 1
+		obs_expect "$k in xtcp_snmp and xtcp_stats" "$v" "$OBS_VAL" || return 1
+	done <<<"$st"
+
+	# SO_LINGER 0 then close: a RST; both ends leave ESTABLISHED for CLOSE
+	wire_go go
+	wire_line cli gone || return 1
+	wire_poll 10 "the RST to reach b" wire_no_socket b xtcp 7710 7610 || return 1
+	for k in a b; do
+		obs_snmp $k CurrEstab || return 1
+		obs_expect "CurrEstab in $k after the abort" 0 "$OBS_VAL" || return 1
+		obs_snmp $k EstabResets || return 1
+		obs_expect "EstabResets in $k after the abort" 1 "$OBS_VAL" || return 1
+	done
+	obs_snmp a OutRsts && obs_expect "OutRsts in a" 1 "$OBS_VAL"
+}
+
+# Every event of system xtcp is there with its format, and one connection's
+# events carry the right fields: addresses, ports, flags, options, states,
+# namespaces; a dropped SYN shows as a retransmit; TIME_WAIT create and expire.
+case_observe_tracepoints() {
+	local T=/sys/kernel/tracing ev na nb h syn A B
+	wire_inet_skip "xtcp's own tracepoints" && return 0
+	[ -d "$T/events" ] || mount -t tracefs nodev "$T" || fail "cannot mount tracefs" || return 1
+	for ev in $OBS_EVENTS; do
+		[ -r "$T/events/xtcp/$ev/format" ] || fail "no tracepoint xtcp:$ev" || return 1
+	done
+	wire_setup nowatch || return 1
+	wire_sysctl a tw_timeout_ms 1000 || return 1
+	obs_trace_on || return 1
+
+	# the client's first SYN is dropped on its way in, the second not
+	modprobe -q nft_numgen 2>/dev/null || true
+	h=$(wire_rule b pre tcp dport 7711 tcp flags '&' '(syn|ack)' == syn \
+		numgen inc mod 2 == 0 counter drop) || return 1
+	wire_bg srv b "$WIRE_XFER" script --family xtcp bind:7711 listen say:up accept recv:5 \
+		send:5 eof close
+	wire_line srv up || return 1
+	wire_bg cli a "$WIRE_XFER" script --family xtcp bind:7611 connect:"$WIRE_ADDR_B":7711 \
+		send:5 recv:5 shutdown:wr eof close
+	wire_wait cli || return 1
+	wire_wait srv || return 1
+	wire_poll 10 "TIME_WAIT to expire" wire_no_socket a xtcp 7611 7711 || return 1
+	obs_trace_read
+
+	na=$(readlink "/proc/$WIRE_HOLD_A/ns/net" | tr -dc 0-9)
+	nb=$(readlink "/proc/$WIRE_HOLD_B/ns/net" | tr -dc 0-9)
+	A="${WIRE_ADDR_A//./\\.}:7611" B="${WIRE_ADDR_B//./\\.}:7711"
+	syn="flags=SYN seq=[0-9]+ ack=0 len=0 win=65535 opts=mss,wscale,sackOK,ts mss=1460 wscale=7"
+	obs_has "xtcp_state_change: netns=$na sk=[0-9a-f]+ src=$A dst=$B CLOSE -> SYN_SENT\$" &&
+		obs_has "xtcp_segment_send: netns=$na src=$A dst=$B $syn .* state=SYN_SENT\$" &&
+		obs_has "xtcp_retransmit: netns=$na src=$A dst=$B seq=[0-9]+ len=0 retries=1 rto_ms=[0-9]+ state=SYN_SENT\$" &&
+		obs_has "xtcp_segment_recv: netns=$nb src=$A dst=$B $syn .* state=LISTEN\$" &&
+		obs_has "xtcp_state_change: netns=$nb sk=[0-9a-f]+ src=$B dst=$A LISTEN -> SYN_RECV\$" &&
+		obs_has "xtcp_segment_send: netns=$nb src=$B dst=$A flags=SYN\|ACK .* state=SYN_RECV\$" &&
+		obs_has "xtcp_state_change: netns=$na sk=[0-9a-f]+ src=$A dst=$B SYN_SENT -> ESTABLISHED\$" &&
+		obs_has "xtcp_state_change: netns=$nb sk=[0-9a-f]+ src=$B dst=$A SYN_RECV -> ESTABLISHED\$" &&
+		obs_has "xtcp_segment_send: netns=$na src=$A dst=$B flags=PSH\|ACK seq=[0-9]+ ack=[0-9]+ len=5 .* opts=ts " &&
+		obs_has "xtcp_segment_recv: netns=$na src=$B dst=$A flags=PSH\|ACK seq=[0-9]+ ack=[0-9]+ len=5 " &&
+		obs_has "xtcp_state_change: netns=$na sk=[0-9a-f]+ src=$A dst=$B ESTABLISHED -> FIN_WAIT1\$" &&
+		obs_has "xtcp_state_change: netns=$nb sk=[0-9a-f]+ src=$B dst=$A CLOSE_WAIT -> LAST_ACK\$" &&
+		obs_has "xtcp_state_change: netns=$na sk=[0-9a-f]+ src=$A dst=$B FIN_WAIT2 -> TIME_WAIT\$" &&
+		obs_has "xtcp_tw_create: netns=$na src=$A dst=$B snd_nxt=[0-9]+ rcv_nxt=[0-9]+\$" &&
+		obs_has "xtcp_tw_expire: netns=$na src=$A dst=$B snd_nxt=[0-9]+ rcv_nxt=[0-9]+\$" &&
+		obs_has "xtcp_state_change: netns=$nb sk=[0-9a-f]+ src=$B dst=$A LAST_ACK -> CLOSE\$" ||
+		{ obs_show_trace; return 1; }
+	[ "$(wire_counter b pre "$h")" = 1 ] || fail "the drop rule matched $(wire_counter b pre "$h") SYNs"
+}
+
+# obs_ladder_states TEXT SIDE: the states a ladder shows for end A or B, in order
+obs_ladder_states() {
+	if [ "$2" = A ]; then
+		grep -E '^ *[0-9]+\.[0-9]{3}  [A-Z_0-9]+$' <<<"$1" | awk '{ print $2 }' | tr '\n' ' '
+	else
+		grep -E '^( *[0-9]+\.[0-9]{3})? {20,}[A-Z_0-9]+$' <<<"$1" | awk '{ print $NF }' | tr '\n' ' '
+	fi
+}
+
+# obs_ladder_check TEXT SVG PEER_STATES: the textbook ladder of a connection
+# that A opened, sent and received on, and closed first.
+obs_ladder_check() {
+	local text=$1 svg=$2 b_states=$3 got arrows
+	arrows=$(grep -cE -- '(->|--|lost)$' <<<"$text")
+	text=$(grep -vE -- '-X +lost$' <<<"$text")
+	got=$(obs_ladder_states "$text" A)
+	obs_expect "A's states" "SYN_SENT ESTABLISHED FIN_WAIT1 FIN_WAIT2 TIME_WAIT CLOSE " "$got" ||
+		return 1
+	got=$(obs_ladder_states "$text" B)
+	obs_expect "B's states" "$b_states" "$got" || return 1
+	# the three-way handshake, first three arrows, in relative numbers
+	got=$(grep -E -- '(->|--)$' <<<"$text" | head -n 3 | sed -E 's/^ *[0-9.]+ +//; s/ win=.*//; s/-+/-/g')
+	obs_expect "handshake" "$(printf '%s\n' "- SYN seq=0" "<- SYN|ACK seq=0 ack=1" "- ACK seq=1 ack=1")" \
+		"$got" || return 1
+	grep -q "A: 2MSL over: bucket expires" <<<"$text" || fail "no TIME_WAIT expiry in the ladder" ||
+		return 1
+	# the picture: one arrow per arrow line, lost ones too
+	python3 - "$svg" "$arrows" <<-'EOF' || fail "SVG ladder: see above"
+	import sys, xml.etree.ElementTree as ET
+	root = ET.parse(sys.argv[1]).getroot()
+	ns = "{http://www.w3.org/2000/svg}"
+	segs = [l for l in root.iter(ns + "line") if l.get("class", "").startswith("seg")]
+	states = [t.text for t in root.iter(ns + "text") if t.get("class") == "state"]
+	if len(segs) != int(sys.argv[2]):
+	    sys.exit("SVG has %d arrows, the text %s" % (len(segs), sys.argv[2]))
+	if states[:2] != ["LISTEN", "SYN_SENT"] or "TIME_WAIT" not in states:
+	    sys.exit("SVG states: %s" % states)
+	EOF
+}
+
+# The ladders of two recorded connections (xtcp to xtcp, and xtcp to Linux
+# TCP), text and SVG, are as reviewed, and show the textbook exchange.
+case_observe_ladder_recorded() {
+	local t out tmp=/tmp/ladder.$BASHPID
+	mkdir -p "$tmp"
+	for t in xtcp-xtcp xtcp-inet; do
+		out=$("$OBS_TOOLS/xtcp-ladder" draw --svg "$tmp/$t.svg" "$OBS_LADDER_DATA/$t.trace") ||
+			fail "xtcp-ladder draw $t" || return 1
+		printf '%s\n' "$out" >"$tmp/$t.txt"
+		diff -u "$OBS_LADDER_DATA/$t.txt" "$tmp/$t.txt" >&2 ||
+			fail "$t: the text ladder changed" || return 1
+		cmp "$OBS_LADDER_DATA/$t.svg" "$tmp/$t.svg" || fail "$t: the SVG ladder changed" ||
+			return 1
+	done
+	out=$("$OBS_TOOLS/xtcp-ladder" draw --svg "$tmp/x.svg" "$OBS_LADDER_DATA/xtcp-xtcp.trace")
+	obs_ladder_check "$out" "$tmp/x.svg" "LISTEN SYN_RECV ESTABLISHED CLOSE_WAIT LAST_ACK CLOSE " ||
+		return 1
+	out=$("$OBS_TOOLS/xtcp-ladder" draw --svg "$tmp/i.svg" "$OBS_LADDER_DATA/xtcp-inet.trace")
+	grep -q "B 10.77.0.2:7001 (Linux TCP)" <<<"$out" || fail "the Linux TCP end is not named" ||
+		return 1
+	obs_ladder_check "$out" "$tmp/i.svg" "LISTEN ESTABLISHED CLOSE_WAIT LAST_ACK CLOSE "
+	rm -rf "$tmp"
+}
+
+# A live connection, recorded and drawn by `xtcp-ladder run`; its lost SYN is
+# drawn lost and its retransmission noted.
+case_observe_ladder_live() {
+	local out tmp
+	wire_inet_skip "xtcp's own tracepoints" && return 0
+	wire_setup nowatch || return 1
+	wire_sysctl a tw_timeout_ms 1000 || return 1
+	tmp=$WIRE_TMP
+	cat >"$tmp/conn.sh" <<-EOF
+	ip netns exec $WIRE_B $WIRE_XFER script --family xtcp bind:7712 listen say:up accept \
+		recv:5 send:5 eof close >$tmp/srv.out &
+	for i in \$(seq 100); do grep -q up $tmp/srv.out && break; sleep 0.1; done
+	ip netns exec $WIRE_A $WIRE_XFER script --family xtcp connect:$WIRE_ADDR_B:7712 send:5 \
+		recv:5 shutdown:wr eof close || exit 1
+	wait || exit 1
+	sleep 2
+	EOF
+	# the first SYN is dropped, the second not (a counter: 0, 1)
+	modprobe -q nft_numgen 2>/dev/null || true
+	wire_rule b pre tcp dport 7712 tcp flags '&' '(syn|ack)' == syn numgen inc mod 2 == 0 drop \
+		>/dev/null || return 1
+	out=$("$OBS_TOOLS/xtcp-ladder" run --port 7712 --svg "$tmp/l.svg" -- bash "$tmp/conn.sh") ||
+		fail "xtcp-ladder run failed: $out" || return 1
+	echo "$out"
+	grep -qE -- "SYN seq=0 .*-X +lost$" <<<"$out" || fail "the dropped SYN is not drawn lost" ||
+		return 1
+	grep -q "(A: retransmission timer: try 2, next RTO" <<<"$out" || fail "no retransmission note" ||
+		return 1
+	# the first SYN is the lost one
+	[ "$(grep -E -- ' SYN seq=0 ' <<<"$out" | head -n 1 | grep -cE -- '-X +lost$')" = 1 ] ||
+		fail "the first SYN is not the one drawn lost" || return 1
+	# the rest as in the textbook, from the retransmitted SYN on
+	obs_ladder_check "$out" "$tmp/l.svg" "LISTEN SYN_RECV ESTABLISHED CLOSE_WAIT LAST_ACK CLOSE "
+}
+
+# net.xtcp.timestamps, sack and window_scaling off in a: its SYN offers only
+# the MSS, and b (all on) answers with only the MSS too.
+case_observe_sysctl_syn_options() {
+	local A B
+	wire_inet_skip "xtcp's own sysctls" && return 0
+	wire_setup nowatch || return 1
+	wire_sysctl a timestamps 0 && wire_sysctl a sack 0 && wire_sysctl a window_scaling 0 ||
+		return 1
+	obs_trace_on || return 1
+	wire_bg srv b "$WIRE_XFER" script --family xtcp bind:7713 listen say:up accept recv:1 eof \
+		close
+	wire_line srv up || return 1
+	wire_bg cli a "$WIRE_XFER" script --family xtcp bind:7613 connect:"$WIRE_ADDR_B":7713 \
+		send:1 close
+	wire_wait cli && wire_wait srv || return 1
+	obs_trace_read
+	A="${WIRE_ADDR_A//./\\.}:7613" B="${WIRE_ADDR_B//./\\.}:7713"
+	obs_has "xtcp_segment_send: .* src=$A dst=$B flags=SYN seq=[0-9]+ ack=0 len=0 win=65535 opts=mss mss=1460 wscale=0 tsval=0 tsecr=0 state=SYN_SENT\$" &&
+		obs_has "xtcp_segment_send: .* src=$B dst=$A flags=SYN\\|ACK .* opts=mss mss=1460 wscale=0 tsval=0 tsecr=0 state=SYN_RECV\$" &&
+		obs_has "xtcp_segment_send: .* src=$A dst=$B flags=PSH\\|ACK .* len=1 .* opts= mss=0 " ||
+		{ obs_show_trace; return 1; }
+	! grep -Eq "src=$A .* opts=[a-z,]*(ts|sackOK|wscale)" <<<"$OBS_TRACE" ||
+		fail "a segment of a carries an option switched off"
+}
+
+# net.xtcp.retries2=2: a peer gone silent after the handshake ends the
+# connection with ETIMEDOUT after two retransmissions of the data.
+case_observe_sysctl_retries2() {
+	local n
+	wire_inet_skip "net.xtcp.retries2 (Linux's tcp_retries2 waits minutes)" && return 0
+	wire_setup nowatch || return 1
+	wire_sysctl a retries2 2 || return 1
+	obs_trace_on || return 1
+	wire_bg srv b "$WIRE_XFER" script --family xtcp bind:7714 listen say:up accept say:in hold
+	wire_line srv up || return 1
+	wire_bg cli a "$WIRE_XFER" script --family xtcp bind:7614 connect:"$WIRE_ADDR_B":7714 \
+		say:up wait:go send:1 recv:1
+	wire_line srv in && wire_line cli up || return 1
+	wire_rule b pre ip saddr "$WIRE_ADDR_A" tcp sport 7614 drop >/dev/null || return 1
+	wire_go go
+	if wire_wait cli 2>/dev/null; then
+		fail "recv succeeded from a silent peer" || return 1
+	fi
+	wire_read cli
+	grep -q "recv: .*(ETIMEDOUT)" <<<"$WIRE_OUT" || fail "client ended with: $WIRE_OUT" ||
+		return 1
+	obs_trace_read
+	n=$(grep -cE "xtcp_retransmit: .* src=${WIRE_ADDR_A//./\\.}:7614 .* len=1 " <<<"$OBS_TRACE")
+	obs_expect "data retransmissions before ETIMEDOUT" 2 "$n"
+}
+
+# net.xtcp.synack_retries=1: a child whose SYN+ACK is never ACKed sends it
+# again once, then goes.
+case_observe_sysctl_synack_retries() {
+	local n
+	wire_inet_skip "xtcp's own sysctls" && return 0
+	wire_setup nowatch || return 1
+	wire_sysctl b synack_retries 1 || return 1
+	obs_trace_on || return 1
+	# only the SYN gets through to b
+	wire_rule b pre ip saddr "$WIRE_ADDR_A" tcp sport 7615 tcp flags '&' syn != syn drop \
+		>/dev/null || return 1
+	wire_bg srv b "$WIRE_XFER" script --family xtcp bind:7715 listen say:up hold
+	wire_line srv up || return 1
+	wire_bg cli a "$WIRE_XFER" script --family xtcp bind:7615 connect:"$WIRE_ADDR_B":7715 \
+		say:up hold
+	wire_line cli up || return 1
+	wire_state b xtcp 7715 7615 SYN_RECV 5 || return 1
+	wire_gone b xtcp 7715 7615 15 || return 1
+	obs_trace_read
+	n=$(grep -cE "xtcp_retransmit: .* src=${WIRE_ADDR_B//./\\.}:7715 .* state=SYN_RECV\$" <<<"$OBS_TRACE")
+	obs_expect "SYN+ACK retransmissions" 1 "$n"
+}
+
+# One malformed segment of each kind the parser refuses, sent to a listener:
+# each is dropped with its reason (xtcp_drop) and counted (InErrs, and
+# InCsumErrors or BadOptions), nothing answers or opens, and the listener
+# then takes a good connection.
+case_observe_malformed_dropped() {
+	local name reason n e0 c0 o0 sent
+	wire_inet_skip "xtcp's own counters and tracepoints" && return 0
+	wire_setup nowatch || return 1
+	wire_bg srv b "$WIRE_XFER" script --family xtcp bind:7716 listen say:up accept recv:1 eof \
+		close
+	wire_line srv up || return 1
+	obs_snmp b InErrs && e0=$OBS_VAL && obs_snmp b InCsumErrors && c0=$OBS_VAL &&
+		obs_snmp b BadOptions && o0=$OBS_VAL || return 1
+	obs_trace_on || return 1
+	sent=$(in_ns a "$WIRE_PY" "$(dirname "${BASH_SOURCE[0]}")/../malformed.py" \
+		"$WIRE_ADDR_A" "$WIRE_ADDR_B" 7716) || fail "malformed.py: $sent" || return 1
+	n=$(wc -l <<<"$sent")
+	obs_expect "malformed segments sent" 6 "$n" || return 1
+	wire_poll 5 "six drops counted" eval \
+		'obs_snmp b InErrs && [ "$OBS_VAL" -ge $((e0 + 6)) ]' || return 1
+	obs_trace_read
+	while read -r name reason; do
+		obs_has "xtcp_drop: netns=[0-9]+ src=${WIRE_ADDR_A//./\\.} dst=${WIRE_ADDR_B//./\\.} reason=$reason\$" ||
+			{ obs_show_trace; fail "$name: not dropped as '$reason'"; return 1; }
+	done <<<"$sent"
+	obs_snmp b InErrs && obs_expect "InErrs" $((e0 + 6)) "$OBS_VAL" || return 1
+	obs_snmp b InCsumErrors && obs_expect "InCsumErrors" $((c0 + 1)) "$OBS_VAL" || return 1
+	obs_snmp b BadOptions && obs_expect "BadOptions" $((o0 + 2)) "$OBS_VAL" || return 1
+	! grep -q "xtcp_segment_send:" <<<"$OBS_TRACE" || { obs_show_trace; fail "xtcp answered"; } ||
+		return 1
+	! grep -q "xtcp_state_change:" <<<"$OBS_TRACE" || { obs_show_trace; fail "a state changed"; } ||
+		return 1
+	wire_bg cli a "$WIRE_XFER" script --family xtcp connect:"$WIRE_ADDR_B":7716 send:1 close
+	wire_wait cli && wire_wait srv
+}
