@@ -10,7 +10,9 @@
 #   make selftests     tests/ in the VM, on both kernels
 #   make wire          only the over-the-wire cases (part of make check)
 #   make check-harness prove the test harness fails when it should
-#   make install       install xtcp.ko for the running kernel and run depmod
+#   make install       install xtcp.ko for KDIR's kernel (depmod), xtcp(7), <linux/xtcp.h>
+#   make dkms-install  register the sources with DKMS (/usr/src/xtcp-VERSION), build, install
+#   make dkms-remove   remove them from DKMS again
 
 KERNEL_RELEASE := $(shell uname -r)
 # The running kernel's build dir when there is one, else the newest Debian 6.1
@@ -23,8 +25,9 @@ KERNEL ?= distro
 TEST_SRCS := $(wildcard tests/*.c)
 TEST_BINS := $(patsubst tests/%.c,tests/bin/%,$(TEST_SRCS))
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi
+TOOL_LIBS := tools/bin/libxtcpize.so
 
-.PHONY: all modules clean install setup tests demo check check-harness kunit \
+.PHONY: all modules clean install setup tests tools demo check check-harness kunit \
 	selftests selftests-distro selftests-debug vm-shell checkpatch wire
 
 all: modules
@@ -42,15 +45,67 @@ modules:
 # /lib/modules/6.1.0-NN-amd64, which is what utsrelease.h says).
 KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
+# DESTDIR stages the man page and the header (and the module, unless
+# INSTALL_MOD_PATH says otherwise); XTCP_MODDIR is the directory holding the
+# built xtcp.ko and modules.order.
+DESTDIR ?=
+INSTALL_MOD_PATH ?= $(DESTDIR)
+XTCP_MODDIR ?= $(CURDIR)
+MAN7DIR ?= /usr/share/man/man7
+UAPIDIR ?= /usr/include/linux
+
+.PHONY: install-files dkms-add dkms-install dkms-remove
+
 install: modules
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	@$(MAKE) --no-print-directory install-files
+
+# What install does once xtcp.ko is built (the selftests run it on $XTCP_KO).
+install-files:
+	$(MAKE) -C $(KDIR) M=$(XTCP_MODDIR) INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) modules_install
 	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KRELEASE)
+	install -D -m 644 Documentation/xtcp.7 $(DESTDIR)$(MAN7DIR)/xtcp.7
+	install -D -m 644 include/uapi/linux/xtcp.h $(DESTDIR)$(UAPIDIR)/xtcp.h
+
+# DKMS rebuilds xtcp.ko for every new kernel (dkms.conf). The sources go to
+# /usr/src/xtcp-VERSION, VERSION being dkms.conf's; DKMS_FLAGS passes options
+# to each dkms command (--dkmstree, --installtree ...).
+DKMS_VERSION = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+DKMS_SRCTREE ?= /usr/src
+DKMS_FLAGS ?=
+DKMS_SRC = $(DKMS_SRCTREE)/xtcp-$(DKMS_VERSION)
+DKMS_MOD = -m xtcp -v $(DKMS_VERSION) --sourcetree $(DKMS_SRCTREE) $(DKMS_FLAGS)
+
+# dkms-add: the sources copied and added, not built (the selftests use it).
+dkms-add: dkms-remove
+	@command -v dkms >/dev/null || { echo "xtcp: dkms is not installed (apt-get install dkms)"; exit 1; }
+	mkdir -p $(DKMS_SRC)
+	tar -c --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' --exclude='*.mod' \
+		--exclude='*.mod.c' Kbuild dkms.conf src include kunit | tar -x -C $(DKMS_SRC)
+	sed -i 's/^XTCP_VERSION=.*/XTCP_VERSION="$(XTCP_VERSION)"/' $(DKMS_SRC)/dkms.conf
+	dkms add $(DKMS_MOD)
+
+dkms-install: dkms-add
+	@test -n "$(KRELEASE)" || { echo "xtcp: no kernel build dir (set KDIR)"; exit 1; }
+	dkms build $(DKMS_MOD) -k $(KRELEASE) --kernelsourcedir $(KDIR)
+	dkms install $(DKMS_MOD) -k $(KRELEASE)
+
+dkms-remove:
+	@if command -v dkms >/dev/null && dkms status $(DKMS_MOD) | grep -q .; then \
+		echo "dkms remove $(DKMS_MOD) --all"; dkms remove $(DKMS_MOD) --all; fi
+	rm -rf $(DKMS_SRC)
 
 clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
-	rm -rf .build tests/bin
+	rm -rf .build tests/bin tools/bin
 
-tests: $(TEST_BINS)
+tests: $(TEST_BINS) tools
+
+# The userland tools that are built (tools/xtcpize/xtcpize preloads this one).
+tools: $(TOOL_LIBS)
+
+tools/bin/libxtcpize.so: tools/xtcpize/libxtcpize.c
+	@mkdir -p tools/bin
+	$(CC) $(USER_CFLAGS) -fPIC -shared -pthread -o $@ $< -ldl
 
 tests/bin/%: tests/%.c $(wildcard tests/*.h) include/uapi/linux/xtcp.h
 	@mkdir -p tests/bin

@@ -56,3 +56,163 @@ case_tools_xtcpstat() {
 	tools_expect "all counters" '^ActiveOpens +[1-9]' "$out" || return 1
 	tools_expect "all counters" '^InCsumErrors +0$' "$out"
 }
+
+# xtcpize (tools/xtcpize): unmodified programs, their IPv4 TCP sockets turned
+# into xtcp's by an LD_PRELOAD library. Each case checks the programs' own
+# output and, in /proc/net/xtcp of each namespace, that their connections were
+# xtcp's.
+XTCPIZE=$TOOLS_DIR/xtcpize/xtcpize
+light_skip[tools_xtcpize_basics]="a userland tool: no kernel path of its own"
+light_skip[tools_xtcpize_curl_http]="a userland tool: no kernel path of its own"
+light_skip[tools_xtcpize_nc]="a userland tool: no kernel path of its own"
+light_skip[tools_xtcpize_iperf3]="a userland tool: no kernel path of its own"
+
+# tools_exits RC PATTERN CMD...: CMD exits RC, its stderr matching the ERE PATTERN.
+tools_exits() {
+	local want=$1 pat=$2 rc=0 err
+	shift 2
+	err=$("$@" 2>&1 >/dev/null) || rc=$?
+	[ "$rc" = "$want" ] || fail "$*: exit $rc, want $want:" "$err" || return 1
+	grep -Eq -- "$pat" <<<"$err" || fail "$*: stderr has no '$pat':" "$err"
+}
+
+tools_has_peer() { # NS RPORT STATE_CODE
+	local r st rp
+	printf -v rp %04X "$2"
+	wire_path "$1" xtcp
+	while read -r _ _ r st _; do
+		[[ $r == *:"$rp" && ${st^^} == "$3" ]] && return 0
+	done <"$WIRE_PATH"
+	return 1
+}
+# tools_xtcp_peer NS RPORT STATE [SECONDS]: wait for an xtcp socket in namespace
+# NS connected to port RPORT, in STATE.
+tools_xtcp_peer() {
+	wire_state_code "$3" || return 1
+	wire_poll "${4:-10}" "an xtcp socket in $1 to port $2 in $3" \
+		tools_has_peer "$1" "$2" "$WIRE_CODE" && return 0
+	wire_path "$1" xtcp
+	sed 's/^/  /' "$WIRE_PATH" >&2
+	return 1
+}
+
+# Which sockets xtcpize turns into xtcp's, read back with SO_DOMAIN: IPv4 TCP
+# (flags and IPPROTO_TCP too) and nothing else; the family is the module's.
+# Its refusals and exit codes; the library alone when xtcp is not loaded.
+case_tools_xtcpize_basics() {
+	local x=$XTCPIZE out py
+	wire_inet_skip "xtcpize makes xtcp sockets" && return 0
+	py='import socket as s
+def dom(*a):
+    k = s.socket(*a)
+    return str(k.getsockopt(s.SOL_SOCKET, s.SO_DOMAIN))
+print(" ".join([dom(s.AF_INET, s.SOCK_STREAM),
+    dom(s.AF_INET, s.SOCK_STREAM | s.SOCK_NONBLOCK | s.SOCK_CLOEXEC, s.IPPROTO_TCP),
+    dom(s.AF_INET, s.SOCK_DGRAM), dom(s.AF_INET, s.SOCK_RAW, s.IPPROTO_TCP),
+    dom(s.AF_INET6, s.SOCK_STREAM), dom(s.AF_UNIX, s.SOCK_STREAM)]))'
+
+	out=$("$x" -h) || fail "xtcpize -h failed" || return 1
+	tools_expect "xtcpize -h" '^usage: xtcpize run PROGRAM' "$out" || return 1
+	tools_exits 2 'usage: xtcpize run' "$x" || return 1
+	tools_exits 2 "unknown command 'frob'" "$x" frob || return 1
+	tools_exits 2 'run needs a PROGRAM' "$x" run || return 1
+	tools_exits 127 'nosuchprogram: command not found' "$x" run nosuchprogram || return 1
+	tools_exits 126 'not an executable' "$x" run /etc/passwd || return 1
+	# busybox is static: the preload cannot reach it, so xtcpize refuses.
+	tools_exits 1 'statically linked' "$x" run /usr/bin/busybox nc -h || return 1
+	tools_exits 1 "XTCPIZE_FAMILY='2' is not a family number" \
+		env XTCPIZE_FAMILY=2 "$x" run true || return 1
+	tools_exits 3 '' "$x" run sh -c 'exit 3' || return 1
+
+	out=$("$x" run "$WIRE_PY" -S -c "$py") || fail "python under xtcpize:" "$out" || return 1
+	echo "family 18: $out"
+	[ "$out" = "18 18 2 2 10 1" ] || fail "SO_DOMAIN read '$out', want '18 18 2 2 10 1'" ||
+		return 1
+
+	# another family number: xtcpize follows the module's parameter
+	unload || return 1
+	insmod "$XTCP_KO" family=19 || fail "insmod family=19" || return 1
+	out=$("$x" run "$WIRE_PY" -S -c "$py") || { rmmod xtcp; load; fail "python, family 19:" "$out"; return 1; }
+	echo "family 19: $out"
+	rmmod xtcp || return 1
+	[ "$out" = "19 19 2 2 10 1" ] || { load; fail "SO_DOMAIN read '$out', want '19 19 2 2 10 1'"; return 1; }
+
+	# xtcp not loaded: xtcpize refuses to run anything; the library alone fails
+	# IPv4 TCP sockets (EAFNOSUPPORT) with one message, never falling back to TCP.
+	tools_exits 1 'xtcp is not loaded' "$x" run true || { load; return 1; }
+	tools_exits 1 'xtcpize: xtcp is not loaded.*EAFNOSUPPORT' \
+		env LD_PRELOAD="$TOOLS_DIR/bin/libxtcpize.so" "$WIRE_PY" -S -c \
+		'import socket; socket.socket(socket.AF_INET, socket.SOCK_STREAM)' || { load; return 1; }
+	load
+}
+
+# curl fetches a file from `python3 -m http.server`, both xtcpized: the file
+# arrives whole; the server listened on xtcp, the client's connection is an xtcp
+# one in its namespace, and the server's end (it closes first) is in TIME_WAIT.
+case_tools_xtcpize_curl_http() {
+	local www
+	wire_inet_skip "xtcpize makes xtcp sockets" && return 0
+	wire_setup || return 1
+	www=$WIRE_TMP/www
+	mkdir -p "$www"
+	head -c 300000 /dev/urandom >"$www/data.bin"
+	wire_bg http b "$XTCPIZE" run "$WIRE_PY" -S -m http.server -b "$WIRE_ADDR_B" -d "$www" 8080
+	wire_state b xtcp 8080 0 LISTEN 60 || { wire_out http; return 1; }
+	# slowed down, so that the connection is seen in the client's namespace
+	wire_bg curl a "$XTCPIZE" run curl -sS --max-time 120 --limit-rate 100k \
+		-o "$WIRE_TMP/got.bin" "http://$WIRE_ADDR_B:8080/data.bin"
+	tools_xtcp_peer a 8080 ESTABLISHED 30 || return 1
+	wire_wait curl || return 1
+	cmp "$www/data.bin" "$WIRE_TMP/got.bin" || fail "curl fetched another file" || return 1
+	echo "curl fetched $(wc -c <"$WIRE_TMP/got.bin") bytes"
+	wire_state b xtcp 8080 '*' TIME_WAIT || return 1
+	wire_line http '"GET /data.bin HTTP/1.1" 200' 10 || return 1
+	wire_out http | tail -n 1
+}
+
+# OpenBSD nc in both roles (busybox nc is static: see tools_xtcpize_basics),
+# data both ways: the client sends and shuts down its side (-N), the server
+# sends back and closes at EOF. The server listened on xtcp; the client, the
+# first to close, holds the connection's TIME_WAIT in its namespace.
+case_tools_xtcpize_nc() {
+	local nc d
+	wire_inet_skip "xtcpize makes xtcp sockets" && return 0
+	nc=$(command -v nc.openbsd) || fail "nc.openbsd missing: run scripts/setup (netcat-openbsd)" ||
+		return 1
+	wire_setup || return 1
+	d=$WIRE_TMP
+	head -c 100000 /dev/urandom >"$d/to_b"
+	head -c 70000 /dev/urandom >"$d/to_a"
+	wire_bg ncs b sh -c "exec '$XTCPIZE' run '$nc' -4 -l '$WIRE_ADDR_B' 9000 <'$d/to_a' >'$d/got_b'"
+	wire_state b xtcp 9000 0 LISTEN 20 || { wire_out ncs; return 1; }
+	wire_bg ncc a sh -c "exec '$XTCPIZE' run '$nc' -4 -N -w 60 '$WIRE_ADDR_B' 9000 <'$d/to_b' >'$d/got_a'"
+	wire_wait ncc || return 1
+	wire_wait ncs || return 1
+	cmp "$d/to_b" "$d/got_b" || fail "the server received other data" || return 1
+	cmp "$d/to_a" "$d/got_a" || fail "the client received other data" || return 1
+	echo "nc: 100000 bytes a->b, 70000 bytes b->a"
+	tools_xtcp_peer a 9000 TIME_WAIT
+}
+
+# iperf3 client and server: the client's report says the server received bytes;
+# the server listened on xtcp and the client's connections are xtcp ones.
+case_tools_xtcpize_iperf3() {
+	local rx
+	wire_inet_skip "xtcpize makes xtcp sockets" && return 0
+	command -v iperf3 >/dev/null || fail "iperf3 missing: run scripts/setup" ||
+		return 1
+	wire_setup || return 1
+	wire_bg ips b "$XTCPIZE" run iperf3 -s -1 -B "$WIRE_ADDR_B" -p 5201
+	wire_state b xtcp 5201 0 LISTEN 20 || { wire_out ips; return 1; }
+	wire_bg ipc a "$XTCPIZE" run iperf3 -c "$WIRE_ADDR_B" -p 5201 -t 3 --json
+	tools_xtcp_peer a 5201 ESTABLISHED 20 || return 1
+	wire_wait ipc || return 1
+	wire_wait ips || return 1
+	rx=$("$WIRE_PY" -c 'import json, sys
+e = json.load(sys.stdin)["end"]
+print(e["sum_sent"]["bytes"], e["sum_received"]["bytes"])' <"$WIRE_TMP/ipc.out") ||
+		fail "iperf3's JSON:" "$(head -c 2000 "$WIRE_TMP/ipc.out")" || return 1
+	echo "iperf3: sent and received bytes: $rx"
+	[[ $rx =~ ^[1-9][0-9]*\ [1-9][0-9]*$ ]] || fail "iperf3 received nothing: $rx" || return 1
+	wire_line ips "Accepted connection from $WIRE_ADDR_A" 1
+}
