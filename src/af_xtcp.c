@@ -464,6 +464,9 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 	xs->rcv_wnd = 0;
 	xs->retries = 0;
 	xs->rto_ms = XTCP_TIMEOUT_INIT_MS;
+	xs->rtt = (struct xtcp_rtt){};	/* a socket may connect() again */
+	xs->rtt_timing = 0;
+	xs->syn_lost = 0;
 
 	xtcp_unhash(sk);
 	xtcp_set_state(sk, XTCP_SYN_SENT);
@@ -1140,6 +1143,8 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	}
 	info->tcpi_retransmits = xs->retries;
 	info->tcpi_rto = xs->rto_ms * USEC_PER_MSEC;
+	info->tcpi_rtt = xs->rtt.srtt_us;
+	info->tcpi_rttvar = xs->rtt.rttvar_us;
 	if (!((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_SYN_SENT))) {
 		if (xs->ts_ok)
 			info->tcpi_options |= TCPI_OPT_TIMESTAMPS;

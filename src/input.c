@@ -28,7 +28,6 @@
 #include "state.h"
 #include "xtcp.h"
 
-#define XTCP_RTO_ESTABLISHED_MS	500	/* until RFC 6298 estimation lands */
 
 /* Re-read the options of a SYN (they do not fit in the skb's cb). */
 static void syn_options(struct sk_buff *skb, struct xtcp_options *opt)
@@ -55,6 +54,30 @@ void xtcp_options_from_sysctls(struct sock *sk)
 	xs->sack_ok = !!READ_ONCE(xn->sack);
 	xs->wscale_ok = !!READ_ONCE(xn->window_scaling);
 	xs->rcv_wscale = xs->wscale_ok ? 7 : 0;
+}
+
+/*
+ * An ACK that takes SND.UNA to @ack: a round-trip sample from the segment
+ * being timed, if this ACK covers it, else from the timestamp echo (RFC 7323
+ * §4: it names the transmission answered, so a retransmitted segment may
+ * serve); then the RTO from the estimate, undoing any back-off (RFC 6298 §5).
+ */
+static void rtt_ack(struct sock *sk, u32 ack, const struct xtcp_skb_cb *cb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 ms;
+
+	if (xs->rtt_timing && !xtcp_seq_before(ack, xs->rtt_seq)) {
+		xs->rtt_timing = 0;
+		xtcp_rtt_sample(&xs->rtt, div_u64(ktime_get_ns() -
+						  xs->rtt_start_ns,
+						  NSEC_PER_USEC));
+	} else if (xs->ts_ok && cb->has_ts && cb->tsecr) {
+		ms = xtcp_isn_tsval(xs->ts_off) - cb->tsecr;
+		if (ms < XTCP_RTO_MAX_MS)
+			xtcp_rtt_sample(&xs->rtt, ms * USEC_PER_MSEC);
+	}
+	xs->rto_ms = xtcp_rtt_rto_ms(&xs->rtt, xs->syn_lost);
 }
 
 /* Settle what the two SYNs agreed on (RFC 7323 §1.3, RFC 9293 §3.7.1). */
@@ -233,7 +256,6 @@ static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb)
 	if (t.actions & XTCP_ACT_ACK)
 		xtcp_send_ack(sk);
 	if (t.actions & XTCP_ACT_CONNECTED) {
-		xs->rto_ms = XTCP_RTO_ESTABLISHED_MS;
 		xs->retries = 0;
 		if (xs->passive) {
 			child_established(sk);
@@ -277,6 +299,7 @@ static void rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	xs->snd_wl2 = cb->ack;
 	if (ack_ok) {
 		xs->snd_una = cb->ack;
+		rtt_ack(sk, cb->ack, cb);
 		xtcp_timer_stop(sk);
 		apply(sk, XTCP_EV_SYN_ACK, skb);
 	} else {
@@ -300,6 +323,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 		xs->max_snd_wnd = max(xs->max_snd_wnd, xs->snd_wnd);
 		xs->snd_wl1 = cb->seq;
 		xs->snd_wl2 = cb->ack;
+		rtt_ack(sk, cb->ack, cb);
 		xtcp_timer_stop(sk);
 		if (!apply(sk, XTCP_EV_ACK_OF_SYN, skb))
 			return false;
@@ -330,10 +354,10 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 	}
 	xs->dupacks = 0;
 
+	rtt_ack(sk, cb->ack, cb);
 	xs->snd_una = cb->ack;
 	xtcp_clean_rtx_queue(sk, cb->ack);
 	xs->retries = 0;
-	xs->rto_ms = XTCP_RTO_ESTABLISHED_MS;
 	if (xs->snd_una == xs->snd_nxt && !xs->send_head) {
 		if (xs->timer_event == XTCP_TIMER_RETRANS)
 			xtcp_timer_stop(sk);

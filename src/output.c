@@ -117,6 +117,15 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 		return hlen;
 	}
 	seg.payload_len = skb->len;
+	/* time the first transmission of a SYN, or of new data (Karn) */
+	if (!xs->rtt_timing && !(flags & XTCP_FLAG_RST) &&
+	    ((flags & XTCP_FLAG_SYN) ? !xs->retries :
+	     (skb->len || (flags & XTCP_FLAG_FIN)) &&
+	     !xtcp_seq_before(seq, xs->snd_nxt))) {
+		xs->rtt_timing = 1;
+		xs->rtt_seq = seq + xtcp_seg_seq_len(&seg);
+		xs->rtt_start_ns = ktime_get_ns();
+	}
 	trace_xtcp_segment_send(sock_net(sk), inet->inet_saddr,
 				inet->inet_daddr, &seg, sk->sk_state);
 	th = skb_push(skb, hlen);
@@ -278,6 +287,7 @@ void xtcp_retransmit_head(struct sock *sk)
 
 	if (!skb)
 		return;
+	xs->rtt_timing = 0;	/* Karn: no sample from a segment sent twice */
 	if (skb == probe) {
 		if (transmit_queued(sk, skb, GFP_ATOMIC))
 			return;

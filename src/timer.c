@@ -83,6 +83,10 @@ static void timer_fire(struct sock *sk)
 	}
 	xs->retries++;
 	xs->rto_ms = min(xs->rto_ms * 2, (u32)XTCP_RTO_MAX_MS);
+	if (sk->sk_state == XTCP_SYN_SENT || sk->sk_state == XTCP_SYN_RECV) {
+		xs->rtt_timing = 0;	/* Karn */
+		xs->syn_lost = 1;	/* RFC 6298 §5.7 */
+	}
 
 	switch (sk->sk_state) {
 	case XTCP_SYN_SENT:

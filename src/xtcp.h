@@ -33,6 +33,7 @@
 #include "compat.h"
 #include "protocol.h"
 #include "ratelimit.h"
+#include "rtt.h"
 #include "timewait.h"
 #include "xtcp_trace.h"
 
@@ -109,7 +110,12 @@ struct xtcp_sock {
 	u8 dupacks;		/* duplicate ACKs in a row (fast retransmit) */
 	u8 timer_event;		/* enum xtcp_timer_event */
 	bool timer_ref;		/* the timer holds a reference (timer.c) */
-	u32 rto_ms;
+	u8 rtt_timing:1;	/* rtt_seq's segment is being timed (Karn) */
+	u8 syn_lost:1;		/* our SYN or SYN+ACK was sent again */
+	u32 rto_ms;		/* the RTO now, backed off by the timer */
+	struct xtcp_rtt rtt;	/* RFC 6298 estimator (rtt.h) */
+	u32 rtt_seq;		/* the ACK that ends the timed segment */
+	u64 rtt_start_ns;
 
 	/* timestamps (RFC 7323) */
 	u32 ts_off;
@@ -313,8 +319,6 @@ bool xtcp_tw_rcv(struct net *net, struct xtcp_tw_bucket *tw,
 int xtcp_proc_init_net(struct net *net);
 void xtcp_proc_exit_net(struct net *net);
 
-#define XTCP_TIMEOUT_INIT_MS	1000	/* RFC 6298 initial RTO */
-#define XTCP_RTO_MAX_MS		120000
 #define XTCP_DATA_RETRIES	15	/* net.xtcp.retries2, as tcp_retries2 */
 #define XTCP_SYNACK_RETRIES	5	/* net.xtcp.synack_retries */
 #define XTCP_FIN_TIMEOUT_MS	60000	/* like tcp_fin_timeout */

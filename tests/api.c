@@ -1548,10 +1548,15 @@ static void t_tcp_info(void)
 	      "tcpi_snd_mss %u, TCP_MAXSEG %d", ti.tcpi_snd_mss,
 	      get_int(c, IPPROTO_TCP, TCP_MAXSEG));
 	CHECK(ti.tcpi_rto >= 200000 && ti.tcpi_rto <= 120000000, "tcpi_rto %u us", ti.tcpi_rto);
+	/* the handshake gave each end a round-trip sample (RFC 6298) */
+	CHECK(ti.tcpi_rtt > 0 && ti.tcpi_rtt < 1000000, "client tcpi_rtt %u us", ti.tcpi_rtt);
+	CHECK(ti.tcpi_rto >= 200000 + ti.tcpi_rtt, "client tcpi_rto %u us below rtt %u + 200 ms",
+	      ti.tcpi_rto, ti.tcpi_rtt);
 	CHECK(ti.tcpi_unacked == 0, "tcpi_unacked %u with nothing sent", ti.tcpi_unacked);
 	len = sizeof(ti);
 	CHECK(getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0, "server TCP_INFO");
 	CHECK(ti.tcpi_state == TCP_ESTABLISHED, "server tcpi_state %u", ti.tcpi_state);
+	CHECK(ti.tcpi_rtt > 0 && ti.tcpi_rtt < 1000000, "server tcpi_rtt %u us", ti.tcpi_rtt);
 	close(c);
 	close(s);
 	close(l);

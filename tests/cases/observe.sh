@@ -269,13 +269,15 @@ case_observe_sysctl_syn_options() {
 		fail "a segment of a carries an option switched off"
 }
 
-# net.xtcp.retries2=2: a peer gone silent after the handshake ends the
-# connection with ETIMEDOUT after two retransmissions of the data.
+# net.xtcp.retries2=3: a peer gone silent after the handshake ends the
+# connection with ETIMEDOUT after three retransmissions of the data, each
+# after twice the wait of the one before (RFC 6298 §5.5), the first after the
+# RTO the handshake's round trip gave (at least 200 ms).
 case_observe_sysctl_retries2() {
-	local n
+	local n gaps
 	wire_inet_skip "net.xtcp.retries2 (Linux's tcp_retries2 waits minutes)" && return 0
 	wire_setup nowatch || return 1
-	wire_sysctl a retries2 2 || return 1
+	wire_sysctl a retries2 3 || return 1
 	obs_trace_on || return 1
 	wire_bg srv b "$WIRE_XFER" script --family xtcp bind:7714 listen say:up accept say:in hold
 	wire_line srv up || return 1
@@ -292,7 +294,21 @@ case_observe_sysctl_retries2() {
 		return 1
 	obs_trace_read
 	n=$(grep -cE "xtcp_retransmit: .* src=${WIRE_ADDR_A//./\\.}:7614 .* len=1 " <<<"$OBS_TRACE")
-	obs_expect "data retransmissions before ETIMEDOUT" 2 "$n"
+	obs_expect "data retransmissions before ETIMEDOUT" 3 "$n" || return 1
+	# the times of the first transmission and of the three retransmissions
+	gaps=$(grep -E "xtcp_(segment_send|retransmit): .* src=${WIRE_ADDR_A//./\\.}:7614 .* len=1 " \
+		<<<"$OBS_TRACE" |
+		sed -E 's/.* ([0-9]+\.[0-9]+): xtcp_(segment_send|retransmit):.*/\2 \1/' |
+		awk '$1 == "segment_send" && !t { t = $2; last = $2; next }
+			$1 == "retransmit" && t { g = g sprintf("%.3f ", $2 - last); last = $2 }
+			END { print g }')
+	echo "gaps between transmissions of the lost segment (s): $gaps"
+	awk -v g="$gaps" 'BEGIN { n = split(g, x, " ")
+		if (n != 3) { print "want 3 gaps"; exit 1 }
+		if (x[1] < 0.195) { print "first RTO " x[1] " s, below 200 ms"; exit 1 }
+		for (i = 2; i <= n; i++) { r = x[i] / x[i-1]
+			if (r < 1.5 || r > 2.6) { print "gap " i " is " r " times the one before"; exit 1 } } }' >&2 ||
+		fail "retransmissions do not back off by doubling"
 }
 
 # net.xtcp.synack_retries=1: a child whose SYN+ACK is never ACKed sends it

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the RFC 6298 estimator of rtt.h, against values worked out by hand
+ * from the RFC's formulas.
+ */
+#include <kunit/test.h>
+
+#include "rtt.h"
+
+static void rto_before_any_sample(struct kunit *test)
+{
+	struct xtcp_rtt r = {};
+
+	KUNIT_EXPECT_EQ(test, xtcp_rtt_rto_ms(&r, false), 1000U);	/* §2.1 */
+	KUNIT_EXPECT_EQ(test, xtcp_rtt_rto_ms(&r, true), 3000U);	/* §5.7 */
+}
+
+/* §2.2: SRTT = R, RTTVAR = R/2, RTO = SRTT + max(G, 4 RTTVAR) */
+static void first_sample(struct kunit *test)
+{
+	struct xtcp_rtt r = {};
+
+	xtcp_rtt_sample(&r, 100000);
+	KUNIT_EXPECT_EQ(test, r.srtt_us, 100000U);
+	KUNIT_EXPECT_EQ(test, r.rttvar_us, 50000U);
+	KUNIT_EXPECT_EQ(test, xtcp_rtt_rto_ms(&r, false), 300U);
+	/* a SYN lost before does not matter once there is a sample */
+	KUNIT_EXPECT_EQ(test, xtcp_rtt_rto_ms(&r, true), 300U);
+}
+
+/* §2.3 with beta 1/4, alpha 1/8: RTTVAR first, from the old SRTT */
+static void later_samples(struct kunit *test)
+{
+	struct xtcp_rtt r = {};
+
+	xtcp_rtt_sample(&r, 100000);
+	xtcp_rtt_sample(&r, 180000);
+	/* RTTVAR = 3/4 50000 + 1/4 |100000 - 180000| = 37500 + 20000 */
+	KUNIT_EXPECT_EQ(test, r.rttvar_us, 57500U);
+	/* SRTT = 7/8 100000 + 1/8 180000 = 87500 + 22500 */
+	KUNIT_EXPECT_EQ(test, r.srtt_us, 110000U);
+	/* RTO = 110 ms + 4 * 57.5 ms */
+	KUNIT_EXPECT_EQ(test, xtcp_rtt_rto_ms(&r, false), 340U);
+}
+
+/* Linux's 200 ms floor on the variance term, so a fast path still waits */
+static void minimum_is_linux(struct kunit *test)
+{
+	struct xtcp_rtt r = {};
+	int i;
+
+	xtcp_rtt_sample(&r, 10000);
+	KUNIT_EXPECT_EQ(test, xtcp_rtt_rto_ms(&r, false), 210U);
+	for (i = 0; i < 200; i++)
+		xtcp_rtt_sample(&r, 50);
+	KUNIT_EXPECT_LE(test, r.srtt_us, 60U);
+	KUNIT_EXPECT_EQ(test, xtcp_rtt_rto_ms(&r, false), 201U);
+	/* a sample of 0 (a timestamp tick not yet turned) counts as 1 us */
+	r = (struct xtcp_rtt){};
+	xtcp_rtt_sample(&r, 0);
+	KUNIT_EXPECT_EQ(test, r.srtt_us, 1U);
+	KUNIT_EXPECT_EQ(test, xtcp_rtt_rto_ms(&r, false), 201U);
+}
+
+/* §2.5: at most 120 s */
+static void maximum(struct kunit *test)
+{
+	struct xtcp_rtt r = {};
+
+	xtcp_rtt_sample(&r, 100000000);	/* 100 s */
+	KUNIT_EXPECT_EQ(test, xtcp_rtt_rto_ms(&r, false), 120000U);
+}
+
+/* Steady samples: the variance decays, SRTT stays, RTO comes down to the floor */
+static void converges(struct kunit *test)
+{
+	struct xtcp_rtt r = {};
+	int i;
+
+	xtcp_rtt_sample(&r, 300000);
+	KUNIT_EXPECT_EQ(test, xtcp_rtt_rto_ms(&r, false), 900U);
+	for (i = 0; i < 100; i++)
+		xtcp_rtt_sample(&r, 300000);
+	KUNIT_EXPECT_EQ(test, r.srtt_us, 300000U);
+	KUNIT_EXPECT_LT(test, r.rttvar_us, 50U);
+	KUNIT_EXPECT_EQ(test, xtcp_rtt_rto_ms(&r, false), 500U);
+}
+
+static struct kunit_case rtt_cases[] = {
+	KUNIT_CASE(rto_before_any_sample),
+	KUNIT_CASE(first_sample),
+	KUNIT_CASE(later_samples),
+	KUNIT_CASE(minimum_is_linux),
+	KUNIT_CASE(maximum),
+	KUNIT_CASE(converges),
+	{}
+};
+
+static struct kunit_suite rtt_suite = {
+	.name = "xtcp_rtt",
+	.test_cases = rtt_cases,
+};
+
+kunit_test_suite(rtt_suite);

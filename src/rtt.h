@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rtt.h: the retransmission timeout of RFC 6298 from round-trip samples.
+ * Pure arithmetic on one struct, no socket, so that KUnit drives it directly
+ * (kunit/rtt_test.c).
+ *
+ * The first sample R sets SRTT = R and RTTVAR = R/2; each later one
+ * RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R| then SRTT = 7/8 SRTT + 1/8 R (§2.2,
+ * §2.3). RTO = SRTT + max(G, 4 RTTVAR), where Linux puts its 200 ms minimum
+ * (tcp_rto_min) in place of the clock granularity G; then at most 120 s
+ * (§2.4, §2.5). Before any sample the RTO is 1 s (§2.1), 3 s once the SYN had
+ * to be sent again (§5.7). Callers feed only samples that Karn's algorithm
+ * allows (§3): none from a segment sent more than once, unless a timestamp
+ * echo says which transmission was answered (RFC 7323 §4).
+ */
+#ifndef _XTCP_RTT_H
+#define _XTCP_RTT_H
+
+#include <linux/math.h>
+#include <linux/minmax.h>
+#include <linux/types.h>
+
+#define XTCP_RTO_MIN_MS		200	/* as TCP_RTO_MIN */
+#define XTCP_RTO_MAX_MS		120000	/* as TCP_RTO_MAX */
+#define XTCP_TIMEOUT_INIT_MS	1000	/* RFC 6298 §2.1 */
+#define XTCP_TIMEOUT_FALLBACK_MS 3000	/* RFC 6298 §5.7: the SYN was lost */
+
+struct xtcp_rtt {
+	u32 srtt_us;		/* 0: no sample yet */
+	u32 rttvar_us;
+};
+
+/* Take one round-trip sample, in microseconds (0 counts as 1). */
+static inline void xtcp_rtt_sample(struct xtcp_rtt *r, u32 sample_us)
+{
+	u32 err;
+
+	sample_us = max_t(u32, sample_us, 1);
+	if (!r->srtt_us) {
+		r->srtt_us = sample_us;
+		r->rttvar_us = sample_us / 2;
+		return;
+	}
+	err = r->srtt_us > sample_us ? r->srtt_us - sample_us
+				     : sample_us - r->srtt_us;
+	r->rttvar_us = r->rttvar_us - r->rttvar_us / 4 + err / 4;
+	r->srtt_us = r->srtt_us - r->srtt_us / 8 + sample_us / 8;
+	r->srtt_us = max_t(u32, r->srtt_us, 1);
+}
+
+/* The RTO for the next transmission, in milliseconds (no back-off). */
+static inline u32 xtcp_rtt_rto_ms(const struct xtcp_rtt *r, bool syn_lost)
+{
+	u64 rto_us;
+
+	if (!r->srtt_us)
+		return syn_lost ? XTCP_TIMEOUT_FALLBACK_MS : XTCP_TIMEOUT_INIT_MS;
+	rto_us = (u64)r->srtt_us + max_t(u64, 4ULL * r->rttvar_us,
+					 XTCP_RTO_MIN_MS * 1000ULL);
+	return clamp_t(u64, DIV_ROUND_UP_ULL(rto_us, 1000), XTCP_RTO_MIN_MS,
+		       XTCP_RTO_MAX_MS);
+}
+
+#endif /* _XTCP_RTT_H */
