@@ -295,19 +295,22 @@ case_observe_sysctl_retries2() {
 	obs_trace_read
 	n=$(grep -cE "xtcp_retransmit: .* src=${WIRE_ADDR_A//./\\.}:7614 .* len=1 " <<<"$OBS_TRACE")
 	obs_expect "data retransmissions before ETIMEDOUT" 3 "$n" || return 1
-	# the times of the first transmission and of the three retransmissions
+	# the first transmission and the three retransmissions: "kind time rto_ms"
 	gaps=$(grep -E "xtcp_(segment_send|retransmit): .* src=${WIRE_ADDR_A//./\\.}:7614 .* len=1 " \
 		<<<"$OBS_TRACE" |
-		sed -E 's/.* ([0-9]+\.[0-9]+): xtcp_(segment_send|retransmit):.*/\2 \1/' |
-		awk '$1 == "segment_send" && !t { t = $2; last = $2; next }
-			$1 == "retransmit" && t { g = g sprintf("%.3f ", $2 - last); last = $2 }
-			END { print g }')
-	echo "gaps between transmissions of the lost segment (s): $gaps"
-	awk -v g="$gaps" 'BEGIN { n = split(g, x, " ")
-		if (n != 3) { print "want 3 gaps"; exit 1 }
-		if (x[1] < 0.195) { print "first RTO " x[1] " s, below 200 ms"; exit 1 }
-		for (i = 2; i <= n; i++) { r = x[i] / x[i-1]
-			if (r < 1.5 || r > 2.6) { print "gap " i " is " r " times the one before"; exit 1 } } }' >&2 ||
+		sed -E 's/.* ([0-9]+\.[0-9]+): xtcp_(segment_send|retransmit):.*rto_ms=([0-9]+).*/\2 \1 \3/; s/.* ([0-9]+\.[0-9]+): xtcp_(segment_send):.*/\2 \1 0/')
+	echo "$gaps"
+	# Each retransmission arms twice the RTO of the one before (rto_ms: the
+	# timeout armed next), and the timer never fires before its RTO (nor
+	# grossly after). The first RTO is the estimate's: at least 200 ms.
+	awk '$1 == "segment_send" && !t { t = $2; last = $2; next }
+		$1 == "retransmit" && t { n++; gap = $2 - last; last = $2
+			if (n == 1 && gap < 0.195) { print "first RTO " gap " s, below 200 ms"; bad = 1 }
+			if (n > 1 && gap < rto / 1000 - 0.005) { print "retransmission " n " after " gap " s, RTO " rto " ms"; bad = 1 }
+			if (n > 1 && gap > 3 * rto / 1000 + 1) { print "retransmission " n " after " gap " s, RTO " rto " ms"; bad = 1 }
+			if (n > 1 && $3 != 2 * rto) { print "RTO " $3 " ms after " rto " ms: not doubled"; bad = 1 }
+			rto = $3 }
+		END { if (n != 3) { print n " retransmissions traced"; bad = 1 }; exit bad }' <<<"$gaps" >&2 ||
 		fail "retransmissions do not back off by doubling"
 }
 
