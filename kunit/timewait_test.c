@@ -98,6 +98,8 @@ static void insert_n(struct kunit *test, struct xtcp_tw_table *tbl,
 		tw = xtcp_tw_insert(tbl, &st);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tw);
 		xtcp_tw_put(tw);
+		/* a non-preemptible KASAN kernel: long loops must yield */
+		cond_resched();
 	}
 }
 
@@ -120,6 +122,7 @@ static unsigned int expire_all(struct xtcp_tw_table *tbl, u64 now_ns)
 	do {
 		n = xtcp_tw_expire(tbl, now_ns);
 		total += n;
+		cond_resched();
 	} while (n);
 	return total;
 }
