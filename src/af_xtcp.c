@@ -91,8 +91,10 @@ static void xtcp_destruct(struct sock *sk)
 
 	WARN_ON_ONCE(xs->port || xs->hashed || xs->parent);
 	__skb_queue_purge(&sk->sk_receive_queue);
+	xtcp_ofo_purge(&xs->ofo);
 	__skb_queue_purge(&sk->sk_write_queue);
 	sk_wmem_queued_add(sk, -sk->sk_wmem_queued);
+	xtcp_cong_put(xs->ca_ops);
 	dst_release(rcu_dereference_protected(sk->sk_dst_cache, 1));
 	RCU_INIT_POINTER(sk->sk_dst_cache, NULL);
 }
@@ -153,6 +155,7 @@ struct sock *xtcp_sk_alloc(struct net *net, gfp_t gfp, int kern)
 	xs->mss = XTCP_DEFAULT_MSS;
 	/* 65535 << 7 covers the largest tcp_rmem a peer could fill */
 	xs->rcv_wscale = 7;
+	xtcp_cc_start(sk, &xtcp_reno);	/* until xtcp_cc_default() */
 	xtcp_timer_init(sk);
 	xtcp_state_store(sk, XTCP_CLOSE);
 	spin_lock_bh(&all_sockets_lock);
@@ -176,9 +179,8 @@ void xtcp_done(struct sock *sk)
 	xtcp_set_state(sk, XTCP_CLOSE);
 	xtcp_timer_stop(sk);
 	xtcp_unhash(sk);
-	__skb_queue_purge(&sk->sk_write_queue);
-	sk_wmem_queued_add(sk, -sk->sk_wmem_queued);
-	xs->send_head = NULL;
+	xtcp_ofo_purge(&xs->ofo);
+	xtcp_write_queue_purge(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 
 	/* A child that dies before accept() leaves its listener's SYN queue. */
@@ -1052,6 +1054,35 @@ out:
 	return err;
 }
 
+/*
+ * TCP_CONGESTION: an algorithm by name, as tcp_set_congestion_control()
+ * takes it (EINVAL for an empty name, ENOENT for an unknown one), at any time;
+ * a connection keeps its window and the algorithm starts afresh on it.
+ */
+static int set_congestion(struct sock *sk, sockptr_t optval,
+			  unsigned int optlen)
+{
+	const struct xtcp_cong_ops *ops;
+	char name[XTCP_CA_NAME_MAX];
+	long len;
+
+	if (optlen < 1)
+		return -EINVAL;
+	len = strncpy_from_sockptr(name, optval,
+				   min_t(unsigned int, optlen,
+					 sizeof(name) - 1));
+	if (len < 0)
+		return -EFAULT;
+	name[len] = '\0';
+	ops = xtcp_cong_get(name);
+	if (!ops)
+		return -ENOENT;
+	lock_sock(sk);
+	xtcp_cc_switch(sk, ops);
+	release_sock(sk);
+	return 0;
+}
+
 static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 			   sockptr_t optval, unsigned int optlen)
 {
@@ -1063,6 +1094,8 @@ static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		return ip_setsockopt(sk, level, optname, optval, optlen);
 	if (level != SOL_TCP)
 		return -ENOPROTOOPT;
+	if (optname == TCP_CONGESTION)
+		return set_congestion(sk, optval, optlen);
 	switch (optname) {
 	case TCP_NODELAY:
 	case TCP_MAXSEG:
@@ -1122,16 +1155,14 @@ static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 }
 
 /*
- * TCP_INFO: struct tcp_info with the fields xtcp keeps; the others (RTT,
- * congestion window, per-socket byte and segment counts) stay 0 until xtcp
- * has them. A listener aliases tcpi_unacked and tcpi_sacked to its accept
+ * TCP_INFO: struct tcp_info with the fields xtcp keeps; the others (per-socket
+ * byte and segment counts, pacing, delivery rate) stay 0 until xtcp has them. A listener aliases tcpi_unacked and tcpi_sacked to its accept
  * queue and backlog, as tcp_get_info() does.
  */
 static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct dst_entry *dst;
-	struct sk_buff *skb;
 
 	memset(info, 0, sizeof(*info));
 	lock_sock(sk);
@@ -1142,6 +1173,14 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 		goto out;
 	}
 	info->tcpi_retransmits = xs->retries;
+	info->tcpi_ca_state = xs->ca_state;
+	info->tcpi_snd_cwnd = xs->cc.cwnd;
+	info->tcpi_snd_ssthresh = xs->cc.ssthresh;
+	info->tcpi_unacked = xs->packets_out;
+	info->tcpi_sacked = xs->sacked_out;
+	info->tcpi_lost = xs->lost_out;
+	info->tcpi_retrans = xs->retrans_out;
+	info->tcpi_total_retrans = xs->total_retrans;
 	info->tcpi_rto = xs->rto_ms * USEC_PER_MSEC;
 	info->tcpi_rtt = xs->rtt.srtt_us;
 	info->tcpi_rttvar = xs->rtt.rttvar_us;
@@ -1159,11 +1198,6 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 		info->tcpi_rcv_mss = xs->mss;
 		info->tcpi_snd_wnd = xs->snd_wnd;
 		info->tcpi_notsent_bytes = xs->write_seq - xs->snd_nxt;
-	}
-	skb_queue_walk(&sk->sk_write_queue, skb) {
-		if (skb == xs->send_head)
-			break;
-		info->tcpi_unacked++;
 	}
 	dst = __sk_dst_get(sk);
 	if (dst)
@@ -1194,6 +1228,17 @@ static int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		xtcp_get_info(sk, &info);
 		len = min_t(unsigned int, len, sizeof(info));
 		if (put_user(len, optlen) || copy_to_user(optval, &info, len))
+			return -EFAULT;
+		return 0;
+	}
+	case TCP_CONGESTION: {
+		char name[XTCP_CA_NAME_MAX] = {};
+
+		lock_sock(sk);
+		strscpy(name, xs->ca_ops->name, sizeof(name));
+		release_sock(sk);
+		len = min_t(unsigned int, len, sizeof(name));
+		if (put_user(len, optlen) || copy_to_user(optval, name, len))
 			return -EFAULT;
 		return 0;
 	}
@@ -1298,6 +1343,7 @@ static int xtcp_create(struct net *net, struct socket *sock, int protocol,
 	sk = xtcp_sk_alloc(net, GFP_KERNEL, kern);
 	if (!sk)
 		return -ENOBUFS;
+	xtcp_cc_default(sk);
 	sock->state = SS_UNCONNECTED;
 	sock->ops = &xtcp_proto_ops;
 	sk_set_socket(sk, sock);

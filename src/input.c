@@ -158,7 +158,7 @@ static bool deliver(struct sock *sk, struct sk_buff *skb)
 	if (!skb->len || (sk->sk_shutdown & RCV_SHUTDOWN))
 		return false;
 	if (xtcp_seq_after(cb->seq, xs->rcv_nxt))
-		return false;	/* out of order: waits for #5's queue */
+		return false;	/* out of order: ofo_queue()'s */
 	off = xs->rcv_nxt - cb->seq;
 	if (off >= skb->len)
 		return false;
@@ -169,6 +169,92 @@ static bool deliver(struct sock *sk, struct sk_buff *skb)
 	skb_set_owner_r(skb, sk);
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
 	return true;
+}
+
+/* The states whose segments' text goes to the user (RFC 9293 §3.10.7.4). */
+static bool receiving(const struct sock *sk)
+{
+	return xtcp_state_next(sk->sk_state, XTCP_EV_DATA,
+			       xtcp_sk(sk)->passive).actions & XTCP_ACT_DELIVER;
+}
+
+static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb);
+
+/*
+ * @skb's FIN, if it is next in sequence: consumed once (not in CLOSE-WAIT+).
+ * Returns true if it was.
+ */
+static bool rcv_fin(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	enum xtcp_state st = sk->sk_state;
+
+	if (!(cb->flags & XTCP_FLAG_FIN) || cb->end_seq - 1 != xs->rcv_nxt)
+		return false;
+	if (st != XTCP_ESTABLISHED && st != XTCP_FIN_WAIT1 &&
+	    st != XTCP_FIN_WAIT2 && st != XTCP_SYN_RECV)
+		return false;
+	xs->rcv_nxt++;
+	xtcp_ofo_purge(&xs->ofo);	/* nothing can follow a FIN */
+	apply(sk, XTCP_EV_FIN, skb);
+	return true;
+}
+
+/*
+ * Text or a FIN beyond RCV.NXT: held in the out-of-order queue, charged to
+ * the receive buffer, and acknowledged at once with a duplicate ACK (RFC 5681
+ * §4.2) that carries SACK blocks. Consumes @skb.
+ */
+static void ofo_queue(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
+	u32 seq = XTCP_SKB_CB(skb)->seq;
+
+	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+	    READ_ONCE(sk->sk_rcvbuf)) {
+		xtcp_inc_stat(net, XTCP_STAT_OFO_DROP);
+		trace_xtcp_drop(net, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr,
+				"ofo-no-room");
+		kfree_skb(skb);
+	} else {
+		skb_dst_drop(skb);
+		skb_set_owner_r(skb, sk);
+		if (xtcp_ofo_insert(&xs->ofo, skb) == XTCP_OFO_QUEUED) {
+			xtcp_inc_stat(net, XTCP_STAT_OFO_QUEUE);
+			xs->ofo_recent = seq;
+		} else {
+			xtcp_inc_stat(net, XTCP_STAT_DUP_DATA);
+			kfree_skb(skb);
+		}
+	}
+	xtcp_send_ack(sk);
+}
+
+/*
+ * RCV.NXT moved: what waited in the out-of-order queue and now connects goes
+ * to the receive queue, and a FIN with it (*@fin set). Returns true if text
+ * was queued.
+ */
+static bool ofo_drain(struct sock *sk, bool *fin)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+	bool queued = false;
+
+	while (!*fin && (skb = xtcp_ofo_pop(&xs->ofo, xs->rcv_nxt))) {
+		bool mine = false;
+
+		if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->rcv_nxt)) {
+			mine = deliver(sk, skb);
+			queued |= mine;
+			*fin = rcv_fin(sk, skb);
+		}
+		if (!mine)
+			kfree_skb(skb);
+	}
+	return queued;
 }
 
 /* A passive child is established: on to the listener's accept queue. */
@@ -307,12 +393,31 @@ static void rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	}
 }
 
+/* The SACK blocks of an ACK, if it has any and SACK was agreed on. */
+static const struct xtcp_options *ack_sacks(struct sock *sk,
+					    struct sk_buff *skb,
+					    struct xtcp_options *opt)
+{
+	const u8 *th = skb_transport_header(skb);
+	unsigned int hlen = (th[XTCP_OFF_DOFF] >> 4) * 4;
+
+	if (!XTCP_SKB_CB(skb)->has_sack || !xtcp_sk(sk)->sack_ok)
+		return NULL;
+	if (xtcp_parse_options(th + XTCP_HDR_LEN, hlen - XTCP_HDR_LEN, false,
+			       opt) || !(opt->present & XTCP_OPTF_SACK))
+		return NULL;
+	return opt;
+}
+
 /* The fifth check: what the ACK field says (state is synchronized or SYN-RECV). */
 static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct xtcp_options *sack;
 	enum xtcp_ack_class class;
+	struct xtcp_options opt;
+	u32 acked, prior_packets;
 	bool fin_acked;
 
 	if (sk->sk_state == XTCP_SYN_RECV) {
@@ -342,21 +447,23 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 		xs->snd_wl1 = cb->seq;
 		xs->snd_wl2 = cb->ack;
 	}
+	sack = ack_sacks(sk, skb, &opt);
 	if (class != XTCP_ACK_NEW) {
-		/* RFC 5681 §3.2: the third duplicate ACK means a segment is lost */
-		if (!skb->len && cb->ack == xs->snd_una &&
-		    xs->snd_una != xs->snd_nxt &&
-		    !(cb->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN)) &&
-		    ++xs->dupacks == 3)
-			xtcp_retransmit_head(sk);
+		/* RFC 5681 §2 (a)-(d): what counts as a duplicate ACK */
+		bool dup = !skb->len && cb->ack == xs->snd_una &&
+			   xs->snd_una != xs->snd_nxt &&
+			   !(cb->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN));
+
+		xtcp_ack_recovery(sk, 0, xs->packets_out, dup, sack);
 		xtcp_push(sk);
 		return apply(sk, XTCP_EV_ACK, skb);
 	}
-	xs->dupacks = 0;
 
 	rtt_ack(sk, cb->ack, cb);
 	xs->snd_una = cb->ack;
-	xtcp_clean_rtx_queue(sk, cb->ack);
+	prior_packets = xs->packets_out;
+	acked = xtcp_clean_rtx_queue(sk, cb->ack);
+	xtcp_ack_recovery(sk, acked, prior_packets, false, sack);
 	xs->retries = 0;
 	if (xs->snd_una == xs->snd_nxt && !xs->send_head) {
 		if (xs->timer_event == XTCP_TIMER_RETRANS)
@@ -409,6 +516,9 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	}
 
 	if (!xtcp_seq_acceptable(cb->seq, seglen, xs->rcv_nxt, wnd)) {
+		/* text we have already: a duplicate (retransmitted, or the network's) */
+		if (skb->len && xtcp_seq_leq(cb->end_seq, xs->rcv_nxt))
+			xtcp_inc_stat(sock_net(sk), XTCP_STAT_DUP_DATA);
 		apply(sk, XTCP_EV_UNACCEPTABLE, skb);
 		goto drop;
 	}
@@ -427,31 +537,24 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	if (!rcv_ack(sk, skb))
 		goto drop;
 
-	if (skb->len) {
-		struct xtcp_transition t;
+	if ((skb->len || (cb->flags & XTCP_FLAG_FIN)) && receiving(sk)) {
+		bool text = skb->len, fin;
 
-		t = xtcp_state_next(sk->sk_state, XTCP_EV_DATA, xs->passive);
-		if (t.actions & XTCP_ACT_DELIVER) {
-			queued = deliver(sk, skb);
-			if (queued)
-				sk->sk_data_ready(sk);
-			/* FIN handled below acknowledges the text too */
-			if (!(cb->flags & XTCP_FLAG_FIN) ||
-			    cb->end_seq - 1 != xs->rcv_nxt)
-				xtcp_send_ack(sk);
+		if (xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
+			ofo_queue(sk, skb);
+			return;
 		}
-	}
-
-	if ((cb->flags & XTCP_FLAG_FIN) && cb->end_seq - 1 == xs->rcv_nxt &&
-	    sk->sk_state != XTCP_CLOSE) {
-		enum xtcp_state st = sk->sk_state;
-
-		/* the FIN is in sequence: consume it once (not in CLOSE-WAIT+) */
-		if (st == XTCP_ESTABLISHED || st == XTCP_FIN_WAIT1 ||
-		    st == XTCP_FIN_WAIT2 || st == XTCP_SYN_RECV) {
-			xs->rcv_nxt++;
-			apply(sk, XTCP_EV_FIN, skb);
-		}
+		queued = deliver(sk, skb);
+		if (queued)
+			sk->sk_data_ready(sk);
+		fin = rcv_fin(sk, skb);
+		if (!fin && !RB_EMPTY_ROOT(&xs->ofo) && ofo_drain(sk, &fin))
+			sk->sk_data_ready(sk);
+		/* a FIN's own transition acknowledges the text before it */
+		if (text && !fin)
+			xtcp_send_ack(sk);
+	} else if (cb->flags & XTCP_FLAG_FIN) {
+		rcv_fin(sk, skb);
 	}
 	if (queued)
 		return;
@@ -514,6 +617,9 @@ static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 	xs->keepidle = lxs->keepidle;
 	xs->keepintvl = lxs->keepintvl;
 	xs->keepcnt = lxs->keepcnt;
+	/* the listener's algorithm, whose module it holds */
+	__module_get(lxs->ca_ops->owner);
+	xtcp_cc_start(child, lxs->ca_ops);
 
 	inet_sk(child)->inet_rcv_saddr = iph->daddr;
 	inet_sk(child)->inet_saddr = iph->daddr;
@@ -614,6 +720,8 @@ static void fill_cb(struct sk_buff *skb, const struct xtcp_segment *seg)
 	cb->ack = seg->ack;
 	cb->window = seg->window;
 	cb->flags = seg->flags;
+	if (seg->opt.present & XTCP_OPTF_SACK)
+		cb->has_sack = 1;
 	if (seg->opt.present & XTCP_OPTF_TIMESTAMP) {
 		cb->has_ts = 1;
 		cb->tsval = seg->opt.tsval;

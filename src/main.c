@@ -25,9 +25,13 @@ static int __init xtcp_init(void)
 	if (err)
 		goto err_tw;
 
-	err = xtcp_net_init();
+	err = xtcp_cong_init();
 	if (err)
 		goto err_hash;
+
+	err = xtcp_net_init();
+	if (err)
+		goto err_cong;
 
 	err = xtcp_af_init();
 	if (err)
@@ -39,6 +43,8 @@ static int __init xtcp_init(void)
 
 err_net:
 	xtcp_net_exit();
+err_cong:
+	xtcp_cong_exit();
 err_hash:
 	xtcp_hash_exit();
 err_tw:
@@ -50,6 +56,7 @@ static void __exit xtcp_exit(void)
 {
 	xtcp_af_exit();
 	xtcp_net_exit();
+	xtcp_cong_exit();
 	xtcp_hash_exit();
 	xtcp_tw_exit();
 	pr_info("unloaded\n");

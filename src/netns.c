@@ -41,6 +41,11 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_BACKLOG_DROPS]	= "BacklogDrops",
 	[XTCP_STAT_BAD_OPTIONS]		= "BadOptions",
 	[XTCP_STAT_CURR_ESTAB]		= "CurrEstab",
+	[XTCP_STAT_OFO_QUEUE]		= "OfoQueue",
+	[XTCP_STAT_OFO_DROP]		= "OfoDrop",
+	[XTCP_STAT_DUP_DATA]		= "DupData",
+	[XTCP_STAT_SACK_RECOVERY]	= "SackRecovery",
+	[XTCP_STAT_RENO_RECOVERY]	= "RenoRecovery",
 };
 
 const char *xtcp_stat_name(enum xtcp_stat s)
@@ -92,6 +97,52 @@ static int proc_max_tw(struct ctl_table *table, int write, void *buffer,
 	if (!err && write)
 		WRITE_ONCE(xn->tw.max, xn->max_tw_buckets);
 	return err;
+}
+
+/* net.xtcp.congestion_control: the name of a registered algorithm, or ENOENT. */
+static int proc_cong(struct ctl_table *table, int write, void *buffer,
+		     size_t *lenp, loff_t *ppos)
+{
+	struct xtcp_net *xn = container_of(table->data, struct xtcp_net,
+					   cong_name);
+	char val[XTCP_CA_NAME_MAX];
+	struct ctl_table tbl = { .data = val, .maxlen = sizeof(val) };
+	int err;
+
+	xtcp_cong_default(xn, val);
+	err = proc_dostring(&tbl, write, buffer, lenp, ppos);
+	if (err || !write)
+		return err;
+	if (!xtcp_cong_exists(val))
+		return -ENOENT;
+	spin_lock_bh(&xn->cong_lock);
+	strscpy(xn->cong_name, val, sizeof(xn->cong_name));
+	spin_unlock_bh(&xn->cong_lock);
+	return 0;
+}
+
+/* net.xtcp.available_congestion_control, read-only. */
+static int proc_cong_avail(struct ctl_table *table, int write, void *buffer,
+			   size_t *lenp, loff_t *ppos)
+{
+	struct ctl_table tbl = { .maxlen = 256 };
+	int err;
+
+	tbl.data = kmalloc(tbl.maxlen, GFP_KERNEL);
+	if (!tbl.data)
+		return -ENOMEM;
+	xtcp_cong_list(tbl.data, tbl.maxlen);
+	err = proc_dostring(&tbl, write, buffer, lenp, ppos);
+	kfree(tbl.data);
+	return err;
+}
+
+/* The namespace's default algorithm's name, into @name. */
+void xtcp_cong_default(struct xtcp_net *xn, char *name)
+{
+	spin_lock_bh(&xn->cong_lock);
+	strscpy(name, xn->cong_name, XTCP_CA_NAME_MAX);
+	spin_unlock_bh(&xn->cong_lock);
 }
 
 /* .data points into init_net's xtcp_net; each namespace rebases it. */
@@ -174,6 +225,18 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_ONE,
 	},
+	{
+		.procname	= "congestion_control",
+		.maxlen		= XTCP_CA_NAME_MAX,
+		.mode		= 0644,
+		.proc_handler	= proc_cong,
+	},
+	{
+		.procname	= "available_congestion_control",
+		.maxlen		= 256,
+		.mode		= 0444,
+		.proc_handler	= proc_cong_avail,
+	},
 	{ }
 };
 
@@ -195,6 +258,7 @@ static int sysctl_init(struct xtcp_net *xn)
 	t[7].data = &xn->timestamps;
 	t[8].data = &xn->sack;
 	t[9].data = &xn->window_scaling;
+	t[10].data = &xn->cong_name;
 	xn->sysctl_hdr = register_net_sysctl(xn->net, "net/xtcp", t);
 	if (!xn->sysctl_hdr) {
 		kfree(t);
@@ -235,6 +299,8 @@ static int __net_init xtcp_net_init_one(struct net *net)
 	xn->timestamps = 1;
 	xn->sack = 1;
 	xn->window_scaling = 1;
+	spin_lock_init(&xn->cong_lock);
+	strscpy(xn->cong_name, "cubic", sizeof(xn->cong_name));
 	xtcp_port_net_init(xn);
 
 	xn->mib = alloc_percpu(struct xtcp_mib);

@@ -111,6 +111,20 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 		seg.opt.tsval = xtcp_isn_tsval(xs->ts_off);
 		seg.opt.tsecr = xs->ts_recent;
 	}
+	/*
+	 * What the out-of-order queue holds, as SACK blocks (RFC 2018 §4), on
+	 * segments without text: a full-sized one has no room for them (its
+	 * MSS counted the timestamp only).
+	 */
+	if (xs->sack_ok && !skb->len &&
+	    !(flags & (XTCP_FLAG_SYN | XTCP_FLAG_RST)) &&
+	    !RB_EMPTY_ROOT(&xs->ofo)) {
+		seg.opt.num_sacks = xtcp_ofo_sacks(&xs->ofo, xs->ofo_recent,
+						   seg.opt.sacks,
+						   XTCP_MAX_SACKS);
+		if (seg.opt.num_sacks)
+			seg.opt.present |= XTCP_OPTF_SACK;
+	}
 	hlen = xtcp_build_header(hdr, sizeof(hdr), &seg);
 	if (WARN_ON_ONCE(hlen < 0)) {
 		kfree_skb(skb);
@@ -236,8 +250,21 @@ static int transmit_queued(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 	return transmit(sk, nskb, flags, cb->seq);
 }
 
+/* @skb, send_head, went out for the first time. */
+static void sent_new(struct xtcp_sock *xs, struct sk_buff *skb)
+{
+	struct sock *sk = &xs->inet.sk;
+
+	if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_nxt))
+		xs->snd_nxt = XTCP_SKB_CB(skb)->end_seq;
+	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+			NULL : skb->next;
+	xs->packets_out++;
+}
+
 /*
- * Send what the window allows, from send_head on. A FIN alone is sent even
+ * Send what the congestion window (pipe < cwnd, recovery.c) and the peer's
+ * window allow: segments deemed lost first, then new ones from send_head on. A FIN alone is sent even
  * into a closed window. If the window stops us with nothing in flight, the
  * timer probes it.
  */
@@ -250,20 +277,33 @@ void xtcp_push(struct sock *sk)
 	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_CLOSE |
 				   TCPF_LISTEN))
 		return;
-	while ((skb = xs->send_head)) {
-		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-		bool fin_only = cb->end_seq - cb->seq == 1 &&
-				(cb->flags & XTCP_FLAG_FIN);
+	while (xtcp_pipe(xs) < xs->cc.cwnd) {
+		struct xtcp_skb_cb *cb;
+		bool fin_only;
 
+		/* repairs first (RFC 6675 §5 NextSeg() rule 1), then new data */
+		skb = xtcp_next_lost(sk);
+		if (skb) {
+			if (transmit_queued(sk, skb, GFP_ATOMIC))
+				break;
+			xtcp_lost_sent(xs, skb);
+			if (xs->timer_event != XTCP_TIMER_RETRANS)
+				xtcp_timer_arm(sk, XTCP_TIMER_RETRANS,
+					       xs->rto_ms);
+			continue;
+		}
+		skb = xs->send_head;
+		if (!skb)
+			break;
+		cb = XTCP_SKB_CB(skb);
+		fin_only = cb->end_seq - cb->seq == 1 &&
+			   (cb->flags & XTCP_FLAG_FIN);
 		if (!fin_only &&
 		    xtcp_seq_after(cb->end_seq, xs->snd_una + xs->snd_wnd))
 			break;
 		if (transmit_queued(sk, skb, GFP_ATOMIC))
 			break;
-		if (xtcp_seq_after(cb->end_seq, xs->snd_nxt))
-			xs->snd_nxt = cb->end_seq;
-		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
-				NULL : skb->next;
+		sent_new(xs, skb);
 		if (xs->timer_event != XTCP_TIMER_RETRANS)
 			xtcp_timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
 	}
@@ -273,50 +313,57 @@ void xtcp_push(struct sock *sk)
 }
 
 /*
- * Go back to SND.UNA: resend from the oldest unacknowledged segment on, as
- * far as the window allows (called by the retransmission timer, or after
- * three duplicate ACKs). The receiver keeps no out-of-order queue yet, so
- * what followed a lost segment was dropped too. If the window held
- * everything back, the oldest segment goes alone, as a window probe.
+ * The retransmission timer expired (RFC 6298 §5.4-5.6). With segments in
+ * flight, the window is lost and they go again from the oldest, in slow start
+ * (recovery.c); segments in flight are resent whatever the peer's window
+ * says now. With none in flight, the peer's window held everything back: the
+ * oldest unsent segment goes alone, as a window probe.
  */
-void xtcp_retransmit_head(struct sock *sk)
+void xtcp_retransmit_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
-	struct sk_buff *probe = xs->send_head;
+	struct sk_buff *skb = xs->send_head;
 
-	if (!skb)
-		return;
-	xs->rtt_timing = 0;	/* Karn: no sample from a segment sent twice */
-	if (skb == probe) {
-		if (transmit_queued(sk, skb, GFP_ATOMIC))
-			return;
-		if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_nxt))
-			xs->snd_nxt = XTCP_SKB_CB(skb)->end_seq;
-		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
-				NULL : skb->next;
+	if (xs->packets_out) {
+		xtcp_enter_loss(sk);
+		xtcp_push(sk);
 		return;
 	}
-	xs->send_head = skb;
-	xtcp_push(sk);
-	/* the oldest goes even if the window shrank under it */
-	if (xs->send_head == skb_peek(&sk->sk_write_queue))
-		transmit_queued(sk, xs->send_head, GFP_ATOMIC);
+	if (skb && !transmit_queued(sk, skb, GFP_ATOMIC))
+		sent_new(xs, skb);
 }
 
-/* Free what @ack covers; a partly acknowledged skb stays whole. */
-void xtcp_clean_rtx_queue(struct sock *sk, u32 ack)
+/*
+ * Free what @ack covers; a partly acknowledged skb stays whole. Returns the
+ * number of segments freed.
+ */
+u32 xtcp_clean_rtx_queue(struct sock *sk, u32 ack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
+	u32 acked = 0;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head) {
 		if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, ack))
 			break;
 		__skb_unlink(skb, &sk->sk_write_queue);
+		xtcp_skb_acked(xs, skb);
+		acked++;
 		sk_wmem_queued_add(sk, -skb->truesize);
 		kfree_skb(skb);
 	}
+	return acked;
+}
+
+/* Drop the write queue: the connection is over. */
+void xtcp_write_queue_purge(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	__skb_queue_purge(&sk->sk_write_queue);
+	sk_wmem_queued_add(sk, -sk->sk_wmem_queued);
+	xs->send_head = NULL;
+	xtcp_recovery_reset(xs);
 }
 
 /* Queue a FIN after the data (its skb is freed when acknowledged). */

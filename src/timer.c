@@ -100,7 +100,7 @@ static void timer_fire(struct sock *sk)
 		xtcp_send_synack(sk);
 		break;
 	default:
-		xtcp_retransmit_head(sk);
+		xtcp_retransmit_timeout(sk);
 		break;
 	}
 	xtcp_timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);

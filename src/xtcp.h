@@ -31,9 +31,12 @@
 #include <net/sock.h>
 
 #include "compat.h"
+#include "cong.h"
 #include "protocol.h"
+#include "ofo.h"
 #include "ratelimit.h"
 #include "rtt.h"
+#include "skb_cb.h"
 #include "timewait.h"
 #include "xtcp_trace.h"
 
@@ -41,25 +44,19 @@ struct xtcp_port;
 struct nf_hook_state;
 struct seq_file;
 
-/* Per-segment data of a received or queued skb, in skb->cb. */
-struct xtcp_skb_cb {
-	u32 seq;		/* first sequence number */
-	u32 end_seq;		/* seq + SYN + FIN + text */
-	u32 ack;
-	u32 tsval;
-	u32 tsecr;
-	u16 window;		/* unscaled, as received */
-	u8 flags;		/* XTCP_FLAG_* */
-	u8 has_ts:1;
-};
-
-#define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
 
 /* Why the socket's timer is armed (xs->timer_event). */
 enum xtcp_timer_event {
 	XTCP_TIMER_NONE,
 	XTCP_TIMER_RETRANS,	/* SYN, SYN+ACK, data or FIN unacknowledged */
 	XTCP_TIMER_FIN_WAIT2,	/* an orphan waits for the peer's FIN */
+};
+
+/* Where loss recovery is (xs->ca_state), numbered as TCP_CA_* for TCP_INFO. */
+enum xtcp_ca_state {
+	XTCP_CA_OPEN = 0,
+	XTCP_CA_RECOVERY = 3,	/* fast recovery after duplicate ACKs or SACKs */
+	XTCP_CA_LOSS = 4,	/* after a retransmission time-out */
 };
 
 /* Work a softirq could not do because the user owned the socket. */
@@ -121,6 +118,22 @@ struct xtcp_sock {
 	u32 ts_off;
 	u32 ts_recent;
 	u32 ts_recent_stamp;	/* seconds, when ts_recent was taken */
+
+	/* congestion control (cong.h) and loss recovery (recovery.c) */
+	const struct xtcp_cong_ops *ca_ops;	/* its module held */
+	struct xtcp_cc cc;
+	u32 packets_out;
+	u32 sacked_out;
+	u32 lost_out;
+	u32 retrans_out;
+	u32 total_retrans;
+	u32 high_seq;		/* SND.NXT when recovery began */
+	u8 ca_state;		/* XTCP_CA_* */
+	struct sk_buff *lost_hint;	/* where xtcp_next_lost() goes on */
+
+	/* segments beyond rcv_nxt (ofo.h); the start of the last one queued */
+	struct rb_root ofo;
+	u32 ofo_recent;
 
 	/* unacknowledged and unsent data is sk->sk_write_queue; the first unsent: */
 	struct sk_buff *send_head;
@@ -187,6 +200,11 @@ enum xtcp_stat {
 	XTCP_STAT_BACKLOG_DROPS,
 	XTCP_STAT_BAD_OPTIONS,
 	XTCP_STAT_CURR_ESTAB,		/* a gauge: up and down */
+	XTCP_STAT_OFO_QUEUE,
+	XTCP_STAT_OFO_DROP,
+	XTCP_STAT_DUP_DATA,
+	XTCP_STAT_SACK_RECOVERY,
+	XTCP_STAT_RENO_RECOVERY,
 	XTCP_STAT_MAX,
 };
 
@@ -212,6 +230,8 @@ struct xtcp_net {
 	int timestamps;
 	int sack;
 	int window_scaling;
+	spinlock_t cong_lock;
+	char cong_name[XTCP_CA_NAME_MAX];	/* congestion_control */
 	struct xtcp_ratelimit challenge_rl;
 	/* ports held for TIME-WAIT buckets whose socket is gone (port.c) */
 	spinlock_t parked_lock;
@@ -257,6 +277,7 @@ int xtcp_sockets_show(struct seq_file *seq, void *v);
 /* netns.c: per-namespace state, the netfilter hook, sysctls. */
 int xtcp_net_init(void);
 void xtcp_net_exit(void);
+void xtcp_cong_default(struct xtcp_net *xn, char *name);
 
 /* hash.c: connection and listener tables. */
 int xtcp_hash_init(void);
@@ -299,10 +320,24 @@ void xtcp_send_reset(struct net *net, struct sk_buff *skb);
 void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st,
 		      u32 tsval_echo);
 void xtcp_push(struct sock *sk);
-void xtcp_retransmit_head(struct sock *sk);
-void xtcp_clean_rtx_queue(struct sock *sk, u32 ack);
+void xtcp_retransmit_timeout(struct sock *sk);
+u32 xtcp_clean_rtx_queue(struct sock *sk, u32 ack);
+void xtcp_write_queue_purge(struct sock *sk);
 void xtcp_queue_fin(struct sock *sk);
 u16 xtcp_select_window(struct sock *sk);
+
+/* recovery.c: loss recovery and the congestion window. */
+void xtcp_cc_start(struct sock *sk, const struct xtcp_cong_ops *ops);
+void xtcp_cc_switch(struct sock *sk, const struct xtcp_cong_ops *ops);
+void xtcp_cc_default(struct sock *sk);
+u32 xtcp_pipe(const struct xtcp_sock *xs);
+void xtcp_skb_acked(struct xtcp_sock *xs, struct sk_buff *skb);
+void xtcp_recovery_reset(struct xtcp_sock *xs);
+struct sk_buff *xtcp_next_lost(struct sock *sk);
+void xtcp_lost_sent(struct xtcp_sock *xs, struct sk_buff *skb);
+void xtcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_packets,
+		       bool dup, const struct xtcp_options *opt);
+void xtcp_enter_loss(struct sock *sk);
 
 /* timer.c: the one timer of a socket. */
 void xtcp_timer_init(struct sock *sk);

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the out-of-order queue (src/ofo.c). Segments are real skbs with their
+ * sequence numbers in XTCP_SKB_CB; each carries a destructor that counts it
+ * freed, so a test sees which segments the queue dropped. The queue is a test
+ * resource, purged even when an assertion fails.
+ */
+#include <kunit/resource.h>
+#include <kunit/test.h>
+#include <linux/atomic.h>
+#include <linux/skbuff.h>
+#include <linux/string.h>
+
+#include "ofo.h"
+#include "protocol.h"
+#include "skb_cb.h"
+
+static atomic_t freed;
+
+static void count_free(struct sk_buff *skb)
+{
+	atomic_inc(&freed);
+}
+
+static int queue_init(struct kunit_resource *res, void *context)
+{
+	struct rb_root *q = kzalloc(sizeof(*q), GFP_KERNEL);
+
+	if (!q)
+		return -ENOMEM;
+	*q = RB_ROOT;
+	atomic_set(&freed, 0);
+	res->data = q;
+	return 0;
+}
+
+static void queue_free(struct kunit_resource *res)
+{
+	xtcp_ofo_purge(res->data);
+	kfree(res->data);
+}
+
+static struct rb_root *new_queue(struct kunit *test)
+{
+	struct rb_root *q;
+
+	q = kunit_alloc_resource(test, queue_init, queue_free, GFP_KERNEL,
+				 NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, q);
+	return q;
+}
+
+/* Text [seq, seq + len), plus a FIN if @fin; byte i of it is (seq + i). */
+static struct sk_buff *seg(struct kunit *test, u32 seq, u32 len, bool fin)
+{
+	struct sk_buff *skb = alloc_skb(len ?: 1, GFP_KERNEL);
+	u8 *p;
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	p = skb_put(skb, len);
+	for (i = 0; i < len; i++)
+		p[i] = (u8)(seq + i);
+	memset(skb->cb, 0, sizeof(skb->cb));
+	XTCP_SKB_CB(skb)->seq = seq;
+	XTCP_SKB_CB(skb)->end_seq = seq + len + fin;
+	XTCP_SKB_CB(skb)->flags = XTCP_FLAG_ACK | (fin ? XTCP_FLAG_FIN : 0);
+	skb->destructor = count_free;
+	return skb;
+}
+
+static void insert(struct kunit *test, struct rb_root *q, u32 seq, u32 len,
+		   enum xtcp_ofo_result want)
+{
+	struct sk_buff *skb = seg(test, seq, len, false);
+	enum xtcp_ofo_result got = xtcp_ofo_insert(q, skb);
+
+	KUNIT_EXPECT_EQ(test, got, want);
+	if (got == XTCP_OFO_DUPLICATE)
+		kfree_skb(skb);
+}
+
+/* The queue as "[seq,end) [seq,end) ...", relative to @base. */
+static const char *show(struct rb_root *q, u32 base, char *buf, size_t size)
+{
+	struct sk_buff *skb;
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (skb = skb_rb_first(q); skb && off < size; skb = skb_rb_next(skb))
+		off += scnprintf(buf + off, size - off, "%s[%u,%u)",
+				 off ? " " : "",
+				 XTCP_SKB_CB(skb)->seq - base,
+				 XTCP_SKB_CB(skb)->end_seq - base);
+	return buf;
+}
+
+#define EXPECT_QUEUE(test, q, base, want) do {				\
+	char __buf[256];						\
+	KUNIT_EXPECT_STREQ(test, show(q, base, __buf, sizeof(__buf)),	\
+			   want);					\
+} while (0)
+
+/* Disjoint segments queue in sequence order, whatever order they came in. */
+static void sorted(struct kunit *test)
+{
+	struct rb_root *q = new_queue(test);
+
+	insert(test, q, 300, 100, XTCP_OFO_QUEUED);
+	insert(test, q, 100, 100, XTCP_OFO_QUEUED);
+	insert(test, q, 500, 100, XTCP_OFO_QUEUED);
+	insert(test, q, 200, 50, XTCP_OFO_QUEUED);
+	EXPECT_QUEUE(test, q, 0, "[100,200) [200,250) [300,400) [500,600)");
+	KUNIT_EXPECT_EQ(test, atomic_read(&freed), 0);
+}
+
+/* A segment all of which is queued is a duplicate, left to the caller. */
+static void duplicate(struct kunit *test)
+{
+	struct rb_root *q = new_queue(test);
+
+	insert(test, q, 100, 100, XTCP_OFO_QUEUED);
+	insert(test, q, 100, 100, XTCP_OFO_DUPLICATE);
+	insert(test, q, 120, 30, XTCP_OFO_DUPLICATE);
+	insert(test, q, 150, 50, XTCP_OFO_DUPLICATE);
+	EXPECT_QUEUE(test, q, 0, "[100,200)");
+	/* the three duplicates, freed by insert() above */
+	KUNIT_EXPECT_EQ(test, atomic_read(&freed), 3);
+}
+
+/* A segment that covers queued ones replaces them. */
+static void covers(struct kunit *test)
+{
+	struct rb_root *q = new_queue(test);
+
+	insert(test, q, 100, 50, XTCP_OFO_QUEUED);
+	insert(test, q, 200, 50, XTCP_OFO_QUEUED);
+	insert(test, q, 260, 20, XTCP_OFO_QUEUED);
+	insert(test, q, 400, 50, XTCP_OFO_QUEUED);
+	/* same start, longer: takes the first's place and swallows two more */
+	insert(test, q, 100, 200, XTCP_OFO_QUEUED);
+	EXPECT_QUEUE(test, q, 0, "[100,300) [400,450)");
+	KUNIT_EXPECT_EQ(test, atomic_read(&freed), 3);
+	/* earlier start, covers [400,450) */
+	insert(test, q, 350, 150, XTCP_OFO_QUEUED);
+	EXPECT_QUEUE(test, q, 0, "[100,300) [350,500)");
+	KUNIT_EXPECT_EQ(test, atomic_read(&freed), 4);
+}
+
+/* Partial overlaps stay, both of them: trimming is the caller's at delivery. */
+static void partial_overlap(struct kunit *test)
+{
+	struct rb_root *q = new_queue(test);
+
+	insert(test, q, 100, 100, XTCP_OFO_QUEUED);
+	insert(test, q, 150, 100, XTCP_OFO_QUEUED);
+	insert(test, q, 50, 60, XTCP_OFO_QUEUED);
+	EXPECT_QUEUE(test, q, 0, "[50,110) [100,200) [150,250)");
+	KUNIT_EXPECT_EQ(test, atomic_read(&freed), 0);
+}
+
+/* pop() gives what reaches rcv_nxt, in order, and stops at a hole. */
+static void pop_in_order(struct kunit *test)
+{
+	struct rb_root *q = new_queue(test);
+	struct sk_buff *skb;
+
+	insert(test, q, 200, 100, XTCP_OFO_QUEUED);
+	insert(test, q, 300, 100, XTCP_OFO_QUEUED);
+	insert(test, q, 500, 100, XTCP_OFO_QUEUED);
+	KUNIT_EXPECT_NULL(test, xtcp_ofo_pop(q, 100));
+	KUNIT_EXPECT_NULL(test, xtcp_ofo_pop(q, 199));
+
+	skb = xtcp_ofo_pop(q, 200);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(skb)->seq, 200U);
+	KUNIT_EXPECT_EQ(test, skb->len, 100U);
+	KUNIT_EXPECT_EQ(test, skb->data[0], (u8)200);
+	kfree_skb(skb);
+
+	skb = xtcp_ofo_pop(q, 300);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(skb)->seq, 300U);
+	kfree_skb(skb);
+
+	KUNIT_EXPECT_NULL(test, xtcp_ofo_pop(q, 400));
+	EXPECT_QUEUE(test, q, 0, "[500,600)");
+	/* an old segment (wholly before rcv_nxt) is popped too: caller drops */
+	skb = xtcp_ofo_pop(q, 700);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(skb)->end_seq, 600U);
+	kfree_skb(skb);
+	KUNIT_EXPECT_TRUE(test, RB_EMPTY_ROOT(q));
+}
+
+/* Sequence numbers that wrap through 0 sort in sequence space. */
+static void wraps(struct kunit *test)
+{
+	struct rb_root *q = new_queue(test);
+	const u32 base = 0xffffff00;
+	struct sk_buff *skb;
+
+	insert(test, q, base + 0x180, 0x80, XTCP_OFO_QUEUED);	/* past 0 */
+	insert(test, q, base + 0x80, 0x80, XTCP_OFO_QUEUED);	/* ends at 0 */
+	insert(test, q, base + 0x100, 0x80, XTCP_OFO_QUEUED);	/* at 0 */
+	insert(test, q, base + 0xa0, 0x40, XTCP_OFO_DUPLICATE);
+	EXPECT_QUEUE(test, q, base, "[128,256) [256,384) [384,512)");
+	skb = xtcp_ofo_pop(q, base + 0x80);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(skb)->seq, base + 0x80);
+	kfree_skb(skb);
+	skb = xtcp_ofo_pop(q, 0);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(skb)->seq, 0U);
+	kfree_skb(skb);
+}
+
+/* A FIN ahead of missing text waits, and comes out last with its flag. */
+static void fin_waits(struct kunit *test)
+{
+	struct rb_root *q = new_queue(test);
+	struct sk_buff *skb;
+
+	KUNIT_EXPECT_EQ(test, xtcp_ofo_insert(q, seg(test, 300, 0, true)),
+			XTCP_OFO_QUEUED);
+	insert(test, q, 200, 100, XTCP_OFO_QUEUED);
+	EXPECT_QUEUE(test, q, 0, "[200,300) [300,301)");
+	KUNIT_EXPECT_NULL(test, xtcp_ofo_pop(q, 100));
+	skb = xtcp_ofo_pop(q, 200);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_FALSE(test, XTCP_SKB_CB(skb)->flags & XTCP_FLAG_FIN);
+	kfree_skb(skb);
+	skb = xtcp_ofo_pop(q, 300);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_TRUE(test, XTCP_SKB_CB(skb)->flags & XTCP_FLAG_FIN);
+	KUNIT_EXPECT_EQ(test, skb->len, 0U);
+	kfree_skb(skb);
+}
+
+/* SACK blocks: contiguous runs, the latest segment's block first (RFC 2018). */
+static void sack_blocks(struct kunit *test)
+{
+	struct rb_root *q = new_queue(test);
+	struct xtcp_sack_block b[XTCP_MAX_SACKS];
+	unsigned int n;
+
+	insert(test, q, 200, 100, XTCP_OFO_QUEUED);
+	insert(test, q, 300, 100, XTCP_OFO_QUEUED);	/* joins [200,300) */
+	insert(test, q, 500, 100, XTCP_OFO_QUEUED);
+	insert(test, q, 550, 100, XTCP_OFO_QUEUED);	/* overlaps: joins */
+	insert(test, q, 800, 100, XTCP_OFO_QUEUED);
+	insert(test, q, 1000, 100, XTCP_OFO_QUEUED);
+	insert(test, q, 1200, 100, XTCP_OFO_QUEUED);
+
+	n = xtcp_ofo_sacks(q, 800, b, XTCP_MAX_SACKS);
+	KUNIT_ASSERT_EQ(test, n, 4U);
+	KUNIT_EXPECT_EQ(test, b[0].start, 800U);
+	KUNIT_EXPECT_EQ(test, b[0].end, 900U);
+	KUNIT_EXPECT_EQ(test, b[1].start, 200U);
+	KUNIT_EXPECT_EQ(test, b[1].end, 400U);
+	KUNIT_EXPECT_EQ(test, b[2].start, 500U);
+	KUNIT_EXPECT_EQ(test, b[2].end, 650U);
+	KUNIT_EXPECT_EQ(test, b[3].start, 1000U);
+	KUNIT_EXPECT_EQ(test, b[3].end, 1100U);
+
+	/* the most recent in the middle of a run names that whole run */
+	n = xtcp_ofo_sacks(q, 560, b, 3);
+	KUNIT_ASSERT_EQ(test, n, 3U);
+	KUNIT_EXPECT_EQ(test, b[0].start, 500U);
+	KUNIT_EXPECT_EQ(test, b[0].end, 650U);
+	KUNIT_EXPECT_EQ(test, b[1].start, 200U);
+	KUNIT_EXPECT_EQ(test, b[2].start, 800U);
+
+	/* no run holds it (an in-order arrival): the lowest first */
+	n = xtcp_ofo_sacks(q, 100, b, 2);
+	KUNIT_ASSERT_EQ(test, n, 1U);
+	KUNIT_EXPECT_EQ(test, b[0].start, 200U);
+	KUNIT_EXPECT_EQ(test, xtcp_ofo_sacks(q, 800, b, 0), 0U);
+}
+
+/* purge() frees every segment. */
+static void purge(struct kunit *test)
+{
+	struct rb_root *q = new_queue(test);
+	u32 i;
+
+	for (i = 0; i < 64; i++)
+		insert(test, q, 1000 + 200 * ((i * 37) % 64), 100,
+		       XTCP_OFO_QUEUED);
+	xtcp_ofo_purge(q);
+	KUNIT_EXPECT_TRUE(test, RB_EMPTY_ROOT(q));
+	KUNIT_EXPECT_EQ(test, atomic_read(&freed), 64);
+}
+
+static struct kunit_case ofo_cases[] = {
+	KUNIT_CASE(sorted),
+	KUNIT_CASE(duplicate),
+	KUNIT_CASE(covers),
+	KUNIT_CASE(partial_overlap),
+	KUNIT_CASE(pop_in_order),
+	KUNIT_CASE(wraps),
+	KUNIT_CASE(fin_waits),
+	KUNIT_CASE(sack_blocks),
+	KUNIT_CASE(purge),
+	{}
+};
+
+static struct kunit_suite ofo_suite = {
+	.name = "xtcp_ofo",
+	.test_cases = ofo_cases,
+};
+
+kunit_test_suite(ofo_suite);

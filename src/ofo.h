@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ofo.h: the out-of-order queue, segments that arrived beyond RCV.NXT and wait
+ * for the hole before them to fill (RFC 9293 §3.10.7.4, "seventh").
+ *
+ * An rbtree of skbs by first sequence number, as the kernel's TCP keeps its
+ * out_of_order_queue. Insertion drops what is already held and replaces what
+ * the new segment covers; a partial overlap stays, to be trimmed when the
+ * segment reaches RCV.NXT. The FIN bit travels with its segment, so a FIN that
+ * arrives ahead of missing data waits for it.
+ *
+ * Works on sk_buffs and their XTCP_SKB_CB() only: no socket, no locks (the
+ * caller holds the socket's), so KUnit drives it with skbs of its own.
+ */
+#ifndef _XTCP_OFO_H
+#define _XTCP_OFO_H
+
+#include <linux/rbtree.h>
+#include <linux/skbuff.h>
+
+#include "protocol.h"
+
+enum xtcp_ofo_result {
+	XTCP_OFO_QUEUED,	/* the queue owns the skb now */
+	XTCP_OFO_DUPLICATE,	/* all of it is queued already: caller frees */
+};
+
+enum xtcp_ofo_result xtcp_ofo_insert(struct rb_root *q, struct sk_buff *skb);
+struct sk_buff *xtcp_ofo_pop(struct rb_root *q, u32 rcv_nxt);
+void xtcp_ofo_purge(struct rb_root *q);
+unsigned int xtcp_ofo_sacks(const struct rb_root *q, u32 recent,
+			    struct xtcp_sack_block *blocks, unsigned int max);
+
+#endif /* _XTCP_OFO_H */

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * recovery.c: the sender's side of loss: the SACK scoreboard (RFC 2018), fast
+ * retransmit and recovery (RFC 5681 §3.2, RFC 6675 with SACK, NewReno's
+ * RFC 6582 without), the retransmission time-out's go-back (RFC 5681 §3.1,
+ * RFC 6298 §5), and the calls into the congestion control (cong.h).
+ *
+ * Accounting, in segments (each skb of the write queue is one), as the
+ * kernel's TCP keeps it:
+ *   packets_out	sent and not cumulatively acknowledged
+ *   sacked_out		of those, SACKed (without SACK: one per duplicate ACK)
+ *   lost_out		of those, deemed lost
+ *   retrans_out	of the lost, sent again and not yet acknowledged
+ * and pipe, what the network holds, = packets_out - sacked_out - lost_out +
+ * retrans_out (RFC 6675 §4). New or repaired segments go out while pipe is
+ * below cwnd. Every function here runs under the socket lock.
+ */
+#include <linux/ktime.h>
+#include <net/tcp.h>
+
+#include "seq.h"
+#include "xtcp.h"
+
+#define XTCP_DUPTHRESH	3	/* RFC 5681 §3.2, RFC 6675 DupThresh */
+
+static bool queued_sent(const struct xtcp_sock *xs, const struct sk_buff *skb)
+{
+	return skb != xs->send_head;
+}
+
+u32 xtcp_pipe(const struct xtcp_sock *xs)
+{
+	s64 pipe = (s64)xs->packets_out - xs->sacked_out - xs->lost_out +
+		   xs->retrans_out;
+
+	return WARN_ON_ONCE(pipe < 0) ? 0 : pipe;
+}
+
+/* Congestion state of a new socket: @ops (its module held) or the default. */
+void xtcp_cc_start(struct sock *sk, const struct xtcp_cong_ops *ops)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->ca_ops = ops;
+	memset(&xs->cc, 0, sizeof(xs->cc));
+	xs->cc.cwnd = XTCP_INIT_CWND;
+	xs->cc.ssthresh = XTCP_INFINITE_SSTHRESH;
+	if (ops->init)
+		ops->init(&xs->cc);
+}
+
+/* net.xtcp.congestion_control for a new socket, or reno if it went away. */
+void xtcp_cc_default(struct sock *sk)
+{
+	const struct xtcp_cong_ops *ops;
+	char name[XTCP_CA_NAME_MAX];
+
+	xtcp_cong_default(xtcp_net(sock_net(sk)), name);
+	ops = xtcp_cong_get(name) ?: &xtcp_reno;
+	xtcp_cong_put(xtcp_sk(sk)->ca_ops);
+	xtcp_cc_start(sk, ops);
+}
+
+/* Switch to @ops (TCP_CONGESTION): the windows stay, the algorithm's own state starts afresh. */
+void xtcp_cc_switch(struct sock *sk, const struct xtcp_cong_ops *ops)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct xtcp_cong_ops *old = xs->ca_ops;
+
+	xtcp_sock_assert_locked(sk);
+	xs->ca_ops = ops;
+	memset(xs->cc.priv, 0, sizeof(xs->cc.priv));
+	xs->cc.cwnd_cnt = 0;
+	if (ops->init)
+		ops->init(&xs->cc);
+	xtcp_cong_put(old);
+}
+
+/* An skb leaves the write queue acknowledged: out of every count it is in. */
+void xtcp_skb_acked(struct xtcp_sock *xs, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	xs->packets_out--;
+	if (cb->sacked)
+		xs->sacked_out--;
+	if (cb->lost)
+		xs->lost_out--;
+	if (cb->retrans)
+		xs->retrans_out--;
+	if (xs->lost_hint == skb)
+		xs->lost_hint = NULL;
+}
+
+void xtcp_recovery_reset(struct xtcp_sock *xs)
+{
+	xs->packets_out = 0;
+	xs->sacked_out = 0;
+	xs->lost_out = 0;
+	xs->retrans_out = 0;
+	xs->lost_hint = NULL;
+	xs->ca_state = XTCP_CA_OPEN;
+	xs->dupacks = 0;
+}
+
+static void mark_lost(struct xtcp_sock *xs, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (cb->lost || cb->sacked)
+		return;
+	cb->lost = 1;
+	xs->lost_out++;
+	xs->lost_hint = NULL;	/* it may lie before the hint */
+}
+
+static void mark_sacked(struct xtcp_sock *xs, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (cb->sacked)
+		return;
+	if (cb->lost) {
+		cb->lost = 0;
+		xs->lost_out--;
+	}
+	if (cb->retrans) {
+		cb->retrans = 0;
+		xs->retrans_out--;
+	}
+	cb->sacked = 1;
+	xs->sacked_out++;
+}
+
+/*
+ * The next segment to repair: lost, not sent again yet, not SACKed. The hint
+ * remembers where the last search ended, so that a recovery walks the queue
+ * once (a newly lost segment resets it).
+ */
+struct sk_buff *xtcp_next_lost(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = xs->lost_hint ?: skb_peek(&sk->sk_write_queue);
+
+	if (xs->lost_out <= xs->retrans_out)
+		return NULL;
+	for (; skb && queued_sent(xs, skb);
+	     skb = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
+		   skb->next) {
+		const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (cb->lost && !cb->retrans && !cb->sacked) {
+			xs->lost_hint = skb;
+			return skb;
+		}
+	}
+	return NULL;
+}
+
+/* A lost segment went out again. */
+void xtcp_lost_sent(struct xtcp_sock *xs, struct sk_buff *skb)
+{
+	XTCP_SKB_CB(skb)->retrans = 1;
+	xs->retrans_out++;
+	xs->total_retrans++;
+}
+
+/*
+ * SACK blocks of an ACK onto the scoreboard (RFC 2018 §5). A block is used
+ * only if it lies between SND.UNA and SND.NXT and is not empty (a D-SACK, below
+ * SND.UNA, reports a duplicate and marks nothing); a segment is SACKed when a
+ * block covers all of it.
+ */
+static void sack_mark(struct sock *sk, const struct xtcp_options *opt)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+	int i;
+
+	for (i = 0; i < opt->num_sacks; i++) {
+		u32 start = opt->sacks[i].start, end = opt->sacks[i].end;
+
+		if (!xtcp_seq_before(start, end) ||
+		    xtcp_seq_before(start, xs->snd_una) ||
+		    xtcp_seq_after(end, xs->snd_nxt))
+			continue;
+		skb_queue_walk(&sk->sk_write_queue, skb) {
+			const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+			if (!queued_sent(xs, skb) ||
+			    xtcp_seq_geq(cb->seq, end))
+				break;
+			if (xtcp_seq_geq(cb->seq, start) &&
+			    xtcp_seq_leq(cb->end_seq, end))
+				mark_sacked(xs, skb);
+		}
+	}
+}
+
+/*
+ * RFC 6675 IsLost(): a segment not SACKed with DupThresh SACKed segments
+ * above it is lost. One walk from the head, which stops once fewer than
+ * DupThresh SACKed segments are left above.
+ */
+static void sack_mark_lost(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+	u32 seen = 0;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (!queued_sent(xs, skb) ||
+		    xs->sacked_out - seen < XTCP_DUPTHRESH)
+			break;
+		if (XTCP_SKB_CB(skb)->sacked)
+			seen++;
+		else
+			mark_lost(xs, skb);
+	}
+}
+
+static void enter_recovery(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->cc.ssthresh = xs->ca_ops->ssthresh(&xs->cc);
+	xs->cc.cwnd = xs->cc.ssthresh;
+	xs->cc.cwnd_cnt = 0;
+	xs->high_seq = xs->snd_nxt;
+	xs->ca_state = XTCP_CA_RECOVERY;
+	xs->rtt_timing = 0;	/* Karn: the timed segment may be sent again */
+	xtcp_inc_stat(sock_net(sk), xs->sack_ok ? XTCP_STAT_SACK_RECOVERY :
+		      XTCP_STAT_RENO_RECOVERY);
+}
+
+/*
+ * An acceptable ACK, after SND.UNA moved (by @acked segments, 0 for a
+ * duplicate) and the queue was cleaned. @opt holds its SACK blocks, if any;
+ * @dup says it is a duplicate ACK in RFC 5681's sense. Decides recovery and
+ * grows the window; the caller then sends (xtcp_push()).
+ */
+void xtcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_packets,
+		       bool dup, const struct xtcp_options *opt)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+
+	if (opt && (opt->present & XTCP_OPTF_SACK))
+		sack_mark(sk, opt);
+
+	if (!xs->sack_ok) {
+		/* NewReno counts duplicate ACKs as SACKed segments */
+		if (acked)
+			xs->sacked_out -= min(xs->sacked_out, acked - 1);
+		else if (dup)
+			xs->sacked_out++;
+		/* the head is never among them, nor a lost one */
+		xs->sacked_out = min(xs->sacked_out,
+				     xs->packets_out -
+				     min(xs->packets_out,
+					 max(xs->lost_out, 1U)));
+	}
+	if (acked)
+		xs->dupacks = 0;
+	else if (dup)
+		xs->dupacks++;
+
+	if (xs->ca_state != XTCP_CA_OPEN &&
+	    !xtcp_seq_before(xs->snd_una, xs->high_seq)) {
+		/* recovered: everything sent before it began is acknowledged */
+		if (xs->ca_state == XTCP_CA_RECOVERY)
+			xs->cc.cwnd = max(xs->cc.ssthresh, 2U);
+		xs->ca_state = XTCP_CA_OPEN;
+		xs->dupacks = 0;
+		if (!xs->sack_ok)
+			xs->sacked_out = 0;
+	}
+
+	/*
+	 * With SACK, IsLost(head) (RFC 6675 §5); duplicate ACKs alone do not
+	 * count, as in Linux's TCP: the network duplicates ACKs too, and a
+	 * SACK-capable receiver says what it holds. Without SACK, DupThresh
+	 * duplicate ACKs (RFC 5681 §3.2).
+	 */
+	if (xs->ca_state == XTCP_CA_OPEN && head && queued_sent(xs, head) &&
+	    (xs->sack_ok ? xs->sacked_out >= XTCP_DUPTHRESH :
+	     xs->dupacks >= XTCP_DUPTHRESH)) {
+		if (xs->sack_ok)
+			sack_mark_lost(sk);
+		if (!xs->sack_ok || XTCP_SKB_CB(head)->lost) {
+			mark_lost(xs, head);
+			enter_recovery(sk);
+		}
+	} else if (xs->ca_state != XTCP_CA_OPEN) {
+		/* RFC 6582 §3.2 (4): a partial ACK means the new head is lost */
+		if (acked && head && queued_sent(xs, head))
+			mark_lost(xs, head);
+		if (xs->sack_ok)
+			sack_mark_lost(sk);
+	}
+
+	/* grow only a window that limited the sender */
+	if (acked && xs->ca_state != XTCP_CA_RECOVERY &&
+	    (xs->cc.cwnd < xs->cc.ssthresh ? 2 * prior_packets >= xs->cc.cwnd :
+	     prior_packets >= xs->cc.cwnd))
+		xs->ca_ops->cong_avoid(&xs->cc, acked,
+				       div_u64(ktime_get_ns(), NSEC_PER_USEC),
+				       xs->rtt.srtt_us);
+}
+
+/*
+ * The retransmission timer expired with data in flight (RFC 5681 §3.1, RFC
+ * 6298 §5.4): one window was lost. Every segment sent and not SACKed is lost;
+ * they go again from the oldest on, in slow start from one segment.
+ */
+void xtcp_enter_loss(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	if (xs->ca_state != XTCP_CA_LOSS)
+		xs->cc.ssthresh = xs->ca_ops->ssthresh(&xs->cc);
+	xs->cc.cwnd = 1;
+	xs->cc.cwnd_cnt = 0;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (!queued_sent(xs, skb))
+			break;
+		if (cb->retrans) {
+			cb->retrans = 0;
+			xs->retrans_out--;
+		}
+		mark_lost(xs, skb);
+	}
+	if (!xs->sack_ok)
+		xs->sacked_out = 0;
+	xs->lost_hint = NULL;
+	xs->high_seq = xs->snd_nxt;
+	xs->ca_state = XTCP_CA_LOSS;
+	xs->dupacks = 0;
+	xs->rtt_timing = 0;	/* Karn */
+}

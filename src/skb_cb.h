@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * skb_cb.h: what xtcp keeps in skb->cb of a received or queued segment.
+ * Shared by the glue and by the protocol code that works on sk_buffs without a
+ * socket (ofo.c), so that KUnit can build such skbs itself.
+ */
+#ifndef _XTCP_SKB_CB_H
+#define _XTCP_SKB_CB_H
+
+#include <linux/build_bug.h>
+#include <linux/skbuff.h>
+
+struct xtcp_skb_cb {
+	u32 seq;		/* first sequence number */
+	u32 end_seq;		/* seq + SYN + FIN + text */
+	u32 ack;
+	u32 tsval;
+	u32 tsecr;
+	u16 window;		/* unscaled, as received */
+	u8 flags;		/* XTCP_FLAG_* */
+	u8 has_ts:1;
+	u8 has_sack:1;		/* carries SACK blocks (re-read from the header) */
+	u8 sacked:1;		/* write queue: the peer SACKed all of it */
+	u8 lost:1;		/* write queue: deemed lost (recovery.c) */
+	u8 retrans:1;		/* write queue: lost and sent again */
+};
+
+#define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
+
+static_assert(sizeof(struct xtcp_skb_cb) <= sizeof_field(struct sk_buff, cb));
+
+#endif /* _XTCP_SKB_CB_H */
