@@ -1553,10 +1553,97 @@ static void t_tcp_info(void)
 	CHECK(ti.tcpi_rto >= 200000 + ti.tcpi_rtt, "client tcpi_rto %u us below rtt %u + 200 ms",
 	      ti.tcpi_rto, ti.tcpi_rtt);
 	CHECK(ti.tcpi_unacked == 0, "tcpi_unacked %u with nothing sent", ti.tcpi_unacked);
+	/* RFC 6928's initial window, slow start with no threshold yet, no loss */
+	CHECK(ti.tcpi_snd_cwnd == 10, "client tcpi_snd_cwnd %u, want 10", ti.tcpi_snd_cwnd);
+	/* (Linux TCP may start from an ssthresh its tcp_metrics cached) */
+	CHECK(fam == AF_INET || ti.tcpi_snd_ssthresh == 0x7fffffff,
+	      "client tcpi_snd_ssthresh %#x", ti.tcpi_snd_ssthresh);
+	CHECK(ti.tcpi_ca_state == 0, "client tcpi_ca_state %u", ti.tcpi_ca_state);
+	CHECK(ti.tcpi_lost == 0 && ti.tcpi_sacked == 0 && ti.tcpi_retrans == 0,
+	      "client lost %u sacked %u retrans %u", ti.tcpi_lost, ti.tcpi_sacked,
+	      ti.tcpi_retrans);
 	len = sizeof(ti);
 	CHECK(getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0, "server TCP_INFO");
 	CHECK(ti.tcpi_state == TCP_ESTABLISHED, "server tcpi_state %u", ti.tcpi_state);
 	CHECK(ti.tcpi_rtt > 0 && ti.tcpi_rtt < 1000000, "server tcpi_rtt %u us", ti.tcpi_rtt);
+	close(c);
+	close(s);
+	close(l);
+}
+
+/* The first word of a sysctl file, into @buf. */
+static void read_sysctl_str(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (f) {
+		if (!fgets(buf, size, f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	buf[strcspn(buf, " \n")] = '\0';
+}
+
+static void get_cong(int fd, char *name, socklen_t *len)
+{
+	memset(name, 0, 16);
+	*len = 16;
+	CHECK(getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, len) == 0,
+	      "TCP_CONGESTION: %s", strerror(errno));
+}
+
+/*
+ * TCP_CONGESTION: the namespace's default until set; "reno" and "cubic" by
+ * name; ENOENT for a name nobody registered, EINVAL for an empty one; a
+ * listener's algorithm goes to the sockets it accepts; a connection may switch
+ * and keep working.
+ */
+static void t_tcp_congestion(void)
+{
+	const char *def_path = fam == AF_INET ?
+			       "/proc/sys/net/ipv4/tcp_congestion_control" :
+			       "/proc/sys/net/xtcp/congestion_control";
+	char def[32], name[16];
+	int fd = sock(), l, port, c, s;
+	socklen_t len;
+
+	read_sysctl_str(def_path, def, sizeof(def));
+	CHECK(def[0], "no default in %s", def_path);
+	get_cong(fd, name, &len);
+	CHECK(!strcmp(name, def), "default TCP_CONGESTION '%s', %s says '%s'", name, def_path,
+	      def);
+	CHECK(len == 16, "TCP_CONGESTION length %u, want 16", len);
+	CHECK(setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, "reno", 4) == 0, "set reno: %s",
+	      strerror(errno));
+	get_cong(fd, name, &len);
+	CHECK(!strcmp(name, "reno"), "after set reno: '%s'", name);
+	CHECK_ERRNO(setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, "no-such-cc", 10), ENOENT);
+	CHECK_ERRNO(setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, "", 0), EINVAL);
+	get_cong(fd, name, &len);
+	CHECK(!strcmp(name, "reno"), "after the failed sets: '%s'", name);
+	/* a short buffer gets the head of the name */
+	len = 2;
+	CHECK(getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, &len) == 0 && len == 2 &&
+	      !strncmp(name, "re", 2), "TCP_CONGESTION into 2 bytes: len %u", len);
+	close(fd);
+
+	l = listener(&port);
+	REQUIRE(l >= 0, "listener");
+	CHECK(setsockopt(l, IPPROTO_TCP, TCP_CONGESTION, "cubic", 5) == 0, "listener cubic");
+	c = sock();
+	CHECK(setsockopt(c, IPPROTO_TCP, TCP_CONGESTION, "reno", 4) == 0, "client reno");
+	REQUIRE(connect_to(c, "127.0.0.1", port) == 0, "connect");
+	s = accept(l, NULL, NULL);
+	REQUIRE(s >= 0, "accept");
+	get_cong(s, name, &len);
+	CHECK(!strcmp(name, "cubic"), "accepted socket's '%s', the listener's is cubic", name);
+	get_cong(c, name, &len);
+	CHECK(!strcmp(name, "reno"), "client's '%s', want reno", name);
+	/* switch while connected: data still flows */
+	CHECK(setsockopt(c, IPPROTO_TCP, TCP_CONGESTION, "cubic", 5) == 0, "switch to cubic");
+	CHECK(send(c, "x", 1, 0) == 1 && recv(s, name, 1, 0) == 1 && name[0] == 'x',
+	      "data after the switch");
 	close(c);
 	close(s);
 	close(l);
@@ -1843,6 +1930,7 @@ static const struct {
 	{ "tcp_maxseg", t_tcp_maxseg },
 	{ "tcp_info", t_tcp_info },
 	{ "tcp_keepalive_opts", t_tcp_keepalive_opts },
+	{ "tcp_congestion", t_tcp_congestion },
 	{ "tcp_unknown_opt", t_tcp_unknown_opt },
 	{ "close_unread_rst", t_close_unread_rst },
 	{ "epipe_sigpipe", t_epipe_sigpipe },

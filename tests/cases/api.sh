@@ -30,6 +30,7 @@ api_syn_retries_path() {
 }
 
 case_api_bind_eaddrinuse() { api bind_eaddrinuse; }
+case_api_tcp_congestion() { api tcp_congestion; }
 case_api_bind_cross_stack() { api bind_cross_stack; }
 case_api_bind_eaddrnotavail() { api bind_eaddrnotavail; }
 case_api_bind_eacces_unprivileged() { api bind_eacces_unprivileged; }
