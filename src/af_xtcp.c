@@ -153,6 +153,14 @@ struct sock *xtcp_sk_alloc(struct net *net, gfp_t gfp, int kern)
 	INIT_LIST_HEAD(&xs->child_node);
 	INIT_HLIST_NODE(&xs->listen_node);
 	xs->mss = XTCP_DEFAULT_MSS;
+	/*
+	 * The buffers TCP's autotuning may grow to (tcp_rmem[2], tcp_wmem[2]),
+	 * from the start: xtcp has no autotuning yet, and a window of
+	 * net.core.rmem_default would cap a long path's throughput. Memory is
+	 * charged only as data is queued; SO_RCVBUF/SO_SNDBUF still set them.
+	 */
+	sk->sk_rcvbuf = READ_ONCE(net->ipv4.sysctl_tcp_rmem[2]);
+	sk->sk_sndbuf = READ_ONCE(net->ipv4.sysctl_tcp_wmem[2]);
 	/* 65535 << 7 covers the largest tcp_rmem a peer could fill */
 	xs->rcv_wscale = 7;
 	xtcp_cc_start(sk, &xtcp_reno);	/* until xtcp_cc_default() */
@@ -1181,6 +1189,7 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_lost = xs->lost_out;
 	info->tcpi_retrans = xs->retrans_out;
 	info->tcpi_total_retrans = xs->total_retrans;
+	info->tcpi_reordering = xs->reordering;
 	info->tcpi_rto = xs->rto_ms * USEC_PER_MSEC;
 	info->tcpi_rtt = xs->rtt.srtt_us;
 	info->tcpi_rttvar = xs->rtt.rttvar_us;

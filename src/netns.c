@@ -46,6 +46,7 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_DUP_DATA]		= "DupData",
 	[XTCP_STAT_SACK_RECOVERY]	= "SackRecovery",
 	[XTCP_STAT_RENO_RECOVERY]	= "RenoRecovery",
+	[XTCP_STAT_REORDER]		= "Reorder",
 };
 
 const char *xtcp_stat_name(enum xtcp_stat s)

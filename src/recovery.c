@@ -22,6 +22,7 @@
 #include "xtcp.h"
 
 #define XTCP_DUPTHRESH	3	/* RFC 5681 §3.2, RFC 6675 DupThresh */
+#define XTCP_MAX_REORDERING	300	/* as sysctl_tcp_max_reordering */
 
 static bool queued_sent(const struct xtcp_sock *xs, const struct sk_buff *skb)
 {
@@ -45,6 +46,7 @@ void xtcp_cc_start(struct sock *sk, const struct xtcp_cong_ops *ops)
 	memset(&xs->cc, 0, sizeof(xs->cc));
 	xs->cc.cwnd = XTCP_INIT_CWND;
 	xs->cc.ssthresh = XTCP_INFINITE_SSTHRESH;
+	xs->reordering = XTCP_DUPTHRESH;
 	if (ops->init)
 		ops->init(&xs->cc);
 }
@@ -76,11 +78,35 @@ void xtcp_cc_switch(struct sock *sk, const struct xtcp_cong_ops *ops)
 	xtcp_cong_put(old);
 }
 
+/*
+ * @skb, sent once, arrived after segments sent after it were SACKed: the
+ * network reorders by that many segments. IsLost then waits for as many
+ * SACKed segments above a hole (RFC 6675 §5's DupThresh made adaptive, as
+ * tp->reordering is in Linux's TCP), so that reordering is not taken for loss.
+ */
+static void reordered(struct xtcp_sock *xs, const struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 d;
+
+	if (cb->retrans || !xs->sacked_out ||
+	    !xtcp_seq_before(cb->end_seq, xs->highest_sack))
+		return;
+	d = DIV_ROUND_UP(xs->highest_sack - cb->end_seq, max_t(u32, xs->mss, 1));
+	d = min_t(u32, d + 1, XTCP_MAX_REORDERING);
+	if (d > xs->reordering) {
+		xs->reordering = d;
+		xtcp_inc_stat(sock_net(&xs->inet.sk), XTCP_STAT_REORDER);
+	}
+}
+
 /* An skb leaves the write queue acknowledged: out of every count it is in. */
 void xtcp_skb_acked(struct xtcp_sock *xs, struct sk_buff *skb)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
+	if (!cb->sacked)
+		reordered(xs, skb);
 	xs->packets_out--;
 	if (cb->sacked)
 		xs->sacked_out--;
@@ -120,6 +146,7 @@ static void mark_sacked(struct xtcp_sock *xs, struct sk_buff *skb)
 
 	if (cb->sacked)
 		return;
+	reordered(xs, skb);
 	if (cb->lost) {
 		cb->lost = 0;
 		xs->lost_out--;
@@ -177,6 +204,10 @@ static void sack_mark(struct sock *sk, const struct xtcp_options *opt)
 	struct sk_buff *skb;
 	int i;
 
+	u32 highest = xs->highest_sack;
+
+	if (!xs->sacked_out || xtcp_seq_before(highest, xs->snd_una))
+		highest = xs->snd_una;	/* an old value means nothing now */
 	for (i = 0; i < opt->num_sacks; i++) {
 		u32 start = opt->sacks[i].start, end = opt->sacks[i].end;
 
@@ -184,6 +215,8 @@ static void sack_mark(struct sock *sk, const struct xtcp_options *opt)
 		    xtcp_seq_before(start, xs->snd_una) ||
 		    xtcp_seq_after(end, xs->snd_nxt))
 			continue;
+		if (xtcp_seq_after(end, highest))
+			highest = end;
 		skb_queue_walk(&sk->sk_write_queue, skb) {
 			const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
@@ -195,6 +228,8 @@ static void sack_mark(struct sock *sk, const struct xtcp_options *opt)
 				mark_sacked(xs, skb);
 		}
 	}
+	/* after the blocks: reordering is judged against the SACKs before */
+	xs->highest_sack = highest;
 }
 
 /*
@@ -210,7 +245,7 @@ static void sack_mark_lost(struct sock *sk)
 
 	skb_queue_walk(&sk->sk_write_queue, skb) {
 		if (!queued_sent(xs, skb) ||
-		    xs->sacked_out - seen < XTCP_DUPTHRESH)
+		    xs->sacked_out - seen < xs->reordering)
 			break;
 		if (XTCP_SKB_CB(skb)->sacked)
 			seen++;
@@ -283,7 +318,7 @@ void xtcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_packets,
 	 * duplicate ACKs (RFC 5681 §3.2).
 	 */
 	if (xs->ca_state == XTCP_CA_OPEN && head && queued_sent(xs, head) &&
-	    (xs->sack_ok ? xs->sacked_out >= XTCP_DUPTHRESH :
+	    (xs->sack_ok ? xs->sacked_out >= xs->reordering :
 	     xs->dupacks >= XTCP_DUPTHRESH)) {
 		if (xs->sack_ok)
 			sack_mark_lost(sk);

@@ -128,6 +128,8 @@ struct xtcp_sock {
 	u32 retrans_out;
 	u32 total_retrans;
 	u32 high_seq;		/* SND.NXT when recovery began */
+	u32 highest_sack;	/* the highest end of a SACK block seen */
+	u32 reordering;		/* segments of reordering seen, >= DupThresh */
 	u8 ca_state;		/* XTCP_CA_* */
 	struct sk_buff *lost_hint;	/* where xtcp_next_lost() goes on */
 
@@ -205,6 +207,7 @@ enum xtcp_stat {
 	XTCP_STAT_DUP_DATA,
 	XTCP_STAT_SACK_RECOVERY,
 	XTCP_STAT_RENO_RECOVERY,
+	XTCP_STAT_REORDER,
 	XTCP_STAT_MAX,
 };
 
