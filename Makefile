@@ -10,6 +10,8 @@
 #   make selftests     tests/ in the VM, on both kernels
 #   make wire          only the over-the-wire cases (part of make check)
 #   make check-harness prove the test harness fails when it should
+#   make bench-netem   goodput through netem profiles, xtcp beside Linux TCP
+#                      (BENCH_ARGS="BYTES REPS", default 4 MiB, 3)
 #   make install       install xtcp.ko for KDIR's kernel (depmod), xtcp(7), <linux/xtcp.h>
 #   make dkms-install  register the sources with DKMS (/usr/src/xtcp-VERSION), build, install
 #   make dkms-remove   remove them from DKMS again
@@ -28,7 +30,7 @@ USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi
 TOOL_LIBS := tools/bin/libxtcpize.so
 
 .PHONY: all modules clean install setup tests tools demo check check-harness kunit \
-	selftests selftests-distro selftests-debug vm-shell checkpatch wire
+	selftests selftests-distro selftests-debug vm-shell checkpatch wire bench-netem
 
 all: modules
 
@@ -121,6 +123,10 @@ kunit: setup
 	@scripts/vm --kernel debug --kunit --name kunit -- scripts/kunit-report
 
 selftests: selftests-distro selftests-debug
+
+# Goodput through netem, xtcp beside Linux TCP (a benchmark: figures, no verdict).
+bench-netem: setup tests
+	@scripts/vm --kernel distro --xtcp --name bench --timeout 1800 -- tests/bench-netem $(BENCH_ARGS)
 
 # Only the over-the-wire cases, in Debian's kernel (make check runs them too).
 wire: setup tests
