@@ -928,21 +928,24 @@ do_error:
 /*
  * After the user read @copied bytes: tell the peer if the window at least
  * doubled (tcp_cleanup_rbuf()), so that a sender stalled on a small or closed
- * window resumes without waiting for its timer.
+ * window resumes without waiting for its timer; and only by as much as the
+ * receiver's silly window avoidance allows, min(MSS, half the buffer) (RFC
+ * 9293 §3.8.6.2.2; half, since the window is half the free buffer).
  */
 static void window_update(struct sock *sk, int copied)
 {
-	int space = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+	int rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	int space = rcvbuf - atomic_read(&sk->sk_rmem_alloc);
 	u32 now = xtcp_rcv_window_now(sk);
 	u32 could = space > 0 ? space / 2 : 0;
+	u32 step = min_t(u32, xtcp_sk(sk)->mss, rcvbuf / 4);
 
 	if (copied <= 0 || (sk->sk_shutdown & RCV_SHUTDOWN))
 		return;
 	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
 				     TCPF_FIN_WAIT2)))
 		return;
-	if (could >= 2 * now &&
-	    could - now >= 2 * (u32)xtcp_sk(sk)->mss)
+	if (could >= 2 * now && could - now >= max(step, 1U))
 		xtcp_send_ack(sk);
 }
 
@@ -1110,6 +1113,7 @@ static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_KEEPIDLE:
 	case TCP_KEEPINTVL:
 	case TCP_KEEPCNT:
+	case TCP_USER_TIMEOUT:
 		break;
 	default:
 		return -ENOPROTOOPT;
@@ -1156,6 +1160,13 @@ static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 			err = -EINVAL;
 		else
 			xs->keepcnt = val;
+		break;
+	/* ms that data may stay unacknowledged before ETIMEDOUT; 0: retries2 */
+	case TCP_USER_TIMEOUT:
+		if (val < 0)
+			err = -EINVAL;
+		else
+			xs->user_timeout = val;
 		break;
 	}
 	release_sock(sk);
@@ -1273,6 +1284,9 @@ static int xtcp_getsockopt(struct socket *sock, int level, int optname,
 	case TCP_KEEPCNT:
 		val = xs->keepcnt ?:
 		      READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_probes);
+		break;
+	case TCP_USER_TIMEOUT:
+		val = xs->user_timeout;
 		break;
 	default:
 		return -ENOPROTOOPT;

@@ -447,6 +447,14 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 		xs->snd_wl1 = cb->seq;
 		xs->snd_wl2 = cb->ack;
 	}
+	/*
+	 * A peer that answers while its window is closed is alive: the probes
+	 * (the timer's retransmissions into the zero window) go on, backing
+	 * off, for as long as it answers; only unanswered ones count towards
+	 * retries2, as TCP counts icsk_probes_out.
+	 */
+	if (!xs->snd_wnd)
+		xs->retries = 0;
 	sack = ack_sacks(sk, skb, &opt);
 	if (class != XTCP_ACK_NEW) {
 		/* RFC 5681 §2 (a)-(d): what counts as a duplicate ACK */
@@ -465,6 +473,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 	acked = xtcp_clean_rtx_queue(sk, cb->ack);
 	xtcp_ack_recovery(sk, acked, prior_packets, false, sack);
 	xs->retries = 0;
+	xs->stall_start_ns = ktime_get_ns();	/* progress */
 	if (xs->snd_una == xs->snd_nxt && !xs->send_head) {
 		if (xs->timer_event == XTCP_TIMER_RETRANS)
 			xtcp_timer_stop(sk);
@@ -617,6 +626,7 @@ static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 	xs->keepidle = lxs->keepidle;
 	xs->keepintvl = lxs->keepintvl;
 	xs->keepcnt = lxs->keepcnt;
+	xs->user_timeout = lxs->user_timeout;
 	/* the listener's algorithm, whose module it holds */
 	__module_get(lxs->ca_ops->owner);
 	xtcp_cc_start(child, lxs->ca_ops);

@@ -259,7 +259,8 @@ static void sent_new(struct xtcp_sock *xs, struct sk_buff *skb)
 		xs->snd_nxt = XTCP_SKB_CB(skb)->end_seq;
 	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 			NULL : skb->next;
-	xs->packets_out++;
+	if (!xs->packets_out++)
+		xs->stall_start_ns = ktime_get_ns();
 }
 
 /*

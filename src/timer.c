@@ -42,6 +42,36 @@ static int retry_limit(const struct sock *sk)
 	}
 }
 
+/*
+ * Time to abort: TCP_USER_TIMEOUT, when set, instead of the retry count
+ * (tcp(7): data unacknowledged, or unsent for a closed window, that long),
+ * for data and FIN; the retry limit otherwise.
+ */
+static bool gave_up(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->user_timeout && sk->sk_state != XTCP_SYN_SENT &&
+	    sk->sk_state != XTCP_SYN_RECV)
+		return ktime_get_ns() - xs->stall_start_ns >=
+		       (u64)xs->user_timeout * NSEC_PER_MSEC;
+	return xs->retries >= retry_limit(sk);
+}
+
+/* The next RTO, cut to what TCP_USER_TIMEOUT leaves (tcp_clamp_rto_to_user_timeout()). */
+static u32 next_rto(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	u64 spent, left;
+
+	if (!xs->user_timeout || sk->sk_state == XTCP_SYN_SENT ||
+	    sk->sk_state == XTCP_SYN_RECV)
+		return xs->rto_ms;
+	spent = div_u64(ktime_get_ns() - xs->stall_start_ns, NSEC_PER_MSEC);
+	left = spent < xs->user_timeout ? xs->user_timeout - spent : 1;
+	return min_t(u64, xs->rto_ms, max_t(u64, left, 1));
+}
+
 static void timer_fire(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -70,7 +100,7 @@ static void timer_fire(struct sock *sk)
 	    skb_queue_empty(&sk->sk_write_queue))
 		return;
 
-	if (xs->retries >= retry_limit(sk)) {
+	if (gave_up(sk)) {
 		t = xtcp_state_next(sk->sk_state, XTCP_EV_USER_TIMEOUT,
 				    xs->passive);
 		if (sk->sk_state == XTCP_SYN_SENT)
@@ -103,7 +133,7 @@ static void timer_fire(struct sock *sk)
 		xtcp_retransmit_timeout(sk);
 		break;
 	}
-	xtcp_timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
+	xtcp_timer_arm(sk, XTCP_TIMER_RETRANS, next_rto(sk));
 }
 
 /*

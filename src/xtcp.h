@@ -93,6 +93,8 @@ struct xtcp_sock {
 	u16 keepidle;
 	u16 keepintvl;
 	u8 keepcnt;
+	u32 user_timeout;	/* TCP_USER_TIMEOUT, ms; 0: retries2 decides */
+	u64 stall_start_ns;	/* data outstanding, no progress since */
 	u8 snd_wscale;
 	u8 rcv_wscale;
 	u8 passive:1;		/* SYN-RECV came from LISTEN */

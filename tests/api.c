@@ -1650,6 +1650,113 @@ static void t_tcp_congestion(void)
 }
 
 /*
+ * A reader that stops: the sender's window closes and it probes, backing off,
+ * for longer than net.xtcp.retries2 (3 here, set by api.sh) probes would
+ * allow if they went unanswered; the connection stays, and once the reader
+ * reads again every byte arrives in order.
+ */
+/*
+ * TCP_USER_TIMEOUT: read back, EINVAL below 0; data that stays
+ * unacknowledged that long ends the connection with ETIMEDOUT, soon after the
+ * time given and long before the retries would. api.sh drops every segment
+ * but SYNs to XTCP_API_DROP_PORT: the handshake completes on our side, then
+ * nothing we send is acknowledged.
+ */
+static void t_tcp_user_timeout(void)
+{
+	int port = drop_port(), l = socket(fam, SOCK_STREAM, 0), c = sock(), err = 0;
+	socklen_t len = sizeof(err);
+	long t0, took;
+
+	REQUIRE(l >= 0 && bind_to(l, "127.0.0.1", port) == 0 && listen(l, 4) == 0,
+		"listener on %d: %s", port, strerror(errno));
+	CHECK(get_int(c, IPPROTO_TCP, TCP_USER_TIMEOUT) == 0, "default TCP_USER_TIMEOUT %d",
+	      get_int(c, IPPROTO_TCP, TCP_USER_TIMEOUT));
+	CHECK_ERRNO(set_int(c, IPPROTO_TCP, TCP_USER_TIMEOUT, -1), EINVAL);
+	CHECK(set_int(c, IPPROTO_TCP, TCP_USER_TIMEOUT, 1500) == 0, "TCP_USER_TIMEOUT: %s",
+	      strerror(errno));
+	CHECK(get_int(c, IPPROTO_TCP, TCP_USER_TIMEOUT) == 1500, "TCP_USER_TIMEOUT read %d",
+	      get_int(c, IPPROTO_TCP, TCP_USER_TIMEOUT));
+	REQUIRE(connect_to(c, "127.0.0.1", port) == 0, "connect: %s", strerror(errno));
+	t0 = now_ms();
+	CHECK(send(c, "data", 4, 0) == 4, "send: %s", strerror(errno));
+	CHECK(wait_bits(c, POLLERR, 20000) & POLLERR, "no error 20 s after the send");
+	took = now_ms() - t0;
+	CHECK(getsockopt(c, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == ETIMEDOUT,
+	      "SO_ERROR %d (%s), want ETIMEDOUT", err, strerror(err));
+	CHECK(took >= 1400 && took < 4000, "ETIMEDOUT after %ld ms, want about 1500", took);
+	close(c);
+	close(l);
+}
+
+static unsigned char pattern(size_t i);
+
+static void t_zero_window(void)
+{
+	static unsigned char chunk[16384], in[16384];
+	size_t total = 0, got = 0, i;
+	struct tcp_info ti;
+	socklen_t len;
+	int c, s, l, port, stalled = 0;
+	ssize_t n;
+
+	/* a small buffer from the start (the accepted socket takes the listener's) */
+	l = listener(&port);
+	REQUIRE(l >= 0, "listener");
+	CHECK(set_int(l, SOL_SOCKET, SO_RCVBUF, 4096) == 0, "small SO_RCVBUF");
+	c = sock();
+	CHECK(set_int(c, SOL_SOCKET, SO_SNDBUF, 65536) == 0, "SO_SNDBUF");
+	REQUIRE(connect_to(c, "127.0.0.1", port) == 0, "connect: %s", strerror(errno));
+	s = accept(l, NULL, NULL);
+	close(l);
+	REQUIRE(s >= 0, "accept: %s", strerror(errno));
+	set_nonblock(c, 1);
+	/* fill the peer's window and our send buffer */
+	while (total < (64u << 20)) {
+		for (i = 0; i < sizeof(chunk); i++)
+			chunk[i] = pattern(total + i);
+		n = send(c, chunk, sizeof(chunk), 0);
+		if (n < 0) {
+			if (errno != EAGAIN || ++stalled == 20)
+				break;
+			msleep(100);	/* the window may still be closing */
+			continue;
+		}
+		total += n;
+	}
+	REQUIRE(errno == EAGAIN, "sending into a stopped reader never blocked (%zu bytes): %s",
+		total, strerror(errno));
+	/* 0.2 + 0.4 + 0.8 + 1.6 + 3.2 s: five probes, more than retries2 */
+	msleep(8000);
+	len = sizeof(ti);
+	CHECK(getsockopt(c, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+	      ti.tcpi_state == TCP_ESTABLISHED, "sender state %u after 8 s of zero window",
+	      ti.tcpi_state);
+	/* the reader reads again: everything arrives */
+	set_nonblock(c, 0);
+	while (got < total) {
+		CHECK(wait_bits(s, POLLIN, 10000) & POLLIN, "no data %zu/%zu bytes", got, total);
+		n = recv(s, in, sizeof(in), 0);
+		if (n <= 0) {
+			CHECK(0, "recv after %zu of %zu bytes: %zd %s", got, total, n,
+			      strerror(errno));
+			break;
+		}
+		for (i = 0; i < (size_t)n; i++)
+			if (in[i] != pattern(got + i))
+				break;
+		if (i < (size_t)n) {
+			CHECK(0, "byte %zu differs", got + i);
+			break;
+		}
+		got += n;
+	}
+	CHECK(got == total, "received %zu of %zu bytes", got, total);
+	close(c);
+	close(s);
+}
+
+/*
  * TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT: the namespace's tcp_keepalive_*
  * until set, tcp_setsockopt()'s ranges, kept by accepted sockets.
  */
@@ -1931,6 +2038,8 @@ static const struct {
 	{ "tcp_info", t_tcp_info },
 	{ "tcp_keepalive_opts", t_tcp_keepalive_opts },
 	{ "tcp_congestion", t_tcp_congestion },
+	{ "zero_window", t_zero_window },
+	{ "tcp_user_timeout", t_tcp_user_timeout },
 	{ "tcp_unknown_opt", t_tcp_unknown_opt },
 	{ "close_unread_rst", t_close_unread_rst },
 	{ "epipe_sigpipe", t_epipe_sigpipe },

@@ -81,6 +81,33 @@ case_api_connect_ealready() {
 	XTCP_API_DROP_PORT=$api_drop_port api connect_ealready
 }
 
+# Every segment but SYNs to the port dropped: connections complete on the
+# client's side, then nothing it sends is acknowledged.
+case_api_tcp_user_timeout() {
+	local port=47996 table=xtcp_api_ut
+	modprobe -q nf_tables 2>/dev/null || true
+	trap "nft delete table ip $table 2>/dev/null || true" EXIT
+	nft -f - <<-NFT || return 1
+	table ip $table {
+		chain pre {
+			type filter hook prerouting priority raw; policy accept;
+			tcp dport $port tcp flags & syn == 0 drop
+		}
+	}
+	NFT
+	XTCP_API_DROP_PORT=$port api tcp_user_timeout
+}
+
+# retries2=3: a stopped reader's zero window outlasts three probes, answered.
+case_api_zero_window() {
+	if api_inet; then f=/proc/sys/net/ipv4/tcp_retries2; else f=/proc/sys/net/xtcp/retries2; fi
+	[ -w "$f" ] || fail "no $f" || return 1
+	old=$(cat "$f")
+	trap 'echo "$old" >"$f"' EXIT
+	echo 3 >"$f"
+	api zero_window
+}
+
 # syn_retries=1: the SYN and one retransmission, then ETIMEDOUT (about 3 s).
 # (f and old are globals of the case's subshell: the EXIT trap runs after return)
 case_api_connect_etimedout() {
