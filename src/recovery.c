@@ -89,7 +89,8 @@ static void reordered(struct xtcp_sock *xs, const struct sk_buff *skb)
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u32 d;
 
-	if (cb->retrans || !xs->sacked_out ||
+	/* after a time-out, unrepaired segments ACKed late prove nothing */
+	if (cb->retrans || !xs->sacked_out || xs->ca_state == XTCP_CA_LOSS ||
 	    !xtcp_seq_before(cb->end_seq, xs->highest_sack))
 		return;
 	d = DIV_ROUND_UP(xs->highest_sack - cb->end_seq, max_t(u32, xs->mss, 1));
