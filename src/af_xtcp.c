@@ -27,9 +27,12 @@
 #include <net/tcp.h>
 #include <uapi/linux/xtcp.h>
 
+#include "delack.h"
 #include "isn.h"
+#include "nagle.h"
 #include "seq.h"
 #include "state.h"
+#include "urgent.h"
 #include "xtcp.h"
 
 static int family = AF_XTCP;
@@ -42,9 +45,28 @@ int xtcp_family_number(void)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_family_number);
 
+/* Work deferred while the user owned the socket (tcp_release_cb()). */
 static void xtcp_release_cb(struct sock *sk)
 {
+	if (test_and_clear_bit(XTCP_DEFER_MTU, &xtcp_sk(sk)->deferred))
+		xtcp_mtu_reduced(sk);
 	xtcp_timer_deferred(sk);
+}
+
+/*
+ * SO_KEEPALIVE, under the socket lock, before SOCK_KEEPOPEN changes
+ * (tcp_set_keepalive()).
+ */
+static void xtcp_set_keepalive(struct sock *sk, int val)
+{
+	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))
+		return;
+	if (val && !sock_flag(sk, SOCK_KEEPOPEN)) {
+		sock_set_flag(sk, SOCK_KEEPOPEN);
+		xtcp_keepalive_reset(sk);
+	} else if (!val) {
+		xtcp_timer_clear(sk, XTCP_TIMER_KEEPALIVE);
+	}
 }
 
 /*
@@ -73,7 +95,7 @@ int xtcp_sockets_show(struct seq_file *seq, void *v)
 			   refcount_read(&sk->sk_wmem_alloc),
 			   atomic_read(&sk->sk_rmem_alloc),
 			   sock_flag(sk, SOCK_DEAD), xs->hashed,
-			   xs->timer_event, xs->deferred, !!xs->parent,
+			   xs->timer_pending, xs->deferred, !!xs->parent,
 			   &sk->sk_rcv_saddr, ntohs(inet_sk(sk)->inet_sport),
 			   &sk->sk_daddr, ntohs(sk->sk_dport));
 	}
@@ -124,6 +146,7 @@ static struct proto xtcp_prot = {
 	.obj_size	= sizeof(struct xtcp_sock),
 	.backlog_rcv	= xtcp_backlog_rcv,
 	.release_cb	= xtcp_release_cb,
+	.keepalive	= xtcp_set_keepalive,
 };
 
 /* A fresh socket in CLOSE, for socket() or for a listener's child. */
@@ -333,7 +356,7 @@ static int xtcp_release(struct socket *sock)
 
 	sock_orphan(sk);
 	if (sk->sk_state == XTCP_FIN_WAIT2 &&
-	    xtcp_sk(sk)->timer_event == XTCP_TIMER_NONE)
+	    !xtcp_timer_pending(xtcp_sk(sk), XTCP_TIMER_FIN_WAIT2))
 		xtcp_timer_arm(sk, XTCP_TIMER_FIN_WAIT2, XTCP_FIN_TIMEOUT_MS);
 	if (sk->sk_state == XTCP_CLOSE)
 		xtcp_done(sk);		/* gives the port back */
@@ -471,6 +494,7 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 	xs->snd_nxt = xs->iss + 1;
 	xs->write_seq = xs->snd_nxt;
 	xtcp_options_from_sysctls(sk);
+	xs->adv_mss = 0;	/* from this route */
 	xs->rcv_wnd = 0;
 	xs->retries = 0;
 	xs->rto_ms = XTCP_TIMEOUT_INIT_MS;
@@ -753,9 +777,21 @@ static __poll_t xtcp_poll(struct file *file, struct socket *sock,
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
 
 	if (state != XTCP_SYN_SENT && state != XTCP_SYN_RECV) {
-		if (READ_ONCE(xs->rcv_nxt) != READ_ONCE(xs->copied_seq) &&
-		    !skb_queue_empty_lockless(&sk->sk_receive_queue))
+		u32 avail = READ_ONCE(xs->rcv_nxt) - READ_ONCE(xs->copied_seq);
+		u16 urg_data = READ_ONCE(xs->urg_data);
+
+		/* at the mark, the urgent byte read out of band is no data */
+		if (unlikely(urg_data) && !sock_flag(sk, SOCK_URGINLINE) &&
+		    READ_ONCE(xs->urg_seq) == READ_ONCE(xs->copied_seq))
+			avail -= min_t(u32, avail, 1);
+		if (sock_flag(sk, SOCK_DONE))
+			avail -= min_t(u32, avail, 1);	/* the FIN */
+		if (avail && !skb_queue_empty_lockless(&sk->sk_receive_queue))
 			mask |= EPOLLIN | EPOLLRDNORM;
+		/* pairs with the smp_wmb() in rcv_urg() (input.c) */
+		smp_rmb();
+		if (urg_data & XTCP_URG_VALID)
+			mask |= EPOLLPRI;
 		if (!(shutdown & SEND_SHUTDOWN)) {
 			if (sk_stream_is_writeable(sk)) {
 				mask |= EPOLLOUT | EPOLLWRNORM;
@@ -840,16 +876,29 @@ static int xtcp_shutdown(struct socket *sock, int how)
 	return err;
 }
 
+/*
+ * The end of a send call (tcp_push()): MSG_OOB makes its last byte urgent
+ * (urgent.h), MSG_MORE holds a small tail as TCP_CORK would, for this call.
+ */
+static void send_done(struct sock *sk, int flags, int copied)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if ((flags & MSG_OOB) && copied) {
+		xs->snd_up = xs->write_seq;
+		xs->urg_mode = 1;
+	}
+	xtcp_push_mode(sk, (flags & MSG_MORE) ? XTCP_NAGLE_CORK : 0);
+}
+
 /* sendmsg(): tcp_sendmsg_locked(), without its zero-copy and Fast Open. */
 static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 {
 	struct sock *sk = sock->sk;
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	int flags = msg->msg_flags, copied = 0, err;
+	int flags = msg->msg_flags, copied = 0, err, new_segs = 0;
 	long timeo;
 
-	if (flags & MSG_OOB)
-		return -EOPNOTSUPP;
 	lock_sock(sk);
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
 
@@ -872,6 +921,20 @@ static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		    !skb_tailroom(skb)) {
 			if (!sk_stream_memory_free(sk))
 				goto wait_for_space;
+			/*
+			 * ACKs that came in while we copy wait in the backlog:
+			 * let them in now and then (tcp_sendmsg_locked()), so
+			 * that the window keeps moving under a long write.
+			 */
+			if (++new_segs % 16 == 0 && sk_flush_backlog(sk)) {
+				err = -EPIPE;
+				if (sk->sk_err ||
+				    (sk->sk_shutdown & SEND_SHUTDOWN) ||
+				    !((1 << sk->sk_state) &
+				      (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+					goto do_error;
+				continue;
+			}
 			skb = alloc_skb_fclone(MAX_TCP_HEADER + xs->mss,
 					       sk->sk_allocation);
 			if (!skb)
@@ -896,11 +959,14 @@ static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		XTCP_SKB_CB(skb)->end_seq += copy;
 		xs->write_seq += copy;
 		copied += copy;
+		/* a full segment at the head goes at once (tcp_push_one()) */
+		if (skb->len >= xs->mss && skb == xs->send_head)
+			xtcp_push(sk);
 		continue;
 
 wait_for_space:
 		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-		xtcp_push(sk);
+		xtcp_push_mode(sk, XTCP_NAGLE_PUSH);
 		err = sk_stream_wait_memory(sk, &timeo);
 		if (err)
 			goto do_error;
@@ -910,13 +976,13 @@ wait_for_space:
 					     TCPF_CLOSE_WAIT)))
 			goto do_error;
 	}
-	xtcp_push(sk);
+	send_done(sk, flags, copied);
 	release_sock(sk);
 	return copied;
 
 do_error:
 	if (copied) {
-		xtcp_push(sk);
+		send_done(sk, flags, copied);
 		release_sock(sk);
 		return copied;
 	}
@@ -968,7 +1034,40 @@ static void wait_data(struct sock *sk, long *timeo, struct sk_buff *last)
 	remove_wait_queue(sk_sleep(sk), &wait);
 }
 
-/* recvmsg(): tcp_recvmsg_locked(), without urgent data (#5). */
+/*
+ * recv(MSG_OOB): the urgent byte, once, never blocking (tcp_recv_urg()).
+ * EINVAL when there is none to read or it comes inline (SO_OOBINLINE).
+ */
+static int recv_urg(struct sock *sk, struct msghdr *msg, size_t len,
+		    int flags)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	char c;
+
+	if (sock_flag(sk, SOCK_URGINLINE) || !xs->urg_data ||
+	    xs->urg_data == XTCP_URG_READ)
+		return -EINVAL;
+	if (sk->sk_state == XTCP_CLOSE && !sock_flag(sk, SOCK_DONE))
+		return -ENOTCONN;
+	if (xs->urg_data & XTCP_URG_VALID) {
+		c = xs->urg_data;
+		if (!(flags & MSG_PEEK))
+			WRITE_ONCE(xs->urg_data, XTCP_URG_READ);
+		msg->msg_flags |= MSG_OOB;
+		if (!len) {
+			msg->msg_flags |= MSG_TRUNC;
+			return 0;
+		}
+		if (!(flags & MSG_TRUNC) && memcpy_to_msg(msg, &c, 1))
+			return -EFAULT;
+		return 1;
+	}
+	if (sk->sk_state == XTCP_CLOSE || (sk->sk_shutdown & RCV_SHUTDOWN))
+		return 0;
+	return -EAGAIN;
+}
+
+/* recvmsg(): tcp_recvmsg_locked(), urgent data included, zero-copy not. */
 static int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 			int flags)
 {
@@ -978,8 +1077,6 @@ static int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	int copied = 0, target, err;
 	long timeo;
 
-	if (flags & MSG_OOB)
-		return -EINVAL;
 	if (flags & MSG_ERRQUEUE)
 		return sock_recv_errqueue(sk, msg, len, SOL_IP, IP_RECVERR);
 
@@ -987,6 +1084,10 @@ static int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	err = -ENOTCONN;
 	if (sk->sk_state == XTCP_LISTEN)
 		goto out;
+	if (flags & MSG_OOB) {
+		err = recv_urg(sk, msg, len, flags);
+		goto out;
+	}
 	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
 	seq = &xs->copied_seq;
 	if (flags & MSG_PEEK) {
@@ -1001,6 +1102,16 @@ static int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		bool found = false;
 		size_t used;
 
+		/* at the urgent mark: a read stops there (SIOCATMARK) */
+		if (unlikely(xs->urg_data) && xs->urg_seq == *seq) {
+			if (copied)
+				break;
+			if (signal_pending(current)) {
+				copied = timeo ? sock_intr_errno(timeo) : -EAGAIN;
+				break;
+			}
+		}
+
 		last = skb_peek_tail(&sk->sk_receive_queue);
 		skb_queue_walk(&sk->sk_receive_queue, skb) {
 			offset = *seq - XTCP_SKB_CB(skb)->seq;
@@ -1011,13 +1122,30 @@ static int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		}
 		if (found) {
 			used = min_t(size_t, skb->len - offset, len - copied);
-			if (skb_copy_datagram_msg(skb, offset, msg, used)) {
+			/* the urgent byte: skipped unless inline, and a read ends before it */
+			if (unlikely(xs->urg_data)) {
+				u32 urg_offset = xs->urg_seq - *seq;
+
+				if (urg_offset < used) {
+					if (urg_offset) {
+						used = urg_offset;
+					} else if (!sock_flag(sk, SOCK_URGINLINE)) {
+						WRITE_ONCE(*seq, *seq + 1);
+						offset++;
+						used--;
+					}
+				}
+			}
+			if (used && skb_copy_datagram_msg(skb, offset, msg, used)) {
 				if (!copied)
 					copied = -EFAULT;
 				break;
 			}
-			*seq += used;
+			WRITE_ONCE(*seq, *seq + used);
 			copied += used;
+			if (unlikely(xs->urg_data) &&
+			    xtcp_seq_after(xs->copied_seq, xs->urg_seq))
+				WRITE_ONCE(xs->urg_data, 0);
 			if (!(flags & MSG_PEEK) && offset + used == skb->len) {
 				__skb_unlink(skb, &sk->sk_receive_queue);
 				kfree_skb(skb);
@@ -1109,6 +1237,8 @@ static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		return set_congestion(sk, optval, optlen);
 	switch (optname) {
 	case TCP_NODELAY:
+	case TCP_CORK:
+	case TCP_QUICKACK:
 	case TCP_MAXSEG:
 	case TCP_KEEPIDLE:
 	case TCP_KEEPINTVL:
@@ -1125,10 +1255,23 @@ static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 
 	lock_sock(sk);
 	switch (optname) {
+	/* __tcp_sock_set_nodelay(): what Nagle held goes now */
 	case TCP_NODELAY:
 		xs->nodelay = !!val;
 		if (val)
-			xtcp_push(sk);
+			xtcp_push_mode(sk, XTCP_NAGLE_PUSH);
+		break;
+	/* __tcp_sock_set_cork(): uncorking sends what is held, Nagle allowing */
+	case TCP_CORK:
+		xs->cork = !!val;
+		if (!val)
+			xtcp_push_mode(sk, xs->nodelay ? XTCP_NAGLE_PUSH : 0);
+		break;
+	/* __tcp_sock_set_quickack(): 0 delays every ACK, 1 sends the owed one */
+	case TCP_QUICKACK:
+		xs->pingpong = !(val & 1);
+		if (val & 1)
+			xtcp_ack_owed_now(sk);
 		break;
 	case TCP_MAXSEG:
 		/* tcp_setsockopt(): 0 resets, else TCP_MIN_MSS..MAX_TCP_WINDOW */
@@ -1138,16 +1281,16 @@ static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		}
 		xs->user_mss = val;
 		break;
-	/*
-	 * The keepalive knobs, with tcp_setsockopt()'s ranges. xtcp sends no
-	 * keepalive probes yet (nor for SO_KEEPALIVE): they are kept, inherited
-	 * by accepted sockets and read back, as TCP users expect.
-	 */
+	/* the keep-alive knobs, with tcp_setsockopt()'s ranges, inherited by accepted sockets */
+	/* a running keep-alive timer counts the new idle time from the last ACK */
 	case TCP_KEEPIDLE:
-		if (val < 1 || val > MAX_TCP_KEEPIDLE)
+		if (val < 1 || val > MAX_TCP_KEEPIDLE) {
 			err = -EINVAL;
-		else
+		} else {
 			xs->keepidle = val;
+			if (sock_flag(sk, SOCK_KEEPOPEN))
+				xtcp_keepalive_reset(sk);
+		}
 		break;
 	case TCP_KEEPINTVL:
 		if (val < 1 || val > MAX_TCP_KEEPINTVL)
@@ -1174,8 +1317,8 @@ static int xtcp_setsockopt(struct socket *sock, int level, int optname,
 }
 
 /*
- * TCP_INFO: struct tcp_info with the fields xtcp keeps; the others (per-socket
- * byte and segment counts, pacing, delivery rate) stay 0 until xtcp has them. A listener aliases tcpi_unacked and tcpi_sacked to its accept
+ * TCP_INFO: struct tcp_info with the fields xtcp keeps; the others (pacing,
+ * delivery rate, busy times) stay 0 until xtcp has them. A listener aliases tcpi_unacked and tcpi_sacked to its accept
  * queue and backlog, as tcp_get_info() does.
  */
 static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
@@ -1202,6 +1345,16 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_total_retrans = xs->total_retrans;
 	info->tcpi_reordering = xs->reordering;
 	info->tcpi_rto = xs->rto_ms * USEC_PER_MSEC;
+	info->tcpi_ato = XTCP_DELACK_MS * USEC_PER_MSEC;
+	info->tcpi_advmss = xs->adv_mss;
+	info->tcpi_segs_out = xs->segs_out;
+	info->tcpi_segs_in = xs->segs_in;
+	info->tcpi_data_segs_out = xs->data_segs_out;
+	info->tcpi_data_segs_in = xs->data_segs_in;
+	info->tcpi_bytes_sent = xs->bytes_sent;
+	info->tcpi_bytes_retrans = xs->bytes_retrans;
+	info->tcpi_bytes_acked = xs->bytes_acked;
+	info->tcpi_bytes_received = xs->bytes_received;
 	info->tcpi_rtt = xs->rtt.srtt_us;
 	info->tcpi_rttvar = xs->rtt.rttvar_us;
 	if (!((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_SYN_SENT))) {
@@ -1265,6 +1418,12 @@ static int xtcp_getsockopt(struct socket *sock, int level, int optname,
 	case TCP_NODELAY:
 		val = xs->nodelay;
 		break;
+	case TCP_CORK:
+		val = xs->cork;
+		break;
+	case TCP_QUICKACK:
+		val = !xs->pingpong;
+		break;
 	case TCP_MAXSEG:
 		/* tcp_getsockopt(): the MSS in use once connected */
 		if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))
@@ -1272,18 +1431,15 @@ static int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		else
 			val = xs->mss;
 		break;
-	/* unset: the namespace's net.ipv4.tcp_keepalive_*, as TCP answers */
+	/* unset: the namespace's net.xtcp.keepalive_*, as TCP answers its own */
 	case TCP_KEEPIDLE:
-		val = xs->keepidle ?:
-		      READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_time) / HZ;
+		val = xtcp_keepalive_time(sk);
 		break;
 	case TCP_KEEPINTVL:
-		val = xs->keepintvl ?:
-		      READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_intvl) / HZ;
+		val = xtcp_keepalive_intvl(sk);
 		break;
 	case TCP_KEEPCNT:
-		val = xs->keepcnt ?:
-		      READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_keepalive_probes);
+		val = xtcp_keepalive_probes(sk);
 		break;
 	case TCP_USER_TIMEOUT:
 		val = xs->user_timeout;
@@ -1309,10 +1465,23 @@ static int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 		if (sk->sk_state == XTCP_LISTEN)
 			return -EINVAL;
 		lock_sock(sk);
-		answ = xs->rcv_nxt - xs->copied_seq;
+		/* tcp_inq(): up to the urgent mark, when it lies ahead */
+		if (xs->urg_data && !sock_flag(sk, SOCK_URGINLINE) &&
+		    !xtcp_seq_before(xs->urg_seq, xs->copied_seq) &&
+		    xtcp_seq_before(xs->urg_seq, xs->rcv_nxt))
+			answ = xs->urg_seq - xs->copied_seq;
+		else
+			answ = xs->rcv_nxt - xs->copied_seq -
+			       (sock_flag(sk, SOCK_DONE) ? 1 : 0);
+		answ = max(answ, 0);
 		if (sk->sk_state == XTCP_CLOSE || (sk->sk_shutdown & RCV_SHUTDOWN))
 			answ = skb_queue_empty(&sk->sk_receive_queue) ? 0 : answ;
 		release_sock(sk);
+		break;
+	case SIOCATMARK:
+		/* at the urgent byte: the next read would return it (sockatmark()) */
+		answ = READ_ONCE(xs->urg_data) &&
+		       READ_ONCE(xs->urg_seq) == READ_ONCE(xs->copied_seq);
 		break;
 	case SIOCOUTQ:
 		if (sk->sk_state == XTCP_LISTEN)

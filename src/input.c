@@ -22,10 +22,12 @@
 #include <net/tcp.h>
 
 #include "checksum.h"
+#include "delack.h"
 #include "isn.h"
 #include "parse.h"
 #include "seq.h"
 #include "state.h"
+#include "urgent.h"
 #include "xtcp.h"
 
 
@@ -84,7 +86,6 @@ static void rtt_ack(struct sock *sk, u32 ack, const struct xtcp_skb_cb *cb)
 static void negotiate(struct sock *sk, const struct xtcp_options *opt)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u16 mss;
 
 	xs->peer_mss = (opt->present & XTCP_OPTF_MSS) && opt->mss ?
 		       opt->mss : XTCP_DEFAULT_MSS;
@@ -102,12 +103,10 @@ static void negotiate(struct sock *sk, const struct xtcp_options *opt)
 	}
 	xs->sack_ok = xs->sack_ok && (opt->present & XTCP_OPTF_SACK_PERM);
 
-	mss = xs->peer_mss;
-	if (xs->user_mss)
-		mss = min(mss, xs->user_mss);
-	if (xs->ts_ok)
-		mss -= XTCP_OLEN_TIMESTAMP + 2;
-	xs->mss = max_t(u16, mss, 64);
+	/* a passive child's SYN+ACK is still to come: its MSS option now */
+	if (!xs->adv_mss)
+		xs->adv_mss = xtcp_advertised_mss(sk);
+	xtcp_sync_mss(sk, xs->pmtu_cookie);
 }
 
 /* What the peer's SYN tells: its options, its ISN, its (unscaled) window. */
@@ -155,7 +154,7 @@ static bool deliver(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u32 off;
 
-	if (!skb->len || (sk->sk_shutdown & RCV_SHUTDOWN))
+	if (!skb->len)
 		return false;
 	if (xtcp_seq_after(cb->seq, xs->rcv_nxt))
 		return false;	/* out of order: ofo_queue()'s */
@@ -166,6 +165,7 @@ static bool deliver(struct sock *sk, struct sk_buff *skb)
 		return false;
 	cb->seq = xs->rcv_nxt;
 	xs->rcv_nxt += skb->len;
+	xs->bytes_received += skb->len;
 	skb_set_owner_r(skb, sk);
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
 	return true;
@@ -221,6 +221,9 @@ static void ofo_queue(struct sock *sk, struct sk_buff *skb)
 	} else {
 		skb_dst_drop(skb);
 		skb_set_owner_r(skb, sk);
+		/* the peer repairs: its ACKs go at once (tcp_enter_quickack_mode()) */
+		xs->quickack = max_t(u8, xs->quickack,
+				     xtcp_quickacks(xs->rcv_wnd, xs->rcv_mss));
 		if (xtcp_ofo_insert(&xs->ofo, skb) == XTCP_OFO_QUEUED) {
 			xtcp_inc_stat(net, XTCP_STAT_OFO_QUEUE);
 			xs->ofo_recent = seq;
@@ -255,6 +258,150 @@ static bool ofo_drain(struct sock *sk, bool *fin)
 			kfree_skb(skb);
 	}
 	return queued;
+}
+
+/*
+ * Text arrived: learn the peer's segment size (tcp_measure_rcv_mss()), and
+ * after a silence longer than an RTO go back to quick ACKs, as the peer's
+ * window starts small again (tcp_event_data_recv()).
+ */
+static void data_received(struct sock *sk, const struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 len = skb_shinfo(skb)->gso_size ?: skb->len;
+	u32 now = jiffies;
+
+	if (len > xs->rcv_mss)
+		xs->rcv_mss = min_t(u32, len, xs->adv_mss ?: len);
+	if (now - xs->lrcv_time > msecs_to_jiffies(xs->rto_ms))
+		xs->quickack = max_t(u8, xs->quickack,
+				     xtcp_quickacks(xs->rcv_wnd, xs->rcv_mss));
+	xs->lrcv_time = now;
+}
+
+/*
+ * In-order text was queued: acknowledge it now or owe the ACK for up to
+ * XTCP_DELACK_MS (delack.h). @filled: it drained the out-of-order queue.
+ */
+static void ack_data(struct sock *sk, bool filled)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_ack_input in = {
+		.unacked = xs->rcv_nxt - xs->rcv_wup,
+		.rcv_mss = xs->rcv_mss,
+		.quick = xs->quickack && !xs->pingpong,
+		.ofo = !RB_EMPTY_ROOT(&xs->ofo),
+		.hole_filled = filled,
+	};
+
+	if (xtcp_ack_now(&in)) {
+		if (xs->quickack)
+			xs->quickack--;
+		xtcp_send_ack(sk);
+		return;
+	}
+	xs->ack_owed = 1;
+	if (!xtcp_timer_pending(xs, XTCP_TIMER_DELACK))
+		xtcp_timer_arm(sk, XTCP_TIMER_DELACK, XTCP_DELACK_MS);
+}
+
+/* The delayed-ACK timer: the ACK owed goes out alone. */
+void xtcp_delack_timeout(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->ack_owed || ((1 << sk->sk_state) &
+			      (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT)))
+		return;
+	xtcp_inc_stat(sock_net(sk), XTCP_STAT_DELAYED_ACKS);
+	xtcp_send_ack(sk);
+}
+
+/* TCP_QUICKACK: the ACK owed, if any, goes now. */
+void xtcp_ack_owed_now(struct sock *sk)
+{
+	if (xtcp_sk(sk)->ack_owed &&
+	    ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+		xtcp_send_ack(sk);
+}
+
+/*
+ * A new urgent pointer (tcp_check_urg()): the reader is told (SIGURG), and
+ * recv() will stop at it. One urgent byte is kept at a time: a later pointer
+ * replaces an earlier one whose byte the reader has not taken, and the
+ * earlier byte, if the reader stands on it, is dropped from the stream (it
+ * was out of band).
+ */
+static void check_urg(struct sock *sk, const struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 ptr = xtcp_urg_seq_in(cb->seq, cb->urg_ptr);
+
+	if (xtcp_seq_after(xs->copied_seq, ptr) ||	/* read already */
+	    xtcp_seq_before(ptr, xs->rcv_nxt) ||	/* not replayed */
+	    (xs->urg_data && !xtcp_seq_after(ptr, xs->urg_seq)))
+		return;
+	sk_send_sigurg(sk);
+	if (xs->urg_seq == xs->copied_seq && xs->urg_data &&
+	    !sock_flag(sk, SOCK_URGINLINE) && xs->copied_seq != xs->rcv_nxt) {
+		struct sk_buff *head = skb_peek(&sk->sk_receive_queue);
+
+		WRITE_ONCE(xs->copied_seq, xs->copied_seq + 1);
+		if (head && xs->copied_seq - XTCP_SKB_CB(head)->seq >= head->len) {
+			__skb_unlink(head, &sk->sk_receive_queue);
+			kfree_skb(head);
+		}
+	}
+	WRITE_ONCE(xs->urg_data, XTCP_URG_NOTYET);
+	WRITE_ONCE(xs->urg_seq, ptr);
+}
+
+/* The sixth check of RFC 9293 §3.10.7.4, the URG bit (tcp_urg()). */
+static void rcv_urg(struct sock *sk, const struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 off;
+	u8 c;
+
+	if (cb->flags & XTCP_FLAG_URG)
+		check_urg(sk, skb);
+	if (xs->urg_data != XTCP_URG_NOTYET)
+		return;
+	/* is the byte in this segment? (skb->data is at its text) */
+	off = xs->urg_seq - cb->seq - !!(cb->flags & XTCP_FLAG_SYN);
+	if (off < skb->len && !skb_copy_bits(skb, off, &c, 1)) {
+		/* poll() reads urg_data without the lock: EPOLLPRI */
+		smp_wmb();
+		WRITE_ONCE(xs->urg_data, XTCP_URG_VALID | c);
+		if (!sock_flag(sk, SOCK_DEAD))
+			sk->sk_data_ready(sk);
+	}
+}
+
+/*
+ * RFC 7323 §5.3 R1, before anything else is believed (tcp_validate_incoming()):
+ * a segment with an older timestamp than TS.Recent is an old duplicate, and
+ * is answered with an ACK and dropped. A RST is not judged so; nor a pure
+ * duplicate ACK that changes nothing, which a reordering network may deliver
+ * after a newer one (tcp_disordered_ack()).
+ */
+static bool paws_reject(struct sock *sk, const struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (!xs->ts_ok || !cb->has_ts || (cb->flags & XTCP_FLAG_RST) ||
+	    xtcp_paws_ok(xs->ts_recent, xs->ts_recent_stamp, cb->tsval,
+			 ktime_get_seconds(), XTCP_PAWS_WINDOW))
+		return false;
+	if ((cb->flags & XTCP_FLAG_ACK) && cb->seq == cb->end_seq &&
+	    cb->seq == xs->rcv_nxt && cb->ack == xs->snd_una &&
+	    ((u32)cb->window << xs->snd_wscale) == xs->snd_wnd &&
+	    (s32)(xs->ts_recent - cb->tsval) <= (s32)xs->rto_ms)
+		return false;
+	return true;
 }
 
 /* A passive child is established: on to the listener's accept queue. */
@@ -343,6 +490,17 @@ static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb)
 		xtcp_send_ack(sk);
 	if (t.actions & XTCP_ACT_CONNECTED) {
 		xs->retries = 0;
+		/* tcp_initialize_rcv_mss(), quick ACKs while the peer starts */
+		xs->rcv_mss = clamp_t(u32, min_t(u32, xs->adv_mss ?: xs->mss,
+						 XTCP_DEFAULT_MSS),
+				      TCP_MIN_MSS, xs->mss);
+		xs->quickack = xtcp_quickacks(xs->rcv_wnd, xs->rcv_mss);
+		xs->lrcv_time = jiffies;
+		xs->rcv_tstamp = jiffies;
+		xs->snd_sml = xs->snd_una;
+		xs->snd_up = xs->snd_una;
+		if (sock_flag(sk, SOCK_KEEPOPEN))
+			xtcp_keepalive_reset(sk);
 		if (xs->passive) {
 			child_established(sk);
 		} else {
@@ -386,7 +544,7 @@ static void rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	if (ack_ok) {
 		xs->snd_una = cb->ack;
 		rtt_ack(sk, cb->ack, cb);
-		xtcp_timer_stop(sk);
+		xtcp_timer_clear(sk, XTCP_TIMER_RETRANS);
 		apply(sk, XTCP_EV_SYN_ACK, skb);
 	} else {
 		apply(sk, XTCP_EV_SYN, skb);	/* simultaneous open */
@@ -429,7 +587,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 		xs->snd_wl1 = cb->seq;
 		xs->snd_wl2 = cb->ack;
 		rtt_ack(sk, cb->ack, cb);
-		xtcp_timer_stop(sk);
+		xtcp_timer_clear(sk, XTCP_TIMER_RETRANS);
 		if (!apply(sk, XTCP_EV_ACK_OF_SYN, skb))
 			return false;
 	}
@@ -438,6 +596,10 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 				  xs->max_snd_wnd);
 	if (!xtcp_ack_acceptable(class))
 		return apply(sk, XTCP_EV_BAD_ACK, skb);
+	/* the peer is alive and heard us (tcp_ack()) */
+	WRITE_ONCE(sk->sk_err_soft, 0);
+	xs->probes_out = 0;
+	xs->rcv_tstamp = jiffies;
 
 	/* window update (RFC 9293 §3.10.7.4, SND.WL1/SND.WL2) */
 	if (xtcp_seq_before(xs->snd_wl1, cb->seq) ||
@@ -468,18 +630,19 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 	}
 
 	rtt_ack(sk, cb->ack, cb);
+	xs->bytes_acked += cb->ack - xs->snd_una;
 	xs->snd_una = cb->ack;
 	prior_packets = xs->packets_out;
 	acked = xtcp_clean_rtx_queue(sk, cb->ack);
+	if (xs->urg_mode && !xtcp_seq_before(xs->snd_una, xs->snd_up))
+		xs->urg_mode = 0;	/* the urgent data is through */
 	xtcp_ack_recovery(sk, acked, prior_packets, false, sack);
 	xs->retries = 0;
 	xs->stall_start_ns = ktime_get_ns();	/* progress */
-	if (xs->snd_una == xs->snd_nxt && !xs->send_head) {
-		if (xs->timer_event == XTCP_TIMER_RETRANS)
-			xtcp_timer_stop(sk);
-	} else {
+	if (xs->snd_una == xs->snd_nxt && !xs->send_head)
+		xtcp_timer_clear(sk, XTCP_TIMER_RETRANS);
+	else
 		xtcp_timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
-	}
 	fin_acked = xs->fin_queued && cb->ack == xs->write_seq;
 	sk->sk_write_space(sk);
 	xtcp_push(sk);
@@ -505,8 +668,16 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	    (XTCP_FLAG_SYN | XTCP_FLAG_ACK) && cb->seq == xs->irs &&
 	    xtcp_ack_of_syn_acceptable(cb->ack, xs->iss, xs->snd_nxt)) {
 		xs->snd_una = cb->ack;
-		xtcp_timer_stop(sk);
+		xtcp_timer_clear(sk, XTCP_TIMER_RETRANS);
 		apply(sk, XTCP_EV_SYN_ACK, skb);
+		goto drop;
+	}
+
+	if (paws_reject(sk, skb)) {
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_PAWS_ESTAB);
+		trace_xtcp_drop(sock_net(sk), ip_hdr(skb)->saddr,
+				ip_hdr(skb)->daddr, "paws");
+		xtcp_send_ack(sk);
 		goto drop;
 	}
 
@@ -532,7 +703,10 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	}
 
-	if (cb->has_ts && xs->ts_ok && xtcp_seq_leq(cb->seq, xs->rcv_wup)) {
+	/* RFC 7323 §4.3: TS.Recent from a segment at Last.ACK.sent, never older */
+	if (cb->has_ts && xs->ts_ok && xtcp_seq_leq(cb->seq, xs->rcv_wup) &&
+	    xtcp_paws_ok(xs->ts_recent, xs->ts_recent_stamp, cb->tsval,
+			 ktime_get_seconds(), 0)) {
 		xs->ts_recent = cb->tsval;
 		xs->ts_recent_stamp = ktime_get_seconds();
 	}
@@ -546,9 +720,33 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	if (!rcv_ack(sk, skb))
 		goto drop;
 
-	if ((skb->len || (cb->flags & XTCP_FLAG_FIN)) && receiving(sk)) {
-		bool text = skb->len, fin;
+	/*
+	 * New text after close(): nobody will read it. RFC 1122 §4.2.2.13 says
+	 * the peer must learn it from a RST; the connection is over (as
+	 * tcp_rcv_state_process() does it, counted as AbortOnData).
+	 */
+	if ((sk->sk_shutdown & RCV_SHUTDOWN) && skb->len &&
+	    ((1 << sk->sk_state) & (TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2)) &&
+	    xtcp_seq_after(cb->end_seq - !!(cb->flags & XTCP_FLAG_FIN),
+			   xs->rcv_nxt)) {
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_ABORT_ON_DATA);
+		xtcp_send_reset(sock_net(sk), skb);
+		WRITE_ONCE(sk->sk_err, ECONNRESET);
+		if (!sock_flag(sk, SOCK_DEAD))
+			sk_error_report(sk);
+		xtcp_done(sk);
+		goto drop;
+	}
 
+	if (unlikely((cb->flags & XTCP_FLAG_URG) ||
+		     xs->urg_data == XTCP_URG_NOTYET) && receiving(sk))
+		rcv_urg(sk, skb);
+
+	if ((skb->len || (cb->flags & XTCP_FLAG_FIN)) && receiving(sk)) {
+		bool text = skb->len, fin, filled = false;
+
+		if (text)
+			data_received(sk, skb);
 		if (xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
 			ofo_queue(sk, skb);
 			return;
@@ -557,11 +755,14 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		if (queued)
 			sk->sk_data_ready(sk);
 		fin = rcv_fin(sk, skb);
-		if (!fin && !RB_EMPTY_ROOT(&xs->ofo) && ofo_drain(sk, &fin))
-			sk->sk_data_ready(sk);
+		if (!fin && !RB_EMPTY_ROOT(&xs->ofo)) {
+			if (ofo_drain(sk, &fin))
+				sk->sk_data_ready(sk);
+			filled = RB_EMPTY_ROOT(&xs->ofo);
+		}
 		/* a FIN's own transition acknowledges the text before it */
 		if (text && !fin)
-			xtcp_send_ack(sk);
+			ack_data(sk, filled);
 	} else if (cb->flags & XTCP_FLAG_FIN) {
 		rcv_fin(sk, skb);
 	}
@@ -623,6 +824,8 @@ static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 	sock_set_flag(child, SOCK_RCU_FREE);
 	xs->user_mss = lxs->user_mss;
 	xs->nodelay = lxs->nodelay;
+	xs->cork = lxs->cork;
+	xs->pingpong = lxs->pingpong;
 	xs->keepidle = lxs->keepidle;
 	xs->keepintvl = lxs->keepintvl;
 	xs->keepcnt = lxs->keepcnt;
@@ -695,6 +898,9 @@ static void rcv_listen(struct sock *sk, struct sk_buff *skb)
 static int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	xtcp_sock_assert_locked(sk);
+	xtcp_sk(sk)->segs_in++;
+	if (skb->len)
+		xtcp_sk(sk)->data_segs_in++;
 	switch (sk->sk_state) {
 	case XTCP_LISTEN:
 		rcv_listen(sk, skb);
@@ -730,6 +936,8 @@ static void fill_cb(struct sk_buff *skb, const struct xtcp_segment *seg)
 	cb->ack = seg->ack;
 	cb->window = seg->window;
 	cb->flags = seg->flags;
+	if (seg->flags & XTCP_FLAG_URG)
+		cb->urg_ptr = seg->urg_ptr;
 	if (seg->opt.present & XTCP_OPTF_SACK)
 		cb->has_sack = 1;
 	if (seg->opt.present & XTCP_OPTF_TIMESTAMP) {
@@ -783,8 +991,11 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 	const struct iphdr *iph;
 	struct sock *sk;
 
-	if (ip_hdr(skb)->protocol != IPPROTO_TCP ||
-	    skb->pkt_type != PACKET_HOST)
+	if (skb->pkt_type != PACKET_HOST)
+		return NF_ACCEPT;
+	if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
+		return xtcp_icmp_rcv(net, skb);
+	if (ip_hdr(skb)->protocol != IPPROTO_TCP)
 		return NF_ACCEPT;
 	if (!pskb_may_pull(skb, skb_transport_offset(skb) + sizeof(*th)))
 		return NF_ACCEPT;	/* the kernel's TCP counts it */

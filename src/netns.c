@@ -16,6 +16,7 @@
 #include <net/inet_common.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <net/tcp.h>
 
 #include "xtcp.h"
 
@@ -47,6 +48,12 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_SACK_RECOVERY]	= "SackRecovery",
 	[XTCP_STAT_RENO_RECOVERY]	= "RenoRecovery",
 	[XTCP_STAT_REORDER]		= "Reorder",
+	[XTCP_STAT_DELAYED_ACKS]	= "DelayedACKs",
+	[XTCP_STAT_KEEPALIVE]		= "KeepAlive",
+	[XTCP_STAT_ABORT_ON_TIMEOUT]	= "AbortOnTimeout",
+	[XTCP_STAT_ABORT_ON_DATA]	= "AbortOnData",
+	[XTCP_STAT_PAWS_ESTAB]		= "PAWSEstab",
+	[XTCP_STAT_OUT_OF_WINDOW_ICMPS]	= "OutOfWindowIcmps",
 };
 
 const char *xtcp_stat_name(enum xtcp_stat s)
@@ -75,6 +82,8 @@ long xtcp_read_stat(const struct net *net, enum xtcp_stat s)
 static int tw_timeout_min = 100, tw_timeout_max = XTCP_TW_LEN_MAX_MS;
 static int syn_retries_min = 1, syn_retries_max = 127;
 static int retries_max = 255;
+static int keepidle_max = MAX_TCP_KEEPIDLE, keepintvl_max = MAX_TCP_KEEPINTVL;
+static int keepcnt_max = MAX_TCP_KEEPCNT;
 
 static int proc_tw_timeout(struct ctl_table *table, int write, void *buffer,
 			   size_t *lenp, loff_t *ppos)
@@ -227,6 +236,30 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.extra2		= SYSCTL_ONE,
 	},
 	{
+		.procname	= "keepalive_time",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &keepidle_max,
+	},
+	{
+		.procname	= "keepalive_intvl",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &keepintvl_max,
+	},
+	{
+		.procname	= "keepalive_probes",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &keepcnt_max,
+	},
+	{
 		.procname	= "congestion_control",
 		.maxlen		= XTCP_CA_NAME_MAX,
 		.mode		= 0644,
@@ -259,7 +292,10 @@ static int sysctl_init(struct xtcp_net *xn)
 	t[7].data = &xn->timestamps;
 	t[8].data = &xn->sack;
 	t[9].data = &xn->window_scaling;
-	t[10].data = &xn->cong_name;
+	t[10].data = &xn->keepalive_time;
+	t[11].data = &xn->keepalive_intvl;
+	t[12].data = &xn->keepalive_probes;
+	t[13].data = &xn->cong_name;
 	xn->sysctl_hdr = register_net_sysctl(xn->net, "net/xtcp", t);
 	if (!xn->sysctl_hdr) {
 		kfree(t);
@@ -300,6 +336,10 @@ static int __net_init xtcp_net_init_one(struct net *net)
 	xn->timestamps = 1;
 	xn->sack = 1;
 	xn->window_scaling = 1;
+	/* TCP_KEEPALIVE_TIME, _INTVL, _PROBES */
+	xn->keepalive_time = 7200;
+	xn->keepalive_intvl = 75;
+	xn->keepalive_probes = 9;
 	spin_lock_init(&xn->cong_lock);
 	strscpy(xn->cong_name, "cubic", sizeof(xn->cong_name));
 	xtcp_port_net_init(xn);

@@ -19,8 +19,10 @@
 #include <net/tcp.h>
 
 #include "isn.h"
+#include "nagle.h"
 #include "parse.h"
 #include "seq.h"
+#include "urgent.h"
 #include "xtcp.h"
 
 /*
@@ -45,6 +47,26 @@ u16 xtcp_select_window(struct sock *sk)
 	return win >> xs->rcv_wscale;
 }
 
+/*
+ * The MSS for a path MTU of @pmtu (tcp_sync_mss()): the MTU less the IP and
+ * TCP headers, no more than the peer's MSS option and TCP_MAXSEG allow, less
+ * the timestamp option each segment carries.
+ */
+void xtcp_sync_mss(struct sock *sk, u32 pmtu)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 mss = pmtu - min_t(u32, pmtu, sizeof(struct iphdr) + XTCP_HDR_LEN);
+
+	if (xs->peer_mss)
+		mss = min_t(u32, mss, xs->peer_mss);
+	if (xs->user_mss)
+		mss = min_t(u32, mss, xs->user_mss);
+	if (xs->ts_ok)
+		mss -= min_t(u32, mss, XTCP_OLEN_TIMESTAMP + 2);
+	xs->mss = max_t(u32, mss, 64);
+	xs->pmtu_cookie = pmtu;
+}
+
 /* The receive window the peer may still fill, as last advertised. */
 u32 xtcp_rcv_window_now(struct sock *sk)
 {
@@ -54,8 +76,11 @@ u32 xtcp_rcv_window_now(struct sock *sk)
 	return win > 0 ? win : 0;
 }
 
-/* MSS to announce on our SYN or SYN+ACK: the route's MTU minus the headers. */
-static u16 advertised_mss(struct sock *sk)
+/*
+ * MSS to announce on our SYN or SYN+ACK: the route's MTU minus the headers.
+ * The MTU is remembered as the one our own MSS is for (xtcp_sync_mss()).
+ */
+u16 xtcp_advertised_mss(struct sock *sk)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct flowi4 fl4;
@@ -70,6 +95,7 @@ static u16 advertised_mss(struct sock *sk)
 		mtu = dst_mtu(&rt->dst);
 		ip_rt_put(rt);
 	}
+	xtcp_sk(sk)->pmtu_cookie = min_t(u32, mtu, 65535);
 	mtu = min_t(u32, mtu - sizeof(struct iphdr) - XTCP_HDR_LEN, 65535);
 	if (xtcp_sk(sk)->user_mss)
 		mtu = min_t(u32, mtu, xtcp_sk(sk)->user_mss);
@@ -96,7 +122,9 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 		xs->rcv_wnd = min_t(u32, xs->rcv_wnd ?: 65535, 65535);
 		seg.window = xs->rcv_wnd;
 		seg.opt.present = XTCP_OPTF_MSS;
-		seg.opt.mss = advertised_mss(sk);
+		if (!xs->adv_mss)
+			xs->adv_mss = xtcp_advertised_mss(sk);
+		seg.opt.mss = xs->adv_mss;
 		if (xs->wscale_ok) {
 			seg.opt.present |= XTCP_OPTF_WSCALE;
 			seg.opt.wscale = xs->rcv_wscale;
@@ -125,6 +153,10 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 		if (seg.opt.num_sacks)
 			seg.opt.present |= XTCP_OPTF_SACK;
 	}
+	/* every segment before the urgent data's end points at it (urgent.h) */
+	if (xtcp_urg_mode(xs) && !(flags & (XTCP_FLAG_SYN | XTCP_FLAG_RST)) &&
+	    xtcp_urg_ptr_out(xs->snd_up, seq, xs->snd_nxt, &seg.urg_ptr))
+		seg.flags |= XTCP_FLAG_URG;
 	hlen = xtcp_build_header(hdr, sizeof(hdr), &seg);
 	if (WARN_ON_ONCE(hlen < 0)) {
 		kfree_skb(skb);
@@ -142,6 +174,11 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	}
 	trace_xtcp_segment_send(sock_net(sk), inet->inet_saddr,
 				inet->inet_daddr, &seg, sk->sk_state);
+	/* any segment with an ACK is the ACK owed (tcp_event_ack_sent()) */
+	if (flags & XTCP_FLAG_ACK) {
+		xs->ack_owed = 0;
+		xtcp_timer_clear(sk, XTCP_TIMER_DELACK);
+	}
 	th = skb_push(skb, hlen);
 	memcpy(th, hdr, hlen);
 	skb_reset_transport_header(skb);
@@ -158,6 +195,11 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	xtcp_inc_stat(sock_net(sk), XTCP_STAT_OUT_SEGS);
 	if (flags & XTCP_FLAG_RST)
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_OUT_RSTS);
+	xs->segs_out++;
+	if (seg.payload_len) {
+		xs->data_segs_out++;
+		xs->bytes_sent += seg.payload_len;
+	}
 	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
 	return net_xmit_eval(err);
 }
@@ -218,10 +260,65 @@ void xtcp_send_challenge_ack(struct sock *sk)
 	xtcp_send_ack(sk);
 }
 
+/*
+ * A keep-alive probe (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6): an ACK one below
+ * SND.UNA, which the peer cannot accept and so must answer with an ACK.
+ */
+int xtcp_send_keepalive_probe(struct sock *sk)
+{
+	return send_ctl(sk, XTCP_FLAG_ACK, xtcp_sk(sk)->snd_una - 1,
+			GFP_ATOMIC);
+}
+
 /* ABORT: a RST at SND.NXT (RFC 9293 §3.10.5). */
 void xtcp_send_active_rst(struct sock *sk, gfp_t gfp)
 {
 	send_ctl(sk, XTCP_FLAG_RST | XTCP_FLAG_ACK, xtcp_sk(sk)->snd_nxt, gfp);
+}
+
+/*
+ * Split @skb after @len bytes of text (tcp_fragment()): the rest becomes a
+ * new skb after it, with the same marks, and counts as a segment of its own.
+ * So no segment goes out bigger than the MSS once the path MTU fell.
+ */
+static int fragment(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *ncb;
+	u32 rest = skb->len - len;
+	struct sk_buff *nskb;
+
+	nskb = alloc_skb_fclone(MAX_TCP_HEADER + rest, GFP_ATOMIC);
+	if (!nskb)
+		return -ENOMEM;
+	skb_reserve(nskb, MAX_TCP_HEADER);
+	if (skb_copy_bits(skb, len, skb_put(nskb, rest), rest)) {
+		kfree_skb(nskb);
+		return -EFAULT;
+	}
+	ncb = XTCP_SKB_CB(nskb);
+	*ncb = *cb;
+	ncb->seq = cb->seq + len;
+	cb->end_seq = ncb->seq;
+	cb->flags &= ~XTCP_FLAG_FIN;	/* a FIN stays last */
+	/* a clone in flight keeps its own length: only ours shrinks */
+	skb_trim(skb, len);
+	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
+	sk_wmem_queued_add(sk, nskb->truesize);
+	if (skb != xs->send_head && xtcp_seq_before(cb->seq, xs->snd_nxt)) {
+		xs->packets_out++;
+		xs->lost_out += ncb->lost;
+		xs->retrans_out += ncb->retrans;
+	}
+	return 0;
+}
+
+/* Make @skb fit the MSS before it goes out. */
+static int fit_mss(struct sock *sk, struct sk_buff *skb)
+{
+	u32 mss = xtcp_sk(sk)->mss;
+
+	return skb->len > mss ? fragment(sk, skb, mss) : 0;
 }
 
 /* Transmit one queued skb, a clone when possible. */
@@ -238,6 +335,7 @@ static int transmit_queued(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 	if (!nskb)
 		return -ENOBUFS;
 	if (xtcp_seq_before(cb->seq, xtcp_sk(sk)->snd_nxt)) {
+		xtcp_sk(sk)->bytes_retrans += nskb->len;
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_RETRANS_SEGS);
 		trace_xtcp_retransmit(sk, cb->seq, nskb->len,
 				      xtcp_sk(sk)->retries,
@@ -257,21 +355,66 @@ static void sent_new(struct xtcp_sock *xs, struct sk_buff *skb)
 
 	if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_nxt))
 		xs->snd_nxt = XTCP_SKB_CB(skb)->end_seq;
+	/* Minshall's Nagle remembers the last small one (tcp_minshall_update()) */
+	if (skb->len < xs->mss)
+		xs->snd_sml = XTCP_SKB_CB(skb)->end_seq;
 	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 			NULL : skb->next;
 	if (!xs->packets_out++)
 		xs->stall_start_ns = ktime_get_ns();
 }
 
-/*
- * Send what the congestion window (pipe < cwnd, recovery.c) and the peer's
- * window allow: segments deemed lost first, then new ones from send_head on. A FIN alone is sent even
- * into a closed window. If the window stops us with nothing in flight, the
- * timer probes it.
- */
+/* A small segment is in flight (tcp_minshall_check()). */
+static bool small_in_flight(const struct xtcp_sock *xs)
+{
+	return xs->packets_out && xtcp_seq_after(xs->snd_sml, xs->snd_una) &&
+	       xtcp_seq_leq(xs->snd_sml, xs->snd_nxt);
+}
+
+/* The socket's standing Nagle mode, from TCP_NODELAY and TCP_CORK. */
+static u8 nonagle_of(const struct xtcp_sock *xs)
+{
+	return (xs->nodelay ? XTCP_NAGLE_OFF : 0) |
+	       (xs->cork ? XTCP_NAGLE_CORK : 0);
+}
+
+/* Nagle's rule (nagle.h) for @skb, the next new segment. */
+static bool nagle_ok(const struct sock *sk, const struct sk_buff *skb,
+		     u8 nonagle)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_nagle_input in = {
+		.len = skb->len,
+		.mss = xs->mss,
+		.last = skb_queue_is_last(&sk->sk_write_queue, skb),
+		.fin = cb->flags & XTCP_FLAG_FIN,
+		.urgent = xtcp_urg_mode(xs),
+		.small_in_flight = small_in_flight(xs),
+		.nonagle = nonagle,
+	};
+
+	return xtcp_nagle_ok(&in);
+}
+
 void xtcp_push(struct sock *sk)
 {
+	xtcp_push_mode(sk, 0);
+}
+
+/*
+ * Send what the congestion window (pipe < cwnd, recovery.c), the peer's
+ * window and Nagle's rule (with the socket's TCP_NODELAY and TCP_CORK, and
+ * @extra XTCP_NAGLE_* for this call) allow: segments deemed lost first, then
+ * new ones from send_head on. A FIN alone is sent even into a closed window.
+ * If the window or Nagle stops us with nothing in flight, the timer sends the
+ * head at the latest after an RTO: a probe of the closed window, or the
+ * ceiling on how long corked data waits.
+ */
+void xtcp_push_mode(struct sock *sk, u8 extra)
+{
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u8 nonagle = nonagle_of(xs) | extra;
 	struct sk_buff *skb;
 
 	xtcp_sock_assert_locked(sk);
@@ -285,10 +428,11 @@ void xtcp_push(struct sock *sk)
 		/* repairs first (RFC 6675 §5 NextSeg() rule 1), then new data */
 		skb = xtcp_next_lost(sk);
 		if (skb) {
-			if (transmit_queued(sk, skb, GFP_ATOMIC))
+			if (fit_mss(sk, skb) ||
+			    transmit_queued(sk, skb, GFP_ATOMIC))
 				break;
 			xtcp_lost_sent(xs, skb);
-			if (xs->timer_event != XTCP_TIMER_RETRANS)
+			if (!xtcp_timer_pending(xs, XTCP_TIMER_RETRANS))
 				xtcp_timer_arm(sk, XTCP_TIMER_RETRANS,
 					       xs->rto_ms);
 			continue;
@@ -302,14 +446,16 @@ void xtcp_push(struct sock *sk)
 		if (!fin_only &&
 		    xtcp_seq_after(cb->end_seq, xs->snd_una + xs->snd_wnd))
 			break;
-		if (transmit_queued(sk, skb, GFP_ATOMIC))
+		if (!nagle_ok(sk, skb, nonagle))
+			break;
+		if (fit_mss(sk, skb) || transmit_queued(sk, skb, GFP_ATOMIC))
 			break;
 		sent_new(xs, skb);
-		if (xs->timer_event != XTCP_TIMER_RETRANS)
+		if (!xtcp_timer_pending(xs, XTCP_TIMER_RETRANS))
 			xtcp_timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
 	}
 	if (xs->send_head && xs->snd_una == xs->snd_nxt &&
-	    xs->timer_event != XTCP_TIMER_RETRANS)
+	    !xtcp_timer_pending(xs, XTCP_TIMER_RETRANS))
 		xtcp_timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
 }
 
@@ -330,7 +476,7 @@ void xtcp_retransmit_timeout(struct sock *sk)
 		xtcp_push(sk);
 		return;
 	}
-	if (skb && !transmit_queued(sk, skb, GFP_ATOMIC))
+	if (skb && !fit_mss(sk, skb) && !transmit_queued(sk, skb, GFP_ATOMIC))
 		sent_new(xs, skb);
 }
 

@@ -56,10 +56,17 @@ static void snap_sock(struct sock *sk, struct line *l)
 		l->rx_queue = max_t(int, READ_ONCE(xs->rcv_nxt) -
 				    READ_ONCE(xs->copied_seq), 0);
 	}
-	if (hrtimer_is_queued(&xs->timer)) {
-		l->timer = xs->timer_event == XTCP_TIMER_RETRANS ? 1 : 2;
-		l->when = max_t(long, 0, nsecs_to_jiffies(ktime_to_ns(
-				hrtimer_get_remaining(&xs->timer))));
+	/* as get_tcp4_sock(): 1 retransmission, 2 keep-alive or FIN-WAIT-2 */
+	if (xtcp_timer_pending(xs, XTCP_TIMER_RETRANS)) {
+		l->timer = 1;
+		l->when = msecs_to_jiffies(xtcp_timer_left_ms(xs,
+						XTCP_TIMER_RETRANS));
+	} else if (xtcp_timer_pending(xs, XTCP_TIMER_KEEPALIVE) ||
+		   xtcp_timer_pending(xs, XTCP_TIMER_FIN_WAIT2)) {
+		l->timer = 2;
+		l->when = msecs_to_jiffies(xtcp_timer_left_ms(xs,
+				xtcp_timer_pending(xs, XTCP_TIMER_KEEPALIVE) ?
+				XTCP_TIMER_KEEPALIVE : XTCP_TIMER_FIN_WAIT2));
 	}
 	l->retrans = xs->retries;
 	l->uid = sock_i_uid(sk);
@@ -209,6 +216,9 @@ static const enum xtcp_stat snmp_ext[] = {
 	XTCP_STAT_LISTEN_DROPS, XTCP_STAT_BACKLOG_DROPS, XTCP_STAT_BAD_OPTIONS,
 	XTCP_STAT_OFO_QUEUE, XTCP_STAT_OFO_DROP, XTCP_STAT_DUP_DATA,
 	XTCP_STAT_SACK_RECOVERY, XTCP_STAT_RENO_RECOVERY, XTCP_STAT_REORDER,
+	XTCP_STAT_DELAYED_ACKS, XTCP_STAT_KEEPALIVE, XTCP_STAT_ABORT_ON_TIMEOUT,
+	XTCP_STAT_ABORT_ON_DATA,
+	XTCP_STAT_PAWS_ESTAB, XTCP_STAT_OUT_OF_WINDOW_ICMPS,
 };
 
 static void snmp_show(struct seq_file *seq, const char *prefix,

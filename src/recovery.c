@@ -377,3 +377,35 @@ void xtcp_enter_loss(struct sock *sk)
 	xs->dupacks = 0;
 	xs->rtt_timing = 0;	/* Karn */
 }
+
+/*
+ * The path MTU fell and the MSS with it (icmp.c): segments in flight bigger
+ * than the new MSS were dropped on the way. They are lost and go again at
+ * once, split to the MSS (tcp_simple_retransmit()); the congestion window
+ * stays, for this is no sign of congestion.
+ */
+void xtcp_simple_retransmit(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (!queued_sent(xs, skb))
+			break;
+		if (skb->len <= xs->mss)
+			continue;
+		if (XTCP_SKB_CB(skb)->retrans) {	/* that copy was too big too */
+			XTCP_SKB_CB(skb)->retrans = 0;
+			xs->retrans_out--;
+		}
+		mark_lost(xs, skb);
+	}
+	if (xs->lost_out <= xs->retrans_out)
+		return;
+	if (xs->ca_state != XTCP_CA_LOSS) {
+		xs->high_seq = xs->snd_nxt;
+		xs->ca_state = XTCP_CA_LOSS;
+		xs->rtt_timing = 0;	/* Karn */
+	}
+	xtcp_push(sk);
+}

@@ -132,4 +132,25 @@ static inline enum xtcp_rst_class xtcp_rst_classify(u32 seg_seq, u32 rcv_nxt,
 	return XTCP_RST_DROP;
 }
 
+/*
+ * PAWS (RFC 7323 §5): a segment whose TSval is older than TS.Recent by more
+ * than @win (Linux allows 1 on established connections, 0 to decide whether
+ * TS.Recent moves) is an old duplicate. Timestamp clocks may have wrapped
+ * after 24 days without word from the peer (§5.5), so an older TS.Recent
+ * judges nothing; nor does a TS.Recent of 0, which some stacks send on SYNs
+ * (tcp_paws_check()). @now and @recent_stamp are in seconds.
+ */
+#define XTCP_PAWS_WINDOW	1
+#define XTCP_PAWS_24DAYS	(60 * 60 * 24 * 24)
+
+static inline bool xtcp_paws_ok(u32 ts_recent, u32 recent_stamp, u32 tsval,
+				u32 now, int win)
+{
+	if ((s32)(ts_recent - tsval) <= win)
+		return true;
+	if ((s32)(now - (recent_stamp + XTCP_PAWS_24DAYS)) >= 0)
+		return true;
+	return !ts_recent;
+}
+
 #endif /* _XTCP_SEQ_H */

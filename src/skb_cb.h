@@ -17,6 +17,7 @@ struct xtcp_skb_cb {
 	u32 tsval;
 	u32 tsecr;
 	u16 window;		/* unscaled, as received */
+	u16 urg_ptr;		/* as received, if flags has URG */
 	u8 flags;		/* XTCP_FLAG_* */
 	u8 has_ts:1;
 	u8 has_sack:1;		/* carries SACK blocks (re-read from the header) */

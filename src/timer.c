@@ -1,20 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * timer.c: the one timer of a socket, a soft hrtimer.
+ * timer.c: every timer of a socket, on one soft hrtimer.
  *
- * It is armed for one reason at a time (enum xtcp_timer_event): retransmission
- * of the oldest unacknowledged SYN, SYN+ACK, data or FIN; or the FIN-WAIT-2
- * time-out of an orphan. (TIME-WAIT has no socket and no timer of its own: the
+ * A socket has one deadline per reason (enum xtcp_timer_event): retransmission
+ * of the oldest unacknowledged SYN, SYN+ACK, data or FIN, which also probes a
+ * closed window and pushes out corked data at the latest; a delayed ACK; a
+ * keep-alive probe; the FIN-WAIT-2 time-out of an orphan. The hrtimer is set
+ * to the earliest deadline. Clearing a deadline leaves the hrtimer alone (as
+ * the kernel's TCP leaves its delayed-ACK timer, INET_CSK_CLEAR_TIMERS off): it
+ * fires, finds nothing due, and sets itself to the next deadline or stops. A
+ * later deadline does not move the hrtimer either. So a busy connection, whose
+ * retransmission deadline moves with every ACK, wakes its timer once per RTO,
+ * not once per ACK. (TIME-WAIT has no socket and no timer of its own: the
  * bucket store's wheel serves every bucket of a namespace.)
  *
  * References: the timer holds one reference on the socket while it is queued
- * or its callback may still run (xs->timer_ref). Arming an idle timer takes
- * it; it is dropped only once the timer is idle again: stopped before it ran,
- * or left unarmed by the work of its expiry (the callback, or release_cb if
- * the user owned the socket). hrtimer_try_to_cancel() cannot tell a callback
- * waiting for the socket lock from one that is done, so the reference is not
- * counted per expiry but kept in one flag, read and written only by whoever
- * holds the socket: its owner, or bh_lock_sock() when there is no owner.
+ * or its callback may still run (xs->timer_ref). Programming an idle timer
+ * takes it; it is dropped only once the timer is idle again with nothing
+ * pending: stopped before it ran, or left unprogrammed by the work of its
+ * expiry (the callback, or release_cb if the user owned the socket).
+ * hrtimer_try_to_cancel() cannot tell a callback waiting for the socket lock
+ * from one that is done, so the reference is not counted per expiry but kept
+ * in one flag, read and written only by whoever holds the socket: its owner,
+ * or bh_lock_sock() when there is no owner.
  *
  * The callback runs in softirq. It takes bh_lock_sock(); if the user owns the
  * socket it leaves a bit for release_cb (xtcp_timer_deferred()) to act on.
@@ -22,6 +30,7 @@
  * spinlock, which the callback takes: xtcp_timer_stop() only tries.
  */
 #include <linux/hrtimer.h>
+#include <net/tcp.h>
 #include <net/tcp_states.h>
 
 #include "state.h"
@@ -72,27 +81,31 @@ static u32 next_rto(const struct sock *sk)
 	return min_t(u64, xs->rto_ms, max_t(u64, left, 1));
 }
 
-static void timer_fire(struct sock *sk)
+/*
+ * The connection timed out (retransmissions or keep-alive probes went
+ * unanswered): ETIMEDOUT, or the soft error an ICMP message left (tcp_write_err()).
+ */
+void xtcp_write_err(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	enum xtcp_timer_event ev = xs->timer_event;
 	struct xtcp_transition t;
+	int err;
 
-	xtcp_sock_assert_locked(sk);
-	xs->timer_event = XTCP_TIMER_NONE;
+	t = xtcp_state_next(sk->sk_state, XTCP_EV_USER_TIMEOUT, xs->passive);
+	if (sk->sk_state == XTCP_SYN_SENT)
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_ATTEMPT_FAILS);
+	else if (sk->sk_state != XTCP_SYN_RECV)
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_ABORT_ON_TIMEOUT);
+	err = READ_ONCE(sk->sk_err_soft) ?: -t.err;
+	WRITE_ONCE(sk->sk_err, err);
+	if (!xs->passive || sk->sk_state != XTCP_SYN_RECV)
+		sk_error_report(sk);
+	xtcp_done(sk);
+}
 
-	switch (ev) {
-	case XTCP_TIMER_RETRANS:
-		break;
-	case XTCP_TIMER_FIN_WAIT2:
-		if (sk->sk_state == XTCP_FIN_WAIT2) {
-			xtcp_send_active_rst(sk, GFP_ATOMIC);
-			xtcp_done(sk);
-		}
-		return;
-	default:
-		return;
-	}
+static void retrans_fire(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (sk->sk_state == XTCP_CLOSE || sk->sk_state == XTCP_LISTEN)
 		return;
@@ -101,14 +114,7 @@ static void timer_fire(struct sock *sk)
 		return;
 
 	if (gave_up(sk)) {
-		t = xtcp_state_next(sk->sk_state, XTCP_EV_USER_TIMEOUT,
-				    xs->passive);
-		if (sk->sk_state == XTCP_SYN_SENT)
-			xtcp_inc_stat(sock_net(sk), XTCP_STAT_ATTEMPT_FAILS);
-		WRITE_ONCE(sk->sk_err, -t.err);
-		if (!xs->passive || sk->sk_state != XTCP_SYN_RECV)
-			sk_error_report(sk);
-		xtcp_done(sk);
+		xtcp_write_err(sk);
 		return;
 	}
 	xs->retries++;
@@ -136,16 +142,166 @@ static void timer_fire(struct sock *sk)
 	xtcp_timer_arm(sk, XTCP_TIMER_RETRANS, next_rto(sk));
 }
 
+static void fin_wait2_fire(struct sock *sk)
+{
+	if (sk->sk_state == XTCP_FIN_WAIT2) {
+		xtcp_send_active_rst(sk, GFP_ATOMIC);
+		xtcp_done(sk);
+	}
+}
+
 /*
- * The timer's work is done and it was not armed again: give back its
- * reference, unless a callback may still run (it will give it back then).
- * Returns whether the caller must drop it, after unlocking.
+ * Keep-alive settings: the socket's TCP_KEEPIDLE, TCP_KEEPINTVL and
+ * TCP_KEEPCNT, or the namespace's net.xtcp.keepalive_* (seconds).
+ */
+u32 xtcp_keepalive_time(const struct sock *sk)
+{
+	return xtcp_sk(sk)->keepidle ?:
+	       READ_ONCE(xtcp_net(sock_net(sk))->keepalive_time);
+}
+
+u32 xtcp_keepalive_intvl(const struct sock *sk)
+{
+	return xtcp_sk(sk)->keepintvl ?:
+	       READ_ONCE(xtcp_net(sock_net(sk))->keepalive_intvl);
+}
+
+u32 xtcp_keepalive_probes(const struct sock *sk)
+{
+	return xtcp_sk(sk)->keepcnt ?:
+	       READ_ONCE(xtcp_net(sock_net(sk))->keepalive_probes);
+}
+
+/* Keep-alive applies: SO_KEEPALIVE on a connection that is synchronized. */
+static bool keepalive_on(const struct sock *sk)
+{
+	return sock_flag(sk, SOCK_KEEPOPEN) &&
+	       !((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN |
+					TCPF_SYN_SENT | TCPF_SYN_RECV));
+}
+
+/*
+ * (Re)start the keep-alive timer from the time the peer was last heard
+ * from: at connection set-up, when SO_KEEPALIVE is set and when
+ * TCP_KEEPIDLE changes (tcp_set_keepalive(), tcp_sock_set_keepidle_locked()).
+ */
+void xtcp_keepalive_reset(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 idle = xtcp_keepalive_time(sk) * MSEC_PER_SEC;
+	u32 elapsed = jiffies_to_msecs((u32)jiffies - xs->rcv_tstamp);
+
+	if (!keepalive_on(sk)) {
+		xtcp_timer_clear(sk, XTCP_TIMER_KEEPALIVE);
+		return;
+	}
+	xtcp_timer_arm(sk, XTCP_TIMER_KEEPALIVE,
+		       elapsed < idle ? idle - elapsed : 0);
+}
+
+/*
+ * tcp_keepalive_timer(): after TCP_KEEPIDLE of silence from the peer, a probe
+ * every TCP_KEEPINTVL; after TCP_KEEPCNT unanswered ones (or, with
+ * TCP_USER_TIMEOUT, once that long has passed), the connection is reset and
+ * the user gets ETIMEDOUT. Any acceptable ACK answers (xs->probes_out = 0).
+ * Data in flight or waiting has the retransmission timer watching instead.
+ */
+void xtcp_keepalive_timeout(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 idle = xtcp_keepalive_time(sk) * MSEC_PER_SEC;
+	u32 elapsed, next;
+
+	if (!keepalive_on(sk))
+		return;
+	elapsed = jiffies_to_msecs((u32)jiffies - xs->rcv_tstamp);
+	if (xs->packets_out || xs->send_head) {
+		next = idle;
+	} else if (elapsed >= idle) {
+		if ((xs->user_timeout && elapsed >= xs->user_timeout &&
+		     xs->probes_out) ||
+		    (!xs->user_timeout &&
+		     xs->probes_out >= xtcp_keepalive_probes(sk))) {
+			xtcp_send_active_rst(sk, GFP_ATOMIC);
+			xtcp_write_err(sk);
+			return;
+		}
+		if (!xtcp_send_keepalive_probe(sk)) {
+			xs->probes_out++;
+			xtcp_inc_stat(sock_net(sk), XTCP_STAT_KEEPALIVE);
+			next = xtcp_keepalive_intvl(sk) * MSEC_PER_SEC;
+		} else {
+			next = 500;	/* TCP_RESOURCE_PROBE_INTERVAL */
+		}
+	} else {
+		next = idle - elapsed;
+	}
+	xtcp_timer_arm(sk, XTCP_TIMER_KEEPALIVE, next);
+}
+
+static void (*const timer_fire[XTCP_TIMER_MAX])(struct sock *sk) = {
+	[XTCP_TIMER_RETRANS]	= retrans_fire,
+	[XTCP_TIMER_DELACK]	= xtcp_delack_timeout,
+	[XTCP_TIMER_KEEPALIVE]	= xtcp_keepalive_timeout,
+	[XTCP_TIMER_FIN_WAIT2]	= fin_wait2_fire,
+};
+
+/*
+ * Set the hrtimer to the earliest deadline, unless it fires no later anyway
+ * (it then sets itself again). Takes the timer's reference when it was idle.
+ */
+static void timer_program(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	unsigned long pending = xs->timer_pending;
+	u64 due = U64_MAX, now;
+	int ev;
+
+	for_each_set_bit(ev, &pending, XTCP_TIMER_MAX)
+		due = min(due, xs->timer_due[ev]);
+	if (due == U64_MAX)
+		return;
+	if (hrtimer_is_queued(&xs->timer) &&
+	    ktime_to_ns(hrtimer_get_softexpires(&xs->timer)) <= due)
+		return;
+	if (!xs->timer_ref) {
+		xs->timer_ref = 1;
+		sock_hold(sk);
+	}
+	now = ktime_get_ns();
+	/* as much slack as a sixteenth of the wait, as before a per-event timer had */
+	hrtimer_start_range_ns(&xs->timer, ns_to_ktime(due),
+			       due > now ? (due - now) / 16 : 0,
+			       HRTIMER_MODE_ABS_SOFT);
+}
+
+/* Do the work of every deadline that has passed; then program the next. */
+static void timer_run(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u64 now = ktime_get_ns();
+	int ev;
+
+	xtcp_sock_assert_locked(sk);
+	for (ev = 0; ev < XTCP_TIMER_MAX; ev++) {
+		if (!(xs->timer_pending & BIT(ev)) || xs->timer_due[ev] > now)
+			continue;
+		xs->timer_pending &= ~BIT(ev);
+		timer_fire[ev](sk);
+	}
+	timer_program(sk);
+}
+
+/*
+ * The timer's work is done and nothing is pending: give back its reference,
+ * unless a callback may still run (it will give it back then). Returns
+ * whether the caller must drop it, after unlocking.
  */
 static bool timer_ref_release(struct xtcp_sock *xs, bool in_callback)
 {
 	struct hrtimer *t = &xs->timer;
 
-	if (!xs->timer_ref ||
+	if (!xs->timer_ref || xs->timer_pending ||
 	    (in_callback ? hrtimer_is_queued(t) : hrtimer_active(t)))
 		return false;
 	xs->timer_ref = 0;
@@ -162,9 +318,7 @@ static enum hrtimer_restart timer_callback(struct hrtimer *t)
 	if (sock_owned_by_user(sk)) {
 		set_bit(XTCP_DEFER_TIMER, &xs->deferred);
 	} else {
-		/* armed again while we waited for the lock: that expiry acts */
-		if (!hrtimer_is_queued(t))
-			timer_fire(sk);
+		timer_run(sk);
 		put = timer_ref_release(xs, true);
 	}
 	bh_unlock_sock(sk);
@@ -177,34 +331,46 @@ void xtcp_timer_init(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	hrtimer_init(&xs->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	hrtimer_init(&xs->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
 	xs->timer.function = timer_callback;
 	xs->rto_ms = XTCP_TIMEOUT_INIT_MS;
 }
 
+/* Set the deadline of @ev to @ms from now (replacing an earlier one). */
 void xtcp_timer_arm(struct sock *sk, enum xtcp_timer_event ev, u32 ms)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xtcp_sock_assert_locked(sk);
-	if (!xs->timer_ref) {
-		xs->timer_ref = 1;
-		sock_hold(sk);
-	}
-	xs->timer_event = ev;
-	hrtimer_start_range_ns(&xs->timer, ms_to_ktime(ms),
-			       ms * (NSEC_PER_MSEC / 16), HRTIMER_MODE_REL_SOFT);
+	xs->timer_due[ev] = ktime_get_ns() + (u64)ms * NSEC_PER_MSEC;
+	xs->timer_pending |= BIT(ev);
+	timer_program(sk);
+}
+
+/* Forget the deadline of @ev; the hrtimer, if set for it, fires idle. */
+void xtcp_timer_clear(struct sock *sk, enum xtcp_timer_event ev)
+{
+	xtcp_sock_assert_locked(sk);
+	xtcp_sk(sk)->timer_pending &= ~BIT(ev);
+}
+
+/* Milliseconds until @ev is due (0 if overdue); @ev must be pending. */
+u32 xtcp_timer_left_ms(const struct xtcp_sock *xs, enum xtcp_timer_event ev)
+{
+	s64 left = xs->timer_due[ev] - ktime_get_ns();
+
+	return left > 0 ? div_u64(left, NSEC_PER_MSEC) : 0;
 }
 
 /*
- * Stop the timer. A callback already running (or waiting for the lock) finds
- * timer_event cleared, does nothing, and gives the reference back itself.
+ * Stop every timer. A callback already running (or waiting for the lock)
+ * finds nothing pending, does nothing, and gives the reference back itself.
  */
 void xtcp_timer_stop(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	xs->timer_event = XTCP_TIMER_NONE;
+	xs->timer_pending = 0;
 	if (hrtimer_try_to_cancel(&xs->timer) >= 0 && xs->timer_ref) {
 		xs->timer_ref = 0;
 		__sock_put(sk);		/* the caller holds one */
@@ -221,9 +387,7 @@ void xtcp_timer_deferred(struct sock *sk)
 
 	if (!test_and_clear_bit(XTCP_DEFER_TIMER, &xs->deferred))
 		return;
-	/* armed again meanwhile: its own expiry will do the work */
-	if (!hrtimer_active(&xs->timer))
-		timer_fire(sk);
+	timer_run(sk);
 	if (timer_ref_release(xs, false))
 		__sock_put(sk);		/* the owner holds one */
 }

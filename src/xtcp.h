@@ -45,11 +45,14 @@ struct nf_hook_state;
 struct seq_file;
 
 
-/* Why the socket's timer is armed (xs->timer_event). */
+/* The reasons the socket's timer is set, each with its own deadline (timer.c). */
 enum xtcp_timer_event {
-	XTCP_TIMER_NONE,
-	XTCP_TIMER_RETRANS,	/* SYN, SYN+ACK, data or FIN unacknowledged */
+	/* SYN, SYN+ACK, data or FIN unacknowledged; a closed window's probe */
+	XTCP_TIMER_RETRANS,
+	XTCP_TIMER_DELACK,	/* a delayed ACK is owed */
+	XTCP_TIMER_KEEPALIVE,	/* SO_KEEPALIVE: probe an idle peer */
 	XTCP_TIMER_FIN_WAIT2,	/* an orphan waits for the peer's FIN */
+	XTCP_TIMER_MAX,
 };
 
 /* Where loss recovery is (xs->ca_state), numbered as TCP_CA_* for TCP_INFO. */
@@ -61,6 +64,7 @@ enum xtcp_ca_state {
 
 /* Work a softirq could not do because the user owned the socket. */
 #define XTCP_DEFER_TIMER	0
+#define XTCP_DEFER_MTU		1	/* an ICMP message lowered the path MTU */
 
 /*
  * An xtcp socket. struct inet_sock must stay first: ip_queue_xmit() and the
@@ -89,6 +93,9 @@ struct xtcp_sock {
 	u16 mss;		/* largest text we send in a segment */
 	u16 user_mss;		/* TCP_MAXSEG, 0 if unset */
 	u16 peer_mss;		/* the peer's MSS option */
+	u16 adv_mss;		/* the MSS option we sent */
+	u16 pmtu_cookie;	/* the path MTU the MSS is for */
+	u16 mtu_info;		/* the MTU an ICMP message gave (icmp.c) */
 	/* TCP_KEEPIDLE/KEEPINTVL (seconds), TCP_KEEPCNT; 0: the netns's TCP default */
 	u16 keepidle;
 	u16 keepintvl;
@@ -107,8 +114,40 @@ struct xtcp_sock {
 	u8 accept_closed:1;	/* listener: children are refused */
 	u8 retries;		/* retransmissions of the head since last ACK */
 	u8 dupacks;		/* duplicate ACKs in a row (fast retransmit) */
-	u8 timer_event;		/* enum xtcp_timer_event */
+	u8 timer_pending;	/* BIT(enum xtcp_timer_event) with a deadline */
 	bool timer_ref;		/* the timer holds a reference (timer.c) */
+	u64 timer_due[XTCP_TIMER_MAX];	/* ktime_get_ns() deadlines */
+
+	/* ACKs of received data (delack.h) */
+	u8 ack_owed:1;		/* data received and not yet acknowledged */
+	u8 pingpong:1;		/* TCP_QUICKACK 0: never quick */
+	u8 quickack;		/* ACKs still sent at once, not delayed */
+	u16 rcv_mss;		/* the largest segment the peer sent */
+	u32 lrcv_time;		/* jiffies: the last text received */
+
+	/* Nagle (RFC 896, Minshall's variant as in Linux) and TCP_CORK */
+	u8 cork:1;
+	u32 snd_sml;		/* end of the last small segment sent */
+
+	/* keep-alive (RFC 9293 §3.8.4) */
+	u32 rcv_tstamp;		/* jiffies: the last acceptable ACK */
+	u8 probes_out;		/* keep-alive probes unanswered */
+
+	/* per-connection counts, for TCP_INFO (RFC 4898 names) */
+	u32 segs_out;
+	u32 segs_in;
+	u32 data_segs_out;
+	u32 data_segs_in;
+	u64 bytes_sent;		/* text sent, retransmissions included */
+	u64 bytes_retrans;
+	u64 bytes_acked;
+	u64 bytes_received;
+
+	/* urgent data (urgent.h) */
+	u8 urg_mode:1;		/* urgent data sent and not yet acknowledged */
+	u32 snd_up;		/* the byte after our urgent data */
+	u32 urg_seq;		/* the peer's urgent byte */
+	u16 urg_data;		/* XTCP_URG_* and the byte; 0: none */
 	u8 rtt_timing:1;	/* rtt_seq's segment is being timed (Karn) */
 	u8 syn_lost:1;		/* our SYN or SYN+ACK was sent again */
 	u32 rto_ms;		/* the RTO now, backed off by the timer */
@@ -169,6 +208,12 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 	return (struct xtcp_sock *)sk;
 }
 
+/* Urgent data is outstanding: segments carry URG (tcp_urg_mode()). */
+static inline bool xtcp_urg_mode(const struct xtcp_sock *xs)
+{
+	return xs->urg_mode;
+}
+
 /* The socket lock, owner or spinlock, is held (checked under lockdep). */
 static inline void xtcp_sock_assert_locked(const struct sock *sk)
 {
@@ -210,6 +255,12 @@ enum xtcp_stat {
 	XTCP_STAT_SACK_RECOVERY,
 	XTCP_STAT_RENO_RECOVERY,
 	XTCP_STAT_REORDER,
+	XTCP_STAT_DELAYED_ACKS,
+	XTCP_STAT_KEEPALIVE,
+	XTCP_STAT_ABORT_ON_TIMEOUT,
+	XTCP_STAT_ABORT_ON_DATA,
+	XTCP_STAT_PAWS_ESTAB,
+	XTCP_STAT_OUT_OF_WINDOW_ICMPS,
 	XTCP_STAT_MAX,
 };
 
@@ -235,6 +286,9 @@ struct xtcp_net {
 	int timestamps;
 	int sack;
 	int window_scaling;
+	int keepalive_time;		/* seconds, as tcp_keepalive_time */
+	int keepalive_intvl;		/* seconds */
+	int keepalive_probes;
 	spinlock_t cong_lock;
 	char cong_name[XTCP_CA_NAME_MAX];	/* congestion_control */
 	struct xtcp_ratelimit challenge_rl;
@@ -314,8 +368,17 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 			  const struct nf_hook_state *state);
 int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 u32 xtcp_rcv_window_now(struct sock *sk);
+void xtcp_delack_timeout(struct sock *sk);
+void xtcp_ack_owed_now(struct sock *sk);
+
+/* icmp.c: ICMP errors about our segments. */
+unsigned int xtcp_icmp_rcv(struct net *net, struct sk_buff *skb);
+void xtcp_mtu_reduced(struct sock *sk);
 
 /* output.c: building and sending segments. */
+u16 xtcp_advertised_mss(struct sock *sk);
+void xtcp_sync_mss(struct sock *sk, u32 pmtu);
+void xtcp_simple_retransmit(struct sock *sk);
 int xtcp_send_syn(struct sock *sk);
 int xtcp_send_synack(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
@@ -325,6 +388,8 @@ void xtcp_send_reset(struct net *net, struct sk_buff *skb);
 void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st,
 		      u32 tsval_echo);
 void xtcp_push(struct sock *sk);
+void xtcp_push_mode(struct sock *sk, u8 extra);
+int xtcp_send_keepalive_probe(struct sock *sk);
 void xtcp_retransmit_timeout(struct sock *sk);
 u32 xtcp_clean_rtx_queue(struct sock *sk, u32 ack);
 void xtcp_write_queue_purge(struct sock *sk);
@@ -344,11 +409,25 @@ void xtcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_packets,
 		       bool dup, const struct xtcp_options *opt);
 void xtcp_enter_loss(struct sock *sk);
 
-/* timer.c: the one timer of a socket. */
+/* timer.c: the timers of a socket, on one hrtimer. */
 void xtcp_timer_init(struct sock *sk);
 void xtcp_timer_arm(struct sock *sk, enum xtcp_timer_event ev, u32 ms);
+void xtcp_timer_clear(struct sock *sk, enum xtcp_timer_event ev);
+u32 xtcp_timer_left_ms(const struct xtcp_sock *xs, enum xtcp_timer_event ev);
 void xtcp_timer_stop(struct sock *sk);
 void xtcp_timer_deferred(struct sock *sk);
+void xtcp_write_err(struct sock *sk);
+void xtcp_keepalive_timeout(struct sock *sk);
+void xtcp_keepalive_reset(struct sock *sk);
+u32 xtcp_keepalive_time(const struct sock *sk);
+u32 xtcp_keepalive_intvl(const struct sock *sk);
+u32 xtcp_keepalive_probes(const struct sock *sk);
+
+static inline bool xtcp_timer_pending(const struct xtcp_sock *xs,
+				      enum xtcp_timer_event ev)
+{
+	return xs->timer_pending & BIT(ev);
+}
 
 /* timewait.c glue (netns.c): turn a socket into a bucket. */
 void xtcp_time_wait(struct sock *sk);

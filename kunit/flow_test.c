@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the sender's and the receiver's small decisions: when an ACK goes at
+ * once (delack.h, RFC 5681 §4.2), when Nagle holds a segment (nagle.h, RFC
+ * 896 as Linux's Minshall variant), the urgent pointer out and in (urgent.h,
+ * RFC 9293 §3.8.5 with RFC 6093) and PAWS (seq.h, RFC 7323 §5).
+ */
+#include <kunit/test.h>
+
+#include "delack.h"
+#include "nagle.h"
+#include "urgent.h"
+
+#define MSS	1448
+
+/* One full segment may wait; the second one is acknowledged at once. */
+static void delack_every_second_segment(struct kunit *test)
+{
+	struct xtcp_ack_input in = { .rcv_mss = MSS };
+
+	in.unacked = MSS;
+	KUNIT_EXPECT_FALSE(test, xtcp_ack_now(&in));
+	in.unacked = MSS + 1;
+	KUNIT_EXPECT_TRUE(test, xtcp_ack_now(&in));
+	in.unacked = 2 * MSS;
+	KUNIT_EXPECT_TRUE(test, xtcp_ack_now(&in));
+	/* small segments wait too, up to more than a full one in all */
+	in.unacked = 100;
+	KUNIT_EXPECT_FALSE(test, xtcp_ack_now(&in));
+}
+
+/* RFC 5681 §4.2: out-of-order data and the segment filling the hole, at once. */
+static void delack_not_for_ofo(struct kunit *test)
+{
+	struct xtcp_ack_input in = { .rcv_mss = MSS, .unacked = 10 };
+
+	in.ofo = true;
+	KUNIT_EXPECT_TRUE(test, xtcp_ack_now(&in));
+	in.ofo = false;
+	in.hole_filled = true;
+	KUNIT_EXPECT_TRUE(test, xtcp_ack_now(&in));
+	in.hole_filled = false;
+	in.quick = true;
+	KUNIT_EXPECT_TRUE(test, xtcp_ack_now(&in));
+}
+
+/* tcp_incr_quickack(): half the window in segments, between 2 and 16 */
+static void delack_quickacks(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, xtcp_quickacks(65535, 536), XTCP_MAX_QUICKACKS);
+	KUNIT_EXPECT_EQ(test, xtcp_quickacks(8 * MSS, MSS), 4);
+	KUNIT_EXPECT_EQ(test, xtcp_quickacks(MSS, MSS), 2);
+	KUNIT_EXPECT_EQ(test, xtcp_quickacks(0, MSS), 2);
+	KUNIT_EXPECT_EQ(test, xtcp_quickacks(1000, 0), 2);
+}
+
+static bool nagle(u32 len, bool last, bool small_in_flight, u8 nonagle)
+{
+	struct xtcp_nagle_input in = {
+		.len = len, .mss = MSS, .last = last,
+		.small_in_flight = small_in_flight, .nonagle = nonagle,
+	};
+
+	return xtcp_nagle_ok(&in);
+}
+
+/* Minshall: a small segment waits only for an earlier small one. */
+static void nagle_minshall(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, nagle(10, true, false, 0));
+	KUNIT_EXPECT_FALSE(test, nagle(10, true, true, 0));
+	/* full segments and segments in the middle of the queue always go */
+	KUNIT_EXPECT_TRUE(test, nagle(MSS, true, true, 0));
+	KUNIT_EXPECT_TRUE(test, nagle(10, false, true, 0));
+}
+
+static void nagle_nodelay_cork_push(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, nagle(10, true, true, XTCP_NAGLE_OFF));
+	/* TCP_CORK holds a small tail even with nothing in flight */
+	KUNIT_EXPECT_FALSE(test, nagle(10, true, false, XTCP_NAGLE_CORK));
+	KUNIT_EXPECT_FALSE(test, nagle(10, true, false,
+				       XTCP_NAGLE_CORK | XTCP_NAGLE_OFF));
+	KUNIT_EXPECT_TRUE(test, nagle(MSS, true, false, XTCP_NAGLE_CORK));
+	/* a push (uncork, TCP_NODELAY set) sends it */
+	KUNIT_EXPECT_TRUE(test, nagle(10, true, true,
+				      XTCP_NAGLE_CORK | XTCP_NAGLE_PUSH));
+}
+
+static void nagle_fin_and_urgent(struct kunit *test)
+{
+	struct xtcp_nagle_input in = {
+		.len = 10, .mss = MSS, .last = true, .small_in_flight = true,
+		.nonagle = XTCP_NAGLE_CORK,
+	};
+
+	KUNIT_EXPECT_FALSE(test, xtcp_nagle_ok(&in));
+	in.fin = true;
+	KUNIT_EXPECT_TRUE(test, xtcp_nagle_ok(&in));
+	in.fin = false;
+	in.urgent = true;
+	KUNIT_EXPECT_TRUE(test, xtcp_nagle_ok(&in));
+}
+
+/* The pointer names the byte after the urgent one, within 64 KiB. */
+static void urgent_pointer_out(struct kunit *test)
+{
+	u16 ptr = 0;
+
+	/* send("ab", MSG_OOB) at seq 1000: SND.UP 1002, 'b' urgent */
+	KUNIT_EXPECT_TRUE(test, xtcp_urg_ptr_out(1002, 1000, 1002, &ptr));
+	KUNIT_EXPECT_EQ(test, ptr, 2);
+	/* a later segment, at or past SND.UP, carries none */
+	KUNIT_EXPECT_FALSE(test, xtcp_urg_ptr_out(1002, 1002, 1100, &ptr));
+	KUNIT_EXPECT_FALSE(test, xtcp_urg_ptr_out(1002, 1500, 1600, &ptr));
+	/* across the wrap of sequence space */
+	KUNIT_EXPECT_TRUE(test, xtcp_urg_ptr_out(5, 0xfffffff0, 5, &ptr));
+	KUNIT_EXPECT_EQ(test, ptr, 21);
+	/* urgent data further than the field reaches: 65535, "ahead" */
+	KUNIT_EXPECT_TRUE(test, xtcp_urg_ptr_out(200000, 1000, 1000, &ptr));
+	KUNIT_EXPECT_EQ(test, ptr, 0xFFFF);
+	/* ... unless byte seq + 65535 was sent: it would pass for the urgent one */
+	KUNIT_EXPECT_FALSE(test, xtcp_urg_ptr_out(200000, 1000, 70000, &ptr));
+}
+
+static void urgent_pointer_in(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, xtcp_urg_seq_in(1000, 2), 1001U);
+	KUNIT_EXPECT_EQ(test, xtcp_urg_seq_in(1000, 1), 1000U);
+	/* a pointer of 0 names the segment's first byte */
+	KUNIT_EXPECT_EQ(test, xtcp_urg_seq_in(1000, 0), 1000U);
+	KUNIT_EXPECT_EQ(test, xtcp_urg_seq_in(0xffffffff, 2), 0U);
+}
+
+/* RFC 7323 §5: older timestamps are old duplicates; a window of 1 on established. */
+static void paws(struct kunit *test)
+{
+	u32 now = 1000, stamp = 990;
+
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_ok(5000, stamp, 5000, now, 1));
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_ok(5000, stamp, 6000, now, 1));
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_ok(5000, stamp, 4999, now, 1));
+	KUNIT_EXPECT_FALSE(test, xtcp_paws_ok(5000, stamp, 4998, now, 1));
+	KUNIT_EXPECT_FALSE(test, xtcp_paws_ok(5000, stamp, 4999, now, 0));
+	/* newer across the 32-bit wrap */
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_ok(0xfffffff0, stamp, 3, now, 1));
+	KUNIT_EXPECT_FALSE(test, xtcp_paws_ok(3, stamp, 0xfffffff0, now, 1));
+	/* TS.Recent older than 24 days judges nothing (§5.5) */
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_ok(5000, stamp, 10, stamp + XTCP_PAWS_24DAYS, 1));
+	KUNIT_EXPECT_FALSE(test, xtcp_paws_ok(5000, stamp, 10, stamp + XTCP_PAWS_24DAYS - 1, 1));
+	/* nor a TS.Recent of 0 */
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_ok(0, stamp, 0xf0000000, now, 1));
+}
+
+static struct kunit_case flow_cases[] = {
+	KUNIT_CASE(delack_every_second_segment),
+	KUNIT_CASE(delack_not_for_ofo),
+	KUNIT_CASE(delack_quickacks),
+	KUNIT_CASE(nagle_minshall),
+	KUNIT_CASE(nagle_nodelay_cork_push),
+	KUNIT_CASE(nagle_fin_and_urgent),
+	KUNIT_CASE(urgent_pointer_out),
+	KUNIT_CASE(urgent_pointer_in),
+	KUNIT_CASE(paws),
+	{}
+};
+
+static struct kunit_suite flow_suite = {
+	.name = "xtcp_flow",
+	.test_cases = flow_cases,
+};
+
+kunit_test_suite(flow_suite);

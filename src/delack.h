@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * delack.h: when a receiver acknowledges at once and when it may wait (RFC
+ * 1122 §4.2.3.2, RFC 5681 §4.2, RFC 9293 §3.8.6.3), decided as Linux's
+ * __tcp_ack_snd_check() decides it. Protocol logic only: no socket.
+ *
+ * An ACK goes at once when more than one full-sized segment is unacknowledged
+ * (so at least every second one is), when the out-of-order queue holds data
+ * (the sender needs duplicate ACKs and SACK blocks to repair) or the segment
+ * just filled the hole, and while in quick-ACK mode: the first segments of a
+ * connection, or after the peer was silent longer than an RTO, when the peer
+ * is in slow start and each ACK opens its window. Otherwise the ACK waits up
+ * to XTCP_DELACK_MS for a segment of ours to ride on, or for more data.
+ */
+#ifndef _XTCP_DELACK_H
+#define _XTCP_DELACK_H
+
+#include <linux/minmax.h>
+#include <linux/types.h>
+
+#define XTCP_DELACK_MS		40	/* TCP_DELACK_MIN: HZ / 25 */
+#define XTCP_MAX_QUICKACKS	16	/* TCP_MAX_QUICKACKS */
+
+struct xtcp_ack_input {
+	u32 unacked;		/* RCV.NXT minus what our last segment acknowledged */
+	u32 rcv_mss;		/* the peer's full-sized segment */
+	bool quick;		/* in quick-ACK mode */
+	bool ofo;		/* the out-of-order queue holds data */
+	bool hole_filled;	/* this segment made the out-of-order queue drain */
+};
+
+/* True: acknowledge now; false: the delayed-ACK timer may wait. */
+static inline bool xtcp_ack_now(const struct xtcp_ack_input *in)
+{
+	return in->unacked > in->rcv_mss || in->ofo || in->hole_filled ||
+	       in->quick;
+}
+
+/*
+ * How many ACKs quick-ACK mode sends at once: enough for the peer's window
+ * to open, half the receive window in full segments (each ACK covers one
+ * segment), at least 2 and at most XTCP_MAX_QUICKACKS (tcp_incr_quickack()).
+ */
+static inline u8 xtcp_quickacks(u32 rcv_wnd, u32 rcv_mss)
+{
+	u32 n = rcv_mss ? rcv_wnd / (2 * rcv_mss) : 0;
+
+	return clamp_t(u32, n, 2, XTCP_MAX_QUICKACKS);
+}
+
+#endif /* _XTCP_DELACK_H */
