@@ -19,9 +19,15 @@
 #include <time.h>
 #include <unistd.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
+#include <linux/tcp.h>
+/* the states as tcp_states.h numbers them (glibc's netinet/tcp.h has them,
+ * but its struct tcp_info lacks the counters linux/tcp.h has) */
+enum { TCP_ESTABLISHED = 1, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2,
+	TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_LISTEN, TCP_CLOSING };
 #include <arpa/inet.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -1550,8 +1556,9 @@ static void t_tcp_info(void)
 	CHECK(ti.tcpi_rto >= 200000 && ti.tcpi_rto <= 120000000, "tcpi_rto %u us", ti.tcpi_rto);
 	/* the handshake gave each end a round-trip sample (RFC 6298) */
 	CHECK(ti.tcpi_rtt > 0 && ti.tcpi_rtt < 1000000, "client tcpi_rtt %u us", ti.tcpi_rtt);
-	CHECK(ti.tcpi_rto >= 200000 + ti.tcpi_rtt, "client tcpi_rto %u us below rtt %u + 200 ms",
-	      ti.tcpi_rto, ti.tcpi_rtt);
+	/* (Linux TCP reports its RTO in jiffies: allow one at HZ 250) */
+	CHECK(ti.tcpi_rto + 4000 >= 200000 + ti.tcpi_rtt,
+	      "client tcpi_rto %u us below rtt %u + 200 ms", ti.tcpi_rto, ti.tcpi_rtt);
 	CHECK(ti.tcpi_unacked == 0, "tcpi_unacked %u with nothing sent", ti.tcpi_unacked);
 	/* RFC 6928's initial window, slow start with no threshold yet, no loss */
 	CHECK(ti.tcpi_snd_cwnd == 10, "client tcpi_snd_cwnd %u, want 10", ti.tcpi_snd_cwnd);
@@ -1757,7 +1764,7 @@ static void t_zero_window(void)
 }
 
 /*
- * TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT: the namespace's tcp_keepalive_*
+ * TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT: the namespace's keep-alive sysctls
  * until set, tcp_setsockopt()'s ranges, kept by accepted sockets.
  */
 static void t_tcp_keepalive_opts(void)
@@ -1766,17 +1773,21 @@ static void t_tcp_keepalive_opts(void)
 		int opt, max;
 		const char *name, *sysctl;
 	} k[] = {
-		{ TCP_KEEPIDLE, 32767, "TCP_KEEPIDLE", "/proc/sys/net/ipv4/tcp_keepalive_time" },
-		{ TCP_KEEPINTVL, 32767, "TCP_KEEPINTVL", "/proc/sys/net/ipv4/tcp_keepalive_intvl" },
-		{ TCP_KEEPCNT, 127, "TCP_KEEPCNT", "/proc/sys/net/ipv4/tcp_keepalive_probes" },
+		{ TCP_KEEPIDLE, 32767, "TCP_KEEPIDLE", "keepalive_time" },
+		{ TCP_KEEPINTVL, 32767, "TCP_KEEPINTVL", "keepalive_intvl" },
+		{ TCP_KEEPCNT, 127, "TCP_KEEPCNT", "keepalive_probes" },
 	};
+	char path[128];
 	int fd = sock(), port, l, c, s, v = 5;
 	unsigned int i;
 
 	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
-		CHECK(get_int(fd, IPPROTO_TCP, k[i].opt) == read_sysctl(k[i].sysctl),
+		/* each stack's own: net.ipv4.tcp_keepalive_*, net.xtcp.keepalive_* */
+		snprintf(path, sizeof(path), fam == AF_INET ? "/proc/sys/net/ipv4/tcp_%s" :
+			 "/proc/sys/net/xtcp/%s", k[i].sysctl);
+		CHECK(get_int(fd, IPPROTO_TCP, k[i].opt) == read_sysctl(path),
 		      "default %s %d, %s says %d", k[i].name, get_int(fd, IPPROTO_TCP, k[i].opt),
-		      k[i].sysctl, read_sysctl(k[i].sysctl));
+		      path, read_sysctl(path));
 		CHECK(set_int(fd, IPPROTO_TCP, k[i].opt, 7 + i) == 0, "%s: %s", k[i].name,
 		      strerror(errno));
 		CHECK(get_int(fd, IPPROTO_TCP, k[i].opt) == (int)(7 + i), "%s readback %d",
@@ -1992,6 +2003,315 @@ static void t_unsupported_calls(void)
 	CHECK_ERRNO(socketpair(fam, SOCK_STREAM, 0, sv), EOPNOTSUPP);
 }
 
+
+static struct tcp_info info_of(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
+		CHECK(0, "TCP_INFO: %s", strerror(errno));
+	return ti;
+}
+
+/* Read exactly n bytes (blocking), into buf. */
+static int read_n(int fd, char *buf, int n)
+{
+	int got = 0, r;
+
+	while (got < n) {
+		r = recv(fd, buf + got, n - got, 0);
+		if (r <= 0)
+			return got;
+		got += r;
+	}
+	return got;
+}
+
+/*
+ * Nagle (RFC 896, Minshall's variant as Linux sends): 20 one-byte writes in a
+ * row, the peer delaying its ACKs (TCP_QUICKACK 0), go out as very few
+ * segments: after the first, each waits for its ACK. With TCP_NODELAY each
+ * write is a segment of its own, as far as the initial window of 10 goes.
+ */
+static void nagle_run(int nodelay, unsigned int *segs)
+{
+	struct tcp_info before, after;
+	char buf[32];
+	int c, s, i;
+
+	*segs = 0;
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK(set_int(s, IPPROTO_TCP, TCP_QUICKACK, 0) == 0, "TCP_QUICKACK 0: %s",
+	      strerror(errno));
+	CHECK(set_int(c, IPPROTO_TCP, TCP_NODELAY, nodelay) == 0, "TCP_NODELAY");
+	before = info_of(c);
+	for (i = 0; i < 20; i++)
+		CHECK(send(c, "n", 1, 0) == 1, "send %d: %s", i, strerror(errno));
+	CHECK(read_n(s, buf, 20) == 20, "20 bytes arrive");
+	after = info_of(c);
+	*segs = after.tcpi_data_segs_out - before.tcpi_data_segs_out;
+	close(c);
+	close(s);
+}
+
+static void t_nagle(void)
+{
+	unsigned int held, nodelay;
+
+	nagle_run(0, &held);
+	nagle_run(1, &nodelay);
+	printf("20 one-byte writes: %u segments with Nagle, %u with TCP_NODELAY\n",
+	       held, nodelay);
+	CHECK(held >= 1 && held <= 5, "Nagle sent %u segments for 20 writes", held);
+	/* as many as the initial window lets out before the first ACK (RFC 6928) */
+	CHECK(nodelay >= 10, "TCP_NODELAY sent %u segments for 20 writes", nodelay);
+}
+
+/*
+ * TCP_CORK: small writes wait while corked, and go as one segment when the
+ * cork comes out; corked data with nothing in flight still goes after about
+ * 200 ms (tcp(7)'s ceiling).
+ */
+static void t_tcp_cork(void)
+{
+	struct tcp_info before, after;
+	char buf[400];
+	long t0, waited;
+	int c, s, i, v = 1;
+
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK(get_int(c, IPPROTO_TCP, TCP_CORK) == 0, "default TCP_CORK");
+	CHECK_ERRNO(setsockopt(c, IPPROTO_TCP, TCP_CORK, &v, 2), EINVAL);
+	CHECK(set_int(c, IPPROTO_TCP, TCP_CORK, 1) == 0, "TCP_CORK: %s", strerror(errno));
+	CHECK(get_int(c, IPPROTO_TCP, TCP_CORK) == 1, "TCP_CORK readback");
+	before = info_of(c);
+	memset(buf, 'k', sizeof(buf));
+	for (i = 0; i < 3; i++)
+		CHECK(send(c, buf, 100, 0) == 100, "corked send %d", i);
+	msleep(50);
+	CHECK_ERRNO(recv(s, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+	CHECK(set_int(c, IPPROTO_TCP, TCP_CORK, 0) == 0, "uncork");
+	CHECK(read_n(s, buf, 300) == 300, "300 bytes after uncorking");
+	after = info_of(c);
+	CHECK(after.tcpi_data_segs_out - before.tcpi_data_segs_out == 1,
+	      "3 corked writes went as %u segments, want 1",
+	      after.tcpi_data_segs_out - before.tcpi_data_segs_out);
+
+	/* corked and never uncorked: the ceiling */
+	CHECK(set_int(c, IPPROTO_TCP, TCP_CORK, 1) == 0, "TCP_CORK again");
+	t0 = now_ms();
+	CHECK(send(c, buf, 10, 0) == 10, "corked send");
+	CHECK(wait_bits(s, POLLIN, 3000) & POLLIN, "corked data never went");
+	waited = now_ms() - t0;
+	printf("corked 10 bytes went after %ld ms\n", waited);
+	CHECK(waited >= 100 && waited < 3000, "corked data went after %ld ms", waited);
+	CHECK(read_n(s, buf, 10) == 10, "the corked 10 bytes");
+	close(c);
+	close(s);
+}
+
+/* MSG_MORE holds a write for the next one, as TCP_CORK would for one call. */
+static void t_msg_more(void)
+{
+	struct tcp_info before, after;
+	char buf[200];
+	int c, s;
+
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	memset(buf, 'm', sizeof(buf));
+	before = info_of(c);
+	CHECK(send(c, buf, 100, MSG_MORE) == 100, "send MSG_MORE");
+	msleep(50);
+	CHECK_ERRNO(recv(s, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+	CHECK(send(c, buf, 100, 0) == 100, "send");
+	CHECK(read_n(s, buf, 200) == 200, "200 bytes");
+	after = info_of(c);
+	CHECK(after.tcpi_data_segs_out - before.tcpi_data_segs_out == 1,
+	      "MSG_MORE and a send went as %u segments, want 1",
+	      after.tcpi_data_segs_out - before.tcpi_data_segs_out);
+	close(c);
+	close(s);
+}
+
+/*
+ * Delayed ACKs (RFC 1122 §4.2.3.2): a receiver out of quick-ACK mode
+ * (TCP_QUICKACK 0) acknowledges one small segment only later, and within
+ * 200 ms; TCP_QUICKACK 1 takes it back.
+ */
+static void t_delayed_ack(void)
+{
+	struct tcp_info ti;
+	long t0;
+	char c1;
+	int c, s, v = 1;
+
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK(get_int(s, IPPROTO_TCP, TCP_QUICKACK) == 1, "default TCP_QUICKACK %d",
+	      get_int(s, IPPROTO_TCP, TCP_QUICKACK));
+	CHECK_ERRNO(setsockopt(s, IPPROTO_TCP, TCP_QUICKACK, &v, 2), EINVAL);
+	CHECK(set_int(s, IPPROTO_TCP, TCP_QUICKACK, 0) == 0, "TCP_QUICKACK 0");
+	CHECK(get_int(s, IPPROTO_TCP, TCP_QUICKACK) == 0, "TCP_QUICKACK readback 0");
+	/* quick ACKs back: after the handshake, a 1-byte exchange is ACKed at once */
+	t0 = now_ms();
+	CHECK(send(c, "d", 1, 0) == 1, "send");
+	ti = info_of(c);
+	CHECK(ti.tcpi_unacked == 1, "1 byte acknowledged at once (tcpi_unacked %u)",
+	      ti.tcpi_unacked);
+	while (info_of(c).tcpi_unacked && now_ms() - t0 < 2000)
+		msleep(2);
+	printf("the delayed ACK came after %ld ms\n", now_ms() - t0);
+	CHECK(!info_of(c).tcpi_unacked, "no ACK in 2 s");
+	CHECK(now_ms() - t0 <= 400, "the ACK took %ld ms", now_ms() - t0);
+	CHECK(recv(s, &c1, 1, 0) == 1 && c1 == 'd', "the byte");
+	CHECK(set_int(s, IPPROTO_TCP, TCP_QUICKACK, 1) == 0, "TCP_QUICKACK 1");
+	CHECK(get_int(s, IPPROTO_TCP, TCP_QUICKACK) == 1, "TCP_QUICKACK readback 1");
+	close(c);
+	close(s);
+}
+
+static volatile sig_atomic_t got_sigurg;
+
+static void on_sigurg(int sig)
+{
+	(void)sig;
+	got_sigurg = 1;
+}
+
+static int at_mark(int fd)
+{
+	int v = -1;
+
+	if (ioctl(fd, SIOCATMARK, &v) < 0)
+		return -1000 - errno;
+	return v;
+}
+
+/*
+ * Urgent data (RFC 9293 §3.8.5, as Linux: the pointer names the byte after
+ * it): "ab", then "X" with MSG_OOB, then "cd". The reader gets SIGURG and
+ * POLLPRI; a read stops at the mark ("ab"); SIOCATMARK says so; MSG_OOB reads
+ * "X" once; the stream goes on with "cd" without it.
+ */
+static void oob_between(int cf, int sf)
+{
+	struct sigaction sa = { .sa_handler = on_sigurg };
+	int c, s, l, port, r;
+	char buf[16] = {};
+
+	l = listener_of(sf, 4, &port);
+	REQUIRE(l >= 0, "listener");
+	c = socket(cf, SOCK_STREAM, 0);
+	REQUIRE(connect_to(c, "127.0.0.1", port) == 0, "connect: %s", strerror(errno));
+	s = accept(l, NULL, NULL);
+	REQUIRE(s >= 0, "accept");
+	close(l);
+	sigaction(SIGURG, &sa, NULL);
+	got_sigurg = 0;
+	CHECK(fcntl(s, F_SETOWN, getpid()) == 0, "F_SETOWN");
+	set_int(c, IPPROTO_TCP, TCP_NODELAY, 1);
+
+	CHECK_ERRNO(recv(s, buf, 1, MSG_OOB), EINVAL);
+	CHECK(at_mark(s) == 0, "SIOCATMARK %d before urgent data", at_mark(s));
+	CHECK(send(c, "ab", 2, 0) == 2, "send ab");
+	CHECK(send(c, "X", 1, MSG_OOB) == 1, "send X MSG_OOB: %s", strerror(errno));
+	CHECK(send(c, "cd", 2, 0) == 2, "send cd");
+	CHECK(wait_bits(s, POLLIN, 2000) & POLLIN, "no data");
+	msleep(50);
+	{
+		struct pollfd p = { .fd = s, .events = POLLIN | POLLPRI };
+
+		CHECK(poll(&p, 1, 1000) == 1 && (p.revents & POLLPRI),
+		      "poll revents %#x, want POLLPRI", p.revents);
+	}
+	CHECK(got_sigurg, "no SIGURG");
+	r = recv(s, buf, sizeof(buf), 0);
+	CHECK(r == 2 && !memcmp(buf, "ab", 2), "read up to the mark: %d '%.*s'", r,
+	      r > 0 ? r : 0, buf);
+	CHECK(at_mark(s) == 1, "SIOCATMARK %d at the mark", at_mark(s));
+	memset(buf, 0, sizeof(buf));
+	r = recv(s, buf, sizeof(buf), MSG_OOB | MSG_PEEK);
+	CHECK(r == 1 && buf[0] == 'X', "MSG_OOB|MSG_PEEK: %d '%c'", r, buf[0]);
+	r = recv(s, buf, sizeof(buf), MSG_OOB);
+	CHECK(r == 1 && buf[0] == 'X', "MSG_OOB: %d '%c'", r, buf[0]);
+	CHECK_ERRNO(recv(s, buf, 1, MSG_OOB), EINVAL);
+	r = recv(s, buf, sizeof(buf), 0);
+	CHECK(r == 2 && !memcmp(buf, "cd", 2), "after the mark: %d '%.*s'", r,
+	      r > 0 ? r : 0, buf);
+	CHECK(at_mark(s) == 0, "SIOCATMARK %d past the mark", at_mark(s));
+	signal(SIGURG, SIG_DFL);
+	close(c);
+	close(s);
+}
+
+static void t_oob(void)
+{
+	int l, port;
+	char b;
+
+	oob_between(fam, fam);
+	/* a listener has no stream: ENOTCONN before anything else */
+	l = listener(&port);
+	REQUIRE(l >= 0, "listener");
+	CHECK_ERRNO(recv(l, &b, 1, MSG_OOB), ENOTCONN);
+	close(l);
+}
+
+/* The same with Linux TCP on the other end, each way. */
+static void t_oob_interop(void)
+{
+	oob_between(fam, AF_INET);
+	oob_between(AF_INET, fam);
+}
+
+/* SO_OOBINLINE: the urgent byte stays in the stream; MSG_OOB has none. */
+static void t_oob_inline(void)
+{
+	char buf[16] = {};
+	int c, s, r;
+
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK(set_int(s, SOL_SOCKET, SO_OOBINLINE, 1) == 0, "SO_OOBINLINE");
+	set_int(c, IPPROTO_TCP, TCP_NODELAY, 1);
+	CHECK(send(c, "ab", 2, 0) == 2, "send ab");
+	CHECK(send(c, "X", 1, MSG_OOB) == 1, "send X MSG_OOB");
+	CHECK(send(c, "cd", 2, 0) == 2, "send cd");
+	CHECK(wait_bits(s, POLLIN, 2000) & POLLIN, "no data");
+	msleep(50);
+	r = recv(s, buf, sizeof(buf), 0);
+	CHECK(r == 2 && !memcmp(buf, "ab", 2), "read up to the mark: %d '%.*s'", r,
+	      r > 0 ? r : 0, buf);
+	CHECK(at_mark(s) == 1, "SIOCATMARK %d at the mark", at_mark(s));
+	CHECK_ERRNO(recv(s, buf, 1, MSG_OOB), EINVAL);
+	r = recv(s, buf, sizeof(buf), 0);
+	CHECK(r == 3 && !memcmp(buf, "Xcd", 3), "inline: %d '%.*s'", r, r > 0 ? r : 0, buf);
+	close(c);
+	close(s);
+}
+
+/*
+ * Text sent to a peer that has closed its socket is lost: the peer answers it
+ * with a RST (RFC 1122 §4.2.2.13), and the sender's next call fails with
+ * EPIPE, as after any reset once the peer had closed.
+ */
+static void t_data_after_close(void)
+{
+	char buf[4];
+	int c, s, r;
+
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	close(c);
+	CHECK(read(s, buf, 1) == 0, "EOF from the closed peer");
+	CHECK(send(s, "x", 1, MSG_NOSIGNAL) == 1, "send to the closed peer: %s",
+	      strerror(errno));
+	CHECK(wait_bits(s, POLLERR, 2000) & POLLERR, "no RST for text after close");
+	r = send(s, "y", 1, MSG_NOSIGNAL);
+	CHECK(r < 0 && errno == EPIPE, "send after the RST: %d (%s), want EPIPE", r,
+	      strerror(errno));
+	close(s);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -2045,6 +2365,14 @@ static const struct {
 	{ "epipe_sigpipe", t_epipe_sigpipe },
 	{ "send_buffer_full", t_send_buffer_full },
 	{ "unsupported_calls", t_unsupported_calls },
+	{ "nagle", t_nagle },
+	{ "tcp_cork", t_tcp_cork },
+	{ "msg_more", t_msg_more },
+	{ "delayed_ack", t_delayed_ack },
+	{ "oob", t_oob },
+	{ "oob_interop", t_oob_interop },
+	{ "oob_inline", t_oob_inline },
+	{ "data_after_close", t_data_after_close },
 };
 
 int main(int argc, char **argv)

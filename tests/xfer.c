@@ -29,6 +29,10 @@
  *   bind:PORT  reuse  listen  accept  connect:ADDR:PORT  connect-nb:ADDR:PORT
  *   connected (wait for a non-blocking connect)  connect-fail:ERRNO
  *   send:N  recv:N (pattern-checked)  shutdown:wr|rd|rdwr  eof  reset
+ *   recv-err:ERRNO (a read fails with it)  soerr:ERRNO|0 (SO_ERROR says it)
+ *   soerr-within:ERRNO (SO_ERROR says it within --timeout seconds)
+ *   keepalive:IDLE,INTVL,CNT (SO_KEEPALIVE and TCP_KEEP*)  info (print
+ *   "mss M pmtu P retrans R" from TCP_INFO)
  *   linger0  close  say:TEXT  wait:FILE  sleep:MS  hold
  *
  * sink: accept K connections one after another, read each to its end and print
@@ -163,7 +167,7 @@ static const struct {
 	{ "ETIMEDOUT", ETIMEDOUT }, { "EPIPE", EPIPE }, { "ECONNABORTED", ECONNABORTED },
 	{ "EHOSTUNREACH", EHOSTUNREACH }, { "ENETUNREACH", ENETUNREACH },
 	{ "EADDRINUSE", EADDRINUSE }, { "EINPROGRESS", EINPROGRESS },
-	{ "EAGAIN", EAGAIN }, { "ENOTCONN", ENOTCONN },
+	{ "EAGAIN", EAGAIN }, { "ENOTCONN", ENOTCONN }, { "EMSGSIZE", EMSGSIZE },
 };
 
 static const char *errname(int e)
@@ -747,6 +751,55 @@ static int cmd_script(int argc, char **argv)
 			if (!strcmp(step, "reset") && !(r < 0 && errno == ECONNRESET))
 				die("read: %zd (%s), want ECONNRESET", r,
 				    r < 0 ? strerror(errno) : r ? "data" : "EOF");
+		} else if (!strcmp(step, "recv-err") && arg) {
+			char c;
+			ssize_t r = read(fd, &c, 1);
+
+			if (r >= 0 || errno != errnum(arg))
+				die("read: %zd (%s), want %s", r,
+				    r < 0 ? errname(errno) : r ? "data" : "EOF", arg);
+		} else if (!strcmp(step, "soerr") && arg) {
+			int err = -1, want = strcmp(arg, "0") ? errnum(arg) : 0;
+			socklen_t len = sizeof(err);
+
+			if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+				die("SO_ERROR: %s", strerror(errno));
+			if (err != want)
+				die("SO_ERROR %s, want %s", err ? errname(err) : "0", arg);
+		} else if (!strcmp(step, "soerr-within") && arg) {
+			long long deadline = now_ms() + timeout_s * 1000LL;
+			int err = 0;
+			socklen_t len = sizeof(err);
+
+			/* an error read is cleared: a 0 in between changes nothing */
+			while (!err && now_ms() < deadline) {
+				if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+					die("SO_ERROR: %s", strerror(errno));
+				if (!err)
+					usleep(20000);
+			}
+			if (err != errnum(arg))
+				die("SO_ERROR %s within %d s, want %s", err ? errname(err) : "0",
+				    timeout_s, arg);
+		} else if (!strcmp(step, "keepalive") && arg) {
+			int one = 1, v[3];
+
+			if (sscanf(arg, "%d,%d,%d", &v[0], &v[1], &v[2]) != 3)
+				die("keepalive:IDLE,INTVL,CNT");
+			if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) ||
+			    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &v[0], sizeof(int)) ||
+			    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &v[1], sizeof(int)) ||
+			    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &v[2], sizeof(int)))
+				die("keep-alive options: %s", strerror(errno));
+		} else if (!strcmp(step, "info")) {
+			struct tcp_info ti;
+			socklen_t len = sizeof(ti);
+
+			if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
+				die("TCP_INFO: %s", strerror(errno));
+			printf("mss %u pmtu %u retrans %u\n", ti.tcpi_snd_mss, ti.tcpi_pmtu,
+			       ti.tcpi_total_retrans);
+			fflush(stdout);
 		} else if (!strcmp(step, "linger0")) {
 			struct linger l = { .l_onoff = 1, .l_linger = 0 };
 

@@ -74,6 +74,14 @@ case_api_close_unread_rst() { api close_unread_rst; }
 case_api_epipe_sigpipe() { api epipe_sigpipe; }
 case_api_send_buffer_full() { api send_buffer_full; }
 case_api_unsupported_calls() { api unsupported_calls; }
+case_api_nagle() { api nagle; }
+case_api_tcp_cork() { api tcp_cork; }
+case_api_msg_more() { api msg_more; }
+case_api_delayed_ack() { api delayed_ack; }
+case_api_oob() { api oob; }
+case_api_oob_interop() { api oob_interop; }
+case_api_oob_inline() { api oob_inline; }
+case_api_data_after_close() { api data_after_close; }
 
 case_api_connect_ealready() {
 	trap api_drop_off EXIT

@@ -142,9 +142,12 @@ wire_cleanup() {
 	local p
 	for p in "${WIRE_PID[@]}" $(jobs -p); do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
+	# a router a case left blocking lets the closing connections through
+	[ -z "${WIRE_R:-}" ] || ip -n "$WIRE_R" route flush type unreachable 2>/dev/null || true
 	wire_drain
 	ip netns del "$WIRE_A" 2>/dev/null || true
 	ip netns del "$WIRE_B" 2>/dev/null || true
+	[ -z "${WIRE_R:-}" ] || ip netns del "$WIRE_R" 2>/dev/null || true
 	rm -rf "$WIRE_TMP"
 	wire_now
 	echo "($((WIRE_NOW - WIRE_T0)) ms)"

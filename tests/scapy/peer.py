@@ -4,6 +4,7 @@
 
     peer.py rst    --iface IF --src A --dst B --dport P
     peer.py olddup --iface IF --src A --dst B --dport P
+    peer.py paws   --iface IF --src A --dst B --dport P
 
 The peer speaks TCP itself with scapy to a server (`xfer sink`) on DST:DPORT and
 prints what it saw, then one "expect conn I: len L fnv H end E" line per
@@ -32,6 +33,15 @@ olddup (RFC 6191, RFC 7323 PAWS):
           window, at offset 50. Then 150 new bytes. The sink must read exactly
           the 150 new bytes: had the old segment been queued, bytes 50..149
           would be the old ones.
+
+paws (RFC 7323 5.3, RFC 5927):
+  conn 0: 10 bytes with TSval 1002; then 10 other bytes at the next sequence
+          number with TSval 500, older than TS.Recent: dropped, and answered
+          with an ACK that does not cover them. Then ICMP host-unreachable
+          messages quoting the server's segments with a sequence number
+          outside SND.UNA..SND.NXT: ignored (the caller checks the counter
+          OutOfWindowIcmps). Then 10 bytes with TSval 1003 at the same sequence
+          number: accepted. The sink must read the first and the last 10.
 """
 import argparse
 import math
@@ -41,7 +51,7 @@ import sys
 import time
 
 from scapy.config import conf
-from scapy.layers.inet import IP, TCP
+from scapy.layers.inet import ICMP, IP, TCP
 from scapy.sendrecv import AsyncSniffer
 from scapy.supersocket import L3RawSocket
 
@@ -310,9 +320,44 @@ def cmd_olddup(p):
     expect(1, new, "eof")
 
 
+def cmd_paws(p):
+    isn = 2000000
+    ts = 1000
+    rcv = handshake(p, 40020, isn, ts)
+    first, stale, last = b"f" * 10, b"X" * 10, b"l" * 10
+    p.send("PA", isn + 1, rcv, first, ts=(ts + 2, p.peer_ts))
+    a = wait_ack(p, isn + 11, "ACK of the first 10 bytes")
+    print("conn 0: 10 bytes with TSval %d ACKed" % (ts + 2))
+    # the same sequence numbers next, with a timestamp older than TS.Recent
+    p.drain()
+    p.send("PA", isn + 11, rcv, stale, ts=(500, tsval_of(a)))
+    try:
+        d = p.recv(lambda t: "A" in flags(t), timeout=2, what="duplicate ACK")
+    except Fail:
+        raise Fail("no ACK for a segment PAWS rejects (RFC 7323 5.3 R1)")
+    if d.ack != isn + 11:
+        raise Fail("a segment with an old timestamp was accepted: ACK %d, want %d" %
+                   (d.ack, isn + 11))
+    print("conn 0: TSval 500 < TS.Recent: dropped, ACK stays at %d" % d.ack)
+    # ICMP errors quoting the server's segment with a sequence number it never sent
+    for off in (0x20000000, 0x60000000):
+        quoted = IP(src=p.dst, dst=p.src, ttl=64) / TCP(
+            sport=p.dport, dport=p.sport, flags="A", seq=(rcv + off) & 0xFFFFFFFF,
+            ack=isn + 11)
+        p.sock.send(IP(src=p.src, dst=p.dst, ttl=TTL) / ICMP(type=3, code=1) /
+                    bytes(quoted)[:28])
+    time.sleep(0.3)
+    print("conn 0: 2 out-of-window ICMP host-unreachable sent")
+    p.send("PA", isn + 11, rcv, last, ts=(ts + 3, tsval_of(a)))
+    wait_ack(p, isn + 21, "ACK of the last 10 bytes (TSval 1003)")
+    print("conn 0: 10 bytes with TSval %d ACKed" % (ts + 3))
+    finish(p, isn + 21, rcv, ts=(ts + 4, tsval_of(a)))
+    expect(0, first + last, "eof")
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("cmd", choices=["rst", "olddup"])
+    ap.add_argument("cmd", choices=["rst", "olddup", "paws"])
     ap.add_argument("--iface", required=True)
     ap.add_argument("--src", required=True)
     ap.add_argument("--dst", required=True)
@@ -321,7 +366,7 @@ def main():
     conf.verb = 0
     p = Peer(args)
     try:
-        {"rst": cmd_rst, "olddup": cmd_olddup}[args.cmd](p)
+        {"rst": cmd_rst, "olddup": cmd_olddup, "paws": cmd_paws}[args.cmd](p)
     except Fail as e:
         print("FAIL: %s" % e)
         return 1

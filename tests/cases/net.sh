@@ -1,0 +1,281 @@
+# shellcheck shell=bash
+# The connection and the network around it (issue #5): keep-alive probes,
+# PAWS, ICMP errors (path MTU, unreachable) with a router between the two
+# namespaces. Each case runs xtcp against xtcp and against Linux TCP; with
+# XTCP_TEST_FAMILY=inet every "xtcp" end is Linux TCP, which proves the
+# cases right about TCP. Sourced by tests/run; helpers in tests/lib/netns.sh.
+#
+#   netns a                    netns r (router)                 netns b
+#   pa 10.78.1.1/24 ==== ra 10.78.1.254 | rb 10.78.2.254 ==== pb 10.78.2.2/24
+#   (net_router_setup: routes through r, which forwards)
+
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/netns.sh"
+
+if [ -n "${XTCP_WIRE_LIGHT:-}" ]; then
+	NET_BIG=262144
+else
+	NET_BIG=1048576
+fi
+
+# Counter NAME of namespace NS (a|b) for family F, into NET_VAL: xtcp's own
+# (/proc/net/xtcp_snmp), or Linux TCP's twin in /proc/net/netstat. Bash
+# builtins only, through the namespace's parked program.
+net_counter() {
+	local ns=$1 f=$2 name=$3 pid=$WIRE_HOLD_B file names vals i
+	[ "$ns" = a ] && pid=$WIRE_HOLD_A
+	file=/proc/$pid/net/xtcp_snmp
+	{ [ "$f" = inet ] || [ "$WIRE_INET" = 1 ]; } && file=/proc/$pid/net/netstat
+	NET_VAL=
+	while read -r -a names && read -r -a vals; do
+		for i in "${!names[@]}"; do
+			[ "${names[i]}" = "$name" ] && NET_VAL=${vals[i]}
+		done
+	done <"$file"
+	[ -n "$NET_VAL" ] || fail "no $name in $file" || return 1
+}
+
+# Keep-alive ------------------------------------------------------------------
+
+# net_keepalive_dead CLIENT_FAM SERVER_FAM PORT: the client probes an idle
+# peer (TCP_KEEPIDLE 1 s, TCP_KEEPINTVL 1 s, TCP_KEEPCNT 2) that answers, and
+# the connection lives on; then the answers are dropped: two more probes a
+# second apart, and the client's read fails with ETIMEDOUT.
+net_keepalive_run() {
+	local cf=$1 sf=$2 port=$3 h n0 n1 k0 k1 t0 t1 tprev i gaps= probes
+	wire_bg srv b "$WIRE_XFER" script --family "$sf" bind:"$port" listen say:listening \
+		accept recv:1 send:1 recv:1 send:1 hold
+	wire_line srv listening || return 1
+	# pure ACKs from the client, as the server's side of the wire sees them
+	h=$(wire_rule b pre ip saddr "$WIRE_ADDR_A" tcp dport "$port" tcp flags == ack \
+		ip length 52 counter) || return 1
+	wire_bg cli a "$WIRE_XFER" script --family "$cf" keepalive:1,1,2 \
+		connect:"$WIRE_ADDR_B":"$port" send:1 recv:1 sleep:300 say:idle sleep:3200 \
+		say:idle-end send:1 recv:1 say:dead-next wait:dead recv-err:ETIMEDOUT say:timedout
+	wire_line cli idle || return 1
+	n0=$(wire_counter b pre "$h")
+	[ "$cf" = xtcp ] && [ "$WIRE_INET" = 0 ] && { net_counter a xtcp KeepAlive || return 1; k0=$NET_VAL; }
+	wire_line cli idle-end 10 || return 1
+	n1=$(wire_counter b pre "$h")
+	probes=$((n1 - n0))
+	echo "$cf -> $sf: $probes keep-alive probes in 3.2 idle seconds, answered"
+	[ "$probes" -ge 2 ] && [ "$probes" -le 4 ] ||
+		fail "$probes probes on the wire in 3.2 s at TCP_KEEPIDLE 1 s" || return 1
+	if [ -n "${k0:-}" ]; then
+		net_counter a xtcp KeepAlive || return 1
+		k1=$NET_VAL
+		[ $((k1 - k0 - probes)) -ge -1 ] && [ $((k1 - k0 - probes)) -le 1 ] ||
+			fail "KeepAlive moved by $((k1 - k0)), $probes probes on the wire" || return 1
+	fi
+	wire_line cli dead-next 10 || return 1
+	# the peer's answers vanish before the client sees them
+	wire_rule a pre ip saddr "$WIRE_ADDR_B" tcp sport "$port" drop >/dev/null || return 1
+	wire_now
+	t0=$WIRE_NOW
+	wire_go dead
+	if [ -n "${k0:-}" ]; then
+		# when each probe goes: KeepAlive sampled every 20 ms
+		net_counter a xtcp KeepAlive || return 1
+		k0=$NET_VAL tprev=$t0
+		for i in $(seq 400); do
+			wire_has_line cli timedout && break
+			net_counter a xtcp KeepAlive || return 1
+			if [ "$NET_VAL" != "$k0" ]; then
+				wire_now
+				gaps+=" $((WIRE_NOW - tprev))"
+				tprev=$WIRE_NOW k0=$NET_VAL
+			fi
+			wire_sleep 0.02
+		done
+	fi
+	wire_line cli timedout 15 || return 1
+	wire_wait cli || return 1
+	wire_now
+	t1=$WIRE_NOW
+	echo "$cf -> $sf: dead peer: ETIMEDOUT $((t1 - t0)) ms after the answers stopped${gaps:+ (probes after:$gaps ms)}"
+	[ $((t1 - t0)) -ge 2000 ] && [ $((t1 - t0)) -le 8000 ] ||
+		fail "ETIMEDOUT after $((t1 - t0)) ms, want about 3 s (1 s idle, 2 probes 1 s apart)" ||
+		return 1
+	if [ -n "${k0:-}" ]; then
+		# two probes, TCP_KEEPINTVL apart (the first within the idle second)
+		set -- $gaps
+		[ $# = 2 ] || fail "probes seen after '$gaps' ms, want two" || return 1
+		[ "$2" -ge 700 ] && [ "$2" -le 1600 ] ||
+			fail "probes $2 ms apart, TCP_KEEPINTVL 1 s" || return 1
+	fi
+	wire_kill srv
+	wire_unrule b pre "$h"
+}
+
+# Linux TCP probing an xtcp end: xtcp must answer each probe with an ACK, or
+# the prober gives up after 3 s (1 s idle, 2 unanswered probes).
+net_keepalive_answered() {
+	local port=$1 h n0 n1
+	wire_bg srv b "$WIRE_XFER" script --family xtcp bind:"$port" listen say:listening \
+		accept recv:1 send:1 recv:1 send:1 eof close
+	wire_line srv listening || return 1
+	h=$(wire_rule b pre ip saddr "$WIRE_ADDR_A" tcp dport "$port" tcp flags == ack \
+		ip length 52 counter) || return 1
+	wire_bg cli a "$WIRE_XFER" script --family inet keepalive:1,1,2 \
+		connect:"$WIRE_ADDR_B":"$port" send:1 recv:1 sleep:300 say:idle sleep:4500 \
+		say:idle-end send:1 recv:1 close
+	wire_line cli idle || return 1
+	n0=$(wire_counter b pre "$h")
+	wire_line cli idle-end 10 || return 1
+	n1=$(wire_counter b pre "$h")
+	wire_wait cli || fail "the Linux prober lost the connection: xtcp did not answer" ||
+		return 1
+	wire_wait srv || return 1
+	echo "inet -> xtcp: $((n1 - n0)) probes in 4.5 idle seconds, all answered"
+	[ $((n1 - n0)) -ge 3 ] || fail "only $((n1 - n0)) probes from Linux TCP" || return 1
+}
+
+case_net_keepalive() {
+	wire_setup nowatch || return 1
+	net_keepalive_run xtcp xtcp 7601 || return 1
+	net_keepalive_run xtcp inet 7602 || return 1
+	net_keepalive_answered 7603
+}
+
+# PAWS and ICMP validation ----------------------------------------------------
+
+# A scapy peer: a segment with an old timestamp is dropped and answered
+# (PAWSEstab), ICMP errors quoting sequence numbers never sent are ignored
+# (OutOfWindowIcmps); the connection carries on (tests/scapy/peer.py paws).
+case_net_paws_icmp() {
+	local p0 p1 o0 o1
+	wire_setup || return 1
+	wire_rule a out ip ttl 64 tcp flags '&' rst == rst drop >/dev/null || return 1
+	wire_bg sink b "$WIRE_XFER" sink --family xtcp --port 7610 --count 1 --timeout 60
+	wire_line sink listening || return 1
+	net_counter b xtcp PAWSEstab || return 1
+	p0=$NET_VAL
+	net_counter b xtcp OutOfWindowIcmps || return 1
+	o0=$NET_VAL
+	ip netns exec "$WIRE_A" "$WIRE_PY" "$WIRE_SCAPY/peer.py" paws --iface wa \
+		--src "$WIRE_ADDR_A" --dst "$WIRE_ADDR_B" --dport 7610 >"$WIRE_TMP/py.out" 2>&1 ||
+		fail "scapy peer: $(cat "$WIRE_TMP/py.out")" || return 1
+	wire_wait sink || return 1
+	sed 's/^/peer: /' "$WIRE_TMP/py.out"
+	sed 's/^/sink: /' "$WIRE_TMP/sink.out"
+	wire_check_sink || return 1
+	net_counter b xtcp PAWSEstab || return 1
+	p1=$NET_VAL
+	net_counter b xtcp OutOfWindowIcmps || return 1
+	o1=$NET_VAL
+	echo "PAWSEstab +$((p1 - p0)), OutOfWindowIcmps +$((o1 - o0))"
+	[ $((p1 - p0)) = 1 ] || fail "PAWSEstab moved by $((p1 - p0)), want 1" || return 1
+	[ $((o1 - o0)) = 2 ] || fail "OutOfWindowIcmps moved by $((o1 - o0)), want 2"
+}
+
+# A router between the namespaces ---------------------------------------------
+
+NET_A=10.78.1.1 NET_RA=10.78.1.254 NET_RB=10.78.2.254 NET_B=10.78.2.2
+
+# wire_setup, then a third namespace r routing between new links to a and b.
+net_router_setup() {
+	wire_setup nowatch || return 1
+	WIRE_R=xwr$$
+	ip netns add "$WIRE_R" || return 1
+	ip link add pa netns "$WIRE_A" type veth peer name ra netns "$WIRE_R" || return 1
+	ip link add pb netns "$WIRE_B" type veth peer name rb netns "$WIRE_R" || return 1
+	ip -n "$WIRE_A" -b - <<-EOF || return 1
+	addr add $NET_A/24 dev pa
+	link set pa up
+	route add 10.78.0.0/16 via $NET_RA
+	EOF
+	ip -n "$WIRE_B" -b - <<-EOF || return 1
+	addr add $NET_B/24 dev pb
+	link set pb up
+	route add 10.78.0.0/16 via $NET_RB
+	EOF
+	ip -n "$WIRE_R" -b - <<-EOF || return 1
+	addr add $NET_RA/24 dev ra
+	addr add $NET_RB/24 dev rb
+	link set lo up
+	link set ra up
+	link set rb up
+	EOF
+	ip netns exec "$WIRE_R" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.icmp_ratelimit=0 ||
+		return 1
+	wire_poll 5 "router links up" eval \
+		'[[ $(ip -n "$WIRE_A" -o link show pa) == *LOWER_UP* && $(ip -n "$WIRE_B" -o link show pb) == *LOWER_UP* ]]'
+}
+
+# net_pmtu_xfer CLIENT_FAM SERVER_FAM PORT: NET_BIG bytes each way through a
+# path whose MTU the router cuts to 1200 both ways: the router answers the
+# 1500-byte segments with fragmentation-needed, each end lowers its MSS to
+# 1148 (1200 less 40 of headers, 12 of timestamps) and resends. TCP_INFO at
+# each end tells the MSS and path MTU it ended with.
+net_pmtu_xfer() {
+	local cf=$1 sf=$2 port=$3 re='mss ([0-9]+) pmtu ([0-9]+) retrans ([0-9]+)' out who ns
+	# forget the path MTU an earlier pairing learnt (route cache exceptions)
+	for ns in a b; do
+		in_ns $ns sh -c 'echo 1 >/proc/sys/net/ipv4/route/flush' || return 1
+	done
+	wire_bg srv b "$WIRE_XFER" script --family "$sf" bind:"$port" listen say:listening \
+		accept recv:"$NET_BIG" send:"$NET_BIG" info eof close
+	wire_line srv listening || return 1
+	wire_bg cli a "$WIRE_XFER" script --family "$cf" connect:"$NET_B":"$port" \
+		send:"$NET_BIG" recv:"$NET_BIG" info close
+	wire_wait cli || { wire_kill srv; fail "client $cf -> server $sf through MTU 1200"; return 1; }
+	wire_wait srv || return 1
+	for who in cli srv; do
+		wire_read "$who"
+		out=$WIRE_OUT
+		[[ $out =~ $re ]] || fail "$who printed no TCP_INFO: $out" || return 1
+		echo "$cf -> $sf, $NET_BIG bytes each way: $who ($([ $who = cli ] && echo "$cf" || echo "$sf")) ended with mss ${BASH_REMATCH[1]}, pmtu ${BASH_REMATCH[2]}, ${BASH_REMATCH[3]} retransmissions"
+		[ "${BASH_REMATCH[2]}" = 1200 ] || fail "$who: path MTU ${BASH_REMATCH[2]}, want 1200" || return 1
+		[ "${BASH_REMATCH[1]}" -le 1160 ] || fail "$who: MSS ${BASH_REMATCH[1]} does not fit 1200" ||
+			return 1
+	done
+}
+
+case_net_pmtu() {
+	local ra rb
+	net_router_setup || return 1
+	ip -n "$WIRE_R" route replace 10.78.2.0/24 dev rb mtu 1200 || return 1
+	ip -n "$WIRE_R" route replace 10.78.1.0/24 dev ra mtu 1200 || return 1
+	echo "path a - r - b, the router's routes at MTU 1200 both ways, the links at 1500"
+	net_pmtu_xfer xtcp xtcp 7620 || return 1
+	net_pmtu_xfer xtcp inet 7621 || return 1
+	net_pmtu_xfer inet xtcp 7622 || return 1
+	# the path MTU each end learnt lives in its route cache, as for TCP
+	ra=$(ip -n "$WIRE_A" route get "$NET_B")
+	rb=$(ip -n "$WIRE_B" route get "$NET_A")
+	echo "a: $ra" | head -n 2
+	[[ $ra == *"mtu 1200"* ]] || fail "a's route to b has no PMTU 1200: $ra" || return 1
+	[[ $rb == *"mtu 1200"* ]] || fail "b's route to a has no PMTU 1200: $rb"
+}
+
+# Unreachable: a hard error for a connection being opened (connect() fails
+# with EHOSTUNREACH), a soft one for an open connection: SO_ERROR reports it,
+# the connection retransmits on and recovers when the route is back. (The
+# router answers an unreachable route once a second per source, ip_error().)
+net_icmp_soft() {
+	local cf=$1 sf=$2 port=$3
+	wire_bg srv b "$WIRE_XFER" script --family "$sf" bind:"$port" listen say:listening \
+		accept recv:1 send:1 eof close
+	wire_line srv listening || return 1
+	wire_bg cli a "$WIRE_XFER" script --family "$cf" connect:"$NET_B":"$port" say:connected \
+		wait:cut-"$port" send:1 soerr-within:EHOSTUNREACH say:soft \
+		wait:back-"$port" recv:1 soerr:0 close
+	wire_line cli connected || return 1
+	ip -n "$WIRE_R" route add unreachable "$NET_B"/32 || return 1
+	wire_go cut-"$port"
+	wire_line cli soft 10 || { wire_kill srv; return 1; }
+	ip -n "$WIRE_R" route del unreachable "$NET_B"/32 || return 1
+	wire_go back-"$port"
+	wire_wait cli || { wire_kill srv; return 1; }
+	wire_wait srv || return 1
+	echo "$cf -> $sf: host unreachable on an open connection: SO_ERROR EHOSTUNREACH, then the byte went through"
+}
+
+case_net_icmp_errors() {
+	net_router_setup || return 1
+	ip -n "$WIRE_R" route add unreachable 10.78.3.0/24 || return 1
+	in_ns a "$WIRE_XFER" script --family xtcp connect-fail:10.78.3.3:7630 EHOSTUNREACH ||
+		fail "connect through an unreachable route" || return 1
+	echo "connect to an unreachable host: EHOSTUNREACH"
+	net_icmp_soft xtcp xtcp 7631 || return 1
+	net_icmp_soft xtcp inet 7632
+}
