@@ -36,12 +36,14 @@ net_counter() {
 
 # Keep-alive ------------------------------------------------------------------
 
-# net_keepalive_dead CLIENT_FAM SERVER_FAM PORT: the client probes an idle
+# net_keepalive_run CLIENT_FAM SERVER_FAM PORT: the client probes an idle
 # peer (TCP_KEEPIDLE 1 s, TCP_KEEPINTVL 1 s, TCP_KEEPCNT 2) that answers, and
-# the connection lives on; then the answers are dropped: two more probes a
-# second apart, and the client's read fails with ETIMEDOUT.
+# the connection lives on; then the answers are dropped: probes go on a
+# second apart, and a second after the last one the client's read fails with
+# ETIMEDOUT. (Adding the drop rule takes a while in a slow guest: a probe may
+# go unanswered before the clock starts, so one or two are seen after it.)
 net_keepalive_run() {
-	local cf=$1 sf=$2 port=$3 h n0 n1 k0 k1 t0 t1 tprev i gaps= probes
+	local cf=$1 sf=$2 port=$3 h n0 n1 k0 k1 t0 t1 tprev i gaps= probes tlast
 	wire_bg srv b "$WIRE_XFER" script --family "$sf" bind:"$port" listen say:listening \
 		accept recv:1 send:1 recv:1 send:1 hold
 	wire_line srv listening || return 1
@@ -75,14 +77,14 @@ net_keepalive_run() {
 	if [ -n "${k0:-}" ]; then
 		# when each probe goes: KeepAlive sampled every 20 ms
 		net_counter a xtcp KeepAlive || return 1
-		k0=$NET_VAL tprev=$t0
+		k0=$NET_VAL tprev=$t0 tlast=
 		for i in $(seq 400); do
 			wire_has_line cli timedout && break
 			net_counter a xtcp KeepAlive || return 1
 			if [ "$NET_VAL" != "$k0" ]; then
 				wire_now
-				gaps+=" $((WIRE_NOW - tprev))"
-				tprev=$WIRE_NOW k0=$NET_VAL
+				[ -n "$tlast" ] && gaps+=" $((WIRE_NOW - tlast))"
+				tlast=$WIRE_NOW k0=$NET_VAL
 			fi
 			wire_sleep 0.02
 		done
@@ -91,16 +93,19 @@ net_keepalive_run() {
 	wire_wait cli || return 1
 	wire_now
 	t1=$WIRE_NOW
-	echo "$cf -> $sf: dead peer: ETIMEDOUT $((t1 - t0)) ms after the answers stopped${gaps:+ (probes after:$gaps ms)}"
-	[ $((t1 - t0)) -ge 2000 ] && [ $((t1 - t0)) -le 8000 ] ||
-		fail "ETIMEDOUT after $((t1 - t0)) ms, want about 3 s (1 s idle, 2 probes 1 s apart)" ||
+	echo "$cf -> $sf: dead peer: ETIMEDOUT $((t1 - t0)) ms after the answers stopped${tlast:+, $((t1 - tlast)) ms after the last probe${gaps:+, probes$gaps ms apart}}"
+	# at most TCP_KEEPIDLE + TCP_KEEPCNT * TCP_KEEPINTVL, and some time
+	[ $((t1 - t0)) -ge 500 ] && [ $((t1 - t0)) -le 6000 ] ||
+		fail "ETIMEDOUT after $((t1 - t0)) ms, want within 3 s (1 s idle, 2 probes 1 s apart)" ||
 		return 1
 	if [ -n "${k0:-}" ]; then
-		# two probes, TCP_KEEPINTVL apart (the first within the idle second)
-		set -- $gaps
-		[ $# = 2 ] || fail "probes seen after '$gaps' ms, want two" || return 1
-		[ "$2" -ge 700 ] && [ "$2" -le 1600 ] ||
-			fail "probes $2 ms apart, TCP_KEEPINTVL 1 s" || return 1
+		[ -n "$tlast" ] || fail "no probe seen once the answers stopped" || return 1
+		# the time-out is a TCP_KEEPINTVL after the last probe, as are the probes
+		for i in $gaps $((t1 - tlast)); do
+			[ "$i" -ge 700 ] && [ "$i" -le 1600 ] ||
+				fail "probes and time-out $gaps $((t1 - tlast)) ms apart, TCP_KEEPINTVL 1 s" ||
+				return 1
+		done
 	fi
 	wire_kill srv
 	wire_unrule b pre "$h"
@@ -128,6 +133,8 @@ net_keepalive_answered() {
 	echo "inet -> xtcp: $((n1 - n0)) probes in 4.5 idle seconds, all answered"
 	[ $((n1 - n0)) -ge 3 ] || fail "only $((n1 - n0)) probes from Linux TCP" || return 1
 }
+
+light_skip[net_paws_icmp]="time budget of the debug run: a scapy peer takes minutes to start there; net_pmtu takes the ICMP path"
 
 case_net_keepalive() {
 	wire_setup nowatch || return 1
