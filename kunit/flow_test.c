@@ -54,6 +54,21 @@ static void delack_quickacks(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xtcp_quickacks(1000, 0), 2);
 }
 
+/* Receiver SWS: no window under a segment while less than half is free. */
+static void rcv_sws(struct kunit *test)
+{
+	u32 full = 65536;
+
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_sws(full, full, MSS), full);
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_sws(MSS, full, MSS), (u32)MSS);
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_sws(MSS - 1, full, MSS), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_sws(1, full, MSS), 0U);
+	/* a buffer whose half is under a segment: half of it is enough */
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_sws(600, 1000, MSS), 600U);
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_sws(400, 1000, MSS), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_sws(500, 1000, MSS), 500U);
+}
+
 static bool nagle(u32 len, bool last, bool small_in_flight, u8 nonagle)
 {
 	struct xtcp_nagle_input in = {
@@ -156,6 +171,7 @@ static struct kunit_case flow_cases[] = {
 	KUNIT_CASE(delack_every_second_segment),
 	KUNIT_CASE(delack_not_for_ofo),
 	KUNIT_CASE(delack_quickacks),
+	KUNIT_CASE(rcv_sws),
 	KUNIT_CASE(nagle_minshall),
 	KUNIT_CASE(nagle_nodelay_cork_push),
 	KUNIT_CASE(nagle_fin_and_urgent),

@@ -48,4 +48,18 @@ static inline u8 xtcp_quickacks(u32 rcv_wnd, u32 rcv_mss)
 	return clamp_t(u32, n, 2, XTCP_MAX_QUICKACKS);
 }
 
+/*
+ * Receiver silly-window avoidance (RFC 9293 §3.8.6.2.2, __tcp_select_window()):
+ * the window @win that free buffer space allows is offered as 0 while it is
+ * smaller than a segment and less than half of @full, the window of an empty
+ * buffer, so that the sender waits for room for a full segment instead of
+ * sending small ones. A buffer too small for one segment counts its whole
+ * window as a segment.
+ */
+static inline u32 xtcp_rcv_sws(u32 win, u32 full, u32 mss)
+{
+	mss = min(mss, full);
+	return win < full / 2 && win < mss ? 0 : win;
+}
+
 #endif /* _XTCP_DELACK_H */

@@ -18,6 +18,7 @@
 #include <net/route.h>
 #include <net/tcp.h>
 
+#include "delack.h"
 #include "isn.h"
 #include "nagle.h"
 #include "parse.h"
@@ -27,7 +28,9 @@
 
 /*
  * The window to advertise, and remember it. From half the free receive buffer
- * (the other half pays for skb overhead), never moving the right edge left
+ * (the other half pays for skb overhead); with less than half of that free,
+ * no window smaller than a segment (receiver silly-window avoidance, RFC 9293
+ * §3.8.6.2.2, as __tcp_select_window()); never moving the right edge left
  * (RFC 9293 §3.8.6: shrinking the window is strongly discouraged), and on the
  * scale the peer agreed to.
  */
@@ -37,6 +40,9 @@ u16 xtcp_select_window(struct sock *sk)
 	int space = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
 	u32 win = space > 0 ? space / 2 : 0;
 	u32 cur = xs->rcv_wup + xs->rcv_wnd;
+
+	win = xtcp_rcv_sws(win, READ_ONCE(sk->sk_rcvbuf) / 2,
+			   xs->rcv_mss ?: xs->mss);
 
 	win = min_t(u32, win, 65535U << xs->rcv_wscale);
 	if (xtcp_seq_after(cur, xs->rcv_nxt + win))
