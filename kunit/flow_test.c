@@ -3,10 +3,13 @@
  * KUnit: the sender's and the receiver's small decisions: when an ACK goes at
  * once (delack.h, RFC 5681 §4.2), when Nagle holds a segment (nagle.h, RFC
  * 896 as Linux's Minshall variant), the urgent pointer out and in (urgent.h,
- * RFC 9293 §3.8.5 with RFC 6093) and PAWS (seq.h, RFC 7323 §5).
+ * RFC 9293 §3.8.5 with RFC 6093), PAWS (seq.h, RFC 7323 §5) and the buffer
+ * sizes autotuning aims at (autotune.h, as tcp_rcv_space_adjust() and
+ * tcp_sndbuf_expand()).
  */
 #include <kunit/test.h>
 
+#include "autotune.h"
 #include "delack.h"
 #include "nagle.h"
 #include "urgent.h"
@@ -167,6 +170,24 @@ static void paws(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, xtcp_paws_ok(0, stamp, 0xf0000000, now, 1));
 }
 
+/* DRS: twice what the reader took, 16 segments more, twice its growth, doubled */
+static void autotune_rcvbuf(struct kunit *test)
+{
+	/* a steady reader: 2 * (2 * 100000 + 16 * 1448) */
+	KUNIT_EXPECT_EQ(test, xtcp_drs_rcvbuf(100000, 100000, MSS), 446336ULL);
+	/* it took twice as much as before: the window doubles on top */
+	KUNIT_EXPECT_EQ(test, xtcp_drs_rcvbuf(100000, 50000, MSS), 3ULL * 446336);
+	KUNIT_EXPECT_EQ(test, xtcp_drs_rcvbuf(100000, 0, MSS), 446336ULL);
+}
+
+/* two windows of segments, at least the initial window, more than reordering */
+static void autotune_sndbuf(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, xtcp_sndbuf_for(4, 3, 4352), 2ULL * 10 * 4352);
+	KUNIT_EXPECT_EQ(test, xtcp_sndbuf_for(100, 3, 4352), 2ULL * 100 * 4352);
+	KUNIT_EXPECT_EQ(test, xtcp_sndbuf_for(10, 40, 4352), 2ULL * 41 * 4352);
+}
+
 static struct kunit_case flow_cases[] = {
 	KUNIT_CASE(delack_every_second_segment),
 	KUNIT_CASE(delack_not_for_ofo),
@@ -178,6 +199,8 @@ static struct kunit_case flow_cases[] = {
 	KUNIT_CASE(urgent_pointer_out),
 	KUNIT_CASE(urgent_pointer_in),
 	KUNIT_CASE(paws),
+	KUNIT_CASE(autotune_rcvbuf),
+	KUNIT_CASE(autotune_sndbuf),
 	{}
 };
 

@@ -177,13 +177,11 @@ struct sock *xtcp_sk_alloc(struct net *net, gfp_t gfp, int kern)
 	INIT_HLIST_NODE(&xs->listen_node);
 	xs->mss = XTCP_DEFAULT_MSS;
 	/*
-	 * The buffers TCP's autotuning may grow to (tcp_rmem[2], tcp_wmem[2]),
-	 * from the start: xtcp has no autotuning yet, and a window of
-	 * net.core.rmem_default would cap a long path's throughput. Memory is
-	 * charged only as data is queued; SO_RCVBUF/SO_SNDBUF still set them.
+	 * net.xtcp.rmem[1] and wmem[1], as tcp_init_sock() takes tcp_rmem[1]
+	 * and tcp_wmem[1]; autotune.c grows them as the connection needs.
 	 */
-	sk->sk_rcvbuf = READ_ONCE(net->ipv4.sysctl_tcp_rmem[2]);
-	sk->sk_sndbuf = READ_ONCE(net->ipv4.sysctl_tcp_wmem[2]);
+	sk->sk_rcvbuf = READ_ONCE(xtcp_net(net)->rmem[1]);
+	sk->sk_sndbuf = READ_ONCE(xtcp_net(net)->wmem[1]);
 	/* 65535 << 7 covers the largest tcp_rmem a peer could fill */
 	xs->rcv_wscale = 7;
 	xtcp_cc_start(sk, &xtcp_reno);	/* until xtcp_cc_default() */
@@ -440,6 +438,7 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_tw_state tw = {};
 	struct net *net = sock_net(sk);
 	bool autobound = false;
 	struct flowi4 *fl4;
@@ -467,7 +466,7 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 	}
 	if (!inet->inet_num) {
 		err = xtcp_port_connect(sk, usin->sin_addr.s_addr,
-					usin->sin_port);
+					usin->sin_port, &tw);
 		if (err) {
 			ip_rt_put(rt);
 			goto err_addr;
@@ -490,6 +489,9 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 			       inet->inet_sport, inet->inet_dport);
 	xs->ts_off = xtcp_isn_ts_off(inet->inet_saddr, inet->inet_daddr,
 				     inet->inet_sport, inet->inet_dport);
+	/* a TIME-WAIT 4-tuple taken over: start beyond the old sequence space */
+	if (tw.snd_nxt)
+		xs->iss = tw.snd_nxt + 65535 + 2;
 	xs->snd_una = xs->iss;
 	xs->snd_nxt = xs->iss + 1;
 	xs->write_seq = xs->snd_nxt;
@@ -1149,6 +1151,7 @@ static int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 			if (!(flags & MSG_PEEK) && offset + used == skb->len) {
 				__skb_unlink(skb, &sk->sk_receive_queue);
 				kfree_skb(skb);
+				xtcp_rcv_space_adjust(sk);
 				window_update(sk, copied);
 			}
 			continue;

@@ -277,6 +277,7 @@ static void data_received(struct sock *sk, const struct sk_buff *skb)
 		xs->quickack = max_t(u8, xs->quickack,
 				     xtcp_quickacks(xs->rcv_wnd, xs->rcv_mss));
 	xs->lrcv_time = now;
+	xtcp_rcv_rtt_sample(sk, skb);
 }
 
 /*
@@ -501,6 +502,7 @@ static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb)
 		xs->snd_up = xs->snd_una;
 		if (sock_flag(sk, SOCK_KEEPOPEN))
 			xtcp_keepalive_reset(sk);
+		xtcp_init_buffer_space(sk);
 		if (xs->passive) {
 			child_established(sk);
 		} else {
@@ -637,6 +639,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 	if (xs->urg_mode && !xtcp_seq_before(xs->snd_una, xs->snd_up))
 		xs->urg_mode = 0;	/* the urgent data is through */
 	xtcp_ack_recovery(sk, acked, prior_packets, false, sack);
+	xtcp_sndbuf_expand(sk);		/* the window grew: the buffer with it */
 	xs->retries = 0;
 	xs->stall_start_ns = ktime_get_ns();	/* progress */
 	if (xs->snd_una == xs->snd_nxt && !xs->send_head)

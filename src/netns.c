@@ -236,6 +236,28 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.extra2		= SYSCTL_ONE,
 	},
 	{
+		.procname	= "tw_reuse",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_TWO,
+	},
+	{
+		.procname	= "rmem",
+		.maxlen		= sizeof(int[3]),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+	},
+	{
+		.procname	= "wmem",
+		.maxlen		= sizeof(int[3]),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+	},
+	{
 		.procname	= "keepalive_time",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
@@ -292,10 +314,13 @@ static int sysctl_init(struct xtcp_net *xn)
 	t[7].data = &xn->timestamps;
 	t[8].data = &xn->sack;
 	t[9].data = &xn->window_scaling;
-	t[10].data = &xn->keepalive_time;
-	t[11].data = &xn->keepalive_intvl;
-	t[12].data = &xn->keepalive_probes;
-	t[13].data = &xn->cong_name;
+	t[10].data = &xn->reuse_tw;
+	t[11].data = &xn->rmem;
+	t[12].data = &xn->wmem;
+	t[13].data = &xn->keepalive_time;
+	t[14].data = &xn->keepalive_intvl;
+	t[15].data = &xn->keepalive_probes;
+	t[16].data = &xn->cong_name;
 	xn->sysctl_hdr = register_net_sysctl(xn->net, "net/xtcp", t);
 	if (!xn->sysctl_hdr) {
 		kfree(t);
@@ -336,6 +361,10 @@ static int __net_init xtcp_net_init_one(struct net *net)
 	xn->timestamps = 1;
 	xn->sack = 1;
 	xn->window_scaling = 1;
+	xn->reuse_tw = 2;	/* as tcp_tw_reuse: loopback only */
+	/* the namespace's tcp_rmem and tcp_wmem when it was made */
+	memcpy(xn->rmem, net->ipv4.sysctl_tcp_rmem, sizeof(xn->rmem));
+	memcpy(xn->wmem, net->ipv4.sysctl_tcp_wmem, sizeof(xn->wmem));
 	/* TCP_KEEPALIVE_TIME, _INTVL, _PROBES */
 	xn->keepalive_time = 7200;
 	xn->keepalive_intvl = 75;

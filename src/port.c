@@ -17,7 +17,8 @@
  *
  * connect() without bind() picks its port here as the kernel's
  * __inet_hash_connect() does, skipping ports whose 4-tuple xtcp has in use or
- * in TIME-WAIT.
+ * in TIME-WAIT, unless net.xtcp.tw_reuse lets the connection take a TIME-WAIT
+ * 4-tuple over (tcp_twsk_unique()): then it shares the port the bucket kept.
  *
  * A TIME-WAIT bucket holds its port too, as the kernel's TCP keeps a bind
  * bucket for its own: the socket that leaves a bucket behind parks its
@@ -46,7 +47,10 @@ struct xtcp_port {
 	u32 gen;			/* sweep generation when last parked */
 	u16 num;			/* the port, host order */
 	bool is_parked;			/* parked_lock */
+	bool ephemeral;			/* chosen by connect(), not bind() */
 };
+
+static void port_put(struct xtcp_port *port);
 
 /* A kernel TCP socket, not bound yet, for @sk, which must have none. */
 static struct xtcp_port *port_create(struct sock *sk)
@@ -113,25 +117,89 @@ int xtcp_port_bind(struct sock *sk, struct sockaddr_in *addr, int addr_len)
 	return err;
 }
 
-/* Does xtcp have saddr:num -> daddr:dport open, or in TIME-WAIT? */
+/*
+ * Does xtcp have saddr:num -> daddr:dport open, or in TIME-WAIT? For a
+ * TIME-WAIT 4-tuple, *@tw holds the bucket (a reference).
+ */
 static bool tuple_taken(struct net *net, __be32 saddr, u16 num, __be32 daddr,
-			__be16 dport)
+			__be16 dport, struct xtcp_tw_bucket **tw)
 {
-	struct xtcp_tw_bucket *tw;
 	struct sock *other;
 
-	tw = xtcp_tw_lookup(&xtcp_net(net)->tw, saddr, htons(num), daddr,
-			    dport);
-	if (tw) {
-		xtcp_tw_put(tw);
+	*tw = xtcp_tw_lookup(&xtcp_net(net)->tw, saddr, htons(num), daddr,
+			     dport);
+	if (*tw)
 		return true;
-	}
 	other = xtcp_lookup_established(net, saddr, htons(num), daddr, dport);
 	if (other) {
 		sock_put(other);
 		return true;
 	}
 	return false;
+}
+
+/*
+ * May a new connection take this TIME-WAIT 4-tuple over (tcp_twsk_unique())?
+ * net.xtcp.tw_reuse 1, or 2 (the default) with a loopback address at either
+ * end; and the old connection had timestamps, the last more than a second
+ * old, so that the peer's PAWS tells the two incarnations apart (RFC 6191).
+ */
+static bool tw_reusable(struct net *net, const struct xtcp_tw_bucket *tw)
+{
+	int reuse = READ_ONCE(xtcp_net(net)->reuse_tw);
+
+	if (reuse == 2 && !ipv4_is_loopback(tw->st.saddr) &&
+	    !ipv4_is_loopback(tw->st.daddr))
+		reuse = 0;
+	return reuse && tw->st.ts_recent_stamp &&
+	       (s32)(ktime_get_seconds() - tw->st.ts_recent_stamp) > 0;
+}
+
+/*
+ * The parked port @num, with a reference for the caller; NULL if none. Only
+ * a port connect() chose: one bind() took stays its binder's, as the kernel's
+ * __inet_hash_connect() passes over ports bind() created a bucket for.
+ */
+static struct xtcp_port *parked_get(struct xtcp_net *xn, u16 num)
+{
+	struct xtcp_port *port, *found = NULL;
+
+	spin_lock_bh(&xn->parked_lock);
+	list_for_each_entry(port, &xn->parked, parked) {
+		if (port->num == num && port->ephemeral) {
+			refcount_inc(&port->ref);
+			found = port;
+			break;
+		}
+	}
+	spin_unlock_bh(&xn->parked_lock);
+	return found;
+}
+
+/*
+ * Take TIME-WAIT bucket @tw over for @sk: the bucket goes (TimeWaitRecycled,
+ * the xtcp_tw_reuse tracepoint) and @sk shares the port it kept. Consumes the
+ * caller's reference on @tw; *@st gets what the bucket knew.
+ */
+static struct xtcp_port *tw_take_over(struct sock *sk,
+				      struct xtcp_tw_bucket *tw, u16 num,
+				      struct xtcp_tw_state *st)
+{
+	struct net *net = sock_net(sk);
+	struct xtcp_net *xn = xtcp_net(net);
+	struct xtcp_port *port = parked_get(xn, num);
+
+	if (port && !xtcp_tw_kill(&xn->tw, tw)) {
+		port_put(port);		/* gone meanwhile: it expired */
+		port = NULL;
+	}
+	if (port) {
+		*st = tw->st;
+		xtcp_inc_stat(net, XTCP_STAT_TW_RECYCLED);
+		trace_xtcp_tw_reuse(xn->tw.netns, &tw->st);
+	}
+	xtcp_tw_put(tw);
+	return port;
 }
 
 /*
@@ -142,15 +210,19 @@ static bool tuple_taken(struct net *net, __be32 saddr, u16 num, __be32 daddr,
  * bind fails) and ports whose 4-tuple xtcp has in use or in TIME-WAIT. Keeps
  * inet_saddr. EADDRNOTAVAIL when there is none, as TCP says.
  */
-int xtcp_port_connect(struct sock *sk, __be32 daddr, __be16 dport)
+int xtcp_port_connect(struct sock *sk, __be32 daddr, __be16 dport,
+		      struct xtcp_tw_state *reused)
 {
 	struct sockaddr_in any = { .sin_family = AF_INET };
 	__be32 saddr = inet_sk(sk)->inet_saddr;
 	struct net *net = sock_net(sk);
-	struct xtcp_port *port;
+	struct xtcp_port *port, *tw_port = NULL;
+	struct xtcp_tw_bucket *tw;
 	u32 remaining, offset, i;
 	int low, high, err;
 
+	reused->ts_recent_stamp = 0;
+	reused->snd_nxt = 0;
 	port = port_create(sk);
 	if (IS_ERR(port))
 		return PTR_ERR(port);
@@ -167,9 +239,23 @@ int xtcp_port_connect(struct sock *sk, __be32 daddr, __be16 dport)
 		u16 num = low + (offset + k) % remaining;
 
 		cond_resched();
-		if (inet_is_local_reserved_port(net, num) ||
-		    tuple_taken(net, saddr, num, daddr, dport))
+		if (inet_is_local_reserved_port(net, num))
 			continue;
+		if (tuple_taken(net, saddr, num, daddr, dport, &tw)) {
+			if (!tw)
+				continue;
+			if (!tw_reusable(net, tw)) {
+				xtcp_tw_put(tw);
+				continue;
+			}
+			tw_port = tw_take_over(sk, tw, num, reused);
+			if (!tw_port)
+				continue;
+			port_free(port);
+			port = tw_port;
+			err = 0;
+			break;
+		}
 		any.sin_port = htons(num);
 		err = kernel_bind(port->sock, (struct sockaddr *)&any,
 				  sizeof(any));
@@ -182,9 +268,13 @@ int xtcp_port_connect(struct sock *sk, __be32 daddr, __be16 dport)
 	if (!err)
 		err = port_install(sk, port);
 	if (err) {
-		port_free(port);
+		if (port == tw_port)
+			port_put(port);		/* shared with the parking */
+		else
+			port_free(port);
 		return err;
 	}
+	port->ephemeral = true;
 	inet_sk(sk)->inet_saddr = saddr;
 	inet_sk(sk)->inet_rcv_saddr = saddr;
 	return 0;

@@ -133,6 +133,12 @@ struct xtcp_sock {
 	u32 rcv_tstamp;		/* jiffies: the last acceptable ACK */
 	u8 probes_out;		/* keep-alive probes unanswered */
 
+	/* receive buffer autotuning (autotune.c) */
+	u32 rcvq_space;		/* what the reader took in the last round trip */
+	u32 rcvq_seq;		/* copied_seq when this round began */
+	u64 rcvq_time;		/* ktime_get_ns() when it began */
+	u32 rcv_rtt_us;		/* the receiver's round trip, from timestamps */
+
 	/* per-connection counts, for TCP_INFO (RFC 4898 names) */
 	u32 segs_out;
 	u32 segs_in;
@@ -286,6 +292,9 @@ struct xtcp_net {
 	int timestamps;
 	int sack;
 	int window_scaling;
+	int rmem[3];			/* min, default, max: as tcp_rmem */
+	int wmem[3];			/* as tcp_wmem */
+	int reuse_tw;			/* net.xtcp.tw_reuse: 0, 1, 2 (loopback) */
 	int keepalive_time;		/* seconds, as tcp_keepalive_time */
 	int keepalive_intvl;		/* seconds */
 	int keepalive_probes;
@@ -356,7 +365,8 @@ struct sock *xtcp_hash_walk(struct net *net, unsigned int *bucket,
 /* port.c: ports reserved in the kernel's TCP. */
 int xtcp_port_bind(struct sock *sk, struct sockaddr_in *addr, int addr_len);
 void xtcp_port_release(struct sock *sk);
-int xtcp_port_connect(struct sock *sk, __be32 daddr, __be16 dport);
+int xtcp_port_connect(struct sock *sk, __be32 daddr, __be16 dport,
+		      struct xtcp_tw_state *reused);
 void xtcp_port_park(struct sock *sk);
 void xtcp_port_share(struct sock *child, struct sock *listener);
 void xtcp_port_net_init(struct xtcp_net *xn);
@@ -370,6 +380,12 @@ int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 u32 xtcp_rcv_window_now(struct sock *sk);
 void xtcp_delack_timeout(struct sock *sk);
 void xtcp_ack_owed_now(struct sock *sk);
+
+/* autotune.c: buffer sizes. */
+void xtcp_sndbuf_expand(struct sock *sk);
+void xtcp_init_buffer_space(struct sock *sk);
+void xtcp_rcv_rtt_sample(struct sock *sk, const struct sk_buff *skb);
+void xtcp_rcv_space_adjust(struct sock *sk);
 
 /* icmp.c: ICMP errors about our segments. */
 unsigned int xtcp_icmp_rcv(struct net *net, struct sk_buff *skb);

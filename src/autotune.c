@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * autotune.c: a connection's buffers sized to its path (autotune.h), between
+ * net.xtcp.rmem / wmem ("min default max", as tcp_rmem and tcp_wmem): a new
+ * socket starts at the default, and a connection grows its buffers up to the
+ * max as the path needs. SO_RCVBUF or SO_SNDBUF fix that buffer for good
+ * (SOCK_RCVBUF_LOCK, SOCK_SNDBUF_LOCK), as for TCP. Every function here runs
+ * under the socket lock.
+ */
+#include <linux/skbuff.h>
+#include <net/tcp.h>
+
+#include "autotune.h"
+#include "isn.h"
+#include "xtcp.h"
+
+/* The memory a queued full segment costs (tcp_sndbuf_expand()'s per_mss). */
+static u32 per_segment(const struct xtcp_sock *xs)
+{
+	u32 per = max_t(u32, xs->peer_mss, xs->mss) + MAX_TCP_HEADER +
+		  SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+
+	return roundup_pow_of_two(per) + SKB_DATA_ALIGN(sizeof(struct sk_buff));
+}
+
+/* Grow the send buffer to two congestion windows' worth, at most wmem[2]. */
+void xtcp_sndbuf_expand(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u64 want;
+
+	xtcp_sock_assert_locked(sk);
+	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
+		return;
+	want = xtcp_sndbuf_for(xs->cc.cwnd, xs->reordering, per_segment(xs));
+	want = min_t(u64, want, READ_ONCE(xtcp_net(sock_net(sk))->wmem[2]));
+	if (want > READ_ONCE(sk->sk_sndbuf))
+		WRITE_ONCE(sk->sk_sndbuf, want);
+}
+
+/*
+ * The connection is established (tcp_init_buffer_space()): the send buffer
+ * for the initial window, and the first round of the receive measure.
+ */
+void xtcp_init_buffer_space(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_sndbuf_expand(sk);
+	xs->rcvq_space = min_t(u32, xs->rcv_wnd ?: U32_MAX,
+			       XTCP_INIT_CWND * (xs->adv_mss ?: xs->mss));
+	xs->rcvq_seq = xs->copied_seq;
+	xs->rcvq_time = ktime_get_ns();
+}
+
+/*
+ * A round-trip sample for the receiver, which may send nothing to time: the
+ * timestamp a full data segment echoes (tcp_rcv_rtt_measure_ts()), smoothed
+ * by 1/8.
+ */
+void xtcp_rcv_rtt_sample(struct sock *sk, const struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 us;
+
+	if (!xs->ts_ok || !cb->has_ts || !cb->tsecr || skb->len < xs->rcv_mss)
+		return;
+	us = (xtcp_isn_tsval(xs->ts_off) - cb->tsecr) * USEC_PER_MSEC;
+	if (us > XTCP_RTO_MAX_MS * USEC_PER_MSEC)
+		return;
+	us = max_t(u32, us, USEC_PER_MSEC);	/* a tick of the clock at least */
+	xs->rcv_rtt_us = xs->rcv_rtt_us ? xs->rcv_rtt_us - (xs->rcv_rtt_us >> 3) +
+					  (us >> 3) : us;
+}
+
+/*
+ * The reader took data (recvmsg()): once a round trip, the receive buffer
+ * grows to what the reader's pace needs (dynamic right-sizing, autotune.h),
+ * at most rmem[2]. The window follows the buffer (xtcp_select_window()).
+ */
+void xtcp_rcv_space_adjust(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 rtt_us = xs->rcv_rtt_us ?: xs->rtt.srtt_us ?: USEC_PER_MSEC;
+	u64 now = ktime_get_ns(), want;
+	u32 copied;
+
+	xtcp_sock_assert_locked(sk);
+	if (now - xs->rcvq_time < (u64)rtt_us * NSEC_PER_USEC)
+		return;
+	copied = xs->copied_seq - xs->rcvq_seq;
+	if (copied > xs->rcvq_space) {
+		if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
+			want = xtcp_drs_rcvbuf(copied, xs->rcvq_space,
+					       xs->adv_mss ?: xs->mss);
+			want = min_t(u64, want,
+				     READ_ONCE(xtcp_net(sock_net(sk))->rmem[2]));
+			if (want > READ_ONCE(sk->sk_rcvbuf))
+				WRITE_ONCE(sk->sk_rcvbuf, want);
+		}
+		xs->rcvq_space = copied;
+	}
+	xs->rcvq_seq = xs->copied_seq;
+	xs->rcvq_time = now;
+}
