@@ -1704,7 +1704,7 @@ static void t_zero_window(void)
 	size_t total = 0, got = 0, i;
 	struct tcp_info ti;
 	socklen_t len;
-	int c, s, l, port, stalled = 0;
+	int c, s, l, port, stalled = 0, secs;
 	ssize_t n;
 
 	/* a small buffer from the start (the accepted socket takes the listener's) */
@@ -1733,12 +1733,21 @@ static void t_zero_window(void)
 	}
 	REQUIRE(errno == EAGAIN, "sending into a stopped reader never blocked (%zu bytes): %s",
 		total, strerror(errno));
-	/* 0.2 + 0.4 + 0.8 + 1.6 + 3.2 s: five probes, more than retries2 */
-	msleep(8000);
+	/*
+	 * 0.2 + 0.4 + 0.8 + 1.6 + 3.2 s: five probes, more than retries2, in the
+	 * default 8 s; XTCP_API_ZW_SECS makes the stop longer (minutes: probes
+	 * backing off towards the 120 s RTO ceiling).
+	 */
+	secs = getenv("XTCP_API_ZW_SECS") ? atoi(getenv("XTCP_API_ZW_SECS")) : 8;
+	if (secs > 50)
+		alarm(secs + 60);
+	msleep(secs * 1000);
 	len = sizeof(ti);
 	CHECK(getsockopt(c, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
-	      ti.tcpi_state == TCP_ESTABLISHED, "sender state %u after 8 s of zero window",
-	      ti.tcpi_state);
+	      ti.tcpi_state == TCP_ESTABLISHED, "sender state %u after %d s of zero window",
+	      ti.tcpi_state, secs);
+	printf("%d s of zero window: state %u, %u probes unanswered now, backoff RTO %u ms\n",
+	       secs, ti.tcpi_state, ti.tcpi_retransmits, ti.tcpi_rto / 1000);
 	/* the reader reads again: everything arrives */
 	set_nonblock(c, 0);
 	while (got < total) {
@@ -2312,6 +2321,97 @@ static void t_data_after_close(void)
 	close(s);
 }
 
+/* The three values of a tcp_rmem-style sysctl: net.xtcp.NAME or tcp_NAME. */
+static int read_triplet(const char *name, int v[3])
+{
+	char path[96];
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), fam == AF_INET ? "/proc/sys/net/ipv4/tcp_%s" :
+		 "/proc/sys/net/xtcp/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fscanf(f, "%d %d %d", &v[0], &v[1], &v[2]);
+	fclose(f);
+	return n == 3 ? 0 : -1;
+}
+
+/* Move n bytes from c to s, both non-blocking, in one thread. */
+static long pump(int c, int s, long n)
+{
+	static char buf[65536];
+	long sent = 0, got = 0, t0 = now_ms();
+	ssize_t r;
+
+	set_nonblock(c, 1);
+	set_nonblock(s, 1);
+	while (got < n && now_ms() - t0 < 30000) {
+		if (sent < n) {
+			r = send(c, buf, sent + (long)sizeof(buf) > n ? n - sent :
+				 (long)sizeof(buf), 0);
+			if (r > 0)
+				sent += r;
+		}
+		r = recv(s, buf, sizeof(buf), 0);
+		if (r > 0)
+			got += r;
+		else if (r == 0)
+			break;
+	}
+	set_nonblock(c, 0);
+	set_nonblock(s, 0);
+	return got;
+}
+
+/*
+ * Buffer autotuning, as TCP's: a socket starts with rmem[1] and wmem[1] (of
+ * net.xtcp, as TCP's take tcp_rmem and tcp_wmem), a bulk transfer grows the
+ * receiver's and the sender's buffer, never past rmem[2] and wmem[2]; a
+ * buffer set with SO_RCVBUF stays as set.
+ */
+static void t_buffer_autotune(void)
+{
+	int rmem[3], wmem[3], fd, c, s, r, w;
+	long n = 16L << 20;
+
+	REQUIRE(read_triplet("rmem", rmem) == 0 && read_triplet("wmem", wmem) == 0,
+		"rmem/wmem sysctls");
+	printf("rmem %d %d %d, wmem %d %d %d\n", rmem[0], rmem[1], rmem[2], wmem[0],
+	       wmem[1], wmem[2]);
+	fd = sock();
+	CHECK(get_int(fd, SOL_SOCKET, SO_RCVBUF) == rmem[1], "new socket SO_RCVBUF %d, rmem[1] %d",
+	      get_int(fd, SOL_SOCKET, SO_RCVBUF), rmem[1]);
+	CHECK(get_int(fd, SOL_SOCKET, SO_SNDBUF) == wmem[1], "new socket SO_SNDBUF %d, wmem[1] %d",
+	      get_int(fd, SOL_SOCKET, SO_SNDBUF), wmem[1]);
+	close(fd);
+
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK(pump(c, s, n) == n, "16 MiB did not arrive");
+	r = get_int(s, SOL_SOCKET, SO_RCVBUF);
+	w = get_int(c, SOL_SOCKET, SO_SNDBUF);
+	printf("after 16 MiB: receiver SO_RCVBUF %d, sender SO_SNDBUF %d\n", r, w);
+	CHECK(r > rmem[1] && r <= rmem[2], "receive buffer %d after 16 MiB, want %d < it <= %d",
+	      r, rmem[1], rmem[2]);
+	CHECK(w > wmem[1] && w <= wmem[2], "send buffer %d after 16 MiB, want %d < it <= %d",
+	      w, wmem[1], wmem[2]);
+	close(c);
+	close(s);
+
+	/* set by the user: left alone */
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK(set_int(s, SOL_SOCKET, SO_RCVBUF, 32768) == 0, "SO_RCVBUF");
+	CHECK(set_int(c, SOL_SOCKET, SO_SNDBUF, 32768) == 0, "SO_SNDBUF");
+	CHECK(pump(c, s, 4L << 20) == 4L << 20, "4 MiB did not arrive");
+	CHECK(get_int(s, SOL_SOCKET, SO_RCVBUF) == 65536, "SO_RCVBUF 32768 became %d",
+	      get_int(s, SOL_SOCKET, SO_RCVBUF));
+	CHECK(get_int(c, SOL_SOCKET, SO_SNDBUF) == 65536, "SO_SNDBUF 32768 became %d",
+	      get_int(c, SOL_SOCKET, SO_SNDBUF));
+	close(c);
+	close(s);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -2373,6 +2473,7 @@ static const struct {
 	{ "oob_interop", t_oob_interop },
 	{ "oob_inline", t_oob_inline },
 	{ "data_after_close", t_data_after_close },
+	{ "buffer_autotune", t_buffer_autotune },
 };
 
 int main(int argc, char **argv)

@@ -83,6 +83,20 @@ case_api_oob_interop() { api oob_interop; }
 case_api_oob_inline() { api oob_inline; }
 case_api_data_after_close() { api data_after_close; }
 
+# Autotuning between the defaults, then with smaller rmem/wmem sysctls: new
+# sockets start at the new defaults and grow no further than the new maxima.
+# (d, p, r, w: globals of the case's subshell, for the EXIT trap)
+case_api_buffer_autotune() {
+	d=/proc/sys/net/xtcp p=""
+	api_inet && d=/proc/sys/net/ipv4 p=tcp_
+	api buffer_autotune || return 1
+	r=$(cat "$d/${p}rmem") w=$(cat "$d/${p}wmem")
+	trap 'echo "$r" >"$d/${p}rmem"; echo "$w" >"$d/${p}wmem"' EXIT
+	echo "4096 32768 262144" >"$d/${p}rmem" && echo "4096 8192 196608" >"$d/${p}wmem" ||
+		fail "cannot set $d/${p}rmem, wmem" || return 1
+	api buffer_autotune
+}
+
 case_api_connect_ealready() {
 	trap api_drop_off EXIT
 	api_drop_on
@@ -115,6 +129,19 @@ case_api_zero_window() {
 	echo 3 >"$f"
 	api zero_window
 }
+
+# The same for two minutes: probes back off towards the 120 s RTO ceiling, each
+# answered, and the connection outlives them all (Debian's kernel only: the
+# wait is the same in the debug kernel, and its paths are api_zero_window's).
+case_api_zero_window_minutes() {
+	if api_inet; then f=/proc/sys/net/ipv4/tcp_retries2; else f=/proc/sys/net/xtcp/retries2; fi
+	[ -w "$f" ] || fail "no $f" || return 1
+	old=$(cat "$f")
+	trap 'echo "$old" >"$f"' EXIT
+	echo 3 >"$f"
+	XTCP_API_ZW_SECS=125 api zero_window
+}
+light_skip[api_zero_window_minutes]="time budget: two minutes of waiting; api_zero_window takes the same paths"
 
 # syn_retries=1: the SYN and one retransmission, then ETIMEDOUT (about 3 s).
 # (f and old are globals of the case's subshell: the EXIT trap runs after return)

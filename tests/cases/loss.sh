@@ -111,6 +111,27 @@ loss_case() {
 	loss_pair "$prof" inet xtcp || return 1
 }
 
+# 64 MiB both ways through 1% loss, each pairing (Debian's kernel only).
+case_loss_64mib() {
+	local ns dev
+	wire_setup || return 1
+	wire_xfer_rfc1337 || return 1
+	in_ns a sysctl -qw net.ipv4.tcp_rfc1337=1 || return 1
+	in_ns b sysctl -qw net.ipv4.tcp_rfc1337=1 || return 1
+	modprobe -q sch_netem 2>/dev/null || true
+	for ns in a b; do
+		dev=wa
+		[ $ns = b ] && dev=wb
+		tc -n "$(wire_ns $ns)" qdisc add dev $dev root netem loss 1% ||
+			fail "tc netem loss 1% failed" || return 1
+	done
+	echo "netem both ways: loss 1%"
+	wire_xfer veth xtcp xtcp 67108864 client || return 1
+	wire_xfer veth xtcp inet 67108864 server || return 1
+	wire_xfer veth inet xtcp 67108864 client
+}
+light_skip[loss_64mib]="time budget: 64 MiB transfers take minutes in the debug kernel; loss10 takes the paths"
+
 for _p in "${!LOSS_NETEM[@]}"; do
 	eval "case_loss_${_p}() { loss_case $_p; }"
 	# the debug kernel keeps the hardest loss (about 5 minutes there)

@@ -334,6 +334,7 @@ wire_sysctl() {
 		max_tw_buckets) path=/proc/sys/net/ipv4/tcp_max_tw_buckets ;;
 		rfc1337) path=/proc/sys/net/ipv4/tcp_rfc1337 ;;
 		challenge_ack_limit) path=/proc/sys/net/ipv4/tcp_challenge_ack_limit ;;
+		tw_reuse) path=/proc/sys/net/ipv4/tcp_tw_reuse ;;
 		*) return 2 ;;
 		esac
 	else

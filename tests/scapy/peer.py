@@ -5,6 +5,7 @@
     peer.py rst    --iface IF --src A --dst B --dport P
     peer.py olddup --iface IF --src A --dst B --dport P
     peer.py paws   --iface IF --src A --dst B --dport P
+    peer.py shrink --iface IF --src A --dst B --dport P
 
 The peer speaks TCP itself with scapy to a server (`xfer sink`) on DST:DPORT and
 prints what it saw, then one "expect conn I: len L fnv H end E" line per
@@ -42,6 +43,14 @@ paws (RFC 7323 5.3, RFC 5927):
           outside SND.UNA..SND.NXT: ignored (the caller checks the counter
           OutOfWindowIcmps). Then 10 bytes with TSval 1003 at the same sequence
           number: accepted. The sink must read the first and the last 10.
+
+shrink (RFC 9293 3.8.6, robustness to a shrinking window):
+  The server (`xfer script ... accept send:20000 eof close`) sends 20000
+  bytes. The peer takes the first segment and acknowledges it with a window
+  of 500 bytes: the right edge moves left, behind segments already sent. For
+  1.5 s the server may probe or retransmit but must not reset; then the peer
+  opens its window again and acknowledges what comes in order. All 20000
+  bytes must arrive, exactly xfer's pattern, and the connection closes.
 """
 import argparse
 import math
@@ -94,19 +103,19 @@ class Peer:
     def close(self):
         self.sniffer.stop()
 
-    def build(self, flags, seq, ack=0, data=b"", ts=None, options=None):
+    def build(self, flags, seq, ack=0, data=b"", ts=None, options=None, window=65535):
         opts = options if options is not None else []
         if ts is not None:
             opts = opts + [("NOP", None), ("NOP", None), ("Timestamp", ts)]
         pkt = IP(src=self.src, dst=self.dst, ttl=TTL) / TCP(
             sport=self.sport, dport=self.dport, flags=flags, seq=seq & 0xFFFFFFFF,
-            ack=ack & 0xFFFFFFFF, window=65535, options=opts)
+            ack=ack & 0xFFFFFFFF, window=window, options=opts)
         if data:
             pkt = pkt / data
         return pkt
 
-    def send(self, flags, seq, ack=0, data=b"", ts=None, options=None):
-        self.sock.send(self.build(flags, seq, ack, data, ts, options))
+    def send(self, flags, seq, ack=0, data=b"", ts=None, options=None, window=65535):
+        self.sock.send(self.build(flags, seq, ack, data, ts, options, window))
 
     def burst(self, pkts):
         """Send packets back to back: built first, then one sendto() each
@@ -355,9 +364,70 @@ def cmd_paws(p):
     expect(0, first + last, "eof")
 
 
+def xfer_pattern(off, seed=1):
+    """tests/xfer.c's pattern(): the bytes `send:N` of a script sends."""
+    m = 0xFFFFFFFFFFFFFFFF
+    x = (off * 0x9e3779b97f4a7c15 + seed * 0x632be59bd9b4e019) & m
+    x ^= x >> 29
+    x = (x * 0xbf58476d1ce4e5b9) & m
+    x ^= x >> 32
+    return x & 0xFF
+
+
+def cmd_shrink(p):
+    isn, total = 3000000, 20000
+    rcv = handshake(p, 40030, isn)
+    data = bytearray()
+    first = p.recv(lambda t: len(bytes(t.payload)) > 0 and t.seq == rcv,
+                   what="the first data segment")
+    data += bytes(first.payload)
+    # acknowledge it alone, with a window that ends before what is in flight
+    p.send("A", isn + 1, rcv + len(data), window=500)
+    print("conn 0: %d bytes ACKed with a window of 500: the right edge moved left" % len(data))
+    segs = p.quiet(1.5)
+    no_rst(segs, "a shrunk window")
+    beyond = [t for t in segs if len(bytes(t.payload)) and
+              (t.seq - rcv) & 0xFFFFFFFF > 0x10000000]
+    if beyond:
+        raise Fail("the server sent below the acknowledged data: seq %d" % beyond[0].seq)
+    print("conn 0: 1.5 s with the small window: %d segments, no RST" % len(segs))
+    # open up again and take the rest in order
+    end = time.time() + 30
+    ooo = {t.seq: bytes(t.payload) for t in segs if len(bytes(t.payload))}
+    while len(data) < total:
+        nxt = (rcv + len(data)) & 0xFFFFFFFF
+        while nxt in ooo:
+            chunk = ooo.pop(nxt)
+            data += chunk
+            nxt = (rcv + len(data)) & 0xFFFFFFFF
+        if len(data) >= total:
+            break
+        p.send("A", isn + 1, rcv + len(data))
+        if time.time() > end:
+            raise Fail("only %d of %d bytes after the window opened" % (len(data), total))
+        for t in p.quiet(0.3):
+            pl = bytes(t.payload)
+            if "R" in flags(t):
+                raise Fail("the server reset the connection")
+            if pl:
+                off = (t.seq - rcv) & 0xFFFFFFFF
+                if off <= len(data) < off + len(pl):
+                    pl = pl[len(data) - off:]
+                    ooo[(rcv + len(data)) & 0xFFFFFFFF] = pl
+                elif off > len(data) and off < total:
+                    ooo[t.seq] = pl
+    data = bytes(data[:total])
+    bad = next((i for i, b in enumerate(data) if b != xfer_pattern(i)), None)
+    if bad is not None:
+        raise Fail("byte %d differs from the pattern the server sent" % bad)
+    print("conn 0: the window opened again: all %d bytes, in order" % total)
+    finish(p, isn + 1, rcv + total)
+    print("conn 0: closed")
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("cmd", choices=["rst", "olddup", "paws"])
+    ap.add_argument("cmd", choices=["rst", "olddup", "paws", "shrink"])
     ap.add_argument("--iface", required=True)
     ap.add_argument("--src", required=True)
     ap.add_argument("--dst", required=True)
@@ -366,7 +436,8 @@ def main():
     conf.verb = 0
     p = Peer(args)
     try:
-        {"rst": cmd_rst, "olddup": cmd_olddup, "paws": cmd_paws}[args.cmd](p)
+        {"rst": cmd_rst, "olddup": cmd_olddup, "paws": cmd_paws,
+         "shrink": cmd_shrink}[args.cmd](p)
     except Fail as e:
         print("FAIL: %s" % e)
         return 1
