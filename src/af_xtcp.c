@@ -490,7 +490,7 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 	xs->ts_off = xtcp_isn_ts_off(inet->inet_saddr, inet->inet_daddr,
 				     inet->inet_sport, inet->inet_dport);
 	/* a TIME-WAIT 4-tuple taken over: start beyond the old sequence space */
-	if (tw.snd_nxt)
+	if (tw.ts_recent_stamp)
 		xs->iss = tw.snd_nxt + 65535 + 2;
 	xs->snd_una = xs->iss;
 	xs->snd_nxt = xs->iss + 1;

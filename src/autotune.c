@@ -66,10 +66,10 @@ void xtcp_rcv_rtt_sample(struct sock *sk, const struct sk_buff *skb)
 
 	if (!xs->ts_ok || !cb->has_ts || !cb->tsecr || skb->len < xs->rcv_mss)
 		return;
-	us = (xtcp_isn_tsval(xs->ts_off) - cb->tsecr) * USEC_PER_MSEC;
-	if (us > XTCP_RTO_MAX_MS * USEC_PER_MSEC)
+	us = xtcp_isn_tsval(xs->ts_off) - cb->tsecr;	/* ms, for now */
+	if (us > XTCP_RTO_MAX_MS)
 		return;
-	us = max_t(u32, us, USEC_PER_MSEC);	/* a tick of the clock at least */
+	us = max_t(u32, us, 1) * USEC_PER_MSEC;	/* a tick of the clock at least */
 	xs->rcv_rtt_us = xs->rcv_rtt_us ? xs->rcv_rtt_us - (xs->rcv_rtt_us >> 3) +
 					  (us >> 3) : us;
 }

@@ -160,6 +160,17 @@ unsigned int xtcp_icmp_rcv(struct net *net, struct sk_buff *skb)
 
 	if (!pskb_may_pull(skb, off + sizeof(*icmph) + sizeof(*iph)))
 		return NF_ACCEPT;
+	/*
+	 * What icmp_rcv() would refuse, xtcp does not act on either: errors
+	 * sent to a broadcast or multicast address, and a bad checksum (left to
+	 * icmp_rcv() to count).
+	 */
+	if (skb_rtable(skb) &&
+	    (skb_rtable(skb)->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)))
+		return NF_ACCEPT;
+	if (skb->ip_summed != CHECKSUM_UNNECESSARY &&
+	    csum_fold(skb_checksum(skb, off, skb->len - off, 0)))
+		return NF_ACCEPT;
 	icmph = (const struct icmphdr *)(skb->data + off);
 	switch (icmph->type) {
 	case ICMP_DEST_UNREACH:

@@ -577,7 +577,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 	const struct xtcp_options *sack;
 	enum xtcp_ack_class class;
 	struct xtcp_options opt;
-	u32 acked, prior_packets;
+	u32 acked, prior_packets, prior_wnd;
 	bool fin_acked;
 
 	if (sk->sk_state == XTCP_SYN_RECV) {
@@ -598,12 +598,15 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 				  xs->max_snd_wnd);
 	if (!xtcp_ack_acceptable(class))
 		return apply(sk, XTCP_EV_BAD_ACK, skb);
-	/* the peer is alive and heard us (tcp_ack()) */
-	WRITE_ONCE(sk->sk_err_soft, 0);
-	xs->probes_out = 0;
-	xs->rcv_tstamp = jiffies;
+	/* the peer is alive and heard us (tcp_ack()); an old ACK proves neither */
+	if (!xtcp_seq_before(cb->ack, xs->snd_una)) {
+		WRITE_ONCE(sk->sk_err_soft, 0);
+		xs->probes_out = 0;
+		xs->rcv_tstamp = jiffies;
+	}
 
 	/* window update (RFC 9293 §3.10.7.4, SND.WL1/SND.WL2) */
+	prior_wnd = xs->snd_wnd;
 	if (xtcp_seq_before(xs->snd_wl1, cb->seq) ||
 	    (xs->snd_wl1 == cb->seq && xtcp_seq_leq(xs->snd_wl2, cb->ack))) {
 		xs->snd_wnd = (u32)cb->window << xs->snd_wscale;
@@ -625,6 +628,20 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 		bool dup = !skb->len && cb->ack == xs->snd_una &&
 			   xs->snd_una != xs->snd_nxt &&
 			   !(cb->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN));
+
+		/*
+		 * The window opened and nothing is acknowledged: what went into
+		 * the closed window (the probes) was refused. It goes again now,
+		 * the back-off forgotten, not after an RTO grown to minutes
+		 * (tcp_ack_probe() clears the probe timer's back-off).
+		 */
+		if (!prior_wnd && xs->snd_wnd && xs->packets_out) {
+			xs->retries = 0;
+			xs->rto_ms = xtcp_rtt_rto_ms(&xs->rtt, xs->syn_lost);
+			xtcp_enter_loss(sk);
+			xtcp_timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
+			dup = false;
+		}
 
 		xtcp_ack_recovery(sk, 0, xs->packets_out, dup, sack);
 		xtcp_push(sk);

@@ -461,8 +461,11 @@ void xtcp_push_mode(struct sock *sk, u8 extra)
 			xtcp_timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
 	}
 	if (xs->send_head && xs->snd_una == xs->snd_nxt &&
-	    !xtcp_timer_pending(xs, XTCP_TIMER_RETRANS))
+	    !xtcp_timer_pending(xs, XTCP_TIMER_RETRANS)) {
+		/* TCP_USER_TIMEOUT counts from here, as from Linux's first probe */
+		xs->stall_start_ns = ktime_get_ns();
 		xtcp_timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
+	}
 }
 
 /*

@@ -400,6 +400,8 @@ void xtcp_simple_retransmit(struct sock *sk)
 		}
 		mark_lost(xs, skb);
 	}
+	/* resent copies marked lost again may lie before the hint */
+	xs->lost_hint = NULL;
 	if (xs->lost_out <= xs->retrans_out)
 		return;
 	if (xs->ca_state != XTCP_CA_LOSS) {

@@ -254,24 +254,28 @@ static void timer_program(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	unsigned long pending = xs->timer_pending;
-	u64 due = U64_MAX, now;
+	u64 due = U64_MAX, now, slack;
 	int ev;
 
 	for_each_set_bit(ev, &pending, XTCP_TIMER_MAX)
 		due = min(due, xs->timer_due[ev]);
 	if (due == U64_MAX)
 		return;
+	/*
+	 * Slack: a sixteenth of the wait, at most 100 ms, so that timers of
+	 * many sockets coalesce. A queued hrtimer may fire as late as its hard
+	 * expiry: it serves only if that is within this deadline's own slack.
+	 */
+	now = ktime_get_ns();
+	slack = due > now ? min_t(u64, (due - now) / 16, 100 * NSEC_PER_MSEC) : 0;
 	if (hrtimer_is_queued(&xs->timer) &&
-	    ktime_to_ns(hrtimer_get_softexpires(&xs->timer)) <= due)
+	    ktime_to_ns(hrtimer_get_expires(&xs->timer)) <= due + slack)
 		return;
 	if (!xs->timer_ref) {
 		xs->timer_ref = 1;
 		sock_hold(sk);
 	}
-	now = ktime_get_ns();
-	/* as much slack as a sixteenth of the wait, as before a per-event timer had */
-	hrtimer_start_range_ns(&xs->timer, ns_to_ktime(due),
-			       due > now ? (due - now) / 16 : 0,
+	hrtimer_start_range_ns(&xs->timer, ns_to_ktime(due), slack,
 			       HRTIMER_MODE_ABS_SOFT);
 }
 
