@@ -31,7 +31,8 @@
  *   send:N  recv:N (pattern-checked)  shutdown:wr|rd|rdwr  eof  reset
  *   recv-err:ERRNO (a read fails with it)  soerr:ERRNO|0 (SO_ERROR says it)
  *   soerr-within:ERRNO (SO_ERROR says it within --timeout seconds)
- *   keepalive:IDLE,INTVL,CNT (SO_KEEPALIVE and TCP_KEEP*)  info (print
+ *   keepalive:IDLE,INTVL,CNT (SO_KEEPALIVE and TCP_KEEP*; keepalive:on for
+ *   SO_KEEPALIVE alone)  info (print
  *   "mss M pmtu P retrans R" from TCP_INFO)
  *   linger0  close  say:TEXT  wait:FILE  sleep:MS  hold
  *
@@ -785,6 +786,12 @@ static int cmd_script(int argc, char **argv)
 		} else if (!strcmp(step, "keepalive") && arg) {
 			int one = 1, v[3];
 
+			/* keepalive:on: SO_KEEPALIVE alone, the namespace's timings */
+			if (!strcmp(arg, "on")) {
+				if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)))
+					die("SO_KEEPALIVE: %s", strerror(errno));
+				continue;
+			}
 			if (sscanf(arg, "%d,%d,%d", &v[0], &v[1], &v[2]) != 3)
 				die("keepalive:IDLE,INTVL,CNT");
 			if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) ||

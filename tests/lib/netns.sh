@@ -335,6 +335,7 @@ wire_sysctl() {
 		rfc1337) path=/proc/sys/net/ipv4/tcp_rfc1337 ;;
 		challenge_ack_limit) path=/proc/sys/net/ipv4/tcp_challenge_ack_limit ;;
 		tw_reuse) path=/proc/sys/net/ipv4/tcp_tw_reuse ;;
+		keepalive_*) path=/proc/sys/net/ipv4/tcp_$name ;;
 		*) return 2 ;;
 		esac
 	else
