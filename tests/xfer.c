@@ -32,7 +32,7 @@
  *   recv-err:ERRNO (a read fails with it)  soerr:ERRNO|0 (SO_ERROR says it)
  *   soerr-within:ERRNO (SO_ERROR says it within --timeout seconds)
  *   keepalive:IDLE,INTVL,CNT (SO_KEEPALIVE and TCP_KEEP*; keepalive:on for
- *   SO_KEEPALIVE alone)  info (print
+ *   SO_KEEPALIVE alone)  ttl:N (IP_TTL)  info (print
  *   "mss M pmtu P retrans R" from TCP_INFO)
  *   linger0  close  say:TEXT  wait:FILE  sleep:MS  hold
  *
@@ -799,6 +799,11 @@ static int cmd_script(int argc, char **argv)
 			    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &v[1], sizeof(int)) ||
 			    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &v[2], sizeof(int)))
 				die("keep-alive options: %s", strerror(errno));
+		} else if (!strcmp(step, "ttl") && arg) {
+			int ttl = atoi(arg);
+
+			if (setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)))
+				die("IP_TTL %d: %s", ttl, strerror(errno));
 		} else if (!strcmp(step, "info")) {
 			struct tcp_info ti;
 			socklen_t len = sizeof(ti);
