@@ -635,7 +635,8 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 		 * the back-off forgotten, not after an RTO grown to minutes
 		 * (tcp_ack_probe() clears the probe timer's back-off).
 		 */
-		if (!prior_wnd && xs->snd_wnd && xs->packets_out) {
+		if (xs->probing && !prior_wnd && xs->snd_wnd && xs->packets_out) {
+			xs->probing = 0;
 			xs->retries = 0;
 			xs->rto_ms = xtcp_rtt_rto_ms(&xs->rtt, xs->syn_lost);
 			xtcp_enter_loss(sk);
@@ -653,6 +654,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 	xs->snd_una = cb->ack;
 	prior_packets = xs->packets_out;
 	acked = xtcp_clean_rtx_queue(sk, cb->ack);
+	xs->probing = 0;
 	if (xs->urg_mode && !xtcp_seq_before(xs->snd_una, xs->snd_up))
 		xs->urg_mode = 0;	/* the urgent data is through */
 	xtcp_ack_recovery(sk, acked, prior_packets, false, sack);

@@ -485,8 +485,10 @@ void xtcp_retransmit_timeout(struct sock *sk)
 		xtcp_push(sk);
 		return;
 	}
-	if (skb && !fit_mss(sk, skb) && !transmit_queued(sk, skb, GFP_ATOMIC))
+	if (skb && !fit_mss(sk, skb) && !transmit_queued(sk, skb, GFP_ATOMIC)) {
 		sent_new(xs, skb);
+		xs->probing = !xs->snd_wnd;
+	}
 }
 
 /*

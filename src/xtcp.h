@@ -155,6 +155,7 @@ struct xtcp_sock {
 	u32 urg_seq;		/* the peer's urgent byte */
 	u16 urg_data;		/* XTCP_URG_* and the byte; 0: none */
 	u8 rtt_timing:1;	/* rtt_seq's segment is being timed (Karn) */
+	u8 probing:1;		/* what is in flight went as a closed window's probe */
 	u8 syn_lost:1;		/* our SYN or SYN+ACK was sent again */
 	u32 rto_ms;		/* the RTO now, backed off by the timer */
 	struct xtcp_rtt rtt;	/* RFC 6298 estimator (rtt.h) */
