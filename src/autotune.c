@@ -104,3 +104,23 @@ void xtcp_rcv_space_adjust(struct sock *sk)
 	xs->rcvq_seq = xs->copied_seq;
 	xs->rcvq_time = now;
 }
+
+/*
+ * Out-of-order data outgrew the receive buffer (its skbs cost more than the
+ * window, half the buffer, allowed for): the buffer grows to hold @need more,
+ * as tcp_clamp_window() lets it grow to what is allocated, up to rmem[2],
+ * rather than dropping what the sender was allowed to send. False: it may
+ * not (SO_RCVBUF, or rmem[2] reached).
+ */
+bool xtcp_rcvbuf_make_room(struct sock *sk, u32 need)
+{
+	u64 want = (u64)atomic_read(&sk->sk_rmem_alloc) + need;
+
+	xtcp_sock_assert_locked(sk);
+	if ((sk->sk_userlocks & SOCK_RCVBUF_LOCK) ||
+	    want > READ_ONCE(xtcp_net(sock_net(sk))->rmem[2]))
+		return false;
+	if (want > READ_ONCE(sk->sk_rcvbuf))
+		WRITE_ONCE(sk->sk_rcvbuf, want);
+	return true;
+}

@@ -203,8 +203,9 @@ static bool rcv_fin(struct sock *sk, struct sk_buff *skb)
 
 /*
  * Text or a FIN beyond RCV.NXT: held in the out-of-order queue, charged to
- * the receive buffer, and acknowledged at once with a duplicate ACK (RFC 5681
- * §4.2) that carries SACK blocks. Consumes @skb.
+ * the receive buffer (which grows to hold it, up to rmem[2]), and
+ * acknowledged at once with a duplicate ACK (RFC 5681 §4.2) that carries SACK
+ * blocks. Consumes @skb.
  */
 static void ofo_queue(struct sock *sk, struct sk_buff *skb)
 {
@@ -213,7 +214,8 @@ static void ofo_queue(struct sock *sk, struct sk_buff *skb)
 	u32 seq = XTCP_SKB_CB(skb)->seq;
 
 	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
-	    READ_ONCE(sk->sk_rcvbuf)) {
+	    READ_ONCE(sk->sk_rcvbuf) &&
+	    !xtcp_rcvbuf_make_room(sk, skb->truesize)) {
 		xtcp_inc_stat(net, XTCP_STAT_OFO_DROP);
 		trace_xtcp_drop(net, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr,
 				"ofo-no-room");

@@ -387,6 +387,7 @@ void xtcp_sndbuf_expand(struct sock *sk);
 void xtcp_init_buffer_space(struct sock *sk);
 void xtcp_rcv_rtt_sample(struct sock *sk, const struct sk_buff *skb);
 void xtcp_rcv_space_adjust(struct sock *sk);
+bool xtcp_rcvbuf_make_room(struct sock *sk, u32 need);
 
 /* icmp.c: ICMP errors about our segments. */
 unsigned int xtcp_icmp_rcv(struct net *net, struct sk_buff *skb);
