@@ -61,7 +61,7 @@ loss_sum() {
 # counters of the xtcp ends did meanwhile.
 loss_pair() {
 	local prof=$1 cf=$2 sf=$3 xns=() c before=() i line="" moved= n closer=client
-	local counters=(RetransSegs OfoQueue DupData InCsumErrors SackRecovery RenoRecovery)
+	local counters=(RetransSegs OfoQueue OfoDrop DupData InCsumErrors SackRecovery RenoRecovery)
 	[ "$cf" = xtcp ] && [ "$WIRE_INET" = 0 ] && xns+=(a)
 	[ "$sf" = xtcp ] && [ "$WIRE_INET" = 0 ] && xns+=(b)
 	for i in "${!counters[@]}"; do
