@@ -120,27 +120,24 @@ case_api_tcp_user_timeout() {
 	XTCP_API_DROP_PORT=$port api tcp_user_timeout
 }
 
-# retries2=3: a stopped reader's zero window outlasts three probes, answered.
-case_api_zero_window() {
+# api_zero_window_for SECS: retries2=3, and a stopped reader's zero window
+# held SECS seconds outlasts the probes, each answered.
+api_zero_window_for() {
 	if api_inet; then f=/proc/sys/net/ipv4/tcp_retries2; else f=/proc/sys/net/xtcp/retries2; fi
 	[ -w "$f" ] || fail "no $f" || return 1
 	old=$(cat "$f")
 	trap 'echo "$old" >"$f"' EXIT
 	echo 3 >"$f"
-	api zero_window
+	XTCP_API_ZW_SECS=$1 api zero_window
 }
+
+# Eight seconds: three probes.
+case_api_zero_window() { api_zero_window_for 8; }
 
 # The same for two minutes: probes back off towards the 120 s RTO ceiling, each
 # answered, and the connection outlives them all (Debian's kernel only: the
 # wait is the same in the debug kernel, and its paths are api_zero_window's).
-case_api_zero_window_minutes() {
-	if api_inet; then f=/proc/sys/net/ipv4/tcp_retries2; else f=/proc/sys/net/xtcp/retries2; fi
-	[ -w "$f" ] || fail "no $f" || return 1
-	old=$(cat "$f")
-	trap 'echo "$old" >"$f"' EXIT
-	echo 3 >"$f"
-	XTCP_API_ZW_SECS=125 api zero_window
-}
+case_api_zero_window_minutes() { api_zero_window_for 125; }
 light_skip[api_zero_window_minutes]="time budget: two minutes of waiting; api_zero_window takes the same paths"
 
 # syn_retries=1: the SYN and one retransmission, then ETIMEDOUT (about 3 s).
