@@ -331,7 +331,7 @@ case_wire_time_wait_fin_retransmit() {
 		wire_poll "$wait" "${tw} ms and $late ms after the first ACK" \
 			eval '[ $(( ${EPOCHREALTIME/./} / 1000 - t1 )) -gt $((tw + late)) ]' || return 1
 		wire_in_state a xtcp 7302 7202 06 ||
-			fail "TIME_WAIT gone $(( ${EPOCHREALTIME/./} / 1000 - t1 )) ms after entering, though FINs kept coming" ||
+			fail "TIME_WAIT gone $(( ${EPOCHREALTIME/./} / 1000 - t1 )) ms after the first ACK, though FINs kept coming" ||
 			return 1
 		echo "TIME_WAIT still there $(( ${EPOCHREALTIME/./} / 1000 - t1 )) ms in (2MSL $tw ms): restarted"
 	fi
