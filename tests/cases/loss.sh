@@ -36,23 +36,13 @@ else
 	LOSS_SIZES="1024 1048576 67108864"
 fi
 
-# Counter NAME summed over the namespaces given, into LOSS_SUM. Read with bash
-# builtins through the namespace's parked program (/proc/PID/net/): a process
-# per read would cost seconds in the debug kernel.
+# Counter NAME summed over the namespaces given, into LOSS_SUM.
 loss_sum() {
-	local name=$1 ns pid names vals i found
+	local ns
 	LOSS_SUM=0
 	for ns in "${@:2}"; do
-		pid=$WIRE_HOLD_B found=
-		[ "$ns" = a ] && pid=$WIRE_HOLD_A
-		while read -r -a names && read -r -a vals; do
-			for i in "${!names[@]}"; do
-				[ "${names[i]}" = "$name" ] || continue
-				LOSS_SUM=$((LOSS_SUM + vals[i]))
-				found=1
-			done
-		done <"/proc/$pid/net/xtcp_snmp"
-		[ -n "$found" ] || fail "no $name in $ns's /proc/net/xtcp_snmp" || return 1
+		wire_snmp "$ns" xtcp "$1" || return 1
+		LOSS_SUM=$((LOSS_SUM + WIRE_VAL))
 	done
 }
 

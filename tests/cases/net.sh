@@ -17,30 +17,6 @@ else
 	NET_BIG=1048576
 fi
 
-# Counter NAME of namespace NS (a|b) for family F, into NET_VAL: xtcp's own
-# (/proc/net/xtcp_snmp), or Linux TCP's twin in /proc/net/netstat. Bash
-# builtins only, through the namespace's parked program. (bash reads a file in
-# chunks and seeks back: a counter that changes length between two chunks
-# shifts the lines, so a read whose lines do not pair up is read again.)
-net_counter() {
-	local ns=$1 f=$2 name=$3 pid=$WIRE_HOLD_B file names vals i try ok
-	[ "$ns" = a ] && pid=$WIRE_HOLD_A
-	file=/proc/$pid/net/xtcp_snmp
-	{ [ "$f" = inet ] || [ "$WIRE_INET" = 1 ]; } && file=/proc/$pid/net/netstat
-	for try in 1 2 3 4 5; do
-		NET_VAL= ok=1
-		while read -r -a names && read -r -a vals; do
-			[ "${#names[@]}" = "${#vals[@]}" ] && [ "${names[0]}" = "${vals[0]}" ] ||
-				{ ok=; break; }
-			for i in "${!names[@]}"; do
-				[ "${names[i]}" = "$name" ] && NET_VAL=${vals[i]}
-			done
-		done <"$file"
-		[ -n "$ok" ] && break
-	done
-	[ -n "$NET_VAL" ] || fail "no $name in $file" || return 1
-}
-
 # Keep-alive ------------------------------------------------------------------
 
 # net_keepalive_run CLIENT_FAM SERVER_FAM PORT: the client probes an idle
@@ -65,7 +41,7 @@ net_keepalive_run() {
 	wire_line cli idle || return 1
 	# (reading an nft counter takes seconds in a slow guest: the window
 	# counted is from before the first read to after the second)
-	[ "$cf" = xtcp ] && [ "$WIRE_INET" = 0 ] && { net_counter a xtcp KeepAlive || return 1; k0=$NET_VAL; }
+	[ "$cf" = xtcp ] && [ "$WIRE_INET" = 0 ] && { wire_snmp a xtcp KeepAlive || return 1; k0=$WIRE_VAL; }
 	wire_now
 	w0=$WIRE_NOW
 	n0=$(wire_counter b pre "$h")
@@ -78,8 +54,8 @@ net_keepalive_run() {
 	[ "$probes" -ge 2 ] && [ "$probes" -le "$most" ] ||
 		fail "$probes probes on the wire in $((w1 - w0)) ms at TCP_KEEPIDLE 1 s" || return 1
 	if [ -n "${k0:-}" ]; then
-		net_counter a xtcp KeepAlive || return 1
-		k1=$NET_VAL
+		wire_snmp a xtcp KeepAlive || return 1
+		k1=$WIRE_VAL
 		[ $((k1 - k0)) -ge "$probes" ] && [ $((k1 - k0)) -le $((most + 1)) ] ||
 			fail "KeepAlive moved by $((k1 - k0)), $probes probes on the wire" || return 1
 	fi
@@ -93,7 +69,7 @@ net_keepalive_run() {
 	# dead peer starts when the rule is in.
 	wire_nft a add rule inet wire pre ip saddr "$WIRE_ADDR_B" tcp sport "$port" drop &
 	nft_pid=$! t0=
-	[ -n "${k0:-}" ] && { net_counter a xtcp KeepAlive || return 1; k0=$NET_VAL; }
+	[ -n "${k0:-}" ] && { wire_snmp a xtcp KeepAlive || return 1; k0=$WIRE_VAL; }
 	tlast=
 	for i in $(seq 1000); do
 		if [ -z "$t0" ] && ! kill -0 "$nft_pid" 2>/dev/null; then
@@ -103,14 +79,14 @@ net_keepalive_run() {
 		fi
 		[ -n "$t0" ] && wire_has_line cli timedout && break
 		if [ -n "${k0:-}" ]; then
-			net_counter a xtcp KeepAlive || return 1
-			if [ "$NET_VAL" != "$k0" ]; then
+			wire_snmp a xtcp KeepAlive || return 1
+			if [ "$WIRE_VAL" != "$k0" ]; then
 				wire_now
 				# (a gap is timed only between probes seen after
 				# nft started: it slows the first samples down)
 				[ -n "$tlast" ] && [ -n "$t0" ] && [ "$tlast" -ge "$t0" ] &&
 					gaps+=" $((WIRE_NOW - tlast))"
-				tlast=$WIRE_NOW k0=$NET_VAL
+				tlast=$WIRE_NOW k0=$WIRE_VAL
 			fi
 		fi
 		wire_sleep 0.02
@@ -188,10 +164,10 @@ case_net_paws_icmp() {
 	wire_rule a out ip ttl 64 tcp flags '&' rst == rst drop >/dev/null || return 1
 	wire_bg sink b "$WIRE_XFER" sink --family xtcp --port 7610 --count 1 --timeout 60
 	wire_line sink listening || return 1
-	net_counter b xtcp PAWSEstab || return 1
-	p0=$NET_VAL
-	net_counter b xtcp OutOfWindowIcmps || return 1
-	o0=$NET_VAL
+	wire_snmp b xtcp PAWSEstab || return 1
+	p0=$WIRE_VAL
+	wire_snmp b xtcp OutOfWindowIcmps || return 1
+	o0=$WIRE_VAL
 	ip netns exec "$WIRE_A" "$WIRE_PY" "$WIRE_SCAPY/peer.py" paws --iface wa \
 		--src "$WIRE_ADDR_A" --dst "$WIRE_ADDR_B" --dport 7610 >"$WIRE_TMP/py.out" 2>&1 ||
 		fail "scapy peer: $(cat "$WIRE_TMP/py.out")" || return 1
@@ -199,10 +175,10 @@ case_net_paws_icmp() {
 	sed 's/^/peer: /' "$WIRE_TMP/py.out"
 	sed 's/^/sink: /' "$WIRE_TMP/sink.out"
 	wire_check_sink || return 1
-	net_counter b xtcp PAWSEstab || return 1
-	p1=$NET_VAL
-	net_counter b xtcp OutOfWindowIcmps || return 1
-	o1=$NET_VAL
+	wire_snmp b xtcp PAWSEstab || return 1
+	p1=$WIRE_VAL
+	wire_snmp b xtcp OutOfWindowIcmps || return 1
+	o1=$WIRE_VAL
 	echo "PAWSEstab +$((p1 - p0)), OutOfWindowIcmps +$((o1 - o0))"
 	[ $((p1 - p0)) = 1 ] || fail "PAWSEstab moved by $((p1 - p0)), want 1" || return 1
 	[ $((o1 - o0)) = 2 ] || fail "OutOfWindowIcmps moved by $((o1 - o0)), want 2"
@@ -363,14 +339,14 @@ case_net_tw_reuse() {
 	in_ns a "$WIRE_XFER" script --family xtcp connect-fail:"$WIRE_ADDR_B":7640 EADDRNOTAVAIL ||
 		fail "tw_reuse 2: connect() over veth took the TIME_WAIT 4-tuple" || return 1
 	echo "one ephemeral port, its 4-tuple in TIME_WAIT: EADDRNOTAVAIL with tw_reuse 0 and 2"
-	net_counter a xtcp "$name" || return 1
-	r0=$NET_VAL
+	wire_snmp a xtcp "$name" || return 1
+	r0=$WIRE_VAL
 	wire_sysctl a tw_reuse 1 || return 1
 	in_ns a "$WIRE_XFER" script --family xtcp connect:"$WIRE_ADDR_B":7640 send:200 close ||
 		fail "tw_reuse 1: connect() did not reuse the TIME_WAIT 4-tuple" || return 1
 	wire_wait sink || return 1
-	net_counter a xtcp "$name" || return 1
-	r1=$NET_VAL
+	wire_snmp a xtcp "$name" || return 1
+	r1=$WIRE_VAL
 	sed 's/^/sink: /' "$WIRE_TMP/sink.out"
 	echo "tw_reuse 1: the 4-tuple reused, $name +$((r1 - r0))"
 	[ $((r1 - r0)) = 1 ] || fail "$name moved by $((r1 - r0)), want 1" || return 1

@@ -324,6 +324,30 @@ wire_seen_states() {
 
 # Sysctls ---------------------------------------------------------------------
 
+# Counter NAME of namespace NS (a|b) for family F, into WIRE_VAL: xtcp's own
+# (/proc/net/xtcp_snmp), or Linux TCP's twin in /proc/net/netstat. Bash
+# builtins only, through the namespace's parked program. (bash reads a file in
+# chunks and seeks back: a counter that changes length between two chunks
+# shifts the lines, so a read whose lines do not pair up is read again.)
+wire_snmp() {
+	local ns=$1 f=$2 name=$3 pid=$WIRE_HOLD_B file names vals i try ok
+	[ "$ns" = a ] && pid=$WIRE_HOLD_A
+	file=/proc/$pid/net/xtcp_snmp
+	{ [ "$f" = inet ] || [ "$WIRE_INET" = 1 ]; } && file=/proc/$pid/net/netstat
+	for try in 1 2 3 4 5; do
+		WIRE_VAL= ok=1
+		while read -r -a names && read -r -a vals; do
+			[ "${#names[@]}" = "${#vals[@]}" ] && [ "${names[0]}" = "${vals[0]}" ] ||
+				{ ok=; break; }
+			for i in "${!names[@]}"; do
+				[ "${names[i]}" = "$name" ] && WIRE_VAL=${vals[i]}
+			done
+		done <"$file"
+		[ -n "$ok" ] && break
+	done
+	[ -n "$WIRE_VAL" ] || fail "no $name in $file" || return 1
+}
+
 # wire_sysctl NS NAME VALUE: an xtcp sysctl, or its Linux twin in inet mode.
 # Returns 2 when Linux has no such knob.
 wire_sysctl() {
