@@ -495,6 +495,7 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 	xs->snd_una = xs->iss;
 	xs->snd_nxt = xs->iss + 1;
 	xs->write_seq = xs->snd_nxt;
+	xs->pushed_seq = xs->write_seq;
 	xtcp_options_from_sysctls(sk);
 	xs->adv_mss = 0;	/* from this route */
 	xs->rcv_wnd = 0;
@@ -879,14 +880,37 @@ static int xtcp_shutdown(struct socket *sock, int how)
 }
 
 /*
- * The end of a send call (tcp_push()): MSG_OOB makes its last byte urgent
- * (urgent.h), MSG_MORE holds a small tail as TCP_CORK would, for this call.
+ * PSH as Linux places it: on the last segment of each write (not with
+ * MSG_MORE), and on the current one once more than half the peer's largest
+ * window has gone unpushed (forced_push(), tcp_mark_push()).
+ */
+static bool forced_push(const struct xtcp_sock *xs)
+{
+	return xtcp_seq_after(xs->write_seq,
+			      xs->pushed_seq + (xs->max_snd_wnd >> 1));
+}
+
+static void mark_push(struct xtcp_sock *xs, struct sk_buff *skb)
+{
+	XTCP_SKB_CB(skb)->flags |= XTCP_FLAG_PSH;
+	xs->pushed_seq = xs->write_seq;
+}
+
+/*
+ * The end of a send call (tcp_push()): its last segment carries PSH,
+ * MSG_OOB makes its last byte urgent (urgent.h), MSG_MORE holds a small
+ * tail as TCP_CORK would, for this call.
  */
 static void send_done(struct sock *sk, int flags, int copied)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
 
-	if ((flags & MSG_OOB) && copied) {
+	if (!copied)
+		return;
+	if (tail && (!(flags & MSG_MORE) || forced_push(xs)))
+		mark_push(xs, tail);
+	if (flags & MSG_OOB) {
 		xs->snd_up = xs->write_seq;
 		xs->urg_mode = 1;
 	}
@@ -950,6 +974,9 @@ static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 			if (!xs->send_head)
 				xs->send_head = skb;
 		}
+		/* a write that goes on in the tail moves its PSH to its own end */
+		if (!copied)
+			XTCP_SKB_CB(skb)->flags &= ~XTCP_FLAG_PSH;
 		copy = min_t(int, msg_data_left(msg), xs->mss - skb->len);
 		copy = min_t(int, copy, skb_tailroom(skb));
 		if (!copy_from_iter_full(skb_put(skb, copy), copy,
@@ -961,13 +988,19 @@ static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		XTCP_SKB_CB(skb)->end_seq += copy;
 		xs->write_seq += copy;
 		copied += copy;
-		/* a full segment at the head goes at once (tcp_push_one()) */
-		if (skb->len >= xs->mss && skb == xs->send_head)
+		if (forced_push(xs)) {
+			mark_push(xs, skb);
+			xtcp_push_mode(sk, XTCP_NAGLE_PUSH);
+		} else if (skb->len >= xs->mss && skb == xs->send_head) {
+			/* a full segment at the head goes at once (tcp_push_one()) */
 			xtcp_push(sk);
+		}
 		continue;
 
 wait_for_space:
 		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		if (copied)
+			mark_push(xs, skb_peek_tail(&sk->sk_write_queue));
 		xtcp_push_mode(sk, XTCP_NAGLE_PUSH);
 		err = sk_stream_wait_memory(sk, &timeo);
 		if (err)

@@ -874,6 +874,7 @@ static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 	xs->snd_una = xs->iss;
 	xs->snd_nxt = xs->iss + 1;
 	xs->write_seq = xs->snd_nxt;
+	xs->pushed_seq = xs->write_seq;
 	/* a child starts as its listener's clone, as in inet_csk_clone_lock() */
 	trace_xtcp_state_change(child, XTCP_LISTEN, XTCP_SYN_RECV);
 	xtcp_state_store(child, XTCP_SYN_RECV);

@@ -306,7 +306,8 @@ static int fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	*ncb = *cb;
 	ncb->seq = cb->seq + len;
 	cb->end_seq = ncb->seq;
-	cb->flags &= ~XTCP_FLAG_FIN;	/* a FIN stays last */
+	/* a FIN, and PSH, stay with the last part (tcp_fragment()) */
+	cb->flags &= ~(XTCP_FLAG_FIN | XTCP_FLAG_PSH);
 	/* a clone in flight keeps its own length: only ours shrinks */
 	skb_trim(skb, len);
 	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
@@ -347,10 +348,8 @@ static int transmit_queued(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 				      xtcp_sk(sk)->retries,
 				      xtcp_sk(sk)->rto_ms);
 	}
-	if (cb->flags & XTCP_FLAG_FIN)
-		flags |= XTCP_FLAG_FIN;
-	else
-		flags |= XTCP_FLAG_PSH;
+	/* FIN, and PSH where the write ended (af_xtcp.c, tcp_mark_push()) */
+	flags |= cb->flags & (XTCP_FLAG_FIN | XTCP_FLAG_PSH);
 	return transmit(sk, nskb, flags, cb->seq);
 }
 
