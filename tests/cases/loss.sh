@@ -29,11 +29,14 @@ declare -A LOSS_MOVES=(
 	[mix]=RetransSegs [delay]="" [rate]=""
 )
 
-# 1 KiB, 1 MiB and 64 MiB each way; the debug kernel runs 1 KiB and 256 KiB.
+# 1 KiB and 1 MiB each way, and 64 MiB too in `make soak` (XTCP_SOAK=1: minutes
+# a profile under TCG); the debug kernel runs 1 KiB and 256 KiB.
 if [ -n "${XTCP_WIRE_LIGHT:-}" ]; then
 	LOSS_SIZES="1024 262144"
-else
+elif [ -n "${XTCP_SOAK:-}" ]; then
 	LOSS_SIZES="1024 1048576 67108864"
+else
+	LOSS_SIZES="1024 1048576"
 fi
 
 # Counter NAME summed over the namespaces given, into LOSS_SUM.
