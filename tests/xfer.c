@@ -6,7 +6,7 @@
  *               [--close first|second] [--half-close] [--timeout S]
  *   xfer client --family xtcp|inet --addr A --port P [--bytes N] [--count K]
  *               [--parallel C] [--bind-port Q] [--close first|second]
- *               [--half-close] [--await-eof] [--timeout S]
+ *               [--half-close] [--await-eof] [--timeout S] [--report-time]
  *   xfer script --family xtcp|inet STEP...
  *   xfer sink --family xtcp|inet --port P [--count K] [--close-after B1,B2,..]
  *   xfer watch TABLE
@@ -24,6 +24,11 @@
  * but never runs ahead of the peer (the many-connection cases).
  * The server listens (printing "listening on port P" once it does) and serves K
  * connections at once; the client opens K connections, C at a time.
+ * With --report-time the client also prints "elapsed_us N": CLOCK_MONOTONIC
+ * microseconds from just before its first connect() to the moment the last
+ * connection has received all N bytes and the peer has acknowledged all it
+ * sent (SIOCOUTQ 0), before any close: the transfer alone, without the
+ * process's start or end (tests/bench-netem).
  *
  * script: one socket driven by steps, for the state scenarios:
  *   bind:PORT  reuse  listen  accept  connect:ADDR:PORT  connect-nb:ADDR:PORT
@@ -58,7 +63,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
 
 #include "xtcp_test.h"
 
@@ -103,6 +110,14 @@ static long long now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
 /* Byte `off` of the stream seeded `seed`: not periodic at any small length. */
@@ -205,6 +220,7 @@ struct opts {
 	int close_first;	/* this side closes first */
 	int half_close;
 	int await_eof;		/* the first side shuts down, then waits for EOF */
+	int report_time;	/* client: print elapsed_us (see the top) */
 };
 
 struct conn {
@@ -216,11 +232,14 @@ struct conn {
 	int lport, rport;
 	int shut;		/* we shut down our write side */
 	int eof;		/* we read EOF */
+	int timed;		/* --report-time: its data is through both ways */
 	int done;
 };
 
 static unsigned int seed_out, seed_in;	/* the pattern of each direction */
 static uint8_t iobuf[1 << 16];
+static long long t_start, t_end;	/* --report-time, microseconds */
+static long long deadline_ms;		/* run_conns' */
 
 /* Whether this side may send now: a half-close second side answers only after EOF. */
 static int may_send(const struct opts *o, const struct conn *c)
@@ -235,6 +254,29 @@ static short conn_events(const struct opts *o, const struct conn *c)
 	return POLLIN | (may_send(o, c) ? POLLOUT : 0);
 }
 
+/*
+ * --report-time: all of the peer's bytes are in; wait for the peer to
+ * acknowledge all of ours too (nothing wakes poll() for that: poll the queue),
+ * then note the time. The latest of the connections is the end of the run.
+ */
+static void conn_time(struct conn *c)
+{
+	int outq;
+
+	for (;;) {
+		if (ioctl(c->fd, SIOCOUTQ, &outq) < 0)
+			die("conn %d: SIOCOUTQ: %s", c->id, strerror(errno));
+		if (!outq)
+			break;
+		if (now_ms() > deadline_ms)
+			die("conn %d: %d bytes still unacknowledged after the time-out",
+			    c->id, outq);
+		usleep(100);
+	}
+	t_end = now_us();
+	c->timed = 1;
+}
+
 /* Close when this side's work is done; returns 1 once the connection is finished. */
 static int conn_maybe_finish(const struct opts *o, struct conn *c)
 {
@@ -247,6 +289,8 @@ static int conn_maybe_finish(const struct opts *o, struct conn *c)
 	}
 	if (c->rcvd < o->bytes)
 		return 0;
+	if (o->report_time && !c->timed)
+		conn_time(c);
 	/* The first side closes now (in half-close mode once the peer is done too). */
 	if (!(o->close_first && !o->half_close && !o->await_eof) && !c->eof)
 		return 0;
@@ -342,6 +386,8 @@ static void run_conns(const struct opts *o, int lfd)
 	long long deadline = now_ms() + timeout_s * 1000LL;
 	struct conn last = { 0 };
 
+	deadline_ms = deadline;
+
 	while (finished < o->count) {
 		int np = 0, slot;
 
@@ -370,6 +416,8 @@ static void run_conns(const struct opts *o, int lfd)
 				nconn++;
 			conns[slot] = (struct conn){ .fd = fd, .id = started, .connecting = 1,
 						     .hs = FNV_INIT, .hr = FNV_INIT };
+			if (!t_start)
+				t_start = now_us();
 			if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0) {
 				conns[slot].connecting = 0;
 				conn_ports(&conns[slot]);
@@ -445,6 +493,8 @@ static void run_conns(const struct opts *o, int lfd)
 	else
 		printf("%s: ok %d connections, %llu bytes each way\n", me, o->count,
 		       (unsigned long long)o->bytes);
+	if (o->report_time)
+		printf("elapsed_us %lld\n", t_end - t_start);
 }
 
 static int parse_common(struct opts *o, int argc, char **argv, int server)
@@ -463,6 +513,10 @@ static int parse_common(struct opts *o, int argc, char **argv, int server)
 		}
 		if (!strcmp(a, "--await-eof")) {
 			o->await_eof = 1;
+			continue;
+		}
+		if (!strcmp(a, "--report-time")) {
+			o->report_time = 1;
 			continue;
 		}
 		if (!v)
@@ -493,6 +547,8 @@ static int parse_common(struct opts *o, int argc, char **argv, int server)
 	}
 	if (!fam)
 		die("--family xtcp|inet is required");
+	if (server && o->report_time)
+		die("--report-time is the client's");
 	o->fam = wire_family(fam);
 	if (!o->addr || (!o->port && !server))
 		die("--addr and --port are required");
