@@ -21,11 +21,18 @@ install_helper=
 install_reload=
 install_devfd=
 
-# The kernel has no build dir for this kernel in /lib/modules (the debug kernel
-# is built in a cache, not installed): nothing to install for.
-install_no_kdir() {
-	[ -d "/lib/modules/$INSTALL_KVER/build" ] && return 1
-	echo "SKIP: /lib/modules/$INSTALL_KVER/build does not exist (a kernel not installed from a package)"
+# Without a build dir for this kernel in /lib/modules (the debug kernel is
+# built in a cache, not installed) there is nothing to install for: the case
+# is skipped (tests/run's skip ends it).
+install_need_kdir() {
+	[ -d "/lib/modules/$INSTALL_KVER/build" ] ||
+		skip "/lib/modules/$INSTALL_KVER/build does not exist (a kernel not installed from a package)"
+}
+
+# install_need TOOL PACKAGE: a tool the case needs, or it fails saying where
+# it comes from (scripts/setup installs every one).
+install_need() {
+	command -v "$1" >/dev/null || fail "$1 is not installed on the host: scripts/setup installs $2"
 }
 
 # install_overlay DIR: DIR writable for this case, its changes in a tmpfs.
@@ -93,7 +100,7 @@ except OSError as e:
 case_install_make_install_autoloads() {
 	local ko t0 out mdir=/lib/modules/$INSTALL_KVER stage=$INSTALL_TMP/stage
 	local -a where=(INSTALL_MOD_PATH="$stage" DESTDIR="$stage")
-	install_no_kdir && return 0
+	install_need_kdir
 	trap install_cleanup EXIT
 	install_modprobe_helper || return 1
 	unload || fail "rmmod xtcp failed" || return 1
@@ -144,7 +151,11 @@ case_install_make_install_autoloads() {
 # header compiles on its own into a program using AF_XTCP.
 case_install_man_page_and_header() {
 	local d=$INSTALL_TMP/destdir out
-	install_no_kdir && return 0
+	install_need_kdir
+	install_need groff groff-base || return 1
+	install_need man man-db || return 1
+	install_need col "man-db (bsdextrautils)" || return 1
+	install_need cc build-essential || return 1
 	trap install_cleanup EXIT
 	mkdir -p "$d"
 	out=$(env -u INSTALL_MOD_PATH make -C "$INSTALL_TOP" --no-print-directory install-files \
@@ -159,25 +170,19 @@ case_install_man_page_and_header() {
 	cmp "$d/usr/share/man/man7/xtcp.7" "$INSTALL_TOP/Documentation/xtcp.7" ||
 		fail "DESTDIR: man page missing or different" || return 1
 
-	if ! command -v groff >/dev/null || ! command -v man >/dev/null; then
-		echo "SKIP the rendering: groff or man is not installed on the host (scripts/setup installs groff-base and man-db)"
-	else
-		out=$(groff -man -Tutf8 -ww "$d/usr/share/man/man7/xtcp.7" 2>&1 >/dev/null)
-		[ -z "$out" ] || fail "groff warns:" "$out" || return 1
-		out=$(MANWIDTH=80 man -l "$d/usr/share/man/man7/xtcp.7" 2>&1 | col -bx)
-		grep -A1 '^NAME' <<<"$out" | grep -Eq '^ +xtcp +- +an experimental TCP' ||
-			fail "man -l: no NAME line:" "$(head -n 8 <<<"$out")" || return 1
-		[ "$(MANPATH=$d/usr/share/man man -w 7 xtcp)" = "$d/usr/share/man/man7/xtcp.7" ] ||
-			fail "man -w 7 xtcp: $(MANPATH=$d/usr/share/man man -w 7 xtcp 2>&1)" || return 1
-		grep -A1 '^NAME' <<<"$out"
-	fi
+	out=$(groff -man -Tutf8 -ww "$d/usr/share/man/man7/xtcp.7" 2>&1 >/dev/null)
+	[ -z "$out" ] || fail "groff warns:" "$out" || return 1
+	out=$(MANWIDTH=80 man -l "$d/usr/share/man/man7/xtcp.7" 2>&1 | col -bx)
+	grep -A1 '^NAME' <<<"$out" | grep -Eq '^ +xtcp +- +an experimental TCP' ||
+		fail "man -l: no NAME line:" "$(head -n 8 <<<"$out")" || return 1
+	[ "$(MANPATH=$d/usr/share/man man -w 7 xtcp)" = "$d/usr/share/man/man7/xtcp.7" ] ||
+		fail "man -w 7 xtcp: $(MANPATH=$d/usr/share/man man -w 7 xtcp 2>&1)" || return 1
+	grep -A1 '^NAME' <<<"$out"
 
-	if command -v cc >/dev/null; then
-		printf '#include <sys/socket.h>\n#include <linux/xtcp.h>\nint main(void) { return socket(AF_XTCP, SOCK_STREAM, 0) < 0; }\n' |
-			cc -Wall -Werror -I"$d/usr/include" -o "$INSTALL_TMP/use-header" -x c - ||
-			fail "a program including the installed <linux/xtcp.h> does not compile" || return 1
-		"$INSTALL_TMP/use-header" || fail "socket(AF_XTCP) from the installed header failed"
-	fi
+	printf '#include <sys/socket.h>\n#include <linux/xtcp.h>\nint main(void) { return socket(AF_XTCP, SOCK_STREAM, 0) < 0; }\n' |
+		cc -Wall -Werror -I"$d/usr/include" -o "$INSTALL_TMP/use-header" -x c - ||
+		fail "a program including the installed <linux/xtcp.h> does not compile" || return 1
+	"$INSTALL_TMP/use-header" || fail "socket(AF_XTCP) from the installed header failed"
 }
 
 # DKMS: dkms.conf as dkms reads it, through the Makefile's own rules. No DKMS
@@ -190,11 +195,8 @@ case_install_man_page_and_header() {
 case_install_dkms_conf() {
 	local t=$INSTALL_TMP/dkms out v
 	local -a flags
-	install_no_kdir && return 0
-	if ! command -v dkms >/dev/null; then
-		echo "SKIP: dkms is not installed on the host (scripts/setup installs it)"
-		return 0
-	fi
+	install_need_kdir
+	install_need dkms dkms || return 1
 	trap install_cleanup EXIT
 	# dkms uses <(...): the guest's devtmpfs has no /dev/fd (udev makes it)
 	if [ ! -e /dev/fd ]; then
