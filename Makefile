@@ -7,7 +7,9 @@
 #   make check         every test: builds, checkpatch, KUnit, selftests, harness
 #   make vm-shell      a shell in the test VM with xtcp loaded (KERNEL=debug too)
 #   make kunit         the KUnit suites in the debug kernel
-#   make selftests     tests/ in the VM, on both kernels
+#   make selftests     tests/ in the VM, on both kernels (KERNEL=distro or
+#                      KERNEL=debug: that one; T=PATTERN: the matching cases)
+#   make selftests-inet the API cases on Linux TCP (XTCP_TEST_FAMILY=inet; T=)
 #   make wire          only the over-the-wire cases (part of make check)
 #   make check-harness prove the test harness fails when it should
 #   make bench-netem   goodput through netem profiles, xtcp beside Linux TCP
@@ -30,7 +32,8 @@ USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi
 TOOL_LIBS := tools/bin/libxtcpize.so
 
 .PHONY: all modules clean install setup tests tools demo check check-harness kunit \
-	selftests selftests-distro selftests-debug vm-shell checkpatch wire bench-netem
+	selftests selftests-distro selftests-debug selftests-inet vm-shell checkpatch wire \
+	bench-netem
 
 all: modules
 
@@ -122,7 +125,9 @@ vm-shell: setup
 kunit: setup
 	@scripts/vm --kernel debug --kunit --name kunit -- scripts/kunit-report
 
-selftests: selftests-distro selftests-debug
+# KERNEL given (command line or environment): that kernel only.
+SELFTEST_KERNELS := $(if $(filter command line environment,$(origin KERNEL)),$(KERNEL),distro debug)
+selftests: $(addprefix selftests-,$(SELFTEST_KERNELS))
 
 # Goodput through netem, xtcp beside Linux TCP (a benchmark: figures, no verdict).
 bench-netem: setup tests
@@ -133,9 +138,10 @@ wire: setup tests
 	@scripts/vm --kernel $(KERNEL) --xtcp --name wire --timeout 900 -- tests/run wire
 
 # Every selftest in each kernel (scripts/selftests: in the debug kernel the
-# over-the-wire cases run light).
-selftests-distro selftests-debug: selftests-%: setup tests
-	@scripts/selftests $*
+# over-the-wire cases run light), or with T=PATTERN (grep -E) the matching
+# ones; selftests-inet: the API cases on Linux TCP.
+selftests-distro selftests-debug selftests-inet: selftests-%: setup tests
+	@scripts/selftests $* $(if $(T),'$(T)')
 
 checkpatch: setup
 	@scripts/checkpatch
