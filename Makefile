@@ -13,7 +13,7 @@
 #   make wire          only the over-the-wire cases (part of make check)
 #   make check-harness prove the test harness fails when it should
 #   make bench-netem   goodput through netem profiles, xtcp beside Linux TCP
-#                      (BENCH_ARGS="BYTES REPS", default 4 MiB, 3)
+#                      (BENCH_ARGS="BYTES REPS", default 4 MiB, 5; ~20 min)
 #   make install       install xtcp.ko for KDIR's kernel (depmod), xtcp(7), <linux/xtcp.h>
 #   make dkms-install  register the sources with DKMS (/usr/src/xtcp-VERSION), build, install
 #   make dkms-remove   remove them from DKMS again
@@ -131,7 +131,7 @@ selftests: $(addprefix selftests-,$(SELFTEST_KERNELS))
 
 # Goodput through netem, xtcp beside Linux TCP (a benchmark: figures, no verdict).
 bench-netem: setup tests
-	@scripts/vm --kernel distro --xtcp --name bench --timeout 1800 -- tests/bench-netem $(BENCH_ARGS)
+	@scripts/vm --kernel distro --xtcp --name bench --timeout 2700 -- tests/bench-netem $(BENCH_ARGS)
 
 # Only the over-the-wire cases, in Debian's kernel (make check runs them too).
 wire: setup tests
