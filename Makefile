@@ -12,6 +12,7 @@
 #   make selftests-inet the API cases on Linux TCP (XTCP_TEST_FAMILY=inet; T=)
 #   make wire          only the over-the-wire cases (part of make check)
 #   make check-harness prove the test harness fails when it should
+#   make check-mutants planted protocol bugs, each caught by a test (MUTANTS="NAME...")
 #   make bench-netem   goodput through netem profiles, xtcp beside Linux TCP
 #                      (BENCH_ARGS="BYTES REPS", default 4 MiB, 5; ~20 min)
 #   make install       install xtcp.ko for KDIR's kernel (depmod), xtcp(7), <linux/xtcp.h>
@@ -148,6 +149,13 @@ checkpatch: setup
 
 check-harness: setup
 	@scripts/check-harness
+
+# Scratch copies of xtcp, each with one protocol bug planted, and which tests
+# turn red for each (scripts/check-mutants --list). Not part of make check: run
+# it before resolving a change to the protocol or to the tests.
+.PHONY: check-mutants
+check-mutants: setup tests
+	@scripts/check-mutants $(MUTANTS)
 
 check: setup
 	@scripts/check
