@@ -2240,17 +2240,20 @@ static long rto_ms(int fd)
  * small segment leaves while an earlier one is unacknowledged. With
  * TCP_NODELAY each write is a segment as far as the initial window of 10
  * goes, and the other 10 bytes go as one when the ACK comes: 11. Both are
- * what Linux TCP sends here, exactly.
+ * what Linux TCP sends here, exactly, when the 20 writes take less than the
+ * 40 ms an ACK is delayed (always in Debian's kernel). In a slower guest
+ * each ACK that comes during the writes lets out one more segment: then the
+ * count is held to that, and Minshall's rule above to every segment.
  */
-static void nagle_run(int nodelay, int *segs)
+static void nagle_run(int nodelay, int *segs, int *acks)
 {
 	static struct wire w;
-	unsigned int bytes, una;
+	unsigned int bytes, una, first;
 	char buf[32];
 	int c, s, i;
-	long t0;
+	long t0, t1;
 
-	*segs = -1;
+	*segs = *acks = -1;
 	REQUIRE(wire_open(&w) == 0, "capture on lo");
 	if (pair(&c, &s) < 0) {
 		wire_close(&w);
@@ -2263,20 +2266,32 @@ static void nagle_run(int nodelay, int *segs)
 	t0 = real_us();
 	for (i = 0; i < 20; i++)
 		CHECK(send(c, "n", 1, 0) == 1, "send %d: %s", i, strerror(errno));
+	t1 = real_us();
 	CHECK(read_n(s, buf, 20) == 20, "20 bytes arrive");
 	wire_take(&w);
 	*segs = wire_data(&w, 1, t0, LONG_MAX, &bytes);
 	CHECK(bytes == 20, "%u bytes of data on the wire, want the 20 written", bytes);
+	i = wire_first_data(&w, t0);
+	REQUIRE(i >= 0, "no data on the wire");
+	first = w.seg[i].seq;
+	/* ACKs of data that came before the last write */
+	for (i = 0, una = first, *acks = 0; i < w.n; i++) {
+		const struct seg *g = &w.seg[i];
+
+		if (!g->from_c && (g->flags & SEG_ACK) && g->us < t1 && (int)(g->ack - una) > 0) {
+			una = g->ack;
+			++*acks;
+		}
+	}
 	/* Minshall: a small segment goes only when every earlier one is ACKed */
-	for (i = 0, una = 0; !nodelay && i < w.n; i++) {
+	for (i = 0, una = first; !nodelay && i < w.n; i++) {
 		const struct seg *g = &w.seg[i];
 
 		if (!g->from_c && (g->flags & SEG_ACK))
 			una = g->ack;
-		else if (g->from_c && g->len && g->us >= t0 && una && g->seq != una)
-			CHECK(0, "a small segment at +%u left with bytes up to +%u unacknowledged",
-			      g->seq - w.seg[wire_first_data(&w, t0)].seq,
-			      g->seq - una);
+		else if (g->from_c && g->len && g->us >= t0 && g->seq != una)
+			CHECK(0, "a small segment at +%u left with %u bytes unacknowledged",
+			      g->seq - first, g->seq - una);
 	}
 	close(c);
 	close(s);
@@ -2285,15 +2300,25 @@ static void nagle_run(int nodelay, int *segs)
 
 static void t_nagle(void)
 {
-	int held, nodelay;
+	int held, nodelay, acks_h, acks_n;
 
-	nagle_run(0, &held);
-	nagle_run(1, &nodelay);
-	printf("20 one-byte writes on the wire: %d segments with Nagle, %d with TCP_NODELAY\n",
-	       held, nodelay);
-	CHECK(held == 2, "Nagle sent %d data segments for 20 writes, want 2", held);
-	CHECK(nodelay == 11, "TCP_NODELAY sent %d data segments for 20 writes, want 11",
-	      nodelay);
+	nagle_run(0, &held, &acks_h);
+	nagle_run(1, &nodelay, &acks_n);
+	printf("20 one-byte writes on the wire: %d segments with Nagle, %d with TCP_NODELAY"
+	       " (ACKs during the writes: %d, %d)\n", held, nodelay, acks_h, acks_n);
+	if (!acks_h)
+		CHECK(held == 2, "Nagle sent %d data segments for 20 writes, want 2", held);
+	else
+		CHECK(held >= 1 + acks_h && held <= 2 + acks_h,
+		      "Nagle sent %d data segments for 20 writes with %d ACKs among them, want %d or %d",
+		      held, acks_h, 1 + acks_h, 2 + acks_h);
+	if (!acks_n)
+		CHECK(nodelay == 11, "TCP_NODELAY sent %d data segments for 20 writes, want 11",
+		      nodelay);
+	else
+		CHECK(nodelay >= 11 && nodelay <= 20,
+		      "TCP_NODELAY sent %d data segments for 20 writes with %d ACKs among them, want 11..20",
+		      nodelay, acks_n);
 }
 
 /*
