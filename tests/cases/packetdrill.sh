@@ -1,0 +1,16 @@
+# shellcheck shell=bash
+# The differential packetdrill suite (tests/packetdrill/, issue #15): every
+# script on Linux TCP, where it must pass (that is what proves the scripts
+# right), and on xtcp, where a script marked as a known difference is a skip
+# with its reason inside the runner's output, and a failure once it passes.
+# The runner prints a line per script; a case fails when any line is not ok.
+
+packetdrill_run() { "$here/packetdrill/run" --stack "$1"; }
+
+case_packetdrill_linux_tcp() { packetdrill_run inet; }
+case_packetdrill_xtcp() {
+	# XTCP_TEST_FAMILY=inet (scripts/selftests inet) asks for Linux TCP only
+	[ "${XTCP_TEST_FAMILY:-xtcp}" != inet ] ||
+		skip "XTCP_TEST_FAMILY=inet: the scripts' Linux TCP run is packetdrill_linux_tcp"
+	packetdrill_run xtcp
+}
