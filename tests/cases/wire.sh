@@ -353,11 +353,12 @@ case_wire_time_wait_fin_retransmit() {
 # "reject with tcp reset" in B's prerouting, with a RST whose sequence number
 # is that ACK's acknowledgment number (nf_reject_ip_tcphdr_put): exactly the
 # bucket's RCV.NXT, the in-window RST of Linux 6.1's tcp_timewait_state_process.
-# netem holds A's segments back 2 s, so the bucket is seen in TIME_WAIT before
-# its ACK of B's FIN (and so the first RST) is on its way; B's FIN
-# retransmissions draw more ACKs, and more RSTs.
+# netem holds A's segments back 2 s (6 s in a light run), so the bucket is seen
+# in TIME_WAIT before its ACK of B's FIN (and so the first RST) is on its way;
+# B's FIN retransmissions draw more ACKs, and more RSTs.
 wire_tw_rst() {
-	local r=$1 pa=$2 pb=$3 hr hx t0
+	local r=$1 pa=$2 pb=$3 hr hx t0 seen delay=2000
+	[ -z "${XTCP_WIRE_LIGHT:-}" ] || delay=6000
 	wire_sysctl a rfc1337 "$r" || return 1
 	wire_bg l$pb b "$WIRE_XFER" script --family inet bind:$pb listen say:up accept recv:1 \
 		send:1 eof say:eof wait:fin$pb close hold
@@ -369,29 +370,31 @@ wire_tw_rst() {
 		tcp flags '&' '(syn|ack|fin|rst)' == ack counter reject with tcp reset) || return 1
 	hx=$(wire_rule a pre ip saddr $WIRE_ADDR_B tcp sport $pb tcp flags '&' rst == rst counter) ||
 		return 1
-	in_ns a tc qdisc add dev wa root netem delay 2000ms || fail "tc netem failed" || return 1
+	in_ns a tc qdisc add dev wa root netem delay ${delay}ms || fail "tc netem failed" || return 1
 	wire_go fin$pb
 	wire_now
 	t0=$WIRE_NOW
 	wire_state a xtcp $pa $pb TIME_WAIT 5 || return 1
 	# B's FIN left after t0; A's ACK of it, and so the first RST, after that
 	# plus netem's delay: a bucket seen before then was seen before any RST.
-	[ $(( $(wire_ms) - t0 )) -lt 2000 ] ||
-		fail "TIME_WAIT seen only $(( $(wire_ms) - t0 )) ms after B's FIN: maybe after a RST" ||
-		return 1
+	seen=$(( $(wire_ms) - t0 ))
+	[ "$seen" -lt "$delay" ] ||
+		fail "TIME_WAIT seen only $seen ms after B's FIN: maybe after a RST" || return 1
 	wire_poll 15 "a RST answering the bucket's ACK" eval '[ "$(wire_counter a pre $hx)" -ge 1 ]' ||
 		return 1
 	if [ "$r" = 0 ]; then
 		wire_gone a xtcp $pa $pb 5 ||
 			fail "rfc1337=0: TIME_WAIT survived $(wire_counter a pre $hx) RSTs at RCV.NXT" ||
 			return 1
-		echo "rfc1337=0: TIME_WAIT seen gone $(( $(wire_ms) - t0 )) ms after B's FIN" \
-			"(2MSL is 60 s); RSTs at RCV.NXT that reached A: $(wire_counter a pre $hx)"
+		echo "rfc1337=0: TIME_WAIT seen $seen ms after B's FIN, gone" \
+			"$(( $(wire_ms) - t0 )) ms after it (2MSL is 60 s);" \
+			"RSTs at RCV.NXT that reached A: $(wire_counter a pre $hx)"
 	else
 		wire_poll 15 "a second RST" eval '[ "$(wire_counter a pre $hx)" -ge 2 ]' || return 1
 		wire_in_state a xtcp $pa $pb 06 ||
 			fail "rfc1337=1: TIME_WAIT gone after $(wire_counter a pre $hx) RSTs" || return 1
-		echo "rfc1337=1: TIME_WAIT still there $(( $(wire_ms) - t0 )) ms after B's FIN," \
+		echo "rfc1337=1: TIME_WAIT seen $seen ms after B's FIN, still there" \
+			"$(( $(wire_ms) - t0 )) ms after it," \
 			"after $(wire_counter a pre $hx) RSTs at RCV.NXT"
 	fi
 	# B's next FIN is ACKed (or, the bucket gone, reset) and B closes
