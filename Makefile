@@ -13,6 +13,8 @@
 #   make wire          only the over-the-wire cases (part of make check)
 #   make check-harness prove the test harness fails when it should
 #   make check-mutants planted protocol bugs, each caught by a test (MUTANTS="NAME...")
+#   make soak          the long runs make check leaves out: 64 MiB through every
+#                      netem profile, a zero window for two minutes (T=PATTERN)
 #   make bench-netem   goodput through netem profiles, xtcp beside Linux TCP
 #                      (BENCH_ARGS="BYTES REPS", default 4 MiB, 5; ~20 min)
 #   make install       install xtcp.ko for KDIR's kernel (depmod), xtcp(7), <linux/xtcp.h>
@@ -33,7 +35,7 @@ USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi
 TOOL_LIBS := tools/bin/libxtcpize.so
 
 .PHONY: all modules clean install setup tests tools demo check check-harness kunit \
-	selftests selftests-distro selftests-debug selftests-inet vm-shell checkpatch wire \
+	selftests selftests-distro selftests-debug selftests-inet vm-shell checkpatch wire soak \
 	bench-netem
 
 all: modules
@@ -104,7 +106,9 @@ clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	rm -rf .build tests/bin tools/bin
 
+# packetdrill too (tests/packetdrill/), built here: in the guest it takes minutes.
 tests: $(TEST_BINS) tools
+	@tests/packetdrill/run --build >/dev/null
 
 # The userland tools that are built (tools/xtcpize/xtcpize preloads this one).
 tools: $(TOOL_LIBS)
@@ -133,6 +137,12 @@ selftests: $(addprefix selftests-,$(SELFTEST_KERNELS))
 # Goodput through netem, xtcp beside Linux TCP (a benchmark: figures, no verdict).
 bench-netem: setup tests
 	@scripts/vm --kernel distro --xtcp --name bench --timeout 2700 -- tests/bench-netem $(BENCH_ARGS)
+
+# The soaks (XTCP_SOAK=1): what make check runs short, at full length, in
+# Debian's kernel. About an hour under TCG.
+soak: setup tests
+	@scripts/vm --kernel distro --xtcp --name soak --timeout 7200 -- \
+		env XTCP_SOAK=1 tests/run '$(or $(T),^(loss_|api_zero_window_minutes))'
 
 # Only the over-the-wire cases, in Debian's kernel (make check runs them too).
 wire: setup tests

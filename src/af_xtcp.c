@@ -988,10 +988,15 @@ static int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		XTCP_SKB_CB(skb)->end_seq += copy;
 		xs->write_seq += copy;
 		copied += copy;
+		/* the end of the write: send_done() marks PSH, then pushes */
+		if (!msg_data_left(msg))
+			break;
+		if (skb->len < xs->mss)
+			continue;
 		if (forced_push(xs)) {
 			mark_push(xs, skb);
 			xtcp_push_mode(sk, XTCP_NAGLE_PUSH);
-		} else if (skb->len >= xs->mss && skb == xs->send_head) {
+		} else if (skb == xs->send_head) {
 			/* a full segment at the head goes at once (tcp_push_one()) */
 			xtcp_push(sk);
 		}
