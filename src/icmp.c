@@ -31,6 +31,7 @@
 #include <net/tcp.h>
 
 #include "seq.h"
+#include "sock.h"
 #include "xtcp.h"
 
 /*

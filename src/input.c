@@ -1,62 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * input.c: segments in, from the netfilter hook to the state machine.
+ * input.c: a segment for a locked socket, through RFC 9293 §3.10.7.
  *
- * The hook (NF_INET_LOCAL_IN, after the filter table) looks every IPv4 TCP
- * segment up in xtcp's tables: a connection's 4-tuple, a TIME_WAIT bucket, a
- * listener's port. What xtcp owns it steals (NF_STOLEN); the rest goes on to
- * the kernel's TCP untouched. A stolen segment is validated by the protocol
- * core (header, options, checksum); a bad one is counted and dropped.
- *
- * Then the kernel's socket discipline: in softirq under bh_lock_sock(); when
- * the user owns the socket, onto its backlog, which release_sock() hands to
- * xtcp_backlog_rcv(). Either way xtcp_rcv() runs with the socket locked.
- *
- * xtcp_rcv() follows RFC 9293 §3.10.7: it turns the segment into events in the
- * RFC's order and lets the state table (state.c) say what each one does.
+ * xtcp_rcv() is called by the hook (hook.c) in softirq under bh_lock_sock(),
+ * or from the socket's backlog by release_sock(): either way with the socket
+ * locked. It turns the segment into events in the RFC's order (SYN-SENT,
+ * then for synchronized states PAWS, RST, the sequence check, SYN, ACK, URG,
+ * text, FIN) and lets the state table (state.c) say what each one does.
+ * A listener's segments go to listen.c; ACK processing calls down into
+ * recovery.c and output.c, in-order text into the receive queue and ack.c.
  */
-#include <linux/netfilter.h>
-#include <linux/netfilter_ipv4.h>
 #include <net/ip.h>
-#include <net/netfilter/nf_conntrack.h>
 #include <net/tcp.h>
 
-#include "checksum.h"
-#include "delack.h"
+#include "ack.h"
 #include "isn.h"
+#include "delack.h"
+#include "input.h"
+#include "listen.h"
 #include "parse.h"
 #include "seq.h"
+#include "sock.h"
 #include "state.h"
+#include "syn.h"
 #include "urgent.h"
 #include "xtcp.h"
-
-
-/* Re-read the options of a SYN (they do not fit in the skb's cb). */
-static void syn_options(struct sk_buff *skb, struct xtcp_options *opt)
-{
-	const u8 *th = skb_transport_header(skb);
-	unsigned int hlen = (th[XTCP_OFF_DOFF] >> 4) * 4;
-
-	memset(opt, 0, sizeof(*opt));
-	if (xtcp_parse_options(th + XTCP_HDR_LEN, hlen - XTCP_HDR_LEN, true, opt))
-		memset(opt, 0, sizeof(*opt));
-}
-
-/*
- * The options our SYN or SYN+ACK offers: net.xtcp.timestamps, sack and
- * window_scaling of the socket's namespace, as tcp_syn_options() reads
- * TCP's. Without window scaling we never scale our own window either.
- */
-void xtcp_options_from_sysctls(struct sock *sk)
-{
-	const struct xtcp_net *xn = xtcp_net(sock_net(sk));
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	xs->ts_ok = !!READ_ONCE(xn->timestamps);
-	xs->sack_ok = !!READ_ONCE(xn->sack);
-	xs->wscale_ok = !!READ_ONCE(xn->window_scaling);
-	xs->rcv_wscale = xs->wscale_ok ? 7 : 0;
-}
 
 /*
  * An ACK that takes SND.UNA to @ack: a round-trip sample from the segment
@@ -80,71 +48,6 @@ static void rtt_ack(struct sock *sk, u32 ack, const struct xtcp_skb_cb *cb)
 			xtcp_rtt_sample(&xs->rtt, ms * USEC_PER_MSEC);
 	}
 	xs->rto_ms = xtcp_rtt_rto_ms(&xs->rtt, xs->syn_lost);
-}
-
-/* Settle what the two SYNs agreed on (RFC 7323 §1.3, RFC 9293 §3.7.1). */
-static void negotiate(struct sock *sk, const struct xtcp_options *opt)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	xs->peer_mss = (opt->present & XTCP_OPTF_MSS) && opt->mss ?
-		       opt->mss : XTCP_DEFAULT_MSS;
-	if (xs->wscale_ok && (opt->present & XTCP_OPTF_WSCALE)) {
-		xs->snd_wscale = opt->wscale;
-	} else {
-		xs->wscale_ok = 0;
-		xs->snd_wscale = 0;
-		xs->rcv_wscale = 0;
-	}
-	xs->ts_ok = xs->ts_ok && (opt->present & XTCP_OPTF_TIMESTAMP);
-	if (xs->ts_ok) {
-		xs->ts_recent = opt->tsval;
-		xs->ts_recent_stamp = ktime_get_seconds();
-	}
-	xs->sack_ok = xs->sack_ok && (opt->present & XTCP_OPTF_SACK_PERM);
-
-	/* a passive child's SYN+ACK is still to come: its MSS option now */
-	if (!xs->adv_mss)
-		xs->adv_mss = xtcp_advertised_mss(sk);
-	xtcp_sync_mss(sk, xs->pmtu_cookie);
-}
-
-/* What the peer's SYN tells: its options, its ISN, its (unscaled) window. */
-static void learn_syn(struct sock *sk, struct sk_buff *skb)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	struct xtcp_options opt;
-
-	syn_options(skb, &opt);
-	negotiate(sk, &opt);
-	xs->irs = cb->seq;
-	xs->rcv_nxt = cb->seq + 1;
-	xs->copied_seq = xs->rcv_nxt;
-	xs->rcv_wup = xs->rcv_nxt;
-	/* the window of a SYN is never scaled (RFC 7323 §2.2) */
-	xs->snd_wnd = cb->window;
-	xs->max_snd_wnd = xs->snd_wnd;
-	xs->snd_wl1 = cb->seq;
-}
-
-void xtcp_set_state(struct sock *sk, int state)
-{
-	int old = sk->sk_state;
-
-	if (old == state)
-		return;
-	/* tcp_set_state()'s bookkeeping, so the counters read like TCP's */
-	if (state == XTCP_ESTABLISHED)
-		xtcp_inc_stat(sock_net(sk), XTCP_STAT_CURR_ESTAB);
-	else if (old == XTCP_ESTABLISHED)
-		xtcp_dec_stat(sock_net(sk), XTCP_STAT_CURR_ESTAB);
-	/* straight to CLOSE from a synchronized open state: an abort */
-	if (state == XTCP_CLOSE &&
-	    (old == XTCP_ESTABLISHED || old == XTCP_CLOSE_WAIT))
-		xtcp_inc_stat(sock_net(sk), XTCP_STAT_ESTAB_RESETS);
-	trace_xtcp_state_change(sk, old, state);
-	xtcp_state_store(sk, state);
 }
 
 /* Text in order at rcv_nxt: to the receive queue. Returns true if queued. */
@@ -263,72 +166,6 @@ static bool ofo_drain(struct sock *sk, bool *fin)
 }
 
 /*
- * Text arrived: learn the peer's segment size (tcp_measure_rcv_mss()), and
- * after a silence longer than an RTO go back to quick ACKs, as the peer's
- * window starts small again (tcp_event_data_recv()).
- */
-static void data_received(struct sock *sk, const struct sk_buff *skb)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 len = skb_shinfo(skb)->gso_size ?: skb->len;
-	u32 now = jiffies;
-
-	if (len > xs->rcv_mss)
-		xs->rcv_mss = min_t(u32, len, xs->adv_mss ?: len);
-	if (now - xs->lrcv_time > msecs_to_jiffies(xs->rto_ms))
-		xs->quickack = max_t(u8, xs->quickack,
-				     xtcp_quickacks(xs->rcv_wnd, xs->rcv_mss));
-	xs->lrcv_time = now;
-	xtcp_rcv_rtt_sample(sk, skb);
-}
-
-/*
- * In-order text was queued: acknowledge it now or owe the ACK for up to
- * XTCP_DELACK_MS (delack.h). @filled: it drained the out-of-order queue.
- */
-static void ack_data(struct sock *sk, bool filled)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_ack_input in = {
-		.unacked = xs->rcv_nxt - xs->rcv_wup,
-		.rcv_mss = xs->rcv_mss,
-		.quick = xs->quickack && !xs->pingpong,
-		.ofo = !RB_EMPTY_ROOT(&xs->ofo),
-		.hole_filled = filled,
-	};
-
-	if (xtcp_ack_now(&in)) {
-		if (xs->quickack)
-			xs->quickack--;
-		xtcp_send_ack(sk);
-		return;
-	}
-	xs->ack_owed = 1;
-	if (!xtcp_timer_pending(xs, XTCP_TIMER_DELACK))
-		xtcp_timer_arm(sk, XTCP_TIMER_DELACK, XTCP_DELACK_MS);
-}
-
-/* The delayed-ACK timer: the ACK owed goes out alone. */
-void xtcp_delack_timeout(struct sock *sk)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	if (!xs->ack_owed || ((1 << sk->sk_state) &
-			      (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT)))
-		return;
-	xtcp_inc_stat(sock_net(sk), XTCP_STAT_DELAYED_ACKS);
-	xtcp_send_ack(sk);
-}
-
-/* TCP_QUICKACK: the ACK owed, if any, goes now. */
-void xtcp_ack_owed_now(struct sock *sk)
-{
-	if (xtcp_sk(sk)->ack_owed &&
-	    ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
-		xtcp_send_ack(sk);
-}
-
-/*
  * A new urgent pointer (tcp_check_urg()): the reader is told (SIGURG), and
  * recv() will stop at it. One urgent byte is kept at a time: a later pointer
  * replaces an earlier one whose byte the reader has not taken, and the
@@ -407,33 +244,6 @@ static bool paws_reject(struct sock *sk, const struct sk_buff *skb)
 	return true;
 }
 
-/* A passive child is established: on to the listener's accept queue. */
-static void child_established(struct sock *sk)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sock *parent = xs->parent;
-	struct xtcp_sock *lxs;
-	bool refused;
-
-	if (!parent)
-		return;
-	lxs = xtcp_sk(parent);
-	spin_lock_bh(&lxs->accept_lock);
-	refused = lxs->accept_closed || list_empty(&xs->child_node);
-	if (!refused) {
-		list_move_tail(&xs->child_node, &lxs->accept_queue);
-		lxs->syn_count--;
-		lxs->accept_count++;
-	}
-	spin_unlock_bh(&lxs->accept_lock);
-	if (refused) {
-		xtcp_send_active_rst(sk, GFP_ATOMIC);
-		xtcp_done(sk);
-		return;
-	}
-	parent->sk_data_ready(parent);
-}
-
 /*
  * Apply one event. Returns false when processing of the segment must stop
  * (the connection is gone, or the segment was answered and dropped).
@@ -506,7 +316,7 @@ static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb)
 			xtcp_keepalive_reset(sk);
 		xtcp_init_buffer_space(sk);
 		if (xs->passive) {
-			child_established(sk);
+			xtcp_listen_child_established(sk);
 		} else {
 			sk->sk_state_change(sk);
 			sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
@@ -543,7 +353,7 @@ static void rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	if (!(cb->flags & XTCP_FLAG_SYN))
 		return;
 
-	learn_syn(sk, skb);
+	xtcp_syn_learn(sk, skb);
 	xs->snd_wl2 = cb->ack;
 	if (ack_ok) {
 		xs->snd_una = cb->ack;
@@ -770,7 +580,7 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		bool text = skb->len, fin, filled = false;
 
 		if (text)
-			data_received(sk, skb);
+			xtcp_ack_text_received(sk, skb);
 		if (xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
 			ofo_queue(sk, skb);
 			return;
@@ -786,7 +596,7 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		}
 		/* a FIN's own transition acknowledges the text before it */
 		if (text && !fin)
-			ack_data(sk, filled);
+			xtcp_ack_text_queued(sk, filled);
 	} else if (cb->flags & XTCP_FLAG_FIN) {
 		rcv_fin(sk, skb);
 	}
@@ -796,131 +606,8 @@ drop:
 	kfree_skb(skb);
 }
 
-static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb);
-
-/*
- * A new connection for a listener: a child in SYN-RECV. Runs in softirq, or
- * from the listener's backlog in process context with BHs enabled: BHs are
- * held off around the child's spinlock, or a loopback or veth transmit of the
- * SYN+ACK could run the receive softirq on this CPU, which would spin on that
- * same lock for the peer's answer.
- */
-static void rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
-{
-	local_bh_disable();
-	__rcv_listen_syn(sk, skb);
-	local_bh_enable();
-}
-
-static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
-{
-	struct xtcp_sock *lxs = xtcp_sk(sk), *xs;
-	const struct iphdr *iph = ip_hdr(skb);
-	const struct tcphdr *th = tcp_hdr(skb);
-	struct sock *child;
-	bool full;
-
-	spin_lock_bh(&lxs->accept_lock);
-	full = lxs->accept_closed ||
-	       lxs->accept_count >= READ_ONCE(sk->sk_max_ack_backlog) + 1 ||
-	       lxs->syn_count >= max_t(u32, sk->sk_max_ack_backlog, 128);
-	spin_unlock_bh(&lxs->accept_lock);
-	if (full) {
-		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_DROPS);
-		return;
-	}
-
-	child = xtcp_sk_alloc(sock_net(sk), GFP_ATOMIC, !sk->sk_net_refcnt);
-	if (!child) {
-		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_DROPS);
-		return;
-	}
-	xs = xtcp_sk(child);
-	sock_set_flag(child, SOCK_DEAD);	/* no struct socket until accept() */
-	child->sk_rcvbuf = sk->sk_rcvbuf;
-	child->sk_sndbuf = sk->sk_sndbuf;
-	child->sk_userlocks = sk->sk_userlocks & ~SOCK_BINDPORT_LOCK;
-	child->sk_bound_dev_if = sk->sk_bound_dev_if;
-	child->sk_mark = sk->sk_mark;
-	child->sk_priority = sk->sk_priority;
-	sock_copy_flags(child, sk);
-	sock_set_flag(child, SOCK_DEAD);
-	sock_set_flag(child, SOCK_RCU_FREE);
-	xs->user_mss = lxs->user_mss;
-	xs->nodelay = lxs->nodelay;
-	xs->cork = lxs->cork;
-	xs->pingpong = lxs->pingpong;
-	xs->keepidle = lxs->keepidle;
-	xs->keepintvl = lxs->keepintvl;
-	xs->keepcnt = lxs->keepcnt;
-	xs->user_timeout = lxs->user_timeout;
-	/* the listener's algorithm, whose module it holds */
-	__module_get(lxs->ca_ops->owner);
-	xtcp_cc_start(child, lxs->ca_ops);
-
-	inet_sk(child)->inet_rcv_saddr = iph->daddr;
-	inet_sk(child)->inet_saddr = iph->daddr;
-	inet_sk(child)->inet_daddr = iph->saddr;
-	inet_sk(child)->inet_num = inet_sk(sk)->inet_num;
-	inet_sk(child)->inet_sport = th->dest;
-	inet_sk(child)->inet_dport = th->source;
-
-	xs->passive = 1;
-	xtcp_options_from_sysctls(child);
-	learn_syn(child, skb);
-	xs->iss = xtcp_isn_seq(iph->daddr, iph->saddr, th->dest, th->source);
-	xs->ts_off = xtcp_isn_ts_off(iph->daddr, iph->saddr, th->dest,
-				     th->source);
-	xs->snd_una = xs->iss;
-	xs->snd_nxt = xs->iss + 1;
-	xs->write_seq = xs->snd_nxt;
-	xs->pushed_seq = xs->write_seq;
-	/* a child starts as its listener's clone, as in inet_csk_clone_lock() */
-	trace_xtcp_state_change(child, XTCP_LISTEN, XTCP_SYN_RECV);
-	xtcp_state_store(child, XTCP_SYN_RECV);
-
-	bh_lock_sock_nested(child);
-	if (xtcp_hash_connection(child)) {
-		bh_unlock_sock(child);
-		xtcp_state_store(child, XTCP_CLOSE);
-		sock_put(child);
-		return;
-	}
-	xtcp_port_share(child, sk);
-	sock_hold(sk);
-	xs->parent = sk;
-	spin_lock_bh(&lxs->accept_lock);
-	list_add_tail(&xs->child_node, &lxs->syn_queue);
-	lxs->syn_count++;
-	spin_unlock_bh(&lxs->accept_lock);
-	xtcp_inc_stat(sock_net(sk), XTCP_STAT_PASSIVE_OPENS);
-
-	xtcp_send_synack(child);
-	xtcp_timer_arm(child, XTCP_TIMER_RETRANS, xs->rto_ms);
-	bh_unlock_sock(child);
-}
-
-static void rcv_listen(struct sock *sk, struct sk_buff *skb)
-{
-	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	enum xtcp_event ev;
-
-	if (cb->flags & XTCP_FLAG_RST)
-		return;
-	if (cb->flags & XTCP_FLAG_ACK)
-		ev = (cb->flags & XTCP_FLAG_SYN) ? XTCP_EV_SYN_ACK : XTCP_EV_ACK;
-	else if (cb->flags & XTCP_FLAG_SYN)
-		ev = XTCP_EV_SYN;
-	else
-		return;
-	if (xtcp_state_next(XTCP_LISTEN, ev, false).actions & XTCP_ACT_NEW_CHILD)
-		rcv_listen_syn(sk, skb);
-	else
-		xtcp_send_reset(sock_net(sk), skb);
-}
-
 /* A segment for @sk, which is locked. Consumes @skb. */
-static int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
+int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	xtcp_sock_assert_locked(sk);
 	xtcp_sk(sk)->segs_in++;
@@ -928,7 +615,7 @@ static int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 		xtcp_sk(sk)->data_segs_in++;
 	switch (sk->sk_state) {
 	case XTCP_LISTEN:
-		rcv_listen(sk, skb);
+		xtcp_listen_rcv(sk, skb);
 		break;
 	case XTCP_SYN_SENT:
 		rcv_syn_sent(sk, skb);
@@ -943,154 +630,4 @@ static int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 	kfree_skb(skb);
 	return 0;
-}
-
-int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
-{
-	return xtcp_rcv(sk, skb);
-}
-
-/* Fill the cb from the parsed header; skb->data moves to the text. */
-static void fill_cb(struct sk_buff *skb, const struct xtcp_segment *seg)
-{
-	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-
-	memset(cb, 0, sizeof(*cb));
-	cb->seq = seg->seq;
-	cb->end_seq = seg->seq + xtcp_seg_seq_len(seg);
-	cb->ack = seg->ack;
-	cb->window = seg->window;
-	cb->flags = seg->flags;
-	if (seg->flags & XTCP_FLAG_URG)
-		cb->urg_ptr = seg->urg_ptr;
-	if (seg->opt.present & XTCP_OPTF_SACK)
-		cb->has_sack = 1;
-	if (seg->opt.present & XTCP_OPTF_TIMESTAMP) {
-		cb->has_ts = 1;
-		cb->tsval = seg->opt.tsval;
-		cb->tsecr = seg->opt.tsecr;
-	}
-}
-
-/*
- * Conntrack saw the segment at PRE_ROUTING but confirms a new flow only at the
- * end of LOCAL_IN, which a stolen segment never reaches: confirm it here, or
- * our SYN+ACK would be INVALID to a "ct state invalid drop" rule.
- */
-static void confirm_conntrack(struct sk_buff *skb)
-{
-#if IS_ENABLED(CONFIG_NF_CONNTRACK)
-	const struct nf_ct_hook *ct_hook;
-	enum ip_conntrack_info ctinfo;
-	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
-
-	/* as nf_conntrack_confirm(): only a new, unconfirmed entry */
-	if (!ct || nf_ct_is_confirmed(ct))
-		return;
-	rcu_read_lock();
-	ct_hook = rcu_dereference(nf_ct_hook);
-	if (ct_hook && ct_hook->confirm)
-		ct_hook->confirm(skb);
-	rcu_read_unlock();
-#endif
-}
-
-static void drop_bad(struct net *net, struct sk_buff *skb, enum xtcp_stat s,
-		     const char *why)
-{
-	trace_xtcp_drop(net, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr, why);
-	xtcp_inc_stat(net, XTCP_STAT_IN_ERRS);
-	if (s != XTCP_STAT_IN_ERRS)
-		xtcp_inc_stat(net, s);
-	kfree_skb(skb);
-}
-
-unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
-			  const struct nf_hook_state *state)
-{
-	struct net *net = state->net;
-	struct xtcp_tw_bucket *tw = NULL;
-	struct xtcp_segment seg;
-	enum xtcp_parse_err perr;
-	const struct tcphdr *th;
-	const struct iphdr *iph;
-	struct sock *sk;
-
-	if (skb->pkt_type != PACKET_HOST)
-		return NF_ACCEPT;
-	if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
-		return xtcp_icmp_rcv(net, skb);
-	if (ip_hdr(skb)->protocol != IPPROTO_TCP)
-		return NF_ACCEPT;
-	if (!pskb_may_pull(skb, skb_transport_offset(skb) + sizeof(*th)))
-		return NF_ACCEPT;	/* the kernel's TCP counts it */
-	iph = ip_hdr(skb);
-	th = tcp_hdr(skb);
-
-	sk = xtcp_lookup_established(net, iph->daddr, th->dest, iph->saddr,
-				     th->source);
-	if (!sk) {
-		tw = xtcp_tw_lookup(&xtcp_net(net)->tw, iph->daddr, th->dest,
-				    iph->saddr, th->source);
-		if (!tw) {
-			sk = xtcp_lookup_listener(net, iph->daddr, th->dest);
-			if (!sk)
-				return NF_ACCEPT;
-		}
-	}
-
-	/* Ours from here on: NF_STOLEN, whatever becomes of it. */
-	confirm_conntrack(skb);
-	nf_reset_ct(skb);
-	xtcp_inc_stat(net, XTCP_STAT_IN_SEGS);
-	perr = xtcp_parse_skb(skb, &seg);
-	if (perr != XTCP_PARSE_OK) {
-		drop_bad(net, skb, perr == XTCP_PARSE_OPT_LEN_SHORT ||
-			 perr == XTCP_PARSE_OPT_OVERRUN ||
-			 perr == XTCP_PARSE_OPT_BAD_LEN ?
-			 XTCP_STAT_BAD_OPTIONS : XTCP_STAT_IN_ERRS,
-			 xtcp_parse_err_name(perr));
-		goto out;
-	}
-	__skb_pull(skb, skb_transport_offset(skb));
-	if (!xtcp_csum_skb_ok(skb)) {
-		drop_bad(net, skb, XTCP_STAT_IN_CSUM_ERRORS, "bad checksum");
-		goto out;
-	}
-	trace_xtcp_segment_recv(net, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr,
-				&seg, tw ? XTCP_TIME_WAIT : sk->sk_state);
-	__skb_pull(skb, xtcp_seg_hdr_len(&seg));
-	fill_cb(skb, &seg);
-	skb_dst_drop(skb);
-
-	if (tw) {
-		if (!xtcp_tw_rcv(net, tw, skb))
-			goto out;	/* consumed */
-		/* RFC 6191: a new SYN reopens the 4-tuple, through the listener */
-		sk = xtcp_lookup_listener(net, ip_hdr(skb)->daddr,
-					  tcp_hdr(skb)->dest);
-		if (!sk) {
-			xtcp_send_reset(net, skb);
-			kfree_skb(skb);
-			goto out;
-		}
-	}
-
-	bh_lock_sock(sk);
-	if (!sock_owned_by_user(sk)) {
-		xtcp_rcv(sk, skb);
-	} else if (sk_add_backlog(sk, skb, 2 * (READ_ONCE(sk->sk_rcvbuf) +
-						READ_ONCE(sk->sk_sndbuf)))) {
-		/* tcp_add_backlog()'s limit, with room for skb overhead */
-		bh_unlock_sock(sk);
-		drop_bad(net, skb, XTCP_STAT_BACKLOG_DROPS, "backlog full");
-		goto out;
-	}
-	bh_unlock_sock(sk);
-out:
-	if (sk)
-		sock_put(sk);
-	if (tw)
-		xtcp_tw_put(tw);
-	return NF_STOLEN;
 }

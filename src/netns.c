@@ -18,6 +18,7 @@
 #include <net/netns/generic.h>
 #include <net/tcp.h>
 
+#include "hook.h"
 #include "xtcp.h"
 
 unsigned int xtcp_net_id __read_mostly;

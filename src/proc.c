@@ -14,6 +14,7 @@
 #include <net/net_namespace.h>
 #include <net/tcp.h>
 
+#include "sock.h"
 #include "xtcp.h"
 
 struct line {

@@ -33,6 +33,8 @@
 #include <net/tcp.h>
 #include <net/tcp_states.h>
 
+#include "ack.h"
+#include "sock.h"
 #include "state.h"
 #include "xtcp.h"
 

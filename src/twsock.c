@@ -20,6 +20,7 @@
 #include <net/tcp.h>
 
 #include "seq.h"
+#include "sock.h"
 #include "xtcp.h"
 
 void xtcp_time_wait(struct sock *sk)

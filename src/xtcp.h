@@ -338,11 +338,6 @@ long xtcp_read_stat(const struct net *net, enum xtcp_stat s);
 int xtcp_af_init(void);
 void xtcp_af_exit(void);
 int xtcp_family_number(void);
-struct sock *xtcp_sk_alloc(struct net *net, gfp_t gfp, int kern);
-void xtcp_set_state(struct sock *sk, int state);
-void xtcp_options_from_sysctls(struct sock *sk);
-void xtcp_done(struct sock *sk);
-int xtcp_sockets_show(struct seq_file *seq, void *v);
 
 /* netns.c: per-namespace state, the netfilter hook, sysctls. */
 int xtcp_net_init(void);
@@ -375,14 +370,6 @@ void xtcp_port_net_init(struct xtcp_net *xn);
 void xtcp_port_net_exit(struct xtcp_net *xn);
 void xtcp_port_flush(void);
 
-/* input.c: the netfilter hook and segment processing. */
-unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
-			  const struct nf_hook_state *state);
-int xtcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
-u32 xtcp_rcv_window_now(struct sock *sk);
-void xtcp_delack_timeout(struct sock *sk);
-void xtcp_ack_owed_now(struct sock *sk);
-
 /* autotune.c: buffer sizes. */
 void xtcp_sndbuf_expand(struct sock *sk);
 void xtcp_init_buffer_space(struct sock *sk);
@@ -414,6 +401,7 @@ u32 xtcp_clean_rtx_queue(struct sock *sk, u32 ack);
 void xtcp_write_queue_purge(struct sock *sk);
 void xtcp_queue_fin(struct sock *sk);
 u16 xtcp_select_window(struct sock *sk);
+u32 xtcp_rcv_window_now(struct sock *sk);
 
 /* recovery.c: loss recovery and the congestion window. */
 void xtcp_cc_start(struct sock *sk, const struct xtcp_cong_ops *ops);

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* ack.c: when the ACK for received text goes. */
+#ifndef _XTCP_ACK_H
+#define _XTCP_ACK_H
+
+#include <net/sock.h>
+
+void xtcp_ack_text_received(struct sock *sk, const struct sk_buff *skb);
+void xtcp_ack_text_queued(struct sock *sk, bool filled);
+void xtcp_delack_timeout(struct sock *sk);
+void xtcp_ack_owed_now(struct sock *sk);
+
+#endif /* _XTCP_ACK_H */

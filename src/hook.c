@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hook.c: where segments come in: the netfilter hook.
+ *
+ * The hook (NF_INET_LOCAL_IN, after the filter table) looks every IPv4 TCP
+ * segment up in xtcp's tables: a connection's 4-tuple, a TIME_WAIT bucket, a
+ * listener's port. What xtcp owns it steals (NF_STOLEN); the rest goes on to
+ * the kernel's TCP untouched. A stolen segment is validated by the protocol
+ * core (header, options, checksum); a bad one is counted and dropped.
+ *
+ * Then the kernel's socket discipline: in softirq under bh_lock_sock(); when
+ * the user owns the socket, onto its backlog, which release_sock() hands to
+ * xtcp_rcv() (input.c). Either way xtcp_rcv() runs with the socket locked.
+ */
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <net/ip.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/tcp.h>
+
+#include "checksum.h"
+#include "hook.h"
+#include "input.h"
+#include "parse.h"
+#include "xtcp.h"
+
+/* Fill the cb from the parsed header; skb->data moves to the text. */
+static void fill_cb(struct sk_buff *skb, const struct xtcp_segment *seg)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	memset(cb, 0, sizeof(*cb));
+	cb->seq = seg->seq;
+	cb->end_seq = seg->seq + xtcp_seg_seq_len(seg);
+	cb->ack = seg->ack;
+	cb->window = seg->window;
+	cb->flags = seg->flags;
+	if (seg->flags & XTCP_FLAG_URG)
+		cb->urg_ptr = seg->urg_ptr;
+	if (seg->opt.present & XTCP_OPTF_SACK)
+		cb->has_sack = 1;
+	if (seg->opt.present & XTCP_OPTF_TIMESTAMP) {
+		cb->has_ts = 1;
+		cb->tsval = seg->opt.tsval;
+		cb->tsecr = seg->opt.tsecr;
+	}
+}
+
+/*
+ * Conntrack saw the segment at PRE_ROUTING but confirms a new flow only at the
+ * end of LOCAL_IN, which a stolen segment never reaches: confirm it here, or
+ * our SYN+ACK would be INVALID to a "ct state invalid drop" rule.
+ */
+static void confirm_conntrack(struct sk_buff *skb)
+{
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+	const struct nf_ct_hook *ct_hook;
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
+
+	/* as nf_conntrack_confirm(): only a new, unconfirmed entry */
+	if (!ct || nf_ct_is_confirmed(ct))
+		return;
+	rcu_read_lock();
+	ct_hook = rcu_dereference(nf_ct_hook);
+	if (ct_hook && ct_hook->confirm)
+		ct_hook->confirm(skb);
+	rcu_read_unlock();
+#endif
+}
+
+static void drop_bad(struct net *net, struct sk_buff *skb, enum xtcp_stat s,
+		     const char *why)
+{
+	trace_xtcp_drop(net, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr, why);
+	xtcp_inc_stat(net, XTCP_STAT_IN_ERRS);
+	if (s != XTCP_STAT_IN_ERRS)
+		xtcp_inc_stat(net, s);
+	kfree_skb(skb);
+}
+
+unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
+			  const struct nf_hook_state *state)
+{
+	struct net *net = state->net;
+	struct xtcp_tw_bucket *tw = NULL;
+	struct xtcp_segment seg;
+	enum xtcp_parse_err perr;
+	const struct tcphdr *th;
+	const struct iphdr *iph;
+	struct sock *sk;
+
+	if (skb->pkt_type != PACKET_HOST)
+		return NF_ACCEPT;
+	if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
+		return xtcp_icmp_rcv(net, skb);
+	if (ip_hdr(skb)->protocol != IPPROTO_TCP)
+		return NF_ACCEPT;
+	if (!pskb_may_pull(skb, skb_transport_offset(skb) + sizeof(*th)))
+		return NF_ACCEPT;	/* the kernel's TCP counts it */
+	iph = ip_hdr(skb);
+	th = tcp_hdr(skb);
+
+	sk = xtcp_lookup_established(net, iph->daddr, th->dest, iph->saddr,
+				     th->source);
+	if (!sk) {
+		tw = xtcp_tw_lookup(&xtcp_net(net)->tw, iph->daddr, th->dest,
+				    iph->saddr, th->source);
+		if (!tw) {
+			sk = xtcp_lookup_listener(net, iph->daddr, th->dest);
+			if (!sk)
+				return NF_ACCEPT;
+		}
+	}
+
+	/* Ours from here on: NF_STOLEN, whatever becomes of it. */
+	confirm_conntrack(skb);
+	nf_reset_ct(skb);
+	xtcp_inc_stat(net, XTCP_STAT_IN_SEGS);
+	perr = xtcp_parse_skb(skb, &seg);
+	if (perr != XTCP_PARSE_OK) {
+		drop_bad(net, skb, perr == XTCP_PARSE_OPT_LEN_SHORT ||
+			 perr == XTCP_PARSE_OPT_OVERRUN ||
+			 perr == XTCP_PARSE_OPT_BAD_LEN ?
+			 XTCP_STAT_BAD_OPTIONS : XTCP_STAT_IN_ERRS,
+			 xtcp_parse_err_name(perr));
+		goto out;
+	}
+	__skb_pull(skb, skb_transport_offset(skb));
+	if (!xtcp_csum_skb_ok(skb)) {
+		drop_bad(net, skb, XTCP_STAT_IN_CSUM_ERRORS, "bad checksum");
+		goto out;
+	}
+	trace_xtcp_segment_recv(net, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr,
+				&seg, tw ? XTCP_TIME_WAIT : sk->sk_state);
+	__skb_pull(skb, xtcp_seg_hdr_len(&seg));
+	fill_cb(skb, &seg);
+	skb_dst_drop(skb);
+
+	if (tw) {
+		if (!xtcp_tw_rcv(net, tw, skb))
+			goto out;	/* consumed */
+		/* RFC 6191: a new SYN reopens the 4-tuple, through the listener */
+		sk = xtcp_lookup_listener(net, ip_hdr(skb)->daddr,
+					  tcp_hdr(skb)->dest);
+		if (!sk) {
+			xtcp_send_reset(net, skb);
+			kfree_skb(skb);
+			goto out;
+		}
+	}
+
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk)) {
+		xtcp_rcv(sk, skb);
+	} else if (sk_add_backlog(sk, skb, 2 * (READ_ONCE(sk->sk_rcvbuf) +
+						READ_ONCE(sk->sk_sndbuf)))) {
+		/* tcp_add_backlog()'s limit, with room for skb overhead */
+		bh_unlock_sock(sk);
+		drop_bad(net, skb, XTCP_STAT_BACKLOG_DROPS, "backlog full");
+		goto out;
+	}
+	bh_unlock_sock(sk);
+out:
+	if (sk)
+		sock_put(sk);
+	if (tw)
+		xtcp_tw_put(tw);
+	return NF_STOLEN;
+}

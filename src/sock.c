@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sock.c: an xtcp socket's life, from allocation to destruction.
+ *
+ * xtcp_sk_alloc() makes a socket in CLOSE, for socket() or for a listener's
+ * child; xtcp_done() ends a connection (out of the tables, timers stopped,
+ * queues purged, the port given back); the destructor frees what is left when
+ * the last reference goes. xtcp_set_state() is the one place a socket's state
+ * changes, with tcp_set_state()'s counters. Every socket, orphan or not, holds
+ * the module through xtcp_prot.owner (sk_alloc), so rmmod waits for the last
+ * one. Below the socket calls and the packet path; calls only down, into the
+ * protocol core and the tables.
+ */
+#include <linux/module.h>
+#include <linux/seq_file.h>
+#include <net/ip.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "input.h"
+#include "sock.h"
+#include "state.h"
+#include "xtcp.h"
+
+/* Work deferred while the user owned the socket (tcp_release_cb()). */
+static void xtcp_release_cb(struct sock *sk)
+{
+	if (test_and_clear_bit(XTCP_DEFER_MTU, &xtcp_sk(sk)->deferred))
+		xtcp_mtu_reduced(sk);
+	xtcp_timer_deferred(sk);
+}
+
+/*
+ * SO_KEEPALIVE, under the socket lock, before SOCK_KEEPOPEN changes
+ * (tcp_set_keepalive()).
+ */
+static void xtcp_set_keepalive(struct sock *sk, int val)
+{
+	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))
+		return;
+	if (val && !sock_flag(sk, SOCK_KEEPOPEN)) {
+		sock_set_flag(sk, SOCK_KEEPOPEN);
+		xtcp_keepalive_reset(sk);
+	} else if (!val) {
+		xtcp_timer_clear(sk, XTCP_TIMER_KEEPALIVE);
+	}
+}
+
+/*
+ * Every xtcp socket from allocation to its (RCU-deferred) destruction, hashed
+ * or not: what /proc/net/xtcp_sockets shows, to find a socket that something
+ * still holds after its connection is over.
+ */
+static LIST_HEAD(all_sockets);
+static DEFINE_SPINLOCK(all_sockets_lock);
+
+int xtcp_sockets_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	struct xtcp_sock *xs;
+
+	seq_puts(seq, "state refcnt wmem_alloc rmem_alloc dead hashed timer deferred parent local remote\n");
+	spin_lock_bh(&all_sockets_lock);
+	list_for_each_entry(xs, &all_sockets, all_node) {
+		struct sock *sk = &xs->inet.sk;
+
+		/* the initial namespace sees all, also of namespaces gone */
+		if (!net_eq(sock_net(sk), net) && !net_eq(net, &init_net))
+			continue;
+		seq_printf(seq, "%02X %d %d %d %d %d %d %lx %d %pI4:%u %pI4:%u\n",
+			   sk->sk_state, refcount_read(&sk->sk_refcnt),
+			   refcount_read(&sk->sk_wmem_alloc),
+			   atomic_read(&sk->sk_rmem_alloc),
+			   sock_flag(sk, SOCK_DEAD), xs->hashed,
+			   xs->timer_pending, xs->deferred, !!xs->parent,
+			   &sk->sk_rcv_saddr, ntohs(inet_sk(sk)->inet_sport),
+			   &sk->sk_daddr, ntohs(sk->sk_dport));
+	}
+	spin_unlock_bh(&all_sockets_lock);
+	return 0;
+}
+
+static void xtcp_destruct(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	spin_lock_bh(&all_sockets_lock);
+	list_del(&xs->all_node);
+	spin_unlock_bh(&all_sockets_lock);
+
+	WARN_ON_ONCE(xs->port || xs->hashed || xs->parent);
+	__skb_queue_purge(&sk->sk_receive_queue);
+	xtcp_ofo_purge(&xs->ofo);
+	__skb_queue_purge(&sk->sk_write_queue);
+	sk_wmem_queued_add(sk, -sk->sk_wmem_queued);
+	xtcp_cong_put(xs->ca_ops);
+	dst_release(rcu_dereference_protected(sk->sk_dst_cache, 1));
+	RCU_INIT_POINTER(sk->sk_dst_cache, NULL);
+}
+
+/* sk_stream_write_space(), which 6.1 does not export. */
+static void xtcp_write_space(struct sock *sk)
+{
+	struct socket *sock = sk->sk_socket;
+	struct socket_wq *wq;
+
+	if (!sock || !sk_stream_is_writeable(sk))
+		return;
+	clear_bit(SOCK_NOSPACE, &sock->flags);
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_poll(&wq->wait, EPOLLOUT | EPOLLWRNORM |
+					   EPOLLWRBAND);
+	if (wq && wq->fasync_list && !(sk->sk_shutdown & SEND_SHUTDOWN))
+		sock_wake_async(wq, SOCK_WAKE_SPACE, POLL_OUT);
+	rcu_read_unlock();
+}
+
+struct proto xtcp_prot = {
+	.name		= "XTCP",
+	.owner		= THIS_MODULE,
+	.obj_size	= sizeof(struct xtcp_sock),
+	.backlog_rcv	= xtcp_rcv,
+	.release_cb	= xtcp_release_cb,
+	.keepalive	= xtcp_set_keepalive,
+};
+
+/* A fresh socket in CLOSE, for socket() or for a listener's child. */
+struct sock *xtcp_sk_alloc(struct net *net, int family, gfp_t gfp, int kern)
+{
+	struct xtcp_sock *xs;
+	struct sock *sk;
+
+	sk = sk_alloc(net, family, gfp, &xtcp_prot, kern);
+	if (!sk)
+		return NULL;
+	sock_init_data(NULL, sk);
+	xs = xtcp_sk(sk);
+	sk->sk_protocol = IPPROTO_TCP;
+	sk->sk_type = SOCK_STREAM;
+	sk->sk_destruct = xtcp_destruct;
+	sk->sk_write_space = xtcp_write_space;
+	sk->sk_backlog_rcv = xtcp_rcv;
+	sock_set_flag(sk, SOCK_RCU_FREE);
+	/* inet_create() defaults: kernel-default TTL, PMTU discovery (DF). */
+	inet_sk(sk)->uc_ttl = -1;
+	inet_sk(sk)->pmtudisc = IP_PMTUDISC_WANT;
+	inet_sk(sk)->mc_ttl = 1;
+	spin_lock_init(&xs->accept_lock);
+	INIT_LIST_HEAD(&xs->syn_queue);
+	INIT_LIST_HEAD(&xs->accept_queue);
+	INIT_LIST_HEAD(&xs->child_node);
+	INIT_HLIST_NODE(&xs->listen_node);
+	xs->mss = XTCP_DEFAULT_MSS;
+	/*
+	 * net.xtcp.rmem[1] and wmem[1], as tcp_init_sock() takes tcp_rmem[1]
+	 * and tcp_wmem[1]; autotune.c grows them as the connection needs.
+	 */
+	sk->sk_rcvbuf = READ_ONCE(xtcp_net(net)->rmem[1]);
+	sk->sk_sndbuf = READ_ONCE(xtcp_net(net)->wmem[1]);
+	/* 65535 << 7 covers the largest tcp_rmem a peer could fill */
+	xs->rcv_wscale = 7;
+	xtcp_cc_start(sk, &xtcp_reno);	/* until xtcp_cc_default() */
+	xtcp_timer_init(sk);
+	xtcp_state_store(sk, XTCP_CLOSE);
+	spin_lock_bh(&all_sockets_lock);
+	list_add_tail(&xs->all_node, &all_sockets);
+	spin_unlock_bh(&all_sockets_lock);
+	return sk;
+}
+
+/*
+ * The connection is over: out of the tables, timer stopped, queued data
+ * dropped, the port given back unless the user bound it and still holds the
+ * socket. Idempotent. Wakes whoever waits.
+ */
+void xtcp_done(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool was_syn_recv = sk->sk_state == XTCP_SYN_RECV;
+	struct sock *parent = xs->parent;
+
+	xtcp_sock_assert_locked(sk);
+	xtcp_set_state(sk, XTCP_CLOSE);
+	xtcp_timer_stop(sk);
+	xtcp_unhash(sk);
+	xtcp_ofo_purge(&xs->ofo);
+	xtcp_write_queue_purge(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+
+	/* A child that dies before accept() leaves its listener's SYN queue. */
+	if (parent && was_syn_recv) {
+		struct xtcp_sock *lxs = xtcp_sk(parent);
+		bool unlinked = false;
+
+		spin_lock_bh(&lxs->accept_lock);
+		if (!list_empty(&xs->child_node)) {
+			list_del_init(&xs->child_node);
+			lxs->syn_count--;
+			unlinked = true;
+		}
+		spin_unlock_bh(&lxs->accept_lock);
+		xtcp_port_release(sk);
+		if (unlinked) {
+			xs->parent = NULL;
+			sock_put(parent);
+			__sock_put(sk);		/* the queue's reference */
+		}
+		return;
+	}
+
+	if (!sock_flag(sk, SOCK_DEAD) &&
+	    (sk->sk_userlocks & SOCK_BINDPORT_LOCK) && xs->port) {
+		/* bound by the user: stays bound, and listed, in CLOSE */
+		xtcp_hash_listener(sk);
+	} else {
+		xtcp_port_release(sk);
+		if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK)) {
+			inet_sk(sk)->inet_rcv_saddr = 0;
+			inet_sk(sk)->inet_saddr = 0;
+		}
+		inet_sk(sk)->inet_num = 0;
+		inet_sk(sk)->inet_sport = 0;
+	}
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_state_change(sk);
+}
+
+void xtcp_set_state(struct sock *sk, int state)
+{
+	int old = sk->sk_state;
+
+	if (old == state)
+		return;
+	/* tcp_set_state()'s bookkeeping, so the counters read like TCP's */
+	if (state == XTCP_ESTABLISHED)
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_CURR_ESTAB);
+	else if (old == XTCP_ESTABLISHED)
+		xtcp_dec_stat(sock_net(sk), XTCP_STAT_CURR_ESTAB);
+	/* straight to CLOSE from a synchronized open state: an abort */
+	if (state == XTCP_CLOSE &&
+	    (old == XTCP_ESTABLISHED || old == XTCP_CLOSE_WAIT))
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_ESTAB_RESETS);
+	trace_xtcp_state_change(sk, old, state);
+	xtcp_state_store(sk, state);
+}

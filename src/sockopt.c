@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sockopt.c: socket options and TCP_INFO.
+ *
+ * SOL_TCP options as do_tcp_setsockopt() and do_tcp_getsockopt() take and
+ * answer them; SOL_SOCKET and SOL_IP go to the kernel's own handlers.
+ */
+#include <linux/net.h>
+#include <net/ip.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include <uapi/linux/xtcp.h>
+
+#include "ack.h"
+#include "delack.h"
+#include "nagle.h"
+#include "seq.h"
+#include "sockopt.h"
+#include "state.h"
+#include "urgent.h"
+#include "xtcp.h"
+
+/*
+ * TCP_CONGESTION: an algorithm by name, as tcp_set_congestion_control()
+ * takes it (EINVAL for an empty name, ENOENT for an unknown one), at any time;
+ * a connection keeps its window and the algorithm starts afresh on it.
+ */
+static int set_congestion(struct sock *sk, sockptr_t optval,
+			  unsigned int optlen)
+{
+	const struct xtcp_cong_ops *ops;
+	char name[XTCP_CA_NAME_MAX];
+	long len;
+
+	if (optlen < 1)
+		return -EINVAL;
+	len = strncpy_from_sockptr(name, optval,
+				   min_t(unsigned int, optlen,
+					 sizeof(name) - 1));
+	if (len < 0)
+		return -EFAULT;
+	name[len] = '\0';
+	ops = xtcp_cong_get(name);
+	if (!ops)
+		return -ENOENT;
+	lock_sock(sk);
+	xtcp_cc_switch(sk, ops);
+	release_sock(sk);
+	return 0;
+}
+
+int xtcp_setsockopt(struct socket *sock, int level, int optname,
+			   sockptr_t optval, unsigned int optlen)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int val, err = 0;
+
+	if (level == SOL_IP)
+		return ip_setsockopt(sk, level, optname, optval, optlen);
+	if (level != SOL_TCP)
+		return -ENOPROTOOPT;
+	if (optname == TCP_CONGESTION)
+		return set_congestion(sk, optval, optlen);
+	switch (optname) {
+	case TCP_NODELAY:
+	case TCP_CORK:
+	case TCP_QUICKACK:
+	case TCP_MAXSEG:
+	case TCP_KEEPIDLE:
+	case TCP_KEEPINTVL:
+	case TCP_KEEPCNT:
+	case TCP_USER_TIMEOUT:
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+
+	lock_sock(sk);
+	switch (optname) {
+	/* __tcp_sock_set_nodelay(): what Nagle held goes now */
+	case TCP_NODELAY:
+		xs->nodelay = !!val;
+		if (val)
+			xtcp_push_mode(sk, XTCP_NAGLE_PUSH);
+		break;
+	/* __tcp_sock_set_cork(): uncorking sends what is held, Nagle allowing */
+	case TCP_CORK:
+		xs->cork = !!val;
+		if (!val)
+			xtcp_push_mode(sk, xs->nodelay ? XTCP_NAGLE_PUSH : 0);
+		break;
+	/* __tcp_sock_set_quickack(): 0 delays every ACK, 1 sends the owed one */
+	case TCP_QUICKACK:
+		xs->pingpong = !(val & 1);
+		if (val & 1)
+			xtcp_ack_owed_now(sk);
+		break;
+	case TCP_MAXSEG:
+		/* tcp_setsockopt(): 0 resets, else TCP_MIN_MSS..MAX_TCP_WINDOW */
+		if (val && (val < TCP_MIN_MSS || val > MAX_TCP_WINDOW)) {
+			err = -EINVAL;
+			break;
+		}
+		xs->user_mss = val;
+		break;
+	/* the keep-alive knobs, with tcp_setsockopt()'s ranges, inherited by accepted sockets */
+	/* a running keep-alive timer counts the new idle time from the last ACK */
+	case TCP_KEEPIDLE:
+		if (val < 1 || val > MAX_TCP_KEEPIDLE) {
+			err = -EINVAL;
+		} else {
+			xs->keepidle = val;
+			if (sock_flag(sk, SOCK_KEEPOPEN))
+				xtcp_keepalive_reset(sk);
+		}
+		break;
+	case TCP_KEEPINTVL:
+		if (val < 1 || val > MAX_TCP_KEEPINTVL)
+			err = -EINVAL;
+		else
+			xs->keepintvl = val;
+		break;
+	case TCP_KEEPCNT:
+		if (val < 1 || val > MAX_TCP_KEEPCNT)
+			err = -EINVAL;
+		else
+			xs->keepcnt = val;
+		break;
+	/* ms that data may stay unacknowledged before ETIMEDOUT; 0: retries2 */
+	case TCP_USER_TIMEOUT:
+		if (val < 0)
+			err = -EINVAL;
+		else
+			xs->user_timeout = val;
+		break;
+	}
+	release_sock(sk);
+	return err;
+}
+
+/*
+ * TCP_INFO: struct tcp_info with the fields xtcp keeps; the others (pacing,
+ * delivery rate, busy times) stay 0 until xtcp has them. A listener aliases tcpi_unacked and tcpi_sacked to its accept
+ * queue and backlog, as tcp_get_info() does.
+ */
+static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct dst_entry *dst;
+
+	memset(info, 0, sizeof(*info));
+	lock_sock(sk);
+	info->tcpi_state = sk->sk_state;
+	if (sk->sk_state == XTCP_LISTEN) {
+		info->tcpi_unacked = xs->accept_count;
+		info->tcpi_sacked = READ_ONCE(sk->sk_max_ack_backlog);
+		goto out;
+	}
+	info->tcpi_retransmits = xs->retries;
+	info->tcpi_ca_state = xs->ca_state;
+	info->tcpi_snd_cwnd = xs->cc.cwnd;
+	info->tcpi_snd_ssthresh = xs->cc.ssthresh;
+	info->tcpi_unacked = xs->packets_out;
+	info->tcpi_sacked = xs->sacked_out;
+	info->tcpi_lost = xs->lost_out;
+	info->tcpi_retrans = xs->retrans_out;
+	info->tcpi_total_retrans = xs->total_retrans;
+	info->tcpi_reordering = xs->reordering;
+	info->tcpi_rto = xs->rto_ms * USEC_PER_MSEC;
+	info->tcpi_ato = XTCP_DELACK_MS * USEC_PER_MSEC;
+	info->tcpi_advmss = xs->adv_mss;
+	info->tcpi_segs_out = xs->segs_out;
+	info->tcpi_segs_in = xs->segs_in;
+	info->tcpi_data_segs_out = xs->data_segs_out;
+	info->tcpi_data_segs_in = xs->data_segs_in;
+	info->tcpi_bytes_sent = xs->bytes_sent;
+	info->tcpi_bytes_retrans = xs->bytes_retrans;
+	info->tcpi_bytes_acked = xs->bytes_acked;
+	info->tcpi_bytes_received = xs->bytes_received;
+	info->tcpi_rtt = xs->rtt.srtt_us;
+	info->tcpi_rttvar = xs->rtt.rttvar_us;
+	if (!((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_SYN_SENT))) {
+		if (xs->ts_ok)
+			info->tcpi_options |= TCPI_OPT_TIMESTAMPS;
+		if (xs->sack_ok)
+			info->tcpi_options |= TCPI_OPT_SACK;
+		if (xs->wscale_ok) {
+			info->tcpi_options |= TCPI_OPT_WSCALE;
+			info->tcpi_snd_wscale = xs->snd_wscale;
+			info->tcpi_rcv_wscale = xs->rcv_wscale;
+		}
+		info->tcpi_snd_mss = xs->mss;
+		info->tcpi_rcv_mss = xs->mss;
+		info->tcpi_snd_wnd = xs->snd_wnd;
+		info->tcpi_notsent_bytes = xs->write_seq - xs->snd_nxt;
+	}
+	dst = __sk_dst_get(sk);
+	if (dst)
+		info->tcpi_pmtu = dst_mtu(dst);
+out:
+	release_sock(sk);
+}
+
+int xtcp_getsockopt(struct socket *sock, int level, int optname,
+			   char __user *optval, int __user *optlen)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int val, len;
+
+	if (level == SOL_IP)
+		return ip_getsockopt(sk, level, optname, optval, optlen);
+	if (level != SOL_TCP)
+		return -ENOPROTOOPT;
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	switch (optname) {
+	case TCP_INFO: {
+		struct tcp_info info;
+
+		xtcp_get_info(sk, &info);
+		len = min_t(unsigned int, len, sizeof(info));
+		if (put_user(len, optlen) || copy_to_user(optval, &info, len))
+			return -EFAULT;
+		return 0;
+	}
+	case TCP_CONGESTION: {
+		char name[XTCP_CA_NAME_MAX] = {};
+
+		lock_sock(sk);
+		strscpy(name, xs->ca_ops->name, sizeof(name));
+		release_sock(sk);
+		len = min_t(unsigned int, len, sizeof(name));
+		if (put_user(len, optlen) || copy_to_user(optval, name, len))
+			return -EFAULT;
+		return 0;
+	}
+	case TCP_NODELAY:
+		val = xs->nodelay;
+		break;
+	case TCP_CORK:
+		val = xs->cork;
+		break;
+	case TCP_QUICKACK:
+		val = !xs->pingpong;
+		break;
+	case TCP_MAXSEG:
+		/* tcp_getsockopt(): the MSS in use once connected */
+		if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))
+			val = xs->user_mss ?: TCP_MSS_DEFAULT;
+		else
+			val = xs->mss;
+		break;
+	/* unset: the namespace's net.xtcp.keepalive_*, as TCP answers its own */
+	case TCP_KEEPIDLE:
+		val = xtcp_keepalive_time(sk);
+		break;
+	case TCP_KEEPINTVL:
+		val = xtcp_keepalive_intvl(sk);
+		break;
+	case TCP_KEEPCNT:
+		val = xtcp_keepalive_probes(sk);
+		break;
+	case TCP_USER_TIMEOUT:
+		val = xs->user_timeout;
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	len = min_t(unsigned int, len, sizeof(int));
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}

@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stream.c: the byte stream: sendmsg, recvmsg, poll and the queue ioctls.
+ *
+ * tcp_sendmsg_locked() and tcp_recvmsg_locked() are the models: text is
+ * copied into MSS-sized skbs on the write queue and pushed (output.c) under
+ * Nagle, cork and MSG_MORE; the reader takes it from the receive queue,
+ * stopping at the urgent mark, and the window is reopened as it reads.
+ */
+#include <linux/net.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
+#include <linux/sockios.h>
+#include <linux/termios.h>
+#include <net/ip.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "nagle.h"
+#include "seq.h"
+#include "state.h"
+#include "stream.h"
+#include "urgent.h"
+#include "xtcp.h"
+
+/* tcp_poll(). */
+__poll_t xtcp_poll(struct file *file, struct socket *sock,
+			  struct poll_table_struct *wait)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	__poll_t mask = 0;
+	int state;
+	u8 shutdown;
+
+	sock_poll_wait(file, sock, wait);
+	state = inet_sk_state_load(sk);
+	if (state == XTCP_LISTEN)
+		return READ_ONCE(xs->accept_count) ? EPOLLIN | EPOLLRDNORM : 0;
+
+	shutdown = READ_ONCE(sk->sk_shutdown);
+	if (shutdown == SHUTDOWN_MASK || state == XTCP_CLOSE)
+		mask |= EPOLLHUP;
+	if (shutdown & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+
+	if (state != XTCP_SYN_SENT && state != XTCP_SYN_RECV) {
+		u32 avail = READ_ONCE(xs->rcv_nxt) - READ_ONCE(xs->copied_seq);
+		u16 urg_data = READ_ONCE(xs->urg_data);
+
+		/* at the mark, the urgent byte read out of band is no data */
+		if (unlikely(urg_data) && !sock_flag(sk, SOCK_URGINLINE) &&
+		    READ_ONCE(xs->urg_seq) == READ_ONCE(xs->copied_seq))
+			avail -= min_t(u32, avail, 1);
+		if (sock_flag(sk, SOCK_DONE))
+			avail -= min_t(u32, avail, 1);	/* the FIN */
+		if (avail && !skb_queue_empty_lockless(&sk->sk_receive_queue))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		/* pairs with the smp_wmb() in rcv_urg() (input.c) */
+		smp_rmb();
+		if (urg_data & XTCP_URG_VALID)
+			mask |= EPOLLPRI;
+		if (!(shutdown & SEND_SHUTDOWN)) {
+			if (sk_stream_is_writeable(sk)) {
+				mask |= EPOLLOUT | EPOLLWRNORM;
+			} else {
+				sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				/* NOSPACE before the re-check: pairs with the
+				 * barrier in xtcp_write_space()'s wake-up (tcp_poll)
+				 */
+				smp_mb__after_atomic();
+				if (sk_stream_is_writeable(sk))
+					mask |= EPOLLOUT | EPOLLWRNORM;
+			}
+		} else {
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		}
+	}
+	/* sk_err is set before the state change that woke us (tcp_poll) */
+	smp_rmb();
+	if (READ_ONCE(sk->sk_err))
+		mask |= EPOLLERR;
+	return mask;
+}
+
+/*
+ * PSH as Linux places it: on the last segment of each write (not with
+ * MSG_MORE), and on the current one once more than half the peer's largest
+ * window has gone unpushed (forced_push(), tcp_mark_push()).
+ */
+static bool forced_push(const struct xtcp_sock *xs)
+{
+	return xtcp_seq_after(xs->write_seq,
+			      xs->pushed_seq + (xs->max_snd_wnd >> 1));
+}
+
+static void mark_push(struct xtcp_sock *xs, struct sk_buff *skb)
+{
+	XTCP_SKB_CB(skb)->flags |= XTCP_FLAG_PSH;
+	xs->pushed_seq = xs->write_seq;
+}
+
+/*
+ * The end of a send call (tcp_push()): its last segment carries PSH,
+ * MSG_OOB makes its last byte urgent (urgent.h), MSG_MORE holds a small
+ * tail as TCP_CORK would, for this call.
+ */
+static void send_done(struct sock *sk, int flags, int copied)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
+
+	if (!copied)
+		return;
+	if (tail && (!(flags & MSG_MORE) || forced_push(xs)))
+		mark_push(xs, tail);
+	if (flags & MSG_OOB) {
+		xs->snd_up = xs->write_seq;
+		xs->urg_mode = 1;
+	}
+	xtcp_push_mode(sk, (flags & MSG_MORE) ? XTCP_NAGLE_CORK : 0);
+}
+
+/* sendmsg(): tcp_sendmsg_locked(), without its zero-copy and Fast Open. */
+int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int flags = msg->msg_flags, copied = 0, err, new_segs = 0;
+	long timeo;
+
+	lock_sock(sk);
+	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
+
+	if ((1 << sk->sk_state) & ~(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) {
+		err = sk_stream_wait_connect(sk, &timeo);
+		if (err)
+			goto do_error;
+	}
+	sk_clear_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+	err = -EPIPE;
+	if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
+		goto do_error;
+
+	while (msg_data_left(msg)) {
+		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+		int copy;
+
+		if (!skb || !xs->send_head || skb->len >= xs->mss ||
+		    (XTCP_SKB_CB(skb)->flags & XTCP_FLAG_FIN) ||
+		    !skb_tailroom(skb)) {
+			if (!sk_stream_memory_free(sk))
+				goto wait_for_space;
+			/*
+			 * ACKs that came in while we copy wait in the backlog:
+			 * let them in now and then (tcp_sendmsg_locked()), so
+			 * that the window keeps moving under a long write.
+			 */
+			if (++new_segs % 16 == 0 && sk_flush_backlog(sk)) {
+				err = -EPIPE;
+				if (sk->sk_err ||
+				    (sk->sk_shutdown & SEND_SHUTDOWN) ||
+				    !((1 << sk->sk_state) &
+				      (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+					goto do_error;
+				continue;
+			}
+			skb = alloc_skb_fclone(MAX_TCP_HEADER + xs->mss,
+					       sk->sk_allocation);
+			if (!skb)
+				goto wait_for_space;
+			skb_reserve(skb, MAX_TCP_HEADER);
+			XTCP_SKB_CB(skb)->seq = xs->write_seq;
+			XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
+			XTCP_SKB_CB(skb)->flags = 0;
+			__skb_queue_tail(&sk->sk_write_queue, skb);
+			sk_wmem_queued_add(sk, skb->truesize);
+			if (!xs->send_head)
+				xs->send_head = skb;
+		}
+		/* a write that goes on in the tail moves its PSH to its own end */
+		if (!copied)
+			XTCP_SKB_CB(skb)->flags &= ~XTCP_FLAG_PSH;
+		copy = min_t(int, msg_data_left(msg), xs->mss - skb->len);
+		copy = min_t(int, copy, skb_tailroom(skb));
+		if (!copy_from_iter_full(skb_put(skb, copy), copy,
+					 &msg->msg_iter)) {
+			skb_trim(skb, skb->len - copy);
+			err = -EFAULT;
+			goto do_error;
+		}
+		XTCP_SKB_CB(skb)->end_seq += copy;
+		xs->write_seq += copy;
+		copied += copy;
+		/* the end of the write: send_done() marks PSH, then pushes */
+		if (!msg_data_left(msg))
+			break;
+		if (skb->len < xs->mss)
+			continue;
+		if (forced_push(xs)) {
+			mark_push(xs, skb);
+			xtcp_push_mode(sk, XTCP_NAGLE_PUSH);
+		} else if (skb == xs->send_head) {
+			/* a full segment at the head goes at once (tcp_push_one()) */
+			xtcp_push(sk);
+		}
+		continue;
+
+wait_for_space:
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		if (copied)
+			mark_push(xs, skb_peek_tail(&sk->sk_write_queue));
+		xtcp_push_mode(sk, XTCP_NAGLE_PUSH);
+		err = sk_stream_wait_memory(sk, &timeo);
+		if (err)
+			goto do_error;
+		err = -EPIPE;
+		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN) ||
+		    !((1 << sk->sk_state) & (TCPF_ESTABLISHED |
+					     TCPF_CLOSE_WAIT)))
+			goto do_error;
+	}
+	send_done(sk, flags, copied);
+	release_sock(sk);
+	return copied;
+
+do_error:
+	if (copied) {
+		send_done(sk, flags, copied);
+		release_sock(sk);
+		return copied;
+	}
+	err = sk_stream_error(sk, flags, err);
+	release_sock(sk);
+	return err;
+}
+
+/*
+ * After the user read @copied bytes: tell the peer if the window at least
+ * doubled (tcp_cleanup_rbuf()), so that a sender stalled on a small or closed
+ * window resumes without waiting for its timer; and only by as much as the
+ * receiver's silly window avoidance allows, min(MSS, half the buffer) (RFC
+ * 9293 §3.8.6.2.2; half, since the window is half the free buffer).
+ */
+static void window_update(struct sock *sk, int copied)
+{
+	int rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	int space = rcvbuf - atomic_read(&sk->sk_rmem_alloc);
+	u32 now = xtcp_rcv_window_now(sk);
+	u32 could = space > 0 ? space / 2 : 0;
+	u32 step = min_t(u32, xtcp_sk(sk)->mss, rcvbuf / 4);
+
+	if (copied <= 0 || (sk->sk_shutdown & RCV_SHUTDOWN))
+		return;
+	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
+				     TCPF_FIN_WAIT2)))
+		return;
+	if (could >= 2 * now && could - now >= max(step, 1U))
+		xtcp_send_ack(sk);
+}
+
+/*
+ * sk_wait_data(), also woken by the end of the stream or an error: a FIN or
+ * RST queues nothing here (TCP queues the FIN's skb).
+ */
+static void wait_data(struct sock *sk, long *timeo, struct sk_buff *last)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+
+	add_wait_queue(sk_sleep(sk), &wait);
+	sk_set_bit(SOCKWQ_ASYNC_WAITDATA, sk);
+	sk_wait_event(sk, timeo,
+		      skb_peek_tail(&sk->sk_receive_queue) != last ||
+		      READ_ONCE(sk->sk_err) ||
+		      (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) ||
+		      READ_ONCE(sk->sk_state) == XTCP_CLOSE, &wait);
+	sk_clear_bit(SOCKWQ_ASYNC_WAITDATA, sk);
+	remove_wait_queue(sk_sleep(sk), &wait);
+}
+
+/*
+ * recv(MSG_OOB): the urgent byte, once, never blocking (tcp_recv_urg()).
+ * EINVAL when there is none to read or it comes inline (SO_OOBINLINE).
+ */
+static int recv_urg(struct sock *sk, struct msghdr *msg, size_t len,
+		    int flags)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	char c;
+
+	if (sock_flag(sk, SOCK_URGINLINE) || !xs->urg_data ||
+	    xs->urg_data == XTCP_URG_READ)
+		return -EINVAL;
+	if (sk->sk_state == XTCP_CLOSE && !sock_flag(sk, SOCK_DONE))
+		return -ENOTCONN;
+	if (xs->urg_data & XTCP_URG_VALID) {
+		c = xs->urg_data;
+		if (!(flags & MSG_PEEK))
+			WRITE_ONCE(xs->urg_data, XTCP_URG_READ);
+		msg->msg_flags |= MSG_OOB;
+		if (!len) {
+			msg->msg_flags |= MSG_TRUNC;
+			return 0;
+		}
+		if (!(flags & MSG_TRUNC) && memcpy_to_msg(msg, &c, 1))
+			return -EFAULT;
+		return 1;
+	}
+	if (sk->sk_state == XTCP_CLOSE || (sk->sk_shutdown & RCV_SHUTDOWN))
+		return 0;
+	return -EAGAIN;
+}
+
+/* recvmsg(): tcp_recvmsg_locked(), urgent data included, zero-copy not. */
+int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
+			int flags)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 peek_seq, *seq;
+	int copied = 0, target, err;
+	long timeo;
+
+	if (flags & MSG_ERRQUEUE)
+		return sock_recv_errqueue(sk, msg, len, SOL_IP, IP_RECVERR);
+
+	lock_sock(sk);
+	err = -ENOTCONN;
+	if (sk->sk_state == XTCP_LISTEN)
+		goto out;
+	if (flags & MSG_OOB) {
+		err = recv_urg(sk, msg, len, flags);
+		goto out;
+	}
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	seq = &xs->copied_seq;
+	if (flags & MSG_PEEK) {
+		peek_seq = xs->copied_seq;
+		seq = &peek_seq;
+	}
+	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+
+	do {
+		struct sk_buff *skb, *last;
+		u32 offset = 0;
+		bool found = false;
+		size_t used;
+
+		/* at the urgent mark: a read stops there (SIOCATMARK) */
+		if (unlikely(xs->urg_data) && xs->urg_seq == *seq) {
+			if (copied)
+				break;
+			if (signal_pending(current)) {
+				copied = timeo ? sock_intr_errno(timeo) : -EAGAIN;
+				break;
+			}
+		}
+
+		last = skb_peek_tail(&sk->sk_receive_queue);
+		skb_queue_walk(&sk->sk_receive_queue, skb) {
+			offset = *seq - XTCP_SKB_CB(skb)->seq;
+			if (offset < skb->len) {
+				found = true;
+				break;
+			}
+		}
+		if (found) {
+			used = min_t(size_t, skb->len - offset, len - copied);
+			/* the urgent byte: skipped unless inline, and a read ends before it */
+			if (unlikely(xs->urg_data)) {
+				u32 urg_offset = xs->urg_seq - *seq;
+
+				if (urg_offset < used) {
+					if (urg_offset) {
+						used = urg_offset;
+					} else if (!sock_flag(sk, SOCK_URGINLINE)) {
+						WRITE_ONCE(*seq, *seq + 1);
+						offset++;
+						used--;
+					}
+				}
+			}
+			if (used && skb_copy_datagram_msg(skb, offset, msg, used)) {
+				if (!copied)
+					copied = -EFAULT;
+				break;
+			}
+			WRITE_ONCE(*seq, *seq + used);
+			copied += used;
+			if (unlikely(xs->urg_data) &&
+			    xtcp_seq_after(xs->copied_seq, xs->urg_seq))
+				WRITE_ONCE(xs->urg_data, 0);
+			if (!(flags & MSG_PEEK) && offset + used == skb->len) {
+				__skb_unlink(skb, &sk->sk_receive_queue);
+				kfree_skb(skb);
+				xtcp_rcv_space_adjust(sk);
+				window_update(sk, copied);
+			}
+			continue;
+		}
+
+		if (copied >= target)
+			break;
+		if (copied) {
+			if (sk->sk_err || sk->sk_state == XTCP_CLOSE ||
+			    (sk->sk_shutdown & RCV_SHUTDOWN) || !timeo ||
+			    signal_pending(current))
+				break;
+		} else {
+			if (sock_flag(sk, SOCK_DONE))
+				break;
+			if (sk->sk_err) {
+				copied = sock_error(sk);
+				break;
+			}
+			if (sk->sk_shutdown & RCV_SHUTDOWN)
+				break;
+			if (sk->sk_state == XTCP_CLOSE) {
+				copied = -ENOTCONN;
+				break;
+			}
+			if (!timeo) {
+				copied = -EAGAIN;
+				break;
+			}
+			if (signal_pending(current)) {
+				copied = sock_intr_errno(timeo);
+				break;
+			}
+		}
+		window_update(sk, copied);
+		wait_data(sk, &timeo, last);
+	} while (copied < len);
+	window_update(sk, copied);
+	err = copied;
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* SIOCINQ and SIOCOUTQ as tcp_ioctl() answers them. */
+int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int answ;
+
+	switch (cmd) {
+	case SIOCINQ:
+		if (sk->sk_state == XTCP_LISTEN)
+			return -EINVAL;
+		lock_sock(sk);
+		/* tcp_inq(): up to the urgent mark, when it lies ahead */
+		if (xs->urg_data && !sock_flag(sk, SOCK_URGINLINE) &&
+		    !xtcp_seq_before(xs->urg_seq, xs->copied_seq) &&
+		    xtcp_seq_before(xs->urg_seq, xs->rcv_nxt))
+			answ = xs->urg_seq - xs->copied_seq;
+		else
+			answ = xs->rcv_nxt - xs->copied_seq -
+			       (sock_flag(sk, SOCK_DONE) ? 1 : 0);
+		answ = max(answ, 0);
+		if (sk->sk_state == XTCP_CLOSE || (sk->sk_shutdown & RCV_SHUTDOWN))
+			answ = skb_queue_empty(&sk->sk_receive_queue) ? 0 : answ;
+		release_sock(sk);
+		break;
+	case SIOCATMARK:
+		/* at the urgent byte: the next read would return it (sockatmark()) */
+		answ = READ_ONCE(xs->urg_data) &&
+		       READ_ONCE(xs->urg_seq) == READ_ONCE(xs->copied_seq);
+		break;
+	case SIOCOUTQ:
+		if (sk->sk_state == XTCP_LISTEN)
+			return -EINVAL;
+		answ = (1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV |
+					      TCPF_CLOSE) ?
+		       0 : READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_una);
+		break;
+	default:
+		return -ENOIOCTLCMD;
+	}
+	return put_user(answ, (int __user *)arg);
+}
