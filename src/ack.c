@@ -54,8 +54,7 @@ void xtcp_ack_text_queued(struct sock *sk, bool filled)
 		return;
 	}
 	xs->ack_owed = 1;
-	if (!xtcp_timer_pending(xs, XTCP_TIMER_DELACK))
-		xtcp_timer_arm(sk, XTCP_TIMER_DELACK, XTCP_DELACK_MS);
+	xtcp_timer_ack_owed(sk);
 }
 
 /* The delayed-ACK timer: the ACK owed goes out alone. */

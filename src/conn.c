@@ -83,9 +83,8 @@ int xtcp_release(struct socket *sock)
 		sk_stream_wait_close(sk, sk->sk_lingertime);
 
 	sock_orphan(sk);
-	if (sk->sk_state == XTCP_FIN_WAIT2 &&
-	    !xtcp_timer_pending(xtcp_sk(sk), XTCP_TIMER_FIN_WAIT2))
-		xtcp_timer_arm(sk, XTCP_TIMER_FIN_WAIT2, XTCP_FIN_TIMEOUT_MS);
+	if (sk->sk_state == XTCP_FIN_WAIT2)
+		xtcp_timer_fin_wait2(sk);
 	if (sk->sk_state == XTCP_CLOSE)
 		xtcp_done(sk);		/* gives the port back */
 	release_sock(sk);
@@ -242,7 +241,7 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 		goto err_state;
 	xtcp_inc_stat(net, XTCP_STAT_ACTIVE_OPENS);
 	err = xtcp_send_syn(sk);
-	xtcp_timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
+	xtcp_timer_syn_sent(sk);
 	/* a SYN the device refused is retried by the timer, like a lost one */
 	return 0;
 

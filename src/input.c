@@ -324,9 +324,8 @@ static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb)
 		if (sk->sk_state == XTCP_ESTABLISHED)
 			xtcp_push(sk);
 	}
-	if (t.next == XTCP_FIN_WAIT2 && old != XTCP_FIN_WAIT2 &&
-	    sock_flag(sk, SOCK_DEAD))
-		xtcp_timer_arm(sk, XTCP_TIMER_FIN_WAIT2, XTCP_FIN_TIMEOUT_MS);
+	if (t.next == XTCP_FIN_WAIT2 && old != XTCP_FIN_WAIT2)
+		xtcp_timer_fin_wait2(sk);
 	return sk->sk_state != XTCP_CLOSE;
 }
 
@@ -358,7 +357,7 @@ static void rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	if (ack_ok) {
 		xs->snd_una = cb->ack;
 		rtt_ack(sk, cb->ack, cb);
-		xtcp_timer_clear(sk, XTCP_TIMER_RETRANS);
+		xtcp_timer_syn_acked(sk);
 		apply(sk, XTCP_EV_SYN_ACK, skb);
 	} else {
 		apply(sk, XTCP_EV_SYN, skb);	/* simultaneous open */
@@ -401,7 +400,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 		xs->snd_wl1 = cb->seq;
 		xs->snd_wl2 = cb->ack;
 		rtt_ack(sk, cb->ack, cb);
-		xtcp_timer_clear(sk, XTCP_TIMER_RETRANS);
+		xtcp_timer_syn_acked(sk);
 		if (!apply(sk, XTCP_EV_ACK_OF_SYN, skb))
 			return false;
 	}
@@ -452,7 +451,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 			xs->retries = 0;
 			xs->rto_ms = xtcp_rtt_rto_ms(&xs->rtt, xs->syn_lost);
 			xtcp_enter_loss(sk);
-			xtcp_timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
+			xtcp_timer_window_reopened(sk);
 			dup = false;
 		}
 
@@ -473,10 +472,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 	xtcp_sndbuf_expand(sk);		/* the window grew: the buffer with it */
 	xs->retries = 0;
 	xs->stall_start_ns = ktime_get_ns();	/* progress */
-	if (xs->snd_una == xs->snd_nxt && !xs->send_head)
-		xtcp_timer_clear(sk, XTCP_TIMER_RETRANS);
-	else
-		xtcp_timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
+	xtcp_timer_data_acked(sk);
 	fin_acked = xs->fin_queued && cb->ack == xs->write_seq;
 	sk->sk_write_space(sk);
 	xtcp_push(sk);
@@ -502,7 +498,7 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	    (XTCP_FLAG_SYN | XTCP_FLAG_ACK) && cb->seq == xs->irs &&
 	    xtcp_ack_of_syn_acceptable(cb->ack, xs->iss, xs->snd_nxt)) {
 		xs->snd_una = cb->ack;
-		xtcp_timer_clear(sk, XTCP_TIMER_RETRANS);
+		xtcp_timer_syn_acked(sk);
 		apply(sk, XTCP_EV_SYN_ACK, skb);
 		goto drop;
 	}

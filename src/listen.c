@@ -293,7 +293,7 @@ static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 	xtcp_inc_stat(sock_net(sk), XTCP_STAT_PASSIVE_OPENS);
 
 	xtcp_send_synack(child);
-	xtcp_timer_arm(child, XTCP_TIMER_RETRANS, xs->rto_ms);
+	xtcp_timer_syn_sent(child);
 	bh_unlock_sock(child);
 }
 

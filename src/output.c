@@ -183,7 +183,7 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	/* any segment with an ACK is the ACK owed (tcp_event_ack_sent()) */
 	if (flags & XTCP_FLAG_ACK) {
 		xs->ack_owed = 0;
-		xtcp_timer_clear(sk, XTCP_TIMER_DELACK);
+		xtcp_timer_ack_sent(sk);
 	}
 	th = skb_push(skb, hlen);
 	memcpy(th, hdr, hlen);
@@ -437,9 +437,7 @@ void xtcp_push_mode(struct sock *sk, u8 extra)
 			    transmit_queued(sk, skb, GFP_ATOMIC))
 				break;
 			xtcp_lost_sent(xs, skb);
-			if (!xtcp_timer_pending(xs, XTCP_TIMER_RETRANS))
-				xtcp_timer_arm(sk, XTCP_TIMER_RETRANS,
-					       xs->rto_ms);
+			xtcp_timer_data_sent(sk);
 			continue;
 		}
 		skb = xs->send_head;
@@ -456,15 +454,10 @@ void xtcp_push_mode(struct sock *sk, u8 extra)
 		if (fit_mss(sk, skb) || transmit_queued(sk, skb, GFP_ATOMIC))
 			break;
 		sent_new(xs, skb);
-		if (!xtcp_timer_pending(xs, XTCP_TIMER_RETRANS))
-			xtcp_timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
+		xtcp_timer_data_sent(sk);
 	}
-	if (xs->send_head && xs->snd_una == xs->snd_nxt &&
-	    !xtcp_timer_pending(xs, XTCP_TIMER_RETRANS)) {
-		/* TCP_USER_TIMEOUT counts from here, as from Linux's first probe */
-		xs->stall_start_ns = ktime_get_ns();
-		xtcp_timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
-	}
+	if (xs->send_head && xs->snd_una == xs->snd_nxt)
+		xtcp_timer_send_blocked(sk);
 }
 
 /*

@@ -42,7 +42,7 @@ static void xtcp_set_keepalive(struct sock *sk, int val)
 		sock_set_flag(sk, SOCK_KEEPOPEN);
 		xtcp_keepalive_reset(sk);
 	} else if (!val) {
-		xtcp_timer_clear(sk, XTCP_TIMER_KEEPALIVE);
+		xtcp_timer_keepalive_off(sk);
 	}
 }
 

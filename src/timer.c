@@ -14,6 +14,13 @@
  * not once per ACK. (TIME-WAIT has no socket and no timer of its own: the
  * bucket store's wheel serves every bucket of a namespace.)
  *
+ * The rest of xtcp arms nothing itself: it reports what happened
+ * (xtcp_timer_syn_sent(), xtcp_timer_data_sent(), xtcp_timer_data_acked(),
+ * xtcp_timer_ack_owed(), ...) and this file decides which deadline that sets
+ * or clears, as WireGuard's timers.c does. The expiry handlers are here too
+ * (retrans_fire(), fin_wait2_fire(), xtcp_keepalive_timeout(); the delayed
+ * ACK's is ack.c's xtcp_delack_timeout()).
+ *
  * References: the timer holds one reference on the socket while it is queued
  * or its callback may still run (xs->timer_ref). Programming an idle timer
  * takes it; it is dropped only once the timer is idle again with nothing
@@ -34,9 +41,13 @@
 #include <net/tcp_states.h>
 
 #include "ack.h"
+#include "delack.h"
 #include "sock.h"
 #include "state.h"
 #include "xtcp.h"
+
+static void timer_arm(struct sock *sk, enum xtcp_timer_event ev, u32 ms);
+static void timer_clear(struct sock *sk, enum xtcp_timer_event ev);
 
 /* net.xtcp.syn_retries, synack_retries or retries2, for the socket's state */
 static int retry_limit(const struct sock *sk)
@@ -141,7 +152,7 @@ static void retrans_fire(struct sock *sk)
 		xtcp_retransmit_timeout(sk);
 		break;
 	}
-	xtcp_timer_arm(sk, XTCP_TIMER_RETRANS, next_rto(sk));
+	timer_arm(sk, XTCP_TIMER_RETRANS, next_rto(sk));
 }
 
 static void fin_wait2_fire(struct sock *sk)
@@ -194,10 +205,10 @@ void xtcp_keepalive_reset(struct sock *sk)
 	u32 elapsed = jiffies_to_msecs((u32)jiffies - xs->rcv_tstamp);
 
 	if (!keepalive_on(sk)) {
-		xtcp_timer_clear(sk, XTCP_TIMER_KEEPALIVE);
+		timer_clear(sk, XTCP_TIMER_KEEPALIVE);
 		return;
 	}
-	xtcp_timer_arm(sk, XTCP_TIMER_KEEPALIVE,
+	timer_arm(sk, XTCP_TIMER_KEEPALIVE,
 		       elapsed < idle ? idle - elapsed : 0);
 }
 
@@ -238,7 +249,7 @@ void xtcp_keepalive_timeout(struct sock *sk)
 	} else {
 		next = idle - elapsed;
 	}
-	xtcp_timer_arm(sk, XTCP_TIMER_KEEPALIVE, next);
+	timer_arm(sk, XTCP_TIMER_KEEPALIVE, next);
 }
 
 static void (*const timer_fire[XTCP_TIMER_MAX])(struct sock *sk) = {
@@ -343,7 +354,7 @@ void xtcp_timer_init(struct sock *sk)
 }
 
 /* Set the deadline of @ev to @ms from now (replacing an earlier one). */
-void xtcp_timer_arm(struct sock *sk, enum xtcp_timer_event ev, u32 ms)
+static void timer_arm(struct sock *sk, enum xtcp_timer_event ev, u32 ms)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
@@ -354,10 +365,102 @@ void xtcp_timer_arm(struct sock *sk, enum xtcp_timer_event ev, u32 ms)
 }
 
 /* Forget the deadline of @ev; the hrtimer, if set for it, fires idle. */
-void xtcp_timer_clear(struct sock *sk, enum xtcp_timer_event ev)
+static void timer_clear(struct sock *sk, enum xtcp_timer_event ev)
 {
 	xtcp_sock_assert_locked(sk);
 	xtcp_sk(sk)->timer_pending &= ~BIT(ev);
+}
+
+/*
+ * Events. The rest of xtcp says what happened; what that arms or clears is
+ * decided here. Each runs with the socket locked (timer_arm() checks).
+ */
+
+/* Our SYN or SYN+ACK went out (or was refused by the device): retried on RTO. */
+void xtcp_timer_syn_sent(struct sock *sk)
+{
+	timer_arm(sk, XTCP_TIMER_RETRANS, xtcp_sk(sk)->rto_ms);
+}
+
+/* The peer acknowledged our SYN: the handshake's retransmission is over. */
+void xtcp_timer_syn_acked(struct sock *sk)
+{
+	timer_clear(sk, XTCP_TIMER_RETRANS);
+}
+
+/* Data, a FIN or a repair went out: the oldest is timed, if nothing is. */
+void xtcp_timer_data_sent(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xtcp_timer_pending(xs, XTCP_TIMER_RETRANS))
+		timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
+}
+
+/*
+ * Data waits with nothing in flight (a closed window, cork, Nagle): the
+ * retransmission timer probes the window and pushes it out at the latest.
+ * TCP_USER_TIMEOUT counts from here, as from Linux's first probe.
+ */
+void xtcp_timer_send_blocked(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xtcp_timer_pending(xs, XTCP_TIMER_RETRANS))
+		return;
+	xs->stall_start_ns = ktime_get_ns();
+	timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
+}
+
+/*
+ * An ACK took SND.UNA forward: all acknowledged and nothing waiting stops the
+ * retransmission timer; anything else restarts it (RFC 6298 §5.3).
+ */
+void xtcp_timer_data_acked(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->snd_una == xs->snd_nxt && !xs->send_head)
+		timer_clear(sk, XTCP_TIMER_RETRANS);
+	else
+		timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
+}
+
+/* The peer's window reopened after refusing our probes: a fresh RTO. */
+void xtcp_timer_window_reopened(struct sock *sk)
+{
+	timer_arm(sk, XTCP_TIMER_RETRANS, xtcp_sk(sk)->rto_ms);
+}
+
+/* In-order text is owed an ACK: it goes after XTCP_DELACK_MS at the latest. */
+void xtcp_timer_ack_owed(struct sock *sk)
+{
+	if (!xtcp_timer_pending(xtcp_sk(sk), XTCP_TIMER_DELACK))
+		timer_arm(sk, XTCP_TIMER_DELACK, XTCP_DELACK_MS);
+}
+
+/* A segment carrying an ACK went out: no ACK is owed any more. */
+void xtcp_timer_ack_sent(struct sock *sk)
+{
+	timer_clear(sk, XTCP_TIMER_DELACK);
+}
+
+/*
+ * The socket is in FIN-WAIT-2, having entered it or been closed in it: an
+ * orphan waits there for the peer's FIN at most XTCP_FIN_TIMEOUT_MS
+ * (tcp_fin_timeout), as TCP's orphans do; a socket the user holds waits on.
+ */
+void xtcp_timer_fin_wait2(struct sock *sk)
+{
+	if (sock_flag(sk, SOCK_DEAD) &&
+	    !xtcp_timer_pending(xtcp_sk(sk), XTCP_TIMER_FIN_WAIT2))
+		timer_arm(sk, XTCP_TIMER_FIN_WAIT2, XTCP_FIN_TIMEOUT_MS);
+}
+
+/* SO_KEEPALIVE was turned off. */
+void xtcp_timer_keepalive_off(struct sock *sk)
+{
+	timer_clear(sk, XTCP_TIMER_KEEPALIVE);
 }
 
 /* Milliseconds until @ev is due (0 if overdue); @ev must be pending. */

@@ -418,8 +418,17 @@ void xtcp_enter_loss(struct sock *sk);
 
 /* timer.c: the timers of a socket, on one hrtimer. */
 void xtcp_timer_init(struct sock *sk);
-void xtcp_timer_arm(struct sock *sk, enum xtcp_timer_event ev, u32 ms);
-void xtcp_timer_clear(struct sock *sk, enum xtcp_timer_event ev);
+/* timer.c's events: what happened; timer.c decides what to arm */
+void xtcp_timer_syn_sent(struct sock *sk);
+void xtcp_timer_syn_acked(struct sock *sk);
+void xtcp_timer_data_sent(struct sock *sk);
+void xtcp_timer_send_blocked(struct sock *sk);
+void xtcp_timer_data_acked(struct sock *sk);
+void xtcp_timer_window_reopened(struct sock *sk);
+void xtcp_timer_ack_owed(struct sock *sk);
+void xtcp_timer_ack_sent(struct sock *sk);
+void xtcp_timer_fin_wait2(struct sock *sk);
+void xtcp_timer_keepalive_off(struct sock *sk);
 u32 xtcp_timer_left_ms(const struct xtcp_sock *xs, enum xtcp_timer_event ev);
 void xtcp_timer_stop(struct sock *sk);
 void xtcp_timer_deferred(struct sock *sk);
