@@ -23,6 +23,7 @@ void xtcp_ack_text_received(struct sock *sk, const struct sk_buff *skb)
 	u32 len = skb_shinfo(skb)->gso_size ?: skb->len;
 	u32 now = jiffies;
 
+	xtcp_sock_assert_locked(sk);
 	if (len > xs->rcv_mss)
 		xs->rcv_mss = min_t(u32, len, xs->adv_mss ?: len);
 	if (now - xs->lrcv_time > msecs_to_jiffies(xs->rto_ms))
@@ -47,6 +48,7 @@ void xtcp_ack_text_queued(struct sock *sk, bool filled)
 		.hole_filled = filled,
 	};
 
+	xtcp_sock_assert_locked(sk);
 	if (xtcp_ack_now(&in)) {
 		if (xs->quickack)
 			xs->quickack--;
@@ -62,6 +64,7 @@ void xtcp_delack_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	xtcp_sock_assert_locked(sk);
 	if (!xs->ack_owed || ((1 << sk->sk_state) &
 			      (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT)))
 		return;
@@ -72,6 +75,7 @@ void xtcp_delack_timeout(struct sock *sk)
 /* TCP_QUICKACK: the ACK owed, if any, goes now. */
 void xtcp_ack_owed_now(struct sock *sk)
 {
+	xtcp_sock_assert_locked(sk);
 	if (xtcp_sk(sk)->ack_owed &&
 	    ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
 		xtcp_send_ack(sk);

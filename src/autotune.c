@@ -46,6 +46,7 @@ void xtcp_init_buffer_space(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	xtcp_sock_assert_locked(sk);
 	xtcp_sndbuf_expand(sk);
 	xs->rcvq_space = min_t(u32, xs->rcv_wnd ?: U32_MAX,
 			       XTCP_INIT_CWND * (xs->adv_mss ?: xs->mss));
@@ -64,6 +65,7 @@ void xtcp_rcv_rtt_sample(struct sock *sk, const struct sk_buff *skb)
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u32 us;
 
+	xtcp_sock_assert_locked(sk);
 	if (!xs->ts_ok || !cb->has_ts || !cb->tsecr || skb->len < xs->rcv_mss)
 		return;
 	us = xtcp_isn_tsval(xs->ts_off) - cb->tsecr;	/* ms, for now */

@@ -151,6 +151,7 @@ static void tw_give_way(struct sock *sk)
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_tw_bucket *tw;
 
+	xtcp_sock_assert_locked(sk);
 	tw = xtcp_tw_lookup(tbl, inet->inet_saddr, inet->inet_sport,
 			    inet->inet_daddr, inet->inet_dport);
 	if (!tw)
@@ -174,6 +175,7 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 	struct rtable *rt;
 	int err;
 
+	xtcp_sock_assert_locked(sk);
 	fl4 = &inet->cork.fl.u.ip4;
 	rt = ip_route_output_ports(net, fl4, sk, usin->sin_addr.s_addr,
 				   inet->inet_saddr, usin->sin_port,

@@ -37,6 +37,7 @@ static void rtt_ack(struct sock *sk, u32 ack, const struct xtcp_skb_cb *cb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 ms;
 
+	xtcp_sock_assert_locked(sk);
 	if (xs->rtt_timing && !xtcp_seq_before(ack, xs->rtt_seq)) {
 		xs->rtt_timing = 0;
 		xtcp_rtt_sample(&xs->rtt, div_u64(ktime_get_ns() -
@@ -57,6 +58,7 @@ static bool deliver(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u32 off;
 
+	xtcp_sock_assert_locked(sk);
 	if (!skb->len)
 		return false;
 	if (xtcp_seq_after(cb->seq, xs->rcv_nxt))
@@ -93,6 +95,7 @@ static bool rcv_fin(struct sock *sk, struct sk_buff *skb)
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	enum xtcp_state st = sk->sk_state;
 
+	xtcp_sock_assert_locked(sk);
 	if (!(cb->flags & XTCP_FLAG_FIN) || cb->end_seq - 1 != xs->rcv_nxt)
 		return false;
 	if (st != XTCP_ESTABLISHED && st != XTCP_FIN_WAIT1 &&
@@ -116,6 +119,7 @@ static void ofo_queue(struct sock *sk, struct sk_buff *skb)
 	struct net *net = sock_net(sk);
 	u32 seq = XTCP_SKB_CB(skb)->seq;
 
+	xtcp_sock_assert_locked(sk);
 	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
 	    READ_ONCE(sk->sk_rcvbuf) &&
 	    !xtcp_rcvbuf_make_room(sk, skb->truesize)) {
@@ -151,6 +155,7 @@ static bool ofo_drain(struct sock *sk, bool *fin)
 	struct sk_buff *skb;
 	bool queued = false;
 
+	xtcp_sock_assert_locked(sk);
 	while (!*fin && (skb = xtcp_ofo_pop(&xs->ofo, xs->rcv_nxt))) {
 		bool mine = false;
 
@@ -178,6 +183,7 @@ static void check_urg(struct sock *sk, const struct sk_buff *skb)
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u32 ptr = xtcp_urg_seq_in(cb->seq, cb->urg_ptr);
 
+	xtcp_sock_assert_locked(sk);
 	if (xtcp_seq_after(xs->copied_seq, ptr) ||	/* read already */
 	    xtcp_seq_before(ptr, xs->rcv_nxt) ||	/* not replayed */
 	    (xs->urg_data && !xtcp_seq_after(ptr, xs->urg_seq)))
@@ -205,6 +211,7 @@ static void rcv_urg(struct sock *sk, const struct sk_buff *skb)
 	u32 off;
 	u8 c;
 
+	xtcp_sock_assert_locked(sk);
 	if (cb->flags & XTCP_FLAG_URG)
 		check_urg(sk, skb);
 	if (xs->urg_data != XTCP_URG_NOTYET)
@@ -232,6 +239,7 @@ static bool paws_reject(struct sock *sk, const struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
+	xtcp_sock_assert_locked(sk);
 	if (!xs->ts_ok || !cb->has_ts || (cb->flags & XTCP_FLAG_RST) ||
 	    xtcp_paws_ok(xs->ts_recent, xs->ts_recent_stamp, cb->tsval,
 			 ktime_get_seconds(), XTCP_PAWS_WINDOW))
@@ -254,6 +262,7 @@ static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb)
 	struct xtcp_transition t;
 	int old = sk->sk_state;
 
+	xtcp_sock_assert_locked(sk);
 	t = xtcp_state_next(old, ev, xs->passive);
 
 	if (t.actions & XTCP_ACT_RST) {
@@ -336,6 +345,7 @@ static void rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	bool ack_ok = false;
 
+	xtcp_sock_assert_locked(sk);
 	if (cb->flags & XTCP_FLAG_ACK) {
 		ack_ok = xtcp_ack_of_syn_acceptable(cb->ack, xs->iss,
 						    xs->snd_nxt);
@@ -391,6 +401,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 	u32 acked, prior_packets, prior_wnd;
 	bool fin_acked;
 
+	xtcp_sock_assert_locked(sk);
 	if (sk->sk_state == XTCP_SYN_RECV) {
 		if (!xtcp_ack_of_syn_acceptable(cb->ack, xs->iss, xs->snd_nxt))
 			return apply(sk, XTCP_EV_BAD_ACK, skb);
@@ -488,6 +499,7 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	u32 wnd = xtcp_rcv_window_now(sk);
 	bool queued = false;
 
+	xtcp_sock_assert_locked(sk);
 	/*
 	 * The crossing SYN+ACK of a simultaneous open. A listener's child never
 	 * sent a SYN of its own, so for it (as in tcp_check_req()) a SYN+ACK

@@ -14,6 +14,7 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include "acceptq.h"
 #include "isn.h"
 #include "listen.h"
 #include "sock.h"
@@ -26,29 +27,12 @@ void xtcp_listener_close(struct sock *sk)
 {
 	struct xtcp_sock *lxs = xtcp_sk(sk);
 
-	spin_lock_bh(&lxs->accept_lock);
-	lxs->accept_closed = 1;
-	spin_unlock_bh(&lxs->accept_lock);
-
+	xtcp_sock_assert_locked(sk);
+	xtcp_queues_set_closed(lxs, true);
 	for (;;) {
-		struct xtcp_sock *xs;
+		struct xtcp_sock *xs = xtcp_queues_pop_any(lxs);
 		struct sock *child;
 
-		spin_lock_bh(&lxs->accept_lock);
-		xs = list_first_entry_or_null(&lxs->accept_queue,
-					      struct xtcp_sock, child_node);
-		if (xs) {
-			lxs->accept_count--;
-		} else {
-			xs = list_first_entry_or_null(&lxs->syn_queue,
-						      struct xtcp_sock,
-						      child_node);
-			if (xs)
-				lxs->syn_count--;
-		}
-		if (xs)
-			list_del_init(&xs->child_node);
-		spin_unlock_bh(&lxs->accept_lock);
 		if (!xs)
 			break;
 
@@ -92,7 +76,7 @@ int xtcp_listen(struct socket *sock, int backlog)
 		err = -EADDRINUSE;
 		goto out;
 	}
-	xtcp_sk(sk)->accept_closed = 0;
+	xtcp_queues_set_closed(xtcp_sk(sk), false);
 	xtcp_set_state(sk, XTCP_LISTEN);
 	xtcp_hash_listener(sk);
 	err = 0;
@@ -103,16 +87,8 @@ out:
 
 static struct sock *accept_pop(struct sock *sk)
 {
-	struct xtcp_sock *lxs = xtcp_sk(sk), *xs;
+	struct xtcp_sock *xs = xtcp_acceptq_pop(xtcp_sk(sk));
 
-	spin_lock_bh(&lxs->accept_lock);
-	xs = list_first_entry_or_null(&lxs->accept_queue, struct xtcp_sock,
-				      child_node);
-	if (xs) {
-		list_del_init(&xs->child_node);
-		lxs->accept_count--;
-	}
-	spin_unlock_bh(&lxs->accept_lock);
 	return xs ? &xs->inet.sk : NULL;
 }
 
@@ -171,21 +147,11 @@ void xtcp_listen_child_established(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sock *parent = xs->parent;
-	struct xtcp_sock *lxs;
-	bool refused;
 
+	xtcp_sock_assert_locked(sk);
 	if (!parent)
 		return;
-	lxs = xtcp_sk(parent);
-	spin_lock_bh(&lxs->accept_lock);
-	refused = lxs->accept_closed || list_empty(&xs->child_node);
-	if (!refused) {
-		list_move_tail(&xs->child_node, &lxs->accept_queue);
-		lxs->syn_count--;
-		lxs->accept_count++;
-	}
-	spin_unlock_bh(&lxs->accept_lock);
-	if (refused) {
+	if (!xtcp_synq_to_acceptq(xtcp_sk(parent), xs)) {
 		xtcp_send_active_rst(sk, GFP_ATOMIC);
 		xtcp_done(sk);
 		return;
@@ -215,14 +181,9 @@ static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct sock *child;
-	bool full;
 
-	spin_lock_bh(&lxs->accept_lock);
-	full = lxs->accept_closed ||
-	       lxs->accept_count >= READ_ONCE(sk->sk_max_ack_backlog) + 1 ||
-	       lxs->syn_count >= max_t(u32, sk->sk_max_ack_backlog, 128);
-	spin_unlock_bh(&lxs->accept_lock);
-	if (full) {
+	xtcp_sock_assert_locked(sk);
+	if (xtcp_acceptq_full(sk)) {
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_DROPS);
 		return;
 	}
@@ -286,10 +247,7 @@ static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 	xtcp_port_share(child, sk);
 	sock_hold(sk);
 	xs->parent = sk;
-	spin_lock_bh(&lxs->accept_lock);
-	list_add_tail(&xs->child_node, &lxs->syn_queue);
-	lxs->syn_count++;
-	spin_unlock_bh(&lxs->accept_lock);
+	xtcp_synq_add(lxs, xs);
 	xtcp_inc_stat(sock_net(sk), XTCP_STAT_PASSIVE_OPENS);
 
 	xtcp_send_synack(child);
@@ -302,6 +260,7 @@ void xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	enum xtcp_event ev;
 
+	xtcp_sock_assert_locked(sk);
 	if (cb->flags & XTCP_FLAG_RST)
 		return;
 	if (cb->flags & XTCP_FLAG_ACK)

@@ -118,6 +118,7 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	struct tcphdr *th;
 	int hlen, err;
 
+	xtcp_sock_assert_locked(sk);
 	seg.sport = ntohs(inet->inet_sport);
 	seg.dport = ntohs(inet->inet_dport);
 	seg.seq = seq;
@@ -230,18 +231,21 @@ static int send_ctl(struct sock *sk, u8 flags, u32 seq, gfp_t gfp)
 
 int xtcp_send_syn(struct sock *sk)
 {
+	xtcp_sock_assert_locked(sk);
 	/* from connect() (may sleep) or the retransmission timer (softirq) */
 	return send_ctl(sk, XTCP_FLAG_SYN, xtcp_sk(sk)->iss, gfp_any());
 }
 
 int xtcp_send_synack(struct sock *sk)
 {
+	xtcp_sock_assert_locked(sk);
 	return send_ctl(sk, XTCP_FLAG_SYN | XTCP_FLAG_ACK, xtcp_sk(sk)->iss,
 			GFP_ATOMIC);
 }
 
 void xtcp_send_ack(struct sock *sk)
 {
+	xtcp_sock_assert_locked(sk);
 	send_ctl(sk, XTCP_FLAG_ACK, xtcp_sk(sk)->snd_nxt, GFP_ATOMIC);
 }
 
@@ -256,6 +260,7 @@ void xtcp_send_challenge_ack(struct sock *sk)
 	struct net *net = sock_net(sk);
 	struct xtcp_net *xn = xtcp_net(net);
 
+	xtcp_sock_assert_locked(sk);
 	if (!xtcp_ratelimit_take(&xn->challenge_rl, jiffies / HZ,
 				 READ_ONCE(xn->challenge_ack_limit),
 				 get_random_u32())) {
@@ -272,6 +277,7 @@ void xtcp_send_challenge_ack(struct sock *sk)
  */
 int xtcp_send_keepalive_probe(struct sock *sk)
 {
+	xtcp_sock_assert_locked(sk);
 	return send_ctl(sk, XTCP_FLAG_ACK, xtcp_sk(sk)->snd_una - 1,
 			GFP_ATOMIC);
 }
@@ -279,6 +285,7 @@ int xtcp_send_keepalive_probe(struct sock *sk)
 /* ABORT: a RST at SND.NXT (RFC 9293 §3.10.5). */
 void xtcp_send_active_rst(struct sock *sk, gfp_t gfp)
 {
+	xtcp_sock_assert_locked(sk);
 	send_ctl(sk, XTCP_FLAG_RST | XTCP_FLAG_ACK, xtcp_sk(sk)->snd_nxt, gfp);
 }
 
@@ -472,6 +479,7 @@ void xtcp_retransmit_timeout(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = xs->send_head;
 
+	xtcp_sock_assert_locked(sk);
 	if (xs->packets_out) {
 		xtcp_enter_loss(sk);
 		xtcp_push(sk);
@@ -493,6 +501,7 @@ u32 xtcp_clean_rtx_queue(struct sock *sk, u32 ack)
 	struct sk_buff *skb;
 	u32 acked = 0;
 
+	xtcp_sock_assert_locked(sk);
 	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head) {
 		if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, ack))
 			break;
@@ -510,6 +519,7 @@ void xtcp_write_queue_purge(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	xtcp_sock_assert_locked(sk);
 	__skb_queue_purge(&sk->sk_write_queue);
 	sk_wmem_queued_add(sk, -sk->sk_wmem_queued);
 	xs->send_head = NULL;
@@ -522,6 +532,7 @@ void xtcp_queue_fin(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
+	xtcp_sock_assert_locked(sk);
 	if (xs->fin_queued)
 		return;
 	skb = alloc_skb_fclone(MAX_TCP_HEADER, sk->sk_allocation | __GFP_NOFAIL);

@@ -170,6 +170,7 @@ struct sk_buff *xtcp_next_lost(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = xs->lost_hint ?: skb_peek(&sk->sk_write_queue);
 
+	xtcp_sock_assert_locked(sk);
 	if (xs->lost_out <= xs->retrans_out)
 		return NULL;
 	for (; skb && queued_sent(xs, skb);
@@ -281,6 +282,7 @@ void xtcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_packets,
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
 
+	xtcp_sock_assert_locked(sk);
 	if (opt && (opt->present & XTCP_OPTF_SACK))
 		sack_mark(sk, opt);
 
@@ -354,6 +356,7 @@ void xtcp_enter_loss(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
+	xtcp_sock_assert_locked(sk);
 	if (xs->ca_state != XTCP_CA_LOSS)
 		xs->cc.ssthresh = xs->ca_ops->ssthresh(&xs->cc);
 	xs->cc.cwnd = 1;
@@ -389,6 +392,7 @@ void xtcp_simple_retransmit(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
+	xtcp_sock_assert_locked(sk);
 	skb_queue_walk(&sk->sk_write_queue, skb) {
 		if (!queued_sent(xs, skb))
 			break;

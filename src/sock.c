@@ -17,6 +17,7 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include "acceptq.h"
 #include "input.h"
 #include "sock.h"
 #include "state.h"
@@ -25,6 +26,7 @@
 /* Work deferred while the user owned the socket (tcp_release_cb()). */
 static void xtcp_release_cb(struct sock *sk)
 {
+	xtcp_sock_assert_locked(sk);
 	if (test_and_clear_bit(XTCP_DEFER_MTU, &xtcp_sk(sk)->deferred))
 		xtcp_mtu_reduced(sk);
 	xtcp_timer_deferred(sk);
@@ -191,16 +193,8 @@ void xtcp_done(struct sock *sk)
 
 	/* A child that dies before accept() leaves its listener's SYN queue. */
 	if (parent && was_syn_recv) {
-		struct xtcp_sock *lxs = xtcp_sk(parent);
-		bool unlinked = false;
+		bool unlinked = xtcp_synq_unlink(xtcp_sk(parent), xs);
 
-		spin_lock_bh(&lxs->accept_lock);
-		if (!list_empty(&xs->child_node)) {
-			list_del_init(&xs->child_node);
-			lxs->syn_count--;
-			unlinked = true;
-		}
-		spin_unlock_bh(&lxs->accept_lock);
 		xtcp_port_release(sk);
 		if (unlinked) {
 			xs->parent = NULL;
@@ -231,6 +225,7 @@ void xtcp_set_state(struct sock *sk, int state)
 {
 	int old = sk->sk_state;
 
+	xtcp_sock_assert_locked(sk);
 	if (old == state)
 		return;
 	/* tcp_set_state()'s bookkeeping, so the counters read like TCP's */

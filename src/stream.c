@@ -111,6 +111,7 @@ static void send_done(struct sock *sk, int flags, int copied)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
 
+	xtcp_sock_assert_locked(sk);
 	if (!copied)
 		return;
 	if (tail && (!(flags & MSG_MORE) || forced_push(xs)))
@@ -251,6 +252,7 @@ static void window_update(struct sock *sk, int copied)
 	u32 could = space > 0 ? space / 2 : 0;
 	u32 step = min_t(u32, xtcp_sk(sk)->mss, rcvbuf / 4);
 
+	xtcp_sock_assert_locked(sk);
 	if (copied <= 0 || (sk->sk_shutdown & RCV_SHUTDOWN))
 		return;
 	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
@@ -289,6 +291,7 @@ static int recv_urg(struct sock *sk, struct msghdr *msg, size_t len,
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	char c;
 
+	xtcp_sock_assert_locked(sk);
 	if (sock_flag(sk, SOCK_URGINLINE) || !xs->urg_data ||
 	    xs->urg_data == XTCP_URG_READ)
 		return -EINVAL;

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * acceptq.h: a listener's two queues of children.
+ *
+ * A child in SYN-RECV is on the listener's SYN queue; once established it
+ * moves to the accept queue, whence accept() takes it. Both lists and their
+ * counts are guarded by the listener's accept_lock, a _bh spinlock that
+ * nests inside either socket's lock and under which nothing is transmitted.
+ * These helpers are the only code that takes it. The queue holds a
+ * reference on each child, the child one on its listener (xs->parent).
+ */
+#ifndef _XTCP_ACCEPTQ_H
+#define _XTCP_ACCEPTQ_H
+
+#include "xtcp.h"
+
+/* No room for another child: closed, or either queue at its limit. */
+static inline bool xtcp_acceptq_full(struct sock *sk)
+{
+	struct xtcp_sock *lxs = xtcp_sk(sk);
+	bool full;
+
+	spin_lock_bh(&lxs->accept_lock);
+	full = lxs->accept_closed ||
+	       lxs->accept_count >= READ_ONCE(sk->sk_max_ack_backlog) + 1 ||
+	       lxs->syn_count >= max_t(u32, READ_ONCE(sk->sk_max_ack_backlog),
+				       128);
+	spin_unlock_bh(&lxs->accept_lock);
+	return full;
+}
+
+/* A new child in SYN-RECV, whose reference the queue takes over. */
+static inline void xtcp_synq_add(struct xtcp_sock *lxs, struct xtcp_sock *xs)
+{
+	spin_lock_bh(&lxs->accept_lock);
+	list_add_tail(&xs->child_node, &lxs->syn_queue);
+	lxs->syn_count++;
+	spin_unlock_bh(&lxs->accept_lock);
+}
+
+/*
+ * A child's handshake completed: to the accept queue. False if the listener
+ * closed, or the child is no longer queued (the listener took it to abort).
+ */
+static inline bool xtcp_synq_to_acceptq(struct xtcp_sock *lxs,
+					struct xtcp_sock *xs)
+{
+	bool moved;
+
+	spin_lock_bh(&lxs->accept_lock);
+	moved = !lxs->accept_closed && !list_empty(&xs->child_node);
+	if (moved) {
+		list_move_tail(&xs->child_node, &lxs->accept_queue);
+		lxs->syn_count--;
+		lxs->accept_count++;
+	}
+	spin_unlock_bh(&lxs->accept_lock);
+	return moved;
+}
+
+/*
+ * A child dying in SYN-RECV leaves the SYN queue. True if it was still on it:
+ * the caller then owns the queue's reference.
+ */
+static inline bool xtcp_synq_unlink(struct xtcp_sock *lxs,
+				    struct xtcp_sock *xs)
+{
+	bool unlinked = false;
+
+	spin_lock_bh(&lxs->accept_lock);
+	if (!list_empty(&xs->child_node)) {
+		list_del_init(&xs->child_node);
+		lxs->syn_count--;
+		unlinked = true;
+	}
+	spin_unlock_bh(&lxs->accept_lock);
+	return unlinked;
+}
+
+/* The oldest established child, off the accept queue with its reference. */
+static inline struct xtcp_sock *xtcp_acceptq_pop(struct xtcp_sock *lxs)
+{
+	struct xtcp_sock *xs;
+
+	spin_lock_bh(&lxs->accept_lock);
+	xs = list_first_entry_or_null(&lxs->accept_queue, struct xtcp_sock,
+				      child_node);
+	if (xs) {
+		list_del_init(&xs->child_node);
+		lxs->accept_count--;
+	}
+	spin_unlock_bh(&lxs->accept_lock);
+	return xs;
+}
+
+/* Any child, established ones first, off its queue with its reference. */
+static inline struct xtcp_sock *xtcp_queues_pop_any(struct xtcp_sock *lxs)
+{
+	struct xtcp_sock *xs;
+
+	xs = xtcp_acceptq_pop(lxs);
+	if (xs)
+		return xs;
+	spin_lock_bh(&lxs->accept_lock);
+	xs = list_first_entry_or_null(&lxs->syn_queue, struct xtcp_sock,
+				      child_node);
+	if (xs) {
+		list_del_init(&xs->child_node);
+		lxs->syn_count--;
+	}
+	spin_unlock_bh(&lxs->accept_lock);
+	return xs;
+}
+
+/* listen() opens the queues, close() closes them: no child joins after. */
+static inline void xtcp_queues_set_closed(struct xtcp_sock *lxs, bool closed)
+{
+	spin_lock_bh(&lxs->accept_lock);
+	lxs->accept_closed = closed;
+	spin_unlock_bh(&lxs->accept_lock);
+}
+
+#endif /* _XTCP_ACCEPTQ_H */
