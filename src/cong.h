@@ -6,7 +6,7 @@
  *
  * An algorithm sees only struct xtcp_cc, the congestion state of one
  * connection counted in segments, never the socket: the loss-recovery
- * machinery (output.c, input.c) decides when a window was lost, and calls in.
+ * machinery (recovery.c) decides when a window was lost, and calls in.
  * Two come built in: "reno" (RFC 5681, NewReno's recovery is the machinery's,
  * RFC 6582) and "cubic" (RFC 9438).
  *

@@ -355,7 +355,7 @@ static int transmit_queued(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 				      xtcp_sk(sk)->retries,
 				      xtcp_sk(sk)->rto_ms);
 	}
-	/* FIN, and PSH where the write ended (af_xtcp.c, tcp_mark_push()) */
+	/* FIN, and PSH where the write ended (stream.c, tcp_mark_push()) */
 	flags |= cb->flags & (XTCP_FLAG_FIN | XTCP_FLAG_PSH);
 	return transmit(sk, nskb, flags, cb->seq);
 }

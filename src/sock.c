@@ -8,8 +8,9 @@
  * the last reference goes. xtcp_set_state() is the one place a socket's state
  * changes, with tcp_set_state()'s counters. Every socket, orphan or not, holds
  * the module through xtcp_prot.owner (sk_alloc), so rmmod waits for the last
- * one. Below the socket calls and the packet path; calls only down, into the
- * protocol core and the tables.
+ * one. Part of the socket glue: called by the socket calls, and today also
+ * by the packet path (xtcp_done(), xtcp_set_state(): the known upward calls
+ * of Documentation/packet-path.rst).
  */
 #include <linux/module.h>
 #include <linux/seq_file.h>

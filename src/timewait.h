@@ -31,7 +31,7 @@
  */
 #define XTCP_TW_TICK_SHIFT	27
 #define XTCP_TW_LEN_MS		60000	/* default 2MSL, as TCP_TIMEWAIT_LEN */
-#define XTCP_TW_LEN_MAX_MS	600000	/* bounds the wheel: 4096 slots */
+#define XTCP_TW_LEN_MAX_MS	600000	/* bounds the wheel: 8192 slots */
 /* Buckets freed per xtcp_tw_expire() call, i.e. per timer run. */
 #define XTCP_TW_EXPIRE_BUDGET	256
 
