@@ -7,17 +7,17 @@
  * locked. It turns the segment into events in the RFC's order (SYN-SENT,
  * then for synchronized states PAWS, RST, the sequence check, SYN, ACK, URG,
  * text, FIN) and lets the state table (state.c) say what each one does.
- * A listener's segments go to listen.c; ACK processing calls down into
+ * A listener's segments go to child.c; ACK processing calls down into
  * recovery.c and output.c, in-order text into the receive queue and ack.c.
  */
 #include <net/ip.h>
 #include <net/tcp.h>
 
 #include "ack.h"
+#include "child.h"
 #include "isn.h"
 #include "delack.h"
 #include "input.h"
-#include "listen.h"
 #include "parse.h"
 #include "seq.h"
 #include "sock.h"
@@ -325,7 +325,7 @@ static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb)
 			xtcp_keepalive_reset(sk);
 		xtcp_init_buffer_space(sk);
 		if (xs->passive) {
-			xtcp_listen_child_established(sk);
+			xtcp_child_established(sk);
 		} else {
 			sk->sk_state_change(sk);
 			sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
@@ -623,7 +623,7 @@ int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 		xtcp_sk(sk)->data_segs_in++;
 	switch (sk->sk_state) {
 	case XTCP_LISTEN:
-		xtcp_listen_rcv(sk, skb);
+		xtcp_child_listener_rcv(sk, skb);
 		break;
 	case XTCP_SYN_SENT:
 		rcv_syn_sent(sk, skb);

@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * listen.c: listeners and their children.
+ * listen.c: listen(), accept(), and a listener's close.
  *
- * listen() and accept() on the socket side; on the packet side, a SYN for a
- * listener makes a child in SYN-RECV (on the listener's SYN queue), which moves
- * to the accept queue once its handshake completes. Both queues are guarded by
- * the listener's accept_lock; each child holds a reference on its listener and
- * the queue one on the child.
+ * The children themselves are made and established on the packet side
+ * (child.c); the two queues they wait on are acceptq.h's. A listener's close
+ * aborts every child still queued.
  */
 #include <linux/net.h>
 #include <linux/sched/signal.h>
@@ -15,11 +13,9 @@
 #include <net/tcp.h>
 
 #include "acceptq.h"
-#include "isn.h"
 #include "listen.h"
 #include "sock.h"
 #include "state.h"
-#include "syn.h"
 #include "xtcp.h"
 
 /* Abort a listener's children, accepted-but-not-yet or still in SYN-RECV. */
@@ -140,137 +136,4 @@ int xtcp_accept(struct socket *sock, struct socket *newsock, int flags,
 out:
 	release_sock(sk);
 	return err;
-}
-
-/* A passive child is established: on to the listener's accept queue. */
-void xtcp_listen_child_established(struct sock *sk)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sock *parent = xs->parent;
-
-	xtcp_sock_assert_locked(sk);
-	if (!parent)
-		return;
-	if (!xtcp_synq_to_acceptq(xtcp_sk(parent), xs)) {
-		xtcp_send_active_rst(sk, GFP_ATOMIC);
-		xtcp_done(sk);
-		return;
-	}
-	parent->sk_data_ready(parent);
-}
-
-static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb);
-
-/*
- * A new connection for a listener: a child in SYN-RECV. Runs in softirq, or
- * from the listener's backlog in process context with BHs enabled: BHs are
- * held off around the child's spinlock, or a loopback or veth transmit of the
- * SYN+ACK could run the receive softirq on this CPU, which would spin on that
- * same lock for the peer's answer.
- */
-static void rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
-{
-	local_bh_disable();
-	__rcv_listen_syn(sk, skb);
-	local_bh_enable();
-}
-
-static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
-{
-	struct xtcp_sock *lxs = xtcp_sk(sk), *xs;
-	const struct iphdr *iph = ip_hdr(skb);
-	const struct tcphdr *th = tcp_hdr(skb);
-	struct sock *child;
-
-	xtcp_sock_assert_locked(sk);
-	if (xtcp_acceptq_full(sk)) {
-		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_DROPS);
-		return;
-	}
-
-	child = xtcp_sk_alloc(sock_net(sk), sk->sk_family, GFP_ATOMIC, !sk->sk_net_refcnt);
-	if (!child) {
-		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_DROPS);
-		return;
-	}
-	xs = xtcp_sk(child);
-	sock_set_flag(child, SOCK_DEAD);	/* no struct socket until accept() */
-	child->sk_rcvbuf = sk->sk_rcvbuf;
-	child->sk_sndbuf = sk->sk_sndbuf;
-	child->sk_userlocks = sk->sk_userlocks & ~SOCK_BINDPORT_LOCK;
-	child->sk_bound_dev_if = sk->sk_bound_dev_if;
-	child->sk_mark = sk->sk_mark;
-	child->sk_priority = sk->sk_priority;
-	sock_copy_flags(child, sk);
-	sock_set_flag(child, SOCK_DEAD);
-	sock_set_flag(child, SOCK_RCU_FREE);
-	xs->user_mss = lxs->user_mss;
-	xs->nodelay = lxs->nodelay;
-	xs->cork = lxs->cork;
-	xs->pingpong = lxs->pingpong;
-	xs->keepidle = lxs->keepidle;
-	xs->keepintvl = lxs->keepintvl;
-	xs->keepcnt = lxs->keepcnt;
-	xs->user_timeout = lxs->user_timeout;
-	/* the listener's algorithm, whose module it holds */
-	__module_get(lxs->ca_ops->owner);
-	xtcp_cc_start(child, lxs->ca_ops);
-
-	inet_sk(child)->inet_rcv_saddr = iph->daddr;
-	inet_sk(child)->inet_saddr = iph->daddr;
-	inet_sk(child)->inet_daddr = iph->saddr;
-	inet_sk(child)->inet_num = inet_sk(sk)->inet_num;
-	inet_sk(child)->inet_sport = th->dest;
-	inet_sk(child)->inet_dport = th->source;
-
-	xs->passive = 1;
-	xtcp_options_from_sysctls(child);
-	xtcp_syn_learn(child, skb);
-	xs->iss = xtcp_isn_seq(iph->daddr, iph->saddr, th->dest, th->source);
-	xs->ts_off = xtcp_isn_ts_off(iph->daddr, iph->saddr, th->dest,
-				     th->source);
-	xs->snd_una = xs->iss;
-	xs->snd_nxt = xs->iss + 1;
-	xs->write_seq = xs->snd_nxt;
-	xs->pushed_seq = xs->write_seq;
-	/* a child starts as its listener's clone, as in inet_csk_clone_lock() */
-	trace_xtcp_state_change(child, XTCP_LISTEN, XTCP_SYN_RECV);
-	xtcp_state_store(child, XTCP_SYN_RECV);
-
-	bh_lock_sock_nested(child);
-	if (xtcp_hash_connection(child)) {
-		bh_unlock_sock(child);
-		xtcp_state_store(child, XTCP_CLOSE);
-		sock_put(child);
-		return;
-	}
-	xtcp_port_share(child, sk);
-	sock_hold(sk);
-	xs->parent = sk;
-	xtcp_synq_add(lxs, xs);
-	xtcp_inc_stat(sock_net(sk), XTCP_STAT_PASSIVE_OPENS);
-
-	xtcp_send_synack(child);
-	xtcp_timer_syn_sent(child);
-	bh_unlock_sock(child);
-}
-
-void xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
-{
-	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	enum xtcp_event ev;
-
-	xtcp_sock_assert_locked(sk);
-	if (cb->flags & XTCP_FLAG_RST)
-		return;
-	if (cb->flags & XTCP_FLAG_ACK)
-		ev = (cb->flags & XTCP_FLAG_SYN) ? XTCP_EV_SYN_ACK : XTCP_EV_ACK;
-	else if (cb->flags & XTCP_FLAG_SYN)
-		ev = XTCP_EV_SYN;
-	else
-		return;
-	if (xtcp_state_next(XTCP_LISTEN, ev, false).actions & XTCP_ACT_NEW_CHILD)
-		rcv_listen_syn(sk, skb);
-	else
-		xtcp_send_reset(sock_net(sk), skb);
 }
