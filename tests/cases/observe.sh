@@ -8,6 +8,9 @@ OBS_TOOLS=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../tools" && pwd)
 OBS_LADDER_DATA=$(cd "$(dirname "${BASH_SOURCE[0]}")/../ladder" && pwd)
 light_skip[observe_ladder_recorded]="a userland tool: no kernel path of its own"
 light_skip[observe_ladder_live]="the tracepoints it reads are checked by observe_tracepoints"
+light_skip[observe_counters]="counters are arithmetic on paths the wire cases take; Debian's kernel checks their values"
+light_skip[observe_sysctl_syn_options]="the SYN option paths run in every handshake; Debian's kernel checks the sysctls"
+light_skip[observe_sysctl_retries2]="the retransmission time-out path runs in api_connect_etimedout and api_tcp_user_timeout; time budget"
 
 OBS_TCP_NAMES="ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs OutRsts InCsumErrors"
 OBS_EVENTS="xtcp_state_change xtcp_segment_send xtcp_segment_recv xtcp_retransmit xtcp_drop xtcp_tw_create xtcp_tw_reuse xtcp_tw_kill xtcp_tw_expire"

@@ -22,6 +22,21 @@ else
 	WIRE_BIG=10485760 WIRE_TW_N=10000 WIRE_TW_MS=25000 WIRE_SEQ_N=1000 WIRE_PAR_N=200
 fi
 
+# The debug kernel's run is there to take every kernel path under KASAN,
+# lockdep and kmemleak once, not to time the protocol again: Debian's kernel
+# runs every case below. Each skip names what takes its paths in the debug run.
+light_skip[wire_xfer_xtcp_xtcp_lo]="the data path runs in wire_xfer_xtcp_xtcp_veth; time budget"
+light_skip[wire_xfer_xtcp_client_inet_server_lo]="the data path runs in wire_xfer_xtcp_client_inet_server_veth; time budget"
+light_skip[wire_xfer_inet_client_xtcp_server_lo]="the data path runs in wire_xfer_inet_client_xtcp_server_veth; time budget"
+light_skip[wire_half_close]="FIN-WAIT-2 and CLOSE-WAIT with data run in wire_all_states and the transfers; time budget"
+light_skip[wire_time_wait_holds_port]="TIME_WAIT's port paths run in wire_time_wait_many and net_tw_reuse; time budget"
+light_skip[wire_time_wait_fin_retransmit]="a bucket's answers run in wire_time_wait_many and wire_all_states; a scapy peer takes minutes to start there"
+light_skip[wire_time_wait_rst]="a bucket's answers run in wire_time_wait_many; a scapy peer takes minutes to start there"
+light_skip[wire_time_wait_old_duplicate]="a bucket's answers run in wire_time_wait_many; a scapy peer takes minutes to start there"
+light_skip[wire_simultaneous_close]="CLOSING runs in wire_all_states; time budget (the last FIN backs off for 40 s there)"
+light_skip[wire_conntrack_invalid_drop]="the conntrack confirmation runs in every wire case; time budget"
+light_skip[wire_stress_sequential]="wire_stress_concurrent takes the same paths with 200 at once"
+
 # Transfers ------------------------------------------------------------------
 
 # wire_xfer PATH CLIENT_FAM SERVER_FAM BYTES CLOSER [EXTRA...]
