@@ -34,7 +34,7 @@ static inline void xtcp_synq_add(struct xtcp_sock *lxs, struct xtcp_sock *xs)
 {
 	spin_lock_bh(&lxs->accept_lock);
 	list_add_tail(&xs->child_node, &lxs->syn_queue);
-	lxs->syn_count++;
+	WRITE_ONCE(lxs->syn_count, lxs->syn_count + 1);
 	spin_unlock_bh(&lxs->accept_lock);
 }
 
@@ -51,8 +51,8 @@ static inline bool xtcp_synq_to_acceptq(struct xtcp_sock *lxs,
 	moved = !lxs->accept_closed && !list_empty(&xs->child_node);
 	if (moved) {
 		list_move_tail(&xs->child_node, &lxs->accept_queue);
-		lxs->syn_count--;
-		lxs->accept_count++;
+		WRITE_ONCE(lxs->syn_count, lxs->syn_count - 1);
+		WRITE_ONCE(lxs->accept_count, lxs->accept_count + 1);
 	}
 	spin_unlock_bh(&lxs->accept_lock);
 	return moved;
@@ -70,7 +70,7 @@ static inline bool xtcp_synq_unlink(struct xtcp_sock *lxs,
 	spin_lock_bh(&lxs->accept_lock);
 	if (!list_empty(&xs->child_node)) {
 		list_del_init(&xs->child_node);
-		lxs->syn_count--;
+		WRITE_ONCE(lxs->syn_count, lxs->syn_count - 1);
 		unlinked = true;
 	}
 	spin_unlock_bh(&lxs->accept_lock);
@@ -87,7 +87,7 @@ static inline struct xtcp_sock *xtcp_acceptq_pop(struct xtcp_sock *lxs)
 				      child_node);
 	if (xs) {
 		list_del_init(&xs->child_node);
-		lxs->accept_count--;
+		WRITE_ONCE(lxs->accept_count, lxs->accept_count - 1);
 	}
 	spin_unlock_bh(&lxs->accept_lock);
 	return xs;
@@ -106,7 +106,7 @@ static inline struct xtcp_sock *xtcp_queues_pop_any(struct xtcp_sock *lxs)
 				      child_node);
 	if (xs) {
 		list_del_init(&xs->child_node);
-		lxs->syn_count--;
+		WRITE_ONCE(lxs->syn_count, lxs->syn_count - 1);
 	}
 	spin_unlock_bh(&lxs->accept_lock);
 	return xs;

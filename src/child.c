@@ -106,9 +106,9 @@ static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 	xs->iss = xtcp_isn_seq(iph->daddr, iph->saddr, th->dest, th->source);
 	xs->ts_off = xtcp_isn_ts_off(iph->daddr, iph->saddr, th->dest,
 				     th->source);
-	xs->snd_una = xs->iss;
+	WRITE_ONCE(xs->snd_una, xs->iss);
 	xs->snd_nxt = xs->iss + 1;
-	xs->write_seq = xs->snd_nxt;
+	WRITE_ONCE(xs->write_seq, xs->snd_nxt);
 	xs->pushed_seq = xs->write_seq;
 	/* a child starts as its listener's clone, as in inet_csk_clone_lock() */
 	trace_xtcp_state_change(child, XTCP_LISTEN, XTCP_SYN_RECV);

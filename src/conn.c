@@ -223,15 +223,15 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 	/* a TIME-WAIT 4-tuple taken over: start beyond the old sequence space */
 	if (tw.ts_recent_stamp)
 		xs->iss = tw.snd_nxt + 65535 + 2;
-	xs->snd_una = xs->iss;
+	WRITE_ONCE(xs->snd_una, xs->iss);
 	xs->snd_nxt = xs->iss + 1;
-	xs->write_seq = xs->snd_nxt;
+	WRITE_ONCE(xs->write_seq, xs->snd_nxt);
 	xs->pushed_seq = xs->write_seq;
 	xtcp_options_from_sysctls(sk);
 	xs->adv_mss = 0;	/* from this route */
 	xs->rcv_wnd = 0;
-	xs->retries = 0;
-	xs->rto_ms = XTCP_TIMEOUT_INIT_MS;
+	WRITE_ONCE(xs->retries, 0);
+	WRITE_ONCE(xs->rto_ms, XTCP_TIMEOUT_INIT_MS);
 	xs->rtt = (struct xtcp_rtt){};	/* a socket may connect() again */
 	xs->rtt_timing = 0;
 	xs->syn_lost = 0;

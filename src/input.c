@@ -48,7 +48,7 @@ static void rtt_ack(struct sock *sk, u32 ack, const struct xtcp_skb_cb *cb)
 		if (ms < XTCP_RTO_MAX_MS)
 			xtcp_rtt_sample(&xs->rtt, ms * USEC_PER_MSEC);
 	}
-	xs->rto_ms = xtcp_rtt_rto_ms(&xs->rtt, xs->syn_lost);
+	WRITE_ONCE(xs->rto_ms, xtcp_rtt_rto_ms(&xs->rtt, xs->syn_lost));
 }
 
 /* Text in order at rcv_nxt: to the receive queue. Returns true if queued. */
@@ -69,7 +69,7 @@ static bool deliver(struct sock *sk, struct sk_buff *skb)
 	if (off && !pskb_pull(skb, off))
 		return false;
 	cb->seq = xs->rcv_nxt;
-	xs->rcv_nxt += skb->len;
+	WRITE_ONCE(xs->rcv_nxt, xs->rcv_nxt + skb->len);
 	xs->bytes_received += skb->len;
 	skb_set_owner_r(skb, sk);
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
@@ -101,7 +101,7 @@ static bool rcv_fin(struct sock *sk, struct sk_buff *skb)
 	if (st != XTCP_ESTABLISHED && st != XTCP_FIN_WAIT1 &&
 	    st != XTCP_FIN_WAIT2 && st != XTCP_SYN_RECV)
 		return false;
-	xs->rcv_nxt++;
+	WRITE_ONCE(xs->rcv_nxt, xs->rcv_nxt + 1);
 	xtcp_ofo_purge(&xs->ofo);	/* nothing can follow a FIN */
 	apply(sk, XTCP_EV_FIN, skb);
 	return true;
@@ -311,7 +311,7 @@ static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb)
 	if (t.actions & XTCP_ACT_ACK)
 		xtcp_send_ack(sk);
 	if (t.actions & XTCP_ACT_CONNECTED) {
-		xs->retries = 0;
+		WRITE_ONCE(xs->retries, 0);
 		/* tcp_initialize_rcv_mss(), quick ACKs while the peer starts */
 		xs->rcv_mss = clamp_t(u32, min_t(u32, xs->adv_mss ?: xs->mss,
 						 XTCP_DEFAULT_MSS),
@@ -365,7 +365,7 @@ static void rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	xtcp_syn_learn(sk, skb);
 	xs->snd_wl2 = cb->ack;
 	if (ack_ok) {
-		xs->snd_una = cb->ack;
+		WRITE_ONCE(xs->snd_una, cb->ack);
 		rtt_ack(sk, cb->ack, cb);
 		xtcp_timer_syn_acked(sk);
 		apply(sk, XTCP_EV_SYN_ACK, skb);
@@ -405,7 +405,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 	if (sk->sk_state == XTCP_SYN_RECV) {
 		if (!xtcp_ack_of_syn_acceptable(cb->ack, xs->iss, xs->snd_nxt))
 			return apply(sk, XTCP_EV_BAD_ACK, skb);
-		xs->snd_una = cb->ack;
+		WRITE_ONCE(xs->snd_una, cb->ack);
 		xs->snd_wnd = (u32)cb->window << xs->snd_wscale;
 		xs->max_snd_wnd = max(xs->max_snd_wnd, xs->snd_wnd);
 		xs->snd_wl1 = cb->seq;
@@ -443,7 +443,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 	 * retries2, as TCP counts icsk_probes_out.
 	 */
 	if (!xs->snd_wnd)
-		xs->retries = 0;
+		WRITE_ONCE(xs->retries, 0);
 	sack = ack_sacks(sk, skb, &opt);
 	if (class != XTCP_ACK_NEW) {
 		/* RFC 5681 §2 (a)-(d): what counts as a duplicate ACK */
@@ -459,8 +459,8 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 		 */
 		if (xs->probing && !prior_wnd && xs->snd_wnd && xs->packets_out) {
 			xs->probing = 0;
-			xs->retries = 0;
-			xs->rto_ms = xtcp_rtt_rto_ms(&xs->rtt, xs->syn_lost);
+			WRITE_ONCE(xs->retries, 0);
+			WRITE_ONCE(xs->rto_ms, xtcp_rtt_rto_ms(&xs->rtt, xs->syn_lost));
 			xtcp_enter_loss(sk);
 			xtcp_timer_window_reopened(sk);
 			dup = false;
@@ -473,7 +473,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 
 	rtt_ack(sk, cb->ack, cb);
 	xs->bytes_acked += cb->ack - xs->snd_una;
-	xs->snd_una = cb->ack;
+	WRITE_ONCE(xs->snd_una, cb->ack);
 	prior_packets = xs->packets_out;
 	acked = xtcp_clean_rtx_queue(sk, cb->ack);
 	xs->probing = 0;
@@ -481,7 +481,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 		xs->urg_mode = 0;	/* the urgent data is through */
 	xtcp_ack_recovery(sk, acked, prior_packets, false, sack);
 	xtcp_sndbuf_expand(sk);		/* the window grew: the buffer with it */
-	xs->retries = 0;
+	WRITE_ONCE(xs->retries, 0);
 	xs->stall_start_ns = ktime_get_ns();	/* progress */
 	xtcp_timer_data_acked(sk);
 	fin_acked = xs->fin_queued && cb->ack == xs->write_seq;
@@ -509,7 +509,7 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	    (cb->flags & (XTCP_FLAG_SYN | XTCP_FLAG_ACK | XTCP_FLAG_RST)) ==
 	    (XTCP_FLAG_SYN | XTCP_FLAG_ACK) && cb->seq == xs->irs &&
 	    xtcp_ack_of_syn_acceptable(cb->ack, xs->iss, xs->snd_nxt)) {
-		xs->snd_una = cb->ack;
+		WRITE_ONCE(xs->snd_una, cb->ack);
 		xtcp_timer_syn_acked(sk);
 		apply(sk, XTCP_EV_SYN_ACK, skb);
 		goto drop;

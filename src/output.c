@@ -540,7 +540,7 @@ void xtcp_queue_fin(struct sock *sk)
 	XTCP_SKB_CB(skb)->seq = xs->write_seq;
 	XTCP_SKB_CB(skb)->end_seq = xs->write_seq + 1;
 	XTCP_SKB_CB(skb)->flags = XTCP_FLAG_FIN;
-	xs->write_seq++;
+	WRITE_ONCE(xs->write_seq, xs->write_seq + 1);
 	xs->fin_queued = 1;
 	__skb_queue_tail(&sk->sk_write_queue, skb);
 	sk_wmem_queued_add(sk, skb->truesize);

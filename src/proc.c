@@ -69,11 +69,11 @@ static void snap_sock(struct sock *sk, struct line *l)
 				xtcp_timer_pending(xs, XTCP_TIMER_KEEPALIVE) ?
 				XTCP_TIMER_KEEPALIVE : XTCP_TIMER_FIN_WAIT2));
 	}
-	l->retrans = xs->retries;
+	l->retrans = READ_ONCE(xs->retries);
 	l->uid = sock_i_uid(sk);
 	l->ino = sock_i_ino(sk);
 	l->refcnt = refcount_read(&sk->sk_refcnt) - 1;
-	l->rto = xs->rto_ms;
+	l->rto = READ_ONCE(xs->rto_ms);
 }
 
 /* Move the cursor to the next line; false at the end. */

@@ -192,7 +192,7 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 			goto do_error;
 		}
 		XTCP_SKB_CB(skb)->end_seq += copy;
-		xs->write_seq += copy;
+		WRITE_ONCE(xs->write_seq, xs->write_seq + copy);
 		copied += copy;
 		/* the end of the write: send_done() marks PSH, then pushes */
 		if (!msg_data_left(msg))

@@ -76,8 +76,8 @@ void xtcp_syn_learn(struct sock *sk, struct sk_buff *skb)
 	syn_options(skb, &opt);
 	negotiate(sk, &opt);
 	xs->irs = cb->seq;
-	xs->rcv_nxt = cb->seq + 1;
-	xs->copied_seq = xs->rcv_nxt;
+	WRITE_ONCE(xs->rcv_nxt, cb->seq + 1);
+	WRITE_ONCE(xs->copied_seq, xs->rcv_nxt);
 	xs->rcv_wup = xs->rcv_nxt;
 	/* the window of a SYN is never scaled (RFC 7323 §2.2) */
 	xs->snd_wnd = cb->window;

@@ -130,8 +130,8 @@ static void retrans_fire(struct sock *sk)
 		xtcp_write_err(sk);
 		return;
 	}
-	xs->retries++;
-	xs->rto_ms = min(xs->rto_ms * 2, (u32)XTCP_RTO_MAX_MS);
+	WRITE_ONCE(xs->retries, xs->retries + 1);
+	WRITE_ONCE(xs->rto_ms, min(xs->rto_ms * 2, (u32)XTCP_RTO_MAX_MS));
 	if (sk->sk_state == XTCP_SYN_SENT || sk->sk_state == XTCP_SYN_RECV) {
 		xs->rtt_timing = 0;	/* Karn */
 		xs->syn_lost = 1;	/* RFC 6298 §5.7 */
@@ -303,7 +303,7 @@ static void timer_run(struct sock *sk)
 	for (ev = 0; ev < XTCP_TIMER_MAX; ev++) {
 		if (!(xs->timer_pending & BIT(ev)) || xs->timer_due[ev] > now)
 			continue;
-		xs->timer_pending &= ~BIT(ev);
+		WRITE_ONCE(xs->timer_pending, xs->timer_pending & ~BIT(ev));
 		timer_fire[ev](sk);
 	}
 	timer_program(sk);
@@ -350,7 +350,7 @@ void xtcp_timer_init(struct sock *sk)
 
 	hrtimer_init(&xs->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
 	xs->timer.function = timer_callback;
-	xs->rto_ms = XTCP_TIMEOUT_INIT_MS;
+	WRITE_ONCE(xs->rto_ms, XTCP_TIMEOUT_INIT_MS);
 }
 
 /* Set the deadline of @ev to @ms from now (replacing an earlier one). */
@@ -359,16 +359,18 @@ static void timer_arm(struct sock *sk, enum xtcp_timer_event ev, u32 ms)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xtcp_sock_assert_locked(sk);
-	xs->timer_due[ev] = ktime_get_ns() + (u64)ms * NSEC_PER_MSEC;
-	xs->timer_pending |= BIT(ev);
+	WRITE_ONCE(xs->timer_due[ev], ktime_get_ns() + (u64)ms * NSEC_PER_MSEC);
+	WRITE_ONCE(xs->timer_pending, xs->timer_pending | BIT(ev));
 	timer_program(sk);
 }
 
 /* Forget the deadline of @ev; the hrtimer, if set for it, fires idle. */
 static void timer_clear(struct sock *sk, enum xtcp_timer_event ev)
 {
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
 	xtcp_sock_assert_locked(sk);
-	xtcp_sk(sk)->timer_pending &= ~BIT(ev);
+	WRITE_ONCE(xs->timer_pending, xs->timer_pending & ~BIT(ev));
 }
 
 /*
@@ -466,7 +468,7 @@ void xtcp_timer_keepalive_off(struct sock *sk)
 /* Milliseconds until @ev is due (0 if overdue); @ev must be pending. */
 u32 xtcp_timer_left_ms(const struct xtcp_sock *xs, enum xtcp_timer_event ev)
 {
-	s64 left = xs->timer_due[ev] - ktime_get_ns();
+	s64 left = READ_ONCE(xs->timer_due[ev]) - ktime_get_ns();
 
 	return left > 0 ? div_u64(left, NSEC_PER_MSEC) : 0;
 }
@@ -479,7 +481,7 @@ void xtcp_timer_stop(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	xs->timer_pending = 0;
+	WRITE_ONCE(xs->timer_pending, 0);
 	if (hrtimer_try_to_cancel(&xs->timer) >= 0 && xs->timer_ref) {
 		xs->timer_ref = 0;
 		__sock_put(sk);		/* the caller holds one */

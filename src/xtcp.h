@@ -74,6 +74,16 @@ enum xtcp_ca_state {
 struct xtcp_sock {
 	struct inet_sock inet;
 
+	/*
+	 * The connection, under the socket lock (xtcp_sock_assert_locked()),
+	 * written by the packet path (input.c, output.c, recovery.c, timer.c)
+	 * and by the socket calls that hold the lock. Fields that poll(),
+	 * ioctl() or /proc read without the lock are written with
+	 * WRITE_ONCE() and read there with READ_ONCE(): rcv_nxt, copied_seq,
+	 * snd_una, write_seq, urg_data, urg_seq, retries, rto_ms,
+	 * timer_pending, timer_due.
+	 */
+
 	/* send sequence space (RFC 9293 §3.3.1) */
 	u32 iss;
 	u32 snd_una;
@@ -91,43 +101,49 @@ struct xtcp_sock {
 	u32 rcv_wup;		/* rcv_nxt when rcv_wnd was advertised */
 	u32 copied_seq;		/* next byte the user reads */
 
+	/* what the handshake settled (syn.c), and the path (icmp.c) */
 	u16 mss;		/* largest text we send in a segment */
-	u16 user_mss;		/* TCP_MAXSEG, 0 if unset */
 	u16 peer_mss;		/* the peer's MSS option */
 	u16 adv_mss;		/* the MSS option we sent */
 	u16 pmtu_cookie;	/* the path MTU the MSS is for */
 	u16 mtu_info;		/* the MTU an ICMP message gave (icmp.c) */
-	/* TCP_KEEPIDLE/KEEPINTVL (seconds), TCP_KEEPCNT; 0: the netns's TCP default */
-	u16 keepidle;
-	u16 keepintvl;
-	u8 keepcnt;
-	u32 user_timeout;	/* TCP_USER_TIMEOUT, ms; 0: retries2 decides */
-	u64 stall_start_ns;	/* data outstanding, no progress since */
 	u8 snd_wscale;
 	u8 rcv_wscale;
 	u8 passive:1;		/* SYN-RECV came from LISTEN */
-	u8 nodelay:1;
 	u8 wscale_ok:1;
 	u8 ts_ok:1;
 	u8 sack_ok:1;
 	u8 fin_queued:1;	/* FIN is at the tail of the write queue */
-	u8 hashed:1;		/* in the connection or listener hash */
-	u8 accept_closed:1;	/* listener: children are refused */
+	u8 hashed:1;		/* in the connection or listener hash (hash.c) */
+	u8 urg_mode:1;		/* urgent data sent and not yet acknowledged */
+	u8 rtt_timing:1;	/* rtt_seq's segment is being timed (Karn) */
+	u8 probing:1;		/* what is in flight went as a closed window's probe */
+	u8 syn_lost:1;		/* our SYN or SYN+ACK was sent again */
+	u8 ack_owed:1;		/* data received and not yet acknowledged */
+
+	/* retransmission (timer.c) and the RTO (RFC 6298, rtt.h) */
 	u8 retries;		/* retransmissions of the head since last ACK */
 	u8 dupacks;		/* duplicate ACKs in a row (fast retransmit) */
-	u8 timer_pending;	/* BIT(enum xtcp_timer_event) with a deadline */
-	bool timer_ref;		/* the timer holds a reference (timer.c) */
-	u64 timer_due[XTCP_TIMER_MAX];	/* ktime_get_ns() deadlines */
+	u32 rto_ms;		/* the RTO now, backed off by the timer */
+	struct xtcp_rtt rtt;	/* RFC 6298 estimator */
+	u32 rtt_seq;		/* the ACK that ends the timed segment */
+	u64 rtt_start_ns;
+	u64 stall_start_ns;	/* data outstanding, no progress since */
 
-	/* ACKs of received data (delack.h) */
-	u8 ack_owed:1;		/* data received and not yet acknowledged */
-	u8 pingpong:1;		/* TCP_QUICKACK 0: never quick */
+	/* the timers, on one hrtimer (timer.c) */
+	u8 timer_pending;	/* BIT(enum xtcp_timer_event) with a deadline */
+	bool timer_ref;		/* the timer holds a reference */
+	u64 timer_due[XTCP_TIMER_MAX];	/* ktime_get_ns() deadlines */
+	struct hrtimer timer;
+	/* XTCP_DEFER_* bits: set by softirqs, taken by release_cb (atomic) */
+	unsigned long deferred;
+
+	/* ACKs of received data (ack.c, delack.h) */
 	u8 quickack;		/* ACKs still sent at once, not delayed */
 	u16 rcv_mss;		/* the largest segment the peer sent */
 	u32 lrcv_time;		/* jiffies: the last text received */
 
-	/* Nagle (RFC 896, Minshall's variant as in Linux) and TCP_CORK */
-	u8 cork:1;
+	/* Nagle (RFC 896, Minshall's variant as in Linux) */
 	u32 snd_sml;		/* end of the last small segment sent */
 
 	/* keep-alive (RFC 9293 §3.8.4) */
@@ -151,17 +167,9 @@ struct xtcp_sock {
 	u64 bytes_received;
 
 	/* urgent data (urgent.h) */
-	u8 urg_mode:1;		/* urgent data sent and not yet acknowledged */
 	u32 snd_up;		/* the byte after our urgent data */
 	u32 urg_seq;		/* the peer's urgent byte */
 	u16 urg_data;		/* XTCP_URG_* and the byte; 0: none */
-	u8 rtt_timing:1;	/* rtt_seq's segment is being timed (Karn) */
-	u8 probing:1;		/* what is in flight went as a closed window's probe */
-	u8 syn_lost:1;		/* our SYN or SYN+ACK was sent again */
-	u32 rto_ms;		/* the RTO now, backed off by the timer */
-	struct xtcp_rtt rtt;	/* RFC 6298 estimator (rtt.h) */
-	u32 rtt_seq;		/* the ACK that ends the timed segment */
-	u64 rtt_start_ns;
 
 	/* timestamps (RFC 7323) */
 	u32 ts_off;
@@ -189,24 +197,45 @@ struct xtcp_sock {
 	/* unacknowledged and unsent data is sk->sk_write_queue; the first unsent: */
 	struct sk_buff *send_head;
 
-	struct hrtimer timer;
-	unsigned long deferred;	/* XTCP_DEFER_* bits */
+	/*
+	 * The user's settings: socket options (sockopt.c), under the socket
+	 * lock; a child copies its listener's (child.c).
+	 */
+	u16 user_mss;		/* TCP_MAXSEG, 0 if unset */
+	/* TCP_KEEPIDLE/KEEPINTVL (seconds), TCP_KEEPCNT; 0: the netns's TCP default */
+	u16 keepidle;
+	u16 keepintvl;
+	u8 keepcnt;
+	u32 user_timeout;	/* TCP_USER_TIMEOUT, ms; 0: retries2 decides */
+	u8 nodelay:1;		/* TCP_NODELAY */
+	u8 cork:1;		/* TCP_CORK */
+	u8 pingpong:1;		/* TCP_QUICKACK 0: never quick */
 
-	/* the kernel TCP socket that holds our port (port.c) */
+	/* the kernel TCP socket that holds our port (port.c, its own locking) */
 	struct xtcp_port *port;
 
-	/* listener: children in SYN-RECV and established ones not accepted */
+	/*
+	 * A listener's children in SYN-RECV and established ones not yet
+	 * accepted, under accept_lock (acceptq.h); accept_count is also read
+	 * without it, by poll() and /proc.
+	 */
 	spinlock_t accept_lock;
 	struct list_head syn_queue;
 	struct list_head accept_queue;
 	u32 syn_count;
 	u32 accept_count;
-	struct hlist_node listen_node;	/* listener hash */
+	bool accept_closed;	/* children are refused */
+	/* the listener hash, under its chain lock and RCU (hash.c) */
+	struct hlist_node listen_node;
 
-	/* every live xtcp socket, for /proc/net/xtcp_sockets (af_xtcp.c) */
+	/* every live xtcp socket, under all_sockets_lock (sock.c) */
 	struct list_head all_node;
 
-	/* child: its listener (a reference) and its place in the queues */
+	/*
+	 * A child: its listener (a reference), set before it is hashed and
+	 * cleared under its own socket lock; its place in the listener's
+	 * queues, under the listener's accept_lock.
+	 */
 	struct sock *parent;
 	struct list_head child_node;
 };
@@ -442,7 +471,8 @@ u32 xtcp_keepalive_probes(const struct sock *sk);
 static inline bool xtcp_timer_pending(const struct xtcp_sock *xs,
 				      enum xtcp_timer_event ev)
 {
-	return xs->timer_pending & BIT(ev);
+	/* also read without the socket lock, by /proc/net/xtcp */
+	return READ_ONCE(xs->timer_pending) & BIT(ev);
 }
 
 /* timewait.c glue (netns.c): turn a socket into a bucket. */
