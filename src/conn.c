@@ -170,6 +170,7 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_tw_state tw = {};
 	struct net *net = sock_net(sk);
+	struct xtcp_transition t;
 	bool autobound = false;
 	struct flowi4 *fl4;
 	struct rtable *rt;
@@ -236,14 +237,18 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 	xs->rtt_timing = 0;
 	xs->syn_lost = 0;
 
+	/* the state table's active OPEN: CLOSED to SYN-SENT, sending a SYN */
+	t = xtcp_state_next(sk->sk_state, XTCP_EV_CONNECT, false);
 	xtcp_unhash(sk);
-	xtcp_set_state(sk, XTCP_SYN_SENT);
+	xtcp_set_state(sk, t.next);
 	err = xtcp_hash_connection(sk);
 	if (err)
 		goto err_state;
 	xtcp_inc_stat(net, XTCP_STAT_ACTIVE_OPENS);
-	err = xtcp_send_syn(sk);
-	xtcp_timer_syn_sent(sk);
+	if (t.actions & XTCP_ACT_SYN) {
+		err = xtcp_send_syn(sk);
+		xtcp_timer_syn_sent(sk);
+	}
 	/* a SYN the device refused is retried by the timer, like a lost one */
 	return 0;
 

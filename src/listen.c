@@ -49,12 +49,16 @@ void xtcp_listener_close(struct sock *sk)
 int xtcp_listen(struct socket *sock, int backlog)
 {
 	struct sock *sk = sock->sk;
+	struct xtcp_transition t;
 	int err = -EINVAL;
 
 	lock_sock(sk);
 	if (sock->state != SS_UNCONNECTED)
 		goto out;
-	if (!((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
+	/* the state table's passive OPEN: from CLOSED or LISTEN only */
+	t = xtcp_state_next(sk->sk_state, XTCP_EV_LISTEN, false);
+	err = t.err;
+	if (err)
 		goto out;
 	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
 	if (sk->sk_state == XTCP_LISTEN) {
@@ -73,7 +77,7 @@ int xtcp_listen(struct socket *sock, int backlog)
 		goto out;
 	}
 	xtcp_queues_set_closed(xtcp_sk(sk), false);
-	xtcp_set_state(sk, XTCP_LISTEN);
+	xtcp_set_state(sk, t.next);
 	xtcp_hash_listener(sk);
 	err = 0;
 out:
