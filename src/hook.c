@@ -168,3 +168,4 @@ out:
 		xtcp_tw_put(tw);
 	return NF_STOLEN;
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_nf_hook);

@@ -73,6 +73,7 @@ long xtcp_read_stat(const struct net *net, enum xtcp_stat s)
 		sum += READ_ONCE(per_cpu_ptr(mib, cpu)->mibs[s]);
 	return (long)sum;
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_read_stat);
 
 /* Defaults of net.xtcp.* (Documentation/user-guide.rst lists them). */
 #define XTCP_MAX_TW_BUCKETS	262144

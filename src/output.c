@@ -12,6 +12,11 @@
  * numbers in XTCP_SKB_CB, until acknowledged; what is sent is a clone (or a
  * copy, while an earlier clone is still in flight) with the header pushed into
  * the headroom, as the kernel's TCP does.
+ *
+ * In a kernel with KUnit, xmit_captured() is the one seam before both
+ * transmits: the packet-path suites (kunit/packet.c) set xtcp_xmit_capture to
+ * take the segments instead of the IP layer (xmit_capture.h). Unset, it costs
+ * one unlikely NULL test; without CONFIG_KUNIT it is compiled out.
  */
 #include <linux/skbuff.h>
 #include <net/ip.h>
@@ -24,7 +29,36 @@
 #include "parse.h"
 #include "seq.h"
 #include "urgent.h"
+#include "xmit_capture.h"
 #include "xtcp.h"
+
+#if IS_ENABLED(CONFIG_KUNIT)
+xtcp_xmit_capture_t xtcp_xmit_capture;
+EXPORT_SYMBOL_IF_KUNIT(xtcp_xmit_capture);
+
+/* KUnit took @skb (xmit_capture.h): it counts as sent. */
+static bool xmit_captured(struct net *net, __be32 saddr, __be32 daddr,
+			  struct sk_buff *skb)
+{
+	xtcp_xmit_capture_t capture;
+	bool taken = false;
+
+	if (likely(!READ_ONCE(xtcp_xmit_capture)))
+		return false;
+	rcu_read_lock();
+	capture = READ_ONCE(xtcp_xmit_capture);
+	if (capture)
+		taken = capture(net, saddr, daddr, skb);
+	rcu_read_unlock();
+	return taken;
+}
+#else
+static inline bool xmit_captured(struct net *net, __be32 saddr, __be32 daddr,
+				 struct sk_buff *skb)
+{
+	return false;
+}
+#endif
 
 /*
  * The window to advertise, and remember it. From half the free receive buffer
@@ -207,6 +241,9 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 		xs->data_segs_out++;
 		xs->bytes_sent += seg.payload_len;
 	}
+	if (xmit_captured(sock_net(sk), inet->inet_saddr, inet->inet_daddr,
+			  skb))
+		return 0;
 	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
 	return net_xmit_eval(err);
 }
@@ -571,6 +608,8 @@ static void send_ctl_reply(struct net *net, __be32 saddr, __be32 daddr,
 	xtcp_inc_stat(net, XTCP_STAT_OUT_SEGS);
 	if (th->rst)
 		xtcp_inc_stat(net, XTCP_STAT_OUT_RSTS);
+	if (xmit_captured(net, saddr, daddr, skb))
+		return;
 	ip_build_and_send_pkt(skb, xn->ctl_sk, saddr, daddr, NULL, 0);
 }
 

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit, packet path (packet.h): the user calls that open and close a
+ * connection (src/conn.c) and a socket's life (src/sock.c): the segments
+ * connect(), shutdown() and close() send, and what the end of a connection
+ * leaves behind.
+ */
+#include <kunit/test.h>
+#include <linux/in.h>
+#include <linux/net.h>
+#include <linux/netfilter.h>
+#include <net/sock.h>
+
+#include "packet.h"
+
+/*
+ * connect() sends a SYN at the ISN with every option the namespace's
+ * sysctls allow (all, by default), from 127.0.0.1 and a port of its own.
+ */
+static void conn_connect_sends_syn(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	struct xtcp_pkt *syn;
+	long opens = xtcp_test_stat(XTCP_STAT_ACTIVE_OPENS);
+
+	xtcp_peer_init(&p, 45001);
+	sock = xtcp_test_connect(test, &p);
+	xs = xtcp_sk(sock->sk);
+	syn = xtcp_test_expect(test, XTCP_FLAG_SYN);
+	XTCP_EXPECT_SEG(test, syn, XTCP_FLAG_SYN, xs->iss, 0);
+	KUNIT_EXPECT_EQ(test, syn->saddr, htonl(INADDR_LOOPBACK));
+	KUNIT_EXPECT_EQ(test, syn->daddr, p.addr);
+	KUNIT_EXPECT_EQ(test, syn->seg.dport, ntohs(p.port));
+	KUNIT_EXPECT_NE(test, syn->seg.sport, 0);
+	KUNIT_EXPECT_EQ(test, syn->seg.opt.present,
+			(u16)(XTCP_OPTF_MSS | XTCP_OPTF_WSCALE |
+			      XTCP_OPTF_SACK_PERM | XTCP_OPTF_TIMESTAMP));
+	KUNIT_EXPECT_EQ(test, syn->seg.opt.mss, xs->adv_mss);
+	KUNIT_EXPECT_EQ(test, syn->seg.opt.wscale, 7);
+	KUNIT_EXPECT_EQ(test, syn->seg.opt.tsecr, 0U);
+	KUNIT_EXPECT_EQ(test, syn->seg.window, (u16)65535);
+	KUNIT_EXPECT_EQ(test, xs->snd_nxt, xs->iss + 1);
+	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_SYN_SENT);
+	KUNIT_EXPECT_EQ(test, (int)sock->state, (int)SS_CONNECTING);
+	KUNIT_EXPECT_TRUE(test, xtcp_timer_pending(xs, XTCP_TIMER_RETRANS));
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_ACTIVE_OPENS), opens + 1);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * The SYN+ACK: ESTABLISHED, the ACK of it sent, CurrEstab up; a second
+ * connect() then reports the connection made (as inet_stream_connect()).
+ */
+static void conn_synack_establishes(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct sockaddr_in sin;
+	struct socket *sock;
+	struct xtcp_pkt *syn;
+	long estab = xtcp_test_stat(XTCP_STAT_CURR_ESTAB);
+
+	xtcp_peer_init(&p, 45002);
+	sock = xtcp_test_connect(test, &p);
+	syn = xtcp_test_expect(test, XTCP_FLAG_SYN);
+	xtcp_peer_saw(&p, syn);
+	xtcp_peer_send(test, &p, XTCP_FLAG_SYN | XTCP_FLAG_ACK, 0);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, syn->seg.seq + 1, p.isn + 1);
+	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(sock->sk)->snd_una, syn->seg.seq + 1);
+	KUNIT_EXPECT_FALSE(test, xtcp_timer_pending(xtcp_sk(sock->sk),
+						    XTCP_TIMER_RETRANS));
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_CURR_ESTAB), estab + 1);
+
+	sin = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = p.port,
+				    .sin_addr.s_addr = p.addr };
+	KUNIT_EXPECT_EQ(test, kernel_connect(sock, (struct sockaddr *)&sin,
+					     sizeof(sin), O_NONBLOCK), 0);
+	KUNIT_EXPECT_EQ(test, (int)sock->state, (int)SS_CONNECTED);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/* A RST that acknowledges our SYN: refused (ECONNREFUSED, AttemptFails). */
+static void conn_rst_refuses(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	long fails = xtcp_test_stat(XTCP_STAT_ATTEMPT_FAILS);
+
+	xtcp_peer_init(&p, 45003);
+	sock = xtcp_test_connect(test, &p);
+	xtcp_peer_saw(&p, xtcp_test_expect(test, XTCP_FLAG_SYN));
+	p.seq = 0;
+	xtcp_peer_send(test, &p, XTCP_FLAG_RST | XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, sock->sk->sk_err, ECONNREFUSED);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_ATTEMPT_FAILS), fails + 1);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/* A RST whose ACK is not for our SYN is ignored (RFC 9293 §3.10.7.3). */
+static void conn_rst_bad_ack_ignored(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+
+	xtcp_peer_init(&p, 45004);
+	sock = xtcp_test_connect(test, &p);
+	xtcp_peer_saw(&p, xtcp_test_expect(test, XTCP_FLAG_SYN));
+	p.ack += 1000;
+	xtcp_peer_send(test, &p, XTCP_FLAG_RST | XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_SYN_SENT);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * shutdown(SHUT_WR): a FIN after the data, FIN-WAIT-1; its ACK, FIN-WAIT-2;
+ * the connection still receives.
+ */
+static void conn_shutdown_sends_fin(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_pkt *fin;
+
+	xtcp_peer_init(&p, 45005);
+	sock = xtcp_test_established(test, &p, NULL);
+	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(sock, SHUT_WR), 0);
+	fin = xtcp_test_expect(test, XTCP_FLAG_FIN | XTCP_FLAG_ACK);
+	XTCP_EXPECT_SEG(test, fin, XTCP_FLAG_FIN | XTCP_FLAG_ACK, p.ack, p.seq);
+	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_FIN_WAIT1);
+	xtcp_peer_saw(&p, fin);
+
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_FIN_WAIT2);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 100);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+}
+
+static struct kunit_case conn_cases[] = {
+	KUNIT_CASE(conn_connect_sends_syn),
+	KUNIT_CASE(conn_synack_establishes),
+	KUNIT_CASE(conn_rst_refuses),
+	KUNIT_CASE(conn_rst_bad_ack_ignored),
+	KUNIT_CASE(conn_shutdown_sends_fin),
+	{}
+};
+
+static struct kunit_suite conn_suite = {
+	.name = "xtcp_pkt_conn",
+	.init = xtcp_test_init,
+	.test_cases = conn_cases,
+};
+
+/*
+ * An abortive close (SO_LINGER 0): a RST at SND.NXT, the connection counted
+ * as reset (EstabResets) and no longer established (CurrEstab).
+ */
+static void sock_abortive_close(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	long resets, estab;
+
+	xtcp_peer_init(&p, 45010);
+	sock = xtcp_test_established(test, &p, NULL);
+	resets = xtcp_test_stat(XTCP_STAT_ESTAB_RESETS);
+	estab = xtcp_test_stat(XTCP_STAT_CURR_ESTAB);
+	xtcp_test_release(test, sock);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_RST | XTCP_FLAG_ACK),
+			XTCP_FLAG_RST | XTCP_FLAG_ACK, p.ack, p.seq);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_ESTAB_RESETS), resets + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_CURR_ESTAB), estab - 1);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * A connection reset by the peer is over: unhashed (its next segment is not
+ * xtcp's), timers stopped, unacknowledged data dropped, the port given back.
+ */
+static void sock_done_leaves_nothing(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+
+	xtcp_peer_init(&p, 45011);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 1000, 0), 1000);
+	xtcp_test_expect(test, XTCP_FLAG_ACK | XTCP_FLAG_PSH);
+	KUNIT_ASSERT_FALSE(test, skb_queue_empty(&sock->sk->sk_write_queue));
+
+	xtcp_peer_send(test, &p, XTCP_FLAG_RST, 0);
+	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_CLOSE);
+	KUNIT_EXPECT_FALSE(test, xs->hashed);
+	KUNIT_EXPECT_EQ(test, xs->timer_pending, 0);
+	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sock->sk->sk_write_queue));
+	KUNIT_EXPECT_EQ(test, sock->sk->sk_wmem_queued, 0);
+	KUNIT_EXPECT_EQ(test, xs->packets_out, 0U);
+	KUNIT_EXPECT_PTR_EQ(test, xs->port, NULL);
+	KUNIT_EXPECT_EQ(test, inet_sk(sock->sk)->inet_num, 0);
+	KUNIT_EXPECT_EQ(test, xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 10),
+			(unsigned int)NF_ACCEPT);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+static struct kunit_case sock_cases[] = {
+	KUNIT_CASE(sock_abortive_close),
+	KUNIT_CASE(sock_done_leaves_nothing),
+	{}
+};
+
+static struct kunit_suite sock_suite = {
+	.name = "xtcp_pkt_sock",
+	.init = xtcp_test_init,
+	.test_cases = sock_cases,
+};
+
+kunit_test_suites(&conn_suite, &sock_suite);

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit, packet path (packet.h): the hook (src/hook.c) and the RFC 9293
+ * input path (src/input.c). Each case opens a real connection with a fake
+ * peer, feeds it segments through the hook and checks what xtcp sent back,
+ * its state, its queues and its counters.
+ */
+#include <kunit/test.h>
+#include <linux/netfilter.h>
+#include <linux/uio.h>
+#include <net/sock.h>
+
+#include "packet.h"
+
+/* Read @len bytes from @sock; they must be the peer's text from @seq on. */
+static void expect_read(struct kunit *test, struct socket *sock, u32 seq,
+			u32 len)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	struct kvec v;
+	u8 *buf;
+	u32 i;
+
+	buf = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	v.iov_base = buf;
+	v.iov_len = len;
+	KUNIT_ASSERT_EQ(test, kernel_recvmsg(sock, &msg, &v, 1, len,
+					     MSG_DONTWAIT), (int)len);
+	for (i = 0; i < len; i++)
+		if (buf[i] != xtcp_test_pattern(seq + i))
+			break;
+	KUNIT_EXPECT_EQ_MSG(test, i, len, "byte %u read differs", i);
+}
+
+/* In-order text is queued for the reader and, early on, ACKed at once. */
+static void input_text_in_order(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_pkt *ack;
+	u32 start;
+
+	xtcp_peer_init(&p, 41001);
+	sock = xtcp_test_established(test, &p, NULL);
+	start = p.seq;
+	KUNIT_ASSERT_EQ(test, xtcp_peer_send(test, &p, XTCP_FLAG_ACK |
+					     XTCP_FLAG_PSH, 100),
+			(unsigned int)NF_STOLEN);
+	/* a new connection's first segments are ACKed at once (quick ACKs) */
+	ack = xtcp_test_expect(test, XTCP_FLAG_ACK);
+	XTCP_EXPECT_SEG(test, ack, XTCP_FLAG_ACK, p.ack, p.seq);
+	KUNIT_EXPECT_EQ(test, ack->seg.payload_len, 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(sock->sk)->rcv_nxt, p.seq);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&sock->sk->sk_receive_queue), 1U);
+	expect_read(test, sock, start, 100);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * Text beyond a hole goes to the out-of-order queue and is answered at once
+ * by a duplicate ACK with a SACK block for it (RFC 5681 §4.2, RFC 2018 §4);
+ * the segment that fills the hole is ACKed at once, past both.
+ */
+static void input_out_of_order_sack(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct xtcp_test_seg s;
+	struct socket *sock;
+	struct xtcp_pkt *ack;
+	long ofo = xtcp_test_stat(XTCP_STAT_OFO_QUEUE);
+	u32 start;
+
+	xtcp_peer_init(&p, 41002);
+	sock = xtcp_test_established(test, &p, NULL);
+	start = p.seq;
+	s = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 100);
+	s.seq = start + 100;
+	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &p, &s), (unsigned int)NF_STOLEN);
+
+	ack = xtcp_test_expect(test, XTCP_FLAG_ACK);
+	XTCP_EXPECT_SEG(test, ack, XTCP_FLAG_ACK, p.ack, start);
+	KUNIT_EXPECT_TRUE(test, ack->seg.opt.present & XTCP_OPTF_SACK);
+	KUNIT_EXPECT_EQ(test, ack->seg.opt.num_sacks, 1);
+	KUNIT_EXPECT_EQ(test, ack->seg.opt.sacks[0].start, start + 100);
+	KUNIT_EXPECT_EQ(test, ack->seg.opt.sacks[0].end, start + 200);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_OFO_QUEUE), ofo + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(sock->sk)->rcv_nxt, start);
+	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sock->sk->sk_receive_queue));
+
+	/* the hole filled: both in order, one ACK for both, no SACK left */
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 100);
+	ack = xtcp_test_expect(test, XTCP_FLAG_ACK);
+	XTCP_EXPECT_SEG(test, ack, XTCP_FLAG_ACK, p.ack, start + 200);
+	KUNIT_EXPECT_FALSE(test, ack->seg.opt.present & XTCP_OPTF_SACK);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(sock->sk)->rcv_nxt, start + 200);
+	expect_read(test, sock, start, 200);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/* Text already received is a duplicate: ACKed, counted, not queued again. */
+static void input_duplicate_text(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct xtcp_test_seg s;
+	struct socket *sock;
+	long dup = xtcp_test_stat(XTCP_STAT_DUP_DATA);
+
+	xtcp_peer_init(&p, 41003);
+	sock = xtcp_test_established(test, &p, NULL);
+	s = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 100);
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 100);
+	xtcp_test_expect(test, XTCP_FLAG_ACK);
+
+	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &p, &s), (unsigned int)NF_STOLEN);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_DUP_DATA), dup + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(sock->sk)->rcv_nxt, p.seq);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&sock->sk->sk_receive_queue), 1U);
+}
+
+/* A RST at exactly RCV.NXT resets the connection (RFC 5961 §3.2). */
+static void input_rst_exact_aborts(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	long resets;
+
+	xtcp_peer_init(&p, 41004);
+	sock = xtcp_test_established(test, &p, NULL);
+	resets = xtcp_test_stat(XTCP_STAT_ESTAB_RESETS);
+	KUNIT_ASSERT_EQ(test, xtcp_peer_send(test, &p, XTCP_FLAG_RST, 0),
+			(unsigned int)NF_STOLEN);
+	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, sock->sk->sk_err, ECONNRESET);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_ESTAB_RESETS), resets + 1);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * A RST in the window but not at RCV.NXT gets a challenge ACK and changes
+ * nothing (RFC 5961 §3.2); one beyond the window is dropped silently.
+ */
+static void input_rst_inexact_challenged(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct xtcp_test_seg s;
+	struct socket *sock;
+	long challenges = xtcp_test_stat(XTCP_STAT_CHALLENGE_ACKS);
+
+	xtcp_peer_init(&p, 41005);
+	sock = xtcp_test_established(test, &p, NULL);
+	s = xtcp_peer_seg(&p, XTCP_FLAG_RST, 0);
+	s.seq = p.seq + 1;
+	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &p, &s), (unsigned int)NF_STOLEN);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_CHALLENGE_ACKS),
+			challenges + 1);
+	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_ESTABLISHED);
+
+	s.seq = p.seq + 0x40000000;
+	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &p, &s), (unsigned int)NF_STOLEN);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_ESTABLISHED);
+}
+
+/* The peer's FIN: CLOSE-WAIT, the FIN ACKed, the reader sees EOF. */
+static void input_fin_close_wait(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+
+	xtcp_peer_init(&p, 41006);
+	sock = xtcp_test_established(test, &p, NULL);
+	xtcp_peer_send(test, &p, XTCP_FLAG_FIN | XTCP_FLAG_ACK, 0);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_CLOSE_WAIT);
+	KUNIT_EXPECT_TRUE(test, sock->sk->sk_shutdown & RCV_SHUTDOWN);
+}
+
+/* An ACK of our text frees it from the write queue and stops the timer. */
+static void input_ack_cleans_write_queue(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+
+	xtcp_peer_init(&p, 41007);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 1000, 0), 1000);
+	xtcp_peer_saw(&p, xtcp_test_expect(test, XTCP_FLAG_ACK | XTCP_FLAG_PSH));
+	KUNIT_EXPECT_EQ(test, xs->packets_out, 1U);
+	KUNIT_EXPECT_TRUE(test, xtcp_timer_pending(xs, XTCP_TIMER_RETRANS));
+
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->snd_una, p.ack);
+	KUNIT_EXPECT_EQ(test, xs->packets_out, 0U);
+	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sock->sk->sk_write_queue));
+	KUNIT_EXPECT_FALSE(test, xtcp_timer_pending(xs, XTCP_TIMER_RETRANS));
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+static struct kunit_case input_cases[] = {
+	KUNIT_CASE(input_text_in_order),
+	KUNIT_CASE(input_out_of_order_sack),
+	KUNIT_CASE(input_duplicate_text),
+	KUNIT_CASE(input_rst_exact_aborts),
+	KUNIT_CASE(input_rst_inexact_challenged),
+	KUNIT_CASE(input_fin_close_wait),
+	KUNIT_CASE(input_ack_cleans_write_queue),
+	{}
+};
+
+static struct kunit_suite input_suite = {
+	.name = "xtcp_pkt_input",
+	.init = xtcp_test_init,
+	.test_cases = input_cases,
+};
+
+/* A segment for no xtcp socket is left to the kernel's TCP, uncounted. */
+static void hook_not_ours_accepted(struct kunit *test)
+{
+	struct xtcp_peer p;
+	long in = xtcp_test_stat(XTCP_STAT_IN_SEGS);
+
+	xtcp_peer_init(&p, 41010);
+	p.xaddr = htonl(INADDR_LOOPBACK);
+	p.xport = htons(9);	/* discard: no xtcp socket there */
+	KUNIT_EXPECT_EQ(test, xtcp_peer_send(test, &p, XTCP_FLAG_SYN, 0),
+			(unsigned int)NF_ACCEPT);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_IN_SEGS), in);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/* A bad checksum: stolen, counted (InErrs, InCsumErrors), dropped unseen. */
+static void hook_bad_checksum_dropped(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct xtcp_test_seg s;
+	struct socket *sock;
+	long in, errs, csum;
+
+	xtcp_peer_init(&p, 41011);
+	sock = xtcp_test_established(test, &p, NULL);
+	in = xtcp_test_stat(XTCP_STAT_IN_SEGS);
+	errs = xtcp_test_stat(XTCP_STAT_IN_ERRS);
+	csum = xtcp_test_stat(XTCP_STAT_IN_CSUM_ERRORS);
+	s = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 100);
+	s.bad_csum = true;
+	KUNIT_EXPECT_EQ(test, xtcp_test_feed(test, &p, &s), (unsigned int)NF_STOLEN);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_IN_SEGS), in + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_IN_ERRS), errs + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_IN_CSUM_ERRORS), csum + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(sock->sk)->rcv_nxt, p.seq);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(sock->sk)->segs_in, 1U);	/* the SYN+ACK */
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/* An option of length 1 (MUST-7): counted as a bad option and dropped. */
+static void hook_bad_option_dropped(struct kunit *test)
+{
+	static const u8 bad[] = { XTCP_OPT_TIMESTAMP, 1 };
+	struct xtcp_peer p;
+	struct xtcp_test_seg s;
+	struct socket *sock;
+	long errs, opts;
+
+	xtcp_peer_init(&p, 41012);
+	sock = xtcp_test_established(test, &p, NULL);
+	errs = xtcp_test_stat(XTCP_STAT_IN_ERRS);
+	opts = xtcp_test_stat(XTCP_STAT_BAD_OPTIONS);
+	s = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 10);
+	s.raw_opt = bad;
+	s.raw_opt_len = sizeof(bad);
+	KUNIT_EXPECT_EQ(test, xtcp_test_feed(test, &p, &s), (unsigned int)NF_STOLEN);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_IN_ERRS), errs + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_BAD_OPTIONS), opts + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(sock->sk)->rcv_nxt, p.seq);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * A segment for a socket its user holds waits on the backlog, and is
+ * processed when the user lets go (release_sock()).
+ */
+static void hook_owned_socket_backlog(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	u32 before;
+
+	xtcp_peer_init(&p, 41013);
+	sock = xtcp_test_established(test, &p, NULL);
+	before = p.seq;
+	lock_sock(sock->sk);
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 100);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(sock->sk)->rcv_nxt, before);
+	KUNIT_EXPECT_EQ(test, xtcp_test_captured(), 0U);
+	KUNIT_EXPECT_NOT_NULL(test, sock->sk->sk_backlog.head);
+	release_sock(sock->sk);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(sock->sk)->rcv_nxt, p.seq);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+}
+
+static struct kunit_case hook_cases[] = {
+	KUNIT_CASE(hook_not_ours_accepted),
+	KUNIT_CASE(hook_bad_checksum_dropped),
+	KUNIT_CASE(hook_bad_option_dropped),
+	KUNIT_CASE(hook_owned_socket_backlog),
+	{}
+};
+
+static struct kunit_suite hook_suite = {
+	.name = "xtcp_pkt_hook",
+	.init = xtcp_test_init,
+	.test_cases = hook_cases,
+};
+
+kunit_test_suites(&input_suite, &hook_suite);

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit, packet path (packet.h): what goes out. The byte stream's writes
+ * (src/stream.c) become segments (src/output.c) under the peer's window and
+ * Nagle's rule; TCP_NODELAY (src/sockopt.c) lifts it; received text is
+ * acknowledged at once or after the delayed-ACK timer (src/ack.c).
+ */
+#include <kunit/test.h>
+#include <linux/ktime.h>
+#include <linux/netfilter.h>
+#include <linux/tcp.h>
+#include <net/sock.h>
+
+#include "delack.h"
+#include "packet.h"
+
+/* One captured data segment: flags, sequence, length, ACK, and its text. */
+static void expect_data(struct kunit *test, struct xtcp_peer *p, u8 flags,
+			u32 seq, u32 len)
+{
+	struct xtcp_pkt *pkt = xtcp_test_expect(test, flags);
+	u32 i;
+
+	XTCP_EXPECT_SEG(test, pkt, flags, seq, p->seq);
+	KUNIT_EXPECT_EQ(test, pkt->seg.payload_len, len);
+	for (i = 0; i < pkt->seg.payload_len; i++)
+		if (pkt->data[i] != xtcp_test_pattern(seq + i))
+			break;
+	KUNIT_EXPECT_EQ_MSG(test, i, pkt->seg.payload_len,
+			    "byte %u of the text differs", i);
+	xtcp_peer_saw(p, pkt);
+}
+
+/*
+ * A write of three and a bit segments: MSS-sized segments in sequence, PSH
+ * on the last only (tcp_push()), all at once (cwnd 10, window 65535).
+ */
+static void output_write_mss_segments(struct kunit *test)
+{
+	const u32 mss = XTCP_TEST_MSS, len = 3 * mss + 100;
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq, i;
+
+	xtcp_peer_init(&p, 43001);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	KUNIT_ASSERT_EQ(test, xs->mss, (u16)mss);
+	seq = xs->snd_nxt;
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, len, 0), (int)len);
+	for (i = 0; i < 3; i++)
+		expect_data(test, &p, XTCP_FLAG_ACK, seq + i * mss, mss);
+	expect_data(test, &p, XTCP_FLAG_ACK | XTCP_FLAG_PSH, seq + 3 * mss, 100);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, xs->snd_nxt, seq + len);
+	KUNIT_EXPECT_EQ(test, xs->packets_out, 4U);
+	KUNIT_EXPECT_EQ(test, xs->data_segs_out, 4U);
+}
+
+/*
+ * The peer's window holds back what does not fit; the ACK that opens it
+ * lets the rest go.
+ */
+static void output_peer_window_limits(struct kunit *test)
+{
+	const u32 mss = XTCP_TEST_MSS;
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq;
+
+	xtcp_peer_init(&p, 43002);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	p.window = 2 * mss;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);	/* a window update */
+	KUNIT_ASSERT_EQ(test, xs->snd_wnd, 2 * mss);
+	XTCP_EXPECT_NO_SEGMENT(test);
+
+	seq = xs->snd_nxt;
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 4 * mss, 0), (int)(4 * mss));
+	expect_data(test, &p, XTCP_FLAG_ACK, seq, mss);
+	expect_data(test, &p, XTCP_FLAG_ACK, seq + mss, mss);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_PTR_NE(test, xs->send_head, NULL);
+
+	p.window = 65535;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	expect_data(test, &p, XTCP_FLAG_ACK, seq + 2 * mss, mss);
+	expect_data(test, &p, XTCP_FLAG_ACK | XTCP_FLAG_PSH, seq + 3 * mss, mss);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * Nagle (RFC 896, Minshall's variant): a second small segment waits while
+ * the first is unacknowledged; TCP_NODELAY sends it at once.
+ */
+static void output_nagle_and_nodelay(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	u32 seq;
+
+	xtcp_peer_init(&p, 43003);
+	sock = xtcp_test_established(test, &p, NULL);
+	seq = xtcp_sk(sock->sk)->snd_nxt;
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 10, 0), 10);
+	expect_data(test, &p, XTCP_FLAG_ACK | XTCP_FLAG_PSH, seq, 10);
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 20, 0), 20);
+	XTCP_EXPECT_NO_SEGMENT(test);	/* held: a small one is in flight */
+
+	KUNIT_ASSERT_EQ(test, xtcp_test_setsockopt(sock, SOL_TCP, TCP_NODELAY,
+						   1), 0);
+	expect_data(test, &p, XTCP_FLAG_ACK | XTCP_FLAG_PSH, seq + 10, 20);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/* Every segment advertises the window it computes, on the agreed scale. */
+static void output_window_advertised(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	struct xtcp_pkt *ack;
+
+	xtcp_peer_init(&p, 43004);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 1000);
+	ack = xtcp_test_expect(test, XTCP_FLAG_ACK);
+	KUNIT_EXPECT_EQ(test, xs->rcv_wup, p.seq);
+	KUNIT_EXPECT_EQ(test, (u32)ack->seg.window, xs->rcv_wnd >> xs->rcv_wscale);
+	KUNIT_EXPECT_GT(test, xs->rcv_wnd, 0U);
+	KUNIT_EXPECT_EQ(test, xs->segs_out, 3U);	/* SYN, its ACK, this ACK */
+	KUNIT_EXPECT_EQ(test, xs->segs_in, 2U);
+}
+
+static struct kunit_case output_cases[] = {
+	KUNIT_CASE(output_write_mss_segments),
+	KUNIT_CASE(output_peer_window_limits),
+	KUNIT_CASE(output_nagle_and_nodelay),
+	KUNIT_CASE(output_window_advertised),
+	{}
+};
+
+static struct kunit_suite output_suite = {
+	.name = "xtcp_pkt_output",
+	.init = xtcp_test_init,
+	.test_cases = output_cases,
+};
+
+/* A new connection acknowledges its first segments at once (quick ACKs). */
+static void ack_quick_at_start(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	u8 quick;
+
+	xtcp_peer_init(&p, 43010);
+	sock = xtcp_test_established(test, &p, NULL);
+	quick = xtcp_sk(sock->sk)->quickack;
+	KUNIT_EXPECT_GE(test, quick, 2);
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 100);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 100);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(sock->sk)->quickack, quick - 2);
+}
+
+/*
+ * Out of quick-ACK mode (TCP_QUICKACK 0), one small segment is not ACKed at
+ * once: the delayed-ACK timer sends the ACK, no sooner than XTCP_DELACK_MS
+ * later, counted in DelayedACKs. This case waits for the real timer.
+ */
+static void ack_delayed_by_timer(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	struct xtcp_pkt *ack;
+	long delayed;
+	u64 start;
+
+	xtcp_peer_init(&p, 43011);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	KUNIT_ASSERT_EQ(test, xtcp_test_setsockopt(sock, SOL_TCP, TCP_QUICKACK,
+						   0), 0);
+	delayed = xtcp_test_stat(XTCP_STAT_DELAYED_ACKS);
+	start = ktime_get_ns();
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 100);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_TRUE(test, xs->ack_owed);
+	KUNIT_EXPECT_TRUE(test, xtcp_timer_pending(xs, XTCP_TIMER_DELACK));
+
+	ack = xtcp_test_wait(test, 1000);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, ack, "no delayed ACK within 1 s");
+	KUNIT_EXPECT_GE(test, ktime_get_ns() - start,
+			(u64)XTCP_DELACK_MS * NSEC_PER_MSEC);
+	XTCP_EXPECT_SEG(test, ack, XTCP_FLAG_ACK, p.ack, p.seq);
+	KUNIT_EXPECT_FALSE(test, xs->ack_owed);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_DELAYED_ACKS),
+			delayed + 1);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/* Delayed ACKs still go for every second full-sized segment (RFC 1122). */
+static void ack_every_second_full_segment(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+
+	xtcp_peer_init(&p, 43012);
+	sock = xtcp_test_established(test, &p, NULL);
+	KUNIT_ASSERT_EQ(test, xtcp_test_setsockopt(sock, SOL_TCP, TCP_QUICKACK,
+						   0), 0);
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, XTCP_TEST_MSS);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, XTCP_TEST_MSS);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+	KUNIT_EXPECT_FALSE(test, xtcp_sk(sock->sk)->ack_owed);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/* TCP_QUICKACK 1 sends the ACK owed at once; so does the timer's work. */
+static void ack_owed_sent_now(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+
+	xtcp_peer_init(&p, 43013);
+	sock = xtcp_test_established(test, &p, NULL);
+	KUNIT_ASSERT_EQ(test, xtcp_test_setsockopt(sock, SOL_TCP, TCP_QUICKACK,
+						   0), 0);
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 100);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_ASSERT_EQ(test, xtcp_test_setsockopt(sock, SOL_TCP, TCP_QUICKACK,
+						   1), 0);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+
+	KUNIT_ASSERT_EQ(test, xtcp_test_setsockopt(sock, SOL_TCP, TCP_QUICKACK,
+						   0), 0);
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 100);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	xtcp_test_fire(test, sock->sk, XTCP_TIMER_DELACK);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+static struct kunit_case ack_cases[] = {
+	KUNIT_CASE(ack_quick_at_start),
+	KUNIT_CASE(ack_delayed_by_timer),
+	KUNIT_CASE(ack_every_second_full_segment),
+	KUNIT_CASE(ack_owed_sent_now),
+	{}
+};
+
+static struct kunit_suite ack_suite = {
+	.name = "xtcp_pkt_ack",
+	.init = xtcp_test_init,
+	.test_cases = ack_cases,
+};
+
+kunit_test_suites(&output_suite, &ack_suite);

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit, packet path (packet.h): loss recovery (src/recovery.c) and the
+ * retransmission timer (src/timer.c). Timers do not run by the clock here:
+ * xtcp_test_fire() does a timer's work at once, through its own callback.
+ */
+#include <kunit/test.h>
+#include <linux/netfilter.h>
+#include <linux/tcp.h>
+#include <net/sock.h>
+
+#include "packet.h"
+
+#define MSS	XTCP_TEST_MSS
+
+/* @n full segments written and captured; the first one's sequence number. */
+static u32 send_segments(struct kunit *test, struct socket *sock,
+			 struct xtcp_peer *p, u32 n)
+{
+	u32 seq = xtcp_sk(sock->sk)->snd_nxt, i;
+
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, n * MSS, 0), (int)(n * MSS));
+	for (i = 0; i < n; i++) {
+		struct xtcp_pkt *pkt = xtcp_test_pop(test);
+
+		KUNIT_ASSERT_NOT_NULL(test, pkt);
+		KUNIT_EXPECT_EQ(test, pkt->seg.seq, seq + i * MSS);
+		KUNIT_EXPECT_EQ(test, pkt->seg.payload_len, MSS);
+	}
+	XTCP_EXPECT_NO_SEGMENT(test);
+	return seq;
+}
+
+/* A duplicate ACK of @una from @p, SACKing [@sack_start, @sack_end) if set. */
+static void dup_ack(struct kunit *test, struct xtcp_peer *p, u32 una,
+		    u32 sack_start, u32 sack_end)
+{
+	struct xtcp_test_seg s = xtcp_peer_seg(p, XTCP_FLAG_ACK, 0);
+
+	s.ack = una;
+	if (sack_end != sack_start) {
+		s.opt.present |= XTCP_OPTF_SACK;
+		s.opt.num_sacks = 1;
+		s.opt.sacks[0].start = sack_start;
+		s.opt.sacks[0].end = sack_end;
+	}
+	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, p, &s), (unsigned int)NF_STOLEN);
+}
+
+/* The head segment, sent again, and nothing else. */
+static void expect_retransmit(struct kunit *test, struct xtcp_peer *p,
+			      u32 seq)
+{
+	struct xtcp_pkt *pkt = xtcp_test_expect(test, XTCP_FLAG_ACK);
+
+	XTCP_EXPECT_SEG(test, pkt, XTCP_FLAG_ACK, seq, p->seq);
+	KUNIT_EXPECT_EQ(test, pkt->seg.payload_len, MSS);
+	KUNIT_EXPECT_EQ(test, pkt->data[0], xtcp_test_pattern(seq));
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * With SACK (RFC 6675): three segments SACKed above the head make it lost
+ * (IsLost, DupThresh 3): fast recovery, the head sent again at once.
+ */
+static void recovery_sack_fast_retransmit(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	long retrans, sackrec;
+	u32 seq;
+
+	xtcp_peer_init(&p, 44001);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	KUNIT_ASSERT_TRUE(test, xs->sack_ok);
+	seq = send_segments(test, sock, &p, 5);
+	retrans = xtcp_test_stat(XTCP_STAT_RETRANS_SEGS);
+	sackrec = xtcp_test_stat(XTCP_STAT_SACK_RECOVERY);
+
+	dup_ack(test, &p, seq, seq + MSS, seq + 2 * MSS);
+	dup_ack(test, &p, seq, seq + MSS, seq + 3 * MSS);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, xs->sacked_out, 2U);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+
+	dup_ack(test, &p, seq, seq + MSS, seq + 4 * MSS);
+	expect_retransmit(test, &p, seq);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
+	KUNIT_EXPECT_EQ(test, xs->sacked_out, 3U);
+	KUNIT_EXPECT_EQ(test, xs->retrans_out, 1U);
+	KUNIT_EXPECT_EQ(test, xs->high_seq, seq + 5 * MSS);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_RETRANS_SEGS), retrans + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_SACK_RECOVERY),
+			sackrec + 1);
+
+	/* everything acknowledged: recovery is over, cwnd from ssthresh on */
+	p.ack = seq + 5 * MSS;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_GE(test, xs->cc.cwnd, xs->cc.ssthresh);
+	KUNIT_EXPECT_EQ(test, xs->packets_out, 0U);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * Without SACK (RFC 5681 §3.2, NewReno RFC 6582): two duplicate ACKs are not
+ * enough, the third sends the head again.
+ */
+static void recovery_three_dupacks(struct kunit *test)
+{
+	const struct xtcp_options mss_only = {
+		.present = XTCP_OPTF_MSS,
+		.mss = MSS,
+	};
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	long renorec;
+	u32 seq;
+
+	xtcp_peer_init(&p, 44002);
+	sock = xtcp_test_established(test, &p, &mss_only);
+	xs = xtcp_sk(sock->sk);
+	KUNIT_ASSERT_FALSE(test, xs->sack_ok);
+	seq = send_segments(test, sock, &p, 5);
+	renorec = xtcp_test_stat(XTCP_STAT_RENO_RECOVERY);
+
+	dup_ack(test, &p, seq, 0, 0);
+	dup_ack(test, &p, seq, 0, 0);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, xs->dupacks, 2);
+
+	dup_ack(test, &p, seq, 0, 0);
+	expect_retransmit(test, &p, seq);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_RENO_RECOVERY),
+			renorec + 1);
+
+	/* a partial ACK (RFC 6582 §3.2): the next hole goes at once */
+	p.ack = seq + MSS;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	expect_retransmit(test, &p, seq + MSS);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
+}
+
+/* A duplicate ACK that carries text or a window change is no duplicate. */
+static void recovery_dupack_with_text_not_counted(struct kunit *test)
+{
+	const struct xtcp_options mss_only = {
+		.present = XTCP_OPTF_MSS,
+		.mss = MSS,
+	};
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq, i;
+
+	xtcp_peer_init(&p, 44003);
+	sock = xtcp_test_established(test, &p, &mss_only);
+	xs = xtcp_sk(sock->sk);
+	seq = send_segments(test, sock, &p, 5);
+	p.ack = seq;
+	for (i = 0; i < 3; i++) {
+		xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 10);
+		/* our ACK of the text, not a retransmission */
+		XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+				XTCP_FLAG_ACK, seq + 5 * MSS, p.seq);
+	}
+	KUNIT_EXPECT_EQ(test, xs->dupacks, 0);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+static struct kunit_case recovery_cases[] = {
+	KUNIT_CASE(recovery_sack_fast_retransmit),
+	KUNIT_CASE(recovery_three_dupacks),
+	KUNIT_CASE(recovery_dupack_with_text_not_counted),
+	{}
+};
+
+static struct kunit_suite recovery_suite = {
+	.name = "xtcp_pkt_recovery",
+	.init = xtcp_test_init,
+	.test_cases = recovery_cases,
+};
+
+/*
+ * The retransmission timer (RFC 6298 §5.4-5.6): the oldest segment goes
+ * again, alone (cwnd 1, the window lost), the RTO doubles; the ACK for it
+ * lets the next lost one go (slow start).
+ */
+static void timer_rto_retransmits(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	long retrans;
+	u32 seq, rto;
+
+	xtcp_peer_init(&p, 44010);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	seq = send_segments(test, sock, &p, 3);
+	rto = xs->rto_ms;
+	retrans = xtcp_test_stat(XTCP_STAT_RETRANS_SEGS);
+
+	xtcp_test_fire(test, sock->sk, XTCP_TIMER_RETRANS);
+	expect_retransmit(test, &p, seq);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_LOSS);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 1U);
+	KUNIT_EXPECT_EQ(test, xs->rto_ms, 2 * rto);
+	KUNIT_EXPECT_EQ(test, xs->retries, 1);
+	KUNIT_EXPECT_EQ(test, xs->lost_out, 3U);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_RETRANS_SEGS), retrans + 1);
+	KUNIT_EXPECT_TRUE(test, xtcp_timer_pending(xs, XTCP_TIMER_RETRANS));
+
+	p.ack = seq + MSS;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->retries, 0);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 2U);
+	/* two lost ones, cwnd 2: both go */
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, seq + MSS, p.seq);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK |
+					       XTCP_FLAG_PSH),
+			XTCP_FLAG_ACK | XTCP_FLAG_PSH, seq + 2 * MSS, p.seq);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/* SYN-SENT: the SYN goes again with the same ISN (RFC 9293 §3.8.1). */
+static void timer_syn_retransmit(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_pkt *syn;
+	long retrans;
+
+	xtcp_peer_init(&p, 44011);
+	sock = xtcp_test_connect(test, &p);
+	syn = xtcp_test_expect(test, XTCP_FLAG_SYN);
+	retrans = xtcp_test_stat(XTCP_STAT_RETRANS_SEGS);
+	xtcp_test_fire(test, sock->sk, XTCP_TIMER_RETRANS);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_SYN),
+			XTCP_FLAG_SYN, syn->seg.seq, 0);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_RETRANS_SEGS), retrans + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(sock->sk)->rto_ms, 2000U);
+	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_SYN_SENT);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/* SYN-RECV: the child sends its SYN+ACK again. */
+static void timer_synack_retransmit(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *lsock;
+	struct xtcp_pkt *synack;
+	struct sock *child;
+
+	xtcp_peer_init(&p, 44012);
+	lsock = xtcp_test_listener(test, 8, &p);
+	xtcp_peer_send(test, &p, XTCP_FLAG_SYN, 0);
+	synack = xtcp_test_expect(test, XTCP_FLAG_SYN | XTCP_FLAG_ACK);
+	child = xtcp_test_syn_child(test, lsock->sk);
+	xtcp_test_fire(test, child, XTCP_TIMER_RETRANS);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_SYN |
+					       XTCP_FLAG_ACK),
+			XTCP_FLAG_SYN | XTCP_FLAG_ACK, synack->seg.seq, p.seq);
+	KUNIT_EXPECT_EQ(test, (int)child->sk_state, XTCP_SYN_RECV);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * TCP_USER_TIMEOUT spent with data unacknowledged: the next expiry aborts
+ * the connection with ETIMEDOUT, counted in TCPAbortOnTimeout.
+ */
+static void timer_user_timeout_aborts(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	long aborts;
+
+	xtcp_peer_init(&p, 44013);
+	sock = xtcp_test_established(test, &p, NULL);
+	KUNIT_ASSERT_EQ(test, xtcp_test_setsockopt(sock, SOL_TCP,
+						   TCP_USER_TIMEOUT, 1), 0);
+	send_segments(test, sock, &p, 1);
+	aborts = xtcp_test_stat(XTCP_STAT_ABORT_ON_TIMEOUT);
+	/* stalled for 10 ms already: no need to wait for it */
+	lock_sock(sock->sk);
+	xtcp_sk(sock->sk)->stall_start_ns -= 10 * NSEC_PER_MSEC;
+	release_sock(sock->sk);
+	xtcp_test_fire(test, sock->sk, XTCP_TIMER_RETRANS);
+	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, sock->sk->sk_err, ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_ABORT_ON_TIMEOUT),
+			aborts + 1);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+static struct kunit_case timer_cases[] = {
+	KUNIT_CASE(timer_rto_retransmits),
+	KUNIT_CASE(timer_syn_retransmit),
+	KUNIT_CASE(timer_synack_retransmit),
+	KUNIT_CASE(timer_user_timeout_aborts),
+	{}
+};
+
+static struct kunit_suite timer_suite = {
+	.name = "xtcp_pkt_timer",
+	.init = xtcp_test_init,
+	.test_cases = timer_cases,
+};
+
+kunit_test_suites(&recovery_suite, &timer_suite);
