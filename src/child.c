@@ -8,6 +8,7 @@
  * the accept queue, whence accept() (listen.c) takes it. Any other segment to
  * a listener is answered as the state table says: a RST, or nothing.
  */
+#include <linux/filter.h>
 #include <net/ip.h>
 #include <net/tcp.h>
 
@@ -52,6 +53,35 @@ static void rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 	local_bh_enable();
 }
 
+/*
+ * A child answers to its listener's socket filter (SO_ATTACH_FILTER), as
+ * sk_clone_lock() gives a TCP child its listener's: the filter shared and its
+ * size charged to the child's option memory, as sk_filter_charge() (not
+ * exported) does; the child's __sk_destruct() uncharges and releases it.
+ * False when it cannot be charged: then, as sk_clone_lock() fails, no child.
+ */
+static bool inherit_filter(struct sock *child, const struct sock *sk)
+{
+	struct sk_filter *fp;
+	bool ok = true;
+	u32 size;
+
+	rcu_read_lock();
+	fp = rcu_dereference(sk->sk_filter);
+	if (fp) {
+		size = bpf_prog_size(fp->prog->len);
+		/* sock_kmalloc()'s check, on a child that has charged nothing */
+		ok = size < READ_ONCE(sysctl_optmem_max) &&
+		     refcount_inc_not_zero(&fp->refcnt);
+		if (ok) {
+			atomic_add(size, &child->sk_omem_alloc);
+			RCU_INIT_POINTER(child->sk_filter, fp);
+		}
+	}
+	rcu_read_unlock();
+	return ok;
+}
+
 static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *lxs = xtcp_sk(sk), *xs;
@@ -68,6 +98,11 @@ static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 	child = xtcp_sk_alloc(sock_net(sk), sk->sk_family, GFP_ATOMIC, !sk->sk_net_refcnt);
 	if (!child) {
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_DROPS);
+		return;
+	}
+	if (!inherit_filter(child, sk)) {
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_DROPS);
+		sock_put(child);
 		return;
 	}
 	xs = xtcp_sk(child);

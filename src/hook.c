@@ -2,11 +2,17 @@
 /*
  * hook.c: where segments come in: the netfilter hook.
  *
- * The hook (NF_INET_LOCAL_IN, after the filter table) looks every IPv4 TCP
- * segment up in xtcp's tables: a connection's 4-tuple, a TIME_WAIT bucket, a
- * listener's port. What xtcp owns it steals (NF_STOLEN); the rest goes on to
- * the kernel's TCP untouched. A stolen segment is validated by the protocol
- * core (header, options, checksum); a bad one is counted and dropped.
+ * The hook (NF_INET_LOCAL_IN, last before conntrack's confirmation: see
+ * netns.c) looks every IPv4 TCP segment up in xtcp's tables: a connection's
+ * 4-tuple, a TIME_WAIT bucket, a listener's port. What xtcp owns it steals
+ * (NF_STOLEN); the rest goes on to the kernel's TCP untouched. A stolen
+ * segment is validated by the protocol core (header, options, checksum); a
+ * bad one is counted and dropped.
+ *
+ * Every other LOCAL_IN hook has seen the segment by then (filter, firewalld's
+ * chains, security, SELinux, conntrack helpers). Before a socket gets it,
+ * admit() asks what tcp_v4_rcv() asks, in its order: the IPsec policy, then
+ * the socket's filter (cgroup-BPF, the LSM's sock_rcv_skb, SO_ATTACH_FILTER).
  *
  * Then the kernel's socket discipline: in softirq under bh_lock_sock(); when
  * the user owns the socket, onto its backlog, which release_sock() hands to
@@ -17,6 +23,7 @@
 #include <net/ip.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/tcp.h>
+#include <net/xfrm.h>
 
 #include "checksum.h"
 #include "hook.h"
@@ -79,11 +86,64 @@ static void drop_bad(struct net *net, struct sk_buff *skb, enum xtcp_stat s,
 	kfree_skb(skb);
 }
 
+static void drop_policy(struct net *net, struct sock *sk, struct sk_buff *skb,
+			enum skb_drop_reason reason, const char *why)
+{
+	trace_xtcp_drop(net, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr, why);
+	if (sk)
+		sk_drops_add(sk, skb);
+	kfree_skb_reason(skb, reason);
+}
+
+/*
+ * What tcp_v4_rcv() asks of a segment before its socket @sk (NULL for a
+ * TIME_WAIT bucket) gets it, in the same order: the IPsec policy
+ * (xfrm4_policy_check(), which counts its refusals in /proc/net/xfrm_stat),
+ * then conntrack is let go, then the socket's filter (sk_filter_trim_cap():
+ * cgroup-BPF ingress, the LSM's sock_rcv_skb, the SO_ATTACH_FILTER program),
+ * which sees skb->data at the TCP header and may trim the text but never the
+ * header. TCP counts neither refusal in its MIB: the drop reason and the
+ * socket's sk_drops say it; so here, and the xtcp_drop trace event.
+ *
+ * @skb: skb->data at the TCP header, IPCB() and the route still there (the
+ *	policy reads both); @seg parsed from it, parsed again if the filter
+ *	trimmed the text. Returns false when @skb was dropped (and freed).
+ */
+static bool admit(struct net *net, struct sock *sk, struct sk_buff *skb,
+		  struct xtcp_segment *seg)
+{
+	unsigned int len;
+
+	if (!xfrm4_policy_check(sk, XFRM_POLICY_IN, skb)) {
+		drop_policy(net, sk, skb, SKB_DROP_REASON_XFRM_POLICY,
+			    "IPsec policy");
+		return false;
+	}
+	/* the policy read the conntrack entry (NAT's reverse mapping): now done */
+	nf_reset_ct(skb);
+	if (!sk)
+		return true;
+	len = skb->len;
+	if (sk_filter_trim_cap(sk, skb, xtcp_seg_hdr_len(seg))) {
+		drop_policy(net, sk, skb, SKB_DROP_REASON_SOCKET_FILTER,
+			    "socket filter");
+		return false;
+	}
+	if (skb->len != len && xtcp_parse_skb(skb, seg) != XTCP_PARSE_OK) {
+		/* cannot happen: the cap keeps the header whole */
+		drop_policy(net, sk, skb, SKB_DROP_REASON_SOCKET_FILTER,
+			    "socket filter trimmed the header");
+		return false;
+	}
+	return true;
+}
+
 unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 			  const struct nf_hook_state *state)
 {
 	struct net *net = state->net;
 	struct xtcp_tw_bucket *tw = NULL;
+	struct inet_skb_parm ipcb = {};
 	struct xtcp_segment seg;
 	enum xtcp_parse_err perr;
 	const struct tcphdr *th;
@@ -115,7 +175,6 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 
 	/* Ours from here on: NF_STOLEN, whatever becomes of it. */
 	confirm_conntrack(skb);
-	nf_reset_ct(skb);
 	xtcp_inc_stat(net, XTCP_STAT_IN_SEGS);
 	perr = xtcp_parse_skb(skb, &seg);
 	if (perr != XTCP_PARSE_OK) {
@@ -133,9 +192,13 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 	}
 	trace_xtcp_segment_recv(net, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr,
 				&seg, tw ? XTCP_TIME_WAIT : sk->sk_state);
+	if (!admit(net, sk, skb, &seg))
+		goto out;
+	/* fill_cb() overwrites IPCB(), which a reopening SYN needs again */
+	if (tw)
+		ipcb = *IPCB(skb);
 	__skb_pull(skb, xtcp_seg_hdr_len(&seg));
 	fill_cb(skb, &seg);
-	skb_dst_drop(skb);
 
 	if (tw) {
 		if (!xtcp_tw_rcv(net, tw, skb))
@@ -148,7 +211,15 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 			kfree_skb(skb);
 			goto out;
 		}
+		/* and, as tcp_v4_rcv() does, past the listener's policy */
+		__skb_push(skb, xtcp_seg_hdr_len(&seg));
+		*IPCB(skb) = ipcb;
+		if (!admit(net, sk, skb, &seg))
+			goto out;
+		__skb_pull(skb, xtcp_seg_hdr_len(&seg));
+		fill_cb(skb, &seg);
 	}
+	skb_dst_drop(skb);
 
 	bh_lock_sock(sk);
 	if (!sock_owned_by_user(sk)) {

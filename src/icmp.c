@@ -28,6 +28,7 @@
 #include <net/inet_connection_sock.h>
 #include <net/ip.h>
 #include <net/route.h>
+#include <net/xfrm.h>
 #include <net/tcp.h>
 
 #include "seq.h"
@@ -147,6 +148,35 @@ static void icmp_for(struct sock *sk, const struct icmphdr *icmph, u32 seq)
 }
 
 /*
+ * The IPsec policy, as icmp_rcv() asks it: an error the policy refuses may
+ * still pass when the SA it came through allows ICMP (XFRM_STATE_ICMP) and
+ * the policy accepts the datagram it quotes.
+ */
+static bool icmp_policy_ok(struct sk_buff *skb)
+{
+#ifdef CONFIG_XFRM
+	struct sec_path *sp;
+	int nh;
+	bool ok;
+
+	if (xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb))
+		return true;
+	sp = skb_sec_path(skb);
+	if (!(sp && sp->xvec[sp->len - 1]->props.flags & XFRM_STATE_ICMP))
+		return false;
+	/* the quoted header, pulled by the caller, as the network header */
+	nh = skb_network_offset(skb);
+	skb_set_network_header(skb, skb_transport_offset(skb) +
+			       sizeof(struct icmphdr));
+	ok = xfrm4_policy_check_reverse(NULL, XFRM_POLICY_IN, skb);
+	skb_set_network_header(skb, nh);
+	return ok;
+#else
+	return true;
+#endif
+}
+
+/*
  * From the hook: an ICMP message. Returns NF_STOLEN (and frees @skb) if it is
  * an error about an xtcp connection, else NF_ACCEPT.
  */
@@ -198,6 +228,11 @@ unsigned int xtcp_icmp_rcv(struct net *net, struct sk_buff *skb)
 				     th->dest);
 	if (!sk)
 		return NF_ACCEPT;
+	if (!icmp_policy_ok(skb)) {
+		sock_put(sk);
+		kfree_skb_reason(skb, SKB_DROP_REASON_XFRM_POLICY);
+		return NF_STOLEN;
+	}
 	bh_lock_sock(sk);
 	icmp_for(sk, icmph, ntohl(th->seq));
 	bh_unlock_sock(sk);

@@ -339,12 +339,24 @@ static void sysctl_exit(struct xtcp_net *xn)
 	kfree(t);
 }
 
-/* After the filter table (firewall rules apply first), before conntrack's confirm. */
+/*
+ * As late in LOCAL_IN as a stolen segment allows, so that every other hook
+ * judges it first, as it judges a segment for the kernel's TCP (which
+ * ip_local_deliver_finish() hands over only after the last hook): iptables'
+ * and nftables' filter (0), firewalld's chains (10), the security table (50),
+ * SELinux's, the conntrack helpers (300), and any chain up to INT_MAX - 2.
+ * Not INT_MAX itself: that is conntrack's confirmation
+ * (NF_IP_PRI_CONNTRACK_CONFIRM), which a stolen segment would never reach, so
+ * the hook confirms the entry itself (hook.c, confirm_conntrack()) and must
+ * run just before. What xtcp steals never reaches a chain at INT_MAX, nor
+ * one at INT_MAX - 1 registered after the module (the same priority runs in
+ * the order of registration); no stock table or firewall uses either.
+ */
 static const struct nf_hook_ops xtcp_nf_ops = {
 	.hook		= xtcp_nf_hook,
 	.pf		= NFPROTO_IPV4,
 	.hooknum	= NF_INET_LOCAL_IN,
-	.priority	= NF_IP_PRI_FILTER + 1,
+	.priority	= NF_IP_PRI_CONNTRACK_CONFIRM - 1,
 };
 
 static int __net_init xtcp_net_init_one(struct net *net)

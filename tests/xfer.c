@@ -40,6 +40,9 @@
  *   SO_KEEPALIVE alone)  ttl:N (IP_TTL)  info (print
  *   "mss M pmtu P retrans R" from TCP_INFO)
  *   linger0  close  say:TEXT  wait:FILE  sleep:MS  hold
+ *   filter:drop|big|off (SO_ATTACH_FILTER: drop all, drop what is longer than
+ *   64 bytes; SO_DETACH_FILTER)  no-connect:MS (after connect-nb: still not
+ *   connected, nor failed, MS ms later)  quiet:MS (nothing readable for MS ms)
  *
  * sink: accept K connections one after another, read each to its end and print
  *   "conn I: len L fnv H end eof|ECONNRESET|..."; --close-after closes
@@ -65,6 +68,7 @@
 #include <arpa/inet.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <linux/filter.h>
 #include <linux/sockios.h>
 
 #include "xtcp_test.h"
@@ -691,6 +695,44 @@ static void hold_forever(void)
 		pause();
 }
 
+/*
+ * filter:drop|big|off: a classic BPF socket filter (SO_ATTACH_FILTER) that
+ * drops every segment, or only those longer than 64 bytes (the filter sees the
+ * TCP header and text: a SYN or a bare ACK passes, data does not); off
+ * detaches it.
+ */
+static void attach_filter(int fd, const char *what)
+{
+	static struct sock_filter drop[] = {
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	static struct sock_filter big[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
+		BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, 64, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
+	};
+	struct sock_fprog prog;
+	int dummy = 0;
+
+	if (!strcmp(what, "off")) {
+		if (setsockopt(fd, SOL_SOCKET, SO_DETACH_FILTER, &dummy, sizeof(dummy)))
+			die("SO_DETACH_FILTER: %s", strerror(errno));
+		return;
+	}
+	if (!strcmp(what, "drop")) {
+		prog.len = sizeof(drop) / sizeof(drop[0]);
+		prog.filter = drop;
+	} else if (!strcmp(what, "big")) {
+		prog.len = sizeof(big) / sizeof(big[0]);
+		prog.filter = big;
+	} else {
+		die("filter:drop|big|off, not %s", what);
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)))
+		die("SO_ATTACH_FILTER: %s", strerror(errno));
+}
+
 static int cmd_script(int argc, char **argv)
 {
 	int fam, fd, lfd = -1, i;
@@ -839,6 +881,28 @@ static int cmd_script(int argc, char **argv)
 			if (err != errnum(arg))
 				die("SO_ERROR %s within %d s, want %s", err ? errname(err) : "0",
 				    timeout_s, arg);
+		} else if (!strcmp(step, "filter") && arg) {
+			attach_filter(fd, arg);
+		} else if ((!strcmp(step, "no-connect") || !strcmp(step, "quiet")) && arg) {
+			/* nothing happens for MS ms: no connection completes, or
+			 * nothing becomes readable (a drop the peer retransmits
+			 * through looks like this, a refusal or a reset does not)
+			 */
+			int nc = !strcmp(step, "no-connect");
+			struct pollfd p = { .fd = fd, .events = nc ? POLLOUT : POLLIN };
+			int r = poll(&p, 1, atoi(arg));
+
+			if (r < 0)
+				die("poll: %s", strerror(errno));
+			if (r > 0) {
+				int err = 0;
+				socklen_t len = sizeof(err);
+
+				getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+				die("%s within %s ms (revents %#x, SO_ERROR %s)",
+				    nc ? "connected" : "readable", arg, p.revents,
+				    err ? errname(err) : "0");
+			}
 		} else if (!strcmp(step, "keepalive") && arg) {
 			int one = 1, v[3];
 
