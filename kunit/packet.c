@@ -357,7 +357,7 @@ static int build_header(const struct xtcp_peer *p,
  * An skb with room for @len bytes after an IPv4 header from @p's address to
  * the xtcp socket's, for protocol @proto: as the IPv4 stack has it at
  * LOCAL_IN, skb->data at the IP header, both headers set, no checksum
- * verified (CHECKSUM_NONE). Returns the transport header, @len bytes.
+ * verified (CHECKSUM_NONE), from the loopback device. Returns the transport header, @len bytes.
  */
 static u8 *ip_skb(struct kunit *test, const struct xtcp_peer *p, u8 proto,
 		  u32 len, struct sk_buff **skbp)
@@ -384,6 +384,8 @@ static u8 *ip_skb(struct kunit *test, const struct xtcp_peer *p, u8 proto,
 	skb->protocol = htons(ETH_P_IP);
 	skb->pkt_type = PACKET_HOST;
 	skb->ip_summed = CHECKSUM_NONE;
+	/* the device it came in on: the IPsec policy check reads its netns */
+	skb->dev = init_net.loopback_dev;
 	*skbp = skb;
 	return skb_transport_header(skb);
 }

@@ -35,6 +35,7 @@ light_skip[wire_time_wait_rst]="a bucket's answers run in wire_time_wait_many; a
 light_skip[wire_time_wait_old_duplicate]="a bucket's answers run in wire_time_wait_many; a scapy peer takes minutes to start there"
 light_skip[wire_simultaneous_close]="CLOSING runs in wire_all_states; time budget (the last FIN backs off for 40 s there)"
 light_skip[wire_conntrack_invalid_drop]="the conntrack confirmation runs in every wire case; time budget"
+light_skip[wire_rst]="RST and challenge-ACK paths run in the xtcp_pkt_input KUnit suite in the same kernel; a scapy peer takes minutes to start there"
 light_skip[wire_stress_sequential]="wire_stress_concurrent takes the same paths with 200 at once"
 
 # Transfers ------------------------------------------------------------------
