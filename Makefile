@@ -6,7 +6,7 @@
 #   make demo          boot the test VM, load xtcp, show it working
 #   make check         every test: builds, checkpatch, KUnit, selftests, harness
 #   make vm-shell      a shell in the test VM with xtcp loaded (KERNEL=debug too)
-#   make kunit         the KUnit suites in the debug kernel
+#   make kunit         the KUnit suites in the debug kernel (T=GLOB: matching suites)
 #   make selftests     tests/ in the VM, on both kernels (KERNEL=distro or
 #                      KERNEL=debug: that one; T=PATTERN: the matching cases)
 #   make selftests-inet the API cases on Linux TCP (XTCP_TEST_FAMILY=inet; T=)
@@ -127,8 +127,10 @@ demo: setup tests
 vm-shell: setup
 	@scripts/vm --kernel $(KERNEL) --xtcp --name shell --shell
 
+# Every KUnit suite in the debug kernel, or with T=GLOB the suites whose name
+# matches (make kunit T='xtcp_pkt_*').
 kunit: setup
-	@scripts/vm --kernel debug --kunit --name kunit -- scripts/kunit-report
+	@XTCP_KUNIT_FILTER='$(T)' scripts/vm --kernel debug --kunit --name kunit -- scripts/kunit-report
 
 # KERNEL given (command line or environment): that kernel only.
 SELFTEST_KERNELS := $(if $(filter command line environment,$(origin KERNEL)),$(KERNEL),distro debug)

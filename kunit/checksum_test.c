@@ -22,6 +22,7 @@
 
 #include "checksum.h"
 #include "protocol.h"
+#include "suites.h"
 
 /*
  * 192.0.2.1:49152 -> 198.51.100.2:80, SYN, seq 0x12345678, window 64240,
@@ -316,4 +317,4 @@ static struct kunit_suite checksum_suite = {
 	.name = "xtcp_checksum",
 	.test_cases = checksum_cases,
 };
-kunit_test_suite(checksum_suite);
+XTCP_KUNIT_SUITES(checksum, &checksum_suite);

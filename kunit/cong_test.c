@@ -8,6 +8,7 @@
 #include <kunit/test.h>
 
 #include "cong.h"
+#include "suites.h"
 
 static struct xtcp_cc fresh(const struct xtcp_cong_ops *ops, u32 cwnd,
 			    u32 ssthresh)
@@ -183,4 +184,4 @@ static struct kunit_suite cong_suite = {
 	.test_cases = cong_cases,
 };
 
-kunit_test_suite(cong_suite);
+XTCP_KUNIT_SUITES(cong, &cong_suite);

@@ -11,6 +11,7 @@
 #include <net/sock.h>
 
 #include "xtcp.h"
+#include "suites.h"
 
 static int create(struct kunit *test, int type, int protocol,
 		  struct socket **sockp)
@@ -140,4 +141,4 @@ static struct kunit_suite family_suite = {
 	.name = "xtcp_family",
 	.test_cases = family_cases,
 };
-kunit_test_suite(family_suite);
+XTCP_KUNIT_SUITES(family, &family_suite);

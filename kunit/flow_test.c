@@ -13,6 +13,7 @@
 #include "delack.h"
 #include "nagle.h"
 #include "urgent.h"
+#include "suites.h"
 
 #define MSS	1448
 
@@ -209,4 +210,4 @@ static struct kunit_suite flow_suite = {
 	.test_cases = flow_cases,
 };
 
-kunit_test_suite(flow_suite);
+XTCP_KUNIT_SUITES(flow, &flow_suite);

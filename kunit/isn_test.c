@@ -12,6 +12,7 @@
 
 #include "isn.h"
 #include "seq.h"
+#include "suites.h"
 
 #define TICK_NS		BIT_ULL(XTCP_ISN_CLOCK_SHIFT)
 
@@ -258,4 +259,4 @@ static struct kunit_suite isn_suite = {
 	.name = "xtcp_isn",
 	.test_cases = isn_cases,
 };
-kunit_test_suite(isn_suite);
+XTCP_KUNIT_SUITES(isn, &isn_suite);

@@ -14,6 +14,7 @@
 #include "ofo.h"
 #include "protocol.h"
 #include "skb_cb.h"
+#include "suites.h"
 
 static atomic_t freed;
 
@@ -310,4 +311,4 @@ static struct kunit_suite ofo_suite = {
 	.test_cases = ofo_cases,
 };
 
-kunit_test_suite(ofo_suite);
+XTCP_KUNIT_SUITES(ofo, &ofo_suite);

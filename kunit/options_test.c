@@ -13,6 +13,7 @@
 #include <asm/unaligned.h>
 
 #include "parse.h"
+#include "suites.h"
 
 static enum xtcp_parse_err popt(struct kunit *test, const u8 *bytes,
 				unsigned int len, bool syn,
@@ -625,4 +626,4 @@ static struct kunit_suite options_suite = {
 	.name = "xtcp_options",
 	.test_cases = options_cases,
 };
-kunit_test_suite(options_suite);
+XTCP_KUNIT_SUITES(options, &options_suite);

@@ -14,6 +14,7 @@
 #include <asm/unaligned.h>
 
 #include "parse.h"
+#include "suites.h"
 
 #define F_ALL	(XTCP_FLAG_FIN | XTCP_FLAG_SYN | XTCP_FLAG_RST | XTCP_FLAG_PSH | \
 		 XTCP_FLAG_ACK | XTCP_FLAG_URG | XTCP_FLAG_ECE | XTCP_FLAG_CWR)
@@ -502,4 +503,4 @@ static struct kunit_suite header_suite = {
 	.name = "xtcp_header",
 	.test_cases = header_cases,
 };
-kunit_test_suite(header_suite);
+XTCP_KUNIT_SUITES(parse, &header_suite);

@@ -12,6 +12,7 @@
 #include <net/sock.h>
 
 #include "packet.h"
+#include "suites.h"
 
 /*
  * connect() sends a SYN at the ISN with every option the namespace's
@@ -221,4 +222,4 @@ static struct kunit_suite sock_suite = {
 	.test_cases = sock_cases,
 };
 
-kunit_test_suites(&conn_suite, &sock_suite);
+XTCP_KUNIT_SUITES(pkt_conn, &conn_suite, &sock_suite);

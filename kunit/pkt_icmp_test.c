@@ -11,6 +11,7 @@
 #include <net/sock.h>
 
 #include "packet.h"
+#include "suites.h"
 
 /* Host unreachable while connecting: connect() fails with EHOSTUNREACH. */
 static void icmp_unreachable_fails_connect(struct kunit *test)
@@ -106,4 +107,4 @@ static struct kunit_suite icmp_suite = {
 	.test_cases = icmp_cases,
 };
 
-kunit_test_suite(icmp_suite);
+XTCP_KUNIT_SUITES(pkt_icmp, &icmp_suite);

@@ -11,6 +11,7 @@
 #include <net/sock.h>
 
 #include "packet.h"
+#include "suites.h"
 
 /* Read @len bytes from @sock; they must be the peer's text from @seq on. */
 static void expect_read(struct kunit *test, struct socket *sock, u32 seq,
@@ -321,4 +322,4 @@ static struct kunit_suite hook_suite = {
 	.test_cases = hook_cases,
 };
 
-kunit_test_suites(&input_suite, &hook_suite);
+XTCP_KUNIT_SUITES(pkt_input, &input_suite, &hook_suite);

@@ -10,6 +10,7 @@
 #include <net/sock.h>
 
 #include "packet.h"
+#include "suites.h"
 
 /*
  * A SYN for a listener makes a child in SYN-RECV, which answers with a
@@ -287,4 +288,4 @@ static struct kunit_suite syn_suite = {
 	.test_cases = syn_cases,
 };
 
-kunit_test_suites(&listen_suite, &syn_suite);
+XTCP_KUNIT_SUITES(pkt_listen, &listen_suite, &syn_suite);

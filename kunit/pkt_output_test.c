@@ -13,6 +13,7 @@
 
 #include "delack.h"
 #include "packet.h"
+#include "suites.h"
 
 /* One captured data segment: flags, sequence, length, ACK, and its text. */
 static void expect_data(struct kunit *test, struct xtcp_peer *p, u8 flags,
@@ -267,4 +268,4 @@ static struct kunit_suite ack_suite = {
 	.test_cases = ack_cases,
 };
 
-kunit_test_suites(&output_suite, &ack_suite);
+XTCP_KUNIT_SUITES(pkt_output, &output_suite, &ack_suite);

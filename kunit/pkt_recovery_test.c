@@ -10,6 +10,7 @@
 #include <net/sock.h>
 
 #include "packet.h"
+#include "suites.h"
 
 #define MSS	XTCP_TEST_MSS
 
@@ -313,4 +314,4 @@ static struct kunit_suite timer_suite = {
 	.test_cases = timer_cases,
 };
 
-kunit_test_suites(&recovery_suite, &timer_suite);
+XTCP_KUNIT_SUITES(pkt_recovery, &recovery_suite, &timer_suite);

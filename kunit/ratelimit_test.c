@@ -5,6 +5,7 @@
 #include <kunit/test.h>
 
 #include "ratelimit.h"
+#include "suites.h"
 
 static u32 spend(struct xtcp_ratelimit *rl, u32 now, u32 limit, u32 rnd)
 {
@@ -58,4 +59,4 @@ static struct kunit_suite ratelimit_suite = {
 	.test_cases = ratelimit_cases,
 };
 
-kunit_test_suite(ratelimit_suite);
+XTCP_KUNIT_SUITES(ratelimit, &ratelimit_suite);

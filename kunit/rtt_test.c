@@ -6,6 +6,7 @@
 #include <kunit/test.h>
 
 #include "rtt.h"
+#include "suites.h"
 
 static void rto_before_any_sample(struct kunit *test)
 {
@@ -101,4 +102,4 @@ static struct kunit_suite rtt_suite = {
 	.test_cases = rtt_cases,
 };
 
-kunit_test_suite(rtt_suite);
+XTCP_KUNIT_SUITES(rtt, &rtt_suite);

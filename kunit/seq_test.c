@@ -7,6 +7,7 @@
 #include <kunit/test.h>
 
 #include "seq.h"
+#include "suites.h"
 
 static void seq_before_after_plain(struct kunit *test)
 {
@@ -300,4 +301,4 @@ static struct kunit_suite seq_suite = {
 	.name = "xtcp_seq",
 	.test_cases = seq_cases,
 };
-kunit_test_suite(seq_suite);
+XTCP_KUNIT_SUITES(seq, &seq_suite);

@@ -12,6 +12,7 @@
 #include <net/tcp_states.h>
 
 #include "state.h"
+#include "suites.h"
 
 #define ACTIVE	false
 #define PASSIVE	true
@@ -744,4 +745,4 @@ static struct kunit_suite state_suite = {
 	.name = "xtcp_state",
 	.test_cases = state_cases,
 };
-kunit_test_suite(state_suite);
+XTCP_KUNIT_SUITES(state, &state_suite);

@@ -20,6 +20,7 @@
 #include <linux/timekeeping.h>
 
 #include "timewait.h"
+#include "suites.h"
 
 #define TICK_NS		(1ULL << XTCP_TW_TICK_SHIFT)
 /*
@@ -506,4 +507,4 @@ static struct kunit_suite timewait_suite = {
 	.name = "xtcp_timewait",
 	.test_cases = timewait_cases,
 };
-kunit_test_suite(timewait_suite);
+XTCP_KUNIT_SUITES(timewait, &timewait_suite);
