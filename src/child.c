@@ -114,6 +114,13 @@ static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 	child->sk_mark = sk->sk_mark;
 	child->sk_priority = sk->sk_priority;
 	sock_copy_flags(child, sk);
+	/*
+	 * A child that inherits SO_TIMESTAMP holds the receive timestamps on
+	 * for itself, as sk_clone_lock() does: its destruction turns them off
+	 * once.
+	 */
+	if (child->sk_flags & SK_FLAGS_TIMESTAMP)
+		net_enable_timestamp();
 	sock_set_flag(child, SOCK_DEAD);
 	sock_set_flag(child, SOCK_RCU_FREE);
 	xs->user_mss = lxs->user_mss;
@@ -134,6 +141,7 @@ static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 	inet_sk(child)->inet_num = inet_sk(sk)->inet_num;
 	inet_sk(child)->inet_sport = th->dest;
 	inet_sk(child)->inet_dport = th->source;
+	xtcp_inet_id_init(inet_sk(child));
 
 	xs->passive = 1;
 	xtcp_options_from_sysctls(child);

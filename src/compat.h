@@ -15,4 +15,18 @@
  */
 #include <kunit/visibility.h>
 
+#include <linux/random.h>
+#include <net/inet_sock.h>
+
+/*
+ * The IP ID counter of a connection's DF segments starts at random, as
+ * tcp_v4_connect() and tcp_v4_syn_recv_sock() start it. inet_id is an
+ * atomic_t since 6.1.y took mainline's fix of its data race (6.1.192 has it);
+ * a kernel from before that had a __u16.
+ */
+static inline void xtcp_inet_id_init(struct inet_sock *inet)
+{
+	atomic_set(&inet->inet_id, get_random_u16());
+}
+
 #endif /* _XTCP_COMPAT_H */

@@ -8,7 +8,9 @@
  * inet_shutdown, tcp_close); the state table (state.c) decides what close()
  * and shutdown() do in each state.
  */
+#include <linux/igmp.h>
 #include <linux/net.h>
+#include <linux/rtnetlink.h>
 #include <linux/sched/signal.h>
 #include <net/ip.h>
 #include <net/route.h>
@@ -35,6 +37,28 @@ static bool close_aborts(struct sock *sk)
 	return sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime;
 }
 
+/*
+ * Leave the multicast groups joined with IP_ADD_MEMBERSHIP, as inet_release()
+ * does with ip_mc_drop_socket(), which 6.1 does not export: one
+ * ip_mc_leave_group() per group, each naming the device it was joined on.
+ */
+static void drop_multicast(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct ip_mc_socklist *iml;
+	struct ip_mreqn imr;
+
+	if (!rcu_access_pointer(inet->mc_list))
+		return;
+	rtnl_lock();
+	while ((iml = rtnl_dereference(inet->mc_list))) {
+		imr = iml->multi;
+		if (WARN_ON_ONCE(ip_mc_leave_group(sk, &imr)))
+			break;
+	}
+	rtnl_unlock();
+}
+
 /* close(): tcp_close(). */
 int xtcp_release(struct socket *sock)
 {
@@ -45,6 +69,7 @@ int xtcp_release(struct socket *sock)
 	if (!sk)
 		return 0;
 
+	drop_multicast(sk);
 	lock_sock(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	state = sk->sk_state;
@@ -213,6 +238,7 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 	}
 	inet->inet_daddr = usin->sin_addr.s_addr;
 	inet->inet_dport = usin->sin_port;
+	xtcp_inet_id_init(inet);
 	sk_setup_caps(sk, &rt->dst);
 	if (!autobound)
 		tw_give_way(sk);

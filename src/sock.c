@@ -99,6 +99,9 @@ static void xtcp_destruct(struct sock *sk)
 	xtcp_cong_put(xs->ca_ops);
 	dst_release(rcu_dereference_protected(sk->sk_dst_cache, 1));
 	RCU_INIT_POINTER(sk->sk_dst_cache, NULL);
+	/* IP_OPTIONS, as inet_sock_destruct() frees them */
+	kfree(rcu_dereference_protected(inet_sk(sk)->inet_opt, 1));
+	RCU_INIT_POINTER(inet_sk(sk)->inet_opt, NULL);
 }
 
 /* sk_stream_write_space(), which 6.1 does not export. */

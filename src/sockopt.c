@@ -56,8 +56,16 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int val, err = 0;
 
-	if (level == SOL_IP)
+	if (level == SOL_IP) {
+		/*
+		 * ip_setsockopt() refuses these to a connection-oriented
+		 * socket by its is_icsk, which an xtcp socket does not set
+		 * (MCAST_JOIN_GROUP and the others it allows TCP, and xtcp).
+		 */
+		if (optname == IP_ADD_MEMBERSHIP || optname == IP_DROP_MEMBERSHIP)
+			return -EPROTO;
 		return ip_setsockopt(sk, level, optname, optval, optlen);
+	}
 	if (level != SOL_TCP)
 		return -ENOPROTOOPT;
 	if (optname == TCP_CONGESTION)

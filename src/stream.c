@@ -123,6 +123,26 @@ static void send_done(struct sock *sk, int flags, int copied)
 	xtcp_push_mode(sk, (flags & MSG_MORE) ? XTCP_NAGLE_CORK : 0);
 }
 
+/*
+ * A write that failed (EFAULT, a signal, an error) before copying into the
+ * skb it had just queued leaves it empty: off the queue, or the push would
+ * send it as a segment of no length and time it forever (tcp_remove_empty_skb()).
+ */
+static void remove_empty_tail(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+
+	xtcp_sock_assert_locked(sk);
+	if (!skb || XTCP_SKB_CB(skb)->seq != XTCP_SKB_CB(skb)->end_seq)
+		return;
+	__skb_unlink(skb, &sk->sk_write_queue);
+	if (xs->send_head == skb)	/* the tail: nothing unsent after it */
+		xs->send_head = NULL;
+	sk_wmem_queued_add(sk, -skb->truesize);
+	kfree_skb(skb);
+}
+
 /* sendmsg(): tcp_sendmsg_locked(), without its zero-copy and Fast Open. */
 int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 {
@@ -227,6 +247,7 @@ wait_for_space:
 	return copied;
 
 do_error:
+	remove_empty_tail(sk);
 	if (copied) {
 		send_done(sk, flags, copied);
 		release_sock(sk);

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
 #include <linux/tcp.h>
 /* the states as tcp_states.h numbers them (glibc's netinet/tcp.h has them,
  * but its struct tcp_info lacks the counters linux/tcp.h has) */
@@ -2731,6 +2732,111 @@ static void t_buffer_autotune(void)
 	close(s);
 }
 
+/*
+ * A write whose buffer faults: EFAULT, and nothing of it stays queued. A
+ * segment of no length left on the write queue would go out with the next
+ * push (here the ACK of the peer's byte) and be retransmitted for ever.
+ */
+static void t_send_efault(void)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	char buf[4] = { 0 };
+	int c, s;
+
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK_ERRNO(send(c, (void *)1, 100, 0), EFAULT);
+	CHECK(send(s, "x", 1, 0) == 1, "peer send: %s", strerror(errno));
+	CHECK(recv(c, buf, 1, MSG_WAITALL) == 1, "recv: %s", strerror(errno));
+	sleep(3);	/* past the first RTO (1 s) and its back-off */
+	CHECK(getsockopt(c, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0,
+	      "TCP_INFO: %s", strerror(errno));
+	CHECK(ti.tcpi_unacked == 0 && ti.tcpi_total_retrans == 0,
+	      "after EFAULT: %u segments unacknowledged, %u retransmitted",
+	      ti.tcpi_unacked, ti.tcpi_total_retrans);
+	CHECK(send(c, "ok", 2, 0) == 2, "send: %s", strerror(errno));
+	memset(buf, 0, sizeof(buf));
+	CHECK(recv(s, buf, sizeof(buf), 0) == 2 && !memcmp(buf, "ok", 2),
+	      "the peer got \"%.4s\", want \"ok\"", buf);
+	close(c);
+	close(s);
+}
+
+/*
+ * IP_OPTIONS set on socket after socket: each close frees them (kmemleak in
+ * the debug kernel's run says if one does not).
+ */
+static void t_ip_options_freed(void)
+{
+	unsigned char opt[4] = { IPOPT_NOP, IPOPT_NOP, IPOPT_NOP, IPOPT_END };
+	unsigned char got[40];
+	socklen_t len;
+	int i, fd;
+
+	for (i = 0; i < 200; i++) {
+		fd = sock();
+		if (fd < 0)
+			return;
+		if (setsockopt(fd, IPPROTO_IP, IP_OPTIONS, opt, sizeof(opt))) {
+			CHECK(0, "IP_OPTIONS: %s", strerror(errno));
+			close(fd);
+			return;
+		}
+		if (!i) {
+			len = sizeof(got);
+			CHECK(getsockopt(fd, IPPROTO_IP, IP_OPTIONS, got, &len) == 0 &&
+			      len == sizeof(opt), "IP_OPTIONS read back: %u bytes (%s)",
+			      len, strerror(errno));
+		}
+		close(fd);
+	}
+}
+
+/* Whether /proc/net/igmp lists @group (network order) on any device. */
+static int igmp_has(in_addr_t group)
+{
+	char line[256], want[16];
+	int found = 0;
+	FILE *f = fopen("/proc/net/igmp", "r");
+
+	if (!f)
+		return -1;
+	/* the kernel prints the group's bytes as a host-order hex word */
+	snprintf(want, sizeof(want), "%08X", (unsigned int)group);
+	while (fgets(line, sizeof(line), f))
+		found |= strstr(line, want) != NULL;
+	fclose(f);
+	return found;
+}
+
+/*
+ * Multicast on a stream socket: IP_ADD_MEMBERSHIP is refused (EPROTO, as TCP
+ * refuses it), MCAST_JOIN_GROUP is not, and the group it joined is left when
+ * the socket closes.
+ */
+static void t_multicast_left_on_close(void)
+{
+	struct ip_mreqn mr = { .imr_ifindex = (int)if_nametoindex("lo") };
+	struct group_req gr = { .gr_interface = mr.imr_ifindex };
+	struct sockaddr_in *g = (struct sockaddr_in *)&gr.gr_group;
+	int fd = sock();
+
+	if (fd < 0)
+		return;
+	mr.imr_multiaddr.s_addr = inet_addr("239.7.8.9");
+	CHECK_ERRNO(setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)),
+		    EPROTO);
+	g->sin_family = AF_INET;
+	g->sin_addr = mr.imr_multiaddr;
+	CHECK(setsockopt(fd, IPPROTO_IP, MCAST_JOIN_GROUP, &gr, sizeof(gr)) == 0,
+	      "MCAST_JOIN_GROUP: %s", strerror(errno));
+	CHECK(igmp_has(mr.imr_multiaddr.s_addr) == 1,
+	      "the group is not in /proc/net/igmp after joining");
+	close(fd);
+	CHECK(igmp_has(mr.imr_multiaddr.s_addr) == 0,
+	      "the group is still in /proc/net/igmp after close()");
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -2793,6 +2899,9 @@ static const struct {
 	{ "oob_inline", t_oob_inline },
 	{ "data_after_close", t_data_after_close },
 	{ "buffer_autotune", t_buffer_autotune },
+	{ "send_efault", t_send_efault },
+	{ "ip_options_freed", t_ip_options_freed },
+	{ "multicast_left_on_close", t_multicast_left_on_close },
 };
 
 int main(int argc, char **argv)
