@@ -40,6 +40,7 @@
  *   SO_KEEPALIVE alone)  ttl:N (IP_TTL)  info (print
  *   "mss M pmtu P retrans R" from TCP_INFO)
  *   linger0  close  say:TEXT  wait:FILE  sleep:MS  hold
+ *   rcvbuf:N (SO_RCVBUF; before listen, the accepted socket inherits it)
  *
  * sink: accept K connections one after another, read each to its end and print
  *   "conn I: len L fnv H end eof|ECONNRESET|..."; --close-after closes
@@ -869,6 +870,11 @@ static int cmd_script(int argc, char **argv)
 			printf("mss %u pmtu %u retrans %u\n", ti.tcpi_snd_mss, ti.tcpi_pmtu,
 			       ti.tcpi_total_retrans);
 			fflush(stdout);
+		} else if (!strcmp(step, "rcvbuf") && arg) {
+			int v = atoi(arg);
+
+			if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)) < 0)
+				die("SO_RCVBUF %d: %s", v, strerror(errno));
 		} else if (!strcmp(step, "linger0")) {
 			struct linger l = { .l_onoff = 1, .l_linger = 0 };
 
