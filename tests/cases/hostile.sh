@@ -95,8 +95,11 @@ case_hostile_tiny_segments() {
 		"limit $limit KiB"
 	echo "samples with rmem_alloc above rcvbuf: Linux TCP $lin_over, xtcp $HOSTILE_OVER"
 	echo "peak rmem_alloc: Linux TCP $lin_rmem, xtcp $HOSTILE_RMEM"
-	[ "$HOSTILE_OVER" = 0 ] || fail "xtcp: rmem_alloc above rcvbuf in $HOSTILE_OVER samples" ||
-		return 1
+	if ! wire_inet_skip "rmem_alloc within rcvbuf: Linux TCP may pass it by an skb" \
+		"(tcp_data_queue() checks before it adds); the strict bound is xtcp's"; then
+		[ "$HOSTILE_OVER" = 0 ] ||
+			fail "xtcp: rmem_alloc above rcvbuf in $HOSTILE_OVER samples" || return 1
+	fi
 	[ "$HOSTILE_RMEM" -le $((2 * lin_rmem + 65536)) ] ||
 		fail "xtcp's rmem_alloc peaked at $HOSTILE_RMEM, Linux TCP's at $lin_rmem" || return 1
 	[ "$xt" -le "$limit" ] || fail "xtcp's slab grew $xt KiB, over $limit KiB (Linux: $lin KiB)"
@@ -126,6 +129,8 @@ case_hostile_tiny_segments_small_rcvbuf() {
 		echo "$fam: TCPRcvCollapsed +$((WIRE_VAL - c0)), rmem_alloc above rcvbuf in" \
 			"$HOSTILE_OVER samples"
 		[ "$fam" = inet ] && { lin_c=$((WIRE_VAL - c0)); continue; }
+		wire_inet_skip "collapse and rmem_alloc within rcvbuf are xtcp's: Linux TCP's" \
+			"window lets less in and its rmem_alloc may pass rcvbuf by an skb" && return 0
 		[ "$HOSTILE_OVER" = 0 ] ||
 			fail "xtcp: rmem_alloc above rcvbuf in $HOSTILE_OVER samples" || return 1
 		[ "$((WIRE_VAL - c0))" -gt 0 ] ||
