@@ -19,6 +19,7 @@
 #include "delack.h"
 #include "input.h"
 #include "parse.h"
+#include "rcvq.h"
 #include "seq.h"
 #include "sock.h"
 #include "state.h"
@@ -51,29 +52,56 @@ static void rtt_ack(struct sock *sk, u32 ack, const struct xtcp_skb_cb *cb)
 	WRITE_ONCE(xs->rto_ms, xtcp_rtt_rto_ms(&xs->rtt, xs->syn_lost));
 }
 
-/* Text in order at rcv_nxt: to the receive queue. Returns true if queued. */
-static bool deliver(struct sock *sk, struct sk_buff *skb)
+/* What deliver() did with a segment's text. */
+enum deliver_result {
+	DELIVER_NONE,		/* nothing taken: the caller still owns @skb */
+	DELIVER_QUEUED,		/* @skb is on the receive queue */
+	DELIVER_MERGED,		/* its text joined the tail skb: @skb is freed */
+};
+
+/*
+ * Text in order at rcv_nxt: to the receive queue, into its tail skb if it can
+ * join it (xtcp_rcvq_coalesce()). As tcp_data_queue(), an empty queue always
+ * takes it, else it needs room in the receive buffer (xtcp_rcvq_room()),
+ * which may collapse or prune the queues; without room it is dropped
+ * (TCPRcvQDrop) and RCV.NXT stays. @charged: @skb comes from the
+ * out-of-order queue, whose memory it holds already. A segment with a FIN is
+ * never merged: rcv_fin() reads it after.
+ */
+static enum deliver_result deliver(struct sock *sk, struct sk_buff *skb,
+				   bool charged)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct sk_buff *tail;
 	u32 off;
 
 	xtcp_sock_assert_locked(sk);
 	if (!skb->len)
-		return false;
+		return DELIVER_NONE;
 	if (xtcp_seq_after(cb->seq, xs->rcv_nxt))
-		return false;	/* out of order: ofo_queue()'s */
+		return DELIVER_NONE;	/* out of order: ofo_queue()'s */
 	off = xs->rcv_nxt - cb->seq;
 	if (off >= skb->len)
-		return false;
+		return DELIVER_NONE;
+	if (!charged && !skb_queue_empty(&sk->sk_receive_queue) &&
+	    !xtcp_rcvq_room(sk, skb, false)) {
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_RCVQ_DROP);
+		trace_xtcp_drop(sock_net(sk), ip_hdr(skb)->saddr,
+				ip_hdr(skb)->daddr, "rcvq-no-room");
+		return DELIVER_NONE;
+	}
 	if (off && !pskb_pull(skb, off))
-		return false;
+		return DELIVER_NONE;
 	cb->seq = xs->rcv_nxt;
 	WRITE_ONCE(xs->rcv_nxt, xs->rcv_nxt + skb->len);
 	xs->bytes_received += skb->len;
+	tail = skb_peek_tail(&sk->sk_receive_queue);
+	if (tail && xtcp_rcvq_coalesce(sk, tail, skb))
+		return DELIVER_MERGED;
 	skb_set_owner_r(skb, sk);
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
-	return true;
+	return DELIVER_QUEUED;
 }
 
 /* The states whose segments' text goes to the user (RFC 9293 §3.10.7.4). */
@@ -109,7 +137,8 @@ static bool rcv_fin(struct sock *sk, struct sk_buff *skb)
 
 /*
  * Text or a FIN beyond RCV.NXT: held in the out-of-order queue, charged to
- * the receive buffer (which grows to hold it, up to rmem[2]), and
+ * the receive buffer (which grows to hold it, up to rmem[2], else the queues
+ * are collapsed: xtcp_rcvq_room()), and
  * acknowledged at once with a duplicate ACK (RFC 5681 §4.2) that carries SACK
  * blocks. Consumes @skb.
  */
@@ -120,9 +149,7 @@ static void ofo_queue(struct sock *sk, struct sk_buff *skb)
 	u32 seq = XTCP_SKB_CB(skb)->seq;
 
 	xtcp_sock_assert_locked(sk);
-	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
-	    READ_ONCE(sk->sk_rcvbuf) &&
-	    !xtcp_rcvbuf_make_room(sk, skb->truesize)) {
+	if (!xtcp_rcvq_room(sk, skb, true)) {
 		xtcp_inc_stat(net, XTCP_STAT_OFO_DROP);
 		trace_xtcp_drop(net, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr,
 				"ofo-no-room");
@@ -157,14 +184,16 @@ static bool ofo_drain(struct sock *sk, bool *fin)
 
 	xtcp_sock_assert_locked(sk);
 	while (!*fin && (skb = xtcp_ofo_pop(&xs->ofo, xs->rcv_nxt))) {
-		bool mine = false;
+		enum deliver_result res = DELIVER_NONE;
 
 		if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->rcv_nxt)) {
-			mine = deliver(sk, skb);
-			queued |= mine;
-			*fin = rcv_fin(sk, skb);
+			res = deliver(sk, skb, true);
+			queued |= res != DELIVER_NONE;
+			/* a merged skb is gone, and never had a FIN */
+			if (res != DELIVER_MERGED)
+				*fin = rcv_fin(sk, skb);
 		}
-		if (!mine)
+		if (res == DELIVER_NONE)
 			kfree_skb(skb);
 	}
 	return queued;
@@ -497,7 +526,7 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u32 seglen = cb->end_seq - cb->seq;
 	u32 wnd = xtcp_rcv_window_now(sk);
-	bool queued = false;
+	enum deliver_result res = DELIVER_NONE;
 
 	xtcp_sock_assert_locked(sk);
 	/*
@@ -593,10 +622,11 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 			ofo_queue(sk, skb);
 			return;
 		}
-		queued = deliver(sk, skb);
-		if (queued)
+		res = deliver(sk, skb, false);
+		if (res != DELIVER_NONE)
 			sk->sk_data_ready(sk);
-		fin = rcv_fin(sk, skb);
+		/* a merged skb is gone, and never had a FIN */
+		fin = res != DELIVER_MERGED && rcv_fin(sk, skb);
 		if (!fin && !RB_EMPTY_ROOT(&xs->ofo)) {
 			if (ofo_drain(sk, &fin))
 				sk->sk_data_ready(sk);
@@ -608,8 +638,8 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	} else if (cb->flags & XTCP_FLAG_FIN) {
 		rcv_fin(sk, skb);
 	}
-	if (queued)
-		return;
+	if (res != DELIVER_NONE)
+		return;		/* queued, or merged and freed */
 drop:
 	kfree_skb(skb);
 }

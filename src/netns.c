@@ -55,6 +55,12 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_ABORT_ON_DATA]	= "AbortOnData",
 	[XTCP_STAT_PAWS_ESTAB]		= "PAWSEstab",
 	[XTCP_STAT_OUT_OF_WINDOW_ICMPS]	= "OutOfWindowIcmps",
+	[XTCP_STAT_RCV_COALESCE]	= "TCPRcvCoalesce",
+	[XTCP_STAT_RCV_COLLAPSED]	= "TCPRcvCollapsed",
+	[XTCP_STAT_RCVQ_DROP]		= "TCPRcvQDrop",
+	[XTCP_STAT_PRUNE_CALLED]	= "PruneCalled",
+	[XTCP_STAT_RCV_PRUNED]		= "RcvPruned",
+	[XTCP_STAT_OFO_PRUNED]		= "OfoPruned",
 };
 
 const char *xtcp_stat_name(enum xtcp_stat s)

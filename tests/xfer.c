@@ -43,6 +43,7 @@
  *   filter:drop|big|off (SO_ATTACH_FILTER: drop all, drop what is longer than
  *   64 bytes; SO_DETACH_FILTER)  no-connect:MS (after connect-nb: still not
  *   connected, nor failed, MS ms later)  quiet:MS (nothing readable for MS ms)
+ *   rcvbuf:N (SO_RCVBUF; before listen, the accepted socket inherits it)
  *
  * sink: accept K connections one after another, read each to its end and print
  *   "conn I: len L fnv H end eof|ECONNRESET|..."; --close-after closes
@@ -933,6 +934,11 @@ static int cmd_script(int argc, char **argv)
 			printf("mss %u pmtu %u retrans %u\n", ti.tcpi_snd_mss, ti.tcpi_pmtu,
 			       ti.tcpi_total_retrans);
 			fflush(stdout);
+		} else if (!strcmp(step, "rcvbuf") && arg) {
+			int v = atoi(arg);
+
+			if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)) < 0)
+				die("SO_RCVBUF %d: %s", v, strerror(errno));
 		} else if (!strcmp(step, "linger0")) {
 			struct linger l = { .l_onoff = 1, .l_linger = 0 };
 

@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""A hostile peer: N one-byte segments, in order and inside the window.
+
+    tiny_segments.py SRC DST DPORT N (--xtcp-sockets PATH | --ss-netns NS)
+
+Opens a connection to the listener on DST:DPORT from a raw IP socket (no
+scapy: 30 000 segments must go out in seconds, not minutes), then sends N
+one-byte segments, each PSH+ACK, never beyond the right edge of the window
+the listener advertised: the bytes of xfer's pattern (seed 1), so that
+`xfer script ... recv:N` checks them. A segment the listener dropped is sent
+again when no ACK has come for a second (go-back-N from SND.UNA).
+
+While it sends, every --every segments and once at the end, it reads the
+listening host's socket memory: the rmem_alloc and rcvbuf columns of
+/proc/net/xtcp_sockets (PATH, as seen from the listener's namespace), or ss -m
+in netns NS for Linux TCP. It prints one line per sample, then
+
+    sent N acked N peak rmem R rcvbuf B over_rcvbuf K
+
+(K: the samples where rmem_alloc exceeded rcvbuf), and exits 0 once every
+byte is acknowledged, 1 when the peer stopped making progress.
+
+The kernel of the sender's namespace knows nothing of the connection and would
+answer the listener's segments with RSTs: the caller drops them with nft.
+"""
+import argparse
+import re
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
+
+
+def xfer_pattern(off, seed=1):
+    """Byte OFF of xfer's stream seeded SEED (pattern() in tests/xfer.c)."""
+    m = (1 << 64) - 1
+    x = (off * 0x9E3779B97F4A7C15 + seed * 0x632BE59BD9B4E019) & m
+    x ^= x >> 29
+    x = (x * 0xBF58476D1CE4E5B9) & m
+    x ^= x >> 32
+    return x & 0xFF
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+class Peer:
+    def __init__(self, args):
+        self.src, self.dst, self.dport = args.src, args.dst, args.dport
+        self.sport = 41000 + args.dport % 1000
+        self.pseudo = socket.inet_aton(self.src) + socket.inet_aton(self.dst)
+        self.s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+        self.s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 63)
+        self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+        self.isn = 1000000
+        self.rcv_nxt = 0
+        self.snd_una = self.isn + 1
+        self.right = self.snd_una
+
+    def send(self, flags, seq, data=b"", options=b""):
+        hlen = 20 + len(options)
+        hdr = struct.pack("!HHIIBBHHH", self.sport, self.dport, seq & 0xFFFFFFFF,
+                          self.rcv_nxt, (hlen // 4) << 4, flags, 65535, 0, 0) + options
+        seg = hdr + data
+        c = csum(self.pseudo + struct.pack("!BBH", 0, socket.IPPROTO_TCP, len(seg)) + seg)
+        self.s.sendto(seg[:16] + struct.pack("!H", c) + seg[18:], (self.dst, 0))
+
+    def segments(self, timeout):
+        """The listener's segments to us: (flags, seq, ack, window), as they come."""
+        self.s.settimeout(timeout)
+        try:
+            while True:
+                pkt = self.s.recv(4096)
+                ihl = (pkt[0] & 0x0F) * 4
+                if socket.inet_ntoa(pkt[12:16]) != self.dst:
+                    continue
+                sport, dport, seq, ack, _, flags, win = struct.unpack(
+                    "!HHIIBBH", pkt[ihl:ihl + 16])
+                if sport != self.dport or dport != self.sport:
+                    continue
+                yield flags, seq, ack, win
+                self.s.settimeout(timeout)
+        except (socket.timeout, BlockingIOError):
+            return
+
+    def take(self, flags, ack, win):
+        """An ACK from the listener: SND.UNA and the window's right edge move."""
+        if flags & RST:
+            raise SystemExit("the listener reset the connection")
+        if not flags & ACK:
+            return False
+        moved = ((ack - self.snd_una) & 0xFFFFFFFF) < (1 << 31) and ack != self.snd_una
+        if moved:
+            self.snd_una = ack
+        right = (ack + win) & 0xFFFFFFFF
+        if ((right - self.right) & 0xFFFFFFFF) < (1 << 31):
+            self.right = right
+        return moved
+
+    def handshake(self):
+        mss = struct.pack("!BBH", 2, 4, 1460)
+        for _ in range(5):
+            self.send(SYN, self.isn, options=mss)
+            for flags, seq, ack, win in self.segments(2.0):
+                if flags & (SYN | ACK) == SYN | ACK and ack == self.isn + 1:
+                    self.rcv_nxt = (seq + 1) & 0xFFFFFFFF
+                    self.take(flags, ack, win)
+                    self.send(ACK, self.isn + 1)
+                    return
+        raise SystemExit("no SYN-ACK from %s:%d" % (self.dst, self.dport))
+
+
+def probe_xtcp(path, port):
+    """rmem_alloc and rcvbuf of the established socket on local port PORT."""
+    with open(path) as f:
+        for line in f:
+            w = line.split()
+            if w[0] == "01" and w[-2].endswith(":%d" % port):
+                return int(w[3]), int(w[4])
+    return None
+
+
+def probe_ss(netns, port):
+    """The same from ss -m in NETNS: r and rb of skmem."""
+    out = subprocess.run(["ip", "netns", "exec", netns, "ss", "-tmn"],
+                         capture_output=True, text=True)
+    lines = out.stdout.splitlines()
+    for i, line in enumerate(lines):
+        w = line.split()
+        if len(w) >= 5 and w[0] == "ESTAB" and w[3].endswith(":%d" % port):
+            m = re.search(r"skmem:\(r(\d+),rb(\d+)", " ".join(lines[i:i + 2]))
+            if m:
+                return int(m.group(1)), int(m.group(2))
+    print("probe: no socket on port %d in ss -tmn: %r %r" %
+          (port, out.stdout[-300:], out.stderr[-300:]), flush=True)
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("src")
+    ap.add_argument("dst")
+    ap.add_argument("dport", type=int)
+    ap.add_argument("n", type=int)
+    ap.add_argument("--xtcp-sockets")
+    ap.add_argument("--ss-netns")
+    ap.add_argument("--every", type=int, default=2000)
+    ap.add_argument("--stall", type=float, default=20.0,
+                    help="seconds without progress before giving up")
+    args = ap.parse_args()
+    if args.xtcp_sockets:
+        probe = lambda: probe_xtcp(args.xtcp_sockets, args.dport)
+    else:
+        probe = lambda: probe_ss(args.ss_netns, args.dport)
+    p = Peer(args)
+    p.handshake()
+    data = bytes(xfer_pattern(i) for i in range(args.n))
+    base = p.isn + 1
+    end = base + args.n
+    nxt = base
+    peak, peak_buf, over, samples, sent = 0, 0, 0, 0, 0
+    progress = time.monotonic()
+
+    def sample():
+        nonlocal peak, peak_buf, over, samples
+        r = probe()
+        if r is None:
+            return
+        samples += 1
+        rmem, buf = r
+        print("sample after %d segments: rmem_alloc %d rcvbuf %d" % (sent, rmem, buf),
+              flush=True)
+        if rmem > peak:
+            peak, peak_buf = rmem, buf
+        if rmem > buf:
+            over += 1
+
+    while p.snd_una != end:
+        # the ACKs so far, without waiting
+        for f, _, a, w in p.segments(0):
+            if p.take(f, a, w):
+                progress = time.monotonic()
+        room = nxt != end and ((p.right - nxt) & 0xFFFFFFFF) < (1 << 31) and p.right != nxt
+        if room:
+            p.send(PSH | ACK, nxt, data[nxt - base:nxt - base + 1])
+            nxt += 1
+            sent += 1
+            if sent % args.every == 0:
+                sample()
+            continue
+        # window full, or all sent: wait for an ACK, then go back if none
+        for f, _, a, w in p.segments(1.0):
+            if p.take(f, a, w):
+                progress = time.monotonic()
+            break
+        else:
+            if time.monotonic() - progress > args.stall:
+                print("stalled: SND.UNA at byte %d of %d, right edge %+d" %
+                      (p.snd_una - base, args.n, p.right - nxt), flush=True)
+                return 1
+            nxt = p.snd_una	# go back N: the listener may have dropped some
+    sample()
+    print("sent %d acked %d peak rmem %d rcvbuf %d over_rcvbuf %d samples %d" %
+          (sent, p.snd_una - base, peak, peak_buf, over, samples), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
