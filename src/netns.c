@@ -433,11 +433,22 @@ err_mib:
 	return err;
 }
 
+/*
+ * The hook goes first, in .pre_exit: the namespace's core then waits an RCU
+ * grace period (synchronize_rcu() between .pre_exit and .exit), after which
+ * no CPU is still inside xtcp_nf_hook(), which runs under nf_hook()'s RCU read
+ * lock, with this namespace's tables and counters that .exit frees. On rmmod
+ * unregister_pernet_subsys() does the same for every namespace.
+ */
+static void __net_exit xtcp_net_pre_exit_one(struct net *net)
+{
+	nf_unregister_net_hook(net, &xtcp_nf_ops);
+}
+
 static void __net_exit xtcp_net_exit_one(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_net(net);
 
-	nf_unregister_net_hook(net, &xtcp_nf_ops);
 	xtcp_proc_exit_net(net);
 	sysctl_exit(xn);
 	xtcp_port_net_exit(xn);
@@ -450,6 +461,7 @@ static void __net_exit xtcp_net_exit_one(struct net *net)
 
 static struct pernet_operations xtcp_net_ops = {
 	.init	= xtcp_net_init_one,
+	.pre_exit = xtcp_net_pre_exit_one,
 	.exit	= xtcp_net_exit_one,
 	.id	= &xtcp_net_id,
 	.size	= sizeof(struct xtcp_net),
