@@ -77,39 +77,34 @@ static inline bool xtcp_synq_unlink(struct xtcp_sock *lxs,
 	return unlinked;
 }
 
-/* The oldest established child, off the accept queue with its reference. */
-static inline struct xtcp_sock *xtcp_acceptq_pop(struct xtcp_sock *lxs)
+/* The first child of @queue, off it (and @count) with its reference. */
+static inline struct xtcp_sock *xtcp_queue_pop(struct xtcp_sock *lxs,
+					       struct list_head *queue,
+					       u32 *count)
 {
 	struct xtcp_sock *xs;
 
 	spin_lock_bh(&lxs->accept_lock);
-	xs = list_first_entry_or_null(&lxs->accept_queue, struct xtcp_sock,
-				      child_node);
+	xs = list_first_entry_or_null(queue, struct xtcp_sock, child_node);
 	if (xs) {
 		list_del_init(&xs->child_node);
-		WRITE_ONCE(lxs->accept_count, lxs->accept_count - 1);
+		WRITE_ONCE(*count, *count - 1);
 	}
 	spin_unlock_bh(&lxs->accept_lock);
 	return xs;
 }
 
+/* The oldest established child, off the accept queue with its reference. */
+static inline struct xtcp_sock *xtcp_acceptq_pop(struct xtcp_sock *lxs)
+{
+	return xtcp_queue_pop(lxs, &lxs->accept_queue, &lxs->accept_count);
+}
+
 /* Any child, established ones first, off its queue with its reference. */
 static inline struct xtcp_sock *xtcp_queues_pop_any(struct xtcp_sock *lxs)
 {
-	struct xtcp_sock *xs;
-
-	xs = xtcp_acceptq_pop(lxs);
-	if (xs)
-		return xs;
-	spin_lock_bh(&lxs->accept_lock);
-	xs = list_first_entry_or_null(&lxs->syn_queue, struct xtcp_sock,
-				      child_node);
-	if (xs) {
-		list_del_init(&xs->child_node);
-		WRITE_ONCE(lxs->syn_count, lxs->syn_count - 1);
-	}
-	spin_unlock_bh(&lxs->accept_lock);
-	return xs;
+	return xtcp_acceptq_pop(lxs) ?:
+	       xtcp_queue_pop(lxs, &lxs->syn_queue, &lxs->syn_count);
 }
 
 /* listen() opens the queues, close() closes them: no child joins after. */
