@@ -84,13 +84,16 @@ static enum deliver_result deliver(struct sock *sk, struct sk_buff *skb,
 	off = xs->rcv_nxt - cb->seq;
 	if (off >= skb->len)
 		return DELIVER_NONE;
-	if (!charged && !skb_queue_empty(&sk->sk_receive_queue) &&
-	    !xtcp_rcvq_room(sk, skb, false)) {
-		xtcp_inc_stat(sock_net(sk), XTCP_STAT_RCVQ_DROP);
-		trace_xtcp_drop(sock_net(sk), ip_hdr(skb)->saddr,
-				ip_hdr(skb)->daddr, "rcvq-no-room");
-		return DELIVER_NONE;
-	}
+	/*
+	 * Over the buffer: collapse and prune to make room. In-window text is
+	 * taken even if that was not enough: the window we advertised promised
+	 * room for it, and a sender whose text we dropped would time out
+	 * against a window that looks open. What its skbs' truesize adds
+	 * beyond the promise (a sender's half-empty skbs on loopback) stays
+	 * until the reader takes it; the window stays closed meanwhile.
+	 */
+	if (!charged && !skb_queue_empty(&sk->sk_receive_queue))
+		xtcp_rcvq_room(sk, skb, false);
 	if (off && !pskb_pull(skb, off))
 		return DELIVER_NONE;
 	cb->seq = xs->rcv_nxt;
