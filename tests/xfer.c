@@ -44,6 +44,8 @@
  *   64 bytes; SO_DETACH_FILTER)  no-connect:MS (after connect-nb: still not
  *   connected, nor failed, MS ms later)  quiet:MS (nothing readable for MS ms)
  *   rcvbuf:N (SO_RCVBUF; before listen, the accepted socket inherits it)
+ *   mark  since:TEXT (print "TEXT US": CLOCK_MONOTONIC microseconds since the
+ *   last mark, e.g. around a connect)
  *
  * sink: accept K connections one after another, read each to its end and print
  *   "conn I: len L fnv H end eof|ECONNRESET|..."; --close-after closes
@@ -738,6 +740,7 @@ static int cmd_script(int argc, char **argv)
 {
 	int fam, fd, lfd = -1, i;
 	uint64_t soff = 0, roff = 0;
+	long long mark_us = now_us();
 
 	me = "xfer script";
 	if (argc < 4 || strcmp(argv[2], "--family"))
@@ -946,6 +949,11 @@ static int cmd_script(int argc, char **argv)
 		} else if (!strcmp(step, "close")) {
 			if (close(fd) < 0)
 				die("close: %s", strerror(errno));
+		} else if (!strcmp(step, "mark")) {
+			mark_us = now_us();
+		} else if (!strcmp(step, "since") && arg) {
+			printf("%s %lld\n", arg, now_us() - mark_us);
+			fflush(stdout);
 		} else if (!strcmp(step, "say") && arg) {
 			printf("%s\n", arg);
 			fflush(stdout);
