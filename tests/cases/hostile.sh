@@ -137,3 +137,203 @@ case_hostile_tiny_segments_small_rcvbuf() {
 			fail "xtcp collapsed nothing (Linux TCP: +$lin_c)" || return 1
 	done
 }
+
+# SYN flood -------------------------------------------------------------------
+
+HOSTILE_FLOOD=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/syn_flood.py
+# The spoofed sources: routed from b back towards a, dropped in a.
+HOSTILE_FLOOD_NET=10.99.0.0/16
+# Issue #14's flood: 150 SYNs a second, for long enough that the real client
+# meets a full SYN queue and the flood goes on through its handshake. The
+# debug kernel takes each SYN (a cookie, or a socket) many times slower:
+# fewer there, still a queue of 16 overflowed many times over.
+HOSTILE_FLOOD_SECS=6
+if [ -n "${XTCP_WIRE_LIGHT:-}" ]; then
+	HOSTILE_FLOOD_RATE=50
+else
+	HOSTILE_FLOOD_RATE=150
+fi
+# The listener's backlog (xfer's listen step) and what its SYN queue may hold
+# when sampled: the backlog, as inet_csk_reqsk_queue_is_full() allows, and a
+# few children that are between the queue and the socket table.
+HOSTILE_BACKLOG=16
+HOSTILE_SYNQ_MAX=$((HOSTILE_BACKLOG + 4))
+# Linux TCP's twins (TcpExt) of the counters that show cookies at work.
+HOSTILE_COOKIE_COUNTERS=(SyncookiesSent SyncookiesRecv SyncookiesFailed ListenOverflows
+	ListenDrops TCPReqQFullDoCookies TCPReqQFullDrop)
+
+# Sockets in SYN-RECV on local port PORT in namespace b, for family FAM, into
+# HOSTILE_SYNRECV: Linux TCP's request sockets through ss (inet_diag), xtcp's
+# children from /proc/net/xtcp_sockets (column 1 the state, 11 the local
+# address; bash builtins only).
+hostile_synrecv() {
+	local fam=$1 port=$2 st addr n=0 out
+	if [ "$fam" = inet ] || [ "$WIRE_INET" = 1 ]; then
+		# (no process substitution: the guest has no /dev/fd)
+		out=$(in_ns b ss -Hn state syn-recv sport = ":$port") || return 1
+		while read -r st _; do [ -z "$st" ] || n=$((n + 1)); done <<<"$out"
+		HOSTILE_SYNRECV=$n
+		return 0
+	fi
+	while read -r st _ _ _ _ _ _ _ _ _ addr _; do
+		[ "$st" = 03 ] && [[ $addr == *:"$port" ]] && n=$((n + 1))
+	done <"/proc/$WIRE_HOLD_B/net/xtcp_sockets"
+	HOSTILE_SYNRECV=$n
+}
+
+# The cookie counters of namespace b for FAM into hf[KEY.NAME]; "none" for a
+# counter the stack does not have (that is a failure, found by the checks).
+hostile_cookie_counters() {
+	local fam=$1 key=$2 c
+	for c in "${HOSTILE_COOKIE_COUNTERS[@]}"; do
+		if wire_snmp b "$fam" "$c" 2>/dev/null; then
+			hf[$key.$c]=$WIRE_VAL
+		else
+			hf[$key.$c]=none
+		fi
+	done
+}
+
+# hostile_flood FAM PORT: a listener of FAM with backlog 16 in b, spoofed SYNs
+# at it from a, and a Linux TCP client in a that connects after a second of
+# flood and moves 100 000 bytes each way. Its figures go into the caller's hf[]
+# under FAM.: connect_us (empty: never connected), exchanged (1: the data went
+# both ways and checked), synrecv (most SYN-RECV sockets seen on the port),
+# growth (slab KiB, the flood's start to its end), sent (the flood's line),
+# synacks (what came back for the spoofed sources), and each cookie counter's
+# increase.
+hostile_flood() {
+	local fam=$1 port=$2 n=100000 h s0 c b
+	h=$(wire_rule a pre ip daddr "$HOSTILE_FLOOD_NET" tcp sport "$port" counter drop) || return 1
+	wire_bg "srv$port" b "$WIRE_XFER" script --family "$fam" bind:"$port" listen \
+		say:listening accept say:accepted recv:"$n" send:"$n" eof say:served \
+		wait:"go$port" close
+	wire_line "srv$port" listening || return 1
+	hostile_cookie_counters "$fam" "$fam.0"
+	hostile_slab || return 1
+	s0=$HOSTILE_SLAB
+	wire_bg "flood$port" a "$WIRE_PY" "$HOSTILE_FLOOD" --prefix "$HOSTILE_FLOOD_NET" \
+		"$WIRE_ADDR_B" "$port" "$HOSTILE_FLOOD_RATE" "$HOSTILE_FLOOD_SECS"
+	wire_line "flood$port" flooding 60 || return 1
+	wire_sleep 1
+	wire_bg "cli$port" a "$WIRE_XFER" script --family inet mark \
+		connect:"$WIRE_ADDR_B:$port" since:connect_us send:"$n" recv:"$n" \
+		say:exchanged close
+	# the SYN queue, sampled while the flood lasts
+	hf[$fam.synrecv]=0
+	while wire_alive "flood$port"; do
+		hostile_synrecv "$fam" "$port" || return 1
+		[ "$HOSTILE_SYNRECV" -le "${hf[$fam.synrecv]}" ] || hf[$fam.synrecv]=$HOSTILE_SYNRECV
+		wire_sleep 0.25
+	done
+	wire_wait "flood$port" || fail "$fam: the flood failed" || return 1
+	hostile_slab || return 1
+	hf[$fam.growth]=$((HOSTILE_SLAB - s0))
+	hostile_synrecv "$fam" "$port" || return 1
+	[ "$HOSTILE_SYNRECV" -le "${hf[$fam.synrecv]}" ] || hf[$fam.synrecv]=$HOSTILE_SYNRECV
+	wire_read "flood$port"
+	hf[$fam.sent]=${WIRE_OUT##*$'\n'sent }
+	hf[$fam.sent]=${hf[$fam.sent]%%$'\n'*}
+	# the client has had the flood's length less a second; a little more
+	# for the data, once connected
+	hf[$fam.connect_us]='' hf[$fam.exchanged]=0
+	if wire_line "cli$port" connect_us 1 2>/dev/null; then
+		wire_read "cli$port"
+		c=${WIRE_OUT#*connect_us }
+		hf[$fam.connect_us]=${c%%$'\n'*}
+		wire_line "cli$port" exchanged 30 && wire_wait "cli$port" &&
+			wire_line "srv$port" served 10 && hf[$fam.exchanged]=1
+	else
+		wire_read "cli$port"
+		echo "$fam: the client did not connect in the $((HOSTILE_FLOOD_SECS - 1)) s" \
+			"of flood after it started${WIRE_OUT:+; it said: $WIRE_OUT}"
+	fi
+	wire_kill "cli$port"
+	hostile_cookie_counters "$fam" "$fam.1"
+	for c in "${HOSTILE_COOKIE_COUNTERS[@]}"; do
+		b=${hf[$fam.0.$c]}
+		if [ "$b" = none ] || [ "${hf[$fam.1.$c]}" = none ]; then
+			hf[$fam.$c]=none
+		else
+			hf[$fam.$c]=$((${hf[$fam.1.$c]} - b))
+		fi
+	done
+	hf[$fam.synacks]=$(wire_counter a pre "$h")
+	# the listener goes with its server, and its SYN queue with it
+	if [ "${hf[$fam.exchanged]}" = 1 ]; then
+		wire_go "go$port"
+		wire_wait "srv$port" || fail "$fam: the server failed" || return 1
+	else
+		wire_kill "srv$port"
+	fi
+	b=no
+	[ "${hf[$fam.exchanged]}" = 1 ] && b=yes
+	echo "$fam: flood ${hf[$fam.sent]}; ${hf[$fam.synacks]} SYN-ACKs to the spoofed sources;" \
+		"SYN-RECV at most ${hf[$fam.synrecv]}; slab +${hf[$fam.growth]} KiB;" \
+		"client connect $(hostile_ms "${hf[$fam.connect_us]}"), data both ways: $b"
+	b="$fam:"
+	for c in "${HOSTILE_COOKIE_COUNTERS[@]}"; do b+=" $c +${hf[$fam.$c]}"; done
+	echo "$b"
+}
+
+# Microseconds $1 as milliseconds, "never" when empty.
+hostile_ms() {
+	if [ -z "$1" ]; then echo never; else awk -v u="$1" 'BEGIN { printf "%.1f ms", u / 1000 }'; fi
+}
+
+# Issue #14's SYN flood: 150 spoofed SYNs a second (50 in the debug kernel)
+# for 6 s at a listener with backlog 16, from random sources of 10.99/16 that
+# never answer, while a real client (Linux TCP) connects after the first
+# second and moves 100 000 bytes each way. Linux TCP answers a SYN that finds
+# its SYN queue full with a SYN cookie and keeps nothing; the client's ACK
+# brings the connection back from the cookie. For each stack: the client
+# connects within 3 s and its data goes both ways; SyncookiesSent moves and
+# SyncookiesRecv counts the client; at most 16 (+4) sockets in SYN-RECV on the
+# port when sampled; and xtcp's slab growth over the flood within 4 times
+# Linux's (plus 1 MiB, the noise of a shared kernel), both printed.
+case_hostile_syn_flood() {
+	local fam port=7820 limit rc=0 t
+	local -A hf=()
+	wire_setup nowatch || return 1
+	modprobe -q tcp_diag 2>/dev/null || true
+	# b's SYN-ACKs to the spoofed sources need a route (without one Linux
+	# drops the SYN); a drops them, so that nothing ever answers
+	ip -n "$WIRE_B" route add "$HOSTILE_FLOOD_NET" via "$WIRE_ADDR_A" || return 1
+	echo "$HOSTILE_FLOOD_RATE spoofed SYNs/s for $HOSTILE_FLOOD_SECS s at a listener with" \
+		"backlog $HOSTILE_BACKLOG; a real client connects after 1 s"
+	for fam in inet xtcp; do
+		port=$((port + 1))
+		hostile_flood "$fam" "$port" || return 1
+	done
+	t=${hf[inet.growth]}
+	[ "$t" -gt 0 ] || t=0
+	limit=$((4 * t + 1024))
+	echo "summary: connect Linux TCP $(hostile_ms "${hf[inet.connect_us]}")," \
+		"xtcp $(hostile_ms "${hf[xtcp.connect_us]}");" \
+		"SYN-RECV at most ${hf[inet.synrecv]} / ${hf[xtcp.synrecv]};" \
+		"SyncookiesSent +${hf[inet.SyncookiesSent]} / +${hf[xtcp.SyncookiesSent]};" \
+		"SyncookiesRecv +${hf[inet.SyncookiesRecv]} / +${hf[xtcp.SyncookiesRecv]};" \
+		"slab +${hf[inet.growth]} / +${hf[xtcp.growth]} KiB (limit $limit KiB)"
+	# every check, each failure told (the cases run under set -e: "fail ||")
+	for fam in inet xtcp; do
+		t=${hf[$fam.connect_us]}
+		[ -n "$t" ] || { fail "$fam: the client never connected" || rc=1; continue; }
+		[ "$t" -lt 3000000 ] ||
+			fail "$fam: the client took $(hostile_ms "$t") to connect, not under 3 s" || rc=1
+		[ "${hf[$fam.exchanged]}" = 1 ] ||
+			fail "$fam: the client's data did not go both ways" || rc=1
+	done
+	for fam in inet xtcp; do
+		[[ ${hf[$fam.SyncookiesSent]} =~ ^[1-9] ]] ||
+			fail "$fam: SyncookiesSent +${hf[$fam.SyncookiesSent]}, want > 0" || rc=1
+		[[ ${hf[$fam.SyncookiesRecv]} =~ ^[1-9] ]] ||
+			fail "$fam: SyncookiesRecv +${hf[$fam.SyncookiesRecv]}, want >= 1 (the client)" ||
+			rc=1
+		[ "${hf[$fam.synrecv]}" -le "$HOSTILE_SYNQ_MAX" ] ||
+			fail "$fam: ${hf[$fam.synrecv]} sockets in SYN-RECV, over $HOSTILE_SYNQ_MAX" || rc=1
+	done
+	[ "${hf[xtcp.growth]}" -le "$limit" ] ||
+		fail "xtcp's slab grew ${hf[xtcp.growth]} KiB in the flood, over $limit KiB" \
+			"(Linux: ${hf[inet.growth]} KiB)" || rc=1
+	return "$rc"
+}
