@@ -92,19 +92,22 @@ static void listen_ack_establishes(struct kunit *test)
 }
 
 /*
- * A full accept queue (backlog 0 holds one, as in Linux) drops the next SYN
- * unanswered and counts it in ListenDrops.
+ * A full accept queue (backlog 1 holds two, as sk_acceptq_is_full() lets
+ * Linux's) drops the next SYN unanswered, counted in ListenOverflows and
+ * ListenDrops.
  */
 static void listen_backlog_full_drops_syn(struct kunit *test)
 {
-	struct xtcp_peer p, q;
+	struct xtcp_peer p, p2, q;
 	struct socket *lsock;
-	long drops;
+	long drops, overflows;
 
 	xtcp_peer_init(&p, 42003);
-	lsock = xtcp_test_listener(test, 0, &p);
+	lsock = xtcp_test_listener(test, 1, &p);
 	xtcp_test_passive(test, lsock, &p, 42003);
+	xtcp_test_passive(test, lsock, &p2, 42013);
 	drops = xtcp_test_stat(XTCP_STAT_LISTEN_DROPS);
+	overflows = xtcp_test_stat(XTCP_STAT_LISTEN_OVERFLOWS);
 
 	xtcp_peer_init(&q, 42004);
 	q.xaddr = p.xaddr;
@@ -112,8 +115,10 @@ static void listen_backlog_full_drops_syn(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xtcp_peer_send(test, &q, XTCP_FLAG_SYN, 0),
 			(unsigned int)NF_STOLEN);
 	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_LISTEN_DROPS), drops + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_LISTEN_OVERFLOWS),
+			overflows + 1);
 	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_count, 0U);
-	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->accept_count, 1U);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->accept_count, 2U);
 	XTCP_EXPECT_NO_SEGMENT(test);
 }
 

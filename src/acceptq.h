@@ -14,7 +14,10 @@
 
 #include "xtcp.h"
 
-/* No room for another child: closed, or either queue at its limit. */
+/*
+ * The accept queue is past the backlog (sk_acceptq_is_full(): backlog 0 still
+ * holds one child), or closed: no child may join it.
+ */
 static inline bool xtcp_acceptq_full(struct sock *sk)
 {
 	struct xtcp_sock *lxs = xtcp_sk(sk);
@@ -22,11 +25,20 @@ static inline bool xtcp_acceptq_full(struct sock *sk)
 
 	spin_lock_bh(&lxs->accept_lock);
 	full = lxs->accept_closed ||
-	       lxs->accept_count >= READ_ONCE(sk->sk_max_ack_backlog) + 1 ||
-	       lxs->syn_count >= max_t(u32, READ_ONCE(sk->sk_max_ack_backlog),
-				       128);
+	       lxs->accept_count > READ_ONCE(sk->sk_max_ack_backlog);
 	spin_unlock_bh(&lxs->accept_lock);
 	return full;
+}
+
+/*
+ * The SYN queue holds the backlog's worth of children in SYN-RECV
+ * (inet_csk_reqsk_queue_is_full()): the next SYN gets a cookie, or nothing.
+ * Read without the lock, as the kernel reads its queue length.
+ */
+static inline bool xtcp_synq_full(const struct sock *sk)
+{
+	return READ_ONCE(xtcp_sk(sk)->syn_count) >=
+	       READ_ONCE(sk->sk_max_ack_backlog);
 }
 
 /* A new child in SYN-RECV, whose reference the queue takes over. */

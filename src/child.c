@@ -14,6 +14,8 @@
 
 #include "acceptq.h"
 #include "child.h"
+#include "cookie.h"
+#include "input.h"
 #include "isn.h"
 #include "sock.h"
 #include "state.h"
@@ -82,7 +84,15 @@ static bool inherit_filter(struct sock *child, const struct sock *sk)
 	return ok;
 }
 
-static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
+/*
+ * A child of listener @sk for the peer of @skb (a SYN, or the ACK of a SYN
+ * cookie), in SYN-RECV: what the SYN said in @opt and @irs, our ISN @iss.
+ * Hashed, on the SYN queue, and returned locked (bh_lock_sock_nested()); NULL
+ * when there is none (counted in ListenDrops).
+ */
+static struct sock *new_child(struct sock *sk, struct sk_buff *skb,
+			      const struct xtcp_options *opt, u32 irs,
+			      u16 window, u32 iss)
 {
 	struct xtcp_sock *lxs = xtcp_sk(sk), *xs;
 	const struct iphdr *iph = ip_hdr(skb);
@@ -90,20 +100,12 @@ static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 	struct sock *child;
 
 	xtcp_sock_assert_locked(sk);
-	if (xtcp_acceptq_full(sk)) {
-		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_DROPS);
-		return;
-	}
-
 	child = xtcp_sk_alloc(sock_net(sk), sk->sk_family, GFP_ATOMIC, !sk->sk_net_refcnt);
-	if (!child) {
-		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_DROPS);
-		return;
-	}
+	if (!child)
+		goto drop;
 	if (!inherit_filter(child, sk)) {
-		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_DROPS);
 		sock_put(child);
-		return;
+		goto drop;
 	}
 	xs = xtcp_sk(child);
 	sock_set_flag(child, SOCK_DEAD);	/* no struct socket until accept() */
@@ -145,8 +147,8 @@ static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 
 	xs->passive = 1;
 	xtcp_options_from_sysctls(child);
-	xtcp_syn_learn(child, skb);
-	xs->iss = xtcp_isn_seq(iph->daddr, iph->saddr, th->dest, th->source);
+	xtcp_syn_learn_opts(child, opt, irs, window);
+	xs->iss = iss;
 	xs->ts_off = xtcp_isn_ts_off(iph->daddr, iph->saddr, th->dest,
 				     th->source);
 	WRITE_ONCE(xs->snd_una, xs->iss);
@@ -162,19 +164,216 @@ static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 		bh_unlock_sock(child);
 		xtcp_state_store(child, XTCP_CLOSE);
 		sock_put(child);
-		return;
+		goto drop;
 	}
 	xtcp_port_share(child, sk);
 	sock_hold(sk);
 	xs->parent = sk;
 	xtcp_synq_add(lxs, xs);
 	xtcp_inc_stat(sock_net(sk), XTCP_STAT_PASSIVE_OPENS);
+	return child;
+drop:
+	xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_DROPS);
+	return NULL;
+}
 
+/*
+ * The SYN queue is full, or cookies are always on: a cookie, or nothing
+ * (tcp_syn_flood_action()). The first time, and not when net.xtcp.syncookies
+ * is 2, the kernel log says so.
+ */
+static bool syn_flood_action(struct sock *sk, int syncookies)
+{
+	struct xtcp_sock *lxs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
+
+	xtcp_inc_stat(net, syncookies ? XTCP_STAT_REQQ_FULL_DO_COOKIES :
+			   XTCP_STAT_REQQ_FULL_DROP);
+	if (!READ_ONCE(lxs->synflood_warned) && syncookies != 2 &&
+	    xchg(&lxs->synflood_warned, 1) == 0)
+		net_info_ratelimited("Possible SYN flooding on port %u. %s.  Check SNMP counters.\n",
+				     inet_sk(sk)->inet_num,
+				     syncookies ? "Sending cookies" :
+						  "Dropping request");
+	return syncookies;
+}
+
+/*
+ * Answer a SYN with a cookie and keep nothing (cookie_init_sequence() and a
+ * TCP_SYNACK_COOKIE SYN+ACK): the options a child would offer, but without
+ * the SYN's timestamps only the MSS, for only a timestamp can carry the rest
+ * back to us.
+ */
+static void send_cookie(struct sock *sk, struct sk_buff *skb,
+			const struct xtcp_options *opt)
+{
+	const struct xtcp_net *xn = xtcp_net(sock_net(sk));
+	struct xtcp_sock *lxs = xtcp_sk(sk);
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_cookie_opts co = {};
+	struct xtcp_segment seg = {};
+	u16 mss;
+	u32 now;
+
+	mss = (opt->present & XTCP_OPTF_MSS) && opt->mss ? opt->mss :
+	      XTCP_DEFAULT_MSS;
+	if (lxs->user_mss)
+		mss = min(mss, lxs->user_mss);
+	seg.sport = ntohs(th->dest);
+	seg.dport = ntohs(th->source);
+	seg.seq = xtcp_cookie_seq(iph->saddr, iph->daddr, th->source, th->dest,
+				  cb->seq, &mss);
+	seg.ack = cb->seq + 1;
+	seg.flags = XTCP_FLAG_SYN | XTCP_FLAG_ACK;
+	seg.window = U16_MAX;	/* as a child's first window (output.c) */
+	seg.opt.present = XTCP_OPTF_MSS;
+	if ((opt->present & XTCP_OPTF_TIMESTAMP) && READ_ONCE(xn->timestamps)) {
+		co.wscale_ok = (opt->present & XTCP_OPTF_WSCALE) &&
+			       READ_ONCE(xn->window_scaling);
+		co.snd_wscale = co.wscale_ok ? opt->wscale : 0;
+		co.sack_ok = (opt->present & XTCP_OPTF_SACK_PERM) &&
+			     READ_ONCE(xn->sack);
+		if (co.wscale_ok) {
+			seg.opt.present |= XTCP_OPTF_WSCALE;
+			seg.opt.wscale = XTCP_RCV_WSCALE;
+		}
+		if (co.sack_ok)
+			seg.opt.present |= XTCP_OPTF_SACK_PERM;
+		now = xtcp_isn_tsval(0);
+		seg.opt.present |= XTCP_OPTF_TIMESTAMP;
+		seg.opt.tsval = xtcp_cookie_tsval(now, &co) +
+				xtcp_isn_ts_off(iph->daddr, iph->saddr,
+						th->dest, th->source);
+		seg.opt.tsecr = opt->tsval;
+	}
+	if (xtcp_cookie_stamp_stale(READ_ONCE(lxs->synq_overflow_ts)))
+		WRITE_ONCE(lxs->synq_overflow_ts, jiffies);
+	xtcp_inc_stat(sock_net(sk), XTCP_STAT_SYNCOOKIES_SENT);
+	xtcp_send_synack_stateless(sk, skb, &seg);
+}
+
+/* A SYN for listener @sk: a child in SYN-RECV, a cookie, or nothing. */
+static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
+{
+	int syncookies = READ_ONCE(xtcp_net(sock_net(sk))->syncookies);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct xtcp_options opt;
+	bool want_cookie = false;
+	struct sock *child;
+
+	xtcp_sock_assert_locked(sk);
+	/* the order of tcp_conn_request()'s checks, and its counters */
+	if (syncookies == 2 || xtcp_synq_full(sk)) {
+		want_cookie = syn_flood_action(sk, syncookies);
+		if (!want_cookie)
+			goto drop;
+	}
+	if (xtcp_acceptq_full(sk)) {
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_OVERFLOWS);
+		goto drop;
+	}
+	xtcp_syn_options(skb, &opt);
+	if (want_cookie) {
+		send_cookie(sk, skb, &opt);
+		return;
+	}
+	child = new_child(sk, skb, &opt, cb->seq, cb->window,
+			  xtcp_isn_seq(iph->daddr, iph->saddr, th->dest,
+				       th->source));
+	if (!child)
+		return;
 	xtcp_send_synack(child);
 	xtcp_timer_syn_sent(child);
 	bh_unlock_sock(child);
+	return;
+drop:
+	xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_DROPS);
 }
 
+/*
+ * An ACK for listener @sk that may bear one of its SYN cookies
+ * (cookie_v4_check()): then a child, made as the SYN would have made it,
+ * takes the ACK (and any text on it) as its own and is established. True
+ * when @skb was consumed; false when it was no cookie, and the listener
+ * answers it as it would any stray ACK.
+ */
+static bool rcv_cookie_ack(struct sock *sk, struct sk_buff *skb)
+{
+	const struct xtcp_net *xn = xtcp_net(sock_net(sk));
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct xtcp_cookie_opts co = {};
+	struct xtcp_options opt = {};
+	struct sock *child;
+	u32 tsecr;
+	u16 mss;
+
+	xtcp_sock_assert_locked(sk);
+	if (!READ_ONCE(xn->syncookies) ||
+	    !xtcp_cookie_recent(READ_ONCE(xtcp_sk(sk)->synq_overflow_ts)))
+		return false;
+	mss = xtcp_cookie_check(iph->saddr, iph->daddr, th->source, th->dest,
+				cb->seq, cb->ack - 1);
+	if (!mss) {
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_SYNCOOKIES_FAILED);
+		return false;
+	}
+	xtcp_inc_stat(sock_net(sk), XTCP_STAT_SYNCOOKIES_RECV);
+	/* the SYN's options, from what the timestamp echoes (or none) */
+	if (cb->has_ts) {
+		if (!READ_ONCE(xn->timestamps))
+			return false;
+		tsecr = cb->tsecr;
+		if (tsecr)
+			tsecr -= xtcp_isn_ts_off(iph->daddr, iph->saddr,
+						 th->dest, th->source);
+		if (!xtcp_cookie_ts_decode(tsecr, READ_ONCE(xn->sack),
+					   READ_ONCE(xn->window_scaling), &co))
+			return false;
+		opt.present |= XTCP_OPTF_TIMESTAMP;
+		opt.tsval = cb->tsval;
+		if (co.wscale_ok) {
+			opt.present |= XTCP_OPTF_WSCALE;
+			opt.wscale = co.snd_wscale;
+		}
+		if (co.sack_ok)
+			opt.present |= XTCP_OPTF_SACK_PERM;
+	}
+	opt.present |= XTCP_OPTF_MSS;
+	opt.mss = mss;
+
+	local_bh_disable();
+	if (xtcp_acceptq_full(sk)) {
+		/* tcp_v4_syn_recv_sock(): no child, and no answer */
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_OVERFLOWS);
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_DROPS);
+		kfree_skb(skb);
+		goto out;
+	}
+	child = new_child(sk, skb, &opt, cb->seq - 1, cb->window,
+			  cb->ack - 1);
+	if (!child) {
+		kfree_skb(skb);
+		goto out;
+	}
+	/* what the cookie SYN+ACK advertised (send_cookie()) */
+	xtcp_sk(child)->rcv_wnd = U16_MAX;
+	/* ours across the ACK, which may end the child and the queue's ref */
+	sock_hold(child);
+	xtcp_rcv(child, skb);
+	bh_unlock_sock(child);
+	sock_put(child);	/* ours */
+out:
+	local_bh_enable();
+	return true;
+}
+
+/* A segment for listener @sk, which is locked. Consumes @skb. */
 void xtcp_child_listener_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
@@ -182,15 +381,19 @@ void xtcp_child_listener_rcv(struct sock *sk, struct sk_buff *skb)
 
 	xtcp_sock_assert_locked(sk);
 	if (cb->flags & XTCP_FLAG_RST)
-		return;
+		goto free;
 	if (cb->flags & XTCP_FLAG_ACK)
 		ev = (cb->flags & XTCP_FLAG_SYN) ? XTCP_EV_SYN_ACK : XTCP_EV_ACK;
 	else if (cb->flags & XTCP_FLAG_SYN)
 		ev = XTCP_EV_SYN;
 	else
+		goto free;
+	if (ev == XTCP_EV_ACK && rcv_cookie_ack(sk, skb))
 		return;
 	if (xtcp_state_next(XTCP_LISTEN, ev, false).actions & XTCP_ACT_NEW_CHILD)
 		rcv_listen_syn(sk, skb);
 	else
 		xtcp_send_reset(sock_net(sk), skb);
+free:
+	kfree_skb(skb);
 }

@@ -657,7 +657,7 @@ int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 	switch (sk->sk_state) {
 	case XTCP_LISTEN:
 		xtcp_child_listener_rcv(sk, skb);
-		break;
+		return 0;
 	case XTCP_SYN_SENT:
 		rcv_syn_sent(sk, skb);
 		break;

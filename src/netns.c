@@ -22,6 +22,7 @@
 #include "xtcp.h"
 
 unsigned int xtcp_net_id __read_mostly;
+EXPORT_SYMBOL_IF_KUNIT(xtcp_net_id);
 
 static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_IN_SEGS]		= "InSegs",
@@ -61,6 +62,12 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_PRUNE_CALLED]	= "PruneCalled",
 	[XTCP_STAT_RCV_PRUNED]		= "RcvPruned",
 	[XTCP_STAT_OFO_PRUNED]		= "OfoPruned",
+	[XTCP_STAT_SYNCOOKIES_SENT]	= "SyncookiesSent",
+	[XTCP_STAT_SYNCOOKIES_RECV]	= "SyncookiesRecv",
+	[XTCP_STAT_SYNCOOKIES_FAILED]	= "SyncookiesFailed",
+	[XTCP_STAT_LISTEN_OVERFLOWS]	= "ListenOverflows",
+	[XTCP_STAT_REQQ_FULL_DO_COOKIES] = "TCPReqQFullDoCookies",
+	[XTCP_STAT_REQQ_FULL_DROP]	= "TCPReqQFullDrop",
 };
 
 const char *xtcp_stat_name(enum xtcp_stat s)
@@ -290,6 +297,14 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.extra2		= &keepcnt_max,
 	},
 	{
+		.procname	= "syncookies",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_TWO,
+	},
+	{
 		.procname	= "congestion_control",
 		.maxlen		= XTCP_CA_NAME_MAX,
 		.mode		= 0644,
@@ -328,7 +343,8 @@ static int sysctl_init(struct xtcp_net *xn)
 	t[13].data = &xn->keepalive_time;
 	t[14].data = &xn->keepalive_intvl;
 	t[15].data = &xn->keepalive_probes;
-	t[16].data = &xn->cong_name;
+	t[16].data = &xn->syncookies;
+	t[17].data = &xn->cong_name;
 	xn->sysctl_hdr = register_net_sysctl(xn->net, "net/xtcp", t);
 	if (!xn->sysctl_hdr) {
 		kfree(t);
@@ -389,6 +405,7 @@ static int __net_init xtcp_net_init_one(struct net *net)
 	xn->keepalive_time = 7200;
 	xn->keepalive_intvl = 75;
 	xn->keepalive_probes = 9;
+	xn->syncookies = 1;		/* tcp_syncookies' default */
 	spin_lock_init(&xn->cong_lock);
 	strscpy(xn->cong_name, "cubic", sizeof(xn->cong_name));
 	xtcp_port_net_init(xn);

@@ -585,21 +585,16 @@ void xtcp_queue_fin(struct sock *sk)
 		xs->send_head = skb;
 }
 
-/* Route a reply through the namespace's control socket. */
-static void send_ctl_reply(struct net *net, __be32 saddr, __be32 daddr,
-			   struct sk_buff *skb)
+/*
+ * Send a segment that belongs to no socket of its own, on route @rt, as
+ * socket @sk: its TTL, mark and priority, and @tos. Consumes @skb and @rt.
+ */
+static void send_built(struct net *net, const struct sock *sk, __be32 saddr,
+		       __be32 daddr, struct sk_buff *skb, struct rtable *rt,
+		       u8 tos)
 {
-	struct xtcp_net *xn = xtcp_net(net);
 	struct tcphdr *th = tcp_hdr(skb);
-	struct flowi4 fl4;
-	struct rtable *rt;
 
-	rt = ip_route_output_ports(net, &fl4, NULL, daddr, saddr, th->dest,
-				   th->source, IPPROTO_TCP, 0, 0);
-	if (IS_ERR(rt)) {
-		kfree_skb(skb);
-		return;
-	}
 	th->check = 0;
 	th->check = tcp_v4_check(skb->len, saddr, daddr,
 				 csum_partial(th, skb->len, 0));
@@ -610,7 +605,24 @@ static void send_ctl_reply(struct net *net, __be32 saddr, __be32 daddr,
 		xtcp_inc_stat(net, XTCP_STAT_OUT_RSTS);
 	if (xmit_captured(net, saddr, daddr, skb))
 		return;
-	ip_build_and_send_pkt(skb, xn->ctl_sk, saddr, daddr, NULL, 0);
+	ip_build_and_send_pkt(skb, sk, saddr, daddr, NULL, tos);
+}
+
+/* Route a reply through the namespace's control socket. */
+static void send_ctl_reply(struct net *net, __be32 saddr, __be32 daddr,
+			   struct sk_buff *skb)
+{
+	struct tcphdr *th = tcp_hdr(skb);
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	rt = ip_route_output_ports(net, &fl4, NULL, daddr, saddr, th->dest,
+				   th->source, IPPROTO_TCP, 0, 0);
+	if (IS_ERR(rt)) {
+		kfree_skb(skb);
+		return;
+	}
+	send_built(net, xtcp_net(net)->ctl_sk, saddr, daddr, skb, rt, 0);
 }
 
 static struct sk_buff *build_reply(const struct xtcp_segment *seg)
@@ -628,6 +640,42 @@ static struct sk_buff *build_reply(const struct xtcp_segment *seg)
 	memcpy(skb_push(skb, hlen), hdr, hlen);
 	skb_reset_transport_header(skb);
 	return skb;
+}
+
+/*
+ * A SYN+ACK that leaves no state behind: a SYN cookie's (child.c), from
+ * listener @sk to the sender of @syn. @seg has its ports, numbers, window and
+ * options but the MSS, which is the route's (as xtcp_advertised_mss() finds
+ * a child's). It goes out on the listener's route with its TTL, TOS, mark and
+ * priority, as tcp_v4_send_synack() sends a request's.
+ */
+void xtcp_send_synack_stateless(struct sock *sk, const struct sk_buff *syn,
+				struct xtcp_segment *seg)
+{
+	__be32 saddr = ip_hdr(syn)->daddr, daddr = ip_hdr(syn)->saddr;
+	u16 user_mss = xtcp_sk(sk)->user_mss;
+	struct net *net = sock_net(sk);
+	struct sk_buff *skb;
+	struct flowi4 fl4;
+	struct rtable *rt;
+	u32 mss;
+
+	rt = ip_route_output_ports(net, &fl4, sk, daddr, saddr,
+				   htons(seg->dport), htons(seg->sport),
+				   IPPROTO_TCP, RT_CONN_FLAGS(sk),
+				   sk->sk_bound_dev_if);
+	if (IS_ERR(rt))
+		return;
+	mss = min_t(u32, dst_mtu(&rt->dst) - sizeof(struct iphdr) -
+		    XTCP_HDR_LEN, 65535);
+	seg->opt.mss = user_mss ? min_t(u32, mss, user_mss) : mss;
+	skb = build_reply(seg);
+	if (!skb) {
+		ip_rt_put(rt);
+		return;
+	}
+	trace_xtcp_segment_send(net, saddr, daddr, seg, XTCP_LISTEN);
+	send_built(net, sk, saddr, daddr, skb, rt, inet_sk(sk)->tos);
 }
 
 /*

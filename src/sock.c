@@ -167,7 +167,7 @@ struct sock *xtcp_sk_alloc(struct net *net, int family, gfp_t gfp, int kern)
 	sk->sk_rcvbuf = READ_ONCE(xtcp_net(net)->rmem[1]);
 	sk->sk_sndbuf = READ_ONCE(xtcp_net(net)->wmem[1]);
 	/* 65535 << 7 covers the largest tcp_rmem a peer could fill */
-	xs->rcv_wscale = 7;
+	xs->rcv_wscale = XTCP_RCV_WSCALE;
 	xtcp_cc_start(sk, &xtcp_reno);	/* until xtcp_cc_default() */
 	xtcp_timer_init(sk);
 	xtcp_state_store(sk, XTCP_CLOSE);

@@ -13,7 +13,7 @@
 #include "xtcp.h"
 
 /* Re-read the options of a SYN (they do not fit in the skb's cb). */
-static void syn_options(struct sk_buff *skb, struct xtcp_options *opt)
+void xtcp_syn_options(struct sk_buff *skb, struct xtcp_options *opt)
 {
 	const u8 *th = skb_transport_header(skb);
 	unsigned int hlen = (th[XTCP_OFF_DOFF] >> 4) * 4;
@@ -36,7 +36,7 @@ void xtcp_options_from_sysctls(struct sock *sk)
 	xs->ts_ok = !!READ_ONCE(xn->timestamps);
 	xs->sack_ok = !!READ_ONCE(xn->sack);
 	xs->wscale_ok = !!READ_ONCE(xn->window_scaling);
-	xs->rcv_wscale = xs->wscale_ok ? 7 : 0;
+	xs->rcv_wscale = xs->wscale_ok ? XTCP_RCV_WSCALE : 0;
 }
 
 /* Settle what the two SYNs agreed on (RFC 7323 §1.3, RFC 9293 §3.7.1). */
@@ -66,21 +66,32 @@ static void negotiate(struct sock *sk, const struct xtcp_options *opt)
 	xtcp_sync_mss(sk, xs->pmtu_cookie);
 }
 
-/* What the peer's SYN tells: its options, its ISN, its (unscaled) window. */
-void xtcp_syn_learn(struct sock *sk, struct sk_buff *skb)
+/*
+ * What the peer's SYN told: its options @opt, its ISN @irs, its (unscaled)
+ * window. A SYN cookie's ACK (child.c) tells the same, rebuilt.
+ */
+void xtcp_syn_learn_opts(struct sock *sk, const struct xtcp_options *opt,
+			 u32 irs, u16 window)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	struct xtcp_options opt;
 
-	syn_options(skb, &opt);
-	negotiate(sk, &opt);
-	xs->irs = cb->seq;
-	WRITE_ONCE(xs->rcv_nxt, cb->seq + 1);
+	negotiate(sk, opt);
+	xs->irs = irs;
+	WRITE_ONCE(xs->rcv_nxt, irs + 1);
 	WRITE_ONCE(xs->copied_seq, xs->rcv_nxt);
 	xs->rcv_wup = xs->rcv_nxt;
 	/* the window of a SYN is never scaled (RFC 7323 §2.2) */
-	xs->snd_wnd = cb->window;
+	xs->snd_wnd = window;
 	xs->max_snd_wnd = xs->snd_wnd;
-	xs->snd_wl1 = cb->seq;
+	xs->snd_wl1 = irs;
+}
+
+/* What the peer's SYN @skb tells. */
+void xtcp_syn_learn(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_options opt;
+
+	xtcp_syn_options(skb, &opt);
+	xtcp_syn_learn_opts(sk, &opt, cb->seq, cb->window);
 }

@@ -225,6 +225,13 @@ struct xtcp_sock {
 	u32 syn_count;
 	u32 accept_count;
 	bool accept_closed;	/* children are refused */
+	/*
+	 * A listener's SYN cookies (child.c): when it last sent one (jiffies,
+	 * stamped at most once a second), and whether it has logged its SYN
+	 * flood. Lockless, as the kernel's: a racing stamp is a second off.
+	 */
+	u32 synq_overflow_ts;
+	u8 synflood_warned;
 	/* the listener hash, under its chain lock and RCU (hash.c) */
 	struct hlist_node listen_node;
 
@@ -304,6 +311,12 @@ enum xtcp_stat {
 	XTCP_STAT_PRUNE_CALLED,
 	XTCP_STAT_RCV_PRUNED,
 	XTCP_STAT_OFO_PRUNED,
+	XTCP_STAT_SYNCOOKIES_SENT,
+	XTCP_STAT_SYNCOOKIES_RECV,
+	XTCP_STAT_SYNCOOKIES_FAILED,
+	XTCP_STAT_LISTEN_OVERFLOWS,
+	XTCP_STAT_REQQ_FULL_DO_COOKIES,
+	XTCP_STAT_REQQ_FULL_DROP,
 	XTCP_STAT_MAX,
 };
 
@@ -335,6 +348,7 @@ struct xtcp_net {
 	int keepalive_time;		/* seconds, as tcp_keepalive_time */
 	int keepalive_intvl;		/* seconds */
 	int keepalive_probes;
+	int syncookies;			/* 0, 1 (when the SYN queue is full), 2 */
 	spinlock_t cong_lock;
 	char cong_name[XTCP_CA_NAME_MAX];	/* congestion_control */
 	struct xtcp_ratelimit challenge_rl;
@@ -426,6 +440,8 @@ void xtcp_send_ack(struct sock *sk);
 void xtcp_send_challenge_ack(struct sock *sk);
 void xtcp_send_active_rst(struct sock *sk, gfp_t gfp);
 void xtcp_send_reset(struct net *net, struct sk_buff *skb);
+void xtcp_send_synack_stateless(struct sock *sk, const struct sk_buff *syn,
+				struct xtcp_segment *seg);
 void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st,
 		      u32 tsval_echo);
 void xtcp_push(struct sock *sk);

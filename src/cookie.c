@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cookie.c: SYN cookies, as net/ipv4/syncookies.c makes and checks them
+ * (cookie.h). xtcp keeps its own keys rather than the kernel's: those are
+ * private to a kernel that may not even be built with CONFIG_SYN_COOKIES, and
+ * only we ever check what we made.
+ */
+#include <linux/bits.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/math64.h>
+#include <linux/module.h>
+#include <linux/net.h>
+#include <linux/siphash.h>
+
+#include "compat.h"
+#include "cookie.h"
+
+#define COOKIE_BITS	24	/* the upper 8 bits keep the minute */
+#define COOKIE_MASK	(((u32)1 << COOKIE_BITS) - 1)
+
+/*
+ * In a cookie TSval's low bits (syncookies.c's TS_OPT_*). Bit 5, ECN, stays
+ * clear: xtcp negotiates no ECN, and ignores it when echoed.
+ */
+#define TS_OPT_WSCALE_MASK	0xf
+#define TS_OPT_SACK		BIT(4)
+#define TS_BITS			6
+
+static siphash_aligned_key_t cookie_keys[2];
+
+/*
+ * The MSS a cookie can say, sorted (Alcock and Nelson's 2011 survey, as
+ * syncookies.c's msstab): most SYNs offer 1460, 1300-odd behind tunnels,
+ * 1440/1452 behind PPPoE, and 536 is the floor.
+ */
+static const u16 msstab[] = { 536, 1300, 1440, 1460 };
+
+static u32 cookie_hash(__be32 saddr, __be32 daddr, __be16 sport,
+		       __be16 dport, u32 count, int c)
+{
+	net_get_random_once(cookie_keys, sizeof(cookie_keys));
+	return siphash_4u32((__force u32)saddr, (__force u32)daddr,
+			    (__force u32)sport << 16 | (__force u32)dport,
+			    count, &cookie_keys[c]);
+}
+
+/* Minutes since boot (tcp_cookie_time()). */
+static u32 cookie_minute(void)
+{
+	u64 val = get_jiffies_64();
+
+	do_div(val, XTCP_COOKIE_PERIOD);
+	return val;
+}
+
+VISIBLE_IF_KUNIT u32 xtcp_cookie_seq_at(__be32 saddr, __be32 daddr,
+					__be16 sport, __be16 dport, u32 seq,
+					u16 *mss, u32 minute)
+{
+	int i;
+
+	for (i = ARRAY_SIZE(msstab) - 1; i; i--)
+		if (*mss >= msstab[i])
+			break;
+	*mss = msstab[i];
+	return cookie_hash(saddr, daddr, sport, dport, 0, 0) + seq +
+	       (minute << COOKIE_BITS) +
+	       ((cookie_hash(saddr, daddr, sport, dport, minute, 1) + i) &
+		COOKIE_MASK);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cookie_seq_at);
+
+u32 xtcp_cookie_seq(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
+		    u32 seq, u16 *mss)
+{
+	return xtcp_cookie_seq_at(saddr, daddr, sport, dport, seq, mss,
+				  cookie_minute());
+}
+
+VISIBLE_IF_KUNIT u16 xtcp_cookie_check_at(__be32 saddr, __be32 daddr,
+					  __be16 sport, __be16 dport, u32 seq,
+					  u32 cookie, u32 minute)
+{
+	u32 diff, idx;
+
+	/* the SYN's own sequence number, the ACK's less one */
+	cookie -= cookie_hash(saddr, daddr, sport, dport, 0, 0) + seq - 1;
+	/* left: (minute << 24) + (H1 + index) mod 2^24 */
+	diff = (minute - (cookie >> COOKIE_BITS)) & ((u32)-1 >> COOKIE_BITS);
+	if (diff >= XTCP_COOKIE_MAX_AGE)
+		return 0;
+	idx = (cookie - cookie_hash(saddr, daddr, sport, dport, minute - diff,
+				    1)) & COOKIE_MASK;
+	return idx < ARRAY_SIZE(msstab) ? msstab[idx] : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cookie_check_at);
+
+u16 xtcp_cookie_check(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
+		      u32 seq, u32 cookie)
+{
+	return xtcp_cookie_check_at(saddr, daddr, sport, dport, seq, cookie,
+				    cookie_minute());
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cookie_check);
+
+/*
+ * cookie_init_timestamp(): the options in the low bits, and never a TSval
+ * ahead of the clock (the connection's later ones would then go backwards).
+ */
+u32 xtcp_cookie_tsval(u32 now_ts, const struct xtcp_cookie_opts *o)
+{
+	u32 options = o->wscale_ok ? o->snd_wscale : TS_OPT_WSCALE_MASK;
+	u32 ts;
+
+	if (o->sack_ok)
+		options |= TS_OPT_SACK;
+	ts = (now_ts >> TS_BITS) << TS_BITS | options;
+	if (ts > now_ts)
+		ts -= 1U << TS_BITS;
+	return ts;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cookie_tsval);
+
+bool xtcp_cookie_ts_decode(u32 tsecr, bool sack_on, bool wscale_on,
+			   struct xtcp_cookie_opts *o)
+{
+	o->sack_ok = tsecr & TS_OPT_SACK;
+	o->wscale_ok = false;
+	o->snd_wscale = 0;
+	if (o->sack_ok && !sack_on)
+		return false;
+	if ((tsecr & TS_OPT_WSCALE_MASK) == TS_OPT_WSCALE_MASK)
+		return true;	/* the SYN offered no window scale */
+	o->wscale_ok = true;
+	o->snd_wscale = tsecr & TS_OPT_WSCALE_MASK;
+	return wscale_on;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cookie_ts_decode);
