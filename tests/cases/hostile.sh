@@ -276,6 +276,14 @@ hostile_flood() {
 	echo "$b"
 }
 
+# Whether the stack of FAM answers with SYN cookies: xtcp always (its own,
+# cookie.c); Linux TCP only when built with CONFIG_SYN_COOKIES, which the
+# debug kernel is not (its tcp_syncookies sysctl exists only then). Without,
+# Linux drops the SYNs that find its SYN queue full, the client's among them.
+hostile_has_cookies() {
+	{ [ "$1" = xtcp ] && [ "$WIRE_INET" = 0 ]; } || [ -e /proc/sys/net/ipv4/tcp_syncookies ]
+}
+
 # Microseconds $1 as milliseconds, "never" when empty.
 hostile_ms() {
 	if [ -z "$1" ]; then echo never; else awk -v u="$1" 'BEGIN { printf "%.1f ms", u / 1000 }'; fi
@@ -290,7 +298,9 @@ hostile_ms() {
 # connects within 3 s and its data goes both ways; SyncookiesSent moves and
 # SyncookiesRecv counts the client; at most 16 (+4) sockets in SYN-RECV on the
 # port when sampled; and xtcp's slab growth over the flood within 4 times
-# Linux's (plus 1 MiB, the noise of a shared kernel), both printed.
+# Linux's (plus 1 MiB, the noise of a shared kernel), both printed. (The debug
+# kernel has no CONFIG_SYN_COOKIES: there Linux TCP's client and counters are
+# only printed, and xtcp is held to the rest.)
 case_hostile_syn_flood() {
 	local fam port=7820 limit rc=0 t
 	local -A hf=()
@@ -316,6 +326,11 @@ case_hostile_syn_flood() {
 		"slab +${hf[inet.growth]} / +${hf[xtcp.growth]} KiB (limit $limit KiB)"
 	# every check, each failure told (the cases run under set -e: "fail ||")
 	for fam in inet xtcp; do
+		hostile_has_cookies "$fam" || {
+			echo "$fam: no SYN cookies in this kernel (CONFIG_SYN_COOKIES unset):" \
+				"its connect time and cookie counters are shown, not checked"
+			continue
+		}
 		t=${hf[$fam.connect_us]}
 		[ -n "$t" ] || { fail "$fam: the client never connected" || rc=1; continue; }
 		[ "$t" -lt 3000000 ] ||
@@ -324,11 +339,13 @@ case_hostile_syn_flood() {
 			fail "$fam: the client's data did not go both ways" || rc=1
 	done
 	for fam in inet xtcp; do
-		[[ ${hf[$fam.SyncookiesSent]} =~ ^[1-9] ]] ||
-			fail "$fam: SyncookiesSent +${hf[$fam.SyncookiesSent]}, want > 0" || rc=1
-		[[ ${hf[$fam.SyncookiesRecv]} =~ ^[1-9] ]] ||
-			fail "$fam: SyncookiesRecv +${hf[$fam.SyncookiesRecv]}, want >= 1 (the client)" ||
-			rc=1
+		if hostile_has_cookies "$fam"; then
+			[[ ${hf[$fam.SyncookiesSent]} =~ ^[1-9] ]] ||
+				fail "$fam: SyncookiesSent +${hf[$fam.SyncookiesSent]}, want > 0" || rc=1
+			[[ ${hf[$fam.SyncookiesRecv]} =~ ^[1-9] ]] ||
+				fail "$fam: SyncookiesRecv +${hf[$fam.SyncookiesRecv]}," \
+					"want >= 1 (the client)" || rc=1
+		fi
 		[ "${hf[$fam.synrecv]}" -le "$HOSTILE_SYNQ_MAX" ] ||
 			fail "$fam: ${hf[$fam.synrecv]} sockets in SYN-RECV, over $HOSTILE_SYNQ_MAX" || rc=1
 	done
