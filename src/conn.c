@@ -259,6 +259,7 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 	xs->rcv_wnd = 0;
 	WRITE_ONCE(xs->retries, 0);
 	WRITE_ONCE(xs->rto_ms, XTCP_TIMEOUT_INIT_MS);
+	xs->backoff = 0;
 	xs->rtt = (struct xtcp_rtt){};	/* a socket may connect() again */
 	xs->rtt_timing = 0;
 	xs->syn_lost = 0;

@@ -50,6 +50,7 @@ static void rtt_ack(struct sock *sk, u32 ack, const struct xtcp_skb_cb *cb)
 			xtcp_rtt_sample(&xs->rtt, ms * USEC_PER_MSEC);
 	}
 	WRITE_ONCE(xs->rto_ms, xtcp_rtt_rto_ms(&xs->rtt, xs->syn_lost));
+	xs->backoff = 0;
 }
 
 /* What deliver() did with a segment's text. */
@@ -493,6 +494,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 			xs->probing = 0;
 			WRITE_ONCE(xs->retries, 0);
 			WRITE_ONCE(xs->rto_ms, xtcp_rtt_rto_ms(&xs->rtt, xs->syn_lost));
+			xs->backoff = 0;
 			xtcp_enter_loss(sk);
 			xtcp_timer_window_reopened(sk);
 			dup = false;

@@ -305,6 +305,14 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.extra2		= SYSCTL_TWO,
 	},
 	{
+		.procname	= "orphan_retries",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &retries_max,
+	},
+	{
 		.procname	= "congestion_control",
 		.maxlen		= XTCP_CA_NAME_MAX,
 		.mode		= 0644,
@@ -344,7 +352,8 @@ static int sysctl_init(struct xtcp_net *xn)
 	t[14].data = &xn->keepalive_intvl;
 	t[15].data = &xn->keepalive_probes;
 	t[16].data = &xn->syncookies;
-	t[17].data = &xn->cong_name;
+	t[17].data = &xn->orphan_retries;
+	t[18].data = &xn->cong_name;
 	xn->sysctl_hdr = register_net_sysctl(xn->net, "net/xtcp", t);
 	if (!xn->sysctl_hdr) {
 		kfree(t);

@@ -225,6 +225,7 @@ void xtcp_done(struct sock *sk)
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_state_change(sk);
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_done);
 
 void xtcp_set_state(struct sock *sk, int state)
 {

@@ -125,6 +125,7 @@ struct xtcp_sock {
 	u8 retries;		/* retransmissions of the head since last ACK */
 	u8 dupacks;		/* duplicate ACKs in a row (fast retransmit) */
 	u32 rto_ms;		/* the RTO now, backed off by the timer */
+	u8 backoff;		/* doublings of rto_ms since it was computed */
 	struct xtcp_rtt rtt;	/* RFC 6298 estimator */
 	u32 rtt_seq;		/* the ACK that ends the timed segment */
 	u64 rtt_start_ns;
@@ -349,6 +350,7 @@ struct xtcp_net {
 	int keepalive_intvl;		/* seconds */
 	int keepalive_probes;
 	int syncookies;			/* 0, 1 (when the SYN queue is full), 2 */
+	int orphan_retries;		/* as tcp_orphan_retries; 0: 8, or fewer */
 	spinlock_t cong_lock;
 	char cong_name[XTCP_CA_NAME_MAX];	/* congestion_control */
 	struct xtcp_ratelimit challenge_rl;
