@@ -382,4 +382,76 @@ static struct kunit_suite timer_suite = {
 	.test_cases = timer_cases,
 };
 
-XTCP_KUNIT_SUITES(pkt_recovery, &recovery_suite, &timer_suite);
+/* ---- orphans ---- */
+
+static int saved_max_orphans;
+
+static int orphan_init(struct kunit *test)
+{
+	saved_max_orphans = READ_ONCE(xtcp_net(&init_net)->max_orphans);
+	return xtcp_test_init(test);
+}
+
+/* net.xtcp.max_orphans is put back, pass or fail. */
+static void orphan_exit(struct kunit *test)
+{
+	WRITE_ONCE(xtcp_net(&init_net)->max_orphans, saved_max_orphans);
+}
+
+/*
+ * Past net.xtcp.max_orphans, close() resets the connection at once instead
+ * of leaving one more orphan to finish (tcp_close() and tcp_check_oom()):
+ * its FIN, then a RST, AbortOnMemory; the orphans within the limit live on,
+ * counted.
+ */
+static void orphan_limit_resets(struct kunit *test)
+{
+	long aborts = xtcp_test_stat(XTCP_STAT_ABORT_ON_MEMORY);
+	struct xtcp_net *xn = xtcp_net(&init_net);
+	struct socket *a, *b;
+	struct xtcp_peer p, q;
+	struct sock *ska, *skb;
+	int orphans = atomic_read(&xn->orphans);
+
+	WRITE_ONCE(xn->max_orphans, orphans + 1);
+	xtcp_peer_init(&p, 44040);
+	a = xtcp_test_established(test, &p, NULL);
+	xtcp_peer_init(&q, 44041);
+	b = xtcp_test_established(test, &q, NULL);
+
+	ska = xtcp_test_close(test, a);
+	xtcp_peer_saw(&p, xtcp_test_expect(test, XTCP_FLAG_FIN | XTCP_FLAG_ACK));
+	KUNIT_EXPECT_EQ(test, (int)ska->sk_state, XTCP_FIN_WAIT1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&xn->orphans), orphans + 1);
+
+	/* its FIN has gone, as tcp_close() sends it before it counts */
+	skb = xtcp_test_close(test, b);
+	xtcp_peer_saw(&q, xtcp_test_expect(test, XTCP_FLAG_FIN | XTCP_FLAG_ACK));
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_RST | XTCP_FLAG_ACK),
+			XTCP_FLAG_RST | XTCP_FLAG_ACK, q.ack, q.seq);
+	KUNIT_EXPECT_EQ(test, (int)skb->sk_state, XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_ABORT_ON_MEMORY),
+			aborts + 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&xn->orphans), orphans + 1);
+
+	/* the first finishes (the peer ACKs its FIN, then sends its own) */
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK | XTCP_FLAG_FIN, 0);
+	xtcp_test_expect(test, XTCP_FLAG_ACK);
+	KUNIT_EXPECT_EQ(test, (int)ska->sk_state, XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, atomic_read(&xn->orphans), orphans);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+static struct kunit_case orphan_cases[] = {
+	KUNIT_CASE(orphan_limit_resets),
+	{}
+};
+
+static struct kunit_suite orphan_suite = {
+	.name = "xtcp_pkt_orphan",
+	.init = orphan_init,
+	.exit = orphan_exit,
+	.test_cases = orphan_cases,
+};
+
+XTCP_KUNIT_SUITES(pkt_recovery, &recovery_suite, &timer_suite, &orphan_suite);

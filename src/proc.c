@@ -195,6 +195,7 @@ static int xtcp_stats_show(struct seq_file *seq, void *v)
 			   xtcp_read_stat(net, i));
 	seq_printf(seq, "TimeWaitBuckets %u\n",
 		   xtcp_tw_count(&xtcp_net(net)->tw));
+	seq_printf(seq, "Orphans %d\n", atomic_read(&xtcp_net(net)->orphans));
 	return 0;
 }
 
@@ -222,6 +223,10 @@ static const enum xtcp_stat snmp_ext[] = {
 	XTCP_STAT_PAWS_ESTAB, XTCP_STAT_OUT_OF_WINDOW_ICMPS,
 	XTCP_STAT_RCV_COALESCE, XTCP_STAT_RCV_COLLAPSED, XTCP_STAT_RCVQ_DROP,
 	XTCP_STAT_PRUNE_CALLED, XTCP_STAT_RCV_PRUNED, XTCP_STAT_OFO_PRUNED,
+	XTCP_STAT_SYNCOOKIES_SENT, XTCP_STAT_SYNCOOKIES_RECV,
+	XTCP_STAT_SYNCOOKIES_FAILED, XTCP_STAT_LISTEN_OVERFLOWS,
+	XTCP_STAT_REQQ_FULL_DO_COOKIES, XTCP_STAT_REQQ_FULL_DROP,
+	XTCP_STAT_ABORT_ON_MEMORY,
 };
 
 static void snmp_show(struct seq_file *seq, const char *prefix,
