@@ -35,8 +35,12 @@
 static void fill_cb(struct sk_buff *skb, const struct xtcp_segment *seg)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct rtable *rt = skb_rtable(skb);
+	/* what its route said, before the route is dropped */
+	bool bcast = rt && (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST));
 
 	memset(cb, 0, sizeof(*cb));
+	cb->bcast = bcast;
 	cb->seq = seg->seq;
 	cb->end_seq = seg->seq + xtcp_seg_seq_len(seg);
 	cb->ack = seg->ack;
