@@ -32,6 +32,7 @@
 #include "packet.h"
 #include "parse.h"
 #include "seq.h"
+#include "sock.h"
 #include "xmit_capture.h"
 #include "xtcp.h"
 
@@ -162,6 +163,48 @@ static bool match_sock(struct kunit *test, struct kunit_resource *res,
 		       void *sock)
 {
 	return res->free == sock_res_free && res->data == sock;
+}
+
+/* An orphan the test keeps an eye on: aborted if it still lives, let go. */
+static void orphan_res_free(struct kunit_resource *res)
+{
+	struct sock *sk = res->data;
+
+	lock_sock(sk);
+	if (sk->sk_state != XTCP_CLOSE) {
+		xtcp_send_active_rst(sk, GFP_KERNEL);
+		xtcp_done(sk);
+	}
+	release_sock(sk);
+	sock_put(sk);	/* the test's, from xtcp_test_close() */
+}
+
+/*
+ * close() @sock as a program does, without SO_LINGER: its sock, an orphan
+ * now, stays readable by the test (a reference) till the test ends, when it
+ * is aborted if it still lives.
+ */
+struct sock *xtcp_test_close(struct kunit *test, struct socket *sock)
+{
+	struct kunit_resource *res;
+	struct sock *sk = sock->sk;
+
+	sock_hold(sk);	/* the test's */
+	res = kunit_alloc_and_get_resource(test, sock_res_init, orphan_res_free,
+					   GFP_KERNEL, sk);
+	if (!res) {
+		sock_put(sk);	/* the test's */
+		KUNIT_ASSERT_FAILURE(test, "no memory for an orphan resource");
+	}
+	kunit_put_resource(res);
+	/* the socket's own resource goes, without its abort */
+	res = kunit_find_resource(test, match_sock, sock);
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	res->free = NULL;
+	kunit_remove_resource(test, res);
+	kunit_put_resource(res);
+	sock_release(sock);
+	return sk;
 }
 
 /* Abort and release @sock now, not at the end of the test. */

@@ -76,6 +76,7 @@ long xtcp_test_stat(enum xtcp_stat s);
 /* Sockets, released (abortively) when the test ends. */
 struct socket *xtcp_test_socket(struct kunit *test);
 void xtcp_test_release(struct kunit *test, struct socket *sock);
+struct sock *xtcp_test_close(struct kunit *test, struct socket *sock);
 int xtcp_test_setsockopt(struct socket *sock, int level, int name, int val);
 struct socket *xtcp_test_listener(struct kunit *test, int backlog,
 				  struct xtcp_peer *p);

@@ -205,6 +205,71 @@ static void input_ack_cleans_write_queue(struct kunit *test)
 	XTCP_EXPECT_NO_SEGMENT(test);
 }
 
+/*
+ * RFC 5961 §5.2 as tcp_ack() bounds it: an ACK below SND.UNA by no more than
+ * the peer's window, but by more than all it has acknowledged (nothing yet),
+ * acknowledges bytes never sent: a challenge ACK, not a duplicate ACK.
+ */
+static void input_old_ack_bound_by_bytes_acked(struct kunit *test)
+{
+	long challenges = xtcp_test_stat(XTCP_STAT_CHALLENGE_ACKS);
+	struct xtcp_test_seg s;
+	struct xtcp_peer p;
+	struct socket *sock;
+
+	xtcp_peer_init(&p, 41008);
+	sock = xtcp_test_established(test, &p, NULL);
+	KUNIT_ASSERT_EQ(test, xtcp_sk(sock->sk)->bytes_acked, 0ULL);
+	s = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 0);
+	s.ack = p.ack - 100;
+	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &p, &s), (unsigned int)NF_STOLEN);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_CHALLENGE_ACKS),
+			challenges + 1);
+	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_ESTABLISHED);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * TS.Recent moves only for a segment whose ACK is acceptable: one that
+ * acknowledges what was never sent, with a newer TSval, leaves it (and gets
+ * a challenge ACK echoing the old one); the next good segment moves it.
+ */
+static void input_ts_recent_needs_acceptable_ack(struct kunit *test)
+{
+	static const struct xtcp_options ts = {
+		.present = XTCP_OPTF_MSS | XTCP_OPTF_TIMESTAMP,
+		.mss = XTCP_TEST_MSS,
+	};
+	struct xtcp_test_seg s;
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 recent;
+
+	xtcp_peer_init(&p, 41009);
+	p.ts = true;
+	sock = xtcp_test_established(test, &p, &ts);
+	xs = xtcp_sk(sock->sk);
+	KUNIT_ASSERT_TRUE(test, xs->ts_ok);
+	recent = xs->ts_recent;
+
+	s = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 0);
+	s.ack = p.ack + 1000;
+	s.opt.tsval = recent + 1000;
+	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &p, &s), (unsigned int)NF_STOLEN);
+	KUNIT_EXPECT_EQ(test, xtcp_test_expect(test, XTCP_FLAG_ACK)->seg.opt.tsecr,
+			recent);
+	KUNIT_EXPECT_EQ(test, xs->ts_recent, recent);
+
+	s = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 0);
+	s.opt.tsval = recent + 2000;
+	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &p, &s), (unsigned int)NF_STOLEN);
+	KUNIT_EXPECT_EQ(test, xs->ts_recent, recent + 2000);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
 static struct kunit_case input_cases[] = {
 	KUNIT_CASE(input_text_in_order),
 	KUNIT_CASE(input_out_of_order_sack),
@@ -213,6 +278,8 @@ static struct kunit_case input_cases[] = {
 	KUNIT_CASE(input_rst_inexact_challenged),
 	KUNIT_CASE(input_fin_close_wait),
 	KUNIT_CASE(input_ack_cleans_write_queue),
+	KUNIT_CASE(input_old_ack_bound_by_bytes_acked),
+	KUNIT_CASE(input_ts_recent_needs_acceptable_ack),
 	{}
 };
 

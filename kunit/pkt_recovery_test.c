@@ -300,11 +300,79 @@ static void timer_user_timeout_aborts(struct kunit *test)
 	XTCP_EXPECT_NO_SEGMENT(test);
 }
 
+/* The peer shuts its window: an ACK of what it has, window 0. */
+static void shut_window(struct kunit *test, struct xtcp_peer *p)
+{
+	p->window = 0;
+	xtcp_peer_send(test, p, XTCP_FLAG_ACK, 0);
+}
+
+/*
+ * The RTO fires on @sk; the peer answers what went out with a shut window.
+ * A socket that gives up sends nothing (tcp_write_err() sends no RST).
+ */
+static void probe_answered(struct kunit *test, struct sock *sk,
+			   struct xtcp_peer *p)
+{
+	xtcp_test_fire(test, sk, XTCP_TIMER_RETRANS);
+	if (sk->sk_state == XTCP_CLOSE) {
+		XTCP_EXPECT_NO_SEGMENT(test);
+		return;
+	}
+	KUNIT_EXPECT_GT(test, xtcp_test_captured(), 0U);
+	while (xtcp_test_captured())
+		xtcp_test_pop(test);
+	xtcp_peer_send(test, p, XTCP_FLAG_ACK, 0);
+}
+
+/*
+ * A peer that answers every probe and keeps its window shut: a socket the
+ * program holds probes on for as long as it answers (RFC 9293 §3.8.6.1); an
+ * orphan (closed with data unsent, in FIN-WAIT-1) gives up once its RTO has
+ * backed off to the maximum, as tcp_probe_timer() gives up an orphan with
+ * tcp_orphan_retries 0, instead of holding its buffers for ever.
+ */
+static void timer_orphan_zero_window_gives_up(struct kunit *test)
+{
+	long aborts = xtcp_test_stat(XTCP_STAT_ABORT_ON_TIMEOUT);
+	struct socket *sock, *held;
+	struct xtcp_peer p, q;
+	struct sock *sk;
+	int fires;
+
+	xtcp_peer_init(&p, 44030);
+	sock = xtcp_test_established(test, &p, NULL);
+	xtcp_peer_init(&q, 44031);
+	held = xtcp_test_established(test, &q, NULL);
+	shut_window(test, &p);
+	shut_window(test, &q);
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 1000, 0), 1000);
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(held, 1000, 0), 1000);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	sk = xtcp_test_close(test, sock);
+	KUNIT_EXPECT_EQ(test, (int)sk->sk_state, XTCP_FIN_WAIT1);
+
+	for (fires = 0; fires < 30 && sk->sk_state != XTCP_CLOSE; fires++) {
+		probe_answered(test, sk, &p);
+		probe_answered(test, held->sk, &q);
+	}
+	KUNIT_EXPECT_EQ(test, (int)sk->sk_state, XTCP_CLOSE);
+	/* 200 ms doubled to 120 s takes ten; the next fire gives up */
+	KUNIT_EXPECT_LE(test, fires, 14);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_ABORT_ON_TIMEOUT),
+			aborts + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(held->sk)->rto_ms, (u32)XTCP_RTO_MAX_MS);
+	for (; fires < 30; fires++)
+		probe_answered(test, held->sk, &q);
+	KUNIT_EXPECT_EQ(test, (int)held->sk->sk_state, XTCP_ESTABLISHED);
+}
+
 static struct kunit_case timer_cases[] = {
 	KUNIT_CASE(timer_rto_retransmits),
 	KUNIT_CASE(timer_syn_retransmit),
 	KUNIT_CASE(timer_synack_retransmit),
 	KUNIT_CASE(timer_user_timeout_aborts),
+	KUNIT_CASE(timer_orphan_zero_window_gives_up),
 	{}
 };
 
@@ -314,4 +382,76 @@ static struct kunit_suite timer_suite = {
 	.test_cases = timer_cases,
 };
 
-XTCP_KUNIT_SUITES(pkt_recovery, &recovery_suite, &timer_suite);
+/* ---- orphans ---- */
+
+static int saved_max_orphans;
+
+static int orphan_init(struct kunit *test)
+{
+	saved_max_orphans = READ_ONCE(xtcp_net(&init_net)->max_orphans);
+	return xtcp_test_init(test);
+}
+
+/* net.xtcp.max_orphans is put back, pass or fail. */
+static void orphan_exit(struct kunit *test)
+{
+	WRITE_ONCE(xtcp_net(&init_net)->max_orphans, saved_max_orphans);
+}
+
+/*
+ * Past net.xtcp.max_orphans, close() resets the connection at once instead
+ * of leaving one more orphan to finish (tcp_close() and tcp_check_oom()):
+ * its FIN, then a RST, AbortOnMemory; the orphans within the limit live on,
+ * counted.
+ */
+static void orphan_limit_resets(struct kunit *test)
+{
+	long aborts = xtcp_test_stat(XTCP_STAT_ABORT_ON_MEMORY);
+	struct xtcp_net *xn = xtcp_net(&init_net);
+	struct socket *a, *b;
+	struct xtcp_peer p, q;
+	struct sock *ska, *skb;
+	int orphans = atomic_read(&xn->orphans);
+
+	WRITE_ONCE(xn->max_orphans, orphans + 1);
+	xtcp_peer_init(&p, 44040);
+	a = xtcp_test_established(test, &p, NULL);
+	xtcp_peer_init(&q, 44041);
+	b = xtcp_test_established(test, &q, NULL);
+
+	ska = xtcp_test_close(test, a);
+	xtcp_peer_saw(&p, xtcp_test_expect(test, XTCP_FLAG_FIN | XTCP_FLAG_ACK));
+	KUNIT_EXPECT_EQ(test, (int)ska->sk_state, XTCP_FIN_WAIT1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&xn->orphans), orphans + 1);
+
+	/* its FIN has gone, as tcp_close() sends it before it counts */
+	skb = xtcp_test_close(test, b);
+	xtcp_peer_saw(&q, xtcp_test_expect(test, XTCP_FLAG_FIN | XTCP_FLAG_ACK));
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_RST | XTCP_FLAG_ACK),
+			XTCP_FLAG_RST | XTCP_FLAG_ACK, q.ack, q.seq);
+	KUNIT_EXPECT_EQ(test, (int)skb->sk_state, XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_ABORT_ON_MEMORY),
+			aborts + 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&xn->orphans), orphans + 1);
+
+	/* the first finishes (the peer ACKs its FIN, then sends its own) */
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK | XTCP_FLAG_FIN, 0);
+	xtcp_test_expect(test, XTCP_FLAG_ACK);
+	KUNIT_EXPECT_EQ(test, (int)ska->sk_state, XTCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, atomic_read(&xn->orphans), orphans);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+static struct kunit_case orphan_cases[] = {
+	KUNIT_CASE(orphan_limit_resets),
+	{}
+};
+
+static struct kunit_suite orphan_suite = {
+	.name = "xtcp_pkt_orphan",
+	.init = orphan_init,
+	.exit = orphan_exit,
+	.test_cases = orphan_cases,
+};
+
+XTCP_KUNIT_SUITES(pkt_recovery, &recovery_suite, &timer_suite, &orphan_suite);

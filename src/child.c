@@ -266,6 +266,9 @@ static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 	struct sock *child;
 
 	xtcp_sock_assert_locked(sk);
+	/* no connection to a broadcast or multicast address (tcp_v4_conn_request()) */
+	if (cb->bcast)
+		goto drop;
 	/* the order of tcp_conn_request()'s checks, and its counters */
 	if (syncookies == 2 || xtcp_synq_full(sk)) {
 		want_cookie = syn_flood_action(sk, syncookies);

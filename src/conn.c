@@ -108,6 +108,12 @@ int xtcp_release(struct socket *sock)
 		sk_stream_wait_close(sk, sk->sk_lingertime);
 
 	sock_orphan(sk);
+	if (sk->sk_state != XTCP_CLOSE && !xtcp_orphan_add(sk)) {
+		/* tcp_close(): one orphan too many is reset at once */
+		xtcp_send_active_rst(sk, GFP_KERNEL);
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_ABORT_ON_MEMORY);
+		xtcp_done(sk);
+	}
 	if (sk->sk_state == XTCP_FIN_WAIT2)
 		xtcp_timer_fin_wait2(sk);
 	if (sk->sk_state == XTCP_CLOSE)
@@ -259,6 +265,7 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 	xs->rcv_wnd = 0;
 	WRITE_ONCE(xs->retries, 0);
 	WRITE_ONCE(xs->rto_ms, XTCP_TIMEOUT_INIT_MS);
+	xs->backoff = 0;
 	xs->rtt = (struct xtcp_rtt){};	/* a socket may connect() again */
 	xs->rtt_timing = 0;
 	xs->syn_lost = 0;

@@ -35,8 +35,12 @@
 static void fill_cb(struct sk_buff *skb, const struct xtcp_segment *seg)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	const struct rtable *rt = skb_rtable(skb);
+	/* what its route said, before the route is dropped */
+	bool bcast = rt && (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST));
 
 	memset(cb, 0, sizeof(*cb));
+	cb->bcast = bcast;
 	cb->seq = seg->seq;
 	cb->end_seq = seg->seq + xtcp_seg_seq_len(seg);
 	cb->ack = seg->ack;
@@ -154,6 +158,28 @@ static unsigned int backlog_limit(const struct sock *sk)
 	return min_t(u64, limit, UINT_MAX);
 }
 
+/*
+ * A segment for a connection of the kernel's TCP, in its table or in
+ * TIME-WAIT, on an xtcp listener's port: a TCP socket bound there with
+ * SO_REUSEADDR beside the listener's port-holding socket (port.c), which
+ * never listens, so TCP lets it. Its segments are TCP's, never the
+ * listener's, which would answer them with a RST.
+ */
+static bool tcp_owns(struct net *net, const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct sock *tsk;
+
+	tsk = __inet_lookup_established(net, &tcp_hashinfo, iph->saddr,
+					th->source, iph->daddr, ntohs(th->dest),
+					inet_iif(skb), inet_sdif(skb));
+	if (!tsk)
+		return false;
+	sock_gen_put(tsk);	/* the lookup's */
+	return true;
+}
+
 unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 			  const struct nf_hook_state *state)
 {
@@ -186,6 +212,10 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 			sk = xtcp_lookup_listener(net, iph->daddr, th->dest);
 			if (!sk)
 				return NF_ACCEPT;
+			if (tcp_owns(net, skb)) {
+				sock_put(sk);
+				return NF_ACCEPT;
+			}
 		}
 	}
 

@@ -50,6 +50,7 @@ static void rtt_ack(struct sock *sk, u32 ack, const struct xtcp_skb_cb *cb)
 			xtcp_rtt_sample(&xs->rtt, ms * USEC_PER_MSEC);
 	}
 	WRITE_ONCE(xs->rto_ms, xtcp_rtt_rto_ms(&xs->rtt, xs->syn_lost));
+	xs->backoff = 0;
 }
 
 /* What deliver() did with a segment's text. */
@@ -422,6 +423,21 @@ static const struct xtcp_options *ack_sacks(struct sock *sk,
 	return opt;
 }
 
+/*
+ * RFC 7323 §4.3: TS.Recent from a segment at Last.ACK.sent, never older; and,
+ * as tcp_ack() takes it (FLAG_UPDATE_TS_RECENT), only from a segment whose
+ * ACK proved acceptable, so that one with a forged ACK cannot move it.
+ */
+static void update_ts_recent(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb)
+{
+	if (cb->has_ts && xs->ts_ok && xtcp_seq_leq(cb->seq, xs->rcv_wup) &&
+	    xtcp_paws_ok(xs->ts_recent, xs->ts_recent_stamp, cb->tsval,
+			 ktime_get_seconds(), 0)) {
+		xs->ts_recent = cb->tsval;
+		xs->ts_recent_stamp = ktime_get_seconds();
+	}
+}
+
 /* The fifth check: what the ACK field says (state is synchronized or SYN-RECV). */
 static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 {
@@ -448,10 +464,16 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 			return false;
 	}
 
+	/*
+	 * RFC 5961 §5.2: an ACK below SND.UNA by more than the peer's largest
+	 * window is refused; by no more than what it has acknowledged either
+	 * (tcp_ack(): no ACK for bytes we never sent).
+	 */
 	class = xtcp_ack_classify(cb->ack, xs->snd_una, xs->snd_nxt,
-				  xs->max_snd_wnd);
+				  min_t(u64, xs->max_snd_wnd, xs->bytes_acked));
 	if (!xtcp_ack_acceptable(class))
 		return apply(sk, XTCP_EV_BAD_ACK, skb);
+	update_ts_recent(xs, cb);
 	/* the peer is alive and heard us (tcp_ack()); an old ACK proves neither */
 	if (!xtcp_seq_before(cb->ack, xs->snd_una)) {
 		WRITE_ONCE(sk->sk_err_soft, 0);
@@ -493,6 +515,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 			xs->probing = 0;
 			WRITE_ONCE(xs->retries, 0);
 			WRITE_ONCE(xs->rto_ms, xtcp_rtt_rto_ms(&xs->rtt, xs->syn_lost));
+			xs->backoff = 0;
 			xtcp_enter_loss(sk);
 			xtcp_timer_window_reopened(sk);
 			dup = false;
@@ -575,14 +598,6 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 			xtcp_inc_stat(sock_net(sk), XTCP_STAT_DUP_DATA);
 		apply(sk, XTCP_EV_UNACCEPTABLE, skb);
 		goto drop;
-	}
-
-	/* RFC 7323 §4.3: TS.Recent from a segment at Last.ACK.sent, never older */
-	if (cb->has_ts && xs->ts_ok && xtcp_seq_leq(cb->seq, xs->rcv_wup) &&
-	    xtcp_paws_ok(xs->ts_recent, xs->ts_recent_stamp, cb->tsval,
-			 ktime_get_seconds(), 0)) {
-		xs->ts_recent = cb->tsval;
-		xs->ts_recent_stamp = ktime_get_seconds();
 	}
 
 	if (cb->flags & XTCP_FLAG_SYN) {

@@ -68,6 +68,7 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_LISTEN_OVERFLOWS]	= "ListenOverflows",
 	[XTCP_STAT_REQQ_FULL_DO_COOKIES] = "TCPReqQFullDoCookies",
 	[XTCP_STAT_REQQ_FULL_DROP]	= "TCPReqQFullDrop",
+	[XTCP_STAT_ABORT_ON_MEMORY]	= "AbortOnMemory",
 };
 
 const char *xtcp_stat_name(enum xtcp_stat s)
@@ -305,6 +306,21 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.extra2		= SYSCTL_TWO,
 	},
 	{
+		.procname	= "orphan_retries",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &retries_max,
+	},
+	{
+		.procname	= "max_orphans",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+	},
+	{
 		.procname	= "congestion_control",
 		.maxlen		= XTCP_CA_NAME_MAX,
 		.mode		= 0644,
@@ -344,7 +360,9 @@ static int sysctl_init(struct xtcp_net *xn)
 	t[14].data = &xn->keepalive_intvl;
 	t[15].data = &xn->keepalive_probes;
 	t[16].data = &xn->syncookies;
-	t[17].data = &xn->cong_name;
+	t[17].data = &xn->orphan_retries;
+	t[18].data = &xn->max_orphans;
+	t[19].data = &xn->cong_name;
 	xn->sysctl_hdr = register_net_sysctl(xn->net, "net/xtcp", t);
 	if (!xn->sysctl_hdr) {
 		kfree(t);
@@ -406,6 +424,9 @@ static int __net_init xtcp_net_init_one(struct net *net)
 	xn->keepalive_intvl = 75;
 	xn->keepalive_probes = 9;
 	xn->syncookies = 1;		/* tcp_syncookies' default */
+	/* tcp_max_orphans' default: half the kernel TCP's connection table */
+	xn->max_orphans = (tcp_hashinfo.ehash_mask + 1) / 2;
+	atomic_set(&xn->orphans, 0);
 	spin_lock_init(&xn->cong_lock);
 	strscpy(xn->cong_name, "cubic", sizeof(xn->cong_name));
 	xtcp_port_net_init(xn);

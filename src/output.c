@@ -325,6 +325,7 @@ void xtcp_send_active_rst(struct sock *sk, gfp_t gfp)
 	xtcp_sock_assert_locked(sk);
 	send_ctl(sk, XTCP_FLAG_RST | XTCP_FLAG_ACK, xtcp_sk(sk)->snd_nxt, gfp);
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_send_active_rst);
 
 /*
  * Split @skb after @len bytes of text (tcp_fragment()): the rest becomes a

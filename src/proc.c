@@ -195,6 +195,7 @@ static int xtcp_stats_show(struct seq_file *seq, void *v)
 			   xtcp_read_stat(net, i));
 	seq_printf(seq, "TimeWaitBuckets %u\n",
 		   xtcp_tw_count(&xtcp_net(net)->tw));
+	seq_printf(seq, "Orphans %d\n", atomic_read(&xtcp_net(net)->orphans));
 	return 0;
 }
 
@@ -225,11 +226,18 @@ static const enum xtcp_stat snmp_ext[] = {
 	XTCP_STAT_SYNCOOKIES_SENT, XTCP_STAT_SYNCOOKIES_RECV,
 	XTCP_STAT_SYNCOOKIES_FAILED, XTCP_STAT_LISTEN_OVERFLOWS,
 	XTCP_STAT_REQQ_FULL_DO_COOKIES, XTCP_STAT_REQQ_FULL_DROP,
+	XTCP_STAT_ABORT_ON_MEMORY,
+};
+
+/* A gauge read when shown, after a line's counters. */
+struct snmp_gauge {
+	const char *name;
+	long val;
 };
 
 static void snmp_show(struct seq_file *seq, const char *prefix,
-		      const enum xtcp_stat *ids, int n, const char *extra,
-		      long extra_val)
+		      const enum xtcp_stat *ids, int n,
+		      const struct snmp_gauge *gauges, int ngauges)
 {
 	struct net *net = seq_file_single_net(seq);
 	int i;
@@ -237,23 +245,27 @@ static void snmp_show(struct seq_file *seq, const char *prefix,
 	seq_printf(seq, "%s:", prefix);
 	for (i = 0; i < n; i++)
 		seq_printf(seq, " %s", xtcp_stat_name(ids[i]));
-	if (extra)
-		seq_printf(seq, " %s", extra);
+	for (i = 0; i < ngauges; i++)
+		seq_printf(seq, " %s", gauges[i].name);
 	seq_printf(seq, "\n%s:", prefix);
 	for (i = 0; i < n; i++)
 		seq_printf(seq, " %ld", xtcp_read_stat(net, ids[i]));
-	if (extra)
-		seq_printf(seq, " %ld", extra_val);
+	for (i = 0; i < ngauges; i++)
+		seq_printf(seq, " %ld", gauges[i].val);
 	seq_putc(seq, '\n');
 }
 
 static int xtcp_snmp_show(struct seq_file *seq, void *v)
 {
 	struct xtcp_net *xn = xtcp_net(seq_file_single_net(seq));
+	const struct snmp_gauge gauges[] = {
+		{ "TimeWaitBuckets", xtcp_tw_count(&xn->tw) },
+		{ "Orphans", atomic_read(&xn->orphans) },
+	};
 
 	snmp_show(seq, "Xtcp", snmp_tcp, ARRAY_SIZE(snmp_tcp), NULL, 0);
-	snmp_show(seq, "XtcpExt", snmp_ext, ARRAY_SIZE(snmp_ext),
-		  "TimeWaitBuckets", xtcp_tw_count(&xn->tw));
+	snmp_show(seq, "XtcpExt", snmp_ext, ARRAY_SIZE(snmp_ext), gauges,
+		  ARRAY_SIZE(gauges));
 	return 0;
 }
 

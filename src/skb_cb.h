@@ -24,6 +24,7 @@ struct xtcp_skb_cb {
 	u8 sacked:1;		/* write queue: the peer SACKed all of it */
 	u8 lost:1;		/* write queue: deemed lost (recovery.c) */
 	u8 retrans:1;		/* write queue: lost and sent again */
+	u8 bcast:1;		/* to a broadcast or multicast address */
 };
 
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))

@@ -182,6 +182,24 @@ struct sock *xtcp_sk_alloc(struct net *net, int family, gfp_t gfp, int kern)
  * dropped, the port given back unless the user bound it and still holds the
  * socket. Idempotent. Wakes whoever waits.
  */
+/*
+ * close() left @sk to finish on its own: one more orphan of its namespace
+ * (tcp_orphan_count). False when that makes more than net.xtcp.max_orphans
+ * (tcp_check_oom()): the caller resets it. xtcp_done() counts it out.
+ */
+bool xtcp_orphan_add(struct sock *sk)
+{
+	struct xtcp_net *xn = xtcp_net(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_sock_assert_locked(sk);
+	xs->orphan_counted = 1;
+	if (atomic_inc_return(&xn->orphans) <= READ_ONCE(xn->max_orphans))
+		return true;
+	net_info_ratelimited("too many orphaned sockets\n");
+	return false;
+}
+
 void xtcp_done(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -189,6 +207,10 @@ void xtcp_done(struct sock *sk)
 	struct sock *parent = xs->parent;
 
 	xtcp_sock_assert_locked(sk);
+	if (xs->orphan_counted) {
+		xs->orphan_counted = 0;
+		atomic_dec(&xtcp_net(sock_net(sk))->orphans);
+	}
 	xtcp_set_state(sk, XTCP_CLOSE);
 	xtcp_timer_stop(sk);
 	xtcp_unhash(sk);
@@ -225,6 +247,7 @@ void xtcp_done(struct sock *sk)
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_state_change(sk);
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_done);
 
 void xtcp_set_state(struct sock *sk, int state)
 {

@@ -10,6 +10,7 @@ struct seq_file;
 extern struct proto xtcp_prot;
 struct sock *xtcp_sk_alloc(struct net *net, int family, gfp_t gfp, int kern);
 void xtcp_done(struct sock *sk);
+bool xtcp_orphan_add(struct sock *sk);
 void xtcp_set_state(struct sock *sk, int state);
 int xtcp_sockets_show(struct seq_file *seq, void *v);
 

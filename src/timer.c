@@ -49,7 +49,32 @@
 static void timer_arm(struct sock *sk, enum xtcp_timer_event ev, u32 ms);
 static void timer_clear(struct sock *sk, enum xtcp_timer_event ev);
 
-/* net.xtcp.syn_retries, synack_retries or retries2, for the socket's state */
+/*
+ * The retries an orphan gets (tcp_orphan_retries()): net.xtcp.orphan_retries,
+ * whose 0 means 8 while the RTO is still short of its maximum (the peer
+ * answered lately) and none once it is there, or after an ICMP error.
+ */
+static int orphan_retries(const struct sock *sk, bool alive)
+{
+	int retries = READ_ONCE(xtcp_net(sock_net(sk))->orphan_retries);
+
+	if (READ_ONCE(sk->sk_err_soft) && !alive)
+		retries = 0;
+	if (!retries && alive)
+		retries = 8;
+	return retries;
+}
+
+/* The RTO has not backed off to its maximum: the peer answered lately. */
+static bool rto_alive(const struct xtcp_sock *xs)
+{
+	return xs->rto_ms < XTCP_RTO_MAX_MS;
+}
+
+/*
+ * net.xtcp.syn_retries, synack_retries or retries2, for the socket's state;
+ * an orphan's, once its handshake is done (tcp_write_timeout()).
+ */
 static int retry_limit(const struct sock *sk)
 {
 	const struct xtcp_net *xn = xtcp_net(sock_net(sk));
@@ -60,8 +85,25 @@ static int retry_limit(const struct sock *sk)
 	case XTCP_SYN_RECV:
 		return READ_ONCE(xn->synack_retries);
 	default:
+		if (sock_flag(sk, SOCK_DEAD))
+			return orphan_retries(sk, rto_alive(xtcp_sk(sk)));
 		return READ_ONCE(xn->retries2);
 	}
+}
+
+/*
+ * An orphan whose peer keeps its window shut answers every probe, which
+ * keeps xs->retries at 0 (input.c): tcp_probe_timer() gives it up all the
+ * same once the RTO has backed off to its maximum and past orphan_retries
+ * doublings, or a peer could hold it, and its send buffer, for ever.
+ */
+static bool orphan_stalled(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	return sock_flag(sk, SOCK_DEAD) && sk->sk_state != XTCP_SYN_SENT &&
+	       sk->sk_state != XTCP_SYN_RECV && !rto_alive(xs) &&
+	       xs->backoff >= orphan_retries(sk, false);
 }
 
 /*
@@ -126,12 +168,13 @@ static void retrans_fire(struct sock *sk)
 	    skb_queue_empty(&sk->sk_write_queue))
 		return;
 
-	if (gave_up(sk)) {
+	if (gave_up(sk) || orphan_stalled(sk)) {
 		xtcp_write_err(sk);
 		return;
 	}
 	WRITE_ONCE(xs->retries, xs->retries + 1);
 	WRITE_ONCE(xs->rto_ms, min(xs->rto_ms * 2, (u32)XTCP_RTO_MAX_MS));
+	xs->backoff = min_t(u32, xs->backoff + 1, U8_MAX);
 	if (sk->sk_state == XTCP_SYN_SENT || sk->sk_state == XTCP_SYN_RECV) {
 		xs->rtt_timing = 0;	/* Karn */
 		xs->syn_lost = 1;	/* RFC 6298 §5.7 */

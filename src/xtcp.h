@@ -110,6 +110,7 @@ struct xtcp_sock {
 	u8 snd_wscale;
 	u8 rcv_wscale;
 	u8 passive:1;		/* SYN-RECV came from LISTEN */
+	u8 orphan_counted:1;	/* in xtcp_net.orphans (sock.c) */
 	u8 wscale_ok:1;
 	u8 ts_ok:1;
 	u8 sack_ok:1;
@@ -125,6 +126,7 @@ struct xtcp_sock {
 	u8 retries;		/* retransmissions of the head since last ACK */
 	u8 dupacks;		/* duplicate ACKs in a row (fast retransmit) */
 	u32 rto_ms;		/* the RTO now, backed off by the timer */
+	u8 backoff;		/* doublings of rto_ms since it was computed */
 	struct xtcp_rtt rtt;	/* RFC 6298 estimator */
 	u32 rtt_seq;		/* the ACK that ends the timed segment */
 	u64 rtt_start_ns;
@@ -317,6 +319,7 @@ enum xtcp_stat {
 	XTCP_STAT_LISTEN_OVERFLOWS,
 	XTCP_STAT_REQQ_FULL_DO_COOKIES,
 	XTCP_STAT_REQQ_FULL_DROP,
+	XTCP_STAT_ABORT_ON_MEMORY,
 	XTCP_STAT_MAX,
 };
 
@@ -349,6 +352,9 @@ struct xtcp_net {
 	int keepalive_intvl;		/* seconds */
 	int keepalive_probes;
 	int syncookies;			/* 0, 1 (when the SYN queue is full), 2 */
+	int orphan_retries;		/* as tcp_orphan_retries; 0: 8, or fewer */
+	int max_orphans;		/* as tcp_max_orphans, for this namespace */
+	atomic_t orphans;		/* closed by their programs, not done */
 	spinlock_t cong_lock;
 	char cong_name[XTCP_CA_NAME_MAX];	/* congestion_control */
 	struct xtcp_ratelimit challenge_rl;

@@ -397,6 +397,52 @@ static void t_bind_einval(void)
 	close(s);
 }
 
+/*
+ * A kernel TCP socket bound with SO_REUSEADDR to a port beside a socket that
+ * then listens on it (TCP allows it: neither listened when they bound)
+ * connects out from that port: its segments are its own, never the
+ * listener's, which would refuse them with a RST; the listener still takes
+ * its own connections.
+ */
+static void t_reuseaddr_tcp_beside_listener(void)
+{
+	int a = sock(), b = sock_inet(), t = sock_inet(), s, c, port;
+	char ch = 'x';
+
+	set_int(a, SOL_SOCKET, SO_REUSEADDR, 1);
+	set_int(b, SOL_SOCKET, SO_REUSEADDR, 1);
+	REQUIRE(bind_to(a, "127.0.0.1", 0) == 0, "bind: %s", strerror(errno));
+	port = local_port(a);
+	REQUIRE(bind_to(b, "127.0.0.1", port) == 0,
+		"TCP SO_REUSEADDR bind beside it: %s", strerror(errno));
+	REQUIRE(listen(a, 4) == 0, "listen: %s", strerror(errno));
+	/* a kernel TCP server elsewhere, which b connects to from the port */
+	REQUIRE(bind_to(t, "127.0.0.1", 0) == 0 && listen(t, 4) == 0,
+		"TCP server: %s", strerror(errno));
+	CHECK(connect_to(b, "127.0.0.1", local_port(t)) == 0,
+	      "TCP connect from the listener's port: %s", strerror(errno));
+	s = accept(t, NULL, NULL);
+	CHECK(s >= 0, "TCP accept: %s", strerror(errno));
+	if (s >= 0) {
+		CHECK(write(b, &ch, 1) == 1 && read(s, &ch, 1) == 1 &&
+		      write(s, &ch, 1) == 1 && read(b, &ch, 1) == 1,
+		      "TCP data both ways: %s", strerror(errno));
+		close(s);
+	}
+	/* and the listener is still the listener */
+	c = sock();
+	CHECK(connect_to(c, "127.0.0.1", port) == 0, "connect to the listener: %s",
+	      strerror(errno));
+	s = accept(a, NULL, NULL);
+	CHECK(s >= 0, "accept: %s", strerror(errno));
+	if (s >= 0)
+		close(s);
+	close(c);
+	close(t);
+	close(b);
+	close(a);
+}
+
 static void t_bind_reuseaddr(void)
 {
 	int a = sock(), b = sock(), n = sock(), n2 = sock(), l, c, s, c2, port;
@@ -2847,6 +2893,7 @@ static const struct {
 	{ "bind_eacces_unprivileged", t_bind_eacces_unprivileged },
 	{ "bind_einval", t_bind_einval },
 	{ "bind_reuseaddr", t_bind_reuseaddr },
+	{ "reuseaddr_tcp_beside_listener", t_reuseaddr_tcp_beside_listener },
 	{ "bind_ephemeral", t_bind_ephemeral },
 	{ "listen_backlog", t_listen_backlog },
 	{ "accept_blocking", t_accept_blocking },

@@ -356,3 +356,31 @@ case_hostile_syn_flood() {
 			"(Linux: ${hf[inet.growth]} KiB)" || rc=1
 	return "$rc"
 }
+
+# A SYN to the limited broadcast address, in a unicast frame to the
+# listener's host, gets no connection: tcp_v4_conn_request() drops a SYN whose
+# route is broadcast or multicast (ListenDrops). A SYN to the host's own
+# address, sent the same way, is the control: answered. (A SYN+ACK from
+# 255.255.255.255 could not be routed anyway; the count shows the SYN was
+# refused, not a child made that could never answer.)
+case_hostile_broadcast_syn() {
+	local fam port=7901 d0 mac
+	wire_setup nowatch || return 1
+	mac=$(in_ns b cat /sys/class/net/wb/address) || return 1
+	for fam in inet xtcp; do
+		port=$((port + 1))
+		wire_bg "bl$port" b "$WIRE_XFER" script --family "$fam" bind:"$port" \
+			listen say:listening hold
+		wire_line "bl$port" listening || return 1
+		wire_snmp b "$fam" ListenDrops || return 1
+		d0=$WIRE_VAL
+		in_ns a "$WIRE_PY" "$here/bcast_syn.py" wa "$mac" "$WIRE_ADDR_A" \
+			"$WIRE_ADDR_B" "$port" | sed "s/^/$fam: /" ||
+			fail "$fam: a SYN went as it should not" || return 1
+		wire_snmp b "$fam" ListenDrops || return 1
+		echo "$fam: ListenDrops +$((WIRE_VAL - d0))"
+		[ "$((WIRE_VAL - d0))" -ge 1 ] ||
+			fail "$fam: the broadcast SYN was not dropped by the listener" || return 1
+		wire_kill "bl$port"
+	done
+}
