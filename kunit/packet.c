@@ -117,6 +117,45 @@ long xtcp_test_stat(enum xtcp_stat s)
 	return xtcp_read_stat(&init_net, s);
 }
 
+/* A sysctl the test set, and what it was. */
+struct sysctl_saved {
+	int *field;
+	int old;
+};
+
+static int sysctl_res_init(struct kunit_resource *res, void *context)
+{
+	res->data = context;
+	return 0;
+}
+
+static void sysctl_res_free(struct kunit_resource *res)
+{
+	struct sysctl_saved *saved = res->data;
+
+	WRITE_ONCE(*saved->field, saved->old);
+	kfree(saved);
+}
+
+/*
+ * Set init_net's net.xtcp sysctl @field (a member of its struct xtcp_net) to
+ * @val for the test; it is put back when the test ends, pass or fail.
+ */
+void xtcp_test_sysctl(struct kunit *test, int *field, int val)
+{
+	struct sysctl_saved *saved = kmalloc(sizeof(*saved), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, saved);
+	saved->field = field;
+	saved->old = READ_ONCE(*field);
+	if (!kunit_alloc_resource(test, sysctl_res_init, sysctl_res_free,
+				  GFP_KERNEL, saved)) {
+		kfree(saved);
+		KUNIT_ASSERT_FAILURE(test, "no memory for a sysctl resource");
+	}
+	WRITE_ONCE(*field, val);
+}
+
 /* ---- sockets ---- */
 
 static int sock_res_init(struct kunit_resource *res, void *context)

@@ -72,6 +72,8 @@ int xtcp_test_init(struct kunit *test);
 
 /* init_net's counter @s now. */
 long xtcp_test_stat(enum xtcp_stat s);
+/* init_net's net.xtcp sysctl at @field set to @val till the test ends. */
+void xtcp_test_sysctl(struct kunit *test, int *field, int val);
 
 /* Sockets, released (abortively) when the test ends. */
 struct socket *xtcp_test_socket(struct kunit *test);

@@ -150,23 +150,10 @@ static struct kunit_suite cookie_suite = {
 
 /* ---- a listener's cookies, on the packet path ---- */
 
-static int saved_syncookies;
-
-static int pkt_cookie_init(struct kunit *test)
+/* Each test sets net.xtcp.syncookies as it needs, for itself. */
+static void set_syncookies(struct kunit *test, int val)
 {
-	saved_syncookies = READ_ONCE(xtcp_net(&init_net)->syncookies);
-	return xtcp_test_init(test);
-}
-
-/* Each test sets net.xtcp.syncookies as it needs; it is put back, pass or fail. */
-static void pkt_cookie_exit(struct kunit *test)
-{
-	WRITE_ONCE(xtcp_net(&init_net)->syncookies, saved_syncookies);
-}
-
-static void set_syncookies(int val)
-{
-	WRITE_ONCE(xtcp_net(&init_net)->syncookies, val);
+	xtcp_test_sysctl(test, &xtcp_net(&init_net)->syncookies, val);
 }
 
 /* The peer's SYN, as Linux's: MSS 1460, SACK-permitted, timestamps, scale 7. */
@@ -213,7 +200,7 @@ static void cookie_when_synq_full(struct kunit *test)
 	struct xtcp_sock *lxs, *xs;
 	struct xtcp_test_seg s;
 
-	set_syncookies(1);
+	set_syncookies(test, 1);
 	xtcp_peer_init(&p, 42101);
 	lsock = xtcp_test_listener(test, 1, &p);
 	lxs = xtcp_sk(lsock->sk);
@@ -272,7 +259,7 @@ static void cookie_without_timestamps(struct kunit *test)
 	struct xtcp_pkt *synack;
 	struct xtcp_sock *xs;
 
-	set_syncookies(2);
+	set_syncookies(test, 2);
 	xtcp_peer_init(&p, 42103);
 	lsock = xtcp_test_listener(test, 8, &p);
 	synack = send_syn(test, &p, false);
@@ -296,7 +283,7 @@ static void cookie_bad_ack_reset(struct kunit *test)
 	struct xtcp_test_seg s;
 	struct socket *lsock;
 
-	set_syncookies(2);
+	set_syncookies(test, 2);
 	xtcp_peer_init(&p, 42104);
 	lsock = xtcp_test_listener(test, 8, &p);
 	send_syn(test, &p, true);	/* a cookie went out: ACKs are checked */
@@ -321,7 +308,7 @@ static void cookie_off_drops(struct kunit *test)
 	struct xtcp_test_seg s;
 	struct socket *lsock;
 
-	set_syncookies(0);
+	set_syncookies(test, 0);
 	xtcp_peer_init(&p, 42105);
 	lsock = xtcp_test_listener(test, 1, &p);
 	send_syn(test, &p, true);
@@ -346,7 +333,7 @@ static void cookie_ack_acceptq_full(struct kunit *test)
 	struct socket *lsock;
 	long overflows;
 
-	set_syncookies(2);
+	set_syncookies(test, 2);
 	xtcp_peer_init(&p, 42107);
 	lsock = xtcp_test_listener(test, 0, &p);
 	peer_for(&q, lsock, 42108);
@@ -373,8 +360,7 @@ static struct kunit_case pkt_cookie_cases[] = {
 
 static struct kunit_suite pkt_cookie_suite = {
 	.name = "xtcp_pkt_cookie",
-	.init = pkt_cookie_init,
-	.exit = pkt_cookie_exit,
+	.init = xtcp_test_init,
 	.test_cases = pkt_cookie_cases,
 };
 

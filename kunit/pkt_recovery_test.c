@@ -384,20 +384,6 @@ static struct kunit_suite timer_suite = {
 
 /* ---- orphans ---- */
 
-static int saved_max_orphans;
-
-static int orphan_init(struct kunit *test)
-{
-	saved_max_orphans = READ_ONCE(xtcp_net(&init_net)->max_orphans);
-	return xtcp_test_init(test);
-}
-
-/* net.xtcp.max_orphans is put back, pass or fail. */
-static void orphan_exit(struct kunit *test)
-{
-	WRITE_ONCE(xtcp_net(&init_net)->max_orphans, saved_max_orphans);
-}
-
 /*
  * Past net.xtcp.max_orphans, close() resets the connection at once instead
  * of leaving one more orphan to finish (tcp_close() and tcp_check_oom()):
@@ -413,7 +399,7 @@ static void orphan_limit_resets(struct kunit *test)
 	struct sock *ska, *skb;
 	int orphans = atomic_read(&xn->orphans);
 
-	WRITE_ONCE(xn->max_orphans, orphans + 1);
+	xtcp_test_sysctl(test, &xn->max_orphans, orphans + 1);
 	xtcp_peer_init(&p, 44040);
 	a = xtcp_test_established(test, &p, NULL);
 	xtcp_peer_init(&q, 44041);
@@ -449,8 +435,7 @@ static struct kunit_case orphan_cases[] = {
 
 static struct kunit_suite orphan_suite = {
 	.name = "xtcp_pkt_orphan",
-	.init = orphan_init,
-	.exit = orphan_exit,
+	.init = xtcp_test_init,
 	.test_cases = orphan_cases,
 };
 

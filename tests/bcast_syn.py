@@ -18,17 +18,10 @@ import struct
 import sys
 import time
 
+from inet_csum import csum
+
 ETH_P_IP = 0x0800
 SYN, RST, ACK = 0x02, 0x04, 0x10
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 def frame(src_mac, dst_mac, src, dst, sport, dport, seq):

@@ -16,16 +16,9 @@ import struct
 import sys
 import time
 
+from inet_csum import csum
+
 FIN, SYN, ACK = 0x01, 0x02, 0x10
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 def segment(src, dst, sport, dport, flags, options=b"", doff=None, fix=0):

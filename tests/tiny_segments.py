@@ -32,6 +32,8 @@ import subprocess
 import sys
 import time
 
+from inet_csum import csum
+
 FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
 
 
@@ -43,15 +45,6 @@ def xfer_pattern(off, seed=1):
     x = (x * 0xBF58476D1CE4E5B9) & m
     x ^= x >> 32
     return x & 0xFF
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
 
 
 class Peer:
