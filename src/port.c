@@ -299,11 +299,20 @@ static void port_release_work(struct work_struct *work)
 
 static DECLARE_WORK(release_work, port_release_work);
 
+/*
+ * The last reference frees the kernel socket, which sleeps (tcp_close()
+ * takes its socket lock): at once where that is allowed, so that a close()
+ * gives the port back before it returns; else from a work item. in_task()
+ * alone is not enough: a task may hold BHs off (a listener's backlog, a
+ * release_cb) or a spinlock, which preemptible() sees (both Debian's and the
+ * debug kernel count preemption; without PREEMPT_COUNT every put would wait
+ * for the work item).
+ */
 static void port_put(struct xtcp_port *port)
 {
 	if (!refcount_dec_and_test(&port->ref))
 		return;
-	if (in_task()) {
+	if (preemptible()) {
 		port_free(port);
 		return;
 	}
