@@ -227,7 +227,7 @@ static void send_cookie(struct sock *sk, struct sk_buff *skb,
 				  cb->seq, &mss);
 	seg.ack = cb->seq + 1;
 	seg.flags = XTCP_FLAG_SYN | XTCP_FLAG_ACK;
-	seg.window = U16_MAX;	/* as a child's first window (output.c) */
+	seg.window = XTCP_SYN_WINDOW;	/* as a child's SYN+ACK (output.c) */
 	seg.opt.present = XTCP_OPTF_MSS;
 	if ((opt->present & XTCP_OPTF_TIMESTAMP) && READ_ONCE(xn->timestamps)) {
 		co.wscale_ok = (opt->present & XTCP_OPTF_WSCALE) &&
@@ -365,7 +365,7 @@ static bool rcv_cookie_ack(struct sock *sk, struct sk_buff *skb)
 		goto out;
 	}
 	/* what the cookie SYN+ACK advertised (send_cookie()) */
-	xtcp_sk(child)->rcv_wnd = U16_MAX;
+	xtcp_sk(child)->rcv_wnd = XTCP_SYN_WINDOW;
 	/* ours across the ACK, which may end the child and the queue's ref */
 	sock_hold(child);
 	xtcp_rcv(child, skb);

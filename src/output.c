@@ -160,7 +160,8 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	if (flags & XTCP_FLAG_ACK)
 		seg.ack = xs->rcv_nxt;
 	if (flags & XTCP_FLAG_SYN) {
-		xs->rcv_wnd = min_t(u32, xs->rcv_wnd ?: 65535, 65535);
+		xs->rcv_wnd = min_t(u32, xs->rcv_wnd ?: XTCP_SYN_WINDOW,
+				    XTCP_SYN_WINDOW);
 		seg.window = xs->rcv_wnd;
 		seg.opt.present = XTCP_OPTF_MSS;
 		if (!xs->adv_mss)
