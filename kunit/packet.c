@@ -468,6 +468,7 @@ static u8 *ip_skb(struct kunit *test, const struct xtcp_peer *p, u8 proto,
 	skb->ip_summed = CHECKSUM_NONE;
 	/* the device it came in on: the IPsec policy check reads its netns */
 	skb->dev = init_net.loopback_dev;
+	skb->skb_iif = LOOPBACK_IFINDEX;	/* inet_iif(): no route here */
 	*skbp = skb;
 	return skb_transport_header(skb);
 }

@@ -163,12 +163,85 @@ static void listen_close_resets_children(struct kunit *test)
 	XTCP_EXPECT_NO_SEGMENT(test);
 }
 
+/* An ifindex no device has: a socket bound to it hears nothing. */
+#define NO_SUCH_IFINDEX	0x7ffe
+
+static void bind_dev(struct sock *sk, int ifindex)
+{
+	lock_sock(sk);
+	WRITE_ONCE(sk->sk_bound_dev_if, ifindex);
+	release_sock(sk);
+}
+
+/*
+ * SO_BINDTODEVICE: a listener bound to another device than the one a SYN
+ * came in on (the harness's segments come in on lo) is not found, and the
+ * SYN is left to the kernel's TCP, as __inet_lookup_listener() leaves it
+ * unmatched; bound to lo, it answers.
+ */
+static void listen_bound_device(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *lsock;
+
+	xtcp_peer_init(&p, 42007);
+	lsock = xtcp_test_listener(test, 8, &p);
+	bind_dev(lsock->sk, NO_SUCH_IFINDEX);
+	KUNIT_EXPECT_EQ(test, xtcp_peer_send(test, &p, XTCP_FLAG_SYN, 0),
+			(unsigned int)NF_ACCEPT);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_count, 0U);
+	XTCP_EXPECT_NO_SEGMENT(test);
+
+	bind_dev(lsock->sk, LOOPBACK_IFINDEX);
+	KUNIT_EXPECT_EQ(test, xtcp_peer_send(test, &p, XTCP_FLAG_SYN, 0),
+			(unsigned int)NF_STOLEN);
+	xtcp_test_expect(test, XTCP_FLAG_SYN | XTCP_FLAG_ACK);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_count, 1U);
+	KUNIT_EXPECT_EQ(test,
+			READ_ONCE(xtcp_test_syn_child(test, lsock->sk)->sk_bound_dev_if),
+			LOOPBACK_IFINDEX);
+}
+
+/*
+ * A connection bound to another device does not hear its 4-tuple's segments
+ * from this one (INET_MATCH()). With its listener bound there too (else the
+ * listener would take them, and answer with a RST, as Linux's does) they are
+ * the kernel's TCP's, and the connection's state is untouched; bound back, it
+ * takes them again.
+ */
+static void listen_child_bound_device(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *lsock;
+	struct sock *child;
+	u32 rcv_nxt;
+
+	xtcp_peer_init(&p, 42008);
+	lsock = xtcp_test_listener(test, 8, &p);
+	child = xtcp_test_passive(test, lsock, &p, 42008);
+	rcv_nxt = xtcp_sk(child)->rcv_nxt;
+	bind_dev(lsock->sk, NO_SUCH_IFINDEX);
+	bind_dev(child, NO_SUCH_IFINDEX);
+	KUNIT_EXPECT_EQ(test, xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 100),
+			(unsigned int)NF_ACCEPT);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(xtcp_sk(child)->rcv_nxt), rcv_nxt);
+	XTCP_EXPECT_NO_SEGMENT(test);
+
+	bind_dev(child, LOOPBACK_IFINDEX);
+	p.seq -= 100;	/* the same text again */
+	KUNIT_EXPECT_EQ(test, xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 100),
+			(unsigned int)NF_STOLEN);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(xtcp_sk(child)->rcv_nxt), rcv_nxt + 100);
+}
+
 static struct kunit_case listen_cases[] = {
 	KUNIT_CASE(listen_syn_gets_synack),
 	KUNIT_CASE(listen_ack_establishes),
 	KUNIT_CASE(listen_backlog_full_drops_syn),
 	KUNIT_CASE(listen_stray_ack_reset),
 	KUNIT_CASE(listen_close_resets_children),
+	KUNIT_CASE(listen_bound_device),
+	KUNIT_CASE(listen_child_bound_device),
 	{}
 };
 

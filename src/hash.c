@@ -103,13 +103,29 @@ static u32 bhashfn(const struct net *net, u16 port)
 	return jhash_1word(port, hash_seed ^ net_hash_mix(net)) & bhash.mask;
 }
 
-static bool match_established(const struct sock *sk, const struct net *net,
-			      __be32 saddr, __be16 sport, __be32 daddr,
-			      __be16 dport)
+static bool match_tuple(const struct sock *sk, const struct net *net,
+			__be32 saddr, __be16 sport, __be32 daddr, __be16 dport)
 {
 	return sk->sk_rcv_saddr == saddr && sk->sk_daddr == daddr &&
 	       inet_sk(sk)->inet_sport == sport && sk->sk_dport == dport &&
 	       net_eq(sock_net(sk), net);
+}
+
+/*
+ * A socket bound to a device (SO_BINDTODEVICE, or a VRF's) sees only what
+ * comes in on it: @dif the device, @sdif its L3 master's slave (0 if none),
+ * as INET_MATCH() compares them for the kernel's TCP. @dif < 0: any device
+ * (a 4-tuple is unique in the table whatever the device, see
+ * xtcp_hash_connection()).
+ */
+static bool match_established(const struct sock *sk, struct net *net,
+			      __be32 saddr, __be16 sport, __be32 daddr,
+			      __be16 dport, int dif, int sdif)
+{
+	return match_tuple(sk, net, saddr, sport, daddr, dport) &&
+	       (dif < 0 ||
+		inet_sk_bound_dev_eq(net, READ_ONCE(sk->sk_bound_dev_if), dif,
+				     sdif));
 }
 
 /*
@@ -128,7 +144,7 @@ int xtcp_hash_connection(struct sock *sk)
 	xtcp_sock_assert_locked(sk);
 	spin_lock_bh(lock);
 	hlist_for_each_entry(other, &ehash.heads[h], sk_node) {
-		if (match_established(other, net, saddr, sport, daddr, dport)) {
+		if (match_tuple(other, net, saddr, sport, daddr, dport)) {
 			spin_unlock_bh(lock);
 			return -EADDRNOTAVAIL;
 		}
@@ -188,16 +204,22 @@ void xtcp_unhash(struct sock *sk)
 	__sock_put(sk);		/* the caller still holds one */
 }
 
-/* The connection a received segment belongs to, with a reference, or NULL. */
+/*
+ * The connection a received segment belongs to, with a reference, or NULL.
+ * @dif, @sdif: the device it came in on (inet_iif(), inet_sdif()); -1 and 0
+ * for the connection of that 4-tuple on any device.
+ */
 struct sock *xtcp_lookup_established(struct net *net, __be32 saddr,
-				     __be16 sport, __be32 daddr, __be16 dport)
+				     __be16 sport, __be32 daddr, __be16 dport,
+				     int dif, int sdif)
 {
 	u32 h = ehashfn(net, saddr, sport, daddr, dport);
 	struct sock *sk;
 
 	rcu_read_lock();
 	hlist_for_each_entry_rcu(sk, &ehash.heads[h], sk_node) {
-		if (match_established(sk, net, saddr, sport, daddr, dport) &&
+		if (match_established(sk, net, saddr, sport, daddr, dport, dif,
+				      sdif) &&
 		    refcount_inc_not_zero(&sk->sk_refcnt)) {
 			rcu_read_unlock();
 			return sk;
@@ -208,30 +230,47 @@ struct sock *xtcp_lookup_established(struct net *net, __be32 saddr,
 }
 
 /*
- * The listener for a segment to daddr:dport, with a reference: one bound to
- * daddr itself before one bound to the wildcard, as the kernel's TCP scores.
+ * How well listener @sk fits a segment to @daddr:@port that came in on @dif
+ * (@sdif), as compute_score() in inet_hashtables.c ranks them: -1 if not at
+ * all; one bound to @daddr itself before one bound to the wildcard, and at the
+ * same address, one bound to the device before one that is not.
  */
-struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, __be16 dport)
+static int listener_score(struct sock *sk, struct net *net, __be32 daddr,
+			  u16 port, int dif, int sdif)
+{
+	int bound_dev_if = READ_ONCE(sk->sk_bound_dev_if);
+
+	if (inet_sk(sk)->inet_num != port ||
+	    READ_ONCE(sk->sk_state) != XTCP_LISTEN ||
+	    !net_eq(sock_net(sk), net) ||
+	    (sk->sk_rcv_saddr && sk->sk_rcv_saddr != daddr) ||
+	    !inet_sk_bound_dev_eq(net, bound_dev_if, dif, sdif))
+		return -1;
+	return (sk->sk_rcv_saddr ? 2 : 0) + (bound_dev_if ? 1 : 0);
+}
+
+/*
+ * The listener for a segment to daddr:dport that came in on @dif (@sdif),
+ * with a reference: the best by listener_score().
+ */
+struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, __be16 dport,
+				  int dif, int sdif)
 {
 	u16 port = ntohs(dport);
 	struct sock *best = NULL;
 	struct xtcp_sock *xs;
+	int hiscore = -1;
 
 	rcu_read_lock();
 	hlist_for_each_entry_rcu(xs, &bhash.heads[bhashfn(net, port)],
 				 listen_node) {
 		struct sock *sk = &xs->inet.sk;
+		int score = listener_score(sk, net, daddr, port, dif, sdif);
 
-		if (inet_sk(sk)->inet_num != port ||
-		    READ_ONCE(sk->sk_state) != XTCP_LISTEN ||
-		    !net_eq(sock_net(sk), net))
-			continue;
-		if (sk->sk_rcv_saddr == daddr) {
+		if (score > hiscore) {
 			best = sk;
-			break;
+			hiscore = score;
 		}
-		if (!sk->sk_rcv_saddr && !best)
-			best = sk;
 	}
 	if (best && !refcount_inc_not_zero(&best->sk_refcnt))
 		best = NULL;

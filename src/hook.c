@@ -191,6 +191,7 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 	const struct tcphdr *th;
 	const struct iphdr *iph;
 	struct sock *sk;
+	int dif, sdif;
 
 	if (skb->pkt_type != PACKET_HOST)
 		return NF_ACCEPT;
@@ -202,14 +203,18 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;	/* the kernel's TCP counts it */
 	iph = ip_hdr(skb);
 	th = tcp_hdr(skb);
+	/* the device it came in on, for sockets bound to one (SO_BINDTODEVICE) */
+	dif = inet_iif(skb);
+	sdif = inet_sdif(skb);
 
 	sk = xtcp_lookup_established(net, iph->daddr, th->dest, iph->saddr,
-				     th->source);
+				     th->source, dif, sdif);
 	if (!sk) {
 		tw = xtcp_tw_lookup(&xtcp_net(net)->tw, iph->daddr, th->dest,
 				    iph->saddr, th->source);
 		if (!tw) {
-			sk = xtcp_lookup_listener(net, iph->daddr, th->dest);
+			sk = xtcp_lookup_listener(net, iph->daddr, th->dest,
+						  dif, sdif);
 			if (!sk)
 				return NF_ACCEPT;
 			if (tcp_owns(net, skb)) {
@@ -251,7 +256,7 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 			goto out;	/* consumed */
 		/* RFC 6191: a new SYN reopens the 4-tuple, through the listener */
 		sk = xtcp_lookup_listener(net, ip_hdr(skb)->daddr,
-					  tcp_hdr(skb)->dest);
+					  tcp_hdr(skb)->dest, dif, sdif);
 		if (!sk) {
 			xtcp_send_reset(net, skb);
 			kfree_skb(skb);

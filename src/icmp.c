@@ -225,7 +225,7 @@ unsigned int xtcp_icmp_rcv(struct net *net, struct sk_buff *skb)
 
 	/* we sent the quoted segment: its source is our end */
 	sk = xtcp_lookup_established(net, iph->saddr, th->source, iph->daddr,
-				     th->dest);
+				     th->dest, inet_iif(skb), 0);
 	if (!sk)
 		return NF_ACCEPT;
 	if (!icmp_policy_ok(skb)) {

@@ -130,7 +130,8 @@ static bool tuple_taken(struct net *net, __be32 saddr, u16 num, __be32 daddr,
 			     dport);
 	if (*tw)
 		return true;
-	other = xtcp_lookup_established(net, saddr, htons(num), daddr, dport);
+	other = xtcp_lookup_established(net, saddr, htons(num), daddr, dport,
+					-1, 0);
 	if (other) {
 		sock_put(other);
 		return true;

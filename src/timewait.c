@@ -532,6 +532,9 @@ bool xtcp_tw_walk(struct xtcp_tw_table *tbl, unsigned int *chain,
 		struct xtcp_tw_bucket *tw;
 		unsigned int n = 0;
 
+		/* empty chains, most of them, without their lock (BHs stay on) */
+		if (!READ_ONCE(tbl->hash[*chain]))
+			continue;
 		spin_lock_bh(lock);
 		for (tw = tbl->hash[*chain]; tw; tw = tw->hnext) {
 			s32 left;

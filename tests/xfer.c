@@ -45,7 +45,8 @@
  *   connected, nor failed, MS ms later)  quiet:MS (nothing readable for MS ms)
  *   rcvbuf:N (SO_RCVBUF; before listen, the accepted socket inherits it)
  *   mark  since:TEXT (print "TEXT US": CLOCK_MONOTONIC microseconds since the
- *   last mark, e.g. around a connect)
+ *   last mark, e.g. around a connect)  device:NAME (SO_BINDTODEVICE; device:
+ *   alone unbinds)
  *
  * sink: accept K connections one after another, read each to its end and print
  *   "conn I: len L fnv H end eof|ECONNRESET|..."; --close-after closes
@@ -885,6 +886,9 @@ static int cmd_script(int argc, char **argv)
 			if (err != errnum(arg))
 				die("SO_ERROR %s within %d s, want %s", err ? errname(err) : "0",
 				    timeout_s, arg);
+		} else if (!strcmp(step, "device") && arg) {
+			if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, arg, strlen(arg)) < 0)
+				die("SO_BINDTODEVICE %s: %s", arg, strerror(errno));
 		} else if (!strcmp(step, "filter") && arg) {
 			attach_filter(fd, arg);
 		} else if ((!strcmp(step, "no-connect") || !strcmp(step, "quiet")) && arg) {

@@ -153,6 +153,41 @@ case_net_keepalive() {
 	net_keepalive_answered 7603
 }
 
+# SO_BINDTODEVICE ---------------------------------------------------------------
+
+# A listener bound to a device hears only SYNs that come in on it, as
+# __inet_lookup_listener() matches: bound to lo, a SYN from netns a (in on wb)
+# finds no listener and is refused (RST, ECONNREFUSED) on both stacks; bound to
+# wb, the same client is served, and so is the accepted connection, which
+# inherits the device.
+light_skip[net_bindtodevice]="the lookups' device match runs in the xtcp_pkt_listen KUnit suite in the same kernel; time budget"
+case_net_bindtodevice() {
+	local f port=7620
+	wire_setup nowatch || return 1
+	for f in xtcp inet; do
+		port=$((port + 1))
+		wire_bg "lo_$f" b "$WIRE_XFER" script --family "$f" device:lo bind:$port listen \
+			say:listening hold
+		wire_line "lo_$f" listening || return 1
+		wire_bg "cli_$f" a "$WIRE_XFER" script --family "$f" \
+			connect-fail:"$WIRE_ADDR_B":$port ECONNREFUSED say:refused
+		wire_wait "cli_$f" && wire_has_line "cli_$f" refused ||
+			fail "$f: a listener bound to lo got a SYN that came in on wb" || return 1
+		echo "$f: a listener bound to lo: a SYN in on wb is refused"
+		wire_kill "lo_$f"
+		port=$((port + 1))
+		wire_bg "wb_$f" b "$WIRE_XFER" script --family "$f" device:wb bind:$port listen \
+			say:listening accept recv:1000 send:1000 eof close say:served
+		wire_line "wb_$f" listening || return 1
+		wire_bg "cli_$f" a "$WIRE_XFER" script --family "$f" \
+			connect:"$WIRE_ADDR_B":$port send:1000 recv:1000 close say:through
+		wire_wait "cli_$f" && wire_has_line "cli_$f" through && wire_wait "wb_$f" &&
+			wire_has_line "wb_$f" served ||
+			fail "$f: no exchange with a listener bound to wb" || return 1
+		echo "$f: a listener bound to wb: 1000 bytes each way"
+	done
+}
+
 # PAWS and ICMP validation ----------------------------------------------------
 
 # A scapy peer: a segment with an old timestamp is dropped and answered
