@@ -106,6 +106,51 @@ static void recovery_sack_fast_retransmit(struct kunit *test)
 }
 
 /*
+ * SACK reneging (RFC 2018 §8): the peer SACKs the second and third segments,
+ * then acknowledges only the first: it threw the others away. The
+ * retransmission timer comes after max(SRTT/2, 10 ms), not an RTO
+ * (tcp_check_sack_reneging()), and then sends the SACKed head again, every
+ * SACK mark forgotten (tcp_timeout_mark_lost()). Before, the head stayed
+ * SACKed and was never sent again.
+ */
+static void recovery_sack_reneging(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	long reneg;
+	u64 left_ns;
+	u32 seq, ms;
+
+	xtcp_peer_init(&p, 44004);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	KUNIT_ASSERT_TRUE(test, xs->sack_ok);
+	seq = send_segments(test, sock, &p, 3);
+	reneg = xtcp_test_stat(XTCP_STAT_SACK_RENEGING);
+
+	dup_ack(test, &p, seq, seq + MSS, seq + 3 * MSS);
+	KUNIT_EXPECT_EQ(test, xs->sacked_out, 2U);
+	XTCP_EXPECT_NO_SEGMENT(test);
+
+	p.ack = seq + MSS;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_ASSERT_TRUE(test, xtcp_timer_pending(xs, XTCP_TIMER_RETRANS));
+	ms = max_t(u32, xs->rtt.srtt_us / 2 / USEC_PER_MSEC, 10);
+	left_ns = xs->timer_due[XTCP_TIMER_RETRANS] - ktime_get_ns();
+	KUNIT_EXPECT_LE(test, left_ns, (u64)ms * NSEC_PER_MSEC);
+	KUNIT_EXPECT_LT(test, ms, xs->rto_ms);
+
+	xtcp_test_fire(test, sock->sk, XTCP_TIMER_RETRANS);
+	expect_retransmit(test, &p, seq + MSS);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_SACK_RENEGING), reneg + 1);
+	KUNIT_EXPECT_EQ(test, xs->sacked_out, 0U);
+	KUNIT_EXPECT_EQ(test, xs->lost_out, 2U);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_LOSS);
+}
+
+/*
  * Without SACK (RFC 5681 §3.2, NewReno RFC 6582): two duplicate ACKs are not
  * enough, the third sends the head again.
  */
@@ -176,6 +221,7 @@ static void recovery_dupack_with_text_not_counted(struct kunit *test)
 
 static struct kunit_case recovery_cases[] = {
 	KUNIT_CASE(recovery_sack_fast_retransmit),
+	KUNIT_CASE(recovery_sack_reneging),
 	KUNIT_CASE(recovery_three_dupacks),
 	KUNIT_CASE(recovery_dupack_with_text_not_counted),
 	{}

@@ -538,7 +538,10 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 	xtcp_sndbuf_expand(sk);		/* the window grew: the buffer with it */
 	WRITE_ONCE(xs->retries, 0);
 	xs->stall_start_ns = ktime_get_ns();	/* progress */
-	xtcp_timer_data_acked(sk);
+	if (xtcp_sack_reneging(sk))
+		xtcp_timer_sack_reneging(sk);
+	else
+		xtcp_timer_data_acked(sk);
 	fin_acked = xs->fin_queued && cb->ack == xs->write_seq;
 	sk->sk_write_space(sk);
 	xtcp_push(sk);

@@ -347,9 +347,49 @@ void xtcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_packets,
 }
 
 /*
+ * The receiver reneged (RFC 2018 §8): it SACKed the segment now at the head
+ * of the queue, which SND.UNA reached without acknowledging it, so it threw
+ * away what it held out of order. Every SACK mark goes; the segments are
+ * lost like the rest (tcp_timeout_mark_lost()).
+ */
+static bool sack_reneged(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (!skb || !queued_sent(xs, skb) || !XTCP_SKB_CB(skb)->sacked)
+		return false;
+	xtcp_inc_stat(sock_net(sk), XTCP_STAT_SACK_RENEGING);
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (!queued_sent(xs, skb))
+			break;
+		XTCP_SKB_CB(skb)->sacked = 0;
+	}
+	xs->sacked_out = 0;
+	return true;
+}
+
+/*
+ * Is the head of the queue SACKed, after an ACK took SND.UNA forward? Then the
+ * receiver may have reneged. As after tcp_check_sack_reneging(), the caller
+ * gives it max(SRTT/2, 10 ms) to ACK the segment (xtcp_timer_sack_reneging());
+ * if it does not, the retransmission time-out finds the head still SACKed and
+ * sends it again (sack_reneged()).
+ */
+bool xtcp_sack_reneging(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+
+	return xs->sack_ok && head && queued_sent(xs, head) &&
+	       XTCP_SKB_CB(head)->sacked;
+}
+
+/*
  * The retransmission timer expired with data in flight (RFC 5681 §3.1, RFC
- * 6298 §5.4): one window was lost. Every segment sent and not SACKed is lost;
- * they go again from the oldest on, in slow start from one segment.
+ * 6298 §5.4): one window was lost. Every segment sent and not SACKed is lost
+ * (every one, if the receiver reneged on its SACKs); they go again from the
+ * oldest on, in slow start from one segment.
  */
 void xtcp_enter_loss(struct sock *sk)
 {
@@ -361,6 +401,8 @@ void xtcp_enter_loss(struct sock *sk)
 		xs->cc.ssthresh = xs->ca_ops->ssthresh(&xs->cc);
 	xs->cc.cwnd = 1;
 	xs->cc.cwnd_cnt = 0;
+	if (xs->sack_ok)
+		sack_reneged(sk);
 	skb_queue_walk(&sk->sk_write_queue, skb) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 

@@ -471,6 +471,18 @@ void xtcp_timer_data_acked(struct sock *sk)
 		timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
 }
 
+/*
+ * SND.UNA reached a SACKed segment (xtcp_sack_reneging()): the time-out that
+ * repairs a reneging receiver comes after max(SRTT/2, 10 ms), not a whole
+ * RTO, as tcp_check_sack_reneging() arms it.
+ */
+void xtcp_timer_sack_reneging(struct sock *sk)
+{
+	u32 ms = max_t(u32, xtcp_sk(sk)->rtt.srtt_us / 2 / USEC_PER_MSEC, 10);
+
+	timer_arm(sk, XTCP_TIMER_RETRANS, ms);
+}
+
 /* The peer's window reopened after refusing our probes: a fresh RTO. */
 void xtcp_timer_window_reopened(struct sock *sk)
 {

@@ -320,6 +320,7 @@ enum xtcp_stat {
 	XTCP_STAT_REQQ_FULL_DO_COOKIES,
 	XTCP_STAT_REQQ_FULL_DROP,
 	XTCP_STAT_ABORT_ON_MEMORY,
+	XTCP_STAT_SACK_RENEGING,
 	XTCP_STAT_MAX,
 };
 
@@ -474,6 +475,7 @@ void xtcp_lost_sent(struct xtcp_sock *xs, struct sk_buff *skb);
 void xtcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_packets,
 		       bool dup, const struct xtcp_options *opt);
 void xtcp_enter_loss(struct sock *sk);
+bool xtcp_sack_reneging(struct sock *sk);
 
 /* timer.c: the timers of a socket, on one hrtimer. */
 void xtcp_timer_init(struct sock *sk);
@@ -484,6 +486,7 @@ void xtcp_timer_data_sent(struct sock *sk);
 void xtcp_timer_send_blocked(struct sock *sk);
 void xtcp_timer_data_acked(struct sock *sk);
 void xtcp_timer_window_reopened(struct sock *sk);
+void xtcp_timer_sack_reneging(struct sock *sk);
 void xtcp_timer_ack_owed(struct sock *sk);
 void xtcp_timer_ack_sent(struct sock *sk);
 void xtcp_timer_fin_wait2(struct sock *sk);
