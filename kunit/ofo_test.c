@@ -238,45 +238,74 @@ static void fin_waits(struct kunit *test)
 	kfree_skb(skb);
 }
 
-/* SACK blocks: contiguous runs, the latest segment's block first (RFC 2018). */
+#define EXPECT_BLOCK(test, s, i, from, to) do {				\
+	KUNIT_EXPECT_EQ(test, (s)->blocks[i].start, (u32)(from));	\
+	KUNIT_EXPECT_EQ(test, (s)->blocks[i].end, (u32)(to));		\
+} while (0)
+
+/*
+ * SACK blocks as tcp_sack_new_ofo_skb() keeps them (RFC 2018 §4): the block
+ * the latest segment joined first, then by recency; a segment that bridges
+ * two blocks merges them; a fifth block pushes out the oldest.
+ */
 static void sack_blocks(struct kunit *test)
 {
-	struct rb_root *q = new_queue(test);
-	struct xtcp_sack_block b[XTCP_MAX_SACKS];
-	unsigned int n;
+	struct xtcp_rcv_sacks s = {};
 
-	insert(test, q, 200, 100, XTCP_OFO_QUEUED);
-	insert(test, q, 300, 100, XTCP_OFO_QUEUED);	/* joins [200,300) */
-	insert(test, q, 500, 100, XTCP_OFO_QUEUED);
-	insert(test, q, 550, 100, XTCP_OFO_QUEUED);	/* overlaps: joins */
-	insert(test, q, 800, 100, XTCP_OFO_QUEUED);
-	insert(test, q, 1000, 100, XTCP_OFO_QUEUED);
-	insert(test, q, 1200, 100, XTCP_OFO_QUEUED);
+	xtcp_sacks_add(&s, 200, 300);
+	xtcp_sacks_add(&s, 500, 600);
+	KUNIT_ASSERT_EQ(test, s.num, 2);
+	EXPECT_BLOCK(test, &s, 0, 500, 600);
+	EXPECT_BLOCK(test, &s, 1, 200, 300);
 
-	n = xtcp_ofo_sacks(q, 800, b, XTCP_MAX_SACKS);
-	KUNIT_ASSERT_EQ(test, n, 4U);
-	KUNIT_EXPECT_EQ(test, b[0].start, 800U);
-	KUNIT_EXPECT_EQ(test, b[0].end, 900U);
-	KUNIT_EXPECT_EQ(test, b[1].start, 200U);
-	KUNIT_EXPECT_EQ(test, b[1].end, 400U);
-	KUNIT_EXPECT_EQ(test, b[2].start, 500U);
-	KUNIT_EXPECT_EQ(test, b[2].end, 650U);
-	KUNIT_EXPECT_EQ(test, b[3].start, 1000U);
-	KUNIT_EXPECT_EQ(test, b[3].end, 1100U);
+	/* it joins the older block, which comes first again */
+	xtcp_sacks_add(&s, 300, 400);
+	KUNIT_ASSERT_EQ(test, s.num, 2);
+	EXPECT_BLOCK(test, &s, 0, 200, 400);
+	EXPECT_BLOCK(test, &s, 1, 500, 600);
 
-	/* the most recent in the middle of a run names that whole run */
-	n = xtcp_ofo_sacks(q, 560, b, 3);
-	KUNIT_ASSERT_EQ(test, n, 3U);
-	KUNIT_EXPECT_EQ(test, b[0].start, 500U);
-	KUNIT_EXPECT_EQ(test, b[0].end, 650U);
-	KUNIT_EXPECT_EQ(test, b[1].start, 200U);
-	KUNIT_EXPECT_EQ(test, b[2].start, 800U);
+	/* it fills the hole between them: one block */
+	xtcp_sacks_add(&s, 400, 500);
+	KUNIT_ASSERT_EQ(test, s.num, 1);
+	EXPECT_BLOCK(test, &s, 0, 200, 600);
 
-	/* no run holds it (an in-order arrival): the lowest first */
-	n = xtcp_ofo_sacks(q, 100, b, 2);
-	KUNIT_ASSERT_EQ(test, n, 1U);
-	KUNIT_EXPECT_EQ(test, b[0].start, 200U);
-	KUNIT_EXPECT_EQ(test, xtcp_ofo_sacks(q, 800, b, 0), 0U);
+	/* an overlap within a block changes nothing but its place */
+	xtcp_sacks_add(&s, 800, 900);
+	xtcp_sacks_add(&s, 250, 350);
+	KUNIT_ASSERT_EQ(test, s.num, 2);
+	EXPECT_BLOCK(test, &s, 0, 200, 600);
+	EXPECT_BLOCK(test, &s, 1, 800, 900);
+
+	/* four at most: the least recent goes */
+	xtcp_sacks_add(&s, 1000, 1100);
+	xtcp_sacks_add(&s, 1200, 1300);
+	xtcp_sacks_add(&s, 1400, 1500);
+	KUNIT_ASSERT_EQ(test, s.num, XTCP_MAX_SACKS);
+	EXPECT_BLOCK(test, &s, 0, 1400, 1500);
+	EXPECT_BLOCK(test, &s, 1, 1200, 1300);
+	EXPECT_BLOCK(test, &s, 2, 1000, 1100);
+	EXPECT_BLOCK(test, &s, 3, 200, 600);
+}
+
+/* RCV.NXT reaching a block removes it (tcp_sack_remove()), and only it. */
+static void sack_blocks_remove(struct kunit *test)
+{
+	struct xtcp_rcv_sacks s = {};
+
+	xtcp_sacks_add(&s, 0xfffffff0, 0x10);	/* across the wrap */
+	xtcp_sacks_add(&s, 0x100, 0x200);
+	xtcp_sacks_add(&s, 0x40, 0x80);
+	xtcp_sacks_remove(&s, 0xffffff00);
+	KUNIT_EXPECT_EQ(test, s.num, 3);
+	xtcp_sacks_remove(&s, 0x10);
+	KUNIT_ASSERT_EQ(test, s.num, 2);
+	EXPECT_BLOCK(test, &s, 0, 0x40, 0x80);
+	EXPECT_BLOCK(test, &s, 1, 0x100, 0x200);
+	xtcp_sacks_remove(&s, 0x200);
+	KUNIT_EXPECT_EQ(test, s.num, 0);
+	xtcp_sacks_add(&s, 0x300, 0x400);
+	xtcp_sacks_reset(&s);
+	KUNIT_EXPECT_EQ(test, s.num, 0);
 }
 
 /* purge() frees every segment. */
@@ -302,6 +331,7 @@ static struct kunit_case ofo_cases[] = {
 	KUNIT_CASE(wraps),
 	KUNIT_CASE(fin_waits),
 	KUNIT_CASE(sack_blocks),
+	KUNIT_CASE(sack_blocks_remove),
 	KUNIT_CASE(purge),
 	{}
 };

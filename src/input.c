@@ -135,6 +135,7 @@ static bool rcv_fin(struct sock *sk, struct sk_buff *skb)
 		return false;
 	WRITE_ONCE(xs->rcv_nxt, xs->rcv_nxt + 1);
 	xtcp_ofo_purge(&xs->ofo);	/* nothing can follow a FIN */
+	xtcp_sacks_reset(&xs->rcv_sacks);
 	apply(sk, XTCP_EV_FIN, skb);
 	return true;
 }
@@ -150,7 +151,7 @@ static void ofo_queue(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct net *net = sock_net(sk);
-	u32 seq = XTCP_SKB_CB(skb)->seq;
+	u32 seq = XTCP_SKB_CB(skb)->seq, end_seq = XTCP_SKB_CB(skb)->end_seq;
 
 	xtcp_sock_assert_locked(sk);
 	if (!xtcp_rcvq_room(sk, skb, true)) {
@@ -166,7 +167,8 @@ static void ofo_queue(struct sock *sk, struct sk_buff *skb)
 				     xtcp_quickacks(xs->rcv_wnd, xs->rcv_mss));
 		if (xtcp_ofo_insert(&xs->ofo, skb) == XTCP_OFO_QUEUED) {
 			xtcp_inc_stat(net, XTCP_STAT_OFO_QUEUE);
-			xs->ofo_recent = seq;
+			if (xs->sack_ok)
+				xtcp_sacks_add(&xs->rcv_sacks, seq, end_seq);
 		} else {
 			xtcp_inc_stat(net, XTCP_STAT_DUP_DATA);
 			kfree_skb(skb);
@@ -653,6 +655,10 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 				sk->sk_data_ready(sk);
 			filled = RB_EMPTY_ROOT(&xs->ofo);
 		}
+		if (RB_EMPTY_ROOT(&xs->ofo))
+			xtcp_sacks_reset(&xs->rcv_sacks);
+		else if (xs->rcv_sacks.num)
+			xtcp_sacks_remove(&xs->rcv_sacks, xs->rcv_nxt);
 		/* a FIN's own transition acknowledges the text before it */
 		if (text && !fin)
 			xtcp_ack_text_queued(sk, filled);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ofo.c: the out-of-order queue (see ofo.h), after tcp_data_queue_ofo() and
- * tcp_ofo_queue() of the kernel's TCP, without their coalescing.
+ * tcp_ofo_queue() of the kernel's TCP, without their coalescing; and the SACK
+ * blocks a receiver reports, as tcp_sack_new_ofo_skb() and tcp_sack_remove()
+ * keep them.
  */
 #include "compat.h"
 #include "ofo.h"
@@ -97,47 +99,77 @@ void xtcp_ofo_purge(struct rb_root *q)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_ofo_purge);
 
-/*
- * The SACK blocks the queue makes (RFC 2018 §4): each a run of contiguous
- * queued data. The block that holds @recent, the segment that arrived last,
- * goes first (§4: "the first SACK block MUST specify the contiguous block of
- * data containing the segment which triggered this ACK"), then the others from
- * the lowest up, as many as @max allows. Returns how many were written.
- */
-unsigned int xtcp_ofo_sacks(const struct rb_root *q, u32 recent,
-			    struct xtcp_sack_block *blocks, unsigned int max)
+/* [@seq, @end_seq) touches or overlaps @b: @b grows to cover it (tcp_sack_extend()). */
+static bool sack_extend(struct xtcp_sack_block *b, u32 seq, u32 end_seq)
 {
-	struct xtcp_sack_block b, first = {};
-	struct sk_buff *skb = skb_rb_first(q);
-	unsigned int n = 0;
-	bool have_first = false;
+	if (xtcp_seq_after(seq, b->end) || xtcp_seq_after(b->start, end_seq))
+		return false;
+	if (xtcp_seq_before(seq, b->start))
+		b->start = seq;
+	if (xtcp_seq_after(end_seq, b->end))
+		b->end = end_seq;
+	return true;
+}
 
-	if (!max)
-		return 0;
-	while (skb) {
-		b.start = seq_of(skb);
-		b.end = end_of(skb);
-		for (skb = skb_rb_next(skb);
-		     skb && xtcp_seq_leq(seq_of(skb), b.end);
-		     skb = skb_rb_next(skb))
-			if (xtcp_seq_after(end_of(skb), b.end))
-				b.end = end_of(skb);
-		if (!have_first && xtcp_seq_geq(recent, b.start) &&
-		    xtcp_seq_before(recent, b.end)) {
-			first = b;
-			have_first = true;
+/* The first block grew: it swallows the others it now reaches (tcp_sack_maybe_coalesce()). */
+static void sack_coalesce(struct xtcp_rcv_sacks *s)
+{
+	unsigned int i = 1, j;
+
+	while (i < s->num) {
+		if (!sack_extend(&s->blocks[0], s->blocks[i].start,
+				 s->blocks[i].end)) {
+			i++;
 			continue;
 		}
-		/* room for the others: all but the first's slot */
-		if (n < max - 1)
-			blocks[1 + n++] = b;
+		s->num--;
+		for (j = i; j < s->num; j++)
+			s->blocks[j] = s->blocks[j + 1];
 	}
-	if (have_first) {
-		blocks[0] = first;
-		return n + 1;
-	}
-	/* nothing holds @recent: the others move up one slot */
-	memmove(blocks, blocks + 1, n * sizeof(*blocks));
-	return n;
 }
-EXPORT_SYMBOL_IF_KUNIT(xtcp_ofo_sacks);
+
+/*
+ * [@seq, @end_seq) was queued out of order (tcp_sack_new_ofo_skb()): the block
+ * it joins, or a new one, goes first.
+ */
+void xtcp_sacks_add(struct xtcp_rcv_sacks *s, u32 seq, u32 end_seq)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->num; i++) {
+		if (sack_extend(&s->blocks[i], seq, end_seq)) {
+			for (; i > 0; i--)
+				swap(s->blocks[i], s->blocks[i - 1]);
+			sack_coalesce(s);
+			return;
+		}
+	}
+	if (s->num == XTCP_MAX_SACKS)
+		s->num--;	/* the oldest is forgotten */
+	for (i = s->num; i > 0; i--)
+		s->blocks[i] = s->blocks[i - 1];
+	s->blocks[0].start = seq;
+	s->blocks[0].end = end_seq;
+	s->num++;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_sacks_add);
+
+/*
+ * RCV.NXT moved to @rcv_nxt: the blocks it reached are delivered and go
+ * (tcp_sack_remove()); the caller resets them all when the queue is empty.
+ */
+void xtcp_sacks_remove(struct xtcp_rcv_sacks *s, u32 rcv_nxt)
+{
+	unsigned int i = 0, j;
+
+	while (i < s->num) {
+		if (xtcp_seq_before(rcv_nxt, s->blocks[i].start)) {
+			i++;
+			continue;
+		}
+		s->num--;
+		for (j = i; j < s->num; j++)
+			s->blocks[j] = s->blocks[j + 1];
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_sacks_remove);

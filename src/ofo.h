@@ -28,7 +28,26 @@ enum xtcp_ofo_result {
 enum xtcp_ofo_result xtcp_ofo_insert(struct rb_root *q, struct sk_buff *skb);
 struct sk_buff *xtcp_ofo_pop(struct rb_root *q, u32 rcv_nxt);
 void xtcp_ofo_purge(struct rb_root *q);
-unsigned int xtcp_ofo_sacks(const struct rb_root *q, u32 recent,
-			    struct xtcp_sack_block *blocks, unsigned int max);
+
+/*
+ * The SACK blocks a receiver reports (RFC 2018 §4), kept up to date as
+ * segments arrive, as the kernel's TCP keeps selective_acks[]: the block the
+ * latest out-of-order segment joined comes first, the others follow by how
+ * recently they grew, and a fifth block pushes the oldest out. Each arrival
+ * costs a few comparisons, however long the queue.
+ */
+struct xtcp_rcv_sacks {
+	struct xtcp_sack_block blocks[XTCP_MAX_SACKS];
+	u8 num;
+};
+
+void xtcp_sacks_add(struct xtcp_rcv_sacks *s, u32 seq, u32 end_seq);
+void xtcp_sacks_remove(struct xtcp_rcv_sacks *s, u32 rcv_nxt);
+
+/* Forget every block: the queue was emptied, purged or pruned. */
+static inline void xtcp_sacks_reset(struct xtcp_rcv_sacks *s)
+{
+	s->num = 0;
+}
 
 #endif /* _XTCP_OFO_H */

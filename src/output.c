@@ -184,16 +184,14 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	/*
 	 * What the out-of-order queue holds, as SACK blocks (RFC 2018 §4), on
 	 * segments without text: a full-sized one has no room for them (its
-	 * MSS counted the timestamp only).
+	 * MSS counted the timestamp only). As many as fit, latest first.
 	 */
 	if (xs->sack_ok && !skb->len &&
-	    !(flags & (XTCP_FLAG_SYN | XTCP_FLAG_RST)) &&
-	    !RB_EMPTY_ROOT(&xs->ofo)) {
-		seg.opt.num_sacks = xtcp_ofo_sacks(&xs->ofo, xs->ofo_recent,
-						   seg.opt.sacks,
-						   XTCP_MAX_SACKS);
-		if (seg.opt.num_sacks)
-			seg.opt.present |= XTCP_OPTF_SACK;
+	    !(flags & (XTCP_FLAG_SYN | XTCP_FLAG_RST)) && xs->rcv_sacks.num) {
+		seg.opt.num_sacks = xs->rcv_sacks.num;
+		memcpy(seg.opt.sacks, xs->rcv_sacks.blocks,
+		       xs->rcv_sacks.num * sizeof(seg.opt.sacks[0]));
+		seg.opt.present |= XTCP_OPTF_SACK;
 	}
 	/* every segment before the urgent data's end points at it (urgent.h) */
 	if (xtcp_urg_mode(xs) && !(flags & (XTCP_FLAG_SYN | XTCP_FLAG_RST)) &&

@@ -229,7 +229,7 @@ static void collapse_ofo(struct sock *sk)
  * The out-of-order queue cut from its highest sequence numbers down, an
  * eighth of the buffer at a time, until the queues fit (tcp_prune_ofo_queue()):
  * the hole may still be filled, and what is dropped the peer sends again
- * (its SACK blocks go with it: xtcp_ofo_sacks() reads the queue). @need:
+ * (and every SACK block with it, as Linux forgets them). @need:
  * what must fit besides. True if anything was dropped.
  */
 static bool prune_ofo(struct sock *sk, u32 need)
@@ -241,6 +241,8 @@ static bool prune_ofo(struct sock *sk, u32 need)
 	if (!skb)
 		return false;
 	xtcp_inc_stat(sock_net(sk), XTCP_STAT_OFO_PRUNED);
+	/* as tcp_prune_ofo_queue(): the blocks are reported again as they grow */
+	xtcp_sacks_reset(&xtcp_sk(sk)->rcv_sacks);
 	for (; skb; skb = prev) {
 		prev = skb_rb_prev(skb);
 		rb_erase(&skb->rbnode, root);

@@ -95,6 +95,7 @@ static void xtcp_destruct(struct sock *sk)
 	WARN_ON_ONCE(xs->port || xs->hashed || xs->parent);
 	__skb_queue_purge(&sk->sk_receive_queue);
 	xtcp_ofo_purge(&xs->ofo);
+	xtcp_sacks_reset(&xs->rcv_sacks);
 	__skb_queue_purge(&sk->sk_write_queue);
 	sk_wmem_queued_add(sk, -sk->sk_wmem_queued);
 	xtcp_cong_put(xs->ca_ops);
@@ -215,6 +216,7 @@ void xtcp_done(struct sock *sk)
 	xtcp_timer_stop(sk);
 	xtcp_unhash(sk);
 	xtcp_ofo_purge(&xs->ofo);
+	xtcp_sacks_reset(&xs->rcv_sacks);
 	xtcp_write_queue_purge(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 

@@ -194,7 +194,7 @@ struct xtcp_sock {
 
 	/* segments beyond rcv_nxt (ofo.h); the start of the last one queued */
 	struct rb_root ofo;
-	u32 ofo_recent;
+	struct xtcp_rcv_sacks rcv_sacks;	/* what ofo holds, as SACK blocks */
 
 	/* unacknowledged and unsent data is sk->sk_write_queue; the first unsent: */
 	struct sk_buff *send_head;
