@@ -23,29 +23,46 @@ static void delack_every_second_segment(struct kunit *test)
 	struct xtcp_ack_input in = { .rcv_mss = MSS };
 
 	in.unacked = MSS;
-	KUNIT_EXPECT_FALSE(test, xtcp_ack_now(&in));
+	KUNIT_EXPECT_EQ(test, xtcp_ack_when(&in), XTCP_ACK_DELAY);
 	in.unacked = MSS + 1;
-	KUNIT_EXPECT_TRUE(test, xtcp_ack_now(&in));
+	KUNIT_EXPECT_EQ(test, xtcp_ack_when(&in), XTCP_ACK_NOW);
 	in.unacked = 2 * MSS;
-	KUNIT_EXPECT_TRUE(test, xtcp_ack_now(&in));
+	KUNIT_EXPECT_EQ(test, xtcp_ack_when(&in), XTCP_ACK_NOW);
 	/* small segments wait too, up to more than a full one in all */
 	in.unacked = 100;
-	KUNIT_EXPECT_FALSE(test, xtcp_ack_now(&in));
+	KUNIT_EXPECT_EQ(test, xtcp_ack_when(&in), XTCP_ACK_DELAY);
 }
 
-/* RFC 5681 §4.2: out-of-order data and the segment filling the hole, at once. */
+/* RFC 5681 §4.2: the segment filling the hole at once; out-of-order data by the SACK compression rules. */
 static void delack_not_for_ofo(struct kunit *test)
 {
 	struct xtcp_ack_input in = { .rcv_mss = MSS, .unacked = 10 };
 
 	in.ofo = true;
-	KUNIT_EXPECT_TRUE(test, xtcp_ack_now(&in));
+	KUNIT_EXPECT_EQ(test, xtcp_ack_when(&in), XTCP_ACK_OFO);
+	in.unacked = MSS + 1;	/* more than a segment owed: at once */
+	KUNIT_EXPECT_EQ(test, xtcp_ack_when(&in), XTCP_ACK_NOW);
+	in.unacked = 10;
 	in.ofo = false;
 	in.hole_filled = true;
-	KUNIT_EXPECT_TRUE(test, xtcp_ack_now(&in));
+	KUNIT_EXPECT_EQ(test, xtcp_ack_when(&in), XTCP_ACK_NOW);
 	in.hole_filled = false;
 	in.quick = true;
-	KUNIT_EXPECT_TRUE(test, xtcp_ack_now(&in));
+	KUNIT_EXPECT_EQ(test, xtcp_ack_when(&in), XTCP_ACK_NOW);
+	in.quick = false;
+	KUNIT_EXPECT_EQ(test, xtcp_ack_when(&in), XTCP_ACK_DELAY);
+}
+
+/* 5 % of the shorter round trip, at most the sysctl's delay. */
+static void delack_comp_sack_delay(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, xtcp_comp_sack_delay_ns(2000, 0, NSEC_PER_MSEC),
+			100000ULL);
+	KUNIT_EXPECT_EQ(test, xtcp_comp_sack_delay_ns(2000, 1000, NSEC_PER_MSEC),
+			50000ULL);
+	KUNIT_EXPECT_EQ(test, xtcp_comp_sack_delay_ns(200000, 0, NSEC_PER_MSEC),
+			(u64)NSEC_PER_MSEC);
+	KUNIT_EXPECT_EQ(test, xtcp_comp_sack_delay_ns(0, 500, NSEC_PER_MSEC), 0ULL);
 }
 
 /* tcp_incr_quickack(): half the window in segments, between 2 and 16 */
@@ -192,6 +209,7 @@ static void autotune_sndbuf(struct kunit *test)
 static struct kunit_case flow_cases[] = {
 	KUNIT_CASE(delack_every_second_segment),
 	KUNIT_CASE(delack_not_for_ofo),
+	KUNIT_CASE(delack_comp_sack_delay),
 	KUNIT_CASE(delack_quickacks),
 	KUNIT_CASE(rcv_sws),
 	KUNIT_CASE(nagle_minshall),

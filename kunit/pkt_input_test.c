@@ -99,6 +99,61 @@ static void input_out_of_order_sack(struct kunit *test)
 	XTCP_EXPECT_NO_SEGMENT(test);
 }
 
+/*
+ * SACK compression (Linux 4.18 on): out of quick-ACK mode, the first three
+ * duplicate ACKs since RCV.NXT last moved go at once, the next are held and
+ * one goes when the compression timer fires, its SACK block covering them
+ * all; TCPAckCompressed counts the ACKs not sent.
+ */
+static void input_ofo_sack_compressed(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct xtcp_test_seg s;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	struct xtcp_pkt *ack;
+	long compressed = xtcp_test_stat(XTCP_STAT_ACK_COMPRESSED);
+	u32 start, i;
+
+	xtcp_peer_init(&p, 41005);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	/* a delay of 1 s (5 % of a 30 s round trip): the test looks first */
+	xtcp_test_sysctl(test, &xtcp_net(&init_net)->comp_sack_delay_ns,
+			 NSEC_PER_SEC);
+	lock_sock(sock->sk);
+	xs->quickack = 0;
+	xs->rcv_rtt_us = 30 * USEC_PER_SEC;
+	release_sock(sock->sk);
+	start = p.seq;
+	for (i = 1; i <= 5; i++) {
+		s = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 100);
+		s.seq = start + 100 * i;
+		KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &p, &s),
+				(unsigned int)NF_STOLEN);
+		if (i > 3) {
+			XTCP_EXPECT_NO_SEGMENT(test);
+			continue;
+		}
+		ack = xtcp_test_expect(test, XTCP_FLAG_ACK);
+		XTCP_EXPECT_SEG(test, ack, XTCP_FLAG_ACK, p.ack, start);
+		KUNIT_EXPECT_EQ(test, ack->seg.opt.sacks[0].end, start + 100 * (i + 1));
+	}
+	KUNIT_EXPECT_EQ(test, xs->compressed_ack, 2U);
+	KUNIT_ASSERT_TRUE(test, xtcp_timer_pending(xs, XTCP_TIMER_SACK));
+
+	xtcp_test_fire(test, sock->sk, XTCP_TIMER_SACK);
+	ack = xtcp_test_expect(test, XTCP_FLAG_ACK);
+	XTCP_EXPECT_SEG(test, ack, XTCP_FLAG_ACK, p.ack, start);
+	KUNIT_EXPECT_EQ(test, ack->seg.opt.num_sacks, 1);
+	KUNIT_EXPECT_EQ(test, ack->seg.opt.sacks[0].start, start + 100);
+	KUNIT_EXPECT_EQ(test, ack->seg.opt.sacks[0].end, start + 600);
+	KUNIT_EXPECT_EQ(test, xs->compressed_ack, 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_ACK_COMPRESSED),
+			compressed + 1);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
 /* Text already received is a duplicate: ACKed, counted, not queued again. */
 static void input_duplicate_text(struct kunit *test)
 {
@@ -273,6 +328,7 @@ static void input_ts_recent_needs_acceptable_ack(struct kunit *test)
 static struct kunit_case input_cases[] = {
 	KUNIT_CASE(input_text_in_order),
 	KUNIT_CASE(input_out_of_order_sack),
+	KUNIT_CASE(input_ofo_sack_compressed),
 	KUNIT_CASE(input_duplicate_text),
 	KUNIT_CASE(input_rst_exact_aborts),
 	KUNIT_CASE(input_rst_inexact_challenged),

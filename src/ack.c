@@ -34,10 +34,38 @@ void xtcp_ack_text_received(struct sock *sk, const struct sk_buff *skb)
 }
 
 /*
- * In-order text was queued: acknowledge it now or owe the ACK for up to
- * XTCP_DELACK_MS (delack.h). @filled: it drained the out-of-order queue.
+ * The out-of-order queue holds data and the ACK is not otherwise due: a
+ * duplicate ACK with SACK blocks, at once for the first XTCP_DUPACKS_AT_ONCE
+ * since RCV.NXT last moved, else compressed into one sent later (delack.h).
  */
-void xtcp_ack_text_queued(struct sock *sk, bool filled)
+static void ack_ofo(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_net *xn = xtcp_net(sock_net(sk));
+
+	if (!xs->sack_ok ||
+	    xs->compressed_ack >= (u32)READ_ONCE(xn->comp_sack_nr))
+		goto now;
+	if (xs->compressed_ack_rcv_nxt != xs->rcv_nxt) {
+		xs->compressed_ack_rcv_nxt = xs->rcv_nxt;
+		xs->dup_acks_sent = 0;
+	}
+	if (xs->dup_acks_sent < XTCP_DUPACKS_AT_ONCE) {
+		xs->dup_acks_sent++;
+		goto now;
+	}
+	xs->compressed_ack++;
+	if (!xtcp_timer_pending(xs, XTCP_TIMER_SACK))
+		xtcp_timer_sack_compressed(sk,
+			xtcp_comp_sack_delay_ns(xs->rcv_rtt_us, xs->rtt.srtt_us,
+						READ_ONCE(xn->comp_sack_delay_ns)));
+	return;
+now:
+	xtcp_send_ack(sk);
+}
+
+/* Now, owed, or by the out-of-order rules (__tcp_ack_snd_check()). */
+static void ack_check(struct sock *sk, bool filled)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_ack_input in = {
@@ -48,15 +76,70 @@ void xtcp_ack_text_queued(struct sock *sk, bool filled)
 		.hole_filled = filled,
 	};
 
-	xtcp_sock_assert_locked(sk);
-	if (xtcp_ack_now(&in)) {
+	switch (xtcp_ack_when(&in)) {
+	case XTCP_ACK_NOW:
 		if (xs->quickack)
 			xs->quickack--;
 		xtcp_send_ack(sk);
-		return;
+		break;
+	case XTCP_ACK_OFO:
+		ack_ofo(sk);
+		break;
+	case XTCP_ACK_DELAY:
+		xs->ack_owed = 1;
+		xtcp_timer_ack_owed(sk);
+		break;
 	}
-	xs->ack_owed = 1;
-	xtcp_timer_ack_owed(sk);
+}
+
+/*
+ * In-order text was queued: acknowledge it now or owe the ACK for up to
+ * XTCP_DELACK_MS (delack.h). @filled: it drained the out-of-order queue.
+ */
+void xtcp_ack_text_queued(struct sock *sk, bool filled)
+{
+	xtcp_sock_assert_locked(sk);
+	ack_check(sk, filled);
+}
+
+/* Text was queued out of order (or was there already): its duplicate ACK. */
+void xtcp_ack_ofo_queued(struct sock *sk)
+{
+	xtcp_sock_assert_locked(sk);
+	ack_check(sk, false);
+}
+
+/*
+ * The SACK compression timer: one ACK for those left unsent (of which it is
+ * one, as tcp_compressed_ack_kick() counts them).
+ */
+void xtcp_sack_compress_timeout(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_sock_assert_locked(sk);
+	if (!xs->compressed_ack ||
+	    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
+		return;
+	xs->compressed_ack--;
+	xtcp_send_ack(sk);
+}
+
+/*
+ * Any ACK went out: it stands for the ACKs compressed so far
+ * (tcp_event_ack_sent()).
+ */
+void xtcp_ack_sent(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->ack_owed = 0;
+	if (unlikely(xs->compressed_ack)) {
+		this_cpu_add(xtcp_net(sock_net(sk))->mib->mibs[XTCP_STAT_ACK_COMPRESSED],
+			     xs->compressed_ack);
+		xs->compressed_ack = 0;
+	}
+	xtcp_timer_ack_sent(sk);
 }
 
 /* The delayed-ACK timer: the ACK owed goes out alone. */

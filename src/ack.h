@@ -7,6 +7,9 @@
 
 void xtcp_ack_text_received(struct sock *sk, const struct sk_buff *skb);
 void xtcp_ack_text_queued(struct sock *sk, bool filled);
+void xtcp_ack_ofo_queued(struct sock *sk);
+void xtcp_sack_compress_timeout(struct sock *sk);
+void xtcp_ack_sent(struct sock *sk);
 void xtcp_delack_timeout(struct sock *sk);
 void xtcp_ack_owed_now(struct sock *sk);
 

@@ -143,9 +143,10 @@ static bool rcv_fin(struct sock *sk, struct sk_buff *skb)
 /*
  * Text or a FIN beyond RCV.NXT: held in the out-of-order queue, charged to
  * the receive buffer (which grows to hold it, up to rmem[2], else the queues
- * are collapsed: xtcp_rcvq_room()), and
- * acknowledged at once with a duplicate ACK (RFC 5681 §4.2) that carries SACK
- * blocks. Consumes @skb.
+ * are collapsed: xtcp_rcvq_room()), and answered with a duplicate ACK (RFC
+ * 5681 §4.2) that carries SACK blocks, at once or compressed (ack.c). One
+ * dropped for want of room gets none, as in tcp_data_queue_ofo(). Consumes
+ * @skb.
  */
 static void ofo_queue(struct sock *sk, struct sk_buff *skb)
 {
@@ -159,22 +160,20 @@ static void ofo_queue(struct sock *sk, struct sk_buff *skb)
 		trace_xtcp_drop(net, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr,
 				"ofo-no-room");
 		kfree_skb(skb);
-	} else {
-		skb_dst_drop(skb);
-		skb_set_owner_r(skb, sk);
-		/* the peer repairs: its ACKs go at once (tcp_enter_quickack_mode()) */
-		xs->quickack = max_t(u8, xs->quickack,
-				     xtcp_quickacks(xs->rcv_wnd, xs->rcv_mss));
-		if (xtcp_ofo_insert(&xs->ofo, skb) == XTCP_OFO_QUEUED) {
-			xtcp_inc_stat(net, XTCP_STAT_OFO_QUEUE);
-			if (xs->sack_ok)
-				xtcp_sacks_add(&xs->rcv_sacks, seq, end_seq);
-		} else {
-			xtcp_inc_stat(net, XTCP_STAT_DUP_DATA);
-			kfree_skb(skb);
-		}
+		return;	/* no ACK for it, as tcp_data_queue_ofo() sends none */
 	}
-	xtcp_send_ack(sk);
+	skb_dst_drop(skb);
+	skb_set_owner_r(skb, sk);
+	if (xtcp_ofo_insert(&xs->ofo, skb) == XTCP_OFO_QUEUED) {
+		xtcp_inc_stat(net, XTCP_STAT_OFO_QUEUE);
+	} else {
+		xtcp_inc_stat(net, XTCP_STAT_DUP_DATA);
+		kfree_skb(skb);
+	}
+	/* a duplicate too: its block is reported first again */
+	if (xs->sack_ok)
+		xtcp_sacks_add(&xs->rcv_sacks, seq, end_seq);
+	xtcp_ack_ofo_queued(sk);
 }
 
 /*

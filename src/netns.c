@@ -18,6 +18,7 @@
 #include <net/netns/generic.h>
 #include <net/tcp.h>
 
+#include "delack.h"
 #include "hook.h"
 #include "xtcp.h"
 
@@ -70,6 +71,7 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_REQQ_FULL_DROP]	= "TCPReqQFullDrop",
 	[XTCP_STAT_ABORT_ON_MEMORY]	= "AbortOnMemory",
 	[XTCP_STAT_SACK_RENEGING]	= "TCPSACKReneging",
+	[XTCP_STAT_ACK_COMPRESSED]	= "TCPAckCompressed",
 };
 
 const char *xtcp_stat_name(enum xtcp_stat s)
@@ -101,6 +103,8 @@ static int syn_retries_min = 1, syn_retries_max = 127;
 static int retries_max = 255;
 static int keepidle_max = MAX_TCP_KEEPIDLE, keepintvl_max = MAX_TCP_KEEPINTVL;
 static int keepcnt_max = MAX_TCP_KEEPCNT;
+static int comp_sack_nr_max = 255;
+static int comp_sack_delay_max = NSEC_PER_SEC;
 
 static int proc_tw_timeout(struct ctl_table *table, int write, void *buffer,
 			   size_t *lenp, loff_t *ppos)
@@ -333,6 +337,22 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.mode		= 0444,
 		.proc_handler	= proc_cong_avail,
 	},
+	{
+		.procname	= "comp_sack_nr",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &comp_sack_nr_max,
+	},
+	{
+		.procname	= "comp_sack_delay_ns",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &comp_sack_delay_max,
+	},
 	{ }
 };
 
@@ -364,6 +384,8 @@ static int sysctl_init(struct xtcp_net *xn)
 	t[17].data = &xn->orphan_retries;
 	t[18].data = &xn->max_orphans;
 	t[19].data = &xn->cong_name;
+	t[21].data = &xn->comp_sack_nr;
+	t[22].data = &xn->comp_sack_delay_ns;
 	xn->sysctl_hdr = register_net_sysctl(xn->net, "net/xtcp", t);
 	if (!xn->sysctl_hdr) {
 		kfree(t);
@@ -425,6 +447,8 @@ static int __net_init xtcp_net_init_one(struct net *net)
 	xn->keepalive_intvl = 75;
 	xn->keepalive_probes = 9;
 	xn->syncookies = 1;		/* tcp_syncookies' default */
+	xn->comp_sack_nr = XTCP_COMP_SACK_NR;
+	xn->comp_sack_delay_ns = XTCP_COMP_SACK_DELAY_NS;
 	/* tcp_max_orphans' default: half the kernel TCP's connection table */
 	xn->max_orphans = (tcp_hashinfo.ehash_mask + 1) / 2;
 	atomic_set(&xn->orphans, 0);

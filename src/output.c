@@ -23,6 +23,7 @@
 #include <net/route.h>
 #include <net/tcp.h>
 
+#include "ack.h"
 #include "delack.h"
 #include "isn.h"
 #include "nagle.h"
@@ -215,10 +216,8 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	trace_xtcp_segment_send(sock_net(sk), inet->inet_saddr,
 				inet->inet_daddr, &seg, sk->sk_state);
 	/* any segment with an ACK is the ACK owed (tcp_event_ack_sent()) */
-	if (flags & XTCP_FLAG_ACK) {
-		xs->ack_owed = 0;
-		xtcp_timer_ack_sent(sk);
-	}
+	if (flags & XTCP_FLAG_ACK)
+		xtcp_ack_sent(sk);
 	th = skb_push(skb, hlen);
 	memcpy(th, hdr, hlen);
 	skb_reset_transport_header(skb);

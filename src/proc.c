@@ -227,6 +227,7 @@ static const enum xtcp_stat snmp_ext[] = {
 	XTCP_STAT_SYNCOOKIES_FAILED, XTCP_STAT_LISTEN_OVERFLOWS,
 	XTCP_STAT_REQQ_FULL_DO_COOKIES, XTCP_STAT_REQQ_FULL_DROP,
 	XTCP_STAT_ABORT_ON_MEMORY, XTCP_STAT_SACK_RENEGING,
+	XTCP_STAT_ACK_COMPRESSED,
 };
 
 /* A gauge read when shown, after a line's counters. */

@@ -300,6 +300,7 @@ static void (*const timer_fire[XTCP_TIMER_MAX])(struct sock *sk) = {
 	[XTCP_TIMER_DELACK]	= xtcp_delack_timeout,
 	[XTCP_TIMER_KEEPALIVE]	= xtcp_keepalive_timeout,
 	[XTCP_TIMER_FIN_WAIT2]	= fin_wait2_fire,
+	[XTCP_TIMER_SACK]	= xtcp_sack_compress_timeout,
 };
 
 /*
@@ -500,6 +501,18 @@ void xtcp_timer_ack_owed(struct sock *sk)
 void xtcp_timer_ack_sent(struct sock *sk)
 {
 	timer_clear(sk, XTCP_TIMER_DELACK);
+	timer_clear(sk, XTCP_TIMER_SACK);
+}
+
+/* Duplicate ACKs are being compressed: one goes after @delay_ns. */
+void xtcp_timer_sack_compressed(struct sock *sk, u32 delay_ns)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_sock_assert_locked(sk);
+	WRITE_ONCE(xs->timer_due[XTCP_TIMER_SACK], ktime_get_ns() + delay_ns);
+	WRITE_ONCE(xs->timer_pending, xs->timer_pending | BIT(XTCP_TIMER_SACK));
+	timer_program(sk);
 }
 
 /*

@@ -52,6 +52,7 @@ enum xtcp_timer_event {
 	XTCP_TIMER_DELACK,	/* a delayed ACK is owed */
 	XTCP_TIMER_KEEPALIVE,	/* SO_KEEPALIVE: probe an idle peer */
 	XTCP_TIMER_FIN_WAIT2,	/* an orphan waits for the peer's FIN */
+	XTCP_TIMER_SACK,	/* compressed SACKs: the ACK that ends them */
 	XTCP_TIMER_MAX,
 };
 
@@ -142,6 +143,9 @@ struct xtcp_sock {
 
 	/* ACKs of received data (ack.c, delack.h) */
 	u8 quickack;		/* ACKs still sent at once, not delayed */
+	u8 dup_acks_sent;	/* at once since RCV.NXT last moved (ack.c) */
+	u32 compressed_ack;	/* ACKs not sent, in favour of a later one */
+	u32 compressed_ack_rcv_nxt;	/* RCV.NXT when dup_acks_sent counted */
 	u16 rcv_mss;		/* the largest segment the peer sent */
 	u32 lrcv_time;		/* jiffies: the last text received */
 
@@ -321,6 +325,7 @@ enum xtcp_stat {
 	XTCP_STAT_REQQ_FULL_DROP,
 	XTCP_STAT_ABORT_ON_MEMORY,
 	XTCP_STAT_SACK_RENEGING,
+	XTCP_STAT_ACK_COMPRESSED,
 	XTCP_STAT_MAX,
 };
 
@@ -355,6 +360,8 @@ struct xtcp_net {
 	int syncookies;			/* 0, 1 (when the SYN queue is full), 2 */
 	int orphan_retries;		/* as tcp_orphan_retries; 0: 8, or fewer */
 	int max_orphans;		/* as tcp_max_orphans, for this namespace */
+	int comp_sack_nr;		/* as tcp_comp_sack_nr (ack.c) */
+	int comp_sack_delay_ns;		/* as tcp_comp_sack_delay_ns */
 	atomic_t orphans;		/* closed by their programs, not done */
 	spinlock_t cong_lock;
 	char cong_name[XTCP_CA_NAME_MAX];	/* congestion_control */
@@ -488,6 +495,7 @@ void xtcp_timer_data_acked(struct sock *sk);
 void xtcp_timer_window_reopened(struct sock *sk);
 void xtcp_timer_sack_reneging(struct sock *sk);
 void xtcp_timer_ack_owed(struct sock *sk);
+void xtcp_timer_sack_compressed(struct sock *sk, u32 delay_ns);
 void xtcp_timer_ack_sent(struct sock *sk);
 void xtcp_timer_fin_wait2(struct sock *sk);
 void xtcp_timer_keepalive_off(struct sock *sk);
