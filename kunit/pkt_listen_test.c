@@ -9,6 +9,7 @@
 #include <linux/tcp.h>
 #include <net/sock.h>
 
+#include "acceptq.h"
 #include "packet.h"
 #include "suites.h"
 
@@ -234,6 +235,54 @@ static void listen_child_bound_device(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, READ_ONCE(xtcp_sk(child)->rcv_nxt), rcv_nxt + 100);
 }
 
+/*
+ * A SYN that reopens a TIME-WAIT 4-tuple (RFC 6191: beyond the old RCV.NXT)
+ * goes on to the listener, past a full SYN queue, and the child's ISN is the
+ * old SND.NXT + 65537 (tcp_timewait_state_process()'s tcp_tw_isn), not a
+ * SYN cookie nor the secure ISN.
+ */
+static void listen_tw_reopen_isn(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = &xtcp_net(&init_net)->tw;
+	struct xtcp_tw_state st = {};
+	struct xtcp_peer p, q;
+	struct xtcp_tw_bucket *tw;
+	struct xtcp_pkt *synack;
+	struct socket *lsock;
+
+	xtcp_peer_init(&p, 42009);
+	lsock = xtcp_test_listener(test, 1, &p);
+	/* a child in SYN-RECV fills the SYN queue of backlog 1 */
+	xtcp_peer_init(&q, 42019);
+	q.xaddr = p.xaddr;
+	q.xport = p.xport;
+	xtcp_peer_send(test, &q, XTCP_FLAG_SYN, 0);
+	xtcp_test_expect(test, XTCP_FLAG_SYN | XTCP_FLAG_ACK);
+	KUNIT_ASSERT_TRUE(test, xtcp_synq_full(lsock->sk));
+
+	st.saddr = p.xaddr;
+	st.sport = p.xport;
+	st.daddr = p.addr;
+	st.dport = p.port;
+	st.snd_nxt = 0x10000000;
+	st.rcv_nxt = p.isn - 1000;
+	tw = xtcp_tw_insert(tbl, &st);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tw));
+	xtcp_tw_put(tw);
+
+	KUNIT_EXPECT_EQ(test, xtcp_peer_send(test, &p, XTCP_FLAG_SYN, 0),
+			(unsigned int)NF_STOLEN);
+	synack = xtcp_test_expect(test, XTCP_FLAG_SYN | XTCP_FLAG_ACK);
+	XTCP_EXPECT_SEG(test, synack, XTCP_FLAG_SYN | XTCP_FLAG_ACK,
+			0x10000000 + 65537, p.isn + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_count, 2U);
+	tw = xtcp_tw_lookup(tbl, p.xaddr, p.xport, p.addr, p.port);
+	KUNIT_EXPECT_NULL(test, tw);
+	if (tw)
+		xtcp_tw_put(tw);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
 static struct kunit_case listen_cases[] = {
 	KUNIT_CASE(listen_syn_gets_synack),
 	KUNIT_CASE(listen_ack_establishes),
@@ -242,6 +291,7 @@ static struct kunit_case listen_cases[] = {
 	KUNIT_CASE(listen_close_resets_children),
 	KUNIT_CASE(listen_bound_device),
 	KUNIT_CASE(listen_child_bound_device),
+	KUNIT_CASE(listen_tw_reopen_isn),
 	{}
 };
 

@@ -269,8 +269,12 @@ static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 	/* no connection to a broadcast or multicast address (tcp_v4_conn_request()) */
 	if (cb->bcast)
 		goto drop;
-	/* the order of tcp_conn_request()'s checks, and its counters */
-	if (syncookies == 2 || xtcp_synq_full(sk)) {
+	/*
+	 * The order of tcp_conn_request()'s checks, and its counters. A SYN
+	 * that reopens a TIME-WAIT 4-tuple passes a full SYN queue, and uses
+	 * the ISN that TIME-WAIT chose for it.
+	 */
+	if ((syncookies == 2 || xtcp_synq_full(sk)) && !cb->tw_isn) {
 		want_cookie = syn_flood_action(sk, syncookies);
 		if (!want_cookie)
 			goto drop;
@@ -285,8 +289,8 @@ static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 		return;
 	}
 	child = new_child(sk, skb, &opt, cb->seq, cb->window,
-			  xtcp_isn_seq(iph->daddr, iph->saddr, th->dest,
-				       th->source));
+			  cb->tw_isn ?: xtcp_isn_seq(iph->daddr, iph->saddr,
+						     th->dest, th->source));
 	if (!child)
 		return;
 	xtcp_send_synack(child);

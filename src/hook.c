@@ -252,8 +252,16 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 	fill_cb(skb, &seg);
 
 	if (tw) {
+		u32 tw_isn;
+
 		if (!xtcp_tw_rcv(net, tw, skb))
 			goto out;	/* consumed */
+		/*
+		 * The new connection's ISN lies a window beyond the old one's
+		 * last sequence number, so that no old duplicate falls in it
+		 * (tcp_timewait_state_process(): tcp_tw_isn); 0 means none.
+		 */
+		tw_isn = tw->st.snd_nxt + 65535 + 2 ?: 1;
 		/* RFC 6191: a new SYN reopens the 4-tuple, through the listener */
 		sk = xtcp_lookup_listener(net, ip_hdr(skb)->daddr,
 					  tcp_hdr(skb)->dest, dif, sdif);
@@ -269,6 +277,7 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 			goto out;
 		__skb_pull(skb, xtcp_seg_hdr_len(&seg));
 		fill_cb(skb, &seg);
+		XTCP_SKB_CB(skb)->tw_isn = tw_isn;
 	}
 	skb_dst_drop(skb);
 
