@@ -16,8 +16,7 @@ struct xtcp_skb_cb {
 	u32 ack;
 	u32 tsval;
 	u32 tsecr;
-	u32 tw_isn;		/* a SYN that reopens a TIME-WAIT 4-tuple: our
-				 * ISN for it (tcp_tw_isn); 0: none */
+	u32 tw_isn;		/* reopening SYN: our ISN (tcp_tw_isn); 0: none */
 	u16 window;		/* unscaled, as received */
 	u16 urg_ptr;		/* as received, if flags has URG */
 	u8 flags;		/* XTCP_FLAG_* */
