@@ -69,6 +69,9 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_REQQ_FULL_DO_COOKIES] = "TCPReqQFullDoCookies",
 	[XTCP_STAT_REQQ_FULL_DROP]	= "TCPReqQFullDrop",
 	[XTCP_STAT_ABORT_ON_MEMORY]	= "AbortOnMemory",
+	[XTCP_STAT_ACK_SKIPPED_PAWS]	= "TCPACKSkippedPAWS",
+	[XTCP_STAT_ACK_SKIPPED_SEQ]	= "TCPACKSkippedSeq",
+	[XTCP_STAT_ACK_SKIPPED_TIME_WAIT] = "TCPACKSkippedTimeWait",
 };
 
 const char *xtcp_stat_name(enum xtcp_stat s)
@@ -94,12 +97,15 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_read_stat);
 #define XTCP_SYN_RETRIES	6
 #define XTCP_CHALLENGE_ACK_LIMIT	1000	/* tcp_challenge_ack_limit in 6.1 */
 #define XTCP_TW_HASH_SIZE	16384
+#define XTCP_INVALID_RATELIMIT_MS	500	/* tcp_invalid_ratelimit, HZ/2 */
 
 static int tw_timeout_min = 100, tw_timeout_max = XTCP_TW_LEN_MAX_MS;
 static int syn_retries_min = 1, syn_retries_max = 127;
 static int retries_max = 255;
 static int keepidle_max = MAX_TCP_KEEPIDLE, keepintvl_max = MAX_TCP_KEEPINTVL;
 static int keepcnt_max = MAX_TCP_KEEPCNT;
+/* the longest gap between out-of-window answers: a minute */
+static int invalid_ratelimit_max = 60000;
 
 static int proc_tw_timeout(struct ctl_table *table, int write, void *buffer,
 			   size_t *lenp, loff_t *ppos)
@@ -332,6 +338,14 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.mode		= 0444,
 		.proc_handler	= proc_cong_avail,
 	},
+	{
+		.procname	= "invalid_ratelimit",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &invalid_ratelimit_max,
+	},
 	{ }
 };
 
@@ -363,6 +377,7 @@ static int sysctl_init(struct xtcp_net *xn)
 	t[17].data = &xn->orphan_retries;
 	t[18].data = &xn->max_orphans;
 	t[19].data = &xn->cong_name;
+	t[21].data = &xn->invalid_ratelimit;
 	xn->sysctl_hdr = register_net_sysctl(xn->net, "net/xtcp", t);
 	if (!xn->sysctl_hdr) {
 		kfree(t);
@@ -426,6 +441,7 @@ static int __net_init xtcp_net_init_one(struct net *net)
 	xn->syncookies = 1;		/* tcp_syncookies' default */
 	/* tcp_max_orphans' default: half the kernel TCP's connection table */
 	xn->max_orphans = (tcp_hashinfo.ehash_mask + 1) / 2;
+	xn->invalid_ratelimit = XTCP_INVALID_RATELIMIT_MS;
 	atomic_set(&xn->orphans, 0);
 	spin_lock_init(&xn->cong_lock);
 	strscpy(xn->cong_name, "cubic", sizeof(xn->cong_name));

@@ -177,6 +177,8 @@ struct xtcp_sock {
 	u32 ts_off;
 	u32 ts_recent;
 	u32 ts_recent_stamp;	/* seconds, when ts_recent was taken */
+	/* jiffies: the last out-of-window dup-ACK (xtcp_oow_ack_limited()) */
+	u32 last_oow_ack_time;
 
 	/* congestion control (cong.h) and loss recovery (recovery.c) */
 	const struct xtcp_cong_ops *ca_ops;	/* its module held */
@@ -320,6 +322,10 @@ enum xtcp_stat {
 	XTCP_STAT_REQQ_FULL_DO_COOKIES,
 	XTCP_STAT_REQQ_FULL_DROP,
 	XTCP_STAT_ABORT_ON_MEMORY,
+	/* out-of-window answers skipped by net.xtcp.invalid_ratelimit */
+	XTCP_STAT_ACK_SKIPPED_PAWS,
+	XTCP_STAT_ACK_SKIPPED_SEQ,
+	XTCP_STAT_ACK_SKIPPED_TIME_WAIT,
 	XTCP_STAT_MAX,
 };
 
@@ -354,6 +360,7 @@ struct xtcp_net {
 	int syncookies;			/* 0, 1 (when the SYN queue is full), 2 */
 	int orphan_retries;		/* as tcp_orphan_retries; 0: 8, or fewer */
 	int max_orphans;		/* as tcp_max_orphans, for this namespace */
+	int invalid_ratelimit;		/* ms, as tcp_invalid_ratelimit */
 	atomic_t orphans;		/* closed by their programs, not done */
 	spinlock_t cong_lock;
 	char cong_name[XTCP_CA_NAME_MAX];	/* congestion_control */
@@ -444,6 +451,8 @@ int xtcp_send_syn(struct sock *sk);
 int xtcp_send_synack(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
 void xtcp_send_challenge_ack(struct sock *sk);
+bool xtcp_oow_ack_limited(struct net *net, const struct xtcp_skb_cb *cb,
+			  enum xtcp_stat stat, u32 *last);
 void xtcp_send_active_rst(struct sock *sk, gfp_t gfp);
 void xtcp_send_reset(struct net *net, struct sk_buff *skb);
 void xtcp_send_synack_stateless(struct sock *sk, const struct sk_buff *syn,
@@ -502,11 +511,6 @@ static inline bool xtcp_timer_pending(const struct xtcp_sock *xs,
 	/* also read without the socket lock, by /proc/net/xtcp */
 	return READ_ONCE(xs->timer_pending) & BIT(ev);
 }
-
-/* timewait.c glue (netns.c): turn a socket into a bucket. */
-void xtcp_time_wait(struct sock *sk);
-bool xtcp_tw_rcv(struct net *net, struct xtcp_tw_bucket *tw,
-		 struct sk_buff *skb);
 
 /* proc.c */
 int xtcp_proc_init_net(struct net *net);
