@@ -29,6 +29,7 @@
 #include "hook.h"
 #include "input.h"
 #include "parse.h"
+#include "twsock.h"
 #include "xtcp.h"
 
 /* Fill the cb from the parsed header; skb->data moves to the text. */
