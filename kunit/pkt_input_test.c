@@ -12,6 +12,7 @@
 
 #include "packet.h"
 #include "suites.h"
+#include "timer.h"
 
 /* Read @len bytes from @sock; they must be the peer's text from @seq on. */
 static void expect_read(struct kunit *test, struct socket *sock, u32 seq,

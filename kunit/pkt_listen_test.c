@@ -11,6 +11,7 @@
 
 #include "packet.h"
 #include "suites.h"
+#include "timer.h"
 
 /*
  * A SYN for a listener makes a child in SYN-RECV, which answers with a

@@ -26,8 +26,11 @@
 #include <net/xfrm.h>
 
 #include "checksum.h"
+#include "hash.h"
 #include "hook.h"
+#include "icmp.h"
 #include "input.h"
+#include "output.h"
 #include "parse.h"
 #include "twsock.h"
 #include "xtcp.h"

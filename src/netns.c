@@ -19,6 +19,9 @@
 #include <net/tcp.h>
 
 #include "hook.h"
+#include "netns.h"
+#include "port.h"
+#include "proc.h"
 #include "xtcp.h"
 
 unsigned int xtcp_net_id __read_mostly;

@@ -14,7 +14,11 @@
 #include <net/net_namespace.h>
 #include <net/tcp.h>
 
+#include "hash.h"
+#include "netns.h"
+#include "proc.h"
 #include "sock.h"
+#include "timer.h"
 #include "xtcp.h"
 
 struct line {

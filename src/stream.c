@@ -16,7 +16,9 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include "autotune.h"
 #include "nagle.h"
+#include "output.h"
 #include "seq.h"
 #include "state.h"
 #include "stream.h"

@@ -19,6 +19,8 @@
  */
 #include <net/tcp.h>
 
+#include "output.h"
+#include "port.h"
 #include "seq.h"
 #include "sock.h"
 #include "state.h"
