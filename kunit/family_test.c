@@ -10,6 +10,7 @@
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
+#include "af_xtcp.h"
 #include "xtcp.h"
 #include "suites.h"
 

@@ -11,6 +11,7 @@
  */
 #include <linux/glob.h>
 #include <linux/module.h>
+#include <linux/string.h>
 #include <kunit/test.h>
 
 #include "suites.h"
@@ -30,12 +31,34 @@ static struct kunit_suite **const files[] = {
 	xtcp_kunit_flow, xtcp_kunit_timewait,
 	xtcp_kunit_pkt_input, xtcp_kunit_pkt_listen, xtcp_kunit_pkt_output,
 	xtcp_kunit_pkt_recovery, xtcp_kunit_pkt_conn, xtcp_kunit_pkt_icmp,
-	xtcp_kunit_pkt_cookie,
+	xtcp_kunit_pkt_cookie, xtcp_kunit_twsock,
 };
 
 #define MAX_SUITES 64
 static struct kunit_suite *chosen[MAX_SUITES];
 static int nr_chosen;
+
+/* filter= is one glob or several, comma-separated: a suite runs if any matches. */
+static bool filter_chooses(const char *name)
+{
+	const char *p = filter;
+	char glob[64];
+	size_t n;
+
+	if (!*filter)
+		return true;
+	while (*p) {
+		n = strcspn(p, ",");
+		if (n && n < sizeof(glob)) {
+			memcpy(glob, p, n);
+			glob[n] = '\0';
+			if (glob_match(glob, name))
+				return true;
+		}
+		p += n + (p[n] == ',');
+	}
+	return false;
+}
 
 static int __init xtcp_kunit_init(void)
 {
@@ -44,7 +67,7 @@ static int __init xtcp_kunit_init(void)
 
 	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		for (s = files[i]; *s; s++) {
-			if (*filter && !glob_match(filter, (*s)->name))
+			if (!filter_chooses((*s)->name))
 				continue;
 			if (WARN_ON(nr_chosen == MAX_SUITES))
 				return -E2BIG;

@@ -27,12 +27,16 @@
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
+#include "af_xtcp.h"
 #include "checksum.h"
 #include "hook.h"
+#include "netns.h"
+#include "output.h"
 #include "packet.h"
 #include "parse.h"
 #include "seq.h"
 #include "sock.h"
+#include "timer.h"
 #include "xmit_capture.h"
 #include "xtcp.h"
 

@@ -13,6 +13,7 @@
 
 #include "packet.h"
 #include "suites.h"
+#include "timer.h"
 
 /*
  * connect() sends a SYN at the ISN with every option the namespace's

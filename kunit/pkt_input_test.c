@@ -12,6 +12,7 @@
 
 #include "packet.h"
 #include "suites.h"
+#include "timer.h"
 
 /* Read @len bytes from @sock; they must be the peer's text from @seq on. */
 static void expect_read(struct kunit *test, struct socket *sock, u32 seq,
@@ -325,6 +326,121 @@ static void input_ts_recent_needs_acceptable_ack(struct kunit *test)
 	XTCP_EXPECT_NO_SEGMENT(test);
 }
 
+/*
+ * An unacceptable sequence is answered by a dup-ACK at most once per
+ * net.xtcp.invalid_ratelimit (tcp_validate_incoming()): the next bare one
+ * is counted in TCPACKSkippedSeq; old text is always answered (no ACK loop
+ * carries text); with the sysctl at 0, every one is answered.
+ */
+static void input_oow_dupack_rate_limited(struct kunit *test)
+{
+	int *rl = &xtcp_net(&init_net)->invalid_ratelimit;
+	struct xtcp_test_seg bare, old;
+	struct xtcp_peer p;
+	long skipped;
+
+	xtcp_peer_init(&p, 41020);
+	xtcp_test_established(test, &p, NULL);
+	xtcp_test_sysctl(test, rl, 60000);
+	skipped = xtcp_test_stat(XTCP_STAT_ACK_SKIPPED_SEQ);
+	bare = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 0);
+	bare.seq = p.seq + 1000000;
+	old = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 100);
+	old.seq = p.seq - 200;
+
+	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &p, &bare), (unsigned int)NF_STOLEN);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &p, &bare), (unsigned int)NF_STOLEN);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_ACK_SKIPPED_SEQ),
+			skipped + 1);
+	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &p, &old), (unsigned int)NF_STOLEN);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+
+	WRITE_ONCE(*rl, 0);
+	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &p, &bare), (unsigned int)NF_STOLEN);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_ACK_SKIPPED_SEQ),
+			skipped + 1);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * The dup-ACK for a PAWS reject passes the same interval: counted in
+ * PAWSEstab each time, the second answer skipped (TCPACKSkippedPAWS).
+ */
+static void input_paws_dupack_rate_limited(struct kunit *test)
+{
+	static const struct xtcp_options ts = {
+		.present = XTCP_OPTF_MSS | XTCP_OPTF_TIMESTAMP,
+		.mss = XTCP_TEST_MSS,
+	};
+	long paws = xtcp_test_stat(XTCP_STAT_PAWS_ESTAB), skipped;
+	struct xtcp_test_seg s;
+	struct xtcp_peer p;
+	struct socket *sock;
+
+	xtcp_peer_init(&p, 41021);
+	sock = xtcp_test_established(test, &p, &ts);
+	KUNIT_ASSERT_TRUE(test, xtcp_sk(sock->sk)->ts_ok);
+	xtcp_test_sysctl(test, &xtcp_net(&init_net)->invalid_ratelimit, 60000);
+	skipped = xtcp_test_stat(XTCP_STAT_ACK_SKIPPED_PAWS);
+	s = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 0);
+	s.opt.tsval = xtcp_sk(sock->sk)->ts_recent - 100000;
+
+	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &p, &s), (unsigned int)NF_STOLEN);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &p, &s), (unsigned int)NF_STOLEN);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_PAWS_ESTAB), paws + 2);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_ACK_SKIPPED_PAWS),
+			skipped + 1);
+	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_ESTABLISHED);
+}
+
+/*
+ * A FIN whose ACK covers our FIN is one XTCP_EV_FIN_ACK: FIN-WAIT-1 straight
+ * to TIME-WAIT, our ACK sent, the socket replaced by a bucket. A FIN that
+ * comes out of order with that ACK leaves FIN-WAIT-2 to the ACK alone.
+ */
+static void input_fin_ack_one_event(struct kunit *test)
+{
+	struct xtcp_test_seg s;
+	struct xtcp_peer p, q;
+	struct socket *sock;
+	struct xtcp_tw_bucket *tw;
+
+	xtcp_peer_init(&p, 41022);
+	sock = xtcp_test_established(test, &p, NULL);
+	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(sock, SHUT_WR), 0);
+	xtcp_peer_saw(&p, xtcp_test_expect(test, XTCP_FLAG_FIN | XTCP_FLAG_ACK));
+	xtcp_peer_send(test, &p, XTCP_FLAG_FIN | XTCP_FLAG_ACK, 0);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_CLOSE);
+	tw = xtcp_tw_lookup(&xtcp_net(&init_net)->tw, p.xaddr, p.xport,
+			    p.addr, p.port);
+	KUNIT_ASSERT_NOT_NULL(test, tw);
+	xtcp_tw_kill(&xtcp_net(&init_net)->tw, tw);
+	xtcp_tw_put(tw);
+
+	xtcp_peer_init(&q, 41023);
+	sock = xtcp_test_established(test, &q, NULL);
+	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(sock, SHUT_WR), 0);
+	xtcp_peer_saw(&q, xtcp_test_expect(test, XTCP_FLAG_FIN | XTCP_FLAG_ACK));
+	s = xtcp_peer_seg(&q, XTCP_FLAG_FIN | XTCP_FLAG_ACK, 0);
+	s.seq = q.seq + 100;
+	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &q, &s), (unsigned int)NF_STOLEN);
+	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_FIN_WAIT2);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, q.ack, q.seq);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
 static struct kunit_case input_cases[] = {
 	KUNIT_CASE(input_text_in_order),
 	KUNIT_CASE(input_out_of_order_sack),
@@ -336,6 +452,9 @@ static struct kunit_case input_cases[] = {
 	KUNIT_CASE(input_ack_cleans_write_queue),
 	KUNIT_CASE(input_old_ack_bound_by_bytes_acked),
 	KUNIT_CASE(input_ts_recent_needs_acceptable_ack),
+	KUNIT_CASE(input_oow_dupack_rate_limited),
+	KUNIT_CASE(input_paws_dupack_rate_limited),
+	KUNIT_CASE(input_fin_ack_one_event),
 	{}
 };
 

@@ -12,6 +12,7 @@
 #include "acceptq.h"
 #include "packet.h"
 #include "suites.h"
+#include "timer.h"
 
 /*
  * A SYN for a listener makes a child in SYN-RECV, which answers with a

@@ -14,6 +14,7 @@
 #include "delack.h"
 #include "packet.h"
 #include "suites.h"
+#include "timer.h"
 
 /* One captured data segment: flags, sequence, length, ACK, and its text. */
 static void expect_data(struct kunit *test, struct xtcp_peer *p, u8 flags,

@@ -11,6 +11,7 @@
 
 #include "packet.h"
 #include "suites.h"
+#include "timer.h"
 
 #define MSS	XTCP_TEST_MSS
 

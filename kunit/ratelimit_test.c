@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: the challenge-ACK budget (src/ratelimit.h, RFC 5961 §7).
+ * KUnit: the challenge-ACK budget (src/ratelimit.h, RFC 5961 §7), and the
+ * out-of-window answers' interval (net.xtcp.invalid_ratelimit).
  */
 #include <kunit/test.h>
 
@@ -47,7 +48,29 @@ static void zero_limit_sends_none(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, xtcp_ratelimit_take(&rl, 2, 0, 5));
 }
 
+/*
+ * Out-of-window answers (xtcp_oow_rate_limited()): one per interval; the
+ * first ever goes; an interval of 0 limits none; a clock "before" the last
+ * answer lets it through, as Linux's __tcp_oow_rate_limited().
+ */
+static void oow_one_per_interval(struct kunit *test)
+{
+	u32 last = 0;
+
+	KUNIT_EXPECT_FALSE(test, xtcp_oow_rate_limited(&last, 1000, 50));
+	KUNIT_EXPECT_EQ(test, last, 1000U);
+	KUNIT_EXPECT_TRUE(test, xtcp_oow_rate_limited(&last, 1000, 50));
+	KUNIT_EXPECT_TRUE(test, xtcp_oow_rate_limited(&last, 1049, 50));
+	KUNIT_EXPECT_EQ(test, last, 1000U);
+	KUNIT_EXPECT_FALSE(test, xtcp_oow_rate_limited(&last, 1050, 50));
+	KUNIT_EXPECT_EQ(test, last, 1050U);
+	KUNIT_EXPECT_FALSE(test, xtcp_oow_rate_limited(&last, 1050, 0));
+	KUNIT_EXPECT_FALSE(test, xtcp_oow_rate_limited(&last, 1000, 50));
+	KUNIT_EXPECT_EQ(test, last, 1000U);
+}
+
 static struct kunit_case ratelimit_cases[] = {
+	KUNIT_CASE(oow_one_per_interval),
 	KUNIT_CASE(budget_is_drawn_around_the_limit),
 	KUNIT_CASE(budget_refills_each_second),
 	KUNIT_CASE(zero_limit_sends_none),

@@ -65,6 +65,15 @@ static const enum xtcp_state sync_states[] = {
 	XTCP_CLOSING, XTCP_LAST_ACK, XTCP_TIME_WAIT,
 };
 
+/*
+ * The synchronized states with a socket: TIME-WAIT, a bucket, answers as
+ * Linux's tcp_timewait_state_process() does (time_wait_* cases below).
+ */
+static const enum xtcp_state conn_states[] = {
+	XTCP_ESTABLISHED, XTCP_FIN_WAIT1, XTCP_FIN_WAIT2, XTCP_CLOSE_WAIT,
+	XTCP_CLOSING, XTCP_LAST_ACK,
+};
+
 /* --- RFC 9293 Figure 5, edge by edge --- */
 
 static void diagram_closed_passive_open_listen(struct kunit *test)
@@ -345,9 +354,9 @@ static void rst_inexact_challenge_ack(struct kunit *test)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(sync_states); i++)
-		expect_t(test, sync_states[i], XTCP_EV_RST_INEXACT, ACTIVE,
-			 sync_states[i], XTCP_ACT_CHALLENGE, 0);
+	for (i = 0; i < ARRAY_SIZE(conn_states); i++)
+		expect_t(test, conn_states[i], XTCP_EV_RST_INEXACT, ACTIVE,
+			 conn_states[i], XTCP_ACT_CHALLENGE, 0);
 	expect_t(test, XTCP_SYN_RECV, XTCP_EV_RST_INEXACT, PASSIVE, XTCP_SYN_RECV,
 		 XTCP_ACT_CHALLENGE, 0);
 }
@@ -369,29 +378,39 @@ static void rst_never_answered_with_rst(struct kunit *test)
 		}
 }
 
-/* RFC 5961 §4: any SYN in a synchronized state -> challenge ACK, no reset. */
+/*
+ * RFC 5961 §4: any SYN in a synchronized state -> challenge ACK, no reset;
+ * TIME-WAIT's bucket answers with its own ACK instead (time_wait_syn_*).
+ */
 static void syn_in_synchronized_state_challenge_ack(struct kunit *test)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(sync_states); i++) {
+	for (i = 0; i < ARRAY_SIZE(sync_states); i++)
 		KUNIT_EXPECT_TRUE(test, xtcp_state_synchronized(sync_states[i]));
-		expect_t(test, sync_states[i], XTCP_EV_SYN, ACTIVE, sync_states[i],
+	for (i = 0; i < ARRAY_SIZE(conn_states); i++) {
+		expect_t(test, conn_states[i], XTCP_EV_SYN, ACTIVE, conn_states[i],
 			 XTCP_ACT_CHALLENGE, 0);
-		expect_t(test, sync_states[i], XTCP_EV_SYN_ACK, ACTIVE, sync_states[i],
+		expect_t(test, conn_states[i], XTCP_EV_SYN_ACK, ACTIVE, conn_states[i],
 			 XTCP_ACT_CHALLENGE, 0);
 	}
 	KUNIT_EXPECT_FALSE(test, xtcp_state_synchronized(XTCP_SYN_RECV));
 	KUNIT_EXPECT_FALSE(test, xtcp_state_synchronized(XTCP_LISTEN));
 }
 
-/* RFC 6191: TIME-WAIT yields to a SYN that is newer; other SYNs are challenged. */
+/*
+ * RFC 6191: TIME-WAIT yields to a SYN that is newer; another SYN gets an ACK
+ * (Linux: no challenge ACK, and 2 MSL not restarted), a SYN+ACK an ACK and
+ * 2 MSL again.
+ */
 static void time_wait_syn_newer_reopens(struct kunit *test)
 {
 	expect_t(test, XTCP_TIME_WAIT, XTCP_EV_SYN_NEWER, ACTIVE, XTCP_CLOSE,
 		 XTCP_ACT_REOPEN, 0);
 	expect_t(test, XTCP_TIME_WAIT, XTCP_EV_SYN, ACTIVE, XTCP_TIME_WAIT,
-		 XTCP_ACT_CHALLENGE, 0);
+		 XTCP_ACT_ACK, 0);
+	expect_t(test, XTCP_TIME_WAIT, XTCP_EV_SYN_ACK, ACTIVE, XTCP_TIME_WAIT,
+		 XTCP_ACT_ACK | XTCP_ACT_TW_TIMER, 0);
 	expect_t(test, XTCP_ESTABLISHED, XTCP_EV_SYN_NEWER, ACTIVE, XTCP_ESTABLISHED,
 		 XTCP_ACT_CHALLENGE, 0);
 }
@@ -426,13 +445,70 @@ static void syn_recv_crossing_synack_established(struct kunit *test)
 		 XTCP_ACT_ACK | XTCP_ACT_CONNECTED, 0);
 }
 
-/* TIME-WAIT: a retransmitted FIN is ACKed again and restarts 2 MSL. */
+/*
+ * TIME-WAIT: a retransmitted FIN is ACKed again and restarts 2 MSL; so does
+ * any out-of-window segment with the ACK bit, or a PAWS reject (Linux).
+ */
 static void time_wait_fin_acked_timer_restarted(struct kunit *test)
 {
 	expect_t(test, XTCP_TIME_WAIT, XTCP_EV_FIN, ACTIVE, XTCP_TIME_WAIT,
 		 XTCP_ACT_ACK | XTCP_ACT_TW_TIMER, 0);
 	expect_t(test, XTCP_TIME_WAIT, XTCP_EV_UNACCEPTABLE, ACTIVE, XTCP_TIME_WAIT,
+		 XTCP_ACT_ACK | XTCP_ACT_TW_TIMER, 0);
+}
+
+/* TIME-WAIT: the in-window bare ACK restarts 2 MSL, unanswered (Linux). */
+static void time_wait_bare_ack_restarts_timer(struct kunit *test)
+{
+	expect_t(test, XTCP_TIME_WAIT, XTCP_EV_ACK, ACTIVE, XTCP_TIME_WAIT,
+		 XTCP_ACT_TW_TIMER, 0);
+}
+
+/* TIME-WAIT: the ACK bit off: answered, 2 MSL not restarted (Linux). */
+static void time_wait_no_ack_bit_acked(struct kunit *test)
+{
+	expect_t(test, XTCP_TIME_WAIT, XTCP_EV_BAD_ACK, ACTIVE, XTCP_TIME_WAIT,
 		 XTCP_ACT_ACK, 0);
+}
+
+/*
+ * TIME-WAIT: a RST at RCV.NXT ends it; an inexact one is ignored, no
+ * challenge ACK (Linux); 2 MSL run out ends it too (MUST-13).
+ */
+static void time_wait_rst_exact_ends_inexact_ignored(struct kunit *test)
+{
+	expect_t(test, XTCP_TIME_WAIT, XTCP_EV_RST, ACTIVE, XTCP_CLOSE, 0, 0);
+	expect_t(test, XTCP_TIME_WAIT, XTCP_EV_RST_INEXACT, ACTIVE,
+		 XTCP_TIME_WAIT, 0, 0);
+	expect_t(test, XTCP_TIME_WAIT, XTCP_EV_TIMEWAIT_EXPIRED, ACTIVE,
+		 XTCP_CLOSE, 0, 0);
+}
+
+/*
+ * SEND: data goes in ESTABLISHED and CLOSE-WAIT, waits for the handshake in
+ * SYN-SENT and SYN-RECV (sendmsg() waits, as Linux's sk_stream_wait_connect()),
+ * and fails with EPIPE everywhere else, CLOSED and LISTEN too (Linux).
+ */
+static void send_decided_by_state(struct kunit *test)
+{
+	static const enum xtcp_state epipe[] = {
+		XTCP_CLOSE, XTCP_LISTEN, XTCP_FIN_WAIT1, XTCP_FIN_WAIT2,
+		XTCP_CLOSING, XTCP_LAST_ACK, XTCP_TIME_WAIT,
+	};
+	unsigned int i;
+
+	expect_t(test, XTCP_ESTABLISHED, XTCP_EV_SEND, ACTIVE, XTCP_ESTABLISHED,
+		 XTCP_ACT_XMIT, 0);
+	expect_t(test, XTCP_CLOSE_WAIT, XTCP_EV_SEND, ACTIVE, XTCP_CLOSE_WAIT,
+		 XTCP_ACT_XMIT, 0);
+	expect_t(test, XTCP_SYN_SENT, XTCP_EV_SEND, ACTIVE, XTCP_SYN_SENT,
+		 XTCP_ACT_QUEUE, 0);
+	expect_t(test, XTCP_SYN_RECV, XTCP_EV_SEND, ACTIVE, XTCP_SYN_RECV,
+		 XTCP_ACT_QUEUE, 0);
+	expect_t(test, XTCP_SYN_RECV, XTCP_EV_SEND, PASSIVE, XTCP_SYN_RECV,
+		 XTCP_ACT_QUEUE, 0);
+	for (i = 0; i < ARRAY_SIZE(epipe); i++)
+		expect_t(test, epipe[i], XTCP_EV_SEND, ACTIVE, epipe[i], 0, -EPIPE);
 }
 
 /* LISTEN: anything with an ACK gets a RST; SYN-SENT: a bad ACK gets a RST. */
@@ -463,9 +539,9 @@ static void unacceptable_segment_acked(struct kunit *test)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(sync_states); i++)
-		expect_t(test, sync_states[i], XTCP_EV_UNACCEPTABLE, ACTIVE,
-			 sync_states[i], XTCP_ACT_ACK, 0);
+	for (i = 0; i < ARRAY_SIZE(conn_states); i++)
+		expect_t(test, conn_states[i], XTCP_EV_UNACCEPTABLE, ACTIVE,
+			 conn_states[i], XTCP_ACT_ACK, 0);
 	expect_t(test, XTCP_SYN_RECV, XTCP_EV_UNACCEPTABLE, PASSIVE, XTCP_SYN_RECV,
 		 XTCP_ACT_SYNACK, 0);
 	expect_t(test, XTCP_SYN_RECV, XTCP_EV_UNACCEPTABLE, ACTIVE, XTCP_SYN_RECV,
@@ -725,6 +801,10 @@ static struct kunit_case state_cases[] = {
 	KUNIT_CASE(syn_newer_is_syn_outside_time_wait),
 	KUNIT_CASE(syn_recv_crossing_synack_established),
 	KUNIT_CASE(time_wait_fin_acked_timer_restarted),
+	KUNIT_CASE(time_wait_bare_ack_restarts_timer),
+	KUNIT_CASE(time_wait_no_ack_bit_acked),
+	KUNIT_CASE(time_wait_rst_exact_ends_inexact_ignored),
+	KUNIT_CASE(send_decided_by_state),
 	KUNIT_CASE(ack_in_listen_and_bad_ack_in_syn_sent_reset),
 	KUNIT_CASE(syn_sent_ack_without_syn_dropped),
 	KUNIT_CASE(unacceptable_segment_acked),

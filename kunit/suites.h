@@ -34,5 +34,6 @@ extern struct kunit_suite *xtcp_kunit_rtt[];
 extern struct kunit_suite *xtcp_kunit_seq[];
 extern struct kunit_suite *xtcp_kunit_state[];
 extern struct kunit_suite *xtcp_kunit_timewait[];
+extern struct kunit_suite *xtcp_kunit_twsock[];
 
 #endif /* _XTCP_KUNIT_SUITES_H */

@@ -89,7 +89,7 @@ static struct xtcp_tw_state tuple(u32 i)
 		.rcv_nxt = 2000 + i,
 		.ts_recent = 3000 + i,
 		.ts_recent_stamp = 4000 + i,
-		.ts_off = 5000 + i,
+		.last_oow_ack_time = 5000 + i,
 	};
 }
 
@@ -163,7 +163,8 @@ static void insert_then_lookup_finds_exact_tuple(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, found->st.ts_recent, st.ts_recent);
 		KUNIT_EXPECT_EQ(test, found->st.ts_recent_stamp,
 				st.ts_recent_stamp);
-		KUNIT_EXPECT_EQ(test, found->st.ts_off, st.ts_off);
+		KUNIT_EXPECT_EQ(test, found->st.last_oow_ack_time,
+				st.last_oow_ack_time);
 		xtcp_tw_put(found);
 	}
 	xtcp_tw_put(tw);

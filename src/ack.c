@@ -9,7 +9,10 @@
 #include <net/tcp.h>
 
 #include "ack.h"
+#include "autotune.h"
 #include "delack.h"
+#include "output.h"
+#include "timer.h"
 #include "xtcp.h"
 
 /*

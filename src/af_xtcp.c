@@ -19,8 +19,10 @@
 #include <net/sock.h>
 #include <uapi/linux/xtcp.h>
 
+#include "af_xtcp.h"
 #include "conn.h"
 #include "listen.h"
+#include "recovery.h"
 #include "sock.h"
 #include "sockopt.h"
 #include "stream.h"

@@ -12,6 +12,7 @@
 
 #include "autotune.h"
 #include "isn.h"
+#include "output.h"
 #include "xtcp.h"
 
 /* The memory a queued full segment costs (tcp_sndbuf_expand()'s per_mss). */

@@ -47,4 +47,14 @@ static inline u64 xtcp_sndbuf_for(u32 cwnd, u32 reordering, u32 per_seg)
 	return 2ULL * segs * per_seg;
 }
 
+/* autotune.c: buffer sizes, for a socket. */
+struct sock;
+struct sk_buff;
+
+void xtcp_sndbuf_expand(struct sock *sk);
+void xtcp_init_buffer_space(struct sock *sk);
+void xtcp_rcv_rtt_sample(struct sock *sk, const struct sk_buff *skb);
+void xtcp_rcv_space_adjust(struct sock *sk);
+bool xtcp_rcvbuf_make_room(struct sock *sk, u32 need);
+
 #endif /* _XTCP_AUTOTUNE_H */

@@ -15,11 +15,16 @@
 #include "acceptq.h"
 #include "child.h"
 #include "cookie.h"
+#include "hash.h"
 #include "input.h"
 #include "isn.h"
+#include "output.h"
+#include "port.h"
+#include "recovery.h"
 #include "sock.h"
 #include "state.h"
 #include "syn.h"
+#include "timer.h"
 #include "xtcp.h"
 
 /* A passive child is established: on to the listener's accept queue. */

@@ -18,12 +18,16 @@
 #include <net/tcp.h>
 
 #include "conn.h"
+#include "hash.h"
 #include "isn.h"
 #include "listen.h"
+#include "output.h"
+#include "port.h"
 #include "seq.h"
 #include "sock.h"
 #include "state.h"
 #include "syn.h"
+#include "timer.h"
 #include "xtcp.h"
 
 /* Unread data, or SO_LINGER with a zero time: close() aborts with a RST. */

@@ -18,6 +18,7 @@
 #include <linux/rculist.h>
 #include <net/net_namespace.h>
 
+#include "hash.h"
 #include "xtcp.h"
 
 #define EHASH_BITS	16

@@ -26,9 +26,13 @@
 #include <net/xfrm.h>
 
 #include "checksum.h"
+#include "hash.h"
 #include "hook.h"
+#include "icmp.h"
 #include "input.h"
+#include "output.h"
 #include "parse.h"
+#include "twsock.h"
 #include "xtcp.h"
 
 /* Fill the cb from the parsed header; skb->data moves to the text. */

@@ -31,6 +31,9 @@
 #include <net/xfrm.h>
 #include <net/tcp.h>
 
+#include "hash.h"
+#include "icmp.h"
+#include "output.h"
 #include "seq.h"
 #include "sock.h"
 #include "xtcp.h"

@@ -14,16 +14,21 @@
 #include <net/tcp.h>
 
 #include "ack.h"
+#include "autotune.h"
 #include "child.h"
 #include "isn.h"
 #include "delack.h"
 #include "input.h"
+#include "output.h"
 #include "parse.h"
 #include "rcvq.h"
+#include "recovery.h"
 #include "seq.h"
 #include "sock.h"
 #include "state.h"
 #include "syn.h"
+#include "timer.h"
+#include "twsock.h"
 #include "urgent.h"
 #include "xtcp.h"
 
@@ -119,9 +124,10 @@ static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb);
 
 /*
  * @skb's FIN, if it is next in sequence: consumed once (not in CLOSE-WAIT+).
- * Returns true if it was.
+ * Returns true if it was. *@fin_ack: its ACK covered our FIN and rcv_ack()
+ * left that to us: the two are one XTCP_EV_FIN_ACK (cleared once fed).
  */
-static bool rcv_fin(struct sock *sk, struct sk_buff *skb)
+static bool rcv_fin(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
@@ -136,7 +142,8 @@ static bool rcv_fin(struct sock *sk, struct sk_buff *skb)
 	WRITE_ONCE(xs->rcv_nxt, xs->rcv_nxt + 1);
 	xtcp_ofo_purge(&xs->ofo);	/* nothing can follow a FIN */
 	xtcp_sacks_reset(&xs->rcv_sacks);
-	apply(sk, XTCP_EV_FIN, skb);
+	apply(sk, *fin_ack ? XTCP_EV_FIN_ACK : XTCP_EV_FIN, skb);
+	*fin_ack = false;
 	return true;
 }
 
@@ -185,7 +192,7 @@ static bool ofo_drain(struct sock *sk, bool *fin)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
-	bool queued = false;
+	bool queued = false, fin_ack = false;
 
 	xtcp_sock_assert_locked(sk);
 	while (!*fin && (skb = xtcp_ofo_pop(&xs->ofo, xs->rcv_nxt))) {
@@ -196,7 +203,7 @@ static bool ofo_drain(struct sock *sk, bool *fin)
 			queued |= res != DELIVER_NONE;
 			/* a merged skb is gone, and never had a FIN */
 			if (res != DELIVER_MERGED)
-				*fin = rcv_fin(sk, skb);
+				*fin = rcv_fin(sk, skb, &fin_ack);
 		}
 		if (res == DELIVER_NONE)
 			kfree_skb(skb);
@@ -298,6 +305,12 @@ static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb)
 
 	xtcp_sock_assert_locked(sk);
 	t = xtcp_state_next(old, ev, xs->passive);
+	/* the dup-ACK for an unacceptable sequence (tcp_validate_incoming()) */
+	if ((t.actions & XTCP_ACT_ACK) && ev == XTCP_EV_UNACCEPTABLE &&
+	    xtcp_oow_ack_limited(sock_net(sk), XTCP_SKB_CB(skb),
+				 XTCP_STAT_ACK_SKIPPED_SEQ,
+				 &xs->last_oow_ack_time))
+		t.actions &= ~XTCP_ACT_ACK;
 
 	if (t.actions & XTCP_ACT_RST) {
 		xtcp_send_reset(sock_net(sk), skb);
@@ -439,8 +452,26 @@ static void update_ts_recent(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb)
 	}
 }
 
-/* The fifth check: what the ACK field says (state is synchronized or SYN-RECV). */
-static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
+/*
+ * May the ACK of our FIN wait for @skb's own FIN, to go with it as one
+ * XTCP_EV_FIN_ACK? Only where rcv_fin() will take that FIN: it comes with
+ * the text at RCV.NXT, in a state that still receives (FIN-WAIT-1).
+ */
+static bool fin_follows(struct sock *sk, const struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	return (cb->flags & XTCP_FLAG_FIN) && sk->sk_state == XTCP_FIN_WAIT1 &&
+	       !xtcp_seq_after(cb->seq, xtcp_sk(sk)->rcv_nxt);
+}
+
+/*
+ * The fifth check: what the ACK field says (state is synchronized or
+ * SYN-RECV). *@fin_ack is set instead of feeding XTCP_EV_ACK_OF_FIN when the
+ * segment's FIN follows (fin_follows()): rcv_fin() feeds the pair, or, if it
+ * does not take the FIN after all, the caller feeds XTCP_EV_ACK_OF_FIN.
+ */
+static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
@@ -546,6 +577,10 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb)
 	fin_acked = xs->fin_queued && cb->ack == xs->write_seq;
 	sk->sk_write_space(sk);
 	xtcp_push(sk);
+	if (fin_acked && fin_follows(sk, skb)) {
+		*fin_ack = true;
+		return true;
+	}
 	return apply(sk, fin_acked ? XTCP_EV_ACK_OF_FIN : XTCP_EV_ACK, skb);
 }
 
@@ -557,6 +592,7 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	u32 seglen = cb->end_seq - cb->seq;
 	u32 wnd = xtcp_rcv_window_now(sk);
 	enum deliver_result res = DELIVER_NONE;
+	bool fin_ack = false;
 
 	xtcp_sock_assert_locked(sk);
 	/*
@@ -578,7 +614,10 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_PAWS_ESTAB);
 		trace_xtcp_drop(sock_net(sk), ip_hdr(skb)->saddr,
 				ip_hdr(skb)->daddr, "paws");
-		xtcp_send_ack(sk);
+		if (!xtcp_oow_ack_limited(sock_net(sk), cb,
+					  XTCP_STAT_ACK_SKIPPED_PAWS,
+					  &xs->last_oow_ack_time))
+			xtcp_send_ack(sk);
 		goto drop;
 	}
 
@@ -610,7 +649,7 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	}
 	if (!(cb->flags & XTCP_FLAG_ACK))
 		goto drop;
-	if (!rcv_ack(sk, skb))
+	if (!rcv_ack(sk, skb, &fin_ack))
 		goto drop;
 
 	/*
@@ -648,7 +687,7 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		if (res != DELIVER_NONE)
 			sk->sk_data_ready(sk);
 		/* a merged skb is gone, and never had a FIN */
-		fin = res != DELIVER_MERGED && rcv_fin(sk, skb);
+		fin = res != DELIVER_MERGED && rcv_fin(sk, skb, &fin_ack);
 		if (!fin && !RB_EMPTY_ROOT(&xs->ofo)) {
 			if (ofo_drain(sk, &fin))
 				sk->sk_data_ready(sk);
@@ -662,8 +701,11 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		if (text && !fin)
 			xtcp_ack_text_queued(sk, filled);
 	} else if (cb->flags & XTCP_FLAG_FIN) {
-		rcv_fin(sk, skb);
+		rcv_fin(sk, skb, &fin_ack);
 	}
+	/* the FIN was not taken after all: our FIN's ACK on its own */
+	if (fin_ack)
+		apply(sk, XTCP_EV_ACK_OF_FIN, skb);
 	if (res != DELIVER_NONE)
 		return;		/* queued, or merged and freed */
 drop:

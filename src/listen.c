@@ -13,7 +13,10 @@
 #include <net/tcp.h>
 
 #include "acceptq.h"
+#include "hash.h"
 #include "listen.h"
+#include "output.h"
+#include "port.h"
 #include "sock.h"
 #include "state.h"
 #include "xtcp.h"

@@ -6,7 +6,10 @@
 #include <linux/module.h>
 #include <uapi/linux/xtcp.h>
 
+#include "af_xtcp.h"
+#include "hash.h"
 #include "isn.h"
+#include "netns.h"
 #include "timewait.h"
 #include "xtcp.h"
 

@@ -20,6 +20,9 @@
 
 #include "delack.h"
 #include "hook.h"
+#include "netns.h"
+#include "port.h"
+#include "proc.h"
 #include "xtcp.h"
 
 unsigned int xtcp_net_id __read_mostly;
@@ -72,6 +75,9 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_ABORT_ON_MEMORY]	= "AbortOnMemory",
 	[XTCP_STAT_SACK_RENEGING]	= "TCPSACKReneging",
 	[XTCP_STAT_ACK_COMPRESSED]	= "TCPAckCompressed",
+	[XTCP_STAT_ACK_SKIPPED_PAWS]	= "TCPACKSkippedPAWS",
+	[XTCP_STAT_ACK_SKIPPED_SEQ]	= "TCPACKSkippedSeq",
+	[XTCP_STAT_ACK_SKIPPED_TIME_WAIT] = "TCPACKSkippedTimeWait",
 };
 
 const char *xtcp_stat_name(enum xtcp_stat s)
@@ -97,6 +103,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_read_stat);
 #define XTCP_SYN_RETRIES	6
 #define XTCP_CHALLENGE_ACK_LIMIT	1000	/* tcp_challenge_ack_limit in 6.1 */
 #define XTCP_TW_HASH_SIZE	16384
+#define XTCP_INVALID_RATELIMIT_MS	500	/* tcp_invalid_ratelimit, HZ/2 */
 
 static int tw_timeout_min = 100, tw_timeout_max = XTCP_TW_LEN_MAX_MS;
 static int syn_retries_min = 1, syn_retries_max = 127;
@@ -105,6 +112,8 @@ static int keepidle_max = MAX_TCP_KEEPIDLE, keepintvl_max = MAX_TCP_KEEPINTVL;
 static int keepcnt_max = MAX_TCP_KEEPCNT;
 static int comp_sack_nr_max = 255;
 static int comp_sack_delay_max = NSEC_PER_SEC;
+/* the longest gap between out-of-window answers: a minute */
+static int invalid_ratelimit_max = 60000;
 
 static int proc_tw_timeout(struct ctl_table *table, int write, void *buffer,
 			   size_t *lenp, loff_t *ppos)
@@ -338,6 +347,14 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.proc_handler	= proc_cong_avail,
 	},
 	{
+		.procname	= "invalid_ratelimit",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &invalid_ratelimit_max,
+	},
+	{
 		.procname	= "comp_sack_nr",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
@@ -384,8 +401,9 @@ static int sysctl_init(struct xtcp_net *xn)
 	t[17].data = &xn->orphan_retries;
 	t[18].data = &xn->max_orphans;
 	t[19].data = &xn->cong_name;
-	t[21].data = &xn->comp_sack_nr;
-	t[22].data = &xn->comp_sack_delay_ns;
+	t[21].data = &xn->invalid_ratelimit;
+	t[22].data = &xn->comp_sack_nr;
+	t[23].data = &xn->comp_sack_delay_ns;
 	xn->sysctl_hdr = register_net_sysctl(xn->net, "net/xtcp", t);
 	if (!xn->sysctl_hdr) {
 		kfree(t);
@@ -451,6 +469,7 @@ static int __net_init xtcp_net_init_one(struct net *net)
 	xn->comp_sack_delay_ns = XTCP_COMP_SACK_DELAY_NS;
 	/* tcp_max_orphans' default: half the kernel TCP's connection table */
 	xn->max_orphans = (tcp_hashinfo.ehash_mask + 1) / 2;
+	xn->invalid_ratelimit = XTCP_INVALID_RATELIMIT_MS;
 	atomic_set(&xn->orphans, 0);
 	spin_lock_init(&xn->cong_lock);
 	strscpy(xn->cong_name, "cubic", sizeof(xn->cong_name));

@@ -27,8 +27,11 @@
 #include "delack.h"
 #include "isn.h"
 #include "nagle.h"
+#include "output.h"
 #include "parse.h"
+#include "recovery.h"
 #include "seq.h"
+#include "timer.h"
 #include "urgent.h"
 #include "xmit_capture.h"
 #include "xtcp.h"
@@ -304,6 +307,28 @@ void xtcp_send_challenge_ack(struct sock *sk)
 	}
 	xtcp_inc_stat(net, XTCP_STAT_CHALLENGE_ACKS);
 	xtcp_send_ack(sk);
+}
+
+/*
+ * Must the answer to an out-of-window segment be skipped (Linux 6.1's
+ * tcp_oow_rate_limited())? The dup-ACK for a PAWS reject or an unacceptable
+ * sequence, and every ACK of a TIME-WAIT bucket, go at most once per
+ * net.xtcp.invalid_ratelimit per connection or bucket (*@last), so that two
+ * ends that disagree on the sequence space cannot ACK each other in a loop.
+ * Text without a SYN is always answered: no ACK loop carries text, and its
+ * sender needs to hear that it came. A skipped answer is counted in @stat.
+ */
+bool xtcp_oow_ack_limited(struct net *net, const struct xtcp_skb_cb *cb,
+			  enum xtcp_stat stat, u32 *last)
+{
+	u32 ms = READ_ONCE(xtcp_net(net)->invalid_ratelimit);
+
+	if (cb->seq != cb->end_seq && !(cb->flags & XTCP_FLAG_SYN))
+		return false;
+	if (!xtcp_oow_rate_limited(last, jiffies, msecs_to_jiffies(ms)))
+		return false;
+	xtcp_inc_stat(net, stat);
+	return true;
 }
 
 /*
@@ -723,7 +748,10 @@ void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st,
 	seg.flags = XTCP_FLAG_ACK;
 	if (st->ts_recent_stamp) {
 		seg.opt.present = XTCP_OPTF_TIMESTAMP;
-		seg.opt.tsval = xtcp_isn_tsval(st->ts_off);
+		seg.opt.tsval = xtcp_isn_tsval(xtcp_isn_ts_off(st->saddr,
+							       st->daddr,
+							       st->sport,
+							       st->dport));
 		seg.opt.tsecr = tsval_echo;
 	}
 	skb = build_reply(&seg);

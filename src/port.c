@@ -37,6 +37,8 @@
 #include <net/ip.h>
 #include <net/sock.h>
 
+#include "hash.h"
+#include "port.h"
 #include "xtcp.h"
 
 struct xtcp_port {

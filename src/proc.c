@@ -14,7 +14,11 @@
 #include <net/net_namespace.h>
 #include <net/tcp.h>
 
+#include "hash.h"
+#include "netns.h"
+#include "proc.h"
 #include "sock.h"
+#include "timer.h"
 #include "xtcp.h"
 
 struct line {
@@ -228,6 +232,8 @@ static const enum xtcp_stat snmp_ext[] = {
 	XTCP_STAT_REQQ_FULL_DO_COOKIES, XTCP_STAT_REQQ_FULL_DROP,
 	XTCP_STAT_ABORT_ON_MEMORY, XTCP_STAT_SACK_RENEGING,
 	XTCP_STAT_ACK_COMPRESSED,
+	XTCP_STAT_ACK_SKIPPED_PAWS, XTCP_STAT_ACK_SKIPPED_SEQ,
+	XTCP_STAT_ACK_SKIPPED_TIME_WAIT,
 };
 
 /* A gauge read when shown, after a line's counters. */

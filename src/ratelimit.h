@@ -38,4 +38,26 @@ static inline bool xtcp_ratelimit_take(struct xtcp_ratelimit *rl, u32 now,
 	return true;
 }
 
+/*
+ * Out-of-window answers, as Linux 6.1's __tcp_oow_rate_limited(): at most one
+ * dup-ACK per @interval (jiffies, net.xtcp.invalid_ratelimit) for a
+ * connection or a TIME-WAIT bucket, whose last one went at *@last (jiffies; 0:
+ * none yet). True if this one must be skipped; otherwise *@last becomes @now.
+ * An answer that comes "before" *@last (the clock wrapped, or *@last is stale
+ * by half the u32 range) is let through, as in Linux. Lockless, as Linux's.
+ */
+static inline bool xtcp_oow_rate_limited(u32 *last, u32 now, u32 interval)
+{
+	u32 prev = READ_ONCE(*last);
+
+	if (prev) {
+		s32 elapsed = (s32)(now - prev);
+
+		if (elapsed >= 0 && elapsed < (s32)interval)
+			return true;
+	}
+	WRITE_ONCE(*last, now);
+	return false;
+}
+
 #endif /* _XTCP_RATELIMIT_H */

@@ -16,6 +16,7 @@
 #include <linux/skbuff.h>
 #include <net/tcp.h>
 
+#include "autotune.h"
 #include "rcvq.h"
 #include "seq.h"
 #include "xtcp.h"

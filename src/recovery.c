@@ -18,6 +18,9 @@
 #include <linux/ktime.h>
 #include <net/tcp.h>
 
+#include "netns.h"
+#include "output.h"
+#include "recovery.h"
 #include "seq.h"
 #include "xtcp.h"
 

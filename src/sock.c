@@ -19,9 +19,15 @@
 #include <net/tcp.h>
 
 #include "acceptq.h"
+#include "hash.h"
+#include "icmp.h"
 #include "input.h"
+#include "output.h"
+#include "port.h"
+#include "recovery.h"
 #include "sock.h"
 #include "state.h"
+#include "timer.h"
 #include "xtcp.h"
 
 /* Work deferred while the user owned the socket (tcp_release_cb()). */

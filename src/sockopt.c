@@ -14,9 +14,12 @@
 #include "ack.h"
 #include "delack.h"
 #include "nagle.h"
+#include "output.h"
+#include "recovery.h"
 #include "seq.h"
 #include "sockopt.h"
 #include "state.h"
+#include "timer.h"
 #include "urgent.h"
 #include "xtcp.h"
 

@@ -321,10 +321,16 @@ static const struct xtcp_transition table[NR_ROWS][XTCP_EV_MAX] = {
 	},
 
 	/*
-	 * TIME-WAIT, 2 MSL (MUST-13): a retransmitted FIN is acknowledged again
-	 * and restarts the timer. A SYN gets a challenge ACK unless RFC 6191
-	 * admits a new incarnation. A RST ends it (RFC 1337 protection, if
-	 * wanted, is the caller's: it then does not feed the RST).
+	 * TIME-WAIT, 2 MSL (MUST-13), a bucket in twsock.c, whose
+	 * xtcp_tw_classify() feeds this row. Its window is empty: what is not
+	 * a bare segment at RCV.NXT is out of window and answered with an
+	 * ACK, which, as every ACK of a bucket, passes net.xtcp.invalid_ratelimit
+	 * (the caller's, as tcp_timewait_check_oow_rate_limit()). As Linux
+	 * tcp_timewait_state_process(): an answered segment with the ACK bit
+	 * restarts 2 MSL, one without does not (an ACK-less SYN below RCV.NXT
+	 * may be a new connection's with a random ISN). RFC 6191 lets a newer
+	 * SYN in. A RST at RCV.NXT ends it (RFC 1337 protection, if wanted, is
+	 * the caller's: it then does not feed the RST).
 	 */
 	[XTCP_TIME_WAIT] = {
 		[XTCP_EV_CONNECT]	= { XTCP_TIME_WAIT, 0, -EISCONN },
@@ -333,20 +339,28 @@ static const struct xtcp_transition table[NR_ROWS][XTCP_EV_MAX] = {
 		[XTCP_EV_CLOSE]		= { XTCP_TIME_WAIT, 0 },
 		[XTCP_EV_SHUTDOWN]	= { XTCP_TIME_WAIT, 0 },
 		[XTCP_EV_ABORT]		= { XTCP_CLOSE, 0 },
-		[XTCP_EV_SYN]		= { XTCP_TIME_WAIT, XTCP_ACT_CHALLENGE },
-		[XTCP_EV_SYN_ACK]	= { XTCP_TIME_WAIT, XTCP_ACT_CHALLENGE },
+		/* Linux: an ACK, not a challenge ACK; 2 MSL not restarted */
+		[XTCP_EV_SYN]		= { XTCP_TIME_WAIT, XTCP_ACT_ACK },
+		/* Linux: it has the ACK bit, so 2 MSL restarts too */
+		[XTCP_EV_SYN_ACK]	= { XTCP_TIME_WAIT,
+					    XTCP_ACT_ACK | XTCP_ACT_TW_TIMER },
 		[XTCP_EV_SYN_NEWER]	= { XTCP_CLOSE, XTCP_ACT_REOPEN },
-		[XTCP_EV_ACK]		= { XTCP_TIME_WAIT, 0 },
+		/* Linux: the in-window bare ACK restarts 2 MSL, unanswered */
+		[XTCP_EV_ACK]		= { XTCP_TIME_WAIT, XTCP_ACT_TW_TIMER },
 		[XTCP_EV_ACK_OF_FIN]	= { XTCP_TIME_WAIT, 0 },
-		[XTCP_EV_BAD_ACK]	= { XTCP_TIME_WAIT, XTCP_ACT_CHALLENGE },
+		/* the ACK bit off: Linux answers, without restarting 2 MSL */
+		[XTCP_EV_BAD_ACK]	= { XTCP_TIME_WAIT, XTCP_ACT_ACK },
 		[XTCP_EV_FIN]		= { XTCP_TIME_WAIT,
 					    XTCP_ACT_ACK | XTCP_ACT_TW_TIMER },
 		[XTCP_EV_FIN_ACK]	= { XTCP_TIME_WAIT,
 					    XTCP_ACT_ACK | XTCP_ACT_TW_TIMER },
 		[XTCP_EV_DATA]		= { XTCP_TIME_WAIT, 0 },
 		[XTCP_EV_RST]		= { XTCP_CLOSE, 0 },
-		[XTCP_EV_RST_INEXACT]	= { XTCP_TIME_WAIT, XTCP_ACT_CHALLENGE },
-		[XTCP_EV_UNACCEPTABLE]	= { XTCP_TIME_WAIT, XTCP_ACT_ACK },
+		/* Linux: an inexact RST is ignored, no challenge ACK */
+		[XTCP_EV_RST_INEXACT]	= { XTCP_TIME_WAIT, 0 },
+		/* out of window, or PAWS: Linux restarts 2 MSL as it answers */
+		[XTCP_EV_UNACCEPTABLE]	= { XTCP_TIME_WAIT,
+					    XTCP_ACT_ACK | XTCP_ACT_TW_TIMER },
 		[XTCP_EV_TIMEWAIT_EXPIRED] = { XTCP_CLOSE, 0 },
 	},
 };

@@ -14,16 +14,25 @@
  *  2. In SYN-RECV, a SYN+ACK that repeats the peer's SYN and acknowledges ours
  *     (the crossing of a simultaneous open): XTCP_EV_SYN_ACK.
  *  3. Synchronized states: a segment failing xtcp_seq_acceptable():
- *     XTCP_EV_UNACCEPTABLE. In TIME-WAIT a retransmitted FIN is XTCP_EV_FIN.
+ *     XTCP_EV_UNACCEPTABLE. TIME-WAIT, a bucket, classifies in twsock.c
+ *     (xtcp_tw_classify(), Linux's order): a PAWS reject or any segment
+ *     outside its empty window is XTCP_EV_UNACCEPTABLE, the retransmitted
+ *     FIN XTCP_EV_FIN, the bare segment at RCV.NXT XTCP_EV_ACK, one without
+ *     the ACK bit XTCP_EV_BAD_ACK.
  *  4. SYN: XTCP_EV_SYN, XTCP_EV_SYN_ACK (its ACK covers our SYN), or in
  *     TIME-WAIT XTCP_EV_SYN_NEWER if RFC 6191 lets a new incarnation in.
  *  5. ACK: XTCP_EV_BAD_ACK if not acceptable, else XTCP_EV_ACK_OF_SYN,
- *     XTCP_EV_ACK_OF_FIN or XTCP_EV_ACK. A FIN whose ACK covers our FIN may be
- *     fed as one XTCP_EV_FIN_ACK instead of XTCP_EV_ACK_OF_FIN + XTCP_EV_FIN.
+ *     XTCP_EV_ACK_OF_FIN or XTCP_EV_ACK. A FIN taken in order whose ACK
+ *     covers our FIN is fed as one XTCP_EV_FIN_ACK instead of
+ *     XTCP_EV_ACK_OF_FIN + XTCP_EV_FIN (input.c).
  *  6. Text: XTCP_EV_DATA.  7. FIN: XTCP_EV_FIN.
  *
  * A SYN-RECV connection remembers whether it came from LISTEN (passive) or
  * SYN-SENT (active), MUST-11: the caller passes that to xtcp_state_next().
+ *
+ * XTCP_ACT_ACK answering an out-of-window segment (XTCP_EV_UNACCEPTABLE, and
+ * every ACK of TIME-WAIT) passes net.xtcp.invalid_ratelimit, which the
+ * caller applies as Linux's tcp_oow_rate_limited() (xtcp_oow_ack_limited()).
  */
 #ifndef _XTCP_STATE_H
 #define _XTCP_STATE_H
@@ -72,7 +81,7 @@ enum xtcp_event {
 #define XTCP_ACT_FIN		BIT(4)	/* send FIN after queued data */
 #define XTCP_ACT_RST		BIT(5)	/* send RST (never in answer to a RST) */
 #define XTCP_ACT_XMIT		BIT(6)	/* transmit the user's data */
-#define XTCP_ACT_QUEUE		BIT(7)	/* hold the user's data until ESTABLISHED */
+#define XTCP_ACT_QUEUE		BIT(7)	/* SEND waits until ESTABLISHED */
 #define XTCP_ACT_DELIVER	BIT(8)	/* queue segment text for the user */
 #define XTCP_ACT_TW_TIMER	BIT(9)	/* start or restart the 2 MSL timer */
 #define XTCP_ACT_CONNECTED	BIT(10)	/* wake connect(); passive: to accept queue */

@@ -16,7 +16,9 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include "autotune.h"
 #include "nagle.h"
+#include "output.h"
 #include "seq.h"
 #include "state.h"
 #include "stream.h"
@@ -143,6 +145,36 @@ static void remove_empty_tail(struct sock *sk)
 	kfree_skb(skb);
 }
 
+/* May the user's data go out now? The state table's XTCP_EV_SEND says. */
+static bool send_xmit(const struct sock *sk)
+{
+	return xtcp_state_next(sk->sk_state, XTCP_EV_SEND,
+			       xtcp_sk(sk)->passive).actions & XTCP_ACT_XMIT;
+}
+
+/*
+ * Before sendmsg() copies: XTCP_EV_SEND decides. XTCP_ACT_XMIT: go on;
+ * XTCP_ACT_QUEUE: wait for the handshake to end (sk_stream_wait_connect(), as
+ * Linux: the data is held by the caller, not queued); neither: the cell's
+ * errno. A pending socket error is reported first, as
+ * sk_stream_wait_connect() does.
+ */
+static int send_allowed(struct sock *sk, long *timeo)
+{
+	struct xtcp_transition t;
+	int err;
+
+	t = xtcp_state_next(sk->sk_state, XTCP_EV_SEND, xtcp_sk(sk)->passive);
+	if (t.actions & XTCP_ACT_XMIT)
+		return 0;
+	err = sock_error(sk);
+	if (err)
+		return err;
+	if (!(t.actions & XTCP_ACT_QUEUE))
+		return t.err ?: -EPIPE;
+	return sk_stream_wait_connect(sk, timeo);
+}
+
 /* sendmsg(): tcp_sendmsg_locked(), without its zero-copy and Fast Open. */
 int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 {
@@ -154,11 +186,9 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 	lock_sock(sk);
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
 
-	if ((1 << sk->sk_state) & ~(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) {
-		err = sk_stream_wait_connect(sk, &timeo);
-		if (err)
-			goto do_error;
-	}
+	err = send_allowed(sk, &timeo);
+	if (err)
+		goto do_error;
 	sk_clear_bit(SOCKWQ_ASYNC_NOSPACE, sk);
 	err = -EPIPE;
 	if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
@@ -182,8 +212,7 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 				err = -EPIPE;
 				if (sk->sk_err ||
 				    (sk->sk_shutdown & SEND_SHUTDOWN) ||
-				    !((1 << sk->sk_state) &
-				      (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+				    !send_xmit(sk))
 					goto do_error;
 				continue;
 			}
@@ -238,8 +267,7 @@ wait_for_space:
 			goto do_error;
 		err = -EPIPE;
 		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN) ||
-		    !((1 << sk->sk_state) & (TCPF_ESTABLISHED |
-					     TCPF_CLOSE_WAIT)))
+		    !send_xmit(sk))
 			goto do_error;
 	}
 	send_done(sk, flags, copied);

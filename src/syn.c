@@ -8,6 +8,7 @@
  */
 #include <net/tcp.h>
 
+#include "output.h"
 #include "parse.h"
 #include "syn.h"
 #include "xtcp.h"

@@ -42,8 +42,10 @@
 
 #include "ack.h"
 #include "delack.h"
+#include "output.h"
 #include "sock.h"
 #include "state.h"
+#include "timer.h"
 #include "xtcp.h"
 
 static void timer_arm(struct sock *sk, enum xtcp_timer_event ev, u32 ms);

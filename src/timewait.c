@@ -39,6 +39,7 @@
 #include <linux/timekeeping.h>
 
 #include "compat.h"
+#include "state.h"
 #include "timewait.h"
 #include "xtcp_trace.h"
 
@@ -218,7 +219,8 @@ static void tw_release(struct xtcp_tw_table *tbl, struct xtcp_tw_bucket *tw)
 /*
  * Free the buckets whose 2MSL has run out by @now_ns, at most
  * XTCP_TW_EXPIRE_BUDGET of them; returns how many. The timer calls it with the
- * monotonic clock, KUnit with any clock it likes.
+ * monotonic clock, KUnit with any clock it likes. That the run-out 2MSL ends
+ * TIME-WAIT is the state table's XTCP_EV_TIMEWAIT_EXPIRED cell (MUST-13).
  */
 VISIBLE_IF_KUNIT unsigned int xtcp_tw_expire(struct xtcp_tw_table *tbl,
 					     u64 now_ns)
@@ -226,6 +228,10 @@ VISIBLE_IF_KUNIT unsigned int xtcp_tw_expire(struct xtcp_tw_table *tbl,
 	struct xtcp_tw_bucket *batch[TW_BATCH];
 	u64 now = tw_now_tick(now_ns);
 	unsigned int done = 0, n, i;
+
+	if (xtcp_state_next(XTCP_TIME_WAIT, XTCP_EV_TIMEWAIT_EXPIRED,
+			    false).next != XTCP_CLOSE)
+		return 0;
 
 	while (done < XTCP_TW_EXPIRE_BUDGET) {
 		n = tw_collect(tbl, now, batch,

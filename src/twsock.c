@@ -19,8 +19,12 @@
  */
 #include <net/tcp.h>
 
+#include "output.h"
+#include "port.h"
 #include "seq.h"
 #include "sock.h"
+#include "state.h"
+#include "twsock.h"
 #include "xtcp.h"
 
 void xtcp_time_wait(struct sock *sk)
@@ -38,7 +42,6 @@ void xtcp_time_wait(struct sock *sk)
 		.ts_recent = xs->ts_recent,
 		.ts_recent_stamp = xs->ts_ok ? max_t(u32, xs->ts_recent_stamp, 1)
 					     : 0,
-		.ts_off = xs->ts_off,
 	};
 
 	xtcp_sock_assert_locked(sk);
@@ -56,46 +59,97 @@ void xtcp_time_wait(struct sock *sk)
 }
 
 /*
- * A segment for a bucket (the caller holds a reference). Returns true if it
- * is a SYN that reopens the 4-tuple and must go on to the listener; otherwise
- * the segment is consumed.
+ * What a segment is to a TIME-WAIT bucket, in the order of Linux 6.1's
+ * tcp_timewait_state_process() (RFC 9293 §3.10.7.4 with RFC 7323 PAWS, RFC
+ * 6191, RFC 1337). TIME-WAIT's window is empty: the one acceptable segment is
+ * a bare one at RCV.NXT; every other is out of window and answered with an
+ * ACK, the retransmitted FIN first among them.
+ *
+ *  - a RST at RCV.NXT: XTCP_EV_RST, unless net.xtcp.rfc1337 is 1, then it
+ *    is not fed at all (XTCP_EV_MAX, RFC 1337: the bucket ignores it); any
+ *    other RST: XTCP_EV_RST_INEXACT;
+ *  - an older timestamp than TS.Recent (PAWS, counted in PAWSEstab):
+ *    XTCP_EV_UNACCEPTABLE;
+ *  - a bare segment at RCV.NXT: XTCP_EV_ACK;
+ *  - a SYN without ACK: XTCP_EV_SYN_NEWER if RFC 6191 lets it in (sequence
+ *    beyond RCV.NXT, or a newer timestamp), else XTCP_EV_SYN; with ACK:
+ *    XTCP_EV_SYN_ACK;
+ *  - the ACK bit off: XTCP_EV_BAD_ACK;
+ *  - the peer's FIN again (its end at RCV.NXT): XTCP_EV_FIN;
+ *  - anything else (text, a new FIN, an ACK off RCV.NXT):
+ *    XTCP_EV_UNACCEPTABLE.
+ */
+VISIBLE_IF_KUNIT enum xtcp_event xtcp_tw_classify(struct net *net,
+						  const struct xtcp_tw_state *st,
+						  const struct xtcp_skb_cb *cb)
+{
+	bool bare = cb->seq == cb->end_seq && cb->seq == st->rcv_nxt;
+	bool ts = st->ts_recent_stamp && cb->has_ts;
+
+	if (cb->flags & XTCP_FLAG_RST) {
+		if (cb->seq != st->rcv_nxt)
+			return XTCP_EV_RST_INEXACT;
+		return READ_ONCE(xtcp_net(net)->rfc1337) ? XTCP_EV_MAX :
+							   XTCP_EV_RST;
+	}
+	if (ts && !xtcp_paws_ok(st->ts_recent, st->ts_recent_stamp, cb->tsval,
+				ktime_get_seconds(), XTCP_PAWS_WINDOW)) {
+		xtcp_inc_stat(net, XTCP_STAT_PAWS_ESTAB);
+		return XTCP_EV_UNACCEPTABLE;
+	}
+	if (bare)
+		return XTCP_EV_ACK;
+	if (cb->flags & XTCP_FLAG_SYN) {
+		if (cb->flags & XTCP_FLAG_ACK)
+			return XTCP_EV_SYN_ACK;
+		if (xtcp_seq_after(cb->seq, st->rcv_nxt) ||
+		    (ts && xtcp_seq_after(cb->tsval, st->ts_recent)))
+			return XTCP_EV_SYN_NEWER;
+		return XTCP_EV_SYN;
+	}
+	if (!(cb->flags & XTCP_FLAG_ACK))
+		return XTCP_EV_BAD_ACK;
+	if ((cb->flags & XTCP_FLAG_FIN) && cb->end_seq == st->rcv_nxt)
+		return XTCP_EV_FIN;
+	return XTCP_EV_UNACCEPTABLE;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_classify);
+
+/*
+ * A segment for a bucket (the caller holds a reference): classified, and the
+ * state table's TIME-WAIT row says what to do. Returns true if it is a SYN
+ * that reopens the 4-tuple (XTCP_ACT_REOPEN) and must go on to the listener;
+ * otherwise the segment is consumed.
  */
 bool xtcp_tw_rcv(struct net *net, struct xtcp_tw_bucket *tw,
 		 struct sk_buff *skb)
 {
 	struct xtcp_net *xn = xtcp_net(net);
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	const struct xtcp_tw_state *st = &tw->st;
-	u8 ctl = cb->flags & (XTCP_FLAG_SYN | XTCP_FLAG_ACK | XTCP_FLAG_RST);
+	struct xtcp_tw_state *st = &tw->st;
+	enum xtcp_event ev = xtcp_tw_classify(net, st, cb);
+	struct xtcp_transition t;
 
-	if (cb->flags & XTCP_FLAG_RST) {
-		if (!READ_ONCE(xn->rfc1337) && cb->seq == st->rcv_nxt &&
-		    xtcp_tw_kill(&xn->tw, tw))
+	if (ev == XTCP_EV_MAX)
+		goto consumed;	/* RFC 1337 */
+	t = xtcp_state_next(XTCP_TIME_WAIT, ev, false);
+	if (t.actions & XTCP_ACT_REOPEN) {
+		if (xtcp_tw_kill(&xn->tw, tw)) {
+			xtcp_inc_stat(net, XTCP_STAT_TW_RECYCLED);
+			trace_xtcp_tw_reuse(net->ns.inum, st);
+		}
+		return true;
+	}
+	if (t.next == XTCP_CLOSE) {
+		if (xtcp_tw_kill(&xn->tw, tw))
 			trace_xtcp_tw_kill(net->ns.inum, st);
 		goto consumed;
 	}
-	if (ctl == XTCP_FLAG_SYN) {
-		bool newer = xtcp_seq_after(cb->seq, st->rcv_nxt) ||
-			     (st->ts_recent_stamp && cb->has_ts &&
-			      xtcp_seq_after(cb->tsval, st->ts_recent));
-
-		if (newer) {
-			if (xtcp_tw_kill(&xn->tw, tw)) {
-				xtcp_inc_stat(net, XTCP_STAT_TW_RECYCLED);
-				trace_xtcp_tw_reuse(net->ns.inum, st);
-			}
-			return true;
-		}
-		xtcp_send_tw_ack(net, st, cb->has_ts ? cb->tsval : st->ts_recent);
-		goto consumed;
-	}
-	if ((cb->flags & XTCP_FLAG_FIN) && cb->end_seq == st->rcv_nxt) {
-		/* the peer did not hear our last ACK */
+	if (t.actions & XTCP_ACT_TW_TIMER)
 		xtcp_tw_restart(&xn->tw, tw);
-		xtcp_send_tw_ack(net, st, cb->has_ts ? cb->tsval : st->ts_recent);
-		goto consumed;
-	}
-	if (cb->seq != cb->end_seq || cb->seq != st->rcv_nxt)
+	if ((t.actions & XTCP_ACT_ACK) &&
+	    !xtcp_oow_ack_limited(net, cb, XTCP_STAT_ACK_SKIPPED_TIME_WAIT,
+				  &st->last_oow_ack_time))
 		xtcp_send_tw_ack(net, st, cb->has_ts ? cb->tsval : st->ts_recent);
 consumed:
 	kfree_skb(skb);

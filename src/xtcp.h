@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * xtcp: module-wide declarations shared by the socket glue and its subsystems.
+ * xtcp: module-wide declarations shared by the socket glue and its subsystems:
+ * struct xtcp_sock, the per-namespace struct xtcp_net and its counters. Each
+ * file's functions are declared in its own header (output.h, timer.h, ...).
  * Protocol logic (seq.h, parse.h, state.h, ...) does not include this file.
  *
  * Locking, as in the kernel's TCP:
@@ -181,6 +183,8 @@ struct xtcp_sock {
 	u32 ts_off;
 	u32 ts_recent;
 	u32 ts_recent_stamp;	/* seconds, when ts_recent was taken */
+	/* jiffies: the last out-of-window dup-ACK (xtcp_oow_ack_limited()) */
+	u32 last_oow_ack_time;
 
 	/* congestion control (cong.h) and loss recovery (recovery.c) */
 	const struct xtcp_cong_ops *ca_ops;	/* its module held */
@@ -326,6 +330,10 @@ enum xtcp_stat {
 	XTCP_STAT_ABORT_ON_MEMORY,
 	XTCP_STAT_SACK_RENEGING,
 	XTCP_STAT_ACK_COMPRESSED,
+	/* out-of-window answers skipped by net.xtcp.invalid_ratelimit */
+	XTCP_STAT_ACK_SKIPPED_PAWS,
+	XTCP_STAT_ACK_SKIPPED_SEQ,
+	XTCP_STAT_ACK_SKIPPED_TIME_WAIT,
 	XTCP_STAT_MAX,
 };
 
@@ -362,6 +370,7 @@ struct xtcp_net {
 	int max_orphans;		/* as tcp_max_orphans, for this namespace */
 	int comp_sack_nr;		/* as tcp_comp_sack_nr (ack.c) */
 	int comp_sack_delay_ns;		/* as tcp_comp_sack_delay_ns */
+	int invalid_ratelimit;		/* ms, as tcp_invalid_ratelimit */
 	atomic_t orphans;		/* closed by their programs, not done */
 	spinlock_t cong_lock;
 	char cong_name[XTCP_CA_NAME_MAX];	/* congestion_control */
@@ -393,137 +402,6 @@ static inline void xtcp_dec_stat(const struct net *net, enum xtcp_stat s)
 {
 	this_cpu_dec(xtcp_net(net)->mib->mibs[s]);
 }
-
-const char *xtcp_stat_name(enum xtcp_stat s);
-long xtcp_read_stat(const struct net *net, enum xtcp_stat s);
-
-/* af_xtcp.c: the socket family. */
-int xtcp_af_init(void);
-void xtcp_af_exit(void);
-int xtcp_family_number(void);
-
-/* netns.c: per-namespace state, the netfilter hook, sysctls. */
-int xtcp_net_init(void);
-void xtcp_net_exit(void);
-void xtcp_cong_default(struct xtcp_net *xn, char *name);
-
-/* hash.c: connection and listener tables. */
-int xtcp_hash_init(void);
-void xtcp_hash_exit(void);
-int xtcp_hash_connection(struct sock *sk);
-int xtcp_hash_listener(struct sock *sk);
-void xtcp_unhash(struct sock *sk);
-struct sock *xtcp_lookup_established(struct net *net, __be32 saddr,
-				     __be16 sport, __be32 daddr, __be16 dport,
-				     int dif, int sdif);
-struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, __be16 dport,
-				  int dif, int sdif);
-bool xtcp_listener_conflict(struct sock *sk);
-bool xtcp_listener_at(struct net *net, __be32 saddr, u16 port,
-		      const struct sock *except);
-struct sock *xtcp_hash_walk(struct net *net, unsigned int *bucket,
-			    unsigned int *offset);
-
-/* port.c: ports reserved in the kernel's TCP. */
-int xtcp_port_bind(struct sock *sk, struct sockaddr_in *addr, int addr_len);
-void xtcp_port_release(struct sock *sk);
-int xtcp_port_connect(struct sock *sk, __be32 daddr, __be16 dport,
-		      struct xtcp_tw_state *reused);
-void xtcp_port_park(struct sock *sk);
-void xtcp_port_share(struct sock *child, struct sock *listener);
-void xtcp_port_net_init(struct xtcp_net *xn);
-void xtcp_port_net_exit(struct xtcp_net *xn);
-void xtcp_port_flush(void);
-
-/* autotune.c: buffer sizes. */
-void xtcp_sndbuf_expand(struct sock *sk);
-void xtcp_init_buffer_space(struct sock *sk);
-void xtcp_rcv_rtt_sample(struct sock *sk, const struct sk_buff *skb);
-void xtcp_rcv_space_adjust(struct sock *sk);
-bool xtcp_rcvbuf_make_room(struct sock *sk, u32 need);
-
-/* icmp.c: ICMP errors about our segments. */
-unsigned int xtcp_icmp_rcv(struct net *net, struct sk_buff *skb);
-void xtcp_mtu_reduced(struct sock *sk);
-
-/* output.c: building and sending segments. */
-u16 xtcp_advertised_mss(struct sock *sk);
-void xtcp_sync_mss(struct sock *sk, u32 pmtu);
-void xtcp_simple_retransmit(struct sock *sk);
-int xtcp_send_syn(struct sock *sk);
-int xtcp_send_synack(struct sock *sk);
-void xtcp_send_ack(struct sock *sk);
-void xtcp_send_challenge_ack(struct sock *sk);
-void xtcp_send_active_rst(struct sock *sk, gfp_t gfp);
-void xtcp_send_reset(struct net *net, struct sk_buff *skb);
-void xtcp_send_synack_stateless(struct sock *sk, const struct sk_buff *syn,
-				struct xtcp_segment *seg);
-void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st,
-		      u32 tsval_echo);
-void xtcp_push(struct sock *sk);
-void xtcp_push_mode(struct sock *sk, u8 extra);
-int xtcp_send_keepalive_probe(struct sock *sk);
-void xtcp_retransmit_timeout(struct sock *sk);
-u32 xtcp_clean_rtx_queue(struct sock *sk, u32 ack);
-void xtcp_write_queue_purge(struct sock *sk);
-void xtcp_queue_fin(struct sock *sk);
-u16 xtcp_select_window(struct sock *sk);
-u32 xtcp_rcv_window_now(struct sock *sk);
-
-/* recovery.c: loss recovery and the congestion window. */
-void xtcp_cc_start(struct sock *sk, const struct xtcp_cong_ops *ops);
-void xtcp_cc_switch(struct sock *sk, const struct xtcp_cong_ops *ops);
-void xtcp_cc_default(struct sock *sk);
-u32 xtcp_pipe(const struct xtcp_sock *xs);
-void xtcp_skb_acked(struct xtcp_sock *xs, struct sk_buff *skb);
-void xtcp_recovery_reset(struct xtcp_sock *xs);
-struct sk_buff *xtcp_next_lost(struct sock *sk);
-void xtcp_lost_sent(struct xtcp_sock *xs, struct sk_buff *skb);
-void xtcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_packets,
-		       bool dup, const struct xtcp_options *opt);
-void xtcp_enter_loss(struct sock *sk);
-bool xtcp_sack_reneging(struct sock *sk);
-
-/* timer.c: the timers of a socket, on one hrtimer. */
-void xtcp_timer_init(struct sock *sk);
-/* timer.c's events: what happened; timer.c decides what to arm */
-void xtcp_timer_syn_sent(struct sock *sk);
-void xtcp_timer_syn_acked(struct sock *sk);
-void xtcp_timer_data_sent(struct sock *sk);
-void xtcp_timer_send_blocked(struct sock *sk);
-void xtcp_timer_data_acked(struct sock *sk);
-void xtcp_timer_window_reopened(struct sock *sk);
-void xtcp_timer_sack_reneging(struct sock *sk);
-void xtcp_timer_ack_owed(struct sock *sk);
-void xtcp_timer_sack_compressed(struct sock *sk, u32 delay_ns);
-void xtcp_timer_ack_sent(struct sock *sk);
-void xtcp_timer_fin_wait2(struct sock *sk);
-void xtcp_timer_keepalive_off(struct sock *sk);
-u32 xtcp_timer_left_ms(const struct xtcp_sock *xs, enum xtcp_timer_event ev);
-void xtcp_timer_stop(struct sock *sk);
-void xtcp_timer_deferred(struct sock *sk);
-void xtcp_write_err(struct sock *sk);
-void xtcp_keepalive_timeout(struct sock *sk);
-void xtcp_keepalive_reset(struct sock *sk);
-u32 xtcp_keepalive_time(const struct sock *sk);
-u32 xtcp_keepalive_intvl(const struct sock *sk);
-u32 xtcp_keepalive_probes(const struct sock *sk);
-
-static inline bool xtcp_timer_pending(const struct xtcp_sock *xs,
-				      enum xtcp_timer_event ev)
-{
-	/* also read without the socket lock, by /proc/net/xtcp */
-	return READ_ONCE(xs->timer_pending) & BIT(ev);
-}
-
-/* timewait.c glue (netns.c): turn a socket into a bucket. */
-void xtcp_time_wait(struct sock *sk);
-bool xtcp_tw_rcv(struct net *net, struct xtcp_tw_bucket *tw,
-		 struct sk_buff *skb);
-
-/* proc.c */
-int xtcp_proc_init_net(struct net *net);
-void xtcp_proc_exit_net(struct net *net);
 
 #define XTCP_DATA_RETRIES	15	/* net.xtcp.retries2, as tcp_retries2 */
 #define XTCP_SYNACK_RETRIES	5	/* net.xtcp.synack_retries */

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* output.c: building and sending segments. */
+#ifndef _XTCP_OUTPUT_H
+#define _XTCP_OUTPUT_H
+
+#include "xtcp.h"
+
+u16 xtcp_advertised_mss(struct sock *sk);
+void xtcp_sync_mss(struct sock *sk, u32 pmtu);
+void xtcp_simple_retransmit(struct sock *sk);
+int xtcp_send_syn(struct sock *sk);
+int xtcp_send_synack(struct sock *sk);
+void xtcp_send_ack(struct sock *sk);
+void xtcp_send_challenge_ack(struct sock *sk);
+bool xtcp_oow_ack_limited(struct net *net, const struct xtcp_skb_cb *cb,
+			  enum xtcp_stat stat, u32 *last);
+void xtcp_send_active_rst(struct sock *sk, gfp_t gfp);
+void xtcp_send_reset(struct net *net, struct sk_buff *skb);
+void xtcp_send_synack_stateless(struct sock *sk, const struct sk_buff *syn,
+				struct xtcp_segment *seg);
+void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st,
+		      u32 tsval_echo);
+void xtcp_push(struct sock *sk);
+void xtcp_push_mode(struct sock *sk, u8 extra);
+int xtcp_send_keepalive_probe(struct sock *sk);
+void xtcp_retransmit_timeout(struct sock *sk);
+u32 xtcp_clean_rtx_queue(struct sock *sk, u32 ack);
+void xtcp_write_queue_purge(struct sock *sk);
+void xtcp_queue_fin(struct sock *sk);
+u16 xtcp_select_window(struct sock *sk);
+u32 xtcp_rcv_window_now(struct sock *sk);
+
+#endif /* _XTCP_OUTPUT_H */

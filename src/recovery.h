@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* recovery.c: loss recovery and the congestion window. */
+#ifndef _XTCP_RECOVERY_H
+#define _XTCP_RECOVERY_H
+
+#include "xtcp.h"
+
+void xtcp_cc_start(struct sock *sk, const struct xtcp_cong_ops *ops);
+void xtcp_cc_switch(struct sock *sk, const struct xtcp_cong_ops *ops);
+void xtcp_cc_default(struct sock *sk);
+u32 xtcp_pipe(const struct xtcp_sock *xs);
+void xtcp_skb_acked(struct xtcp_sock *xs, struct sk_buff *skb);
+void xtcp_recovery_reset(struct xtcp_sock *xs);
+struct sk_buff *xtcp_next_lost(struct sock *sk);
+void xtcp_lost_sent(struct xtcp_sock *xs, struct sk_buff *skb);
+void xtcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_packets,
+		       bool dup, const struct xtcp_options *opt);
+void xtcp_enter_loss(struct sock *sk);
+bool xtcp_sack_reneging(struct sock *sk);
+
+#endif /* _XTCP_RECOVERY_H */
