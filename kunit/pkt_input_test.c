@@ -124,6 +124,9 @@ static void input_ofo_sack_compressed(struct kunit *test)
 			 NSEC_PER_SEC);
 	lock_sock(sock->sk);
 	xs->quickack = 0;
+	/* text just came: no silence longer than an RTO re-arms quick ACKs */
+	xs->lrcv_time = jiffies;
+	xs->rto_ms = 60 * MSEC_PER_SEC;
 	xs->rcv_rtt_us = 30 * USEC_PER_SEC;
 	release_sock(sock->sk);
 	start = p.seq;
