@@ -69,6 +69,8 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_REQQ_FULL_DO_COOKIES] = "TCPReqQFullDoCookies",
 	[XTCP_STAT_REQQ_FULL_DROP]	= "TCPReqQFullDrop",
 	[XTCP_STAT_ABORT_ON_MEMORY]	= "AbortOnMemory",
+	[XTCP_STAT_MEMORY_PRESSURES]	= "TCPMemoryPressures",
+	[XTCP_STAT_MEMORY_PRESSURES_CHRONO] = "TCPMemoryPressuresChrono",
 };
 
 const char *xtcp_stat_name(enum xtcp_stat s)

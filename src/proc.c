@@ -15,6 +15,7 @@
 #include <net/tcp.h>
 
 #include "sock.h"
+#include "mem.h"
 #include "xtcp.h"
 
 struct line {
@@ -196,6 +197,9 @@ static int xtcp_stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "TimeWaitBuckets %u\n",
 		   xtcp_tw_count(&xtcp_net(net)->tw));
 	seq_printf(seq, "Orphans %d\n", atomic_read(&xtcp_net(net)->orphans));
+	/* all of xtcp's, as sockstat's "mem" is all of TCP's */
+	seq_printf(seq, "MemPages %ld\n", proto_memory_allocated(&xtcp_prot));
+	seq_printf(seq, "MemoryPressure %d\n", !!READ_ONCE(xtcp_memory_pressure));
 	return 0;
 }
 
@@ -226,7 +230,8 @@ static const enum xtcp_stat snmp_ext[] = {
 	XTCP_STAT_SYNCOOKIES_SENT, XTCP_STAT_SYNCOOKIES_RECV,
 	XTCP_STAT_SYNCOOKIES_FAILED, XTCP_STAT_LISTEN_OVERFLOWS,
 	XTCP_STAT_REQQ_FULL_DO_COOKIES, XTCP_STAT_REQQ_FULL_DROP,
-	XTCP_STAT_ABORT_ON_MEMORY,
+	XTCP_STAT_ABORT_ON_MEMORY, XTCP_STAT_MEMORY_PRESSURES,
+	XTCP_STAT_MEMORY_PRESSURES_CHRONO,
 };
 
 /* A gauge read when shown, after a line's counters. */

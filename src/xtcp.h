@@ -320,6 +320,8 @@ enum xtcp_stat {
 	XTCP_STAT_REQQ_FULL_DO_COOKIES,
 	XTCP_STAT_REQQ_FULL_DROP,
 	XTCP_STAT_ABORT_ON_MEMORY,
+	XTCP_STAT_MEMORY_PRESSURES,
+	XTCP_STAT_MEMORY_PRESSURES_CHRONO,	/* ms under pressure */
 	XTCP_STAT_MAX,
 };
 
@@ -456,6 +458,7 @@ int xtcp_send_keepalive_probe(struct sock *sk);
 void xtcp_retransmit_timeout(struct sock *sk);
 u32 xtcp_clean_rtx_queue(struct sock *sk, u32 ack);
 void xtcp_write_queue_purge(struct sock *sk);
+void xtcp_write_queue_free(struct sock *sk);
 void xtcp_queue_fin(struct sock *sk);
 u16 xtcp_select_window(struct sock *sk);
 u32 xtcp_rcv_window_now(struct sock *sk);
