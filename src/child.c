@@ -17,6 +17,7 @@
 #include "cookie.h"
 #include "input.h"
 #include "isn.h"
+#include "mem.h"
 #include "sock.h"
 #include "state.h"
 #include "syn.h"
@@ -108,6 +109,8 @@ static struct sock *new_child(struct sock *sk, struct sk_buff *skb,
 		goto drop;
 	}
 	xs = xtcp_sk(child);
+	/* its memory, queued from now on, charged to its listener's cgroup */
+	xtcp_mem_inherit_memcg(child, sk);
 	sock_set_flag(child, SOCK_DEAD);	/* no struct socket until accept() */
 	child->sk_rcvbuf = sk->sk_rcvbuf;
 	child->sk_sndbuf = sk->sk_sndbuf;

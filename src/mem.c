@@ -98,7 +98,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_forced_mem_schedule);
 /*
  * A listener's child, made in softirq where sk_alloc() finds no task and so
  * no memory cgroup, charged to its listener's cgroup, as sk_clone_lock() did
- * until 5.15 (6.1 charges the accepting task's at accept(), through
+ * in older kernels (6.1 charges the accepting task's at accept(), through
  * mem_cgroup_sk_alloc(), which is not exported). sk_free() puts it back.
  */
 void xtcp_mem_inherit_memcg(struct sock *child, const struct sock *parent)
