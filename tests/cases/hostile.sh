@@ -384,3 +384,153 @@ case_hostile_broadcast_syn() {
 		wire_kill "bl$port"
 	done
 }
+
+# Memory pressure ------------------------------------------------------------
+
+# net.xtcp.mem and tcp_mem for the case, in pages: min, pressure, max. Small
+# beside the guest's memory, large beside the per-CPU reserve (256 pages a
+# CPU) that memory_allocated may lag by.
+HOSTILE_MEM="1536 2048 2560"
+if [ -n "${XTCP_WIRE_LIGHT:-}" ]; then
+	HOSTILE_MEM_CONNS=48
+else
+	HOSTILE_MEM_CONNS=64
+fi
+
+# The global memory knob of FAM: tcp_mem for Linux TCP, net.xtcp.mem for xtcp.
+hostile_mem_knob() {
+	if [ "$1" = inet ] || [ "$WIRE_INET" = 1 ]; then
+		echo /proc/sys/net/ipv4/tcp_mem
+	else
+		echo /proc/sys/net/xtcp/mem
+	fi
+}
+
+# The pages FAM's stack holds now, from /proc/net/protocols, into HOSTILE_PAGES.
+hostile_pages() {
+	local name=XTCP n _size _socks mem _
+	{ [ "$1" = inet ] || [ "$WIRE_INET" = 1 ]; } && name=TCP
+	while read -r n _size _socks mem _; do
+		[ "$n" = "$name" ] && { HOSTILE_PAGES=$mem; return 0; }
+	done </proc/net/protocols
+	fail "no $name in /proc/net/protocols"
+}
+
+# hostile_mem_counters FAM KEY: the memory counters of FAM summed over both
+# namespaces, into hm[FAM.KEY.NAME] (Linux's names; xtcp's OfoDrop is
+# Linux's TCPOFODrop).
+hostile_mem_counters() {
+	local fam=$1 key=$2 name sname ns sum
+	for name in TCPMemoryPressures TCPMemoryPressuresChrono TCPRcvQDrop \
+		PruneCalled RcvPruned TCPOFODrop; do
+		sname=$name
+		[ "$name" = TCPOFODrop ] && [ "$fam" = xtcp ] && [ "$WIRE_INET" != 1 ] &&
+			sname=OfoDrop
+		sum=0
+		for ns in a b; do
+			wire_snmp "$ns" "$fam" "$sname" || return 1
+			sum=$((sum + WIRE_VAL))
+		done
+		hm[$fam.$key.$name]=$sum
+	done
+}
+
+# hostile_mem FAM PORT: HOSTILE_MEM_CONNS connections of FAM from a to b whose
+# receivers do not read, their senders writing without blocking until the
+# stack's memory stops them; then the readers drain every byte. Fills hm[].
+hostile_mem() {
+	local fam=$1 port=$2 knob re name
+	knob=$(hostile_mem_knob "$fam")
+	echo "$HOSTILE_MEM" >"$knob" || fail "cannot set $knob" || return 1
+	hostile_mem_counters "$fam" before || return 1
+	wire_bg "hs$port" b "$WIRE_XFER" hog server --family "$fam" --port "$port" \
+		--count "$HOSTILE_MEM_CONNS" --go "go$port"
+	wire_line "hs$port" listening || return 1
+	wire_bg "hc$port" a "$WIRE_XFER" hog client --family "$fam" --addr "$WIRE_ADDR_B" \
+		--port "$port" --count "$HOSTILE_MEM_CONNS"
+	wire_line "hs$port" accepted 30 || return 1
+	wire_line "hc$port" queued 60 || return 1
+	wire_read "hc$port"
+	re='queued ([0-9]+) peak ([0-9]+)'
+	[[ $WIRE_OUT =~ $re ]] || fail "$fam: the client said '$WIRE_OUT'" || return 1
+	hm[$fam.queued]=${BASH_REMATCH[1]} hm[$fam.peak]=${BASH_REMATCH[2]}
+	hostile_pages "$fam" || return 1
+	hm[$fam.full]=$HOSTILE_PAGES
+	hostile_mem_counters "$fam" after || return 1
+	# the readers drain: every byte written must arrive
+	wire_go "go$port"
+	wire_line "hs$port" read 60 || return 1
+	wire_wait "hs$port" || return 1
+	wire_wait "hc$port" || return 1
+	wire_read "hs$port"
+	re='read ([0-9]+)'
+	[[ $WIRE_OUT =~ $re ]] && [ "${BASH_REMATCH[1]}" = "${hm[$fam.queued]}" ] ||
+		fail "$fam: ${hm[$fam.queued]} bytes written, the readers got '$WIRE_OUT'" ||
+		return 1
+	# the memory comes back (what is left is at most the per-CPU reserves)
+	wire_poll 10 "$fam's memory given back" hostile_mem_back "$fam" || return 1
+	hm[$fam.back]=$HOSTILE_PAGES
+	# new connections and transfers, the small limit still set
+	wire_xfer veth "$fam" "$fam" 1048576 client || return 1
+	for name in TCPMemoryPressures TCPMemoryPressuresChrono TCPRcvQDrop \
+		PruneCalled RcvPruned TCPOFODrop; do
+		hm[$fam.$name]=$((hm[$fam.after.$name] - hm[$fam.before.$name]))
+	done
+}
+
+hostile_mem_back() {
+	hostile_pages "$1" && [ "$HOSTILE_PAGES" -le "$HOSTILE_MEM_SLACK_CPU" ]
+}
+
+# Issue #14's memory: HOSTILE_MEM_CONNS connections (64; 48 in the debug
+# kernel) over veth whose receivers do not read and whose senders write until
+# they cannot, with a small net.xtcp.mem (tcp_mem for Linux TCP, the same
+# figures, in the same guest): Linux's TCP holds its memory_allocated near
+# tcp_mem's max (it may pass it by the per-CPU reserves, 256 pages a CPU, by
+# which the count lags, and by the 4 KiB each socket may always hold of
+# either queue), enters memory pressure and drops or prunes what arrives
+# over the limit; after the readers drain, every byte written has arrived,
+# the memory is given back and a new 1 MiB transfer works. Both stacks are
+# held to that: the peak at least the pressure threshold (the limit was
+# reached) and at most max + slack; TCPMemoryPressures moved; PruneCalled
+# moved. The figures are printed side by side.
+case_hostile_memory_pressure() {
+	local fam port=7950 max slack t knob old rc=0
+	local -A hm=()
+	wire_setup nowatch || return 1
+	read -r _ _ max <<<"$HOSTILE_MEM"
+	HOSTILE_MEM_SLACK_CPU=$((256 * $(nproc)))
+	slack=$((HOSTILE_MEM_SLACK_CPU + 4 * HOSTILE_MEM_CONNS))
+	echo "mem $HOSTILE_MEM pages; $HOSTILE_MEM_CONNS connections that are not read"
+	for fam in inet xtcp; do
+		port=$((port + 1))
+		knob=$(hostile_mem_knob "$fam")
+		old=$(cat "$knob") || return 1
+		hostile_mem "$fam" "$port" || rc=1
+		# the knob is global: back to what it was, whatever happened
+		echo "$old" >"$knob"
+		[ "$rc" = 0 ] || return 1
+	done
+	for fam in inet xtcp; do
+		echo "$fam: queued ${hm[$fam.queued]} bytes; memory_allocated peak" \
+			"${hm[$fam.peak]} pages (${hm[$fam.full]} when full, ${hm[$fam.back]}" \
+			"after the drain); TCPMemoryPressures +${hm[$fam.TCPMemoryPressures]}" \
+			"(${hm[$fam.TCPMemoryPressuresChrono]} ms); TCPRcvQDrop" \
+			"+${hm[$fam.TCPRcvQDrop]}; PruneCalled +${hm[$fam.PruneCalled]};" \
+			"RcvPruned +${hm[$fam.RcvPruned]}; TCPOFODrop +${hm[$fam.TCPOFODrop]}"
+	done
+	for fam in inet xtcp; do
+		read -r _ t _ <<<"$HOSTILE_MEM"
+		[ "${hm[$fam.peak]}" -ge "$t" ] ||
+			fail "$fam: memory_allocated peaked at ${hm[$fam.peak]} pages," \
+				"below the pressure threshold $t: the limit was never reached" || rc=1
+		[ "${hm[$fam.peak]}" -le $((max + slack)) ] ||
+			fail "$fam: memory_allocated peaked at ${hm[$fam.peak]} pages," \
+				"over $max + $slack" || rc=1
+		[ "${hm[$fam.TCPMemoryPressures]}" -ge 1 ] ||
+			fail "$fam: TCPMemoryPressures did not move" || rc=1
+		[ "${hm[$fam.PruneCalled]}" -ge 1 ] ||
+			fail "$fam: PruneCalled did not move" || rc=1
+	done
+	return "$rc"
+}
