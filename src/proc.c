@@ -266,6 +266,8 @@ static int xtcp_snmp_show(struct seq_file *seq, void *v)
 	const struct snmp_gauge gauges[] = {
 		{ "TimeWaitBuckets", xtcp_tw_count(&xn->tw) },
 		{ "Orphans", atomic_read(&xn->orphans) },
+		{ "MemPages", proto_memory_allocated(&xtcp_prot) },
+		{ "MemoryPressure", !!READ_ONCE(xtcp_memory_pressure) },
 	};
 
 	snmp_show(seq, "Xtcp", snmp_tcp, ARRAY_SIZE(snmp_tcp), NULL, 0);
