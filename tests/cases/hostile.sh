@@ -496,9 +496,12 @@ hostile_mem_back() {
 # either queue), enters memory pressure and drops or prunes what arrives
 # over the limit; after the readers drain, every byte written has arrived,
 # the memory is given back and a new transfer (1 MiB each way; 256 KiB in the
-# debug kernel) works. Both stacks are held to that: the peak above min and
-# at most max + slack; TCPMemoryPressures moved (the pressure threshold was
-# passed); PruneCalled moved. The figures are printed side by side.
+# debug kernel) works. Both stacks are held to that: the peak above min;
+# TCPMemoryPressures moved (the pressure threshold was passed); PruneCalled
+# moved; and xtcp's peak at most max + slack (the per-CPU reserves and 4
+# pages a socket), which Linux's may pass: each of its stalled senders may
+# go over by one skb of up to 64 KiB (xtcp's are of one segment). The
+# figures are printed side by side.
 case_hostile_memory_pressure() {
 	local fam port=7950 max slack t knob old rc=0
 	local -A hm=()
@@ -506,7 +509,8 @@ case_hostile_memory_pressure() {
 	read -r _ _ max <<<"$HOSTILE_MEM"
 	HOSTILE_MEM_SLACK_CPU=$((256 * $(nproc)))
 	slack=$((HOSTILE_MEM_SLACK_CPU + 4 * HOSTILE_MEM_CONNS))
-	echo "mem $HOSTILE_MEM pages; $HOSTILE_MEM_CONNS connections that are not read"
+	echo "mem $HOSTILE_MEM pages; $HOSTILE_MEM_CONNS connections that are not read;" \
+		"xtcp's peak bound $((max + slack)) pages"
 	for fam in inet xtcp; do
 		port=$((port + 1))
 		knob=$(hostile_mem_knob "$fam")
@@ -529,7 +533,9 @@ case_hostile_memory_pressure() {
 		[ "${hm[$fam.peak]}" -gt "$t" ] ||
 			fail "$fam: memory_allocated peaked at ${hm[$fam.peak]} pages," \
 				"not above min $t: the limits were never reached" || rc=1
-		[ "${hm[$fam.peak]}" -le $((max + slack)) ] ||
+		# Linux's own overshoot is its yardstick's, printed: each of its
+		# stalled senders may pass the max by one skb of up to 64 KiB
+		[ "$fam" = inet ] || [ "${hm[$fam.peak]}" -le $((max + slack)) ] ||
 			fail "$fam: memory_allocated peaked at ${hm[$fam.peak]} pages," \
 				"over $max + $slack" || rc=1
 		[ "${hm[$fam.TCPMemoryPressures]}" -ge 1 ] ||
