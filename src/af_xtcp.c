@@ -103,6 +103,7 @@ int xtcp_af_init(void)
 	}
 	xtcp_family_ops.family = family;
 
+	xtcp_mem_init_prot();
 	err = proto_register(&xtcp_prot, 1);
 	if (err) {
 		pr_err("proto_register failed: %d\n", err);

@@ -12,6 +12,7 @@
 
 #include "autotune.h"
 #include "isn.h"
+#include "mem.h"
 #include "output.h"
 #include "xtcp.h"
 
@@ -24,14 +25,17 @@ static u32 per_segment(const struct xtcp_sock *xs)
 	return roundup_pow_of_two(per) + SKB_DATA_ALIGN(sizeof(struct sk_buff));
 }
 
-/* Grow the send buffer to two congestion windows' worth, at most wmem[2]. */
+/*
+ * Grow the send buffer to two congestion windows' worth, at most wmem[2];
+ * not under memory pressure (tcp_should_expand_sndbuf()).
+ */
 void xtcp_sndbuf_expand(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u64 want;
 
 	xtcp_sock_assert_locked(sk);
-	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
+	if ((sk->sk_userlocks & SOCK_SNDBUF_LOCK) || !xtcp_mem_may_grow(sk))
 		return;
 	want = xtcp_sndbuf_for(xs->cc.cwnd, xs->reordering, per_segment(xs));
 	want = min_t(u64, want, READ_ONCE(xtcp_net(sock_net(sk))->wmem[2]));
@@ -80,7 +84,8 @@ void xtcp_rcv_rtt_sample(struct sock *sk, const struct sk_buff *skb)
 /*
  * The reader took data (recvmsg()): once a round trip, the receive buffer
  * grows to what the reader's pace needs (dynamic right-sizing, autotune.h),
- * at most rmem[2]. The window follows the buffer (xtcp_select_window()).
+ * at most rmem[2], and not under memory pressure (tcp_clamp_window()'s
+ * test). The window follows the buffer (xtcp_select_window()).
  */
 void xtcp_rcv_space_adjust(struct sock *sk)
 {
@@ -94,7 +99,8 @@ void xtcp_rcv_space_adjust(struct sock *sk)
 		return;
 	copied = xs->copied_seq - xs->rcvq_seq;
 	if (copied > xs->rcvq_space) {
-		if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
+		if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK) &&
+		    xtcp_mem_may_grow(sk)) {
 			want = xtcp_drs_rcvbuf(copied, xs->rcvq_space,
 					       xs->adv_mss ?: xs->mss);
 			want = min_t(u64, want,
@@ -113,14 +119,14 @@ void xtcp_rcv_space_adjust(struct sock *sk)
  * window, half the buffer, allowed for): the buffer grows to hold @need more,
  * as tcp_clamp_window() lets it grow to what is allocated, up to rmem[2],
  * rather than dropping what the sender was allowed to send. False: it may
- * not (SO_RCVBUF, or rmem[2] reached).
+ * not (SO_RCVBUF, rmem[2] reached, or memory pressure).
  */
 bool xtcp_rcvbuf_make_room(struct sock *sk, u32 need)
 {
 	u64 want = (u64)atomic_read(&sk->sk_rmem_alloc) + need;
 
 	xtcp_sock_assert_locked(sk);
-	if ((sk->sk_userlocks & SOCK_RCVBUF_LOCK) ||
+	if ((sk->sk_userlocks & SOCK_RCVBUF_LOCK) || !xtcp_mem_may_grow(sk) ||
 	    want > READ_ONCE(xtcp_net(sock_net(sk))->rmem[2]))
 		return false;
 	if (want > READ_ONCE(sk->sk_rcvbuf))

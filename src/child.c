@@ -18,6 +18,7 @@
 #include "hash.h"
 #include "input.h"
 #include "isn.h"
+#include "mem.h"
 #include "output.h"
 #include "port.h"
 #include "recovery.h"
@@ -113,6 +114,8 @@ static struct sock *new_child(struct sock *sk, struct sk_buff *skb,
 		goto drop;
 	}
 	xs = xtcp_sk(child);
+	/* its memory, queued from now on, charged to its listener's cgroup */
+	xtcp_mem_inherit_memcg(child, sk);
 	sock_set_flag(child, SOCK_DEAD);	/* no struct socket until accept() */
 	child->sk_rcvbuf = sk->sk_rcvbuf;
 	child->sk_sndbuf = sk->sk_sndbuf;

@@ -69,8 +69,9 @@ enum deliver_result {
  * Text in order at rcv_nxt: to the receive queue, into its tail skb if it can
  * join it (xtcp_rcvq_coalesce()). As tcp_data_queue(), an empty queue always
  * takes it, else it needs room in the receive buffer (xtcp_rcvq_room()),
- * which may collapse or prune the queues; without room it is dropped
- * (TCPRcvQDrop) and RCV.NXT stays. @charged: @skb comes from the
+ * which may collapse or prune the queues, and within xtcp's memory
+ * (net.xtcp.mem); without memory it is dropped (TCPRcvQDrop), RCV.NXT stays
+ * and an ACK goes at once. @charged: @skb comes from the
  * out-of-order queue, whose memory it holds already. A segment with a FIN is
  * never merged: rcv_fin() reads it after.
  */
@@ -98,8 +99,14 @@ static enum deliver_result deliver(struct sock *sk, struct sk_buff *skb,
 	 * beyond the promise (a sender's half-empty skbs on loopback) stays
 	 * until the reader takes it; the window stays closed meanwhile.
 	 */
-	if (!charged && !skb_queue_empty(&sk->sk_receive_queue))
-		xtcp_rcvq_room(sk, skb, false);
+	if (!charged && !xtcp_rcvq_admit(sk, skb)) {
+		/* out of memory: tell the peer now, wake the reader */
+		trace_xtcp_drop(sock_net(sk), ip_hdr(skb)->saddr,
+				ip_hdr(skb)->daddr, "rcvq-no-memory");
+		xtcp_send_ack(sk);
+		sk->sk_data_ready(sk);
+		return DELIVER_NONE;
+	}
 	if (off && !pskb_pull(skb, off))
 		return DELIVER_NONE;
 	cb->seq = xs->rcv_nxt;

@@ -9,6 +9,7 @@
 #include "af_xtcp.h"
 #include "hash.h"
 #include "isn.h"
+#include "mem.h"
 #include "netns.h"
 #include "timewait.h"
 #include "xtcp.h"
@@ -36,14 +37,20 @@ static int __init xtcp_init(void)
 	if (err)
 		goto err_cong;
 
-	err = xtcp_af_init();
+	err = xtcp_mem_init();
 	if (err)
 		goto err_net;
+
+	err = xtcp_af_init();
+	if (err)
+		goto err_mem;
 
 	pr_info("version %s loaded: socket family %d\n", XTCP_VERSION,
 		xtcp_family_number());
 	return 0;
 
+err_mem:
+	xtcp_mem_exit();
 err_net:
 	xtcp_net_exit();
 err_cong:
@@ -58,6 +65,7 @@ err_tw:
 static void __exit xtcp_exit(void)
 {
 	xtcp_af_exit();
+	xtcp_mem_exit();
 	xtcp_net_exit();
 	xtcp_cong_exit();
 	xtcp_hash_exit();

@@ -78,6 +78,8 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_ACK_SKIPPED_PAWS]	= "TCPACKSkippedPAWS",
 	[XTCP_STAT_ACK_SKIPPED_SEQ]	= "TCPACKSkippedSeq",
 	[XTCP_STAT_ACK_SKIPPED_TIME_WAIT] = "TCPACKSkippedTimeWait",
+	[XTCP_STAT_MEMORY_PRESSURES]	= "TCPMemoryPressures",
+	[XTCP_STAT_MEMORY_PRESSURES_CHRONO] = "TCPMemoryPressuresChrono",
 };
 
 const char *xtcp_stat_name(enum xtcp_stat s)

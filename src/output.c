@@ -26,6 +26,7 @@
 #include "ack.h"
 #include "delack.h"
 #include "isn.h"
+#include "mem.h"
 #include "nagle.h"
 #include "output.h"
 #include "parse.h"
@@ -81,6 +82,13 @@ u16 xtcp_select_window(struct sock *sk)
 
 	win = xtcp_rcv_sws(win, READ_ONCE(sk->sk_rcvbuf) / 2,
 			   xs->rcv_mss ?: xs->mss);
+	/*
+	 * Under memory pressure the window opens no wider than four segments
+	 * (__tcp_select_window()'s rcv_ssthresh clamp); what is advertised
+	 * already stays (below).
+	 */
+	if (unlikely(sk_under_memory_pressure(sk)))
+		win = min_t(u32, win, 4 * (xs->rcv_mss ?: xs->mss));
 
 	win = min_t(u32, win, 65535U << xs->rcv_wscale);
 	if (xtcp_seq_after(cur, xs->rcv_nxt + win))
@@ -365,6 +373,8 @@ static int fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	nskb = alloc_skb_fclone(MAX_TCP_HEADER + rest, GFP_ATOMIC);
 	if (!nskb)
 		return -ENOMEM;
+	/* charged whatever the limits, as tcp_fragment() charges it */
+	xtcp_forced_mem_schedule(sk, nskb->truesize);
 	skb_reserve(nskb, MAX_TCP_HEADER);
 	if (skb_copy_bits(skb, len, skb_put(nskb, rest), rest)) {
 		kfree_skb(nskb);
@@ -379,7 +389,7 @@ static int fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	/* a clone in flight keeps its own length: only ours shrinks */
 	skb_trim(skb, len);
 	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
-	sk_wmem_queued_add(sk, nskb->truesize);
+	xtcp_wmem_charge_skb(sk, nskb);
 	if (skb != xs->send_head && xtcp_seq_before(cb->seq, xs->snd_nxt)) {
 		xs->packets_out++;
 		xs->lost_out += ncb->lost;
@@ -569,20 +579,28 @@ u32 xtcp_clean_rtx_queue(struct sock *sk, u32 ack)
 		__skb_unlink(skb, &sk->sk_write_queue);
 		xtcp_skb_acked(xs, skb);
 		acked++;
-		sk_wmem_queued_add(sk, -skb->truesize);
-		kfree_skb(skb);
+		xtcp_wmem_free_skb(sk, skb);
 	}
 	return acked;
 }
 
-/* Drop the write queue: the connection is over. */
+/* Every skb of the write queue freed, its memory given back. */
+void xtcp_write_queue_free(struct sock *sk)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
+		xtcp_wmem_free_skb(sk, skb);
+}
+
+/* Drop the write queue: the connection is over (tcp_write_queue_purge()). */
 void xtcp_write_queue_purge(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xtcp_sock_assert_locked(sk);
-	__skb_queue_purge(&sk->sk_write_queue);
-	sk_wmem_queued_add(sk, -sk->sk_wmem_queued);
+	xtcp_write_queue_free(sk);
+	sk_mem_reclaim(sk);
 	xs->send_head = NULL;
 	xtcp_recovery_reset(xs);
 }
@@ -597,6 +615,8 @@ void xtcp_queue_fin(struct sock *sk)
 	if (xs->fin_queued)
 		return;
 	skb = alloc_skb_fclone(MAX_TCP_HEADER, sk->sk_allocation | __GFP_NOFAIL);
+	/* a FIN is charged whatever the limits (tcp_send_fin()) */
+	xtcp_forced_mem_schedule(sk, skb->truesize);
 	skb_reserve(skb, MAX_TCP_HEADER);
 	XTCP_SKB_CB(skb)->seq = xs->write_seq;
 	XTCP_SKB_CB(skb)->end_seq = xs->write_seq + 1;
@@ -604,7 +624,7 @@ void xtcp_queue_fin(struct sock *sk)
 	WRITE_ONCE(xs->write_seq, xs->write_seq + 1);
 	xs->fin_queued = 1;
 	__skb_queue_tail(&sk->sk_write_queue, skb);
-	sk_wmem_queued_add(sk, skb->truesize);
+	xtcp_wmem_charge_skb(sk, skb);
 	if (!xs->send_head)
 		xs->send_head = skb;
 }

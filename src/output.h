@@ -26,6 +26,7 @@ int xtcp_send_keepalive_probe(struct sock *sk);
 void xtcp_retransmit_timeout(struct sock *sk);
 u32 xtcp_clean_rtx_queue(struct sock *sk, u32 ack);
 void xtcp_write_queue_purge(struct sock *sk);
+void xtcp_write_queue_free(struct sock *sk);
 void xtcp_queue_fin(struct sock *sk);
 u16 xtcp_select_window(struct sock *sk);
 u32 xtcp_rcv_window_now(struct sock *sk);

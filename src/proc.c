@@ -18,6 +18,7 @@
 #include "netns.h"
 #include "proc.h"
 #include "sock.h"
+#include "mem.h"
 #include "timer.h"
 #include "xtcp.h"
 
@@ -200,6 +201,9 @@ static int xtcp_stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "TimeWaitBuckets %u\n",
 		   xtcp_tw_count(&xtcp_net(net)->tw));
 	seq_printf(seq, "Orphans %d\n", atomic_read(&xtcp_net(net)->orphans));
+	/* all of xtcp's, as sockstat's "mem" is all of TCP's */
+	seq_printf(seq, "MemPages %ld\n", proto_memory_allocated(&xtcp_prot));
+	seq_printf(seq, "MemoryPressure %d\n", !!READ_ONCE(xtcp_memory_pressure));
 	return 0;
 }
 
@@ -233,7 +237,8 @@ static const enum xtcp_stat snmp_ext[] = {
 	XTCP_STAT_ABORT_ON_MEMORY, XTCP_STAT_SACK_RENEGING,
 	XTCP_STAT_ACK_COMPRESSED,
 	XTCP_STAT_ACK_SKIPPED_PAWS, XTCP_STAT_ACK_SKIPPED_SEQ,
-	XTCP_STAT_ACK_SKIPPED_TIME_WAIT,
+	XTCP_STAT_ACK_SKIPPED_TIME_WAIT, XTCP_STAT_MEMORY_PRESSURES,
+	XTCP_STAT_MEMORY_PRESSURES_CHRONO,
 };
 
 /* A gauge read when shown, after a line's counters. */
@@ -268,6 +273,8 @@ static int xtcp_snmp_show(struct seq_file *seq, void *v)
 	const struct snmp_gauge gauges[] = {
 		{ "TimeWaitBuckets", xtcp_tw_count(&xn->tw) },
 		{ "Orphans", atomic_read(&xn->orphans) },
+		{ "MemPages", proto_memory_allocated(&xtcp_prot) },
+		{ "MemoryPressure", !!READ_ONCE(xtcp_memory_pressure) },
 	};
 
 	snmp_show(seq, "Xtcp", snmp_tcp, ARRAY_SIZE(snmp_tcp), NULL, 0);

@@ -11,12 +11,15 @@
  * (tcp_collapse()), then the out-of-order queue is cut from its highest
  * sequence numbers down (tcp_prune_ofo_queue()); text accepted in order is
  * never dropped. Only then is the new segment refused (tcp_prune_queue()'s
- * -1). Every function here runs under the socket lock.
+ * -1). The same happens when xtcp as a whole is out of memory (net.xtcp.mem,
+ * mem.c): every skb is charged to it before it is queued (sk_rmem_schedule()).
+ * Every function here runs under the socket lock.
  */
 #include <linux/skbuff.h>
 #include <net/tcp.h>
 
 #include "autotune.h"
+#include "mem.h"
 #include "rcvq.h"
 #include "seq.h"
 #include "xtcp.h"
@@ -66,6 +69,22 @@ static bool over(const struct sock *sk, u32 need)
 {
 	return (u64)atomic_read(&sk->sk_rmem_alloc) + need >
 	       (u64)READ_ONCE(sk->sk_rcvbuf);
+}
+
+/*
+ * @skb's truesize charged ahead against xtcp's memory and the socket's
+ * memory cgroup (sk_rmem_schedule()); skb_set_owner_r() then takes it from
+ * what was charged. False: over net.xtcp.mem's max, or the cgroup's limit.
+ */
+static bool charge_ahead(struct sock *sk, const struct sk_buff *skb)
+{
+	return __sk_rmem_schedule(sk, skb->truesize, skb_pfmemalloc(skb));
+}
+
+/* Room for @skb both in the receive buffer and in memory. */
+static bool fits(struct sock *sk, const struct sk_buff *skb)
+{
+	return !over(sk, skb->truesize) && charge_ahead(sk, skb);
 }
 
 /* The skb after @skb in @list, or in the rb-tree when @list is NULL. */
@@ -230,10 +249,10 @@ static void collapse_ofo(struct sock *sk)
  * The out-of-order queue cut from its highest sequence numbers down, an
  * eighth of the buffer at a time, until the queues fit (tcp_prune_ofo_queue()):
  * the hole may still be filled, and what is dropped the peer sends again
- * (and every SACK block with it, as Linux forgets them). @need:
- * what must fit besides. True if anything was dropped.
+ * (and every SACK block with it, as Linux forgets them), the pages freed
+ * given back, until @new fits. True if anything was dropped.
  */
-static bool prune_ofo(struct sock *sk, u32 need)
+static bool prune_ofo(struct sock *sk, const struct sk_buff *new)
 {
 	struct rb_root *root = &xtcp_sk(sk)->ofo;
 	struct sk_buff *skb = skb_rb_last(root), *prev;
@@ -250,20 +269,24 @@ static bool prune_ofo(struct sock *sk, u32 need)
 		goal -= skb->truesize;
 		kfree_skb(skb);
 		if (goal <= 0) {
-			if (!over(sk, need))
+			sk_mem_reclaim(sk);
+			if (fits(sk, new))
 				break;
 			goal = READ_ONCE(sk->sk_rcvbuf) >> 3;
 		}
 	}
+	sk_mem_reclaim(sk);
 	return true;
 }
 
 /*
- * Room in the receive buffer for @skb's truesize (tcp_try_rmem_schedule(),
- * tcp_prune_queue()): the buffer grows if it may (xtcp_rcvbuf_make_room(),
- * as tcp_clamp_window()); else both queues are collapsed, then, for in-order
- * text only (@ofo false), the out-of-order queue is pruned. False: no room,
- * the segment is to be dropped (RcvPruned), the text queued kept.
+ * Room for @skb's truesize in the receive buffer and in xtcp's memory
+ * (tcp_try_rmem_schedule(), tcp_prune_queue()): the buffer grows if it may
+ * (xtcp_rcvbuf_make_room(), as tcp_clamp_window(); not under memory
+ * pressure), and the memory is charged (sk_rmem_schedule()); else both queues
+ * are collapsed, their freed pages given back, then, for in-order text only
+ * (@ofo false), the out-of-order queue is pruned. False: no room, the
+ * segment is to be dropped (RcvPruned), the text queued kept.
  */
 bool xtcp_rcvq_room(struct sock *sk, const struct sk_buff *skb, bool ofo)
 {
@@ -271,7 +294,8 @@ bool xtcp_rcvq_room(struct sock *sk, const struct sk_buff *skb, bool ofo)
 	u32 need = skb->truesize;
 
 	xtcp_sock_assert_locked(sk);
-	if (!over(sk, need) || xtcp_rcvbuf_make_room(sk, need))
+	if ((!over(sk, need) || xtcp_rcvbuf_make_room(sk, need)) &&
+	    charge_ahead(sk, skb))
 		return true;
 	xtcp_inc_stat(net, XTCP_STAT_PRUNE_CALLED);
 	collapse_ofo(sk);
@@ -279,10 +303,34 @@ bool xtcp_rcvq_room(struct sock *sk, const struct sk_buff *skb, bool ofo)
 		collapse(sk, &sk->sk_receive_queue, NULL,
 			 skb_peek(&sk->sk_receive_queue), NULL,
 			 xtcp_sk(sk)->copied_seq, xtcp_sk(sk)->rcv_nxt);
-	if (!over(sk, need))
+	sk_mem_reclaim(sk);
+	if (fits(sk, skb))
 		return true;
-	if (!ofo && prune_ofo(sk, need) && !over(sk, need))
+	if (!ofo && prune_ofo(sk, skb) && fits(sk, skb))
 		return true;
 	xtcp_inc_stat(net, XTCP_STAT_RCV_PRUNED);
+	return false;
+}
+
+/*
+ * May in-order @skb, not yet charged, join the receive queue (tcp_data_queue())?
+ * An empty queue always takes it, its memory charged whatever the limits
+ * (sk_forced_mem_schedule()), so that a connection always moves. Else room
+ * is made as xtcp_rcvq_room() makes it; text over the receive buffer is
+ * taken all the same (the window promised it: see input.c, deliver()), but
+ * not over xtcp's memory: then the segment is dropped (TCPRcvQDrop) and the
+ * peer sends it again.
+ */
+bool xtcp_rcvq_admit(struct sock *sk, const struct sk_buff *skb)
+{
+	xtcp_sock_assert_locked(sk);
+	if (skb_queue_empty(&sk->sk_receive_queue)) {
+		if (!charge_ahead(sk, skb))
+			xtcp_forced_mem_schedule(sk, skb->truesize);
+		return true;
+	}
+	if (xtcp_rcvq_room(sk, skb, false) || charge_ahead(sk, skb))
+		return true;
+	xtcp_inc_stat(sock_net(sk), XTCP_STAT_RCVQ_DROP);
 	return false;
 }

@@ -8,5 +8,6 @@
 bool xtcp_rcvq_coalesce(struct sock *sk, struct sk_buff *to,
 			struct sk_buff *from);
 bool xtcp_rcvq_room(struct sock *sk, const struct sk_buff *skb, bool ofo);
+bool xtcp_rcvq_admit(struct sock *sk, const struct sk_buff *skb);
 
 #endif /* _XTCP_RCVQ_H */

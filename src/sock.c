@@ -22,6 +22,7 @@
 #include "hash.h"
 #include "icmp.h"
 #include "input.h"
+#include "mem.h"
 #include "output.h"
 #include "port.h"
 #include "recovery.h"
@@ -102,8 +103,12 @@ static void xtcp_destruct(struct sock *sk)
 	__skb_queue_purge(&sk->sk_receive_queue);
 	xtcp_ofo_purge(&xs->ofo);
 	xtcp_sacks_reset(&xs->rcv_sacks);
-	__skb_queue_purge(&sk->sk_write_queue);
-	sk_wmem_queued_add(sk, -sk->sk_wmem_queued);
+	xtcp_write_queue_free(sk);
+	/* every page back to xtcp's total (sk_stream_kill_queues()) */
+	sk_mem_reclaim_final(sk);
+	WARN_ON_ONCE(sk->sk_forward_alloc);
+	WARN_ON_ONCE(sk->sk_wmem_queued);
+	sk_sockets_allocated_dec(sk);
 	xtcp_cong_put(xs->ca_ops);
 	dst_release(rcu_dereference_protected(sk->sk_dst_cache, 1));
 	RCU_INIT_POINTER(sk->sk_dst_cache, NULL);
@@ -138,7 +143,32 @@ struct proto xtcp_prot = {
 	.backlog_rcv	= xtcp_rcv,
 	.release_cb	= xtcp_release_cb,
 	.keepalive	= xtcp_set_keepalive,
+	/* tcp_prot's memory accounting, on xtcp's own counters (mem.c) */
+	.enter_memory_pressure	= xtcp_enter_memory_pressure,
+	.leave_memory_pressure	= xtcp_leave_memory_pressure,
+	.sockets_allocated	= &xtcp_sockets_allocated,
+	.memory_allocated	= &xtcp_memory_allocated,
+	.per_cpu_fw_alloc	= &xtcp_memory_per_cpu_fw_alloc,
+	.memory_pressure	= &xtcp_memory_pressure,
+	.sysctl_mem		= xtcp_sysctl_mem,
+	/* .sysctl_rmem, .sysctl_wmem: xtcp_mem_init_prot() */
 };
+EXPORT_SYMBOL_IF_KUNIT(xtcp_prot);
+
+/*
+ * Before proto_register(): the least a socket may hold under memory pressure
+ * (__sk_mem_raise_allocated()). TCP reads its namespace's tcp_rmem[0] and
+ * tcp_wmem[0] through sysctl_rmem_offset, an offset into struct net that a
+ * module's namespace data does not have; xtcp reads the initial namespace's
+ * net.xtcp.rmem[0] and wmem[0].
+ */
+void xtcp_mem_init_prot(void)
+{
+	struct xtcp_net *xn = xtcp_net(&init_net);
+
+	xtcp_prot.sysctl_rmem = &xn->rmem[0];
+	xtcp_prot.sysctl_wmem = &xn->wmem[0];
+}
 
 /* A fresh socket in CLOSE, for socket() or for a listener's child. */
 struct sock *xtcp_sk_alloc(struct net *net, int family, gfp_t gfp, int kern)
@@ -171,6 +201,7 @@ struct sock *xtcp_sk_alloc(struct net *net, int family, gfp_t gfp, int kern)
 	 * net.xtcp.rmem[1] and wmem[1], as tcp_init_sock() takes tcp_rmem[1]
 	 * and tcp_wmem[1]; autotune.c grows them as the connection needs.
 	 */
+	sk_sockets_allocated_inc(sk);
 	sk->sk_rcvbuf = READ_ONCE(xtcp_net(net)->rmem[1]);
 	sk->sk_sndbuf = READ_ONCE(xtcp_net(net)->wmem[1]);
 	/* 65535 << 7 covers the largest tcp_rmem a peer could fill */

@@ -8,6 +8,7 @@
 struct seq_file;
 
 extern struct proto xtcp_prot;
+void xtcp_mem_init_prot(void);
 struct sock *xtcp_sk_alloc(struct net *net, int family, gfp_t gfp, int kern);
 void xtcp_done(struct sock *sk);
 bool xtcp_orphan_add(struct sock *sk);

@@ -17,6 +17,7 @@
 #include <net/tcp.h>
 
 #include "autotune.h"
+#include "mem.h"
 #include "nagle.h"
 #include "output.h"
 #include "seq.h"
@@ -141,8 +142,34 @@ static void remove_empty_tail(struct sock *sk)
 	__skb_unlink(skb, &sk->sk_write_queue);
 	if (xs->send_head == skb)	/* the tail: nothing unsent after it */
 		xs->send_head = NULL;
-	sk_wmem_queued_add(sk, -skb->truesize);
-	kfree_skb(skb);
+	xtcp_wmem_free_skb(sk, skb);
+}
+
+/*
+ * A new skb for @size bytes of text, its memory charged (tcp_stream_alloc_skb()):
+ * the first skb of an empty write queue whatever the limits, so that every
+ * socket can send, the others only within net.xtcp.mem and the socket's
+ * memory cgroup (sk_wmem_schedule(), which may shrink the send buffer under
+ * pressure). NULL: the caller waits for memory, or returns EAGAIN.
+ */
+static struct sk_buff *alloc_send_skb(struct sock *sk, int size)
+{
+	struct sk_buff *skb;
+
+	skb = alloc_skb_fclone(MAX_TCP_HEADER + size, sk->sk_allocation);
+	if (unlikely(!skb)) {
+		sk->sk_prot->enter_memory_pressure(sk);
+		sk_stream_moderate_sndbuf(sk);
+		return NULL;
+	}
+	if (skb_queue_empty(&sk->sk_write_queue)) {
+		xtcp_forced_mem_schedule(sk, skb->truesize);
+	} else if (!sk_wmem_schedule(sk, skb->truesize)) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	skb_reserve(skb, MAX_TCP_HEADER);
+	return skb;
 }
 
 /* May the user's data go out now? The state table's XTCP_EV_SEND says. */
@@ -216,16 +243,14 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 					goto do_error;
 				continue;
 			}
-			skb = alloc_skb_fclone(MAX_TCP_HEADER + xs->mss,
-					       sk->sk_allocation);
+			skb = alloc_send_skb(sk, xs->mss);
 			if (!skb)
 				goto wait_for_space;
-			skb_reserve(skb, MAX_TCP_HEADER);
 			XTCP_SKB_CB(skb)->seq = xs->write_seq;
 			XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
 			XTCP_SKB_CB(skb)->flags = 0;
 			__skb_queue_tail(&sk->sk_write_queue, skb);
-			sk_wmem_queued_add(sk, skb->truesize);
+			xtcp_wmem_charge_skb(sk, skb);
 			if (!xs->send_head)
 				xs->send_head = skb;
 		}

@@ -9,6 +9,7 @@
  *               [--half-close] [--await-eof] [--timeout S] [--report-time]
  *   xfer script --family xtcp|inet STEP...
  *   xfer sink --family xtcp|inet --port P [--count K] [--close-after B1,B2,..]
+ *   xfer hog server|client ...      (see below)
  *   xfer watch TABLE
  *   xfer hold                    (park in a namespace until killed)
  *
@@ -51,6 +52,16 @@
  * sink: accept K connections one after another, read each to its end and print
  *   "conn I: len L fnv H end eof|ECONNRESET|..."; --close-after closes
  *   connection I actively once it has read B_I bytes (0: read to the end).
+ *
+ * hog server|client: the memory-pressure case (tests/cases/hostile.sh). The
+ *   server (--family F --port P --count K --go NAME) accepts K connections,
+ *   prints "accepted K", reads nothing until the file NAME appears in
+ *   $XFER_SYNC, then reads every connection to its end and prints "read
+ *   BYTES". The client (--family F --addr A --port P --count K) opens K
+ *   connections and writes to them without blocking until for a second and
+ *   a half none takes another byte, sampling the stack's memory in
+ *   /proc/net/protocols (pages) after each round; prints "queued BYTES peak
+ *   PAGES", then closes its side of each and waits for the server's EOF.
  *
  * watch: poll a /proc/net/tcp-format table every 10 ms and print each state name
  *   the first time it is seen, until SIGTERM.
@@ -684,6 +695,182 @@ static int cmd_sink(int argc, char **argv)
 	return 0;
 }
 
+/* hog --------------------------------------------------------------------- */
+
+static const char *sync_dir(void);
+
+/* The "memory" column (pages) of @name's line in /proc/net/protocols. */
+static long proto_pages(const char *name)
+{
+	char line[512], n[32];
+	long size, sockets, mem = -1;
+	FILE *f = fopen("/proc/net/protocols", "r");
+
+	if (!f)
+		die("/proc/net/protocols: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%31s %ld %ld %ld", n, &size, &sockets, &mem) == 4 &&
+		    !strcmp(n, name))
+			break;
+		else
+			mem = -1;
+	fclose(f);
+	if (mem < 0)
+		die("no %s in /proc/net/protocols", name);
+	return mem;
+}
+
+static void hog_wait_file(const char *name)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", sync_dir(), name);
+	while (access(path, F_OK)) {
+		if (now_ms() > deadline_ms)
+			die("no %s within %d s", path, timeout_s);
+		usleep(10000);
+	}
+}
+
+static int hog_server(int fam, int port, int count, const char *go)
+{
+	static int fds[MAX_CONNS];
+	struct pollfd pfd[MAX_CONNS];
+	long long total = 0;
+	int lfd, i, open;
+
+	lfd = listen_on(fam, "0.0.0.0", port, count);
+	for (i = 0; i < count; i++) {
+		fds[i] = accept(lfd, NULL, NULL);
+		if (fds[i] < 0)
+			die("accept: %s", strerror(errno));
+		set_nonblock(fds[i]);
+	}
+	printf("accepted %d\n", count);
+	fflush(stdout);
+	hog_wait_file(go);
+	for (open = count; open;) {
+		for (i = 0; i < count; i++) {
+			pfd[i].fd = fds[i];
+			pfd[i].events = POLLIN;
+		}
+		if (now_ms() > deadline_ms)
+			die("%d connections not at their end within %d s (read %lld)",
+			    open, timeout_s, total);
+		if (poll(pfd, count, 1000) < 0)
+			die("poll: %s", strerror(errno));
+		for (i = 0; i < count; i++) {
+			ssize_t n;
+
+			if (fds[i] < 0 || !pfd[i].revents)
+				continue;
+			while ((n = read(fds[i], iobuf, sizeof(iobuf))) > 0)
+				total += n;
+			if (n < 0 && errno != EAGAIN)
+				die("read: %s", strerror(errno));
+			if (n == 0) {
+				close(fds[i]);
+				fds[i] = -1;
+				open--;
+			}
+		}
+	}
+	printf("read %lld\n", total);
+	close(lfd);
+	return 0;
+}
+
+static int hog_client(int fam, const char *addr, int port, int count)
+{
+	static int fds[MAX_CONNS];
+	struct sockaddr_in sin = mkaddr(addr, port);
+	const char *name = fam == AF_INET ? "TCP" : "XTCP";
+	long long total = 0, last = now_ms();
+	long peak = 0, pages;
+	int i;
+
+	for (i = 0; i < count; i++) {
+		fds[i] = socket(fam, SOCK_STREAM, 0);
+		if (fds[i] < 0 || connect(fds[i], (struct sockaddr *)&sin, sizeof(sin)))
+			die("connection %d: %s", i, strerror(errno));
+		set_nonblock(fds[i]);
+	}
+	memset(iobuf, 'h', sizeof(iobuf));
+	while (now_ms() - last < 1500) {
+		if (now_ms() > deadline_ms)
+			die("still writing after %d s", timeout_s);
+		for (i = 0; i < count; i++) {
+			ssize_t n;
+
+			while ((n = send(fds[i], iobuf, sizeof(iobuf), MSG_DONTWAIT)) > 0) {
+				total += n;
+				last = now_ms();
+			}
+			if (n < 0 && errno != EAGAIN)
+				die("send: %s", strerror(errno));
+		}
+		pages = proto_pages(name);
+		if (pages > peak)
+			peak = pages;
+		usleep(50000);
+	}
+	printf("queued %lld peak %ld\n", total, peak);
+	fflush(stdout);
+	for (i = 0; i < count; i++) {
+		int fl = fcntl(fds[i], F_GETFL);
+		struct timeval tv = { .tv_sec = timeout_s };
+
+		fcntl(fds[i], F_SETFL, fl & ~O_NONBLOCK);
+		setsockopt(fds[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		if (shutdown(fds[i], SHUT_WR))
+			die("shutdown: %s", strerror(errno));
+	}
+	for (i = 0; i < count; i++) {
+		ssize_t n = read(fds[i], iobuf, sizeof(iobuf));
+
+		if (n != 0)
+			die("connection %d: no EOF (%zd, %s)", i, n, strerror(errno));
+		close(fds[i]);
+	}
+	printf("done\n");
+	return 0;
+}
+
+static int cmd_hog(int argc, char **argv)
+{
+	const char *fam = NULL, *addr = NULL, *go = NULL;
+	int port = 0, count = 1, i, server;
+
+	if (argc < 3 || (strcmp(argv[2], "server") && strcmp(argv[2], "client")))
+		die("usage: hog server|client ...");
+	server = !strcmp(argv[2], "server");
+	me = server ? "xfer hog server" : "xfer hog client";
+	for (i = 3; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--family"))
+			fam = argv[i + 1];
+		else if (!strcmp(argv[i], "--addr"))
+			addr = argv[i + 1];
+		else if (!strcmp(argv[i], "--port"))
+			port = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--count"))
+			count = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--go"))
+			go = argv[i + 1];
+		else if (!strcmp(argv[i], "--timeout"))
+			timeout_s = atoi(argv[i + 1]);
+		else
+			die("unknown option %s", argv[i]);
+	}
+	if (!fam || !port || i != argc || count < 1 || count > MAX_CONNS ||
+	    (server ? !go : !addr))
+		die("usage: hog server --family F --port P --count K --go NAME | "
+		    "hog client --family F --addr A --port P --count K");
+	deadline_ms = now_ms() + timeout_s * 1000LL;
+	if (server)
+		return hog_server(wire_family(fam), port, count, go);
+	return hog_client(wire_family(fam), addr, port, count);
+}
+
 /* script ------------------------------------------------------------------ */
 
 static const char *sync_dir(void)
@@ -1046,8 +1233,10 @@ int main(int argc, char **argv)
 		return cmd_sink(argc, argv);
 	if (argc >= 2 && !strcmp(argv[1], "watch"))
 		return cmd_watch(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "hog"))
+		return cmd_hog(argc, argv);
 	if (argc == 2 && !strcmp(argv[1], "hold"))
 		hold_forever();
-	fprintf(stderr, "usage: xfer server|client|script|sink|watch ... (see tests/xfer.c)\n");
+	fprintf(stderr, "usage: xfer server|client|script|sink|hog|watch ... (see tests/xfer.c)\n");
 	return 2;
 }
