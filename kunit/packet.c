@@ -610,6 +610,27 @@ unsigned int xtcp_peer_send(struct kunit *test, struct xtcp_peer *p, u8 flags,
 	return xtcp_test_feed(test, p, &s);
 }
 
+/* Read @len bytes from @sock; they must be the peer's text from @seq on. */
+void xtcp_test_expect_read(struct kunit *test, struct socket *sock, u32 seq,
+			   u32 len)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	struct kvec v;
+	u8 *buf;
+	u32 i;
+
+	buf = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	v.iov_base = buf;
+	v.iov_len = len;
+	KUNIT_ASSERT_EQ(test, kernel_recvmsg(sock, &msg, &v, 1, len,
+					     MSG_DONTWAIT), (int)len);
+	for (i = 0; i < len; i++)
+		if (buf[i] != xtcp_test_pattern(seq + i))
+			break;
+	KUNIT_EXPECT_EQ_MSG(test, i, len, "byte %u read differs", i);
+}
+
 /*
  * @len bytes written on @sock, each the pattern of its sequence number (so
  * that a captured segment's text can be checked); never blocks.

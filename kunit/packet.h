@@ -100,6 +100,8 @@ unsigned int xtcp_peer_send(struct kunit *test, struct xtcp_peer *p, u8 flags,
 unsigned int xtcp_test_feed_icmp(struct kunit *test, struct xtcp_peer *p,
 				 u8 type, u8 code, u16 mtu, u32 seq);
 int xtcp_test_sendmsg(struct socket *sock, u32 len, int flags);
+void xtcp_test_expect_read(struct kunit *test, struct socket *sock, u32 seq,
+			   u32 len);
 
 /* Segments from xtcp: popped from the capture queue. */
 unsigned int xtcp_test_captured(void);

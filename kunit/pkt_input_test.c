@@ -14,27 +14,6 @@
 #include "suites.h"
 #include "timer.h"
 
-/* Read @len bytes from @sock; they must be the peer's text from @seq on. */
-static void expect_read(struct kunit *test, struct socket *sock, u32 seq,
-			u32 len)
-{
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
-	struct kvec v;
-	u8 *buf;
-	u32 i;
-
-	buf = kunit_kzalloc(test, len, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
-	v.iov_base = buf;
-	v.iov_len = len;
-	KUNIT_ASSERT_EQ(test, kernel_recvmsg(sock, &msg, &v, 1, len,
-					     MSG_DONTWAIT), (int)len);
-	for (i = 0; i < len; i++)
-		if (buf[i] != xtcp_test_pattern(seq + i))
-			break;
-	KUNIT_EXPECT_EQ_MSG(test, i, len, "byte %u read differs", i);
-}
-
 /* In-order text is queued for the reader and, early on, ACKed at once. */
 static void input_text_in_order(struct kunit *test)
 {
@@ -55,7 +34,7 @@ static void input_text_in_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ack->seg.payload_len, 0U);
 	KUNIT_EXPECT_EQ(test, xtcp_sk(sock->sk)->rcv_nxt, p.seq);
 	KUNIT_EXPECT_EQ(test, skb_queue_len(&sock->sk->sk_receive_queue), 1U);
-	expect_read(test, sock, start, 100);
+	xtcp_test_expect_read(test, sock, start, 100);
 	XTCP_EXPECT_NO_SEGMENT(test);
 }
 
@@ -96,7 +75,7 @@ static void input_out_of_order_sack(struct kunit *test)
 	XTCP_EXPECT_SEG(test, ack, XTCP_FLAG_ACK, p.ack, start + 200);
 	KUNIT_EXPECT_FALSE(test, ack->seg.opt.present & XTCP_OPTF_SACK);
 	KUNIT_EXPECT_EQ(test, xtcp_sk(sock->sk)->rcv_nxt, start + 200);
-	expect_read(test, sock, start, 200);
+	xtcp_test_expect_read(test, sock, start, 200);
 	XTCP_EXPECT_NO_SEGMENT(test);
 }
 

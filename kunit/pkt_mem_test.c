@@ -77,27 +77,6 @@ static struct xtcp_pkt *pop_all(struct kunit *test)
 	return last;
 }
 
-/* Read @len bytes from @sock; they must be the peer's text from @seq on. */
-static void expect_read(struct kunit *test, struct socket *sock, u32 seq,
-			u32 len)
-{
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
-	struct kvec v;
-	u8 *buf;
-	u32 i;
-
-	buf = kunit_kzalloc(test, len, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
-	v.iov_base = buf;
-	v.iov_len = len;
-	KUNIT_ASSERT_EQ(test, kernel_recvmsg(sock, &msg, &v, 1, len,
-					     MSG_DONTWAIT), (int)len);
-	for (i = 0; i < len; i++)
-		if (buf[i] != xtcp_test_pattern(seq + i))
-			break;
-	KUNIT_EXPECT_EQ_MSG(test, i, len, "byte %u read differs", i);
-}
-
 /*
  * A tiny net.xtcp.mem (1 2 3 pages) that others fill (1000 pages): the first
  * segment still goes to the empty receive queue (charged whatever the
@@ -166,7 +145,7 @@ static void mem_limit_drops_then_recovers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xs->rcv_nxt, kept + 1000);
 	KUNIT_EXPECT_EQ(test, xs->rcv_nxt, p.seq);
 	pop_all(test);
-	expect_read(test, sock, start, p.seq - start);
+	xtcp_test_expect_read(test, sock, start, p.seq - start);
 	/* the memory charged follows the queue: none left queued, little held */
 	KUNIT_EXPECT_EQ(test, atomic_read(&sock->sk->sk_rmem_alloc), 0);
 	KUNIT_EXPECT_LT(test, sock->sk->sk_forward_alloc, (int)PAGE_SIZE);
