@@ -131,9 +131,9 @@ wire_link_up() {
 # other than TIME_WAIT, CLOSE and LISTEN): read through the program parked
 # there, or with ip netns exec once that is gone.
 wire_closing() {
-	local pid=$WIRE_HOLD_B ns=$WIRE_B line sl l r st rest
+	local pid=${WIRE_HOLD_B:-} ns=$WIRE_B line sl l r st rest
 	local -a lines=()
-	[ "$1" = a ] && pid=$WIRE_HOLD_A ns=$WIRE_A
+	[ "$1" = a ] && pid=${WIRE_HOLD_A:-} ns=$WIRE_A
 	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
 		{ mapfile -t lines <"/proc/$pid/net/xtcp"; } 2>/dev/null; then
 		for line in "${lines[@]:1}"; do
@@ -241,7 +241,7 @@ wire_kill() {
 }
 # NAME's output so far, into WIRE_OUT.
 # (not read -d '': that reads a byte at a time, a system call each)
-wire_read() { WIRE_OUT=$(<"$WIRE_TMP/$1.out"); }
+wire_read() { WIRE_OUT=$(<"$WIRE_TMP/$1.out") || true; }
 wire_out() { wire_read "$1"; printf '%s\n' "$WIRE_OUT"; }
 wire_alive() { kill -0 "${WIRE_PID[$1]}" 2>/dev/null; }
 wire_has_line() { wire_read "$1"; [[ $WIRE_OUT == *"$2"* ]]; }
