@@ -64,7 +64,10 @@
  *   PAGES", then closes its side of each and waits for the server's EOF.
  *
  * watch: poll a /proc/net/tcp-format table every 10 ms and print each state name
- *   the first time it is seen, until SIGTERM.
+ *   the first time it is seen, until SIGTERM. A read of the table that takes
+ *   long (xtcp's walks all its hash buckets: a tenth of a second in the debug
+ *   kernel) is followed by a pause nine times as long, so that the watcher
+ *   takes at most a tenth of a CPU from the case it watches.
  *
  * The family "xtcp" is AF_XTCP as the module published it, unless the
  * environment has XTCP_TEST_FAMILY=inet: then it is AF_INET (Linux TCP), so every
@@ -1195,6 +1198,7 @@ static int cmd_watch(int argc, char **argv)
 	signal(SIGTERM, on_term);
 	signal(SIGINT, on_term);
 	while (!stop) {
+		long long t0 = now_us(), pause;
 		FILE *f = fopen(argv[2], "r");
 		int first = 1;
 
@@ -1214,7 +1218,8 @@ static int cmd_watch(int argc, char **argv)
 			}
 		}
 		fclose(f);
-		usleep(10000);
+		pause = 9 * (now_us() - t0);
+		usleep(pause > 10000 ? pause : 10000);
 	}
 	return 0;
 }

@@ -5,9 +5,9 @@
 # xtcp to Linux's within a small factor. Sourced by tests/run; the topology is
 # tests/lib/netns.sh's.
 
-. "$(dirname "${BASH_SOURCE[0]}")/../lib/netns.sh"
+. "${BASH_SOURCE[0]%/*}/../lib/netns.sh"
 
-HOSTILE_TINY=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tiny_segments.py
+HOSTILE_TINY=$(cd "${BASH_SOURCE[0]%/*}/.." && pwd)/tiny_segments.py
 # The debug kernel (XTCP_WIRE_LIGHT) takes each segment many times slower:
 # fewer segments there, still many times what the receive buffer holds as
 # separate skbs.
@@ -140,7 +140,7 @@ case_hostile_tiny_segments_small_rcvbuf() {
 
 # SYN flood -------------------------------------------------------------------
 
-HOSTILE_FLOOD=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/syn_flood.py
+HOSTILE_FLOOD=$(cd "${BASH_SOURCE[0]%/*}/.." && pwd)/syn_flood.py
 # The spoofed sources: routed from b back towards a, dropped in a.
 HOSTILE_FLOOD_NET=10.99.0.0/16
 # Issue #14's flood: 150 SYNs a second, for long enough that the real client
@@ -168,6 +168,7 @@ HOSTILE_COOKIE_COUNTERS=(SyncookiesSent SyncookiesRecv SyncookiesFailed ListenOv
 # address; bash builtins only).
 hostile_synrecv() {
 	local fam=$1 port=$2 st addr n=0 out
+	local -a lines=()
 	if [ "$fam" = inet ] || [ "$WIRE_INET" = 1 ]; then
 		# (no process substitution: the guest has no /dev/fd)
 		out=$(in_ns b ss -Hn state syn-recv sport = ":$port") || return 1
@@ -175,9 +176,12 @@ hostile_synrecv() {
 		HOSTILE_SYNRECV=$n
 		return 0
 	fi
-	while read -r st _ _ _ _ _ _ _ _ _ addr _; do
+	# (the table in one read: see tests/lib/netns.sh)
+	mapfile -t lines <"/proc/$WIRE_HOLD_B/net/xtcp_sockets"
+	for out in "${lines[@]}"; do
+		read -r st _ _ _ _ _ _ _ _ _ addr _ <<<"$out"
 		[ "$st" = 03 ] && [[ $addr == *:"$port" ]] && n=$((n + 1))
-	done <"/proc/$WIRE_HOLD_B/net/xtcp_sockets"
+	done
 	HOSTILE_SYNRECV=$n
 }
 

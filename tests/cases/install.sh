@@ -8,8 +8,8 @@
 # changes in a tmpfs, and takes it all away however it ends (an EXIT trap:
 # each case runs in its own subshell).
 
-INSTALL_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-INSTALL_KVER=$(uname -r)
+INSTALL_TOP=$(cd "${BASH_SOURCE[0]%/*}/../.." && pwd)
+read -r INSTALL_KVER </proc/sys/kernel/osrelease
 INSTALL_TMP=/tmp/xtcp-install
 install_why="the debug kernel is not installed in /lib/modules: nothing to install for"
 light_skip[install_make_install_autoloads]=$install_why

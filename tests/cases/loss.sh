@@ -6,7 +6,7 @@
 # show the machinery that did it (retransmissions, out-of-order queue, SACK
 # recoveries). Sourced by tests/run; helpers in tests/lib/netns.sh.
 
-. "$(dirname "${BASH_SOURCE[0]}")/../lib/netns.sh"
+. "${BASH_SOURCE[0]%/*}/../lib/netns.sh"
 
 # netem on each direction. Reordering: 25% of segments (correlated 50%) go
 # at once, the rest 10 ms later (netem reorders only against a delay).

@@ -9,7 +9,7 @@
 #   pa 10.78.1.1/24 ==== ra 10.78.1.254 | rb 10.78.2.254 ==== pb 10.78.2.2/24
 #   (net_router_setup: routes through r, which forwards)
 
-. "$(dirname "${BASH_SOURCE[0]}")/../lib/netns.sh"
+. "${BASH_SOURCE[0]%/*}/../lib/netns.sh"
 
 if [ -n "${XTCP_WIRE_LIGHT:-}" ]; then
 	NET_BIG=262144

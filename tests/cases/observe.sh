@@ -3,9 +3,9 @@
 # xtcp_stats, the tracepoints (system xtcp), and tools/xtcp-ladder drawing a
 # recorded and a live connection.
 
-. "$(dirname "${BASH_SOURCE[0]}")/../lib/netns.sh"
-OBS_TOOLS=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../tools" && pwd)
-OBS_LADDER_DATA=$(cd "$(dirname "${BASH_SOURCE[0]}")/../ladder" && pwd)
+. "${BASH_SOURCE[0]%/*}/../lib/netns.sh"
+OBS_TOOLS=$(cd "${BASH_SOURCE[0]%/*}/../../tools" && pwd)
+OBS_LADDER_DATA=$(cd "${BASH_SOURCE[0]%/*}/../ladder" && pwd)
 light_skip[observe_ladder_recorded]="a userland tool: no kernel path of its own"
 light_skip[observe_ladder_live]="the tracepoints it reads are checked by observe_tracepoints"
 light_skip[observe_counters]="counters are arithmetic on paths the wire cases take; Debian's kernel checks their values"
@@ -354,7 +354,7 @@ case_observe_malformed_dropped() {
 	obs_snmp b InErrs && e0=$OBS_VAL && obs_snmp b InCsumErrors && c0=$OBS_VAL &&
 		obs_snmp b BadOptions && o0=$OBS_VAL || return 1
 	obs_trace_on || return 1
-	sent=$(in_ns a "$WIRE_PY" "$(dirname "${BASH_SOURCE[0]}")/../malformed.py" \
+	sent=$(in_ns a "$WIRE_PY" "${BASH_SOURCE[0]%/*}/../malformed.py" \
 		"$WIRE_ADDR_A" "$WIRE_ADDR_B" 7716) || fail "malformed.py: $sent" || return 1
 	n=$(wc -l <<<"$sent")
 	obs_expect "malformed segments sent" 6 "$n" || return 1

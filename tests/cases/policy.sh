@@ -8,7 +8,7 @@
 # Linux TCP, which proves the case right about TCP. Sourced by tests/run;
 # topology and helpers in tests/lib/netns.sh.
 
-. "$(dirname "${BASH_SOURCE[0]}")/../lib/netns.sh"
+. "${BASH_SOURCE[0]%/*}/../lib/netns.sh"
 
 # How long a blocked client waits: past Linux's first SYN retransmission (1 s)
 # and its second (3 s), so that a blocker that lets a retransmission by shows.

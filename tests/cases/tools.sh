@@ -2,8 +2,8 @@
 # The userland tools of tools/, each run against real xtcp connections in two
 # namespaces (tests/lib/netns.sh) and checked by what it prints.
 
-. "$(dirname "${BASH_SOURCE[0]}")/../lib/netns.sh"
-TOOLS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../tools" && pwd)
+. "${BASH_SOURCE[0]%/*}/../lib/netns.sh"
+TOOLS_DIR=$(cd "${BASH_SOURCE[0]%/*}/../../tools" && pwd)
 light_skip[tools_xtcpstat]="a userland tool: no kernel path of its own"
 
 # tools_expect WHAT PATTERN TEXT: TEXT has a line matching the ERE PATTERN.
@@ -77,12 +77,16 @@ tools_exits() {
 }
 
 tools_has_peer() { # NS RPORT STATE_CODE
-	local r st rp
+	local r st rp line
+	local -a lines=()
 	printf -v rp %04X "$2"
 	wire_path "$1" xtcp
-	while read -r _ _ r st _; do
+	# (the table in one read: see tests/lib/netns.sh)
+	mapfile -t lines <"$WIRE_PATH"
+	for line in "${lines[@]}"; do
+		read -r _ _ r st _ <<<"$line"
 		[[ $r == *:"$rp" && ${st^^} == "$3" ]] && return 0
-	done <"$WIRE_PATH"
+	done
 	return 1
 }
 # tools_xtcp_peer NS RPORT STATE [SECONDS]: wait for an xtcp socket in namespace

@@ -7,7 +7,7 @@
 # Linux TCP: the cases must pass that way too, which proves them right about TCP.
 # A case that needs an xtcp-only knob then prints "# skip: why" and passes.
 
-. "$(dirname "${BASH_SOURCE[0]}")/../lib/netns.sh"
+. "${BASH_SOURCE[0]%/*}/../lib/netns.sh"
 
 # XTCP_WIRE_LIGHT=1 (make check sets it in the debug kernel, where KASAN,
 # lockdep and kmemleak, and every process started over 9p, make the guest many
@@ -100,7 +100,8 @@ wire_xfer_set() {
 	wire_xfer "$path" "$cf" "$sf" 1 server || return 1
 	wire_xfer "$path" "$cf" "$sf" "$WIRE_BIG" client || return 1
 	wire_xfer "$path" "$cf" "$sf" "$WIRE_BIG" server || return 1
-	echo "states seen: $(wire_seen_states | tr '\n' ' ')"
+	wire_seen_states
+	echo "states seen: $WIRE_SEEN_LIST"
 }
 
 case_wire_xfer_xtcp_xtcp_veth() { wire_xfer_set veth xtcp xtcp; }
@@ -208,10 +209,11 @@ case_wire_all_states() {
 		wire_state a xtcp 7108 '*' CLOSE || return 1
 	fi
 
-	echo "states reached: $(wire_seen_states | tr '\n' ' ')"
+	wire_seen_states
+	echo "states reached: $WIRE_SEEN_LIST"
 	for s in "${want[@]}"; do
 		[ -n "$s" ] || continue
-		wire_seen_states | grep -qx "$s" || missing="$missing $s"
+		[[ " $WIRE_SEEN_LIST" == *" $s "* ]] || missing="$missing $s"
 	done
 	[ -z "$missing" ] || fail "states never reached:$missing"
 }

@@ -26,8 +26,8 @@
 WIRE_ADDR_A=10.77.0.1
 WIRE_ADDR_B=10.77.0.2
 WIRE_PY=${WIRE_PY:-/usr/bin/python3}
-WIRE_SCAPY=$(cd "$(dirname "${BASH_SOURCE[0]}")/../scapy" && pwd)
-WIRE_XFER=${bin:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/bin}/xfer
+WIRE_SCAPY=$(cd "${BASH_SOURCE[0]%/*}/../scapy" && pwd)
+WIRE_XFER=${bin:-$(cd "${BASH_SOURCE[0]%/*}/.." && pwd)/bin}/xfer
 
 if [ "${XTCP_TEST_FAMILY:-xtcp}" = inet ]; then
 	WIRE_INET=1
@@ -42,8 +42,11 @@ wire_table_name() {
 	if [ "$1" = inet ]; then echo tcp; else echo "$WIRE_XTABLE"; fi
 }
 
-# Every process costs 0.1-0.3 s in the TCG guest (the root is 9p): the helpers
-# below poll with bash builtins only (EPOCHREALTIME, read, [[ ]]).
+# Every process costs 0.1-0.3 s in the TCG guest (the root is 9p), and up to
+# a second or two in the debug kernel's: the helpers below poll with bash
+# builtins only (EPOCHREALTIME, read, mapfile, [[ ]]), and read a /proc table
+# in one go with mapfile: read line by line, bash seeks back after each line
+# and the kernel walks xtcp's tables again from the start.
 
 # Milliseconds now, into WIRE_NOW (no fork).
 wire_now() { WIRE_NOW=$(( ${EPOCHREALTIME/./} / 1000 )); }
@@ -53,9 +56,14 @@ wire_sleep() { read -r -t "$1" -u "$WIRE_SLEEP_FD" _ || true; }
 
 wire_setup() {
 	local m
-	for m in veth nf_tables nft_ct nf_conntrack; do
-		[ -d "/sys/module/$m" ] || modprobe -q "$m" 2>/dev/null || true
-	done
+	# Once a run (tests/run's run_tmp): a module built into the kernel has no
+	# /sys/module entry, and modprobe would be started for it in every case.
+	if [ ! -e "${run_tmp:-/nonexistent}/wire-modules" ]; then
+		for m in veth nf_tables nft_ct nf_conntrack; do
+			[ -d "/sys/module/$m" ] || modprobe -q "$m" 2>/dev/null || true
+		done
+		[ -z "${run_tmp:-}" ] || : >"$run_tmp/wire-modules"
+	fi
 	WIRE_A=xwa$$ WIRE_B=xwb$$
 	wire_now
 	WIRE_T0=$WIRE_NOW
@@ -102,34 +110,55 @@ wire_setup() {
 	wire_poll 5 "veth up" wire_link_up || return 1
 }
 
+# (-ef: the same namespace, same device and inode, with no readlink to start)
 wire_entered() {
-	local self a b
-	self=$(readlink /proc/self/ns/net)
-	a=$(readlink "/proc/$WIRE_HOLD_A/ns/net") b=$(readlink "/proc/$WIRE_HOLD_B/ns/net")
-	[ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$self" ] && [ "$b" != "$self" ]
+	local a=/proc/$WIRE_HOLD_A/ns/net b=/proc/$WIRE_HOLD_B/ns/net
+	[ -e "$a" ] && [ -e "$b" ] && ! [ "$a" -ef /proc/self/ns/net ] && ! [ "$b" -ef /proc/self/ns/net ]
 }
+# The carrier of wa, read in the sysfs that the `ip netns exec` of the program
+# parked in a mounted for it (a's own); ip -n until that is there.
 wire_link_up() {
-	local out
+	local c out
+	if { read -r c <"/proc/$WIRE_HOLD_A/root/sys/class/net/wa/carrier"; } 2>/dev/null; then
+		[ "$c" = 1 ]
+		return
+	fi
 	out=$(ip -n "$WIRE_A" -o link show wa)
 	[[ $out == *LOWER_UP* ]]
 }
 
+# Whether namespace $1 (a|b) has an xtcp socket still closing (in a state
+# other than TIME_WAIT, CLOSE and LISTEN): read through the program parked
+# there, or with ip netns exec once that is gone.
+wire_closing() {
+	local pid=${WIRE_HOLD_B:-} ns=$WIRE_B line sl l r st rest
+	local -a lines=()
+	[ "$1" = a ] && pid=${WIRE_HOLD_A:-} ns=$WIRE_A
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
+		{ mapfile -t lines <"/proc/$pid/net/xtcp"; } 2>/dev/null; then
+		for line in "${lines[@]:1}"; do
+			read -r sl l r st rest <<<"$line"
+			case ${st^^} in 06|07|0A) ;; *) return 0 ;; esac
+		done
+		return 1
+	fi
+	ip netns exec "$ns" awk 'NR > 1 && $4 !~ /^(06|07|0A)$/ { b = 1 } END { exit !b }' \
+		/proc/net/xtcp 2>/dev/null
+}
+
 # Let closing connections finish before their namespaces go: a peer whose
 # namespace is deleted never ACKs a FIN, and the orphan would retransmit it
-# for minutes, holding the module. Firewall rules of the case go first.
+# for minutes, holding the module. Firewall rules of the case go first, when
+# there is a connection to let through.
 wire_drain() {
-	local ns i busy
+	local ns i
 	[ "${WIRE_INET:-0}" = 1 ] && return 0
+	wire_closing a || wire_closing b || return 0
 	for ns in "$WIRE_A" "$WIRE_B"; do
 		ip netns exec "$ns" nft flush ruleset 2>/dev/null || true
 	done
-	for i in $(seq 40); do
-		busy=0
-		for ns in "$WIRE_A" "$WIRE_B"; do
-			ip netns exec "$ns" awk 'NR > 1 && $4 !~ /^(06|07|0A)$/ { b = 1 } END { exit !b }' \
-				/proc/net/xtcp 2>/dev/null && busy=1
-		done
-		[ $busy = 0 ] && return 0
+	for ((i = 0; i < 40; i++)); do
+		wire_closing a || wire_closing b || return 0
 		wire_sleep 0.25
 	done
 	echo "# closing connections still open at cleanup:"
@@ -138,16 +167,22 @@ wire_drain() {
 	done
 }
 
+# Background programs are killed, the two parked ones last: wire_drain reads
+# the namespaces' tables through them.
 wire_cleanup() {
-	local p
-	for p in "${WIRE_PID[@]}" $(jobs -p); do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
+	local p held=" ${WIRE_HOLD_A:-} ${WIRE_HOLD_B:-} " others=()
+	for p in "${WIRE_PID[@]}" $(jobs -p); do
+		[[ $held == *" $p "* ]] || others+=("$p")
+	done
+	for p in "${others[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${others[@]}"; do wait "$p" 2>/dev/null || true; done
 	# a router a case left blocking lets the closing connections through
 	[ -z "${WIRE_R:-}" ] || ip -n "$WIRE_R" route flush type unreachable 2>/dev/null || true
 	wire_drain
-	ip netns del "$WIRE_A" 2>/dev/null || true
-	ip netns del "$WIRE_B" 2>/dev/null || true
-	[ -z "${WIRE_R:-}" ] || ip netns del "$WIRE_R" 2>/dev/null || true
+	for p in "${WIRE_PID[@]}" $(jobs -p); do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	# (one ip for them all)
+	printf 'netns del %s\n' "$WIRE_A" "$WIRE_B" ${WIRE_R:+"$WIRE_R"} | ip -force -batch - 2>/dev/null || true
 	rm -rf "$WIRE_TMP"
 	wire_now
 	echo "($((WIRE_NOW - WIRE_T0)) ms)"
@@ -205,7 +240,8 @@ wire_kill() {
 	wait "${WIRE_PID[$1]}" 2>/dev/null || true
 }
 # NAME's output so far, into WIRE_OUT.
-wire_read() { WIRE_OUT=; read -r -d '' WIRE_OUT <"$WIRE_TMP/$1.out" || true; }
+# (not read -d '': that reads a byte at a time, a system call each)
+wire_read() { WIRE_OUT=$(<"$WIRE_TMP/$1.out") || true; }
 wire_out() { wire_read "$1"; printf '%s\n' "$WIRE_OUT"; }
 wire_alive() { kill -0 "${WIRE_PID[$1]}" 2>/dev/null; }
 wire_has_line() { wire_read "$1"; [[ $WIRE_OUT == *"$2"* ]]; }
@@ -259,17 +295,21 @@ wire_table_path() { wire_path "$1" "$2"; echo "$WIRE_PATH"; }
 # namespace NS with local port LPORT and remote port RPORT ("*": any):
 #   wire_states NS F LPORT RPORT
 wire_states() {
-	local lp rp sl l r st rest
+	local lp rp line sl l r st rest
+	local -a lines=()
 	printf -v lp %04X "$3"
 	rp='*'
 	[ "$4" = '*' ] || printf -v rp %04X "$4"
 	wire_path "$1" "$2"
 	WIRE_ST=
-	while read -r sl l r st rest; do
+	mapfile -t lines <"$WIRE_PATH"
+	for line in "${lines[@]}"; do
+		[[ $line == *:"$lp "* ]] || continue
+		read -r sl l r st rest <<<"$line"
 		[[ $l == *:"$lp" ]] || continue
 		[[ $rp == '*' || $r == *:"$rp" ]] || continue
 		WIRE_ST+="${st^^} "
-	done <"$WIRE_PATH"
+	done
 }
 
 wire_in_state() { wire_states "$1" "$2" "$3" "$4"; [[ " $WIRE_ST" == *" $5 "* ]]; }
@@ -317,9 +357,22 @@ wire_proto_sockets() {
 	return 1
 }
 
-# States the watchers and the checks saw for the xtcp ends, one per line.
+# States the watchers and the checks saw for the xtcp ends, in C-locale order,
+# each followed by a space, into WIRE_SEEN_LIST.
+WIRE_STATES_SORTED=(CLOSE CLOSE_WAIT CLOSING ESTABLISHED FIN_WAIT1 FIN_WAIT2 LAST_ACK
+	LISTEN SYN_RECV SYN_SENT TIME_WAIT)
 wire_seen_states() {
-	cat "$WIRE_SEEN" "$WIRE_TMP"/watch_*.out 2>/dev/null | grep -E '^[A-Z_0-9]+$' | sort -u
+	local f s
+	local -a lines=()
+	local -A seen=()
+	for f in "$WIRE_SEEN" "$WIRE_TMP"/watch_*.out; do
+		{ mapfile -t lines <"$f"; } 2>/dev/null || continue
+		for s in "${lines[@]}"; do seen[$s]=1; done
+	done
+	WIRE_SEEN_LIST=
+	for s in "${WIRE_STATES_SORTED[@]}"; do
+		[ -z "${seen[$s]:-}" ] || WIRE_SEEN_LIST+="$s "
+	done
 }
 
 # Sysctls ---------------------------------------------------------------------
@@ -375,7 +428,7 @@ wire_rule() {
 	local ns=$1 chain=$2 out
 	shift 2
 	out=$(wire_nft "$ns" --echo --handle add rule inet wire "$chain" "$@") || return 1
-	echo "$out" | sed -n 's/.*# handle \([0-9]*\).*/\1/p' | tail -n 1
+	if [[ $out =~ .*"# handle "([0-9]+) ]]; then echo "${BASH_REMATCH[1]}"; fi
 }
 wire_unrule() { wire_nft "$1" delete rule inet wire "$2" handle "$3"; }
 # Packets counted by the rule with handle H: wire_counter NS CHAIN H
