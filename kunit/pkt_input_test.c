@@ -98,7 +98,7 @@ static void input_ofo_sack_compressed(struct kunit *test)
 	xtcp_peer_init(&p, 41005);
 	sock = xtcp_test_established(test, &p, NULL);
 	xs = xtcp_sk(sock->sk);
-	/* a delay of 1 s (5 % of a 30 s round trip): the test looks first */
+	/* a delay of 1 s (5 % of a 30 s round trip, capped): the test looks first */
 	xtcp_test_sysctl(test, &xtcp_net(&init_net)->comp_sack_delay_ns,
 			 NSEC_PER_SEC);
 	lock_sock(sock->sk);
@@ -106,7 +106,9 @@ static void input_ofo_sack_compressed(struct kunit *test)
 	/* text just came: no silence longer than an RTO re-arms quick ACKs */
 	xs->lrcv_time = jiffies;
 	xs->rto_ms = 60 * MSEC_PER_SEC;
+	/* the shorter of the two round trips counts: both 30 s */
 	xs->rcv_rtt_us = 30 * USEC_PER_SEC;
+	xs->rtt.srtt_us = 30 * USEC_PER_SEC;
 	release_sock(sock->sk);
 	start = p.seq;
 	for (i = 1; i <= 5; i++) {
