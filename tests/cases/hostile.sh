@@ -627,6 +627,13 @@ case_hostile_memory_cgroup() {
 		skip "no cgroup v2 memory controller in this guest"
 	fi
 	echo "$BASHPID" >"$HOSTILE_CG/cgroup.procs" || rc=1
+	# buffers of at most 1 MiB, on both stacks: the queues fill in seconds
+	# rather than minutes in the debug kernel (before, the server's time-out
+	# came first there, and its close reset the stalled client)
+	for n in a b; do
+		in_ns "$n" sh -c 'for f in ipv4/tcp_rmem ipv4/tcp_wmem xtcp/rmem xtcp/wmem; do
+			echo 4096 65536 1048576 >/proc/sys/net/$f || exit 1; done' || rc=1
+	done
 	for fam in inet xtcp; do
 		[ "$rc" = 0 ] || break
 		port=$((port + 1))
