@@ -138,8 +138,8 @@ void xtcp_ack_sent(struct sock *sk)
 
 	xs->ack_owed = 0;
 	if (unlikely(xs->compressed_ack)) {
-		this_cpu_add(xtcp_net(sock_net(sk))->mib->mibs[XTCP_STAT_ACK_COMPRESSED],
-			     xs->compressed_ack);
+		xtcp_add_stat(sock_net(sk), XTCP_STAT_ACK_COMPRESSED,
+			      xs->compressed_ack);
 		xs->compressed_ack = 0;
 	}
 	xtcp_timer_ack_sent(sk);

@@ -400,14 +400,19 @@ void xtcp_timer_init(struct sock *sk)
 }
 
 /* Set the deadline of @ev to @ms from now (replacing an earlier one). */
-static void timer_arm(struct sock *sk, enum xtcp_timer_event ev, u32 ms)
+static void timer_arm_ns(struct sock *sk, enum xtcp_timer_event ev, u64 ns)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xtcp_sock_assert_locked(sk);
-	WRITE_ONCE(xs->timer_due[ev], ktime_get_ns() + (u64)ms * NSEC_PER_MSEC);
+	WRITE_ONCE(xs->timer_due[ev], ktime_get_ns() + ns);
 	WRITE_ONCE(xs->timer_pending, xs->timer_pending | BIT(ev));
 	timer_program(sk);
+}
+
+static void timer_arm(struct sock *sk, enum xtcp_timer_event ev, u32 ms)
+{
+	timer_arm_ns(sk, ev, (u64)ms * NSEC_PER_MSEC);
 }
 
 /* Forget the deadline of @ev; the hrtimer, if set for it, fires idle. */
@@ -509,12 +514,7 @@ void xtcp_timer_ack_sent(struct sock *sk)
 /* Duplicate ACKs are being compressed: one goes after @delay_ns. */
 void xtcp_timer_sack_compressed(struct sock *sk, u32 delay_ns)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	xtcp_sock_assert_locked(sk);
-	WRITE_ONCE(xs->timer_due[XTCP_TIMER_SACK], ktime_get_ns() + delay_ns);
-	WRITE_ONCE(xs->timer_pending, xs->timer_pending | BIT(XTCP_TIMER_SACK));
-	timer_program(sk);
+	timer_arm_ns(sk, XTCP_TIMER_SACK, delay_ns);
 }
 
 /*

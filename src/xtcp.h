@@ -405,6 +405,12 @@ static inline void xtcp_dec_stat(const struct net *net, enum xtcp_stat s)
 	this_cpu_dec(xtcp_net(net)->mib->mibs[s]);
 }
 
+static inline void xtcp_add_stat(const struct net *net, enum xtcp_stat s,
+				 unsigned long n)
+{
+	this_cpu_add(xtcp_net(net)->mib->mibs[s], n);
+}
+
 #define XTCP_DATA_RETRIES	15	/* net.xtcp.retries2, as tcp_retries2 */
 #define XTCP_SYNACK_RETRIES	5	/* net.xtcp.synack_retries */
 #define XTCP_FIN_TIMEOUT_MS	60000	/* like tcp_fin_timeout */
