@@ -27,6 +27,7 @@ void xtcp_listener_close(struct sock *sk)
 	struct xtcp_sock *lxs = xtcp_sk(sk);
 
 	xtcp_sock_assert_locked(sk);
+	xtcp_port_unlisten(sk);
 	xtcp_queues_set_closed(lxs, true);
 	for (;;) {
 		struct xtcp_sock *xs = xtcp_queues_pop_any(lxs);
@@ -79,6 +80,10 @@ int xtcp_listen(struct socket *sock, int backlog)
 		err = -EADDRINUSE;
 		goto out;
 	}
+	/* the kernel's TCP must see a listener on the port too */
+	err = xtcp_port_listen(sk);
+	if (err)
+		goto out;
 	xtcp_queues_set_closed(xtcp_sk(sk), false);
 	xtcp_set_state(sk, t.next);
 	xtcp_hash_listener(sk);

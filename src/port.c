@@ -3,12 +3,13 @@
  * port.c: ports shared with the kernel's TCP.
  *
  * An xtcp socket that binds (explicitly, or implicitly by connect()) holds a
- * kernel TCP socket bound to the same address and port, which never listens
- * and never connects. The kernel's TCP then refuses that port to its own
- * sockets, and its bind() gives xtcp exactly the answers TCP gives: EADDRINUSE,
- * EADDRNOTAVAIL, EACCES below ip_unprivileged_port_start without
- * CAP_NET_BIND_SERVICE, EINVAL or EAFNOSUPPORT for a bad address, an ephemeral
- * port from ip_local_port_range for port 0. The checks run with the caller's
+ * kernel TCP socket bound to the same address and port, which never connects
+ * and never takes a segment; while the xtcp socket listens, it is marked
+ * listening for the kernel's bind checks. The kernel's TCP then refuses that
+ * port to its own sockets, and its bind() gives xtcp exactly the answers TCP
+ * gives: EADDRINUSE, EADDRNOTAVAIL, EACCES below ip_unprivileged_port_start
+ * without CAP_NET_BIND_SERVICE, EINVAL or EAFNOSUPPORT for a bad address, an
+ * ephemeral port from ip_local_port_range for port 0. The checks run with the caller's
  * credentials, as they would for its own bind().
  *
  * Children of a listener share the listener's kernel socket: each holds a
@@ -150,12 +151,13 @@ static bool tuple_taken(struct net *net, __be32 saddr, u16 num, __be32 daddr,
 static bool tw_reusable(struct net *net, const struct xtcp_tw_bucket *tw)
 {
 	int reuse = READ_ONCE(xtcp_net(net)->reuse_tw);
+	u32 stamp = READ_ONCE(tw->st.ts_recent_stamp);
 
 	if (reuse == 2 && !ipv4_is_loopback(tw->st.saddr) &&
 	    !ipv4_is_loopback(tw->st.daddr))
 		reuse = 0;
-	return reuse && tw->st.ts_recent_stamp &&
-	       (s32)(ktime_get_seconds() - tw->st.ts_recent_stamp) > 0;
+
+	return reuse && stamp && (s32)(ktime_get_seconds() - stamp) > 0;
 }
 
 /*
@@ -321,6 +323,56 @@ static void port_put(struct xtcp_port *port)
 	}
 	llist_add(&port->node, &release_list);
 	schedule_work(&release_work);
+}
+
+/*
+ * @sk listens: its kernel socket takes TCP_LISTEN for the kernel's bind
+ * checks, then passes them again, as inet_csk_listen_start() has a listener
+ * do. So @sk's listen() fails with EADDRINUSE where a TCP listen() would (a
+ * kernel TCP listener already on the port), and a kernel TCP socket that
+ * binds the port afterwards meets a listener: EADDRINUSE, SO_REUSEADDR or
+ * not, as beside a TCP listener. The kernel socket is never hashed for
+ * lookups and never takes a segment. (inet_sk_state_store() is not exported:
+ * its store, without its tracepoint.)
+ */
+int xtcp_port_listen(struct sock *sk)
+{
+	struct xtcp_port *port = xtcp_sk(sk)->port;
+	struct sock *ksk;
+	int err;
+
+	xtcp_sock_assert_locked(sk);
+	if (!port)
+		return -EINVAL;
+	ksk = port->sock->sk;
+	lock_sock(ksk);
+	/* released: the bind checks read it under the bind hash lock only */
+	smp_store_release(&ksk->sk_state, TCP_LISTEN);
+	err = ksk->sk_prot->get_port(ksk, port->num);
+	if (err)	/* as above */
+		smp_store_release(&ksk->sk_state, TCP_CLOSE);
+	release_sock(ksk);
+	return err;
+}
+
+/*
+ * @sk no longer listens: its kernel socket neither. What stays on the port
+ * (children, TIME-WAIT buckets) lets a kernel TCP socket with SO_REUSEADDR
+ * bind it again, as a TCP listener's children do.
+ */
+void xtcp_port_unlisten(struct sock *sk)
+{
+	struct xtcp_port *port = xtcp_sk(sk)->port;
+	struct sock *ksk;
+
+	xtcp_sock_assert_locked(sk);
+	if (!port)
+		return;
+	ksk = port->sock->sk;
+	lock_sock(ksk);
+	/* as in xtcp_port_listen() */
+	smp_store_release(&ksk->sk_state, TCP_CLOSE);
+	release_sock(ksk);
 }
 
 /* A listener's child: on its listener's port, while it lives. */

@@ -443,6 +443,42 @@ static void t_reuseaddr_tcp_beside_listener(void)
 	close(a);
 }
 
+/*
+ * A listener keeps its port from the kernel's TCP as a TCP listener does
+ * (inet_csk_bind_conflict(): SO_REUSEADDR never shares a listener's port):
+ * a kernel TCP bind with SO_REUSEADDR beside it fails, and works again once
+ * it is closed; and a socket beside a kernel TCP listener, both with
+ * SO_REUSEADDR, binds but may not listen.
+ */
+static void t_reuseaddr_tcp_vs_listener(void)
+{
+	int a = sock(), b = sock_inet(), port;
+
+	set_int(a, SOL_SOCKET, SO_REUSEADDR, 1);
+	set_int(b, SOL_SOCKET, SO_REUSEADDR, 1);
+	REQUIRE(bind_to(a, "127.0.0.1", 0) == 0 && listen(a, 4) == 0,
+		"listener: %s", strerror(errno));
+	port = local_port(a);
+	CHECK_ERRNO(bind_to(b, "127.0.0.1", port), EADDRINUSE);
+	close(a);
+	CHECK(bind_to(b, "127.0.0.1", port) == 0,
+	      "TCP bind once the listener is closed: %s", strerror(errno));
+	close(b);
+
+	a = sock();
+	b = sock_inet();
+	set_int(a, SOL_SOCKET, SO_REUSEADDR, 1);
+	set_int(b, SOL_SOCKET, SO_REUSEADDR, 1);
+	REQUIRE(bind_to(b, "127.0.0.1", 0) == 0, "TCP bind: %s", strerror(errno));
+	port = local_port(b);
+	CHECK(bind_to(a, "127.0.0.1", port) == 0, "SO_REUSEADDR bind beside it: %s",
+	      strerror(errno));
+	REQUIRE(listen(b, 4) == 0, "TCP listen: %s", strerror(errno));
+	CHECK_ERRNO(listen(a, 4), EADDRINUSE);
+	close(a);
+	close(b);
+}
+
 static void t_bind_reuseaddr(void)
 {
 	int a = sock(), b = sock(), n = sock(), n2 = sock(), l, c, s, c2, port;
@@ -2894,6 +2930,7 @@ static const struct {
 	{ "bind_einval", t_bind_einval },
 	{ "bind_reuseaddr", t_bind_reuseaddr },
 	{ "reuseaddr_tcp_beside_listener", t_reuseaddr_tcp_beside_listener },
+	{ "reuseaddr_tcp_vs_listener", t_reuseaddr_tcp_vs_listener },
 	{ "bind_ephemeral", t_bind_ephemeral },
 	{ "listen_backlog", t_listen_backlog },
 	{ "accept_blocking", t_accept_blocking },

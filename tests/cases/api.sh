@@ -37,6 +37,7 @@ case_api_bind_eacces_unprivileged() { api bind_eacces_unprivileged; }
 case_api_bind_einval() { api bind_einval; }
 case_api_bind_reuseaddr() { api bind_reuseaddr; }
 case_api_reuseaddr_tcp_beside_listener() { api reuseaddr_tcp_beside_listener; }
+case_api_reuseaddr_tcp_vs_listener() { api reuseaddr_tcp_vs_listener; }
 case_api_bind_ephemeral() { api bind_ephemeral; }
 case_api_listen_backlog() { api listen_backlog; }
 case_api_accept_blocking() { api accept_blocking; }
