@@ -207,6 +207,49 @@ static void input_rst_inexact_challenged(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_ESTABLISHED);
 }
 
+/*
+ * A SYN outside the window is still a SYN in a synchronized state: a
+ * challenge ACK (tcp_validate_incoming()'s syn_challenge), not a dup-ACK,
+ * counted in TCPSYNChallenge and, in ESTABLISHED, InErrs; the connection
+ * stays. As tcp_send_challenge_ack(), one per net.xtcp.invalid_ratelimit per
+ * connection: the second SYN's is held back (TCPACKSkippedChallenge).
+ */
+static void input_syn_out_of_window_challenged(struct kunit *test)
+{
+	long challenges = xtcp_test_stat(XTCP_STAT_CHALLENGE_ACKS);
+	long syn = xtcp_test_stat(XTCP_STAT_SYN_CHALLENGE);
+	long inerrs = xtcp_test_stat(XTCP_STAT_IN_ERRS);
+	long seq = xtcp_test_stat(XTCP_STAT_ACK_SKIPPED_SEQ);
+	long held = xtcp_test_stat(XTCP_STAT_ACK_SKIPPED_CHALLENGE);
+	struct xtcp_test_seg s;
+	struct xtcp_peer p;
+	struct socket *sock;
+	int i;
+
+	xtcp_peer_init(&p, 41030);
+	sock = xtcp_test_established(test, &p, NULL);
+	xtcp_test_sysctl(test, &xtcp_net(&init_net)->invalid_ratelimit, 60000);
+	for (i = 0; i < 2; i++) {
+		s = xtcp_peer_seg(&p, XTCP_FLAG_SYN, 0);
+		s.seq = p.seq + 0x40000000;
+		KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &p, &s),
+				(unsigned int)NF_STOLEN);
+		if (!i)
+			XTCP_EXPECT_SEG(test,
+					xtcp_test_expect(test, XTCP_FLAG_ACK),
+					XTCP_FLAG_ACK, p.ack, p.seq);
+		XTCP_EXPECT_NO_SEGMENT(test);
+	}
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_CHALLENGE_ACKS),
+			challenges + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_ACK_SKIPPED_CHALLENGE),
+			held + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_SYN_CHALLENGE), syn + 2);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_IN_ERRS), inerrs + 2);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_ACK_SKIPPED_SEQ), seq);
+	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_ESTABLISHED);
+}
+
 /* The peer's FIN: CLOSE-WAIT, the FIN ACKed, the reader sees EOF. */
 static void input_fin_close_wait(struct kunit *test)
 {
@@ -432,6 +475,7 @@ static struct kunit_case input_cases[] = {
 	KUNIT_CASE(input_duplicate_text),
 	KUNIT_CASE(input_rst_exact_aborts),
 	KUNIT_CASE(input_rst_inexact_challenged),
+	KUNIT_CASE(input_syn_out_of_window_challenged),
 	KUNIT_CASE(input_fin_close_wait),
 	KUNIT_CASE(input_ack_cleans_write_queue),
 	KUNIT_CASE(input_old_ack_bound_by_bytes_acked),

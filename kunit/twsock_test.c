@@ -355,6 +355,41 @@ static void tw_paws_reject_counted(struct kunit *test)
 	XTCP_EXPECT_NO_SEGMENT(test);
 }
 
+/*
+ * A bare ACK at RCV.NXT with a newer timestamp moves TS.Recent on, as
+ * tcp_timewait_state_process() does; the bucket's ACKs echo TS.Recent
+ * (tcp_v4_timewait_ack()), never the TSval of the segment they answer.
+ */
+static void tw_bare_ack_moves_ts_recent(struct kunit *test)
+{
+	struct xtcp_tw_bucket *tw;
+	struct xtcp_test_seg s;
+	struct xtcp_pkt *ack;
+	struct xtcp_peer p;
+	u32 ts0;
+
+	tw = tw_enter(test, &p, 47010, true);
+	xtcp_test_sysctl(test, &xtcp_net(&init_net)->invalid_ratelimit, 0);
+	KUNIT_ASSERT_NE(test, tw->st.ts_recent_stamp, 0U);
+	ts0 = tw->st.ts_recent;
+	s = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 0);
+	s.opt.tsval = ts0 + 50;
+	tw_feed(test, &p, &s);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(tw->st.ts_recent), ts0 + 50);
+
+	/* text, outside TIME-WAIT's empty window: an ACK echoing TS.Recent */
+	s = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 10);
+	s.opt.tsval = ts0 + 60;
+	tw_feed(test, &p, &s);
+	ack = xtcp_test_expect(test, XTCP_FLAG_ACK);
+	XTCP_EXPECT_SEG(test, ack, XTCP_FLAG_ACK, p.ack, p.seq);
+	KUNIT_EXPECT_TRUE(test, ack->seg.opt.present & XTCP_OPTF_TIMESTAMP);
+	KUNIT_EXPECT_EQ(test, ack->seg.opt.tsecr, ts0 + 50);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(tw->st.ts_recent), ts0 + 50);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
 /* xtcp_tw_classify(), one segment at a time, against a made-up bucket. */
 static void tw_classify_events(struct kunit *test)
 {
@@ -417,6 +452,7 @@ static struct kunit_case twsock_cases[] = {
 	KUNIT_CASE(tw_syn_old_acked_timer_kept),
 	KUNIT_CASE(tw_acks_rate_limited),
 	KUNIT_CASE(tw_paws_reject_counted),
+	KUNIT_CASE(tw_bare_ack_moves_ts_recent),
 	KUNIT_CASE(tw_classify_events),
 	{}
 };

@@ -324,6 +324,12 @@ static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb)
 		return false;
 	}
 	if (t.actions & XTCP_ACT_CHALLENGE) {
+		/* RFC 5961 §4.2, counted as tcp_validate_incoming() counts it */
+		if (XTCP_SKB_CB(skb)->flags & XTCP_FLAG_SYN) {
+			xtcp_inc_stat(sock_net(sk), XTCP_STAT_SYN_CHALLENGE);
+			if (old == XTCP_ESTABLISHED)
+				xtcp_inc_stat(sock_net(sk), XTCP_STAT_IN_ERRS);
+		}
 		xtcp_send_challenge_ack(sk);
 		return false;
 	}
@@ -643,6 +649,17 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	}
 
 	if (!xtcp_seq_acceptable(cb->seq, seglen, xs->rcv_nxt, wnd)) {
+		/*
+		 * A SYN in a synchronized state draws a challenge ACK wherever
+		 * it falls (RFC 5961 §4.2; tcp_validate_incoming()'s
+		 * syn_challenge), not the rate-limited dup-ACK of other
+		 * segments out of window.
+		 */
+		if ((cb->flags & XTCP_FLAG_SYN) &&
+		    xtcp_state_synchronized(sk->sk_state)) {
+			apply(sk, XTCP_EV_SYN, skb);
+			goto drop;
+		}
 		/* text we have already: a duplicate (retransmitted, or the network's) */
 		if (skb->len && xtcp_seq_leq(cb->end_seq, xs->rcv_nxt))
 			xtcp_inc_stat(sock_net(sk), XTCP_STAT_DUP_DATA);

@@ -80,6 +80,8 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_ACK_SKIPPED_TIME_WAIT] = "TCPACKSkippedTimeWait",
 	[XTCP_STAT_MEMORY_PRESSURES]	= "TCPMemoryPressures",
 	[XTCP_STAT_MEMORY_PRESSURES_CHRONO] = "TCPMemoryPressuresChrono",
+	[XTCP_STAT_SYN_CHALLENGE]	= "TCPSYNChallenge",
+	[XTCP_STAT_ACK_SKIPPED_CHALLENGE] = "TCPACKSkippedChallenge",
 };
 
 const char *xtcp_stat_name(enum xtcp_stat s)
@@ -103,7 +105,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_read_stat);
 /* Defaults of net.xtcp.* (Documentation/user-guide.rst lists them). */
 #define XTCP_MAX_TW_BUCKETS	262144
 #define XTCP_SYN_RETRIES	6
-#define XTCP_CHALLENGE_ACK_LIMIT	1000	/* tcp_challenge_ack_limit in 6.1 */
+#define XTCP_CHALLENGE_ACK_LIMIT	INT_MAX	/* tcp_challenge_ack_limit in 6.1: none */
 #define XTCP_TW_HASH_SIZE	16384
 #define XTCP_INVALID_RATELIMIT_MS	500	/* tcp_invalid_ratelimit, HZ/2 */
 

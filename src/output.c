@@ -297,18 +297,28 @@ void xtcp_send_ack(struct sock *sk)
 
 /*
  * RFC 5961 §3-§5: ACK what we expect instead of acting on a doubtful RST, SYN
- * or ACK; within net.xtcp.challenge_ack_limit a second per namespace (§7), as
- * Linux 6.1 does. Those sent count in ChallengeACKs, those held back in
- * ChallengeACKsLimited.
+ * or ACK, limited as Linux 6.1's tcp_send_challenge_ack() limits it: first
+ * per connection, one per net.xtcp.invalid_ratelimit shared with the dup-ACKs
+ * for segments out of window (held back: TCPACKSkippedChallenge); then, unless
+ * net.xtcp.challenge_ack_limit is INT_MAX (the default, as 6.1's), within that
+ * many a second per namespace (§7; held back: ChallengeACKsLimited). Those
+ * sent count in ChallengeACKs.
  */
 void xtcp_send_challenge_ack(struct sock *sk)
 {
 	struct net *net = sock_net(sk);
 	struct xtcp_net *xn = xtcp_net(net);
+	int limit = READ_ONCE(xn->challenge_ack_limit);
+	u32 ms = READ_ONCE(xn->invalid_ratelimit);
 
 	xtcp_sock_assert_locked(sk);
-	if (!xtcp_ratelimit_take(&xn->challenge_rl, jiffies / HZ,
-				 READ_ONCE(xn->challenge_ack_limit),
+	if (xtcp_oow_rate_limited(&xtcp_sk(sk)->last_oow_ack_time, jiffies,
+				  msecs_to_jiffies(ms))) {
+		xtcp_inc_stat(net, XTCP_STAT_ACK_SKIPPED_CHALLENGE);
+		return;
+	}
+	if (limit != INT_MAX &&
+	    !xtcp_ratelimit_take(&xn->challenge_rl, jiffies / HZ, limit,
 				 get_random_u32())) {
 		xtcp_inc_stat(net, XTCP_STAT_CHALLENGE_ACKS_LIMITED);
 		return;
@@ -755,8 +765,7 @@ void xtcp_send_reset(struct net *net, struct sk_buff *skb)
 }
 
 /* A TIME_WAIT bucket acknowledges the peer's FIN again. */
-void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st,
-		      u32 tsval_echo)
+void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st)
 {
 	struct xtcp_segment seg = {};
 	struct sk_buff *skb;
@@ -766,13 +775,13 @@ void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st,
 	seg.seq = st->snd_nxt;
 	seg.ack = st->rcv_nxt;
 	seg.flags = XTCP_FLAG_ACK;
-	if (st->ts_recent_stamp) {
+	if (READ_ONCE(st->ts_recent_stamp)) {
 		seg.opt.present = XTCP_OPTF_TIMESTAMP;
 		seg.opt.tsval = xtcp_isn_tsval(xtcp_isn_ts_off(st->saddr,
 							       st->daddr,
 							       st->sport,
 							       st->dport));
-		seg.opt.tsecr = tsval_echo;
+		seg.opt.tsecr = READ_ONCE(st->ts_recent);
 	}
 	skb = build_reply(&seg);
 	if (!skb)

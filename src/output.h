@@ -18,8 +18,7 @@ void xtcp_send_active_rst(struct sock *sk, gfp_t gfp);
 void xtcp_send_reset(struct net *net, struct sk_buff *skb);
 void xtcp_send_synack_stateless(struct sock *sk, const struct sk_buff *syn,
 				struct xtcp_segment *seg);
-void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st,
-		      u32 tsval_echo);
+void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st);
 void xtcp_push(struct sock *sk);
 void xtcp_push_mode(struct sock *sk, u8 extra);
 int xtcp_send_keepalive_probe(struct sock *sk);

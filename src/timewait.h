@@ -43,12 +43,17 @@ struct xtcp_tw_state {
 	__be16 dport;
 	u32 snd_nxt;		/* a new incarnation's ISN goes beyond this */
 	u32 rcv_nxt;		/* the peer's FIN is rcv_nxt - 1 */
-	u32 ts_recent;		/* last TSval seen from the peer (PAWS) */
-	u32 ts_recent_stamp;	/* when, in seconds; 0: no timestamps */
+	/*
+	 * TS.Recent and when it was set, in seconds (0: no timestamps). A
+	 * bare ACK at RCV.NXT moves them on while hashed, lockless
+	 * (READ_ONCE/WRITE_ONCE), as Linux's tw_ts_recent(_stamp).
+	 */
+	u32 ts_recent;
+	u32 ts_recent_stamp;
 	/*
 	 * jiffies, when the last out-of-window ACK went (0: none), for
-	 * net.xtcp.invalid_ratelimit: the one field written while hashed,
-	 * lockless (READ_ONCE/WRITE_ONCE), as Linux's tw_last_oow_ack_time.
+	 * net.xtcp.invalid_ratelimit: written while hashed, lockless
+	 * (READ_ONCE/WRITE_ONCE), as Linux's tw_last_oow_ack_time.
 	 * Our TSval offset is not kept: xtcp_isn_ts_off() of the 4-tuple
 	 * gives it back.
 	 */
@@ -63,7 +68,7 @@ struct xtcp_tw_state {
 struct xtcp_tw_bucket {
 	struct xtcp_tw_bucket *hnext;	/* hash chain, chain lock */
 	struct list_head wheel;		/* wheel slot, wheel_lock; empty: off */
-	struct xtcp_tw_state st;	/* constant once hashed, but one field */
+	struct xtcp_tw_state st;	/* constant once hashed, but three fields */
 	u32 expires;			/* wheel tick, low 32 bits; wheel_lock */
 	refcount_t refcnt;
 };

@@ -84,7 +84,8 @@ VISIBLE_IF_KUNIT enum xtcp_event xtcp_tw_classify(struct net *net,
 						  const struct xtcp_skb_cb *cb)
 {
 	bool bare = cb->seq == cb->end_seq && cb->seq == st->rcv_nxt;
-	bool ts = st->ts_recent_stamp && cb->has_ts;
+	u32 ts_recent = READ_ONCE(st->ts_recent);
+	bool ts = READ_ONCE(st->ts_recent_stamp) && cb->has_ts;
 
 	if (cb->flags & XTCP_FLAG_RST) {
 		if (cb->seq != st->rcv_nxt)
@@ -92,7 +93,7 @@ VISIBLE_IF_KUNIT enum xtcp_event xtcp_tw_classify(struct net *net,
 		return READ_ONCE(xtcp_net(net)->rfc1337) ? XTCP_EV_MAX :
 							   XTCP_EV_RST;
 	}
-	if (ts && !xtcp_paws_ok(st->ts_recent, st->ts_recent_stamp, cb->tsval,
+	if (ts && !xtcp_paws_ok(ts_recent, READ_ONCE(st->ts_recent_stamp), cb->tsval,
 				ktime_get_seconds(), XTCP_PAWS_WINDOW)) {
 		xtcp_inc_stat(net, XTCP_STAT_PAWS_ESTAB);
 		return XTCP_EV_UNACCEPTABLE;
@@ -103,7 +104,7 @@ VISIBLE_IF_KUNIT enum xtcp_event xtcp_tw_classify(struct net *net,
 		if (cb->flags & XTCP_FLAG_ACK)
 			return XTCP_EV_SYN_ACK;
 		if (xtcp_seq_after(cb->seq, st->rcv_nxt) ||
-		    (ts && xtcp_seq_after(cb->tsval, st->ts_recent)))
+		    (ts && xtcp_seq_after(cb->tsval, ts_recent)))
 			return XTCP_EV_SYN_NEWER;
 		return XTCP_EV_SYN;
 	}
@@ -147,10 +148,21 @@ bool xtcp_tw_rcv(struct net *net, struct xtcp_tw_bucket *tw,
 	}
 	if (t.actions & XTCP_ACT_TW_TIMER)
 		xtcp_tw_restart(&xn->tw, tw);
+	/*
+	 * The one acceptable segment, a bare ACK at RCV.NXT that passed PAWS,
+	 * moves TS.Recent on, as tcp_timewait_state_process() does: a later
+	 * segment is judged, and our ACKs echo, against it.
+	 */
+	if (ev == XTCP_EV_ACK && cb->has_ts && READ_ONCE(st->ts_recent_stamp)) {
+		WRITE_ONCE(st->ts_recent, cb->tsval);
+		WRITE_ONCE(st->ts_recent_stamp,
+			   max_t(u32, ktime_get_seconds(), 1));
+	}
+	/* its ACK echoes TS.Recent, never the segment's own TSval */
 	if ((t.actions & XTCP_ACT_ACK) &&
 	    !xtcp_oow_ack_limited(net, cb, XTCP_STAT_ACK_SKIPPED_TIME_WAIT,
 				  &st->last_oow_ack_time))
-		xtcp_send_tw_ack(net, st, cb->has_ts ? cb->tsval : st->ts_recent);
+		xtcp_send_tw_ack(net, st);
 consumed:
 	kfree_skb(skb);
 	return false;

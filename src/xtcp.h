@@ -183,7 +183,7 @@ struct xtcp_sock {
 	u32 ts_off;
 	u32 ts_recent;
 	u32 ts_recent_stamp;	/* seconds, when ts_recent was taken */
-	/* jiffies: the last out-of-window dup-ACK (xtcp_oow_ack_limited()) */
+	/* jiffies: the last dup-ACK out of window or challenge ACK (ratelimit.h) */
 	u32 last_oow_ack_time;
 
 	/* congestion control (cong.h) and loss recovery (recovery.c) */
@@ -336,6 +336,8 @@ enum xtcp_stat {
 	XTCP_STAT_ACK_SKIPPED_TIME_WAIT,
 	XTCP_STAT_MEMORY_PRESSURES,
 	XTCP_STAT_MEMORY_PRESSURES_CHRONO,	/* ms under pressure */
+	XTCP_STAT_SYN_CHALLENGE,	/* SYNs answered by a challenge ACK */
+	XTCP_STAT_ACK_SKIPPED_CHALLENGE, /* per-socket limit on those */
 	XTCP_STAT_MAX,
 };
 
