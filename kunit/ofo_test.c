@@ -115,6 +115,33 @@ static void sorted(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&freed), 0);
 }
 
+/*
+ * xtcp_ofo_ending_at(): the segment a new one continues, which the caller
+ * coalesces it into; none when nothing ends at its start, or when joining
+ * them would overlap the next segment.
+ */
+static void ending_at(struct kunit *test)
+{
+	struct rb_root *q = new_queue(test);
+	struct sk_buff *skb;
+	u32 s;
+
+	for (s = 100; s < 1000; s += 200)
+		insert(test, q, s, 100, XTCP_OFO_QUEUED);
+	for (s = 100; s < 1000; s += 200) {
+		skb = xtcp_ofo_ending_at(q, s + 100, s + 150);
+		KUNIT_EXPECT_PTR_NE(test, skb, NULL);
+		if (skb)
+			KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(skb)->seq, s);
+	}
+	KUNIT_EXPECT_PTR_EQ(test, xtcp_ofo_ending_at(q, 150, 250), NULL);
+	KUNIT_EXPECT_PTR_EQ(test, xtcp_ofo_ending_at(q, 50, 100), NULL);
+	/* [200,350) would overlap [300,400) */
+	KUNIT_EXPECT_PTR_EQ(test, xtcp_ofo_ending_at(q, 200, 350), NULL);
+	/* [200,300) meets [300,400) exactly: no overlap */
+	KUNIT_EXPECT_PTR_NE(test, xtcp_ofo_ending_at(q, 200, 300), NULL);
+}
+
 /* A segment all of which is queued is a duplicate, left to the caller. */
 static void duplicate(struct kunit *test)
 {
@@ -325,6 +352,7 @@ static void purge(struct kunit *test)
 static struct kunit_case ofo_cases[] = {
 	KUNIT_CASE(sorted),
 	KUNIT_CASE(duplicate),
+	KUNIT_CASE(ending_at),
 	KUNIT_CASE(covers),
 	KUNIT_CASE(partial_overlap),
 	KUNIT_CASE(pop_in_order),

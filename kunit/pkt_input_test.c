@@ -80,6 +80,52 @@ static void input_out_of_order_sack(struct kunit *test)
 }
 
 /*
+ * Text that continues a segment waiting beyond a hole joins it
+ * (tcp_data_queue_ofo()'s coalescing, TCPRcvCoalesce): one skb in the
+ * out-of-order queue, its truesize charged once; the hole filled, all of it is
+ * read in order.
+ */
+static void input_ofo_coalesced(struct kunit *test)
+{
+	long coalesced = xtcp_test_stat(XTCP_STAT_RCV_COALESCE);
+	struct xtcp_test_seg s;
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct sk_buff *skb;
+	struct xtcp_sock *xs;
+	u32 start, i;
+
+	xtcp_peer_init(&p, 41031);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	start = p.seq;
+	for (i = 1; i <= 3; i++) {
+		s = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 100);
+		s.seq = start + 100 * i;
+		KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &p, &s),
+				(unsigned int)NF_STOLEN);
+		xtcp_test_expect(test, XTCP_FLAG_ACK);
+	}
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_RCV_COALESCE),
+			coalesced + 2);
+	lock_sock(sock->sk);
+	skb = skb_rb_first(&xs->ofo);
+	KUNIT_EXPECT_PTR_NE(test, skb, NULL);
+	if (skb) {
+		KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(skb)->seq, start + 100);
+		KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(skb)->end_seq, start + 400);
+		KUNIT_EXPECT_PTR_EQ(test, skb_rb_next(skb), NULL);
+	}
+	release_sock(sock->sk);
+
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 100);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, start + 400);
+	xtcp_test_expect_read(test, sock, start, 400);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
  * SACK compression (Linux 4.18 on): out of quick-ACK mode, the first three
  * duplicate ACKs since RCV.NXT last moved go at once, the next are held and
  * one goes when the compression timer fires, its SACK block covering them
@@ -472,6 +518,7 @@ static struct kunit_case input_cases[] = {
 	KUNIT_CASE(input_text_in_order),
 	KUNIT_CASE(input_out_of_order_sack),
 	KUNIT_CASE(input_ofo_sack_compressed),
+	KUNIT_CASE(input_ofo_coalesced),
 	KUNIT_CASE(input_duplicate_text),
 	KUNIT_CASE(input_rst_exact_aborts),
 	KUNIT_CASE(input_rst_inexact_challenged),

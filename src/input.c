@@ -167,6 +167,7 @@ static void ofo_queue(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct net *net = sock_net(sk);
 	u32 seq = XTCP_SKB_CB(skb)->seq, end_seq = XTCP_SKB_CB(skb)->end_seq;
+	struct sk_buff *prev;
 
 	xtcp_sock_assert_locked(sk);
 	if (!xtcp_rcvq_room(sk, skb, true)) {
@@ -177,6 +178,16 @@ static void ofo_queue(struct sock *sk, struct sk_buff *skb)
 		return;	/* no ACK for it, as tcp_data_queue_ofo() sends none */
 	}
 	skb_dst_drop(skb);
+	/*
+	 * Into the queued segment it continues, as tcp_data_queue_ofo() does
+	 * (TCPRcvCoalesce): a run of small segments beyond a hole costs what
+	 * one does, not a truesize each.
+	 */
+	prev = xtcp_ofo_ending_at(&xs->ofo, seq, end_seq);
+	if (prev && xtcp_rcvq_coalesce(sk, prev, skb)) {
+		xtcp_inc_stat(net, XTCP_STAT_OFO_QUEUE);
+		goto sack;
+	}
 	skb_set_owner_r(skb, sk);
 	if (xtcp_ofo_insert(&xs->ofo, skb) == XTCP_OFO_QUEUED) {
 		xtcp_inc_stat(net, XTCP_STAT_OFO_QUEUE);
@@ -184,6 +195,7 @@ static void ofo_queue(struct sock *sk, struct sk_buff *skb)
 		xtcp_inc_stat(net, XTCP_STAT_DUP_DATA);
 		kfree_skb(skb);
 	}
+sack:
 	/* a duplicate too: its block is reported first again */
 	if (xs->sack_ok)
 		xtcp_sacks_add(&xs->rcv_sacks, seq, end_seq);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ofo.c: the out-of-order queue (see ofo.h), after tcp_data_queue_ofo() and
- * tcp_ofo_queue() of the kernel's TCP, without their coalescing; and the SACK
- * blocks a receiver reports, as tcp_sack_new_ofo_skb() and tcp_sack_remove()
- * keep them.
+ * tcp_ofo_queue() of the kernel's TCP (the caller coalesces a segment into
+ * the one it continues, found by xtcp_ofo_ending_at()); and the SACK blocks a
+ * receiver reports, as tcp_sack_new_ofo_skb() and tcp_sack_remove() keep
+ * them.
  */
 #include "compat.h"
 #include "ofo.h"
@@ -64,6 +65,35 @@ covered:
 	return XTCP_OFO_QUEUED;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_ofo_insert);
+
+/*
+ * The queued segment that [@seq, @end_seq) continues: one that ends exactly
+ * at @seq, among those on the search path for @seq (as tcp_data_queue_ofo()
+ * tries ooo_last_skb and the nodes it walks past), and whose successor starts
+ * at or after @end_seq, so that joining them overlaps nothing. NULL if none.
+ * O(log n).
+ */
+struct sk_buff *xtcp_ofo_ending_at(struct rb_root *q, u32 seq, u32 end_seq)
+{
+	struct rb_node *p = q->rb_node;
+
+	while (p) {
+		struct sk_buff *skb = rb_to_skb(p), *next;
+
+		if (!xtcp_seq_before(seq_of(skb), seq)) {
+			p = p->rb_left;
+			continue;
+		}
+		if (end_of(skb) == seq) {
+			next = skb_rb_next(skb);
+			return next && xtcp_seq_before(seq_of(next), end_seq) ?
+			       NULL : skb;
+		}
+		p = p->rb_right;
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_ofo_ending_at);
 
 /*
  * The first queued segment if it starts at or before @rcv_nxt, taken off the

@@ -26,6 +26,7 @@ enum xtcp_ofo_result {
 };
 
 enum xtcp_ofo_result xtcp_ofo_insert(struct rb_root *q, struct sk_buff *skb);
+struct sk_buff *xtcp_ofo_ending_at(struct rb_root *q, u32 seq, u32 end_seq);
 struct sk_buff *xtcp_ofo_pop(struct rb_root *q, u32 rcv_nxt);
 void xtcp_ofo_purge(struct rb_root *q);
 

@@ -37,7 +37,8 @@ static bool has_control(const struct sk_buff *skb)
 }
 
 /*
- * @from, in order right after @to, the receive queue's tail, merged into @to
+ * @from, in order right after @to (the receive queue's tail, or a segment of
+ * the out-of-order queue), merged into @to
  * (tcp_try_coalesce()): its bytes copied into @to's tailroom or its pages
  * given to @to (skb_try_coalesce()), @to charged the difference of truesize.
  * True: merged, and @from freed. False: @from is untouched.
