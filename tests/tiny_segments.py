@@ -1,15 +1,26 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""A hostile peer: N one-byte segments, in order and inside the window.
+"""A hostile peer: N bytes in one-byte segments, inside the window.
 
     tiny_segments.py SRC DST DPORT N (--xtcp-sockets PATH | --ss-netns NS)
+                     [--order inorder|sparse|overlap]
 
 Opens a connection to the listener on DST:DPORT from a raw IP socket (no
 scapy: 30 000 segments must go out in seconds, not minutes), then sends N
-one-byte segments, each PSH+ACK, never beyond the right edge of the window
-the listener advertised: the bytes of xfer's pattern (seed 1), so that
-`xfer script ... recv:N` checks them. A segment the listener dropped is sent
-again when no ACK has come for a second (go-back-N from SND.UNA).
+bytes, each segment PSH+ACK, never beyond the right edge of the window the
+listener advertised: the bytes of xfer's pattern (seed 1), so that
+`xfer script ... recv:N` checks them. The order, block by block of up to
+BLOCK bytes:
+
+  inorder  one byte a segment, in sequence order;
+  sparse   one byte a segment, the odd bytes of the block first (each out of
+           order, a hole before it), then the even ones that fill the holes;
+  overlap  two bytes a segment, each starting one byte after the previous,
+           from the block's end backwards: every segment out of order and
+           overlapping the one queued before it.
+
+A segment the listener dropped is sent again when no ACK has come for a
+second (go-back-N from SND.UNA).
 
 While it sends, every --every segments and once at the end, it reads the
 listening host's socket memory: the rmem_alloc and rcvbuf columns of
@@ -35,6 +46,24 @@ import time
 from inet_csum import csum
 
 FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
+# Out of order, the most a block keeps the listener's holes open for: about
+# 128 segments of some 0.7 KiB of truesize each, near a fresh receive buffer.
+BLOCK = 256
+
+
+def schedule(order, nxt, room, end):
+    """The segments (seq, length) of the next block at NXT, ROOM bytes of
+    window left, END the stream's end; and where the block ends."""
+    k = min(BLOCK, room, end - nxt)
+    if order == "inorder" or k < 4:
+        return [(nxt, 1)], nxt + 1
+    if order == "sparse":
+        return ([(nxt + i, 1) for i in range(1, k, 2)] +
+                [(nxt + i, 1) for i in range(0, k, 2)]), nxt + k
+    # overlap: the last segment's second byte is the next block's first,
+    # still inside the window
+    k = min(k, room - 1)
+    return [(nxt + i, min(2, end - nxt - i)) for i in reversed(range(k))], nxt + k
 
 
 def xfer_pattern(off, seed=1):
@@ -148,6 +177,8 @@ def main():
     ap.add_argument("--xtcp-sockets")
     ap.add_argument("--ss-netns")
     ap.add_argument("--every", type=int, default=2000)
+    ap.add_argument("--order", choices=("inorder", "sparse", "overlap"),
+                    default="inorder")
     ap.add_argument("--stall", type=float, default=20.0,
                     help="seconds without progress before giving up")
     args = ap.parse_args()
@@ -161,6 +192,7 @@ def main():
     base = p.isn + 1
     end = base + args.n
     nxt = base
+    sched = []
     peak, peak_buf, over, samples, sent = 0, 0, 0, 0, 0
     progress = time.monotonic()
 
@@ -183,10 +215,12 @@ def main():
         for f, _, a, w in p.segments(0):
             if p.take(f, a, w):
                 progress = time.monotonic()
-        room = nxt != end and ((p.right - nxt) & 0xFFFFFFFF) < (1 << 31) and p.right != nxt
-        if room:
-            p.send(PSH | ACK, nxt, data[nxt - base:nxt - base + 1])
-            nxt += 1
+        room = (p.right - nxt) & 0xFFFFFFFF
+        if not sched and nxt != end and 0 < room < (1 << 31):
+            sched, nxt = schedule(args.order, nxt, room, end)
+        if sched:
+            seq, ln = sched.pop(0)
+            p.send(PSH | ACK, seq, data[seq - base:seq - base + ln])
             sent += 1
             if sent % args.every == 0:
                 sample()
@@ -202,6 +236,7 @@ def main():
                       (p.snd_una - base, args.n, p.right - nxt), flush=True)
                 return 1
             nxt = p.snd_una	# go back N: the listener may have dropped some
+            sched = []
     sample()
     print("sent %d acked %d peak rmem %d rcvbuf %d over_rcvbuf %d samples %d" %
           (sent, p.snd_una - base, peak, peak_buf, over, samples), flush=True)

@@ -16,6 +16,7 @@ if [ -n "${XTCP_WIRE_LIGHT:-}" ]; then
 else
 	HOSTILE_TINY_N=30000
 fi
+HOSTILE_OFO_N=10000
 
 # The kernel's Slab figure in KiB, into HOSTILE_SLAB.
 hostile_slab() {
@@ -28,7 +29,8 @@ hostile_slab() {
 
 # hostile_tiny FAMILY PORT N [STEP...]: the listener of FAMILY (inet|xtcp),
 # set up with xfer's script STEPs, accepts and does not read while the peer
-# sends N one-byte segments; then
+# sends N bytes in tiny segments, in HOSTILE_ORDER (tiny_segments.py's
+# --order: inorder, the default, sparse or overlap); then
 # it reads them all and checks each byte. Sets HOSTILE_GROWTH (slab growth in
 # KiB while the data sat unread) and HOSTILE_PEER (the peer's summary line:
 # the socket's peak rmem_alloc against its rcvbuf).
@@ -47,7 +49,8 @@ hostile_tiny() {
 	hostile_slab || return 1
 	s0=$HOSTILE_SLAB
 	in_ns a "$WIRE_PY" "$HOSTILE_TINY" "$WIRE_ADDR_A" "$WIRE_ADDR_B" "$port" \
-		"$n" "${probe[@]}" --every "$((n / 15 + 1))" >"$WIRE_TMP/tiny$port.out" 2>&1 ||
+		"$n" "${probe[@]}" --every "$((n / 15 + 1))" --order "${HOSTILE_ORDER:-inorder}" \
+		>"$WIRE_TMP/tiny$port.out" 2>&1 ||
 		{ sed 's/^/  /' "$WIRE_TMP/tiny$port.out" >&2; fail "$fam: the peer failed"; return 1; }
 	hostile_slab || return 1
 	HOSTILE_GROWTH=$((HOSTILE_SLAB - s0))
@@ -61,7 +64,7 @@ hostile_tiny() {
 	re='^sent ([0-9]+) acked ([0-9]+) peak rmem ([0-9]+) rcvbuf ([0-9]+) over_rcvbuf ([0-9]+) samples ([1-9][0-9]*)'
 	[[ $HOSTILE_PEER =~ $re ]] ||
 		fail "$fam: no socket memory sampled; the peer said '$HOSTILE_PEER'" || return 1
-	echo "$fam: $n one-byte segments acknowledged and read back whole;" \
+	echo "$fam: $n bytes in ${HOSTILE_ORDER:-inorder} tiny segments acknowledged and read back whole;" \
 		"slab +$HOSTILE_GROWTH KiB; peak rmem_alloc ${BASH_REMATCH[3]} (rcvbuf ${BASH_REMATCH[4]})"
 	HOSTILE_OVER=${BASH_REMATCH[5]} HOSTILE_RMEM=${BASH_REMATCH[3]}
 }
@@ -87,7 +90,14 @@ case_hostile_tiny_segments() {
 	hostile_tiny inet 7801 "$HOSTILE_TINY_N" || return 1
 	lin=$HOSTILE_GROWTH lin_over=$HOSTILE_OVER lin_rmem=$HOSTILE_RMEM
 	hostile_tiny xtcp 7802 "$HOSTILE_TINY_N" || return 1
-	xt=$HOSTILE_GROWTH
+	hostile_tiny_bounds "$lin" "$lin_over" "$lin_rmem"
+}
+
+# hostile_tiny_bounds LIN_GROWTH LIN_OVER LIN_RMEM: xtcp's run (HOSTILE_*)
+# against Linux TCP's figures: slab growth within 4 times Linux's plus 1 MiB,
+# peak rmem_alloc within twice Linux's plus 64 KiB, never above rcvbuf.
+hostile_tiny_bounds() {
+	local lin=$1 lin_over=$2 lin_rmem=$3 xt=$HOSTILE_GROWTH limit
 	[ "$lin" -gt 0 ] || lin=0
 	limit=$((4 * lin + 1024))
 	echo "slab growth: Linux TCP +$lin KiB, xtcp +$xt KiB" \
@@ -103,6 +113,39 @@ case_hostile_tiny_segments() {
 	[ "$HOSTILE_RMEM" -le $((2 * lin_rmem + 65536)) ] ||
 		fail "xtcp's rmem_alloc peaked at $HOSTILE_RMEM, Linux TCP's at $lin_rmem" || return 1
 	[ "$xt" -le "$limit" ] || fail "xtcp's slab grew $xt KiB, over $limit KiB (Linux: $lin KiB)"
+}
+
+# Out-of-order tiny segments to a listener that does not read, in blocks of
+# 256 bytes: "sparse" sends each block's odd bytes first, each beyond a hole,
+# then the even ones that fill them; "overlap" sends two-byte segments, each
+# one byte after the other, from the block's end backwards, so that every one
+# is out of order and overlaps the one queued before. Linux TCP holds them in
+# its out-of-order rb-tree, merges what touches (tcp_data_queue_ofo()), and
+# prunes that queue when it outgrows the buffer; xtcp is held to the bounds of
+# hostile_tiny_segments against Linux's figures, and every byte must read back.
+light_skip[hostile_ofo_segments]="its out-of-order paths run under KASAN in the xtcp_ofo and xtcp_pkt_input KUnit suites and in loss_reorder; time budget"
+case_hostile_ofo_segments() {
+	local order port=7830 fam lin lin_over lin_rmem p0
+	local -A pruned=()
+	wire_setup nowatch || return 1
+	modprobe -q tcp_diag 2>/dev/null || true
+	wire_rule a out ip ttl 64 tcp flags '&' rst == rst drop >/dev/null || return 1
+	for order in sparse overlap; do
+		echo "$HOSTILE_OFO_N bytes in $order out-of-order segments to a listener that does not read"
+		for fam in inet xtcp; do
+			port=$((port + 1))
+			wire_snmp b "$fam" OfoPruned || return 1
+			p0=$WIRE_VAL
+			HOSTILE_ORDER=$order hostile_tiny "$fam" "$port" "$HOSTILE_OFO_N" || return 1
+			wire_snmp b "$fam" OfoPruned || return 1
+			pruned[$fam]=$((WIRE_VAL - p0))
+			if [ "$fam" = inet ]; then
+				lin=$HOSTILE_GROWTH lin_over=$HOSTILE_OVER lin_rmem=$HOSTILE_RMEM
+			fi
+		done
+		echo "$order: OfoPruned Linux TCP +${pruned[inet]}, xtcp +${pruned[xtcp]}"
+		hostile_tiny_bounds "$lin" "$lin_over" "$lin_rmem" || return 1
+	done
 }
 
 # The same with a receive buffer the program fixed small (SO_RCVBUF 4096: 8 KiB),
