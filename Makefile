@@ -14,7 +14,8 @@
 #   make check-harness prove the test harness fails when it should
 #   make check-mutants planted protocol bugs, each caught by a test (MUTANTS="NAME...")
 #   make soak          the long runs make check leaves out: 64 MiB through every
-#                      netem profile, a zero window for two minutes (T=PATTERN)
+#                      netem profile, a zero window for two minutes, zero-window
+#                      orphans beside Linux TCP (T=PATTERN)
 #   make bench-netem   goodput through netem profiles, xtcp beside Linux TCP
 #                      (BENCH_ARGS="BYTES REPS", default 4 MiB, 5; ~20 min)
 #   make install       install xtcp.ko for KDIR's kernel (depmod), xtcp(7), <linux/xtcp.h>
@@ -144,7 +145,7 @@ bench-netem: setup tests
 # Debian's kernel. About an hour under TCG.
 soak: setup tests
 	@scripts/vm --kernel distro --xtcp --name soak --timeout 7200 -- \
-		env XTCP_SOAK=1 tests/run '$(or $(T),^(loss_|api_zero_window_minutes))'
+		env XTCP_SOAK=1 tests/run '$(or $(T),^(loss_|api_zero_window_minutes|hostile_zero_window_orphans))'
 
 # Only the over-the-wire cases, in Debian's kernel (make check runs them too).
 wire: setup tests

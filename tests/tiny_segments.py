@@ -85,6 +85,7 @@ class Peer:
         self.s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 63)
         self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
         self.isn = 1000000
+        self.wnd = 65535	# the window we advertise
         self.rcv_nxt = 0
         self.snd_una = self.isn + 1
         self.right = self.snd_una
@@ -92,7 +93,7 @@ class Peer:
     def send(self, flags, seq, data=b"", options=b""):
         hlen = 20 + len(options)
         hdr = struct.pack("!HHIIBBHHH", self.sport, self.dport, seq & 0xFFFFFFFF,
-                          self.rcv_nxt, (hlen // 4) << 4, flags, 65535, 0, 0) + options
+                          self.rcv_nxt, (hlen // 4) << 4, flags, self.wnd, 0, 0) + options
         seg = hdr + data
         c = csum(self.pseudo + struct.pack("!BBH", 0, socket.IPPROTO_TCP, len(seg)) + seg)
         self.s.sendto(seg[:16] + struct.pack("!H", c) + seg[18:], (self.dst, 0))
