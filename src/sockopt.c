@@ -82,6 +82,7 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_KEEPINTVL:
 	case TCP_KEEPCNT:
 	case TCP_USER_TIMEOUT:
+	case TCP_INQ:
 		break;
 	default:
 		return -ENOPROTOOPT;
@@ -148,6 +149,13 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 			err = -EINVAL;
 		else
 			xs->user_timeout = val;
+		break;
+	/* a TCP_CM_INQ control message on every recvmsg() (tcp_inq_hint()) */
+	case TCP_INQ:
+		if (val < 0 || val > 1)
+			err = -EINVAL;
+		else
+			xs->recvmsg_inq = val;
 		break;
 	}
 	release_sock(sk);
@@ -281,6 +289,9 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case TCP_USER_TIMEOUT:
 		val = xs->user_timeout;
+		break;
+	case TCP_INQ:
+		val = xs->recvmsg_inq;
 		break;
 	default:
 		return -ENOPROTOOPT;

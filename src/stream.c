@@ -389,23 +389,71 @@ static int recv_urg(struct sock *sk, struct msghdr *msg, size_t len,
 	return -EAGAIN;
 }
 
-/* recvmsg(): tcp_recvmsg_locked(), urgent data included, zero-copy not. */
+/*
+ * What is left to read, for TCP_INQ and msg_get_inq (tcp_inq_hint()): after
+ * the peer's FIN, at least 1, so that the reader goes on to see the EOF.
+ */
+static int inq_hint(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 copied_seq = READ_ONCE(xs->copied_seq);
+	int inq = READ_ONCE(xs->rcv_nxt) - copied_seq;
+
+	if (unlikely(inq < 0 || copied_seq != READ_ONCE(xs->copied_seq))) {
+		lock_sock(sk);
+		inq = xs->rcv_nxt - xs->copied_seq;
+		release_sock(sk);
+	}
+	if (inq == 0 && sock_flag(sk, SOCK_DONE))
+		inq = 1;
+	return inq;
+}
+
+static int recvmsg_locked(struct sock *sk, struct msghdr *msg, size_t len,
+			  int flags, bool *inq);
+
+/*
+ * recvmsg(): tcp_recvmsg(). With TCP_INQ (or a caller's msg_get_inq), what
+ * is left to read goes with what was read, a TCP_CM_INQ control message.
+ */
 int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
-			int flags)
+		 int flags)
 {
 	struct sock *sk = sock->sk;
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 peek_seq, *seq;
-	int copied = 0, target, err;
-	long timeo;
+	bool cm_inq = false;
+	int ret;
 
 	if (flags & MSG_ERRQUEUE)
 		return sock_recv_errqueue(sk, msg, len, SOL_IP, IP_RECVERR);
 
 	lock_sock(sk);
+	ret = recvmsg_locked(sk, msg, len, flags, &cm_inq);
+	release_sock(sk);
+	if (msg->msg_get_inq && ret >= 0) {
+		msg->msg_inq = inq_hint(sk);
+		if (cm_inq)
+			put_cmsg(msg, SOL_TCP, TCP_CM_INQ, sizeof(msg->msg_inq),
+				 &msg->msg_inq);
+	}
+	return ret;
+}
+
+/* tcp_recvmsg_locked(), urgent data included, zero-copy not. */
+static int recvmsg_locked(struct sock *sk, struct msghdr *msg, size_t len,
+			  int flags, bool *cm_inq)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 peek_seq, *seq;
+	int copied = 0, target, err;
+	long timeo;
+
 	err = -ENOTCONN;
 	if (sk->sk_state == XTCP_LISTEN)
 		goto out;
+	if (xs->recvmsg_inq) {
+		*cm_inq = true;
+		msg->msg_get_inq = 1;
+	}
 	if (flags & MSG_OOB) {
 		err = recv_urg(sk, msg, len, flags);
 		goto out;
@@ -512,7 +560,6 @@ int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	window_update(sk, copied);
 	err = copied;
 out:
-	release_sock(sk);
 	return err;
 }
 

@@ -220,6 +220,7 @@ struct xtcp_sock {
 	u8 nodelay:1;		/* TCP_NODELAY */
 	u8 cork:1;		/* TCP_CORK */
 	u8 pingpong:1;		/* TCP_QUICKACK 0: never quick */
+	u8 recvmsg_inq:1;	/* TCP_INQ: recvmsg() says what is left */
 
 	/* the kernel TCP socket that holds our port (port.c, its own locking) */
 	struct xtcp_port *port;

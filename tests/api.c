@@ -1749,6 +1749,63 @@ static void t_tcp_congestion(void)
  * allow if they went unanswered; the connection stays, and once the reader
  * reads again every byte arrives in order.
  */
+/* recvmsg() for up to @len bytes; *@inq: its TCP_CM_INQ, -1 if none came. */
+static ssize_t recv_inq(int fd, size_t len, int *inq)
+{
+	char buf[256], cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr m = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	*inq = -1;
+	n = recvmsg(fd, &m, 0);
+	for (cm = CMSG_FIRSTHDR(&m); n >= 0 && cm; cm = CMSG_NXTHDR(&m, cm))
+		if (cm->cmsg_level == IPPROTO_TCP && cm->cmsg_type == TCP_CM_INQ)
+			memcpy(inq, CMSG_DATA(cm), sizeof(*inq));
+	return n;
+}
+
+/*
+ * TCP_INQ: 0 or 1 (else EINVAL), read back; when on, every recvmsg() carries
+ * a TCP_CM_INQ message with what is left to read, at least 1 once the peer's
+ * FIN is in (tcp_inq_hint()); off, none.
+ */
+static void t_tcp_inq(void)
+{
+	char data[100] = { 0 };
+	int c, s, inq;
+	ssize_t n;
+
+	if (pair(&c, &s) < 0)
+		return;
+	CHECK(get_int(s, IPPROTO_TCP, TCP_INQ) == 0, "TCP_INQ default %d",
+	      get_int(s, IPPROTO_TCP, TCP_INQ));
+	CHECK_ERRNO(set_int(s, IPPROTO_TCP, TCP_INQ, 2), EINVAL);
+	CHECK_ERRNO(set_int(s, IPPROTO_TCP, TCP_INQ, -1), EINVAL);
+	REQUIRE(write(c, data, sizeof(data)) == sizeof(data), "write: %s", strerror(errno));
+	CHECK(wait_bits(s, POLLIN, 2000) & POLLIN, "nothing to read");
+	n = recv_inq(s, 10, &inq);
+	CHECK(n == 10 && inq == -1, "TCP_INQ off: read %zd, TCP_CM_INQ %d", n, inq);
+
+	CHECK(set_int(s, IPPROTO_TCP, TCP_INQ, 1) == 0, "TCP_INQ 1: %s", strerror(errno));
+	CHECK(get_int(s, IPPROTO_TCP, TCP_INQ) == 1, "TCP_INQ read back %d",
+	      get_int(s, IPPROTO_TCP, TCP_INQ));
+	n = recv_inq(s, 30, &inq);
+	CHECK(n == 30 && inq == 60, "read %zd, TCP_CM_INQ %d; want 30, 60", n, inq);
+	close(c);
+	CHECK(wait_bits(s, POLLRDHUP, 2000) & POLLRDHUP, "no FIN");
+	n = recv_inq(s, 100, &inq);
+	CHECK(n == 60 && inq == 1, "after the FIN: read %zd, TCP_CM_INQ %d; want 60, 1",
+	      n, inq);
+	n = recv_inq(s, 100, &inq);
+	CHECK(n == 0 && inq == 1, "at EOF: read %zd, TCP_CM_INQ %d; want 0, 1", n, inq);
+	close(s);
+}
+
 /*
  * TCP_USER_TIMEOUT: read back, EINVAL below 0; data that stays
  * unacknowledged that long ends the connection with ETIMEDOUT, soon after the
@@ -2969,6 +3026,7 @@ static const struct {
 	{ "tcp_congestion", t_tcp_congestion },
 	{ "zero_window", t_zero_window },
 	{ "tcp_user_timeout", t_tcp_user_timeout },
+	{ "tcp_inq", t_tcp_inq },
 	{ "tcp_unknown_opt", t_tcp_unknown_opt },
 	{ "close_unread_rst", t_close_unread_rst },
 	{ "epipe_sigpipe", t_epipe_sigpipe },

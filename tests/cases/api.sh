@@ -79,6 +79,7 @@ case_api_tcp_maxseg() { api tcp_maxseg; }
 case_api_tcp_info() { api tcp_info; }
 case_api_tcp_keepalive_opts() { api tcp_keepalive_opts; }
 case_api_tcp_unknown_opt() { api tcp_unknown_opt; }
+case_api_tcp_inq() { api tcp_inq; }
 case_api_close_unread_rst() { api close_unread_rst; }
 case_api_epipe_sigpipe() { api epipe_sigpipe; }
 case_api_send_buffer_full() { api send_buffer_full; }
