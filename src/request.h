@@ -13,6 +13,8 @@
  * by its own timer, and is counted on its listener's SYN queue (acceptq.h).
  * The ACK that completes the handshake makes the child socket (child.c),
  * which takes the request's place in the table and on the accept queue.
+ * A request is 280 bytes in Debian's 6.1, where Linux's tcp_request_sock
+ * is 320 and a child socket 1680 (KUnit request_made_small).
  *
  * Lifetime: skc_refcnt counts the table (while hashed), the timer (while
  * queued or running) and whoever looked the request up. Being hashed and being
