@@ -196,6 +196,8 @@ static struct sock *new_child(struct sock *sk, struct sk_buff *skb,
 	xs->parent = sk;
 	if (!xtcp_acceptq_add(lxs, xs)) {
 		/* not while we hold the listener: its close takes it */
+		xs->parent = NULL;
+		sock_put(sk);
 		xtcp_done(child);
 		bh_unlock_sock(child);
 		sock_put(child);
