@@ -29,7 +29,9 @@
 
 #include "af_xtcp.h"
 #include "checksum.h"
+#include "hash.h"
 #include "hook.h"
+#include "request.h"
 #include "netns.h"
 #include "output.h"
 #include "packet.h"
@@ -304,17 +306,40 @@ struct socket *xtcp_test_accept(struct kunit *test, struct socket *lsock)
 	return keep(test, sock);
 }
 
-/* The oldest child of @lsk still in SYN-RECV. */
-struct sock *xtcp_test_syn_child(struct kunit *test, struct sock *lsk)
+/*
+ * The oldest request of @lsk (request.h), on its SYN queue. No reference:
+ * the table holds it while the test does not let it end.
+ */
+struct xtcp_request *xtcp_test_request(struct kunit *test, struct sock *lsk)
 {
-	struct xtcp_sock *lxs = xtcp_sk(lsk), *xs;
+	struct xtcp_sock *lxs = xtcp_sk(lsk);
+	struct xtcp_request *req;
 
 	spin_lock_bh(&lxs->accept_lock);
-	xs = list_first_entry_or_null(&lxs->syn_queue, struct xtcp_sock,
-				      child_node);
+	req = list_first_entry_or_null(&lxs->syn_queue, struct xtcp_request,
+				       synq_node);
 	spin_unlock_bh(&lxs->accept_lock);
-	KUNIT_ASSERT_NOT_NULL_MSG(test, xs, "no child in SYN-RECV");
-	return &xs->inet.sk;
+	KUNIT_ASSERT_NOT_NULL_MSG(test, req, "no request on the SYN queue");
+	return req;
+}
+
+/*
+ * The socket of @p's connection in the table (not a request), with no
+ * reference: a child on its listener's accept queue, held there.
+ */
+struct sock *xtcp_test_child(struct kunit *test, const struct xtcp_peer *p)
+{
+	struct sock *sk;
+
+	sk = xtcp_lookup_established(&init_net, p->xaddr, p->xport, p->addr,
+				     p->port, -1, 0);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, sk, "no connection in the table");
+	if (xtcp_is_request(sk)) {
+		xtcp_req_put(xtcp_req(sk));
+		KUNIT_ASSERT_FAILURE(test, "a request, not a socket");
+	}
+	sock_put(sk);
+	return sk;
 }
 
 /* connect(O_NONBLOCK) to @p: the socket in SYN-SENT, its SYN captured. */
@@ -384,8 +409,9 @@ struct sock *xtcp_test_passive(struct kunit *test, struct socket *lsock,
 	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, p, &s), (unsigned int)NF_STOLEN);
 	p->seq++;
 	xtcp_peer_saw(p, xtcp_test_expect(test, XTCP_FLAG_SYN | XTCP_FLAG_ACK));
-	child = xtcp_test_syn_child(test, lsock->sk);
+	xtcp_test_request(test, lsock->sk);
 	xtcp_peer_send(test, p, XTCP_FLAG_ACK, 0);
+	child = xtcp_test_child(test, p);
 	KUNIT_ASSERT_EQ(test, (int)child->sk_state, XTCP_ESTABLISHED);
 	return child;
 }

@@ -83,7 +83,8 @@ int xtcp_test_setsockopt(struct socket *sock, int level, int name, int val);
 struct socket *xtcp_test_listener(struct kunit *test, int backlog,
 				  struct xtcp_peer *p);
 struct socket *xtcp_test_accept(struct kunit *test, struct socket *lsock);
-struct sock *xtcp_test_syn_child(struct kunit *test, struct sock *lsk);
+struct xtcp_request *xtcp_test_request(struct kunit *test, struct sock *lsk);
+struct sock *xtcp_test_child(struct kunit *test, const struct xtcp_peer *p);
 struct socket *xtcp_test_connect(struct kunit *test, struct xtcp_peer *p);
 struct socket *xtcp_test_established(struct kunit *test, struct xtcp_peer *p,
 				     const struct xtcp_options *synack_opt);

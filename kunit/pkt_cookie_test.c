@@ -204,7 +204,7 @@ static void cookie_when_synq_full(struct kunit *test)
 	xtcp_peer_init(&p, 42101);
 	lsock = xtcp_test_listener(test, 1, &p);
 	lxs = xtcp_sk(lsock->sk);
-	send_syn(test, &p, true);		/* a child: the queue is full */
+	send_syn(test, &p, true);		/* a request: the queue is full */
 	KUNIT_ASSERT_EQ(test, lxs->syn_count, 1U);
 
 	peer_for(&q, lsock, 42102);
@@ -217,7 +217,7 @@ static void cookie_when_synq_full(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xtcp_cookie_check(q.addr, q.xaddr, q.port, q.xport,
 						q.seq, synack->seg.seq),
 			(u16)1460);
-	/* the options a child's SYN+ACK offers */
+	/* the options a request's SYN+ACK offers */
 	KUNIT_EXPECT_EQ(test, synack->seg.opt.present,
 			(u16)(XTCP_OPTF_MSS | XTCP_OPTF_WSCALE |
 			      XTCP_OPTF_SACK_PERM | XTCP_OPTF_TIMESTAMP));
@@ -248,7 +248,7 @@ static void cookie_when_synq_full(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xs->ts_recent, s.opt.tsval);
 	KUNIT_EXPECT_EQ(test, sock->sk->sk_rcvbuf > 0, true);
 	KUNIT_EXPECT_EQ(test, xs->rcv_wnd > 0, true);
-	KUNIT_EXPECT_EQ(test, lxs->syn_count, 1U);	/* the first child's */
+	KUNIT_EXPECT_EQ(test, lxs->syn_count, 1U);	/* the first request */
 }
 
 /* Without timestamps a cookie carries the MSS only, and offers no more. */

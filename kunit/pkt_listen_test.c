@@ -10,14 +10,18 @@
 #include <net/sock.h>
 
 #include "acceptq.h"
+#include "hash.h"
 #include "packet.h"
+#include "request.h"
 #include "suites.h"
 #include "timer.h"
 
 /*
- * A SYN for a listener makes a child in SYN-RECV, which answers with a
- * SYN+ACK: ACK of the SYN, our MSS, window scale, SACK-permitted and a
- * timestamp echoing the peer's (RFC 7323 §3.2).
+ * A SYN for a listener makes a request in SYN-RECV (request.h), which
+ * answers with a SYN+ACK: ACK of the SYN, our MSS, window scale,
+ * SACK-permitted and a timestamp echoing the peer's (RFC 7323 §3.2). The
+ * ACK makes the child, which has what the SYN+ACK offered, and is counted
+ * in PassiveOpens then, as tcp_create_openreq_child() counts it.
  */
 static void listen_syn_gets_synack(struct kunit *test)
 {
@@ -26,7 +30,7 @@ static void listen_syn_gets_synack(struct kunit *test)
 	struct socket *lsock;
 	struct xtcp_sock *lxs, *xs;
 	struct xtcp_pkt *synack;
-	struct sock *child;
+	struct xtcp_request *req;
 	long opens = xtcp_test_stat(XTCP_STAT_PASSIVE_OPENS);
 
 	xtcp_peer_init(&p, 42001);
@@ -40,9 +44,8 @@ static void listen_syn_gets_synack(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &p, &s), (unsigned int)NF_STOLEN);
 
 	synack = xtcp_test_expect(test, XTCP_FLAG_SYN | XTCP_FLAG_ACK);
-	child = xtcp_test_syn_child(test, lsock->sk);
-	xs = xtcp_sk(child);
-	XTCP_EXPECT_SEG(test, synack, XTCP_FLAG_SYN | XTCP_FLAG_ACK, xs->iss,
+	req = xtcp_test_request(test, lsock->sk);
+	XTCP_EXPECT_SEG(test, synack, XTCP_FLAG_SYN | XTCP_FLAG_ACK, req->iss,
 			p.isn + 1);
 	KUNIT_EXPECT_EQ(test, synack->saddr, p.xaddr);
 	KUNIT_EXPECT_EQ(test, synack->daddr, p.addr);
@@ -51,20 +54,32 @@ static void listen_syn_gets_synack(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, synack->seg.opt.present,
 			(u16)(XTCP_OPTF_MSS | XTCP_OPTF_WSCALE |
 			      XTCP_OPTF_SACK_PERM | XTCP_OPTF_TIMESTAMP));
-	KUNIT_EXPECT_EQ(test, synack->seg.opt.mss, xs->adv_mss);
 	KUNIT_EXPECT_GT(test, synack->seg.opt.mss, (u16)XTCP_TEST_MSS); /* lo */
-	KUNIT_EXPECT_EQ(test, synack->seg.opt.wscale, xs->rcv_wscale);
+	KUNIT_EXPECT_EQ(test, synack->seg.opt.wscale, (u8)XTCP_RCV_WSCALE);
 	KUNIT_EXPECT_EQ(test, synack->seg.opt.tsecr, s.opt.tsval);
 	KUNIT_EXPECT_EQ(test, synack->seg.window, (u16)65535);
 	KUNIT_EXPECT_EQ(test, synack->seg.payload_len, 0U);
 
-	KUNIT_EXPECT_EQ(test, (int)child->sk_state, XTCP_SYN_RECV);
-	KUNIT_EXPECT_TRUE(test, xtcp_timer_pending(xs, XTCP_TIMER_RETRANS));
+	KUNIT_EXPECT_EQ(test, (int)xtcp_req_sk(req)->sk_state,
+			XTCP_NEW_SYN_RECV);
+	KUNIT_EXPECT_TRUE(test, hrtimer_active(&req->timer));
 	KUNIT_EXPECT_EQ(test, lxs->syn_count, 1U);
 	KUNIT_EXPECT_EQ(test, lxs->accept_count, 0U);
-	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_PASSIVE_OPENS), opens + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_PASSIVE_OPENS), opens);
 	KUNIT_EXPECT_EQ(test, (int)lsock->sk->sk_state, XTCP_LISTEN);
 	XTCP_EXPECT_NO_SEGMENT(test);
+
+	p.seq++;	/* the SYN's */
+	xtcp_peer_saw(&p, synack);
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	xs = xtcp_sk(xtcp_test_child(test, &p));
+	KUNIT_EXPECT_EQ(test, (int)xs->inet.sk.sk_state, XTCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, xs->iss, synack->seg.seq);
+	KUNIT_EXPECT_EQ(test, synack->seg.opt.mss, xs->adv_mss);
+	KUNIT_EXPECT_EQ(test, synack->seg.opt.wscale, xs->rcv_wscale);
+	KUNIT_EXPECT_EQ(test, lxs->syn_count, 0U);
+	KUNIT_EXPECT_EQ(test, lxs->accept_count, 1U);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_PASSIVE_OPENS), opens + 1);
 }
 
 /* The final ACK: the child ESTABLISHED, on the accept queue, accepted. */
@@ -146,7 +161,7 @@ static void listen_stray_ack_reset(struct kunit *test)
 	XTCP_EXPECT_NO_SEGMENT(test);
 }
 
-/* Closing a listener resets its children still in SYN-RECV. */
+/* Closing a listener resets its requests (in SYN-RECV). */
 static void listen_close_resets_children(struct kunit *test)
 {
 	struct xtcp_peer p;
@@ -200,7 +215,7 @@ static void listen_bound_device(struct kunit *test)
 	xtcp_test_expect(test, XTCP_FLAG_SYN | XTCP_FLAG_ACK);
 	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_count, 1U);
 	KUNIT_EXPECT_EQ(test,
-			READ_ONCE(xtcp_test_syn_child(test, lsock->sk)->sk_bound_dev_if),
+			READ_ONCE(xtcp_req_sk(xtcp_test_request(test, lsock->sk))->sk_bound_dev_if),
 			LOOPBACK_IFINDEX);
 }
 
@@ -253,7 +268,7 @@ static void listen_tw_reopen_isn(struct kunit *test)
 
 	xtcp_peer_init(&p, 42009);
 	lsock = xtcp_test_listener(test, 1, &p);
-	/* a child in SYN-RECV fills the SYN queue of backlog 1 */
+	/* a request in SYN-RECV fills the SYN queue of backlog 1 */
 	xtcp_peer_init(&q, 42019);
 	q.xaddr = p.xaddr;
 	q.xport = p.xport;
@@ -300,6 +315,302 @@ static struct kunit_suite listen_suite = {
 	.name = "xtcp_pkt_listen",
 	.init = xtcp_test_init,
 	.test_cases = listen_cases,
+};
+
+/* ---- requests (request.c) ---- */
+
+/* The SYN from @p to listener @lsock, and its SYN+ACK, seen by @p. */
+static struct xtcp_pkt *req_syn(struct kunit *test, struct socket *lsock,
+				struct xtcp_peer *p, u16 port)
+{
+	struct xtcp_pkt *synack;
+
+	xtcp_peer_init(p, port);
+	p->xaddr = inet_sk(lsock->sk)->inet_rcv_saddr;
+	p->xport = inet_sk(lsock->sk)->inet_sport;
+	p->ts = true;
+	KUNIT_ASSERT_EQ(test, xtcp_peer_send(test, p, XTCP_FLAG_SYN, 0),
+			(unsigned int)NF_STOLEN);
+	synack = xtcp_test_expect(test, XTCP_FLAG_SYN | XTCP_FLAG_ACK);
+	xtcp_peer_saw(p, synack);
+	return synack;
+}
+
+/*
+ * What the table holds for @p: its request (with a reference the caller
+ * puts), or NULL if there is none; a socket there fails the test.
+ */
+static struct xtcp_request *req_lookup(struct kunit *test,
+				       const struct xtcp_peer *p)
+{
+	struct sock *sk;
+
+	sk = xtcp_lookup_established(&init_net, p->xaddr, p->xport, p->addr,
+				     p->port, -1, 0);
+	if (!sk)
+		return NULL;
+	if (!xtcp_is_request(sk)) {
+		sock_put(sk);
+		KUNIT_FAIL(test, "a socket in the table, not a request");
+		return NULL;
+	}
+	return xtcp_req(sk);
+}
+
+/*
+ * A SYN makes a request, not a socket: no xtcp socket is allocated, the
+ * table holds the request in SYN-RECV (XTCP_NEW_SYN_RECV), and it is no
+ * bigger than Linux's request sock (struct tcp_request_sock, 320 bytes in
+ * Debian's 6.1), where a child socket (struct xtcp_sock) is 1680.
+ */
+static void request_made_small(struct kunit *test)
+{
+	struct percpu_counter *socks;
+	struct xtcp_request *req;
+	struct socket *lsock;
+	struct xtcp_peer p;
+	s64 before;
+
+	kunit_info(test, "struct xtcp_request: %zu bytes, struct xtcp_sock: %zu\n",
+		   sizeof(struct xtcp_request), sizeof(struct xtcp_sock));
+	KUNIT_EXPECT_LE(test, sizeof(struct xtcp_request), (size_t)320);
+	xtcp_peer_init(&p, 42031);
+	lsock = xtcp_test_listener(test, 8, &p);
+	socks = lsock->sk->sk_prot->sockets_allocated;
+	before = percpu_counter_sum(socks);
+	req_syn(test, lsock, &p, 42031);
+	KUNIT_EXPECT_EQ(test, percpu_counter_sum(socks), before);
+	req = req_lookup(test, &p);
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	KUNIT_EXPECT_PTR_EQ(test, req, xtcp_test_request(test, lsock->sk));
+	KUNIT_EXPECT_PTR_EQ(test, req->listener, lsock->sk);
+	KUNIT_EXPECT_EQ(test, req->irs, p.isn);
+	KUNIT_EXPECT_EQ(test, req->iss + 1, p.ack);
+	KUNIT_EXPECT_TRUE(test, req->ts_ok);
+	xtcp_req_put(req);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * The request's timer sends the SYN+ACK again, its time-out doubled each
+ * time (1 s, 2 s, 4 s: reqsk_timeout()), net.xtcp.synack_retries times;
+ * the next expiry ends it quietly, and the peer's late ACK then meets the
+ * listener, which answers it with a RST.
+ */
+static void request_synack_backoff_expiry(struct kunit *test)
+{
+	struct xtcp_pkt *synack;
+	struct xtcp_request *req;
+	struct socket *lsock;
+	struct xtcp_peer p;
+	long retrans;
+	int i;
+
+	xtcp_test_sysctl(test, &xtcp_net(&init_net)->synack_retries, 2);
+	xtcp_peer_init(&p, 42032);
+	lsock = xtcp_test_listener(test, 8, &p);
+	synack = req_syn(test, lsock, &p, 42032);
+	req = req_lookup(test, &p);
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	KUNIT_EXPECT_LE(test, xtcp_req_timer_left_ms(req), 1000U);
+	KUNIT_EXPECT_GT(test, xtcp_req_timer_left_ms(req), 500U);
+	retrans = xtcp_test_stat(XTCP_STAT_RETRANS_SEGS);
+	for (i = 1; i <= 2; i++) {
+		xtcp_req_fire(req);
+		XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_SYN |
+						       XTCP_FLAG_ACK),
+				XTCP_FLAG_SYN | XTCP_FLAG_ACK, synack->seg.seq,
+				p.seq);
+		KUNIT_EXPECT_EQ(test, req->retrans, (u8)i);
+		KUNIT_EXPECT_LE(test, xtcp_req_timer_left_ms(req), 1000U << i);
+		KUNIT_EXPECT_GT(test, xtcp_req_timer_left_ms(req),
+				(1000U << i) - 500);
+	}
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_RETRANS_SEGS), retrans + 2);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_count, 1U);
+
+	xtcp_req_fire(req);		/* past synack_retries */
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_FALSE(test, hrtimer_active(&req->timer));
+	KUNIT_EXPECT_TRUE(test, sk_unhashed(xtcp_req_sk(req)));
+	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_count, 0U);
+	xtcp_req_put(req);		/* ours: the last */
+	KUNIT_EXPECT_NULL(test, req_lookup(test, &p));
+
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_RST),
+			XTCP_FLAG_RST, p.ack, 0);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->accept_count, 0U);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * The peer's SYN again (our SYN+ACK was lost): the same SYN+ACK again, from
+ * the same request, whose count and timer are untouched (a segment out of
+ * its window, tcp_check_req()).
+ */
+static void request_syn_retransmitted(struct kunit *test)
+{
+	struct xtcp_pkt *synack;
+	struct xtcp_request *req;
+	struct socket *lsock;
+	struct xtcp_peer p;
+
+	xtcp_peer_init(&p, 42033);
+	lsock = xtcp_test_listener(test, 8, &p);
+	synack = req_syn(test, lsock, &p, 42033);
+	req = req_lookup(test, &p);
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	p.seq = p.isn;
+	xtcp_peer_send(test, &p, XTCP_FLAG_SYN, 0);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_SYN |
+					       XTCP_FLAG_ACK),
+			XTCP_FLAG_SYN | XTCP_FLAG_ACK, synack->seg.seq,
+			p.isn + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_count, 1U);
+	KUNIT_EXPECT_PTR_EQ(test, xtcp_test_request(test, lsock->sk), req);
+	KUNIT_EXPECT_FALSE(test, sk_unhashed(xtcp_req_sk(req)));
+	KUNIT_EXPECT_EQ(test, req->retrans, 0);
+	xtcp_req_put(req);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * A RST at RCV.NXT ends the request quietly (the passive SYN-RECV row's
+ * "return to LISTEN"); one elsewhere in the window gets a challenge ACK
+ * (RFC 5961 §3.2) and the request stays.
+ */
+static void request_rst(struct kunit *test)
+{
+	struct xtcp_test_seg s;
+	struct xtcp_request *req;
+	struct socket *lsock;
+	struct xtcp_peer p;
+	struct xtcp_pkt *ack;
+
+	xtcp_peer_init(&p, 42034);
+	lsock = xtcp_test_listener(test, 8, &p);
+	req_syn(test, lsock, &p, 42034);
+	req = req_lookup(test, &p);
+	KUNIT_ASSERT_NOT_NULL(test, req);
+
+	s = xtcp_peer_seg(&p, XTCP_FLAG_RST, 0);
+	s.seq = p.seq + 100;
+	xtcp_test_feed(test, &p, &s);
+	ack = xtcp_test_expect(test, XTCP_FLAG_ACK);
+	XTCP_EXPECT_SEG(test, ack, XTCP_FLAG_ACK, p.ack, p.seq);
+	KUNIT_EXPECT_TRUE(test, ack->seg.opt.present & XTCP_OPTF_TIMESTAMP);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_count, 1U);
+	KUNIT_EXPECT_FALSE(test, sk_unhashed(xtcp_req_sk(req)));
+
+	s = xtcp_peer_seg(&p, XTCP_FLAG_RST, 0);
+	xtcp_test_feed(test, &p, &s);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_count, 0U);
+	KUNIT_EXPECT_TRUE(test, sk_unhashed(xtcp_req_sk(req)));
+	KUNIT_EXPECT_FALSE(test, hrtimer_active(&req->timer));
+	xtcp_req_put(req);
+	KUNIT_EXPECT_NULL(test, req_lookup(test, &p));
+}
+
+/*
+ * The ACK that completes the handshake carries text and a FIN: the child
+ * made from the request takes them all (CLOSE-WAIT, the text queued, the
+ * FIN acknowledged), on the accept queue, in the request's place in the
+ * table; the request is gone.
+ */
+static void request_ack_with_data(struct kunit *test)
+{
+	struct xtcp_request *req;
+	struct socket *lsock, *sock;
+	struct xtcp_sock *xs;
+	struct xtcp_peer p;
+	u32 seq;
+
+	xtcp_peer_init(&p, 42035);
+	lsock = xtcp_test_listener(test, 8, &p);
+	req_syn(test, lsock, &p, 42035);
+	req = req_lookup(test, &p);
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	seq = p.seq;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK | XTCP_FLAG_PSH | XTCP_FLAG_FIN,
+		       100);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, seq + 101);
+	KUNIT_EXPECT_TRUE(test, sk_unhashed(xtcp_req_sk(req)));
+	KUNIT_EXPECT_FALSE(test, hrtimer_active(&req->timer));
+	xtcp_req_put(req);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_count, 0U);
+	KUNIT_ASSERT_EQ(test, xtcp_sk(lsock->sk)->accept_count, 1U);
+	sock = xtcp_test_accept(test, lsock);
+	KUNIT_EXPECT_PTR_EQ(test, sock->sk, xtcp_test_child(test, &p));
+	xs = xtcp_sk(sock->sk);
+	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_CLOSE_WAIT);
+	KUNIT_EXPECT_EQ(test, xs->rcv_nxt, seq + 101);
+	KUNIT_EXPECT_EQ(test, xs->snd_una, p.ack);
+	KUNIT_EXPECT_TRUE(test, xs->ts_ok);
+	xtcp_test_expect_read(test, sock, seq, 100);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * The ACK finds the accept queue full (backlog 2 holds three): as Linux's
+ * tcp_check_req() with tcp_abort_on_overflow 0, the ACK is dropped unanswered
+ * (ListenOverflows, ListenDrops) and the request kept; once accept() made
+ * room, the peer's next ACK makes the child.
+ */
+static void request_ack_acceptq_full(struct kunit *test)
+{
+	struct xtcp_peer p, q[3];
+	struct xtcp_request *req;
+	struct socket *lsock;
+	long drops, overflows;
+	int i;
+
+	xtcp_peer_init(&p, 42036);
+	lsock = xtcp_test_listener(test, 2, &p);
+	req_syn(test, lsock, &p, 42036);
+	for (i = 0; i < 3; i++)
+		xtcp_test_passive(test, lsock, &q[i], 42037 + i);
+	KUNIT_ASSERT_EQ(test, xtcp_sk(lsock->sk)->accept_count, 3U);
+	drops = xtcp_test_stat(XTCP_STAT_LISTEN_DROPS);
+	overflows = xtcp_test_stat(XTCP_STAT_LISTEN_OVERFLOWS);
+
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_LISTEN_OVERFLOWS),
+			overflows + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_LISTEN_DROPS), drops + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_count, 1U);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->accept_count, 3U);
+	req = req_lookup(test, &p);
+	KUNIT_EXPECT_NOT_NULL(test, req);
+	if (req)
+		xtcp_req_put(req);
+
+	xtcp_test_accept(test, lsock);
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, (int)xtcp_test_child(test, &p)->sk_state,
+			XTCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_count, 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->accept_count, 3U);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+static struct kunit_case request_cases[] = {
+	KUNIT_CASE(request_made_small),
+	KUNIT_CASE(request_synack_backoff_expiry),
+	KUNIT_CASE(request_syn_retransmitted),
+	KUNIT_CASE(request_rst),
+	KUNIT_CASE(request_ack_with_data),
+	KUNIT_CASE(request_ack_acceptq_full),
+	{}
+};
+
+static struct kunit_suite request_suite = {
+	.name = "xtcp_pkt_request",
+	.init = xtcp_test_init,
+	.test_cases = request_cases,
 };
 
 /*
@@ -417,4 +728,4 @@ static struct kunit_suite syn_suite = {
 	.test_cases = syn_cases,
 };
 
-XTCP_KUNIT_SUITES(pkt_listen, &listen_suite, &syn_suite);
+XTCP_KUNIT_SUITES(pkt_listen, &listen_suite, &request_suite, &syn_suite);

@@ -10,6 +10,7 @@
 #include <net/sock.h>
 
 #include "packet.h"
+#include "request.h"
 #include "suites.h"
 #include "timer.h"
 
@@ -298,24 +299,26 @@ static void timer_syn_retransmit(struct kunit *test)
 	XTCP_EXPECT_NO_SEGMENT(test);
 }
 
-/* SYN-RECV: the child sends its SYN+ACK again. */
+/* SYN-RECV: the request sends its SYN+ACK again. */
 static void timer_synack_retransmit(struct kunit *test)
 {
 	struct xtcp_peer p;
 	struct socket *lsock;
 	struct xtcp_pkt *synack;
-	struct sock *child;
+	struct xtcp_request *req;
 
 	xtcp_peer_init(&p, 44012);
 	lsock = xtcp_test_listener(test, 8, &p);
 	xtcp_peer_send(test, &p, XTCP_FLAG_SYN, 0);
 	synack = xtcp_test_expect(test, XTCP_FLAG_SYN | XTCP_FLAG_ACK);
-	child = xtcp_test_syn_child(test, lsock->sk);
-	xtcp_test_fire(test, child, XTCP_TIMER_RETRANS);
+	req = xtcp_test_request(test, lsock->sk);
+	xtcp_req_fire(req);
 	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_SYN |
 					       XTCP_FLAG_ACK),
 			XTCP_FLAG_SYN | XTCP_FLAG_ACK, synack->seg.seq, p.seq);
-	KUNIT_EXPECT_EQ(test, (int)child->sk_state, XTCP_SYN_RECV);
+	KUNIT_EXPECT_EQ(test, (int)xtcp_req_sk(req)->sk_state,
+			XTCP_NEW_SYN_RECV);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_count, 1U);
 	XTCP_EXPECT_NO_SEGMENT(test);
 }
 

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * acceptq.h: a listener's two queues of children.
+ * acceptq.h: a listener's two queues.
  *
- * A child in SYN-RECV is on the listener's SYN queue; once established it
- * moves to the accept queue, whence accept() takes it. Both lists and their
- * counts are guarded by the listener's accept_lock, a _bh spinlock that
- * nests inside either socket's lock and under which nothing is transmitted.
- * These helpers are the only code that takes it. The queue holds a
- * reference on each child, the child one on its listener (xs->parent).
+ * The SYN queue holds its requests (request.h), which are no sockets; the
+ * ACK that completes a handshake makes the child, which joins the accept
+ * queue, whence accept() takes it. Both lists and their counts are guarded
+ * by the listener's accept_lock, a _bh spinlock that nests inside either
+ * socket's lock and under which nothing is transmitted; the connection
+ * table's chain locks nest inside it (request.c), so that a request leaves
+ * the table and the SYN queue at once. These helpers and request.c are the
+ * only code that takes it. The accept queue holds a reference on each
+ * child, the child one on its listener (xs->parent).
  */
 #ifndef _XTCP_ACCEPTQ_H
 #define _XTCP_ACCEPTQ_H
@@ -31,7 +34,7 @@ static inline bool xtcp_acceptq_full(struct sock *sk)
 }
 
 /*
- * The SYN queue holds the backlog's worth of children in SYN-RECV
+ * The SYN queue holds the backlog's worth of requests
  * (inet_csk_reqsk_queue_is_full()): the next SYN gets a cookie, or nothing.
  * Read without the lock, as the kernel reads its queue length.
  */
@@ -41,48 +44,39 @@ static inline bool xtcp_synq_full(const struct sock *sk)
 	       READ_ONCE(sk->sk_max_ack_backlog);
 }
 
-/* A new child in SYN-RECV, whose reference the queue takes over. */
-static inline void xtcp_synq_add(struct xtcp_sock *lxs, struct xtcp_sock *xs)
-{
-	spin_lock_bh(&lxs->accept_lock);
-	list_add_tail(&xs->child_node, &lxs->syn_queue);
-	WRITE_ONCE(lxs->syn_count, lxs->syn_count + 1);
-	spin_unlock_bh(&lxs->accept_lock);
-}
-
 /*
- * A child's handshake completed: to the accept queue. False if the listener
- * closed, or the child is no longer queued (the listener took it to abort).
+ * A new child, whose first reference the queue takes over, to the accept
+ * queue: in SYN-RECV still, its ACK about to establish it, as
+ * inet_csk_complete_hashdance() queues a child. False if the listener closed.
  */
-static inline bool xtcp_synq_to_acceptq(struct xtcp_sock *lxs,
-					struct xtcp_sock *xs)
+static inline bool xtcp_acceptq_add(struct xtcp_sock *lxs,
+				    struct xtcp_sock *xs)
 {
-	bool moved;
+	bool added;
 
 	spin_lock_bh(&lxs->accept_lock);
-	moved = !lxs->accept_closed && !list_empty(&xs->child_node);
-	if (moved) {
-		list_move_tail(&xs->child_node, &lxs->accept_queue);
-		WRITE_ONCE(lxs->syn_count, lxs->syn_count - 1);
+	added = !lxs->accept_closed;
+	if (added) {
+		list_add_tail(&xs->child_node, &lxs->accept_queue);
 		WRITE_ONCE(lxs->accept_count, lxs->accept_count + 1);
 	}
 	spin_unlock_bh(&lxs->accept_lock);
-	return moved;
+	return added;
 }
 
 /*
- * A child dying in SYN-RECV leaves the SYN queue. True if it was still on it:
- * the caller then owns the queue's reference.
+ * A child dying in SYN-RECV leaves the accept queue. True if it was still on
+ * it: the caller then owns the queue's reference.
  */
-static inline bool xtcp_synq_unlink(struct xtcp_sock *lxs,
-				    struct xtcp_sock *xs)
+static inline bool xtcp_acceptq_unlink(struct xtcp_sock *lxs,
+				       struct xtcp_sock *xs)
 {
 	bool unlinked = false;
 
 	spin_lock_bh(&lxs->accept_lock);
 	if (!list_empty(&xs->child_node)) {
 		list_del_init(&xs->child_node);
-		WRITE_ONCE(lxs->syn_count, lxs->syn_count - 1);
+		WRITE_ONCE(lxs->accept_count, lxs->accept_count - 1);
 		unlinked = true;
 	}
 	spin_unlock_bh(&lxs->accept_lock);
@@ -110,13 +104,6 @@ static inline struct xtcp_sock *xtcp_queue_pop(struct xtcp_sock *lxs,
 static inline struct xtcp_sock *xtcp_acceptq_pop(struct xtcp_sock *lxs)
 {
 	return xtcp_queue_pop(lxs, &lxs->accept_queue, &lxs->accept_count);
-}
-
-/* Any child, established ones first, off its queue with its reference. */
-static inline struct xtcp_sock *xtcp_queues_pop_any(struct xtcp_sock *lxs)
-{
-	return xtcp_acceptq_pop(lxs) ?:
-	       xtcp_queue_pop(lxs, &lxs->syn_queue, &lxs->syn_count);
 }
 
 /* listen() opens the queues, close() closes them: no child joins after. */

@@ -2,11 +2,15 @@
 /*
  * child.c: a listener's segments, and the children they make.
  *
- * A SYN for a listener makes a child in SYN-RECV, hashed as a connection and
- * on the listener's SYN queue (acceptq.h); the child answers with its SYN+ACK.
- * When the peer's ACK completes the handshake (input.c), the child moves to
- * the accept queue, whence accept() (listen.c) takes it. Any other segment to
- * a listener is answered as the state table says: a RST, or nothing.
+ * A SYN for a listener makes no socket: a request (request.c, Linux's
+ * request_sock), hashed as a connection and counted on the listener's SYN
+ * queue (acceptq.h), which answers with its SYN+ACK. When the peer's ACK
+ * completes the handshake, the child socket is made (new_child()), takes the
+ * request's place in the table, joins the accept queue in SYN-RECV and
+ * takes the ACK (input.c), which establishes it; accept() (listen.c) takes
+ * it from there. A SYN cookie's ACK makes its child the same way. Any other
+ * segment to a listener is answered as the state table says: a RST, or
+ * nothing.
  */
 #include <linux/filter.h>
 #include <net/ip.h>
@@ -22,37 +26,33 @@
 #include "output.h"
 #include "port.h"
 #include "recovery.h"
+#include "request.h"
 #include "sock.h"
 #include "state.h"
 #include "syn.h"
 #include "timer.h"
 #include "xtcp.h"
 
-/* A passive child is established: on to the listener's accept queue. */
+/*
+ * A passive child is established: its listener, on whose accept queue it
+ * waits (new_child()), is told.
+ */
 void xtcp_child_established(struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sock *parent = xs->parent;
+	struct sock *parent = xtcp_sk(sk)->parent;
 
 	xtcp_sock_assert_locked(sk);
-	if (!parent)
-		return;
-	if (!xtcp_synq_to_acceptq(xtcp_sk(parent), xs)) {
-		xtcp_send_active_rst(sk, GFP_ATOMIC);
-		xtcp_done(sk);
-		return;
-	}
-	parent->sk_data_ready(parent);
+	if (parent)
+		parent->sk_data_ready(parent);
 }
 
 static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb);
 
 /*
- * A new connection for a listener: a child in SYN-RECV. Runs in softirq, or
- * from the listener's backlog in process context with BHs enabled: BHs are
- * held off around the child's spinlock, or a loopback or veth transmit of the
- * SYN+ACK could run the receive softirq on this CPU, which would spin on that
- * same lock for the peer's answer.
+ * A new connection for a listener: a request. Runs in softirq, or from the
+ * listener's backlog in process context with BHs enabled: BHs are held off
+ * around the transmit of the SYN+ACK, as for any segment sent under a
+ * socket spinlock.
  */
 static void rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 {
@@ -91,14 +91,17 @@ static bool inherit_filter(struct sock *child, const struct sock *sk)
 }
 
 /*
- * A child of listener @sk for the peer of @skb (a SYN, or the ACK of a SYN
- * cookie), in SYN-RECV: what the SYN said in @opt and @irs, our ISN @iss.
- * Hashed, on the SYN queue, and returned locked (bh_lock_sock_nested()); NULL
- * when there is none (counted in ListenDrops).
+ * A child of listener @sk for the peer of @skb (the ACK that completes the
+ * handshake of request @req, or of a SYN cookie when @req is NULL), in
+ * SYN-RECV: what the SYN said in @opt and @irs, our ISN @iss. Hashed (in
+ * @req's place), on the accept queue, which holds its first reference, and
+ * returned locked (bh_lock_sock_nested()); NULL when there is none (counted
+ * in ListenDrops). Counted in PassiveOpens, as tcp_create_openreq_child()
+ * counts a child.
  */
 static struct sock *new_child(struct sock *sk, struct sk_buff *skb,
 			      const struct xtcp_options *opt, u32 irs,
-			      u16 window, u32 iss)
+			      u16 window, u32 iss, struct xtcp_request *req)
 {
 	struct xtcp_sock *lxs = xtcp_sk(sk), *xs;
 	const struct iphdr *iph = ip_hdr(skb);
@@ -167,8 +170,22 @@ static struct sock *new_child(struct sock *sk, struct sk_buff *skb,
 	trace_xtcp_state_change(child, XTCP_LISTEN, XTCP_SYN_RECV);
 	xtcp_state_store(child, XTCP_SYN_RECV);
 
+	/* what the SYN+ACK advertised (request.c, send_cookie()) */
+	xs->rcv_wnd = XTCP_SYN_WINDOW;
+	if (req) {
+		/*
+		 * The SYN+ACK's round trip, if it went once (Karn), as
+		 * tcp_synack_rtt_meas() takes it; else the ACK's timestamp
+		 * echo gives it (input.c). Its losses count as a SYN's.
+		 */
+		xs->rtt_timing = !req->retrans;
+		xs->rtt_seq = iss + 1;
+		xs->rtt_start_ns = req->synack_ns;
+		xs->syn_lost = !!req->retrans;
+	}
+
 	bh_lock_sock_nested(child);
-	if (xtcp_hash_connection(child)) {
+	if (req ? !xtcp_req_complete(req, child) : xtcp_hash_connection(child)) {
 		bh_unlock_sock(child);
 		xtcp_state_store(child, XTCP_CLOSE);
 		sock_put(child);
@@ -177,7 +194,15 @@ static struct sock *new_child(struct sock *sk, struct sk_buff *skb,
 	xtcp_port_share(child, sk);
 	sock_hold(sk);
 	xs->parent = sk;
-	xtcp_synq_add(lxs, xs);
+	if (!xtcp_acceptq_add(lxs, xs)) {
+		/* not while we hold the listener: its close takes it */
+		xs->parent = NULL;
+		sock_put(sk);
+		xtcp_done(child);
+		bh_unlock_sock(child);
+		sock_put(child);
+		goto drop;
+	}
 	xtcp_inc_stat(sock_net(sk), XTCP_STAT_PASSIVE_OPENS);
 	return child;
 drop:
@@ -259,19 +284,19 @@ static void send_cookie(struct sock *sk, struct sk_buff *skb,
 	if (xtcp_cookie_stamp_stale(READ_ONCE(lxs->synq_overflow_ts)))
 		WRITE_ONCE(lxs->synq_overflow_ts, jiffies);
 	xtcp_inc_stat(sock_net(sk), XTCP_STAT_SYNCOOKIES_SENT);
-	xtcp_send_synack_stateless(sk, skb, &seg);
+	xtcp_send_as(sk, iph->daddr, iph->saddr, &seg, XTCP_LISTEN);
 }
 
-/* A SYN for listener @sk: a child in SYN-RECV, a cookie, or nothing. */
+/* A SYN for listener @sk: a request, a cookie, or nothing. */
 static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 {
 	int syncookies = READ_ONCE(xtcp_net(sock_net(sk))->syncookies);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
+	struct xtcp_request *req;
 	struct xtcp_options opt;
 	bool want_cookie = false;
-	struct sock *child;
 
 	xtcp_sock_assert_locked(sk);
 	/* no connection to a broadcast or multicast address (tcp_v4_conn_request()) */
@@ -296,17 +321,25 @@ static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 		send_cookie(sk, skb, &opt);
 		return;
 	}
-	child = new_child(sk, skb, &opt, cb->seq, cb->window,
-			  cb->tw_isn ?: xtcp_isn_seq(iph->daddr, iph->saddr,
-						     th->dest, th->source));
-	if (!child)
-		return;
-	xtcp_send_synack(child);
-	xtcp_timer_syn_sent(child);
-	bh_unlock_sock(child);
+	req = xtcp_req_create(sk, skb, &opt,
+			      cb->tw_isn ?: xtcp_isn_seq(iph->daddr, iph->saddr,
+							 th->dest, th->source));
+	if (!req)
+		goto drop;
+	xtcp_req_put(req);	/* xtcp_req_create()'s: the table holds it */
 	return;
 drop:
 	xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_DROPS);
+}
+
+/* A new child, locked, takes the ACK that made it, which establishes it. */
+static void child_takes_ack(struct sock *child, struct sk_buff *skb)
+{
+	/* ours across the ACK, which may end the child and the queue's ref */
+	sock_hold(child);
+	xtcp_rcv(child, skb);
+	bh_unlock_sock(child);
+	sock_put(child);	/* ours */
 }
 
 /*
@@ -371,30 +404,67 @@ static bool rcv_cookie_ack(struct sock *sk, struct sk_buff *skb)
 		goto out;
 	}
 	child = new_child(sk, skb, &opt, cb->seq - 1, cb->window,
-			  cb->ack - 1);
+			  cb->ack - 1, NULL);
 	if (!child) {
 		kfree_skb(skb);
 		goto out;
 	}
-	/* what the cookie SYN+ACK advertised (send_cookie()) */
-	xtcp_sk(child)->rcv_wnd = XTCP_SYN_WINDOW;
-	/* ours across the ACK, which may end the child and the queue's ref */
-	sock_hold(child);
-	xtcp_rcv(child, skb);
-	bh_unlock_sock(child);
-	sock_put(child);	/* ours */
+	child_takes_ack(child, skb);
 out:
 	local_bh_enable();
 	return true;
 }
 
-/* A segment for listener @sk, which is locked. Consumes @skb. */
+/*
+ * The ACK that completes the handshake of request @req of listener @sk
+ * (request.c): the child, made in the request's place, takes it and any
+ * text or FIN on it. With the accept queue full, as tcp_check_req() with
+ * tcp_abort_on_overflow 0: the ACK is dropped (ListenOverflows, ListenDrops)
+ * and the request kept, whose SYN+ACK, sent again, brings the ACK again.
+ * Consumes @skb.
+ */
+void xtcp_child_from_req(struct sock *sk, struct xtcp_request *req,
+			 struct sk_buff *skb)
+{
+	struct xtcp_options opt;
+	struct sock *child;
+
+	xtcp_sock_assert_locked(sk);
+	local_bh_disable();
+	if (xtcp_acceptq_full(sk)) {
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_OVERFLOWS);
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_DROPS);
+		kfree_skb(skb);
+		goto out;
+	}
+	xtcp_req_options(req, &opt);
+	child = new_child(sk, skb, &opt, req->irs, req->window, req->iss, req);
+	if (!child) {
+		kfree_skb(skb);
+		goto out;
+	}
+	child_takes_ack(child, skb);
+out:
+	local_bh_enable();
+}
+
+/*
+ * A segment for listener @sk, which is locked: for one of its requests, or
+ * its own. Consumes @skb.
+ */
 void xtcp_child_listener_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	struct xtcp_request *req;
 	enum xtcp_event ev;
 
 	xtcp_sock_assert_locked(sk);
+	req = xtcp_req_find(sk, skb);
+	if (req) {
+		xtcp_req_rcv(sk, req, skb);
+		xtcp_req_put(req);	/* the lookup's */
+		return;
+	}
 	if (cb->flags & XTCP_FLAG_RST)
 		goto free;
 	if (cb->flags & XTCP_FLAG_ACK)

@@ -7,5 +7,8 @@
 
 void xtcp_child_listener_rcv(struct sock *sk, struct sk_buff *skb);
 void xtcp_child_established(struct sock *sk);
+struct xtcp_request;
+void xtcp_child_from_req(struct sock *sk, struct xtcp_request *req,
+			 struct sk_buff *skb);
 
 #endif /* _XTCP_CHILD_H */

@@ -3,21 +3,26 @@
  * hash.c: the tables the input path looks sockets up in.
  *
  *  - Connections (every state from SYN-SENT to LAST-ACK) by 4-tuple, through
- *    sk->sk_node. 2^16 chains: 100k connections average 1.5 per chain.
+ *    sk->sk_node, and a listener's requests (request.h), which begin with
+ *    a struct sock_common as sockets do: chains mix the two, as the
+ *    kernel's ehash mixes sockets and request_socks, and the lookup returns
+ *    either. 2^16 chains: 100k connections average 1.5 per chain.
  *  - Bound sockets by local port, through xtcp_sock.listen_node: listeners,
  *    and sockets bound but idle (state CLOSE), which /proc/net/xtcp lists.
  *
  * Both tables are module-wide, with the namespace in the key, as the kernel's
  * TCP does. Writers take the chain's _bh spinlock, readers only RCU: every
  * xtcp socket is SOCK_RCU_FREE, so a socket found under rcu_read_lock() stays
- * readable and refcount_inc_not_zero() decides whether it may be used.
- * Being in a table holds one reference.
+ * readable and refcount_inc_not_zero() decides whether it may be used (a
+ * request is freed after a grace period, too). Being in a table holds one
+ * reference.
  */
 #include <linux/jhash.h>
 #include <linux/mm.h>
 #include <linux/rculist.h>
 #include <net/net_namespace.h>
 
+#include "compat.h"
 #include "hash.h"
 #include "xtcp.h"
 
@@ -107,8 +112,9 @@ static u32 bhashfn(const struct net *net, u16 port)
 static bool match_tuple(const struct sock *sk, const struct net *net,
 			__be32 saddr, __be16 sport, __be32 daddr, __be16 dport)
 {
+	/* sock_common's fields only: a request (request.h) is matched too */
 	return sk->sk_rcv_saddr == saddr && sk->sk_daddr == daddr &&
-	       inet_sk(sk)->inet_sport == sport && sk->sk_dport == dport &&
+	       sk->sk_num == ntohs(sport) && sk->sk_dport == dport &&
 	       net_eq(sock_net(sk), net);
 }
 
@@ -156,6 +162,82 @@ int xtcp_hash_connection(struct sock *sk)
 	spin_unlock_bh(lock);
 	sock_prot_inuse_add(net, sk->sk_prot, 1);
 	return 0;
+}
+
+static spinlock_t *ehash_lock_of(const struct sock *sk)
+{
+	return chain_lock(&ehash, ehashfn(sock_net(sk), sk->sk_rcv_saddr,
+					  htons(sk->sk_num), sk->sk_daddr,
+					  sk->sk_dport));
+}
+
+/*
+ * Insert a request (request.c), whose reference the caller has counted for
+ * the table. -EADDRNOTAVAIL if its 4-tuple is taken.
+ */
+int xtcp_hash_request(struct sock *req)
+{
+	struct net *net = sock_net(req);
+	__be32 saddr = req->sk_rcv_saddr, daddr = req->sk_daddr;
+	__be16 sport = htons(req->sk_num), dport = req->sk_dport;
+	u32 h = ehashfn(net, saddr, sport, daddr, dport);
+	spinlock_t *lock = chain_lock(&ehash, h);
+	struct sock *other;
+
+	spin_lock_bh(lock);
+	hlist_for_each_entry(other, &ehash.heads[h], sk_node) {
+		if (match_tuple(other, net, saddr, sport, daddr, dport)) {
+			spin_unlock_bh(lock);
+			return -EADDRNOTAVAIL;
+		}
+	}
+	hlist_add_head_rcu(&req->sk_node, &ehash.heads[h]);
+	spin_unlock_bh(lock);
+	return 0;
+}
+
+/*
+ * A request out of the table. True for the one caller that took it out: it
+ * owns the table's reference. Its readers may still hold it.
+ */
+bool xtcp_unhash_request(struct sock *req)
+{
+	spinlock_t *lock = ehash_lock_of(req);
+	bool was;
+
+	spin_lock_bh(lock);
+	was = !sk_unhashed(req);
+	if (was)
+		hlist_del_init_rcu(&req->sk_node);
+	spin_unlock_bh(lock);
+	return was;
+}
+
+/*
+ * The child @sk takes request @req's place in the table, as
+ * inet_ehash_nolisten() replaces a request_sock: a reader walking the chain
+ * meets one or the other, never neither. False if @req was gone already (its
+ * timer gave up): then @sk is not hashed. On success the caller owns the
+ * table's reference on @req.
+ */
+bool xtcp_hash_replace(struct sock *req, struct sock *sk)
+{
+	spinlock_t *lock = ehash_lock_of(req);
+	bool was;
+
+	xtcp_sock_assert_locked(sk);
+	spin_lock_bh(lock);
+	was = !sk_unhashed(req);
+	if (was) {
+		sock_hold(sk);
+		hlist_replace_rcu(&req->sk_node, &sk->sk_node);
+		req->sk_node.pprev = NULL;	/* sk_unhashed() */
+		xtcp_sk(sk)->hashed = 1;
+	}
+	spin_unlock_bh(lock);
+	if (was)
+		sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
+	return was;
 }
 
 /* Insert a bound socket (idle or listening) by its local port. */
@@ -206,7 +288,8 @@ void xtcp_unhash(struct sock *sk)
 }
 
 /*
- * The connection a received segment belongs to, with a reference, or NULL.
+ * The connection a received segment belongs to, with a reference, or NULL:
+ * a socket, or a request (xtcp_is_request(); put it with xtcp_sk_put()).
  * @dif, @sdif: the device it came in on (inet_iif(), inet_sdif()); -1 and 0
  * for the connection of that 4-tuple on any device.
  */
@@ -229,6 +312,7 @@ struct sock *xtcp_lookup_established(struct net *net, __be32 saddr,
 	rcu_read_unlock();
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_lookup_established);
 
 /*
  * How well listener @sk fits a segment to @daddr:@port that came in on @dif
@@ -319,8 +403,8 @@ bool xtcp_listener_at(struct net *net, __be32 saddr, u16 port,
 
 /*
  * For /proc/net/xtcp: the socket of @net at (*bucket, *offset), counting bound
- * chains first and then connection chains, with a reference; advances the
- * cursor past it. NULL at the end.
+ * chains first and then connection chains, with a reference (a socket or a
+ * request: xtcp_sk_put()); advances the cursor past it. NULL at the end.
  */
 struct sock *xtcp_hash_walk(struct net *net, unsigned int *bucket,
 			    unsigned int *offset)

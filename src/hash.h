@@ -9,6 +9,9 @@ int xtcp_hash_init(void);
 void xtcp_hash_exit(void);
 int xtcp_hash_connection(struct sock *sk);
 int xtcp_hash_listener(struct sock *sk);
+int xtcp_hash_request(struct sock *req);
+bool xtcp_unhash_request(struct sock *req);
+bool xtcp_hash_replace(struct sock *req, struct sock *sk);
 void xtcp_unhash(struct sock *sk);
 struct sock *xtcp_lookup_established(struct net *net, __be32 saddr,
 				     __be16 sport, __be32 daddr, __be16 dport,

@@ -4,7 +4,8 @@
  *
  * The hook (NF_INET_LOCAL_IN, last before conntrack's confirmation: see
  * netns.c) looks every IPv4 TCP segment up in xtcp's tables: a connection's
- * 4-tuple, a TIME_WAIT bucket, a listener's port. What xtcp owns it steals
+ * 4-tuple (a socket, or a listener's request: then the listener's segment),
+ * a TIME_WAIT bucket, a listener's port. What xtcp owns it steals
  * (NF_STOLEN); the rest goes on to the kernel's TCP untouched. A stolen
  * segment is validated by the protocol core (header, options, checksum); a
  * bad one is counted and dropped.
@@ -32,6 +33,7 @@
 #include "input.h"
 #include "output.h"
 #include "parse.h"
+#include "request.h"
 #include "twsock.h"
 #include "xtcp.h"
 
@@ -213,6 +215,19 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 
 	sk = xtcp_lookup_established(net, iph->daddr, th->dest, iph->saddr,
 				     th->source, dif, sdif);
+	if (sk && xtcp_is_request(sk)) {
+		/*
+		 * A request's segment is its listener's to judge, under its
+		 * lock (child.c finds the request again), and passes its
+		 * listener's policy, as tcp_v4_rcv() runs tcp_filter() on the
+		 * listener for a request.
+		 */
+		struct sock *lsk = xtcp_req(sk)->listener;
+
+		sock_hold(lsk);
+		xtcp_req_put(xtcp_req(sk));	/* the lookup's */
+		sk = lsk;
+	}
 	if (!sk) {
 		tw = xtcp_tw_lookup(&xtcp_net(net)->tw, iph->daddr, th->dest,
 				    iph->saddr, th->source);

@@ -34,6 +34,7 @@
 #include "hash.h"
 #include "icmp.h"
 #include "output.h"
+#include "request.h"
 #include "seq.h"
 #include "sock.h"
 #include "xtcp.h"
@@ -151,6 +152,26 @@ static void icmp_for(struct sock *sk, const struct icmphdr *icmph, u32 seq)
 }
 
 /*
+ * A request's SYN+ACK is quoted (tcp_req_err()): out of window unless at its
+ * ISN; a fatal error ends it quietly, as it ends a child in SYN-RECV (nobody
+ * accepted it, so nobody is told).
+ */
+static void icmp_for_req(struct xtcp_request *req,
+			 const struct icmphdr *icmph, u32 seq)
+{
+	struct net *net = sock_net(xtcp_req_sk(req));
+
+	if (seq != req->iss) {
+		xtcp_inc_stat(net, XTCP_STAT_OUT_OF_WINDOW_ICMPS);
+		return;
+	}
+	if (icmph->type == ICMP_DEST_UNREACH && icmph->code <= NR_ICMP_UNREACH &&
+	    icmph->code != ICMP_FRAG_NEEDED &&
+	    icmp_err_convert[icmph->code].fatal)
+		xtcp_req_drop(req);
+}
+
+/*
  * The IPsec policy, as icmp_rcv() asks it: an error the policy refuses may
  * still pass when the SA it came through allows ICMP (XFRM_STATE_ICMP) and
  * the policy accepts the datagram it quotes.
@@ -232,8 +253,14 @@ unsigned int xtcp_icmp_rcv(struct net *net, struct sk_buff *skb)
 	if (!sk)
 		return NF_ACCEPT;
 	if (!icmp_policy_ok(skb)) {
-		sock_put(sk);
+		xtcp_sk_put(sk);
 		kfree_skb_reason(skb, SKB_DROP_REASON_XFRM_POLICY);
+		return NF_STOLEN;
+	}
+	if (xtcp_is_request(sk)) {
+		icmp_for_req(xtcp_req(sk), icmph, ntohl(th->seq));
+		xtcp_req_put(xtcp_req(sk));	/* the lookup's */
+		consume_skb(skb);
 		return NF_STOLEN;
 	}
 	bh_lock_sock(sk);

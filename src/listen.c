@@ -2,9 +2,10 @@
 /*
  * listen.c: listen(), accept(), and a listener's close.
  *
- * The children themselves are made and established on the packet side
- * (child.c); the two queues they wait on are acceptq.h's. A listener's close
- * aborts every child still queued.
+ * The requests and children themselves are made and established on the
+ * packet side (request.c, child.c); the two queues they wait on are
+ * acceptq.h's. A listener's close aborts every request and every child still
+ * queued.
  */
 #include <linux/net.h>
 #include <linux/sched/signal.h>
@@ -17,11 +18,15 @@
 #include "listen.h"
 #include "output.h"
 #include "port.h"
+#include "request.h"
 #include "sock.h"
 #include "state.h"
 #include "xtcp.h"
 
-/* Abort a listener's children, accepted-but-not-yet or still in SYN-RECV. */
+/*
+ * Abort a listener's children not yet accepted, and its requests (each with a
+ * RST, request.c).
+ */
 void xtcp_listener_close(struct sock *sk)
 {
 	struct xtcp_sock *lxs = xtcp_sk(sk);
@@ -29,8 +34,9 @@ void xtcp_listener_close(struct sock *sk)
 	xtcp_sock_assert_locked(sk);
 	xtcp_port_unlisten(sk);
 	xtcp_queues_set_closed(lxs, true);
+	xtcp_reqs_close(sk);
 	for (;;) {
-		struct xtcp_sock *xs = xtcp_queues_pop_any(lxs);
+		struct xtcp_sock *xs = xtcp_acceptq_pop(lxs);
 		struct sock *child;
 
 		if (!xs)

@@ -11,6 +11,7 @@
 #include "isn.h"
 #include "mem.h"
 #include "netns.h"
+#include "request.h"
 #include "timewait.h"
 #include "xtcp.h"
 
@@ -29,9 +30,13 @@ static int __init xtcp_init(void)
 	if (err)
 		goto err_tw;
 
-	err = xtcp_cong_init();
+	err = xtcp_req_init();
 	if (err)
 		goto err_hash;
+
+	err = xtcp_cong_init();
+	if (err)
+		goto err_req;
 
 	err = xtcp_net_init();
 	if (err)
@@ -55,6 +60,8 @@ err_net:
 	xtcp_net_exit();
 err_cong:
 	xtcp_cong_exit();
+err_req:
+	xtcp_req_exit();
 err_hash:
 	xtcp_hash_exit();
 err_tw:
@@ -68,6 +75,7 @@ static void __exit xtcp_exit(void)
 	xtcp_mem_exit();
 	xtcp_net_exit();
 	xtcp_cong_exit();
+	xtcp_req_exit();
 	xtcp_hash_exit();
 	xtcp_tw_exit();
 	pr_info("unloaded\n");

@@ -302,29 +302,35 @@ void xtcp_send_ack(struct sock *sk)
  * for segments out of window (held back: TCPACKSkippedChallenge); then, unless
  * net.xtcp.challenge_ack_limit is INT_MAX (the default, as 6.1's), within that
  * many a second per namespace (§7; held back: ChallengeACKsLimited). Those
- * sent count in ChallengeACKs.
+ * sent count in ChallengeACKs. xtcp_challenge_ack_ok() says whether one may
+ * go, *@last the sender's clock (a socket's, or a request's as in
+ * tcp_reqsk_send_challenge_ack()).
  */
-void xtcp_send_challenge_ack(struct sock *sk)
+bool xtcp_challenge_ack_ok(struct net *net, u32 *last)
 {
-	struct net *net = sock_net(sk);
 	struct xtcp_net *xn = xtcp_net(net);
 	int limit = READ_ONCE(xn->challenge_ack_limit);
 	u32 ms = READ_ONCE(xn->invalid_ratelimit);
 
-	xtcp_sock_assert_locked(sk);
-	if (xtcp_oow_rate_limited(&xtcp_sk(sk)->last_oow_ack_time, jiffies,
-				  msecs_to_jiffies(ms))) {
+	if (xtcp_oow_rate_limited(last, jiffies, msecs_to_jiffies(ms))) {
 		xtcp_inc_stat(net, XTCP_STAT_ACK_SKIPPED_CHALLENGE);
-		return;
+		return false;
 	}
 	if (limit != INT_MAX &&
 	    !xtcp_ratelimit_take(&xn->challenge_rl, jiffies / HZ, limit,
 				 get_random_u32())) {
 		xtcp_inc_stat(net, XTCP_STAT_CHALLENGE_ACKS_LIMITED);
-		return;
+		return false;
 	}
 	xtcp_inc_stat(net, XTCP_STAT_CHALLENGE_ACKS);
-	xtcp_send_ack(sk);
+	return true;
+}
+
+void xtcp_send_challenge_ack(struct sock *sk)
+{
+	xtcp_sock_assert_locked(sk);
+	if (xtcp_challenge_ack_ok(sock_net(sk), &xtcp_sk(sk)->last_oow_ack_time))
+		xtcp_send_ack(sk);
 }
 
 /*
@@ -697,16 +703,17 @@ static struct sk_buff *build_reply(const struct xtcp_segment *seg)
 }
 
 /*
- * A SYN+ACK that leaves no state behind: a SYN cookie's (child.c), from
- * listener @sk to the sender of @syn. @seg has its ports, numbers, window and
- * options but the MSS, which is the route's (as xtcp_advertised_mss() finds
- * a child's). It goes out on the listener's route with its TTL, TOS, mark and
- * priority, as tcp_v4_send_synack() sends a request's.
+ * A segment of a connection that has no socket yet, from listener @sk's
+ * @saddr to @daddr: a SYN cookie's SYN+ACK (child.c), or a request's SYN+ACK,
+ * ACK or RST (request.c). @seg has its ports, numbers, window and options
+ * but, on a SYN, the MSS, which is the route's (as xtcp_advertised_mss()
+ * finds a socket's). It goes out on the listener's route with its TTL, TOS,
+ * mark and priority, as tcp_v4_send_synack() sends a request's; @state is
+ * what the trace event shows.
  */
-void xtcp_send_synack_stateless(struct sock *sk, const struct sk_buff *syn,
-				struct xtcp_segment *seg)
+void xtcp_send_as(struct sock *sk, __be32 saddr, __be32 daddr,
+		  struct xtcp_segment *seg, int state)
 {
-	__be32 saddr = ip_hdr(syn)->daddr, daddr = ip_hdr(syn)->saddr;
 	u16 user_mss = xtcp_sk(sk)->user_mss;
 	struct net *net = sock_net(sk);
 	struct sk_buff *skb;
@@ -720,15 +727,17 @@ void xtcp_send_synack_stateless(struct sock *sk, const struct sk_buff *syn,
 				   sk->sk_bound_dev_if);
 	if (IS_ERR(rt))
 		return;
-	mss = min_t(u32, dst_mtu(&rt->dst) - sizeof(struct iphdr) -
-		    XTCP_HDR_LEN, 65535);
-	seg->opt.mss = user_mss ? min_t(u32, mss, user_mss) : mss;
+	if (seg->flags & XTCP_FLAG_SYN) {
+		mss = min_t(u32, dst_mtu(&rt->dst) - sizeof(struct iphdr) -
+			    XTCP_HDR_LEN, 65535);
+		seg->opt.mss = user_mss ? min_t(u32, mss, user_mss) : mss;
+	}
 	skb = build_reply(seg);
 	if (!skb) {
 		ip_rt_put(rt);
 		return;
 	}
-	trace_xtcp_segment_send(net, saddr, daddr, seg, XTCP_LISTEN);
+	trace_xtcp_segment_send(net, saddr, daddr, seg, state);
 	send_built(net, sk, saddr, daddr, skb, rt, inet_sk(sk)->tos);
 }
 

@@ -12,12 +12,13 @@ int xtcp_send_syn(struct sock *sk);
 int xtcp_send_synack(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
 void xtcp_send_challenge_ack(struct sock *sk);
+bool xtcp_challenge_ack_ok(struct net *net, u32 *last);
 bool xtcp_oow_ack_limited(struct net *net, const struct xtcp_skb_cb *cb,
 			  enum xtcp_stat stat, u32 *last);
 void xtcp_send_active_rst(struct sock *sk, gfp_t gfp);
 void xtcp_send_reset(struct net *net, struct sk_buff *skb);
-void xtcp_send_synack_stateless(struct sock *sk, const struct sk_buff *syn,
-				struct xtcp_segment *seg);
+void xtcp_send_as(struct sock *sk, __be32 saddr, __be32 daddr,
+		  struct xtcp_segment *seg, int state);
 void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st);
 void xtcp_push(struct sock *sk);
 void xtcp_push_mode(struct sock *sk, u8 extra);

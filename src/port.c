@@ -40,6 +40,7 @@
 
 #include "hash.h"
 #include "port.h"
+#include "request.h"
 #include "xtcp.h"
 
 struct xtcp_port {
@@ -136,7 +137,7 @@ static bool tuple_taken(struct net *net, __be32 saddr, u16 num, __be32 daddr,
 	other = xtcp_lookup_established(net, saddr, htons(num), daddr, dport,
 					-1, 0);
 	if (other) {
-		sock_put(other);
+		xtcp_sk_put(other);
 		return true;
 	}
 	return false;

@@ -4,7 +4,8 @@
  * in the format of /proc/net/tcp (same columns, same state codes), so that
  * the habits and scripts that read one read the other.
  *
- * Sockets come first (bound and listening, then connections), then buckets.
+ * Sockets come first (bound and listening, then connections and requests,
+ * which show as SYN_RECV as Linux's show), then buckets.
  * Each line is a snapshot taken under the chain's lock or with a reference;
  * reading resumes where the last read stopped, so a million buckets cost a
  * million lines and not a million squared.
@@ -17,6 +18,7 @@
 #include "hash.h"
 #include "netns.h"
 #include "proc.h"
+#include "request.h"
 #include "sock.h"
 #include "mem.h"
 #include "timer.h"
@@ -81,6 +83,26 @@ static void snap_sock(struct sock *sk, struct line *l)
 	l->rto = READ_ONCE(xs->rto_ms);
 }
 
+/*
+ * A request, as get_openreq4() prints one: SYN_RECV, its SYN+ACK's timer
+ * and retransmissions, its listener's uid, no inode nor reference count.
+ */
+static void snap_req(struct xtcp_request *req, struct line *l)
+{
+	struct sock *rsk = xtcp_req_sk(req);
+
+	memset(l, 0, sizeof(*l));
+	l->saddr = rsk->sk_rcv_saddr;
+	l->sport = htons(rsk->sk_num);
+	l->daddr = rsk->sk_daddr;
+	l->dport = rsk->sk_dport;
+	l->state = XTCP_SYN_RECV;
+	l->timer = 1;
+	l->when = msecs_to_jiffies(xtcp_req_timer_left_ms(req));
+	l->retrans = READ_ONCE(req->retrans);
+	l->uid = sock_i_uid(req->listener);
+}
+
 /* Move the cursor to the next line; false at the end. */
 static bool advance(struct seq_file *seq)
 {
@@ -90,6 +112,11 @@ static bool advance(struct seq_file *seq)
 	if (it->phase == 0) {
 		struct sock *sk = xtcp_hash_walk(net, &it->bucket, &it->offset);
 
+		if (sk && xtcp_is_request(sk)) {
+			snap_req(xtcp_req(sk), &it->line);
+			xtcp_req_put(xtcp_req(sk));
+			return true;
+		}
 		if (sk) {
 			snap_sock(sk, &it->line);
 			sock_put(sk);

@@ -257,9 +257,12 @@ void xtcp_done(struct sock *sk)
 	xtcp_write_queue_purge(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 
-	/* A child that dies before accept() leaves its listener's SYN queue. */
+	/*
+	 * A child that dies in SYN-RECV (before the ACK that made it could
+	 * establish it) leaves its listener's accept queue.
+	 */
 	if (parent && was_syn_recv) {
-		bool unlinked = xtcp_synq_unlink(xtcp_sk(parent), xs);
+		bool unlinked = xtcp_acceptq_unlink(xtcp_sk(parent), xs);
 
 		xtcp_port_release(sk);
 		if (unlinked) {

@@ -11,8 +11,9 @@
  *    socket is not owned by a user (segments for an owned socket go to its
  *    backlog; timer work for one is deferred to release_cb). Functions that need
  *    it say so with xtcp_sock_assert_locked().
- *  - A listener's queues of children (syn_queue, accept_queue) are under its
- *    accept_lock (a _bh spinlock); nothing is transmitted while holding it.
+ *  - A listener's queues (syn_queue of requests, accept_queue of children) are
+ *    under its accept_lock (a _bh spinlock); nothing is transmitted while
+ *    holding it, and the connection table's chain locks nest inside it.
  *  - The hash tables (hash.c) have per-chain _bh spinlocks for writers, RCU for
  *    readers; every xtcp socket is SOCK_RCU_FREE so that a reader may take a
  *    reference with refcount_inc_not_zero().
@@ -226,9 +227,9 @@ struct xtcp_sock {
 	struct xtcp_port *port;
 
 	/*
-	 * A listener's children in SYN-RECV and established ones not yet
-	 * accepted, under accept_lock (acceptq.h); accept_count is also read
-	 * without it, by poll() and /proc.
+	 * A listener's requests (request.h) and its children not yet
+	 * accepted, under accept_lock (acceptq.h); the counts are also read
+	 * without it, by poll(), /proc and the SYN path.
 	 */
 	spinlock_t accept_lock;
 	struct list_head syn_queue;
@@ -252,7 +253,7 @@ struct xtcp_sock {
 	/*
 	 * A child: its listener (a reference), set before it is hashed and
 	 * cleared under its own socket lock; its place in the listener's
-	 * queues, under the listener's accept_lock.
+	 * accept queue, under the listener's accept_lock.
 	 */
 	struct sock *parent;
 	struct list_head child_node;

@@ -32,6 +32,7 @@
 #include "protocol.h"
 #include "timewait.h"
 
+/* a request (request.h, XTCP_NEW_SYN_RECV: 12) shows as SYN_RECV, as in /proc */
 #define xtcp_trace_state_name(s)					\
 	__print_symbolic(s,						\
 			 { 1, "ESTABLISHED" }, { 2, "SYN_SENT" },	\
@@ -39,7 +40,7 @@
 			 { 5, "FIN_WAIT2" }, { 6, "TIME_WAIT" },	\
 			 { 7, "CLOSE" }, { 8, "CLOSE_WAIT" },		\
 			 { 9, "LAST_ACK" }, { 10, "LISTEN" },		\
-			 { 11, "CLOSING" })
+			 { 11, "CLOSING" }, { 12, "SYN_RECV" })
 
 #define xtcp_trace_flags(f)						\
 	__print_flags(f, "|",						\

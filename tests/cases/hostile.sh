@@ -303,12 +303,14 @@ HOSTILE_SYNQ_MAX=$((HOSTILE_BACKLOG + 4))
 HOSTILE_COOKIE_COUNTERS=(SyncookiesSent SyncookiesRecv SyncookiesFailed ListenOverflows
 	ListenDrops TCPReqQFullDoCookies TCPReqQFullDrop)
 
-# Sockets in SYN-RECV on local port PORT in namespace b, for family FAM, into
-# HOSTILE_SYNRECV: Linux TCP's request sockets through ss (inet_diag), xtcp's
-# children from /proc/net/xtcp_sockets (column 1 the state, 11 the local
-# address; bash builtins only).
+# Connections in SYN-RECV on local port PORT in namespace b, for family FAM,
+# into HOSTILE_SYNRECV: Linux TCP's request sockets through ss (inet_diag),
+# xtcp's requests from /proc/net/xtcp, where they show as SYN_RECV (03) as
+# Linux's show in /proc/net/tcp (column 2 the local address and hex port, 4
+# the state; bash builtins only). They are no sockets, so
+# /proc/net/xtcp_sockets does not list them.
 hostile_synrecv() {
-	local fam=$1 port=$2 st addr n=0 out
+	local fam=$1 port=$2 l st n=0 out hex
 	local -a lines=()
 	if [ "$fam" = inet ] || [ "$WIRE_INET" = 1 ]; then
 		# (no process substitution: the guest has no /dev/fd)
@@ -317,11 +319,12 @@ hostile_synrecv() {
 		HOSTILE_SYNRECV=$n
 		return 0
 	fi
+	printf -v hex '%04X' "$port"
 	# (the table in one read: see tests/lib/netns.sh)
-	mapfile -t lines <"/proc/$WIRE_HOLD_B/net/xtcp_sockets"
-	for out in "${lines[@]}"; do
-		read -r st _ _ _ _ _ _ _ _ _ addr _ <<<"$out"
-		[ "$st" = 03 ] && [[ $addr == *:"$port" ]] && n=$((n + 1))
+	mapfile -t lines <"/proc/$WIRE_HOLD_B/net/xtcp"
+	for out in "${lines[@]:1}"; do
+		read -r _ l _ st _ <<<"$out"
+		[ "$st" = 03 ] && [ "${l##*:}" = "$hex" ] && n=$((n + 1))
 	done
 	HOSTILE_SYNRECV=$n
 }
