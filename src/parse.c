@@ -289,7 +289,7 @@ static unsigned int put_sacks(u8 *p, unsigned int off,
  * timestamp, 4 without). The layout is Linux 6.1's tcp_options_write(), word
  * by word, so that a segment's bytes are the ones Linux TCP would send:
  *
- *	MSS		kind len mss mss
+ *	MSS		kind, length, the 16-bit MSS
  *	timestamps	sackOK,TS when SACK-permitted goes too (it takes the
  *			place of the NOPs), else NOP NOP TS; then TSval, TSecr
  *	SACK-permitted	NOP NOP sackOK (without timestamps)
