@@ -492,7 +492,7 @@ static void build_wscale_clamped(struct kunit *test)
 	u8 out[XTCP_OPT_MAX_LEN];
 
 	KUNIT_ASSERT_EQ(test, build(test, &in, true, out), 4);
-	KUNIT_EXPECT_EQ(test, out[2], XTCP_MAX_WSCALE);
+	KUNIT_EXPECT_EQ(test, out[3], XTCP_MAX_WSCALE);	/* NOP, kind, length, scale */
 }
 
 static void build_enospc(struct kunit *test)

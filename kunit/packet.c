@@ -160,6 +160,33 @@ void xtcp_test_sysctl(struct kunit *test, int *field, int val)
 	WRITE_ONCE(*field, val);
 }
 
+/*
+ * What Linux 6.1's tcp_select_initial_window() gives a SYN of a socket with
+ * @sk's receive buffer (no SO_RCVBUF, net.ipv4.tcp_adv_win_scale 1), written
+ * out here from the kernel's code rather than taken from xtcp's: half the
+ * buffer, rounded down to a multiple of @mss, at most 65535.
+ */
+u16 xtcp_test_syn_window(const struct sock *sk, u32 mss)
+{
+	u32 space = READ_ONCE(sk->sk_rcvbuf) / 2;
+
+	if (space > mss)
+		space = rounddown(space, mss);
+	return min_t(u32, space, U16_MAX);
+}
+
+/*
+ * The window scale tcp_select_initial_window() offers when the largest
+ * receive buffer is max(@rmem_max, net.core.rmem_max): the smallest that
+ * lets 65535 << scale cover it (ilog2 - 15), at most 14.
+ */
+u8 xtcp_test_wscale(u32 rmem_max)
+{
+	u32 space = max_t(u32, rmem_max, READ_ONCE(sysctl_rmem_max));
+
+	return clamp_t(int, ilog2(space) - 15, 0, 14);
+}
+
 /* ---- sockets ---- */
 
 static int sock_res_init(struct kunit_resource *res, void *context)
@@ -320,12 +347,18 @@ struct sock *xtcp_test_syn_child(struct kunit *test, struct sock *lsk)
 /* connect(O_NONBLOCK) to @p: the socket in SYN-SENT, its SYN captured. */
 struct socket *xtcp_test_connect(struct kunit *test, struct xtcp_peer *p)
 {
+	return xtcp_test_connect_sock(test, xtcp_test_socket(test), p);
+}
+
+/* As xtcp_test_connect(), with a socket of the test's (options set). */
+struct socket *xtcp_test_connect_sock(struct kunit *test, struct socket *sock,
+				      struct xtcp_peer *p)
+{
 	struct sockaddr_in sin = {
 		.sin_family = AF_INET,
 		.sin_port = p->port,
 		.sin_addr.s_addr = p->addr,
 	};
-	struct socket *sock = xtcp_test_socket(test);
 	int err;
 
 	err = kernel_connect(sock, (struct sockaddr *)&sin, sizeof(sin),

@@ -75,6 +75,10 @@ long xtcp_test_stat(enum xtcp_stat s);
 /* init_net's net.xtcp sysctl at @field set to @val till the test ends. */
 void xtcp_test_sysctl(struct kunit *test, int *field, int val);
 
+/* Linux's SYN window and window scale, for comparison with xtcp's. */
+u16 xtcp_test_syn_window(const struct sock *sk, u32 mss);
+u8 xtcp_test_wscale(u32 rmem_max);
+
 /* Sockets, released (abortively) when the test ends. */
 struct socket *xtcp_test_socket(struct kunit *test);
 void xtcp_test_release(struct kunit *test, struct socket *sock);
@@ -85,6 +89,8 @@ struct socket *xtcp_test_listener(struct kunit *test, int backlog,
 struct socket *xtcp_test_accept(struct kunit *test, struct socket *lsock);
 struct sock *xtcp_test_syn_child(struct kunit *test, struct sock *lsk);
 struct socket *xtcp_test_connect(struct kunit *test, struct xtcp_peer *p);
+struct socket *xtcp_test_connect_sock(struct kunit *test, struct socket *sock,
+				      struct xtcp_peer *p);
 struct socket *xtcp_test_established(struct kunit *test, struct xtcp_peer *p,
 				     const struct xtcp_options *synack_opt);
 struct sock *xtcp_test_passive(struct kunit *test, struct socket *lsock,

@@ -40,15 +40,61 @@ static void conn_connect_sends_syn(struct kunit *test)
 			(u16)(XTCP_OPTF_MSS | XTCP_OPTF_WSCALE |
 			      XTCP_OPTF_SACK_PERM | XTCP_OPTF_TIMESTAMP));
 	KUNIT_EXPECT_EQ(test, syn->seg.opt.mss, xs->adv_mss);
-	KUNIT_EXPECT_EQ(test, syn->seg.opt.wscale, 7);
+	/* tcp_select_initial_window()'s, from tcp_rmem[2] and the buffer */
+	KUNIT_EXPECT_EQ(test, syn->seg.opt.wscale,
+			xtcp_test_wscale(xtcp_rmem(&init_net, 2)));
 	KUNIT_EXPECT_EQ(test, syn->seg.opt.tsecr, 0U);
-	KUNIT_EXPECT_EQ(test, syn->seg.window, (u16)65535);
+	KUNIT_EXPECT_EQ(test, syn->seg.window,
+			xtcp_test_syn_window(sock->sk, xs->adv_mss));
 	KUNIT_EXPECT_EQ(test, xs->snd_nxt, xs->iss + 1);
 	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_SYN_SENT);
 	KUNIT_EXPECT_EQ(test, (int)sock->state, (int)SS_CONNECTING);
 	KUNIT_EXPECT_TRUE(test, xtcp_timer_pending(xs, XTCP_TIMER_RETRANS));
 	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_ACTIVE_OPENS), opens + 1);
 	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * The window scale follows the largest receive buffer, as
+ * tcp_select_initial_window() takes it from tcp_rmem[2]: 16 MiB asks for 9
+ * (7 at Linux's 6 MiB default), unless net.core.rmem_max is larger still.
+ */
+static void conn_syn_wscale_follows_rmem(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct xtcp_pkt *syn;
+
+	xtcp_test_sysctl(test, &xtcp_net(&init_net)->rmem[2], 16 << 20);
+	xtcp_peer_init(&p, 45011);
+	xtcp_test_connect(test, &p);
+	syn = xtcp_test_expect(test, XTCP_FLAG_SYN);
+	KUNIT_EXPECT_TRUE(test, syn->seg.opt.present & XTCP_OPTF_WSCALE);
+	KUNIT_EXPECT_EQ(test, syn->seg.opt.wscale, xtcp_test_wscale(16 << 20));
+	KUNIT_EXPECT_GE(test, syn->seg.opt.wscale, 9);
+}
+
+/*
+ * SO_RCVBUF before connect() caps the window and its scale at what the
+ * buffer holds (tcp_connect_init()'s window_clamp): 4096 bytes asked, 8192
+ * granted, a 4096-byte window, smaller than lo's MSS, scale 0 (still
+ * offered: the peer's windows may be scaled).
+ */
+static void conn_syn_rcvbuf_locked(struct kunit *test)
+{
+	struct socket *sock = xtcp_test_socket(test);
+	struct xtcp_peer p;
+	struct xtcp_pkt *syn;
+
+	KUNIT_ASSERT_EQ(test, xtcp_test_setsockopt(sock, SOL_SOCKET, SO_RCVBUF,
+						   4096), 0);
+	KUNIT_ASSERT_EQ(test, sock->sk->sk_rcvbuf, 8192);
+	xtcp_peer_init(&p, 45012);
+	xtcp_test_connect_sock(test, sock, &p);
+	syn = xtcp_test_expect(test, XTCP_FLAG_SYN);
+	KUNIT_EXPECT_TRUE(test, syn->seg.opt.present & XTCP_OPTF_WSCALE);
+	KUNIT_EXPECT_EQ(test, syn->seg.opt.wscale, 0);
+	KUNIT_EXPECT_EQ(test, syn->seg.window, (u16)4096);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(sock->sk)->rcv_wnd, 4096U);
 }
 
 /*
@@ -145,6 +191,8 @@ static void conn_shutdown_sends_fin(struct kunit *test)
 
 static struct kunit_case conn_cases[] = {
 	KUNIT_CASE(conn_connect_sends_syn),
+	KUNIT_CASE(conn_syn_wscale_follows_rmem),
+	KUNIT_CASE(conn_syn_rcvbuf_locked),
 	KUNIT_CASE(conn_synack_establishes),
 	KUNIT_CASE(conn_rst_refuses),
 	KUNIT_CASE(conn_rst_bad_ack_ignored),

@@ -235,7 +235,7 @@ static void send_cookie(struct sock *sk, struct sk_buff *skb,
 				  cb->seq, &mss);
 	seg.ack = cb->seq + 1;
 	seg.flags = XTCP_FLAG_SYN | XTCP_FLAG_ACK;
-	seg.window = XTCP_SYN_WINDOW;	/* as a child's SYN+ACK (output.c) */
+	seg.window = 0;		/* a child's SYN+ACK's (xtcp_send_synack_stateless()) */
 	seg.opt.present = XTCP_OPTF_MSS;
 	if ((opt->present & XTCP_OPTF_TIMESTAMP) && READ_ONCE(xn->timestamps)) {
 		co.wscale_ok = (opt->present & XTCP_OPTF_WSCALE) &&
@@ -245,7 +245,7 @@ static void send_cookie(struct sock *sk, struct sk_buff *skb,
 			     READ_ONCE(xn->sack);
 		if (co.wscale_ok) {
 			seg.opt.present |= XTCP_OPTF_WSCALE;
-			seg.opt.wscale = XTCP_RCV_WSCALE;
+			seg.opt.wscale = xtcp_initial_rcv_wscale(sk);
 		}
 		if (co.sack_ok)
 			seg.opt.present |= XTCP_OPTF_SACK_PERM;
@@ -377,7 +377,7 @@ static bool rcv_cookie_ack(struct sock *sk, struct sk_buff *skb)
 		goto out;
 	}
 	/* what the cookie SYN+ACK advertised (send_cookie()) */
-	xtcp_sk(child)->rcv_wnd = XTCP_SYN_WINDOW;
+	xtcp_sk(child)->rcv_wnd = xtcp_syn_rcv_wnd(child);
 	/* ours across the ACK, which may end the child and the queue's ref */
 	sock_hold(child);
 	xtcp_rcv(child, skb);

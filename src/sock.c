@@ -204,8 +204,8 @@ struct sock *xtcp_sk_alloc(struct net *net, int family, gfp_t gfp, int kern)
 	sk_sockets_allocated_inc(sk);
 	sk->sk_rcvbuf = READ_ONCE(xtcp_net(net)->rmem[1]);
 	sk->sk_sndbuf = READ_ONCE(xtcp_net(net)->wmem[1]);
-	/* 65535 << 7 covers the largest tcp_rmem a peer could fill */
-	xs->rcv_wscale = XTCP_RCV_WSCALE;
+	/* until a connect() or a SYN settles it (xtcp_options_from_sysctls()) */
+	xs->rcv_wscale = xtcp_initial_rcv_wscale(sk);
 	xtcp_cc_start(sk, &xtcp_reno);	/* until xtcp_cc_default() */
 	xtcp_timer_init(sk);
 	xtcp_state_store(sk, XTCP_CLOSE);

@@ -27,7 +27,8 @@ void xtcp_syn_options(struct sk_buff *skb, struct xtcp_options *opt)
 /*
  * The options our SYN or SYN+ACK offers: net.xtcp.timestamps, sack and
  * window_scaling of the socket's namespace, as tcp_syn_options() reads
- * TCP's. Without window scaling we never scale our own window either.
+ * TCP's. Without window scaling we never scale our own window either; with
+ * it, the scale is tcp_select_initial_window()'s (xtcp_initial_rcv_wscale()).
  */
 void xtcp_options_from_sysctls(struct sock *sk)
 {
@@ -37,7 +38,7 @@ void xtcp_options_from_sysctls(struct sock *sk)
 	xs->ts_ok = !!READ_ONCE(xn->timestamps);
 	xs->sack_ok = !!READ_ONCE(xn->sack);
 	xs->wscale_ok = !!READ_ONCE(xn->window_scaling);
-	xs->rcv_wscale = xs->wscale_ok ? XTCP_RCV_WSCALE : 0;
+	xs->rcv_wscale = xs->wscale_ok ? xtcp_initial_rcv_wscale(sk) : 0;
 }
 
 /* Settle what the two SYNs agreed on (RFC 7323 §1.3, RFC 9293 §3.7.1). */

@@ -110,6 +110,7 @@ struct xtcp_sock {
 	u16 adv_mss;		/* the MSS option we sent */
 	u16 pmtu_cookie;	/* the path MTU the MSS is for */
 	u16 mtu_info;		/* the MTU an ICMP message gave (icmp.c) */
+	u32 init_rcv_wnd;	/* the route's initrwnd, in segments (0: none) */
 	u8 snd_wscale;
 	u8 rcv_wscale;
 	u8 passive:1;		/* SYN-RECV came from LISTEN */
@@ -409,6 +410,12 @@ static inline void xtcp_add_stat(const struct net *net, enum xtcp_stat s,
 				 unsigned long n)
 {
 	this_cpu_add(xtcp_net(net)->mib->mibs[s], n);
+}
+
+/* net.xtcp.rmem[@i]: the receive buffer's min, default, max */
+static inline int xtcp_rmem(const struct net *net, int i)
+{
+	return READ_ONCE(xtcp_net(net)->rmem[i]);
 }
 
 #define XTCP_DATA_RETRIES	15	/* net.xtcp.retries2, as tcp_retries2 */
