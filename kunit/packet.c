@@ -124,6 +124,7 @@ long xtcp_test_stat(enum xtcp_stat s)
 /* A sysctl the test set, and what it was. */
 struct sysctl_saved {
 	int *field;
+	u8 *field8;
 	int old;
 };
 
@@ -137,26 +138,43 @@ static void sysctl_res_free(struct kunit_resource *res)
 {
 	struct sysctl_saved *saved = res->data;
 
-	WRITE_ONCE(*saved->field, saved->old);
+	if (saved->field8)
+		WRITE_ONCE(*saved->field8, saved->old);
+	else
+		WRITE_ONCE(*saved->field, saved->old);
 	kfree(saved);
 }
 
-/*
- * Set init_net's net.xtcp sysctl @field (a member of its struct xtcp_net) to
- * @val for the test; it is put back when the test ends, pass or fail.
- */
-void xtcp_test_sysctl(struct kunit *test, int *field, int val)
+static void sysctl_save(struct kunit *test, int *field, u8 *field8)
 {
 	struct sysctl_saved *saved = kmalloc(sizeof(*saved), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, saved);
 	saved->field = field;
-	saved->old = READ_ONCE(*field);
+	saved->field8 = field8;
+	saved->old = field8 ? READ_ONCE(*field8) : READ_ONCE(*field);
 	if (!kunit_alloc_resource(test, sysctl_res_init, sysctl_res_free,
 				  GFP_KERNEL, saved)) {
 		kfree(saved);
 		KUNIT_ASSERT_FAILURE(test, "no memory for a sysctl resource");
 	}
+}
+
+/*
+ * Set an int sysctl of init_net, @field, to @val for the test: a net.xtcp
+ * one (a member of its struct xtcp_net) or a net.ipv4 one (of
+ * init_net.ipv4). It is put back when the test ends, pass or fail.
+ */
+void xtcp_test_sysctl(struct kunit *test, int *field, int val)
+{
+	sysctl_save(test, field, NULL);
+	WRITE_ONCE(*field, val);
+}
+
+/* As xtcp_test_sysctl(), for the u8 ones of TCP's (tcp_timestamps, ...). */
+void xtcp_test_sysctl_u8(struct kunit *test, u8 *field, u8 val)
+{
+	sysctl_save(test, NULL, field);
 	WRITE_ONCE(*field, val);
 }
 

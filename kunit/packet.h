@@ -72,8 +72,9 @@ int xtcp_test_init(struct kunit *test);
 
 /* init_net's counter @s now. */
 long xtcp_test_stat(enum xtcp_stat s);
-/* init_net's net.xtcp sysctl at @field set to @val till the test ends. */
+/* init_net's net.xtcp or net.ipv4 sysctl at @field: @val till the test ends. */
 void xtcp_test_sysctl(struct kunit *test, int *field, int val);
+void xtcp_test_sysctl_u8(struct kunit *test, u8 *field, u8 val);
 
 /* Linux's SYN window and window scale, for comparison with xtcp's. */
 u16 xtcp_test_syn_window(const struct sock *sk, u32 mss);

@@ -56,21 +56,86 @@ static void conn_connect_sends_syn(struct kunit *test)
 
 /*
  * The window scale follows the largest receive buffer, as
- * tcp_select_initial_window() takes it from tcp_rmem[2]: 16 MiB asks for 9
- * (7 at Linux's 6 MiB default), unless net.core.rmem_max is larger still.
+ * tcp_select_initial_window() takes it from net.ipv4.tcp_rmem[2]: 16 MiB
+ * asks for 9 (7 at Linux's 6 MiB default), unless net.core.rmem_max is
+ * larger still; net.xtcp.rmem, set, overrides tcp_rmem: 256 KiB, 3.
  */
 static void conn_syn_wscale_follows_rmem(struct kunit *test)
 {
+	int *xrmem = xtcp_net(&init_net)->rmem;
 	struct xtcp_peer p;
 	struct xtcp_pkt *syn;
 
-	xtcp_test_sysctl(test, &xtcp_net(&init_net)->rmem[2], 16 << 20);
+	KUNIT_ASSERT_EQ(test, xrmem[2], XTCP_FOLLOW_TCP);
+	xtcp_test_sysctl(test, &init_net.ipv4.sysctl_tcp_rmem[2], 16 << 20);
 	xtcp_peer_init(&p, 45011);
 	xtcp_test_connect(test, &p);
 	syn = xtcp_test_expect(test, XTCP_FLAG_SYN);
 	KUNIT_EXPECT_TRUE(test, syn->seg.opt.present & XTCP_OPTF_WSCALE);
 	KUNIT_EXPECT_EQ(test, syn->seg.opt.wscale, xtcp_test_wscale(16 << 20));
 	KUNIT_EXPECT_GE(test, syn->seg.opt.wscale, 9);
+
+	/* the override: its max, below net.core.rmem_max's 208 KiB or not */
+	xtcp_test_sysctl(test, &xrmem[0], 4096);
+	xtcp_test_sysctl(test, &xrmem[1], 131072);
+	xtcp_test_sysctl(test, &xrmem[2], 256 << 10);
+	xtcp_peer_init(&p, 45013);
+	xtcp_test_connect(test, &p);
+	syn = xtcp_test_expect(test, XTCP_FLAG_SYN);
+	KUNIT_EXPECT_EQ(test, syn->seg.opt.wscale, xtcp_test_wscale(256 << 10));
+	KUNIT_EXPECT_LE(test, syn->seg.opt.wscale, 7);
+}
+
+/*
+ * net.ipv4.tcp_timestamps, tcp_sack and tcp_window_scaling govern what the
+ * SYN offers, as tcp_syn_options() reads them; net.xtcp.timestamps, set,
+ * overrides its namesake both ways.
+ */
+static void conn_syn_options_follow_tcp_sysctls(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_net(&init_net);
+	struct netns_ipv4 *ipv4 = &init_net.ipv4;
+	struct socket *sock;
+	struct xtcp_peer p;
+	struct xtcp_pkt *syn;
+
+	KUNIT_ASSERT_EQ(test, xn->timestamps, XTCP_FOLLOW_TCP);
+	KUNIT_ASSERT_EQ(test, xn->sack, XTCP_FOLLOW_TCP);
+	KUNIT_ASSERT_EQ(test, xn->window_scaling, XTCP_FOLLOW_TCP);
+	xtcp_test_sysctl_u8(test, &ipv4->sysctl_tcp_timestamps, 0);
+	xtcp_test_sysctl_u8(test, &ipv4->sysctl_tcp_sack, 0);
+	xtcp_test_sysctl_u8(test, &ipv4->sysctl_tcp_window_scaling, 0);
+	xtcp_peer_init(&p, 45014);
+	sock = xtcp_test_connect(test, &p);
+	syn = xtcp_test_expect(test, XTCP_FLAG_SYN);
+	KUNIT_EXPECT_EQ(test, syn->seg.opt.present, (u16)XTCP_OPTF_MSS);
+	/* without window scaling, our own window is not scaled either */
+	KUNIT_EXPECT_EQ(test, xtcp_sk(sock->sk)->rcv_wscale, 0);
+
+	/* only sack back on, through TCP's sysctl */
+	xtcp_test_sysctl_u8(test, &ipv4->sysctl_tcp_sack, 1);
+	xtcp_peer_init(&p, 45015);
+	xtcp_test_connect(test, &p);
+	syn = xtcp_test_expect(test, XTCP_FLAG_SYN);
+	KUNIT_EXPECT_EQ(test, syn->seg.opt.present,
+			(u16)(XTCP_OPTF_MSS | XTCP_OPTF_SACK_PERM));
+
+	/* net.xtcp.timestamps=1 overrides tcp_timestamps=0 ... */
+	xtcp_test_sysctl(test, &xn->timestamps, 1);
+	xtcp_peer_init(&p, 45016);
+	xtcp_test_connect(test, &p);
+	syn = xtcp_test_expect(test, XTCP_FLAG_SYN);
+	KUNIT_EXPECT_EQ(test, syn->seg.opt.present,
+			(u16)(XTCP_OPTF_MSS | XTCP_OPTF_SACK_PERM |
+			      XTCP_OPTF_TIMESTAMP));
+
+	/* ... and net.xtcp.sack=0 overrides tcp_sack=1 */
+	xtcp_test_sysctl(test, &xn->sack, 0);
+	xtcp_peer_init(&p, 45017);
+	xtcp_test_connect(test, &p);
+	syn = xtcp_test_expect(test, XTCP_FLAG_SYN);
+	KUNIT_EXPECT_EQ(test, syn->seg.opt.present,
+			(u16)(XTCP_OPTF_MSS | XTCP_OPTF_TIMESTAMP));
 }
 
 /*
@@ -192,6 +257,7 @@ static void conn_shutdown_sends_fin(struct kunit *test)
 static struct kunit_case conn_cases[] = {
 	KUNIT_CASE(conn_connect_sends_syn),
 	KUNIT_CASE(conn_syn_wscale_follows_rmem),
+	KUNIT_CASE(conn_syn_options_follow_tcp_sysctls),
 	KUNIT_CASE(conn_syn_rcvbuf_locked),
 	KUNIT_CASE(conn_synack_establishes),
 	KUNIT_CASE(conn_rst_refuses),

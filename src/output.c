@@ -392,7 +392,8 @@ void xtcp_send_challenge_ack(struct sock *sk)
 
 	xtcp_sock_assert_locked(sk);
 	if (!xtcp_ratelimit_take(&xn->challenge_rl, jiffies / HZ,
-				 READ_ONCE(xn->challenge_ack_limit),
+				 xtcp_sysctl(net, challenge_ack_limit,
+					     sysctl_tcp_challenge_ack_limit),
 				 get_random_u32())) {
 		xtcp_inc_stat(net, XTCP_STAT_CHALLENGE_ACKS_LIMITED);
 		return;
@@ -405,7 +406,7 @@ void xtcp_send_challenge_ack(struct sock *sk)
  * Must the answer to an out-of-window segment be skipped (Linux 6.1's
  * tcp_oow_rate_limited())? The dup-ACK for a PAWS reject or an unacceptable
  * sequence, and every ACK of a TIME-WAIT bucket, go at most once per
- * net.xtcp.invalid_ratelimit per connection or bucket (*@last), so that two
+ * net.ipv4.tcp_invalid_ratelimit (net.xtcp.invalid_ratelimit) per connection or bucket (*@last), so that two
  * ends that disagree on the sequence space cannot ACK each other in a loop.
  * Text without a SYN is always answered: no ACK loop carries text, and its
  * sender needs to hear that it came. A skipped answer is counted in @stat.
@@ -413,8 +414,11 @@ void xtcp_send_challenge_ack(struct sock *sk)
 bool xtcp_oow_ack_limited(struct net *net, const struct xtcp_skb_cb *cb,
 			  enum xtcp_stat stat, u32 *last)
 {
-	u32 ms = READ_ONCE(xtcp_net(net)->invalid_ratelimit);
+	int ms = READ_ONCE(xtcp_net(net)->invalid_ratelimit);
 
+	/* TCP keeps tcp_invalid_ratelimit in jiffies */
+	if (ms == XTCP_FOLLOW_TCP)
+		ms = jiffies_to_msecs(READ_ONCE(net->ipv4.sysctl_tcp_invalid_ratelimit));
 	if (cb->seq != cb->end_seq && !(cb->flags & XTCP_FLAG_SYN))
 		return false;
 	if (!xtcp_oow_rate_limited(last, jiffies, msecs_to_jiffies(ms)))
