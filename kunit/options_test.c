@@ -319,7 +319,11 @@ static void expect_bytes(struct kunit *test, const u8 *got, int len,
 		KUNIT_EXPECT_EQ_MSG(test, got[i], want[i], "byte %d", i);
 }
 
-/* MUST-14 (send): a full SYN: MSS, SACK-permitted, timestamps, WS, EOL pad. */
+/*
+ * MUST-14 (send): a full SYN as Linux 6.1's tcp_options_write() lays it out:
+ * MSS; SACK-permitted in the place of the NOPs before the timestamp; NOP and
+ * the window scale. 20 bytes, no padding.
+ */
 static void build_syn_layout(struct kunit *test)
 {
 	static const u8 want[] = {
@@ -327,7 +331,7 @@ static void build_syn_layout(struct kunit *test)
 		4, 2, 8, 10,
 		0x11, 0x22, 0x33, 0x44,
 		0, 0, 0, 0,
-		3, 3, 7, 0,
+		1, 3, 3, 7,
 	};
 	struct xtcp_options in = {
 		.present = XTCP_OPTF_MSS | XTCP_OPTF_SACK_PERM |
@@ -337,6 +341,53 @@ static void build_syn_layout(struct kunit *test)
 	u8 out[XTCP_OPT_MAX_LEN];
 
 	expect_bytes(test, out, build(test, &in, true, out), want, sizeof(want));
+}
+
+/*
+ * tcp_options_write() for each SYN Linux can send: every combination of
+ * timestamps, SACK-permitted and window scale beside the MSS, byte for byte.
+ * (tcpdump shows them as <mss 1460,sackOK,TS ...,nop,wscale 8>,
+ * <mss 1460,nop,nop,sackOK,nop,wscale 8>, <mss 1460,nop,nop,TS ...> ...)
+ */
+static void build_syn_linux_layouts(struct kunit *test)
+{
+	static const struct {
+		u16 present;
+		u8 len;
+		u8 want[20];
+	} cases[] = {
+		{ 0, 4, { 2, 4, 5, 0xB4 } },
+		{ XTCP_OPTF_WSCALE, 8, { 2, 4, 5, 0xB4, 1, 3, 3, 8 } },
+		{ XTCP_OPTF_SACK_PERM, 8, { 2, 4, 5, 0xB4, 1, 1, 4, 2 } },
+		{ XTCP_OPTF_SACK_PERM | XTCP_OPTF_WSCALE, 12,
+		  { 2, 4, 5, 0xB4, 1, 1, 4, 2, 1, 3, 3, 8 } },
+		{ XTCP_OPTF_TIMESTAMP, 16,
+		  { 2, 4, 5, 0xB4, 1, 1, 8, 10, 0, 0, 0, 5, 0, 0, 0, 6 } },
+		{ XTCP_OPTF_TIMESTAMP | XTCP_OPTF_WSCALE, 20,
+		  { 2, 4, 5, 0xB4, 1, 1, 8, 10, 0, 0, 0, 5, 0, 0, 0, 6,
+		    1, 3, 3, 8 } },
+		{ XTCP_OPTF_TIMESTAMP | XTCP_OPTF_SACK_PERM, 16,
+		  { 2, 4, 5, 0xB4, 4, 2, 8, 10, 0, 0, 0, 5, 0, 0, 0, 6 } },
+		{ XTCP_OPTF_TIMESTAMP | XTCP_OPTF_SACK_PERM | XTCP_OPTF_WSCALE, 20,
+		  { 2, 4, 5, 0xB4, 4, 2, 8, 10, 0, 0, 0, 5, 0, 0, 0, 6,
+		    1, 3, 3, 8 } },
+	};
+	u8 out[XTCP_OPT_MAX_LEN];
+	unsigned int i;
+	int len, j;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct xtcp_options in = {
+			.present = XTCP_OPTF_MSS | cases[i].present,
+			.mss = 1460, .wscale = 8, .tsval = 5, .tsecr = 6,
+		};
+
+		len = build(test, &in, true, out);
+		KUNIT_ASSERT_EQ_MSG(test, len, cases[i].len, "case %u", i);
+		for (j = 0; j < len; j++)
+			KUNIT_EXPECT_EQ_MSG(test, out[j], cases[i].want[j],
+					    "case %u byte %d", i, j);
+	}
 }
 
 /* MUST-14 send, MUST-65: MSS only on a SYN; WS and SACK-perm likewise. */
@@ -360,14 +411,18 @@ static void must65_no_mss_on_non_syn(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, build(test, &in, true, out), 4);
 }
 
-/* MUST-69: padding after the last option is EOL then zeros. */
-static void must69_eol_zero_padding(struct kunit *test)
+/*
+ * MUST-69: the options end on a word boundary. Linux's layout fills every
+ * word with NOPs ahead of an option, so there is never padding, and never
+ * an EOL, at the end: MSS, NOP NOP sackOK, NOP wscale.
+ */
+static void must69_no_padding_needed(struct kunit *test)
 {
 	struct xtcp_options in = {
 		.present = XTCP_OPTF_MSS | XTCP_OPTF_SACK_PERM | XTCP_OPTF_WSCALE,
 		.mss = 536, .wscale = 14,
 	};
-	static const u8 want[] = { 2, 4, 2, 0x18, 4, 2, 3, 3, 14, 0, 0, 0 };
+	static const u8 want[] = { 2, 4, 2, 0x18, 1, 1, 4, 2, 1, 3, 3, 14 };
 	u8 out[XTCP_OPT_MAX_LEN];
 
 	memset(out, 0xAA, sizeof(out));
@@ -376,7 +431,7 @@ static void must69_eol_zero_padding(struct kunit *test)
 	in.present = XTCP_OPTF_WSCALE;
 	memset(out, 0xAA, sizeof(out));
 	KUNIT_ASSERT_EQ(test, build(test, &in, true, out), 4);
-	KUNIT_EXPECT_EQ(test, out[3], XTCP_OPT_EOL);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be32(out), 0x0103030Eu);
 }
 
 /* A non-SYN starts NOP NOP TS: the layout Linux's header prediction wants. */
@@ -410,6 +465,8 @@ static void build_sack_blocks_fit(struct kunit *test)
 	}
 	len = build(test, &in, false, out);
 	KUNIT_EXPECT_EQ(test, len, 36);
+	/* tcp_options_write(): NOP NOP SACK len, then the blocks */
+	KUNIT_EXPECT_EQ(test, get_unaligned_be32(out), 0x01010522u);
 	KUNIT_ASSERT_EQ(test, xtcp_parse_options(out, len, false, &back), XTCP_PARSE_OK);
 	KUNIT_EXPECT_EQ(test, back.num_sacks, 4);
 	KUNIT_EXPECT_EQ(test, back.sacks[3].end, 3500u);
@@ -417,6 +474,8 @@ static void build_sack_blocks_fit(struct kunit *test)
 	in.present |= XTCP_OPTF_TIMESTAMP;
 	len = build(test, &in, false, out);
 	KUNIT_EXPECT_EQ(test, len, 40);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be32(out), 0x0101080Au);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be32(out + 12), 0x0101051Au);
 	KUNIT_ASSERT_EQ(test, xtcp_parse_options(out, len, false, &back), XTCP_PARSE_OK);
 	KUNIT_EXPECT_EQ(test, back.num_sacks, 3);
 	KUNIT_EXPECT_EQ(test, back.sacks[2].start, 2000u);
@@ -433,7 +492,7 @@ static void build_wscale_clamped(struct kunit *test)
 	u8 out[XTCP_OPT_MAX_LEN];
 
 	KUNIT_ASSERT_EQ(test, build(test, &in, true, out), 4);
-	KUNIT_EXPECT_EQ(test, out[2], XTCP_MAX_WSCALE);
+	KUNIT_EXPECT_EQ(test, out[3], XTCP_MAX_WSCALE);	/* NOP, kind, length, scale */
 }
 
 static void build_enospc(struct kunit *test)
@@ -611,8 +670,9 @@ static struct kunit_case options_cases[] = {
 	KUNIT_CASE(duplicate_option_last_wins),
 	KUNIT_CASE(must15_default_mss),
 	KUNIT_CASE(build_syn_layout),
+	KUNIT_CASE(build_syn_linux_layouts),
 	KUNIT_CASE(must65_no_mss_on_non_syn),
-	KUNIT_CASE(must69_eol_zero_padding),
+	KUNIT_CASE(must69_no_padding_needed),
 	KUNIT_CASE(build_ts_first_aligned),
 	KUNIT_CASE(build_sack_blocks_fit),
 	KUNIT_CASE(build_wscale_clamped),

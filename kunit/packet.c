@@ -126,6 +126,7 @@ long xtcp_test_stat(enum xtcp_stat s)
 /* A sysctl the test set, and what it was. */
 struct sysctl_saved {
 	int *field;
+	u8 *field8;
 	int old;
 };
 
@@ -139,27 +140,71 @@ static void sysctl_res_free(struct kunit_resource *res)
 {
 	struct sysctl_saved *saved = res->data;
 
-	WRITE_ONCE(*saved->field, saved->old);
+	if (saved->field8)
+		WRITE_ONCE(*saved->field8, saved->old);
+	else
+		WRITE_ONCE(*saved->field, saved->old);
 	kfree(saved);
 }
 
-/*
- * Set init_net's net.xtcp sysctl @field (a member of its struct xtcp_net) to
- * @val for the test; it is put back when the test ends, pass or fail.
- */
-void xtcp_test_sysctl(struct kunit *test, int *field, int val)
+static void sysctl_save(struct kunit *test, int *field, u8 *field8)
 {
 	struct sysctl_saved *saved = kmalloc(sizeof(*saved), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, saved);
 	saved->field = field;
-	saved->old = READ_ONCE(*field);
+	saved->field8 = field8;
+	saved->old = field8 ? READ_ONCE(*field8) : READ_ONCE(*field);
 	if (!kunit_alloc_resource(test, sysctl_res_init, sysctl_res_free,
 				  GFP_KERNEL, saved)) {
 		kfree(saved);
 		KUNIT_ASSERT_FAILURE(test, "no memory for a sysctl resource");
 	}
+}
+
+/*
+ * Set an int sysctl of init_net, @field, to @val for the test: a net.xtcp
+ * one (a member of its struct xtcp_net) or a net.ipv4 one (of
+ * init_net.ipv4). It is put back when the test ends, pass or fail.
+ */
+void xtcp_test_sysctl(struct kunit *test, int *field, int val)
+{
+	sysctl_save(test, field, NULL);
 	WRITE_ONCE(*field, val);
+}
+
+/* As xtcp_test_sysctl(), for the u8 ones of TCP's (tcp_timestamps, ...). */
+void xtcp_test_sysctl_u8(struct kunit *test, u8 *field, u8 val)
+{
+	sysctl_save(test, NULL, field);
+	WRITE_ONCE(*field, val);
+}
+
+/*
+ * What Linux 6.1's tcp_select_initial_window() gives a SYN of a socket with
+ * @sk's receive buffer (no SO_RCVBUF, net.ipv4.tcp_adv_win_scale 1), written
+ * out here from the kernel's code rather than taken from xtcp's: half the
+ * buffer, rounded down to a multiple of @mss, at most 65535.
+ */
+u16 xtcp_test_syn_window(const struct sock *sk, u32 mss)
+{
+	u32 space = READ_ONCE(sk->sk_rcvbuf) / 2;
+
+	if (space > mss)
+		space = rounddown(space, mss);
+	return min_t(u32, space, U16_MAX);
+}
+
+/*
+ * The window scale tcp_select_initial_window() offers when the largest
+ * receive buffer is max(@rmem_max, net.core.rmem_max): the smallest that
+ * lets 65535 << scale cover it (ilog2 - 15), at most 14.
+ */
+u8 xtcp_test_wscale(u32 rmem_max)
+{
+	u32 space = max_t(u32, rmem_max, READ_ONCE(sysctl_rmem_max));
+
+	return clamp_t(int, ilog2(space) - 15, 0, 14);
 }
 
 /* ---- sockets ---- */
@@ -345,12 +390,18 @@ struct sock *xtcp_test_child(struct kunit *test, const struct xtcp_peer *p)
 /* connect(O_NONBLOCK) to @p: the socket in SYN-SENT, its SYN captured. */
 struct socket *xtcp_test_connect(struct kunit *test, struct xtcp_peer *p)
 {
+	return xtcp_test_connect_sock(test, xtcp_test_socket(test), p);
+}
+
+/* As xtcp_test_connect(), with a socket of the test's (options set). */
+struct socket *xtcp_test_connect_sock(struct kunit *test, struct socket *sock,
+				      struct xtcp_peer *p)
+{
 	struct sockaddr_in sin = {
 		.sin_family = AF_INET,
 		.sin_port = p->port,
 		.sin_addr.s_addr = p->addr,
 	};
-	struct socket *sock = xtcp_test_socket(test);
 	int err;
 
 	err = kernel_connect(sock, (struct sockaddr *)&sin, sizeof(sin),

@@ -72,8 +72,13 @@ int xtcp_test_init(struct kunit *test);
 
 /* init_net's counter @s now. */
 long xtcp_test_stat(enum xtcp_stat s);
-/* init_net's net.xtcp sysctl at @field set to @val till the test ends. */
+/* init_net's net.xtcp or net.ipv4 sysctl at @field: @val till the test ends. */
 void xtcp_test_sysctl(struct kunit *test, int *field, int val);
+void xtcp_test_sysctl_u8(struct kunit *test, u8 *field, u8 val);
+
+/* Linux's SYN window and window scale, for comparison with xtcp's. */
+u16 xtcp_test_syn_window(const struct sock *sk, u32 mss);
+u8 xtcp_test_wscale(u32 rmem_max);
 
 /* Sockets, released (abortively) when the test ends. */
 struct socket *xtcp_test_socket(struct kunit *test);
@@ -86,6 +91,8 @@ struct socket *xtcp_test_accept(struct kunit *test, struct socket *lsock);
 struct xtcp_request *xtcp_test_request(struct kunit *test, struct sock *lsk);
 struct sock *xtcp_test_child(struct kunit *test, const struct xtcp_peer *p);
 struct socket *xtcp_test_connect(struct kunit *test, struct xtcp_peer *p);
+struct socket *xtcp_test_connect_sock(struct kunit *test, struct socket *sock,
+				      struct xtcp_peer *p);
 struct socket *xtcp_test_established(struct kunit *test, struct xtcp_peer *p,
 				     const struct xtcp_options *synack_opt);
 struct sock *xtcp_test_passive(struct kunit *test, struct socket *lsock,

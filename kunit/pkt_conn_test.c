@@ -40,15 +40,126 @@ static void conn_connect_sends_syn(struct kunit *test)
 			(u16)(XTCP_OPTF_MSS | XTCP_OPTF_WSCALE |
 			      XTCP_OPTF_SACK_PERM | XTCP_OPTF_TIMESTAMP));
 	KUNIT_EXPECT_EQ(test, syn->seg.opt.mss, xs->adv_mss);
-	KUNIT_EXPECT_EQ(test, syn->seg.opt.wscale, 7);
+	/* tcp_select_initial_window()'s, from tcp_rmem[2] and the buffer */
+	KUNIT_EXPECT_EQ(test, syn->seg.opt.wscale,
+			xtcp_test_wscale(xtcp_rmem(&init_net, 2)));
 	KUNIT_EXPECT_EQ(test, syn->seg.opt.tsecr, 0U);
-	KUNIT_EXPECT_EQ(test, syn->seg.window, (u16)65535);
+	KUNIT_EXPECT_EQ(test, syn->seg.window,
+			xtcp_test_syn_window(sock->sk, xs->adv_mss));
 	KUNIT_EXPECT_EQ(test, xs->snd_nxt, xs->iss + 1);
 	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_SYN_SENT);
 	KUNIT_EXPECT_EQ(test, (int)sock->state, (int)SS_CONNECTING);
 	KUNIT_EXPECT_TRUE(test, xtcp_timer_pending(xs, XTCP_TIMER_RETRANS));
 	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_ACTIVE_OPENS), opens + 1);
 	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * The window scale follows the largest receive buffer, as
+ * tcp_select_initial_window() takes it from net.ipv4.tcp_rmem[2]: 16 MiB
+ * asks for 9 (7 at Linux's 6 MiB default), unless net.core.rmem_max is
+ * larger still; net.xtcp.rmem, set, overrides tcp_rmem: 256 KiB, 3.
+ */
+static void conn_syn_wscale_follows_rmem(struct kunit *test)
+{
+	int *xrmem = xtcp_net(&init_net)->rmem;
+	struct xtcp_peer p;
+	struct xtcp_pkt *syn;
+
+	KUNIT_ASSERT_EQ(test, xrmem[2], XTCP_FOLLOW_TCP);
+	xtcp_test_sysctl(test, &init_net.ipv4.sysctl_tcp_rmem[2], 16 << 20);
+	xtcp_peer_init(&p, 45011);
+	xtcp_test_connect(test, &p);
+	syn = xtcp_test_expect(test, XTCP_FLAG_SYN);
+	KUNIT_EXPECT_TRUE(test, syn->seg.opt.present & XTCP_OPTF_WSCALE);
+	KUNIT_EXPECT_EQ(test, syn->seg.opt.wscale, xtcp_test_wscale(16 << 20));
+	KUNIT_EXPECT_GE(test, syn->seg.opt.wscale, 9);
+
+	/* the override: its max, below net.core.rmem_max's 208 KiB or not */
+	xtcp_test_sysctl(test, &xrmem[0], 4096);
+	xtcp_test_sysctl(test, &xrmem[1], 131072);
+	xtcp_test_sysctl(test, &xrmem[2], 256 << 10);
+	xtcp_peer_init(&p, 45013);
+	xtcp_test_connect(test, &p);
+	syn = xtcp_test_expect(test, XTCP_FLAG_SYN);
+	KUNIT_EXPECT_EQ(test, syn->seg.opt.wscale, xtcp_test_wscale(256 << 10));
+	KUNIT_EXPECT_LE(test, syn->seg.opt.wscale, 7);
+}
+
+/*
+ * net.ipv4.tcp_timestamps, tcp_sack and tcp_window_scaling govern what the
+ * SYN offers, as tcp_syn_options() reads them; net.xtcp.timestamps, set,
+ * overrides its namesake both ways.
+ */
+static void conn_syn_options_follow_tcp_sysctls(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_net(&init_net);
+	struct netns_ipv4 *ipv4 = &init_net.ipv4;
+	struct socket *sock;
+	struct xtcp_peer p;
+	struct xtcp_pkt *syn;
+
+	KUNIT_ASSERT_EQ(test, xn->timestamps, XTCP_FOLLOW_TCP);
+	KUNIT_ASSERT_EQ(test, xn->sack, XTCP_FOLLOW_TCP);
+	KUNIT_ASSERT_EQ(test, xn->window_scaling, XTCP_FOLLOW_TCP);
+	xtcp_test_sysctl_u8(test, &ipv4->sysctl_tcp_timestamps, 0);
+	xtcp_test_sysctl_u8(test, &ipv4->sysctl_tcp_sack, 0);
+	xtcp_test_sysctl_u8(test, &ipv4->sysctl_tcp_window_scaling, 0);
+	xtcp_peer_init(&p, 45014);
+	sock = xtcp_test_connect(test, &p);
+	syn = xtcp_test_expect(test, XTCP_FLAG_SYN);
+	KUNIT_EXPECT_EQ(test, syn->seg.opt.present, (u16)XTCP_OPTF_MSS);
+	/* without window scaling, our own window is not scaled either */
+	KUNIT_EXPECT_EQ(test, xtcp_sk(sock->sk)->rcv_wscale, 0);
+
+	/* only sack back on, through TCP's sysctl */
+	xtcp_test_sysctl_u8(test, &ipv4->sysctl_tcp_sack, 1);
+	xtcp_peer_init(&p, 45015);
+	xtcp_test_connect(test, &p);
+	syn = xtcp_test_expect(test, XTCP_FLAG_SYN);
+	KUNIT_EXPECT_EQ(test, syn->seg.opt.present,
+			(u16)(XTCP_OPTF_MSS | XTCP_OPTF_SACK_PERM));
+
+	/* net.xtcp.timestamps=1 overrides tcp_timestamps=0 ... */
+	xtcp_test_sysctl(test, &xn->timestamps, 1);
+	xtcp_peer_init(&p, 45016);
+	xtcp_test_connect(test, &p);
+	syn = xtcp_test_expect(test, XTCP_FLAG_SYN);
+	KUNIT_EXPECT_EQ(test, syn->seg.opt.present,
+			(u16)(XTCP_OPTF_MSS | XTCP_OPTF_SACK_PERM |
+			      XTCP_OPTF_TIMESTAMP));
+
+	/* ... and net.xtcp.sack=0 overrides tcp_sack=1 */
+	xtcp_test_sysctl(test, &xn->sack, 0);
+	xtcp_peer_init(&p, 45017);
+	xtcp_test_connect(test, &p);
+	syn = xtcp_test_expect(test, XTCP_FLAG_SYN);
+	KUNIT_EXPECT_EQ(test, syn->seg.opt.present,
+			(u16)(XTCP_OPTF_MSS | XTCP_OPTF_TIMESTAMP));
+}
+
+/*
+ * SO_RCVBUF before connect() caps the window and its scale at what the
+ * buffer holds (tcp_connect_init()'s window_clamp): 4096 bytes asked, 8192
+ * granted, a 4096-byte window, smaller than lo's MSS, scale 0 (still
+ * offered: the peer's windows may be scaled).
+ */
+static void conn_syn_rcvbuf_locked(struct kunit *test)
+{
+	struct socket *sock = xtcp_test_socket(test);
+	struct xtcp_peer p;
+	struct xtcp_pkt *syn;
+
+	KUNIT_ASSERT_EQ(test, xtcp_test_setsockopt(sock, SOL_SOCKET, SO_RCVBUF,
+						   4096), 0);
+	KUNIT_ASSERT_EQ(test, sock->sk->sk_rcvbuf, 8192);
+	xtcp_peer_init(&p, 45012);
+	xtcp_test_connect_sock(test, sock, &p);
+	syn = xtcp_test_expect(test, XTCP_FLAG_SYN);
+	KUNIT_EXPECT_TRUE(test, syn->seg.opt.present & XTCP_OPTF_WSCALE);
+	KUNIT_EXPECT_EQ(test, syn->seg.opt.wscale, 0);
+	KUNIT_EXPECT_EQ(test, syn->seg.window, (u16)4096);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(sock->sk)->rcv_wnd, 4096U);
 }
 
 /*
@@ -145,6 +256,9 @@ static void conn_shutdown_sends_fin(struct kunit *test)
 
 static struct kunit_case conn_cases[] = {
 	KUNIT_CASE(conn_connect_sends_syn),
+	KUNIT_CASE(conn_syn_wscale_follows_rmem),
+	KUNIT_CASE(conn_syn_options_follow_tcp_sysctls),
+	KUNIT_CASE(conn_syn_rcvbuf_locked),
 	KUNIT_CASE(conn_synack_establishes),
 	KUNIT_CASE(conn_rst_refuses),
 	KUNIT_CASE(conn_rst_bad_ack_ignored),

@@ -221,9 +221,12 @@ static void cookie_when_synq_full(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, synack->seg.opt.present,
 			(u16)(XTCP_OPTF_MSS | XTCP_OPTF_WSCALE |
 			      XTCP_OPTF_SACK_PERM | XTCP_OPTF_TIMESTAMP));
-	KUNIT_EXPECT_EQ(test, synack->seg.opt.wscale, (u8)XTCP_RCV_WSCALE);
+	KUNIT_EXPECT_EQ(test, synack->seg.opt.wscale,
+			xtcp_test_wscale(xtcp_rmem(&init_net, 2)));
 	KUNIT_EXPECT_GT(test, synack->seg.opt.mss, (u16)XTCP_TEST_MSS); /* lo */
-	KUNIT_EXPECT_EQ(test, synack->seg.window, (u16)65535);
+	KUNIT_EXPECT_EQ(test, synack->seg.window,
+			xtcp_test_syn_window(lsock->sk,
+					     synack->seg.opt.mss - 12));
 	KUNIT_EXPECT_EQ(test, synack->seg.opt.tsecr, q.tsval - 1);
 	XTCP_EXPECT_NO_SEGMENT(test);
 
@@ -243,7 +246,7 @@ static void cookie_when_synq_full(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, xs->sack_ok);
 	KUNIT_EXPECT_TRUE(test, xs->wscale_ok);
 	KUNIT_EXPECT_EQ(test, xs->snd_wscale, 7);
-	KUNIT_EXPECT_EQ(test, xs->rcv_wscale, XTCP_RCV_WSCALE);
+	KUNIT_EXPECT_EQ(test, xs->rcv_wscale, synack->seg.opt.wscale);
 	KUNIT_EXPECT_EQ(test, xs->snd_wnd, 65535U << 7);
 	KUNIT_EXPECT_EQ(test, xs->ts_recent, s.opt.tsval);
 	KUNIT_EXPECT_EQ(test, sock->sk->sk_rcvbuf > 0, true);

@@ -55,9 +55,14 @@ static void listen_syn_gets_synack(struct kunit *test)
 			(u16)(XTCP_OPTF_MSS | XTCP_OPTF_WSCALE |
 			      XTCP_OPTF_SACK_PERM | XTCP_OPTF_TIMESTAMP));
 	KUNIT_EXPECT_GT(test, synack->seg.opt.mss, (u16)XTCP_TEST_MSS); /* lo */
-	KUNIT_EXPECT_EQ(test, synack->seg.opt.wscale, (u8)XTCP_RCV_WSCALE);
 	KUNIT_EXPECT_EQ(test, synack->seg.opt.tsecr, s.opt.tsval);
-	KUNIT_EXPECT_EQ(test, synack->seg.window, (u16)65535);
+	/* tcp_openreq_init_rwin(): a multiple of the MSS less the timestamp */
+	KUNIT_EXPECT_EQ(test, synack->seg.window,
+			xtcp_test_syn_window(lsock->sk,
+					     synack->seg.opt.mss - 12));
+	KUNIT_EXPECT_EQ(test, synack->seg.window, req->rcv_wnd);
+	KUNIT_EXPECT_EQ(test, synack->seg.opt.wscale,
+			xtcp_test_wscale(xtcp_rmem(&init_net, 2)));
 	KUNIT_EXPECT_EQ(test, synack->seg.payload_len, 0U);
 
 	KUNIT_EXPECT_EQ(test, (int)xtcp_req_sk(req)->sk_state,
@@ -636,7 +641,8 @@ static void syn_wscale_and_timestamps(struct kunit *test)
 	xs = xtcp_sk(sock->sk);
 	KUNIT_EXPECT_TRUE(test, xs->wscale_ok);
 	KUNIT_EXPECT_EQ(test, xs->snd_wscale, 5);
-	KUNIT_EXPECT_EQ(test, xs->rcv_wscale, 7);
+	KUNIT_EXPECT_EQ(test, xs->rcv_wscale,
+			xtcp_test_wscale(xtcp_rmem(&init_net, 2)));
 	KUNIT_EXPECT_TRUE(test, xs->ts_ok);
 	KUNIT_EXPECT_TRUE(test, xs->sack_ok);
 	KUNIT_EXPECT_EQ(test, xs->mss, (u16)(XTCP_TEST_MSS - 12));
@@ -648,7 +654,7 @@ static void syn_wscale_and_timestamps(struct kunit *test)
 	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 10);
 	ack = xtcp_test_expect(test, XTCP_FLAG_ACK);
 	KUNIT_EXPECT_EQ(test, xs->snd_wnd, 100U << 5);
-	KUNIT_EXPECT_EQ(test, (u32)ack->seg.window, xs->rcv_wnd >> 7);
+	KUNIT_EXPECT_EQ(test, (u32)ack->seg.window, xs->rcv_wnd >> xs->rcv_wscale);
 	KUNIT_EXPECT_TRUE(test, ack->seg.opt.present & XTCP_OPTF_TIMESTAMP);
 	KUNIT_EXPECT_EQ(test, ack->seg.opt.tsecr, p.tsval - 1);
 }

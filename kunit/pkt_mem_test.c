@@ -108,8 +108,8 @@ static void mem_limit_drops_then_recovers(struct kunit *test)
 	xs = xtcp_sk(sock->sk);
 	start = p.seq;
 	pop_all(test);
-	/* no minimum a socket keeps under pressure (tcp_rmem[0]) */
-	xtcp_test_sysctl(test, &xtcp_net(&init_net)->rmem[0], 0);
+	/* no minimum a socket keeps under pressure (tcp_rmem[0], TCP's own) */
+	xtcp_test_sysctl(test, &init_net.ipv4.sysctl_tcp_rmem[0], 0);
 	WRITE_ONCE(xtcp_memory_pressure, 0);
 	saved = mem_limit(test, 1, 2, 3, 1000);
 
@@ -172,7 +172,7 @@ static void mem_limit_send_eagain(struct kunit *test)
 	/* a send buffer far over what the test writes: memory alone stops it */
 	KUNIT_ASSERT_EQ(test, xtcp_test_setsockopt(sock, SOL_SOCKET, SO_SNDBUF,
 						   256 * 1024), 0);
-	xtcp_test_sysctl(test, &xtcp_net(&init_net)->wmem[0], 0);
+	xtcp_test_sysctl(test, &init_net.ipv4.sysctl_tcp_wmem[0], 0);
 	saved = mem_limit(test, 1, 2, 3, 1000);
 	for (i = 0; i < 64; i++) {
 		n = xtcp_test_sendmsg(sock, 1000, 0);

@@ -41,13 +41,28 @@ void xtcp_ack_text_received(struct sock *sk, const struct sk_buff *skb)
  * duplicate ACK with SACK blocks, at once for the first XTCP_DUPACKS_AT_ONCE
  * since RCV.NXT last moved, else compressed into one sent later (delack.h).
  */
+/*
+ * net.xtcp.comp_sack_delay_ns, or net.ipv4.tcp_comp_sack_delay_ns (an
+ * unsigned long there), at most the second the override allows.
+ */
+static u32 xtcp_comp_sack_delay(const struct xtcp_net *xn)
+{
+	int ns = READ_ONCE(xn->comp_sack_delay_ns);
+
+	if (ns != XTCP_FOLLOW_TCP)
+		return ns;
+	return min_t(unsigned long, NSEC_PER_SEC,
+		     READ_ONCE(xn->net->ipv4.sysctl_tcp_comp_sack_delay_ns));
+}
+
 static void ack_ofo(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_net *xn = xtcp_net(sock_net(sk));
 
 	if (!xs->sack_ok ||
-	    xs->compressed_ack >= (u32)READ_ONCE(xn->comp_sack_nr))
+	    xs->compressed_ack >= (u32)xtcp_sysctl(xn->net, comp_sack_nr,
+						   sysctl_tcp_comp_sack_nr))
 		goto now;
 	if (xs->compressed_ack_rcv_nxt != xs->rcv_nxt) {
 		xs->compressed_ack_rcv_nxt = xs->rcv_nxt;
@@ -61,7 +76,7 @@ static void ack_ofo(struct sock *sk)
 	if (!xtcp_timer_pending(xs, XTCP_TIMER_SACK))
 		xtcp_timer_sack_compressed(sk,
 			xtcp_comp_sack_delay_ns(xs->rcv_rtt_us, xs->rtt.srtt_us,
-						READ_ONCE(xn->comp_sack_delay_ns)));
+						xtcp_comp_sack_delay(xn)));
 	return;
 now:
 	xtcp_send_ack(sk);

@@ -38,7 +38,7 @@ void xtcp_sndbuf_expand(struct sock *sk)
 	if ((sk->sk_userlocks & SOCK_SNDBUF_LOCK) || !xtcp_mem_may_grow(sk))
 		return;
 	want = xtcp_sndbuf_for(xs->cc.cwnd, xs->reordering, per_segment(xs));
-	want = min_t(u64, want, READ_ONCE(xtcp_net(sock_net(sk))->wmem[2]));
+	want = min_t(u64, want, xtcp_wmem(sock_net(sk), 2));
 	if (want > READ_ONCE(sk->sk_sndbuf))
 		WRITE_ONCE(sk->sk_sndbuf, want);
 }
@@ -104,7 +104,7 @@ void xtcp_rcv_space_adjust(struct sock *sk)
 			want = xtcp_drs_rcvbuf(copied, xs->rcvq_space,
 					       xs->adv_mss ?: xs->mss);
 			want = min_t(u64, want,
-				     READ_ONCE(xtcp_net(sock_net(sk))->rmem[2]));
+				     xtcp_rmem(sock_net(sk), 2));
 			if (want > READ_ONCE(sk->sk_rcvbuf))
 				WRITE_ONCE(sk->sk_rcvbuf, want);
 		}
@@ -127,7 +127,7 @@ bool xtcp_rcvbuf_make_room(struct sock *sk, u32 need)
 
 	xtcp_sock_assert_locked(sk);
 	if ((sk->sk_userlocks & SOCK_RCVBUF_LOCK) || !xtcp_mem_may_grow(sk) ||
-	    want > READ_ONCE(xtcp_net(sock_net(sk))->rmem[2]))
+	    want > xtcp_rmem(sock_net(sk), 2))
 		return false;
 	if (want > READ_ONCE(sk->sk_rcvbuf))
 		WRITE_ONCE(sk->sk_rcvbuf, want);

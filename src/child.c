@@ -171,7 +171,7 @@ static struct sock *new_child(struct sock *sk, struct sk_buff *skb,
 	xtcp_state_store(child, XTCP_SYN_RECV);
 
 	/* what the SYN+ACK advertised (request.c, send_cookie()) */
-	xs->rcv_wnd = XTCP_SYN_WINDOW;
+	xs->rcv_wnd = req ? req->rcv_wnd : xtcp_syn_rcv_wnd(child);
 	if (req) {
 		/*
 		 * The SYN+ACK's round trip, if it went once (Karn), as
@@ -240,7 +240,7 @@ static bool syn_flood_action(struct sock *sk, int syncookies)
 static void send_cookie(struct sock *sk, struct sk_buff *skb,
 			const struct xtcp_options *opt)
 {
-	const struct xtcp_net *xn = xtcp_net(sock_net(sk));
+	const struct net *net = sock_net(sk);
 	struct xtcp_sock *lxs = xtcp_sk(sk);
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
@@ -260,17 +260,19 @@ static void send_cookie(struct sock *sk, struct sk_buff *skb,
 				  cb->seq, &mss);
 	seg.ack = cb->seq + 1;
 	seg.flags = XTCP_FLAG_SYN | XTCP_FLAG_ACK;
-	seg.window = XTCP_SYN_WINDOW;	/* as a child's SYN+ACK (output.c) */
+	seg.window = 0;		/* a child's SYN+ACK's (xtcp_send_synack_stateless()) */
 	seg.opt.present = XTCP_OPTF_MSS;
-	if ((opt->present & XTCP_OPTF_TIMESTAMP) && READ_ONCE(xn->timestamps)) {
+	if ((opt->present & XTCP_OPTF_TIMESTAMP) &&
+	    xtcp_sysctl(net, timestamps, sysctl_tcp_timestamps)) {
 		co.wscale_ok = (opt->present & XTCP_OPTF_WSCALE) &&
-			       READ_ONCE(xn->window_scaling);
+			       xtcp_sysctl(net, window_scaling,
+					   sysctl_tcp_window_scaling);
 		co.snd_wscale = co.wscale_ok ? opt->wscale : 0;
 		co.sack_ok = (opt->present & XTCP_OPTF_SACK_PERM) &&
-			     READ_ONCE(xn->sack);
+			     xtcp_sysctl(net, sack, sysctl_tcp_sack);
 		if (co.wscale_ok) {
 			seg.opt.present |= XTCP_OPTF_WSCALE;
-			seg.opt.wscale = XTCP_RCV_WSCALE;
+			seg.opt.wscale = xtcp_initial_rcv_wscale(sk);
 		}
 		if (co.sack_ok)
 			seg.opt.present |= XTCP_OPTF_SACK_PERM;
@@ -290,7 +292,8 @@ static void send_cookie(struct sock *sk, struct sk_buff *skb,
 /* A SYN for listener @sk: a request, a cookie, or nothing. */
 static void __rcv_listen_syn(struct sock *sk, struct sk_buff *skb)
 {
-	int syncookies = READ_ONCE(xtcp_net(sock_net(sk))->syncookies);
+	int syncookies = xtcp_sysctl(sock_net(sk), syncookies,
+				     sysctl_tcp_syncookies);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
@@ -351,7 +354,7 @@ static void child_takes_ack(struct sock *child, struct sk_buff *skb)
  */
 static bool rcv_cookie_ack(struct sock *sk, struct sk_buff *skb)
 {
-	const struct xtcp_net *xn = xtcp_net(sock_net(sk));
+	const struct net *net = sock_net(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
@@ -362,7 +365,7 @@ static bool rcv_cookie_ack(struct sock *sk, struct sk_buff *skb)
 	u16 mss;
 
 	xtcp_sock_assert_locked(sk);
-	if (!READ_ONCE(xn->syncookies) ||
+	if (!xtcp_sysctl(net, syncookies, sysctl_tcp_syncookies) ||
 	    !xtcp_cookie_recent(READ_ONCE(xtcp_sk(sk)->synq_overflow_ts)))
 		return false;
 	mss = xtcp_cookie_check(iph->saddr, iph->daddr, th->source, th->dest,
@@ -374,14 +377,17 @@ static bool rcv_cookie_ack(struct sock *sk, struct sk_buff *skb)
 	xtcp_inc_stat(sock_net(sk), XTCP_STAT_SYNCOOKIES_RECV);
 	/* the SYN's options, from what the timestamp echoes (or none) */
 	if (cb->has_ts) {
-		if (!READ_ONCE(xn->timestamps))
+		if (!xtcp_sysctl(net, timestamps, sysctl_tcp_timestamps))
 			return false;
 		tsecr = cb->tsecr;
 		if (tsecr)
 			tsecr -= xtcp_isn_ts_off(iph->daddr, iph->saddr,
 						 th->dest, th->source);
-		if (!xtcp_cookie_ts_decode(tsecr, READ_ONCE(xn->sack),
-					   READ_ONCE(xn->window_scaling), &co))
+		if (!xtcp_cookie_ts_decode(tsecr,
+					   xtcp_sysctl(net, sack, sysctl_tcp_sack),
+					   xtcp_sysctl(net, window_scaling,
+						       sysctl_tcp_window_scaling),
+					   &co))
 			return false;
 		opt.present |= XTCP_OPTF_TIMESTAMP;
 		opt.tsval = cb->tsval;

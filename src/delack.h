@@ -26,8 +26,6 @@
 #define XTCP_DELACK_MS		40	/* TCP_DELACK_MIN: HZ / 25 */
 #define XTCP_MAX_QUICKACKS	16	/* TCP_MAX_QUICKACKS */
 #define XTCP_DUPACKS_AT_ONCE	3	/* TCP_FASTRETRANS_THRESH */
-#define XTCP_COMP_SACK_NR	44	/* tcp_comp_sack_nr's default */
-#define XTCP_COMP_SACK_DELAY_NS	NSEC_PER_MSEC	/* tcp_comp_sack_delay_ns's */
 
 struct xtcp_ack_input {
 	u32 unacked;		/* RCV.NXT minus what our last segment acknowledged */

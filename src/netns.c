@@ -102,12 +102,9 @@ long xtcp_read_stat(const struct net *net, enum xtcp_stat s)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_read_stat);
 
-/* Defaults of net.xtcp.* (Documentation/user-guide.rst lists them). */
+/* Defaults of xtcp's own net.xtcp.* (Documentation/user-guide.rst lists them). */
 #define XTCP_MAX_TW_BUCKETS	262144
-#define XTCP_SYN_RETRIES	6
-#define XTCP_CHALLENGE_ACK_LIMIT	INT_MAX	/* tcp_challenge_ack_limit in 6.1: none */
 #define XTCP_TW_HASH_SIZE	16384
-#define XTCP_INVALID_RATELIMIT_MS	500	/* tcp_invalid_ratelimit, HZ/2 */
 
 static int tw_timeout_min = 100, tw_timeout_max = XTCP_TW_LEN_MAX_MS;
 static int syn_retries_min = 1, syn_retries_max = 127;
@@ -118,6 +115,39 @@ static int comp_sack_nr_max = 255;
 static int comp_sack_delay_max = NSEC_PER_SEC;
 /* the longest gap between out-of-window answers: a minute */
 static int invalid_ratelimit_max = 60000;
+
+/*
+ * A net.xtcp.* override of a net.ipv4.tcp_* sysctl (xtcp_sysctl()): -1, where
+ * it starts, follows the namesake; any other value must lie within the
+ * bounds (.extra1, .extra2), as proc_dointvec_minmax() checks them. An array
+ * (rmem, wmem) is written whole or not at all, each element -1 or in bounds.
+ */
+static int proc_override(struct ctl_table *table, int write, void *buffer,
+			 size_t *lenp, loff_t *ppos)
+{
+	int vals[3], n = table->maxlen / sizeof(int), *data = table->data;
+	const int *min = table->extra1, *max = table->extra2;
+	struct ctl_table tmp = *table;
+	int err, i;
+
+	if (!write)
+		return proc_dointvec(table, write, buffer, lenp, ppos);
+	if (WARN_ON_ONCE(n > ARRAY_SIZE(vals)))
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		vals[i] = READ_ONCE(data[i]);
+	tmp.data = vals;
+	err = proc_dointvec(&tmp, write, buffer, lenp, ppos);
+	if (err)
+		return err;
+	for (i = 0; i < n; i++)
+		if (vals[i] != XTCP_FOLLOW_TCP &&
+		    ((min && vals[i] < *min) || (max && vals[i] > *max)))
+			return -EINVAL;
+	for (i = 0; i < n; i++)
+		WRITE_ONCE(data[i], vals[i]);
+	return 0;
+}
 
 static int proc_tw_timeout(struct ctl_table *table, int write, void *buffer,
 			   size_t *lenp, loff_t *ppos)
@@ -210,7 +240,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.procname	= "syn_retries",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
+		.proc_handler	= proc_override,
 		.extra1		= &syn_retries_min,
 		.extra2		= &syn_retries_max,
 	},
@@ -218,7 +248,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.procname	= "rfc1337",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
+		.proc_handler	= proc_override,
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_ONE,
 	},
@@ -226,14 +256,14 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.procname	= "challenge_ack_limit",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
+		.proc_handler	= proc_override,
 		.extra1		= SYSCTL_ZERO,
 	},
 	{
 		.procname	= "synack_retries",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
+		.proc_handler	= proc_override,
 		.extra1		= SYSCTL_ONE,
 		.extra2		= &retries_max,
 	},
@@ -241,7 +271,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.procname	= "retries2",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
+		.proc_handler	= proc_override,
 		.extra1		= SYSCTL_ONE,
 		.extra2		= &retries_max,
 	},
@@ -249,7 +279,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.procname	= "timestamps",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
+		.proc_handler	= proc_override,
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_ONE,
 	},
@@ -257,7 +287,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.procname	= "sack",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
+		.proc_handler	= proc_override,
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_ONE,
 	},
@@ -265,7 +295,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.procname	= "window_scaling",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
+		.proc_handler	= proc_override,
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_ONE,
 	},
@@ -273,7 +303,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.procname	= "tw_reuse",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
+		.proc_handler	= proc_override,
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_TWO,
 	},
@@ -281,21 +311,21 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.procname	= "rmem",
 		.maxlen		= sizeof(int[3]),
 		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
+		.proc_handler	= proc_override,
 		.extra1		= SYSCTL_ONE,
 	},
 	{
 		.procname	= "wmem",
 		.maxlen		= sizeof(int[3]),
 		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
+		.proc_handler	= proc_override,
 		.extra1		= SYSCTL_ONE,
 	},
 	{
 		.procname	= "keepalive_time",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
+		.proc_handler	= proc_override,
 		.extra1		= SYSCTL_ONE,
 		.extra2		= &keepidle_max,
 	},
@@ -303,7 +333,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.procname	= "keepalive_intvl",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
+		.proc_handler	= proc_override,
 		.extra1		= SYSCTL_ONE,
 		.extra2		= &keepintvl_max,
 	},
@@ -311,7 +341,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.procname	= "keepalive_probes",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
+		.proc_handler	= proc_override,
 		.extra1		= SYSCTL_ONE,
 		.extra2		= &keepcnt_max,
 	},
@@ -319,7 +349,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.procname	= "syncookies",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
+		.proc_handler	= proc_override,
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_TWO,
 	},
@@ -327,7 +357,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.procname	= "orphan_retries",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
+		.proc_handler	= proc_override,
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= &retries_max,
 	},
@@ -354,7 +384,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.procname	= "invalid_ratelimit",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
+		.proc_handler	= proc_override,
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= &invalid_ratelimit_max,
 	},
@@ -362,7 +392,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.procname	= "comp_sack_nr",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
+		.proc_handler	= proc_override,
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= &comp_sack_nr_max,
 	},
@@ -370,7 +400,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.procname	= "comp_sack_delay_ns",
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
+		.proc_handler	= proc_override,
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= &comp_sack_delay_max,
 	},
@@ -452,28 +482,34 @@ static int __net_init xtcp_net_init_one(struct net *net)
 	xn->net = net;
 	xn->tw_timeout_ms = XTCP_TW_LEN_MS;
 	xn->max_tw_buckets = XTCP_MAX_TW_BUCKETS;
-	xn->syn_retries = XTCP_SYN_RETRIES;
-	xn->rfc1337 = 0;
-	xn->challenge_ack_limit = XTCP_CHALLENGE_ACK_LIMIT;
-	xn->synack_retries = XTCP_SYNACK_RETRIES;
-	xn->retries2 = XTCP_DATA_RETRIES;
-	xn->timestamps = 1;
-	xn->sack = 1;
-	xn->window_scaling = 1;
-	xn->reuse_tw = 2;	/* as tcp_tw_reuse: loopback only */
-	/* the namespace's tcp_rmem and tcp_wmem when it was made */
-	memcpy(xn->rmem, net->ipv4.sysctl_tcp_rmem, sizeof(xn->rmem));
-	memcpy(xn->wmem, net->ipv4.sysctl_tcp_wmem, sizeof(xn->wmem));
-	/* TCP_KEEPALIVE_TIME, _INTVL, _PROBES */
-	xn->keepalive_time = 7200;
-	xn->keepalive_intvl = 75;
-	xn->keepalive_probes = 9;
-	xn->syncookies = 1;		/* tcp_syncookies' default */
-	xn->comp_sack_nr = XTCP_COMP_SACK_NR;
-	xn->comp_sack_delay_ns = XTCP_COMP_SACK_DELAY_NS;
-	/* tcp_max_orphans' default: half the kernel TCP's connection table */
+	/*
+	 * The overrides start unset: xtcp follows the namespace's
+	 * net.ipv4.tcp_* of the same meaning (xtcp_sysctl()).
+	 */
+	xn->syn_retries = XTCP_FOLLOW_TCP;
+	xn->rfc1337 = XTCP_FOLLOW_TCP;
+	xn->challenge_ack_limit = XTCP_FOLLOW_TCP;
+	xn->synack_retries = XTCP_FOLLOW_TCP;
+	xn->retries2 = XTCP_FOLLOW_TCP;
+	xn->timestamps = XTCP_FOLLOW_TCP;
+	xn->sack = XTCP_FOLLOW_TCP;
+	xn->window_scaling = XTCP_FOLLOW_TCP;
+	xn->reuse_tw = XTCP_FOLLOW_TCP;
+	memset(xn->rmem, 0xff, sizeof(xn->rmem));	/* -1 each */
+	memset(xn->wmem, 0xff, sizeof(xn->wmem));
+	xn->keepalive_time = XTCP_FOLLOW_TCP;
+	xn->keepalive_intvl = XTCP_FOLLOW_TCP;
+	xn->keepalive_probes = XTCP_FOLLOW_TCP;
+	xn->syncookies = XTCP_FOLLOW_TCP;
+	xn->orphan_retries = XTCP_FOLLOW_TCP;
+	xn->comp_sack_nr = XTCP_FOLLOW_TCP;
+	xn->comp_sack_delay_ns = XTCP_FOLLOW_TCP;
+	xn->invalid_ratelimit = XTCP_FOLLOW_TCP;
+	/*
+	 * tcp_max_orphans' default, half the kernel TCP's connection table:
+	 * TCP's own is one for all namespaces and not exported to modules.
+	 */
 	xn->max_orphans = (tcp_hashinfo.ehash_mask + 1) / 2;
-	xn->invalid_ratelimit = XTCP_INVALID_RATELIMIT_MS;
 	atomic_set(&xn->orphans, 0);
 	spin_lock_init(&xn->cong_lock);
 	strscpy(xn->cong_name, "cubic", sizeof(xn->cong_name));

@@ -66,8 +66,8 @@ static inline bool xmit_captured(struct net *net, __be32 saddr, __be32 daddr,
 #endif
 
 /*
- * The window to advertise, and remember it. From half the free receive buffer
- * (the other half pays for skb overhead); with less than half of that free,
+ * The window to advertise, and remember it. From the free receive buffer
+ * (xtcp_win_from_space(): half of it by default); with less than half of that free,
  * no window smaller than a segment (receiver silly-window avoidance, RFC 9293
  * §3.8.6.2.2, as __tcp_select_window()); never moving the right edge left
  * (RFC 9293 §3.8.6: shrinking the window is strongly discouraged), and on the
@@ -77,10 +77,10 @@ u16 xtcp_select_window(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int space = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
-	u32 win = space > 0 ? space / 2 : 0;
+	u32 win = space > 0 ? xtcp_win_from_space(sk, space) : 0;
 	u32 cur = xs->rcv_wup + xs->rcv_wnd;
 
-	win = xtcp_rcv_sws(win, READ_ONCE(sk->sk_rcvbuf) / 2,
+	win = xtcp_rcv_sws(win, xtcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf)),
 			   xs->rcv_mss ?: xs->mss);
 	/*
 	 * Under memory pressure the window opens no wider than four segments
@@ -97,6 +97,70 @@ u16 xtcp_select_window(struct sock *sk)
 	xs->rcv_wnd = win;
 	xs->rcv_wup = xs->rcv_nxt;
 	return win >> xs->rcv_wscale;
+}
+
+/*
+ * The largest window the receive buffer allows, and its limit: what
+ * tcp_connect_init() and tcp_openreq_init_rwin() give
+ * tcp_select_initial_window() as the space and the window clamp. With
+ * SO_RCVBUF set, the window never grows past the buffer (TCP's window_clamp);
+ * else the clamp is the largest scaled window.
+ */
+static u32 initial_space(const struct sock *sk, u32 *clamp)
+{
+	u32 space = max(xtcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf)), 0);
+
+	*clamp = sk->sk_userlocks & SOCK_RCVBUF_LOCK ? space :
+		 65535U << XTCP_MAX_WSCALE;
+	return min(space, *clamp);
+}
+
+/**
+ * xtcp_initial_rcv_wnd - the window of our SYN or SYN+ACK
+ * @sk: the connecting socket, or a listener's child (which has its
+ *	listener's receive buffer and SO_RCVBUF lock), or the listener itself
+ * @mss: the MSS the window is a multiple of: the MSS option we send, less
+ *	the timestamp option on a passive open that has timestamps
+ *	(tcp_openreq_init_rwin())
+ * @init_rcv_wnd: the route's initrwnd in segments, 0 for none
+ *
+ * As tcp_select_initial_window(): the buffer's worth rounded down to a
+ * multiple of @mss, at most 65535 (32767 with
+ * net.ipv4.tcp_workaround_signed_windows), at most @init_rcv_wnd segments.
+ * A SYN's window is never scaled (RFC 7323 §2.2): this is the receive window
+ * until the first window update.
+ */
+u32 xtcp_initial_rcv_wnd(const struct sock *sk, u32 mss, u32 init_rcv_wnd)
+{
+	u32 clamp, space = initial_space(sk, &clamp), win;
+
+	if (mss && space > mss)
+		space = rounddown(space, mss);
+	if (READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_workaround_signed_windows))
+		win = min_t(u32, space, MAX_TCP_WINDOW);
+	else
+		win = min_t(u32, space, U16_MAX);
+	if (init_rcv_wnd)
+		win = min(win, init_rcv_wnd * mss);
+	return win;
+}
+
+/**
+ * xtcp_initial_rcv_wscale - the window scale our SYN or SYN+ACK offers
+ * @sk: as for xtcp_initial_rcv_wnd()
+ *
+ * As tcp_select_initial_window(): large enough for the largest buffer the
+ * socket could grow to, max(net.ipv4.tcp_rmem[2], net.core.rmem_max), or
+ * for its SO_RCVBUF when that is set. 7 for Linux 6.1's defaults (6 MiB).
+ */
+u8 xtcp_initial_rcv_wscale(const struct sock *sk)
+{
+	u32 clamp, space = initial_space(sk, &clamp);
+
+	space = max_t(u32, space, xtcp_rmem(sock_net(sk), 2));
+	space = max_t(u32, space, READ_ONCE(sysctl_rmem_max));
+	space = max_t(u32, min(space, clamp), 1);
+	return clamp_t(int, ilog2(space) - 15, 0, XTCP_MAX_WSCALE);
 }
 
 /*
@@ -129,8 +193,25 @@ u32 xtcp_rcv_window_now(struct sock *sk)
 }
 
 /*
+ * The window of our SYN or SYN+ACK (xtcp_initial_rcv_wnd()) for @sk, whose
+ * MSS option is set: tcp_connect_init() rounds to the MSS option,
+ * tcp_openreq_init_rwin() to the MSS option less the timestamp option when
+ * the peer's SYN had one.
+ */
+u32 xtcp_syn_rcv_wnd(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 mss = xs->adv_mss;
+
+	if (xs->passive && xs->ts_ok)
+		mss -= min_t(u32, mss, XTCP_OLEN_TIMESTAMP + 2);
+	return xtcp_initial_rcv_wnd(sk, mss, xs->init_rcv_wnd);
+}
+
+/*
  * MSS to announce on our SYN or SYN+ACK: the route's MTU minus the headers.
- * The MTU is remembered as the one our own MSS is for (xtcp_sync_mss()).
+ * The MTU is remembered as the one our own MSS is for (xtcp_sync_mss()), the
+ * route's initrwnd as our SYN's window limit (xtcp_syn_rcv_wnd()).
  */
 u16 xtcp_advertised_mss(struct sock *sk)
 {
@@ -143,8 +224,10 @@ u16 xtcp_advertised_mss(struct sock *sk)
 				   inet->inet_saddr, inet->inet_dport,
 				   inet->inet_sport, IPPROTO_TCP, 0,
 				   sk->sk_bound_dev_if);
+	xtcp_sk(sk)->init_rcv_wnd = 0;
 	if (!IS_ERR(rt)) {
 		mtu = dst_mtu(&rt->dst);
+		xtcp_sk(sk)->init_rcv_wnd = dst_metric(&rt->dst, RTAX_INITRWND);
 		ip_rt_put(rt);
 	}
 	xtcp_sk(sk)->pmtu_cookie = min_t(u32, mtu, 65535);
@@ -172,13 +255,14 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	if (flags & XTCP_FLAG_ACK)
 		seg.ack = xs->rcv_nxt;
 	if (flags & XTCP_FLAG_SYN) {
-		xs->rcv_wnd = min_t(u32, xs->rcv_wnd ?: XTCP_SYN_WINDOW,
-				    XTCP_SYN_WINDOW);
-		seg.window = xs->rcv_wnd;
 		seg.opt.present = XTCP_OPTF_MSS;
 		if (!xs->adv_mss)
 			xs->adv_mss = xtcp_advertised_mss(sk);
 		seg.opt.mss = xs->adv_mss;
+		/* the first SYN's, kept for its retransmissions */
+		if (!xs->rcv_wnd)
+			xs->rcv_wnd = xtcp_syn_rcv_wnd(sk);
+		seg.window = min_t(u32, xs->rcv_wnd, XTCP_SYN_WINDOW);
 		if (xs->wscale_ok) {
 			seg.opt.present |= XTCP_OPTF_WSCALE;
 			seg.opt.wscale = xs->rcv_wscale;
@@ -295,6 +379,16 @@ void xtcp_send_ack(struct sock *sk)
 	send_ctl(sk, XTCP_FLAG_ACK, xtcp_sk(sk)->snd_nxt, GFP_ATOMIC);
 }
 
+/* net.xtcp.invalid_ratelimit, else net.ipv4.tcp_invalid_ratelimit (jiffies) */
+static u32 invalid_ratelimit_ms(struct net *net)
+{
+	int ms = READ_ONCE(xtcp_net(net)->invalid_ratelimit);
+
+	if (ms == XTCP_FOLLOW_TCP)
+		ms = jiffies_to_msecs(READ_ONCE(net->ipv4.sysctl_tcp_invalid_ratelimit));
+	return ms;
+}
+
 /*
  * RFC 5961 §3-§5: ACK what we expect instead of acting on a doubtful RST, SYN
  * or ACK, limited as Linux 6.1's tcp_send_challenge_ack() limits it: first
@@ -309,10 +403,11 @@ void xtcp_send_ack(struct sock *sk)
 bool xtcp_challenge_ack_ok(struct net *net, u32 *last)
 {
 	struct xtcp_net *xn = xtcp_net(net);
-	int limit = READ_ONCE(xn->challenge_ack_limit);
-	u32 ms = READ_ONCE(xn->invalid_ratelimit);
+	int limit = xtcp_sysctl(net, challenge_ack_limit,
+				sysctl_tcp_challenge_ack_limit);
 
-	if (xtcp_oow_rate_limited(last, jiffies, msecs_to_jiffies(ms))) {
+	if (xtcp_oow_rate_limited(last, jiffies,
+				  msecs_to_jiffies(invalid_ratelimit_ms(net)))) {
 		xtcp_inc_stat(net, XTCP_STAT_ACK_SKIPPED_CHALLENGE);
 		return false;
 	}
@@ -337,7 +432,7 @@ void xtcp_send_challenge_ack(struct sock *sk)
  * Must the answer to an out-of-window segment be skipped (Linux 6.1's
  * tcp_oow_rate_limited())? The dup-ACK for a PAWS reject or an unacceptable
  * sequence, and every ACK of a TIME-WAIT bucket, go at most once per
- * net.xtcp.invalid_ratelimit per connection or bucket (*@last), so that two
+ * net.ipv4.tcp_invalid_ratelimit (net.xtcp.invalid_ratelimit) per connection or bucket (*@last), so that two
  * ends that disagree on the sequence space cannot ACK each other in a loop.
  * Text without a SYN is always answered: no ACK loop carries text, and its
  * sender needs to hear that it came. A skipped answer is counted in @stat.
@@ -345,7 +440,7 @@ void xtcp_send_challenge_ack(struct sock *sk)
 bool xtcp_oow_ack_limited(struct net *net, const struct xtcp_skb_cb *cb,
 			  enum xtcp_stat stat, u32 *last)
 {
-	u32 ms = READ_ONCE(xtcp_net(net)->invalid_ratelimit);
+	u32 ms = invalid_ratelimit_ms(net);
 
 	if (cb->seq != cb->end_seq && !(cb->flags & XTCP_FLAG_SYN))
 		return false;
@@ -707,7 +802,8 @@ static struct sk_buff *build_reply(const struct xtcp_segment *seg)
  * @saddr to @daddr: a SYN cookie's SYN+ACK (child.c), or a request's SYN+ACK,
  * ACK or RST (request.c). @seg has its ports, numbers, window and options
  * but, on a SYN, the MSS, which is the route's (as xtcp_advertised_mss()
- * finds a socket's). It goes out on the listener's route with its TTL, TOS,
+ * finds a socket's), and the window, which follows from it (written back
+ * into @seg, for the request to keep). It goes out on the listener's route with its TTL, TOS,
  * mark and priority, as tcp_v4_send_synack() sends a request's; @state is
  * what the trace event shows.
  */
@@ -731,6 +827,15 @@ void xtcp_send_as(struct sock *sk, __be32 saddr, __be32 daddr,
 		mss = min_t(u32, dst_mtu(&rt->dst) - sizeof(struct iphdr) -
 			    XTCP_HDR_LEN, 65535);
 		seg->opt.mss = user_mss ? min_t(u32, mss, user_mss) : mss;
+		/* the window a child's SYN+ACK would have (xtcp_syn_rcv_wnd()) */
+		if (seg->opt.present & XTCP_OPTF_TIMESTAMP)
+			mss = seg->opt.mss - min_t(u32, seg->opt.mss,
+						   XTCP_OLEN_TIMESTAMP + 2);
+		else
+			mss = seg->opt.mss;
+		seg->window = xtcp_initial_rcv_wnd(sk, mss,
+						   dst_metric(&rt->dst,
+							      RTAX_INITRWND));
 	}
 	skb = build_reply(seg);
 	if (!skb) {

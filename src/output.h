@@ -5,6 +5,18 @@
 
 #include "xtcp.h"
 
+/*
+ * The window @space bytes of receive buffer are worth: tcp_win_from_space(),
+ * with net.ipv4.tcp_adv_win_scale (1 by default: half of it, the other half
+ * pays for the skbs' overhead).
+ */
+static inline int xtcp_win_from_space(const struct sock *sk, int space)
+{
+	int scale = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_adv_win_scale);
+
+	return scale <= 0 ? space >> -scale : space - (space >> scale);
+}
+
 u16 xtcp_advertised_mss(struct sock *sk);
 void xtcp_sync_mss(struct sock *sk, u32 pmtu);
 void xtcp_simple_retransmit(struct sock *sk);
@@ -29,6 +41,9 @@ void xtcp_write_queue_purge(struct sock *sk);
 void xtcp_write_queue_free(struct sock *sk);
 void xtcp_queue_fin(struct sock *sk);
 u16 xtcp_select_window(struct sock *sk);
+u32 xtcp_syn_rcv_wnd(struct sock *sk);
+u32 xtcp_initial_rcv_wnd(const struct sock *sk, u32 mss, u32 init_rcv_wnd);
+u8 xtcp_initial_rcv_wscale(const struct sock *sk);
 u32 xtcp_rcv_window_now(struct sock *sk);
 
 #endif /* _XTCP_OUTPUT_H */

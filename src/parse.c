@@ -240,37 +240,35 @@ enum xtcp_parse_err xtcp_parse_skb(struct sk_buff *skb,
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_parse_skb);
 
-/* NOPs until a 4-byte field after a 2-byte kind/length lands 32-bit aligned. */
-static unsigned int align_for_words(unsigned int off)
+/* One 32-bit word of the option area, as tcp_options_write() writes them. */
+static unsigned int put_word(u8 *p, unsigned int off, u8 a, u8 b, u8 c, u8 d)
 {
-	return off + ((6 - off % 4) % 4);
+	p[off] = a;
+	p[off + 1] = b;
+	p[off + 2] = c;
+	p[off + 3] = d;
+	return off + 4;
 }
 
-static unsigned int put_nops(u8 *p, unsigned int off, unsigned int to)
-{
-	while (off < to)
-		p[off++] = XTCP_OPT_NOP;
-	return off;
-}
-
-/* As many SACK blocks as fit in the 40 option bytes, after NOP alignment. */
+/*
+ * As many SACK blocks as fit in the 40 option bytes behind NOP NOP SACK LEN:
+ * 3 beside a timestamp, 4 without (tcp_established_options()).
+ */
 static unsigned int put_sacks(u8 *p, unsigned int off,
 			      const struct xtcp_options *opt)
 {
-	unsigned int at = align_for_words(off), n, i;
+	unsigned int n, i;
 
-	if (at + XTCP_OLEN_SACK_BASE + XTCP_OLEN_SACK_BLOCK > XTCP_OPT_MAX_LEN)
+	if (off + 4 + XTCP_OLEN_SACK_BLOCK > XTCP_OPT_MAX_LEN)
 		return off;
-	n = (XTCP_OPT_MAX_LEN - at - XTCP_OLEN_SACK_BASE) /
-	    XTCP_OLEN_SACK_BLOCK;
+	n = (XTCP_OPT_MAX_LEN - off - 4) / XTCP_OLEN_SACK_BLOCK;
 	n = min_t(unsigned int, n, opt->num_sacks);
 	n = min_t(unsigned int, n, XTCP_MAX_SACKS);
 	if (!n)
 		return off;
 
-	off = put_nops(p, off, at);
-	p[off++] = XTCP_OPT_SACK;
-	p[off++] = XTCP_OLEN_SACK_BASE + n * XTCP_OLEN_SACK_BLOCK;
+	off = put_word(p, off, XTCP_OPT_NOP, XTCP_OPT_NOP, XTCP_OPT_SACK,
+		       XTCP_OLEN_SACK_BASE + n * XTCP_OLEN_SACK_BLOCK);
 	for (i = 0; i < n; i++) {
 		put_unaligned_be32(opt->sacks[i].start, p + off);
 		put_unaligned_be32(opt->sacks[i].end, p + off + 4);
@@ -288,9 +286,18 @@ static unsigned int put_sacks(u8 *p, unsigned int off,
  *
  * MSS, window scale and SACK-permitted go out only on a SYN (MUST-65, RFC 7323
  * §2.2); SACK blocks only on a non-SYN, as many as fit (at most 3 beside a
- * timestamp, 4 without). Timestamp and SACK words are 32-bit aligned with NOPs
- * (a non-SYN's options start NOP NOP TS, Linux's header-prediction layout);
- * the end is padded to a multiple of 4 with EOL and zeros (MUST-69).
+ * timestamp, 4 without). The layout is Linux 6.1's tcp_options_write(), word
+ * by word, so that a segment's bytes are the ones Linux TCP would send:
+ *
+ *	MSS		kind, length, the 16-bit MSS
+ *	timestamps	sackOK,TS when SACK-permitted goes too (it takes the
+ *			place of the NOPs), else NOP NOP TS; then TSval, TSecr
+ *	SACK-permitted	NOP NOP sackOK (without timestamps)
+ *	window scale	NOP wscale
+ *	SACK blocks	NOP NOP SACK len, then the blocks
+ *
+ * Every option fills whole words, so nothing is ever padded (MUST-69 holds
+ * trivially: there is no padding to be EOL).
  *
  * Return: the number of bytes written (a multiple of 4, at most 40), or
  * -ENOSPC if @size is too small for them.
@@ -298,37 +305,35 @@ static unsigned int put_sacks(u8 *p, unsigned int off,
 int xtcp_build_options(u8 *buf, unsigned int size,
 		       const struct xtcp_options *opt, bool syn)
 {
+	bool sack_perm = syn && (opt->present & XTCP_OPTF_SACK_PERM);
 	u8 tmp[XTCP_OPT_MAX_LEN];
 	unsigned int off = 0;
 
-	if (syn && (opt->present & XTCP_OPTF_MSS)) {
-		tmp[off++] = XTCP_OPT_MSS;
-		tmp[off++] = XTCP_OLEN_MSS;
-		put_unaligned_be16(opt->mss, tmp + off);
-		off += 2;
-	}
-	if (syn && (opt->present & XTCP_OPTF_SACK_PERM)) {
-		tmp[off++] = XTCP_OPT_SACK_PERM;
-		tmp[off++] = XTCP_OLEN_SACK_PERM;
-	}
+	if (syn && (opt->present & XTCP_OPTF_MSS))
+		off = put_word(tmp, off, XTCP_OPT_MSS, XTCP_OLEN_MSS,
+			       opt->mss >> 8, opt->mss & 0xff);
 	if (opt->present & XTCP_OPTF_TIMESTAMP) {
-		off = put_nops(tmp, off, align_for_words(off));
-		tmp[off++] = XTCP_OPT_TIMESTAMP;
-		tmp[off++] = XTCP_OLEN_TIMESTAMP;
+		if (sack_perm)
+			off = put_word(tmp, off, XTCP_OPT_SACK_PERM,
+				       XTCP_OLEN_SACK_PERM, XTCP_OPT_TIMESTAMP,
+				       XTCP_OLEN_TIMESTAMP);
+		else
+			off = put_word(tmp, off, XTCP_OPT_NOP, XTCP_OPT_NOP,
+				       XTCP_OPT_TIMESTAMP, XTCP_OLEN_TIMESTAMP);
+		sack_perm = false;
 		put_unaligned_be32(opt->tsval, tmp + off);
 		put_unaligned_be32(opt->tsecr, tmp + off + 4);
 		off += 8;
 	}
-	if (syn && (opt->present & XTCP_OPTF_WSCALE)) {
-		tmp[off++] = XTCP_OPT_WSCALE;
-		tmp[off++] = XTCP_OLEN_WSCALE;
-		tmp[off++] = min_t(u8, opt->wscale, XTCP_MAX_WSCALE);
-	}
+	if (sack_perm)
+		off = put_word(tmp, off, XTCP_OPT_NOP, XTCP_OPT_NOP,
+			       XTCP_OPT_SACK_PERM, XTCP_OLEN_SACK_PERM);
+	if (syn && (opt->present & XTCP_OPTF_WSCALE))
+		off = put_word(tmp, off, XTCP_OPT_NOP, XTCP_OPT_WSCALE,
+			       XTCP_OLEN_WSCALE,
+			       min_t(u8, opt->wscale, XTCP_MAX_WSCALE));
 	if (!syn && (opt->present & XTCP_OPTF_SACK))
 		off = put_sacks(tmp, off, opt);
-	/* EOL, then zeros: both are 0x00. */
-	while (off % 4)
-		tmp[off++] = XTCP_OPT_EOL;
 
 	if (off > size)
 		return -ENOSPC;

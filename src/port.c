@@ -151,7 +151,7 @@ static bool tuple_taken(struct net *net, __be32 saddr, u16 num, __be32 daddr,
  */
 static bool tw_reusable(struct net *net, const struct xtcp_tw_bucket *tw)
 {
-	int reuse = READ_ONCE(xtcp_net(net)->reuse_tw);
+	int reuse = xtcp_sysctl(net, reuse_tw, sysctl_tcp_tw_reuse);
 	u32 stamp = READ_ONCE(tw->st.ts_recent_stamp);
 
 	if (reuse == 2 && !ipv4_is_loopback(tw->st.saddr) &&

@@ -59,7 +59,6 @@
 
 #define XTCP_MAX_SACKS		4	/* (40 - 2) / 8 */
 #define XTCP_MAX_WSCALE		14	/* RFC 7323 §2.3 */
-#define XTCP_RCV_WSCALE		7	/* the window scale we offer */
 /* the window of a SYN or SYN+ACK, never scaled (RFC 7323 §2.2) */
 #define XTCP_SYN_WINDOW		65535U
 #define XTCP_DEFAULT_MSS	536	/* RFC 9293 MUST-15, IPv4 */

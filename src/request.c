@@ -88,7 +88,9 @@ static void req_send(struct xtcp_request *req, u8 flags)
 {
 	struct sock *rsk = xtcp_req_sk(req);
 	struct xtcp_segment seg = {};
-	u8 rcv_wscale = req->wscale_ok ? XTCP_RCV_WSCALE : 0;
+	/* as the child will have it (xtcp_syn_learn_opts()) */
+	u8 rcv_wscale = req->wscale_ok ?
+			xtcp_initial_rcv_wscale(req->listener) : 0;
 
 	seg.sport = rsk->sk_num;
 	seg.dport = ntohs(rsk->sk_dport);
@@ -96,8 +98,7 @@ static void req_send(struct xtcp_request *req, u8 flags)
 	seg.ack = req->irs + 1;
 	seg.flags = flags;
 	if (flags & XTCP_FLAG_SYN) {
-		/* never scaled (RFC 7323 §2.2); the MSS is the route's */
-		seg.window = XTCP_SYN_WINDOW;
+		/* never scaled (RFC 7323 §2.2); MSS and window the route's */
 		seg.opt.present = XTCP_OPTF_MSS;
 		if (req->wscale_ok) {
 			seg.opt.present |= XTCP_OPTF_WSCALE;
@@ -106,7 +107,8 @@ static void req_send(struct xtcp_request *req, u8 flags)
 		if (req->sack_ok)
 			seg.opt.present |= XTCP_OPTF_SACK_PERM;
 	} else if (!(flags & XTCP_FLAG_RST)) {
-		seg.window = XTCP_SYN_WINDOW >> rcv_wscale;
+		/* tcp_v4_reqsk_send_ack(): rsk_rcv_wnd, scaled */
+		seg.window = req->rcv_wnd >> rcv_wscale;
 	}
 	if (req->ts_ok) {
 		seg.opt.present |= XTCP_OPTF_TIMESTAMP;
@@ -115,6 +117,8 @@ static void req_send(struct xtcp_request *req, u8 flags)
 	}
 	xtcp_send_as(req->listener, rsk->sk_rcv_saddr, rsk->sk_daddr, &seg,
 		     XTCP_SYN_RECV);
+	if (flags & XTCP_FLAG_SYN)
+		req->rcv_wnd = seg.window;
 }
 
 /*
@@ -187,7 +191,8 @@ static bool req_expire(struct xtcp_request *req)
 	if (sk_unhashed(xtcp_req_sk(req)))
 		goto put;	/* ended meanwhile */
 	if (READ_ONCE(sk->sk_state) != XTCP_LISTEN ||
-	    req->retrans >= READ_ONCE(xtcp_net(net)->synack_retries)) {
+	    req->retrans >= xtcp_sysctl(net, synack_retries,
+					sysctl_tcp_synack_retries)) {
 		xtcp_req_drop(req);
 		goto put;
 	}
@@ -246,7 +251,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_req_timer_left_ms);
 struct xtcp_request *xtcp_req_create(struct sock *sk, struct sk_buff *skb,
 				     const struct xtcp_options *opt, u32 iss)
 {
-	const struct xtcp_net *xn = xtcp_net(sock_net(sk));
+	const struct net *net = sock_net(sk);
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
@@ -277,12 +282,13 @@ struct xtcp_request *xtcp_req_create(struct sock *sk, struct sk_buff *skb,
 	req->window = cb->window;
 	req->mss = (opt->present & XTCP_OPTF_MSS) ? opt->mss : 0;
 	req->wscale_ok = (opt->present & XTCP_OPTF_WSCALE) &&
-			 READ_ONCE(xn->window_scaling);
+			 xtcp_sysctl(net, window_scaling,
+				     sysctl_tcp_window_scaling);
 	req->snd_wscale = req->wscale_ok ? opt->wscale : 0;
 	req->sack_ok = (opt->present & XTCP_OPTF_SACK_PERM) &&
-		       READ_ONCE(xn->sack);
+		       xtcp_sysctl(net, sack, sysctl_tcp_sack);
 	req->ts_ok = (opt->present & XTCP_OPTF_TIMESTAMP) &&
-		     READ_ONCE(xn->timestamps);
+		     xtcp_sysctl(net, timestamps, sysctl_tcp_timestamps);
 	if (req->ts_ok) {
 		req->ts_recent = opt->tsval;
 		req->ts_recent_stamp = ktime_get_seconds();
@@ -381,7 +387,7 @@ void xtcp_req_rcv(struct sock *sk, struct xtcp_request *req,
 {
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct net *net = sock_net(sk);
-	u32 rcv_nxt = req->irs + 1, wnd = XTCP_SYN_WINDOW;
+	u32 rcv_nxt = req->irs + 1, wnd = req->rcv_wnd;
 	struct xtcp_transition t;
 	enum xtcp_event ev;
 

@@ -13,7 +13,7 @@
  * by its own timer, and is counted on its listener's SYN queue (acceptq.h).
  * The ACK that completes the handshake makes the child socket (child.c),
  * which takes the request's place in the table and on the accept queue.
- * A request is 280 bytes in Debian's 6.1, where Linux's tcp_request_sock
+ * A request is 288 bytes in Debian's 6.1, where Linux's tcp_request_sock
  * is 320 and a child socket 1680 (KUnit request_made_small).
  *
  * Lifetime: skc_refcnt counts the table (while hashed), the timer (while
@@ -51,6 +51,7 @@ struct xtcp_request {
 	u32 last_oow_ack_time;	/* xtcp_oow_ack_limited() */
 	u16 mss;		/* the peer's MSS option, 0: none */
 	u16 window;		/* the SYN's window */
+	u16 rcv_wnd;		/* the window our SYN+ACK advertised */
 	u8 snd_wscale;		/* the peer's window scale */
 	u8 wscale_ok:1;		/* both sides scale (RFC 7323 §2.2) */
 	u8 sack_ok:1;

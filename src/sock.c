@@ -151,23 +151,23 @@ struct proto xtcp_prot = {
 	.per_cpu_fw_alloc	= &xtcp_memory_per_cpu_fw_alloc,
 	.memory_pressure	= &xtcp_memory_pressure,
 	.sysctl_mem		= xtcp_sysctl_mem,
-	/* .sysctl_rmem, .sysctl_wmem: xtcp_mem_init_prot() */
+	/* .sysctl_rmem_offset, .sysctl_wmem_offset: xtcp_mem_init_prot() */
 };
 EXPORT_SYMBOL_IF_KUNIT(xtcp_prot);
 
 /*
  * Before proto_register(): the least a socket may hold under memory pressure
- * (__sk_mem_raise_allocated()). TCP reads its namespace's tcp_rmem[0] and
- * tcp_wmem[0] through sysctl_rmem_offset, an offset into struct net that a
- * module's namespace data does not have; xtcp reads the initial namespace's
- * net.xtcp.rmem[0] and wmem[0].
+ * (__sk_mem_raise_allocated()): the socket's namespace's net.ipv4.tcp_rmem[0]
+ * and tcp_wmem[0], read through the same offsets into struct net as TCP's
+ * (sk_get_rmem0()). The kernel reads them itself, so net.xtcp.rmem[0] and
+ * wmem[0] cannot override them (Documentation/user-guide.rst).
  */
 void xtcp_mem_init_prot(void)
 {
-	struct xtcp_net *xn = xtcp_net(&init_net);
-
-	xtcp_prot.sysctl_rmem = &xn->rmem[0];
-	xtcp_prot.sysctl_wmem = &xn->wmem[0];
+	xtcp_prot.sysctl_rmem_offset = offsetof(struct net,
+						 ipv4.sysctl_tcp_rmem);
+	xtcp_prot.sysctl_wmem_offset = offsetof(struct net,
+						 ipv4.sysctl_tcp_wmem);
 }
 
 /* A fresh socket in CLOSE, for socket() or for a listener's child. */
@@ -198,14 +198,15 @@ struct sock *xtcp_sk_alloc(struct net *net, int family, gfp_t gfp, int kern)
 	INIT_HLIST_NODE(&xs->listen_node);
 	xs->mss = XTCP_DEFAULT_MSS;
 	/*
-	 * net.xtcp.rmem[1] and wmem[1], as tcp_init_sock() takes tcp_rmem[1]
-	 * and tcp_wmem[1]; autotune.c grows them as the connection needs.
+	 * tcp_rmem[1] and tcp_wmem[1] (or the net.xtcp.rmem, wmem overrides),
+	 * as tcp_init_sock() takes them; autotune.c grows them as the
+	 * connection needs.
 	 */
 	sk_sockets_allocated_inc(sk);
-	sk->sk_rcvbuf = READ_ONCE(xtcp_net(net)->rmem[1]);
-	sk->sk_sndbuf = READ_ONCE(xtcp_net(net)->wmem[1]);
-	/* 65535 << 7 covers the largest tcp_rmem a peer could fill */
-	xs->rcv_wscale = XTCP_RCV_WSCALE;
+	sk->sk_rcvbuf = xtcp_rmem(net, 1);
+	sk->sk_sndbuf = xtcp_wmem(net, 1);
+	/* until a connect() or a SYN settles it (xtcp_options_from_sysctls()) */
+	xs->rcv_wscale = xtcp_initial_rcv_wscale(sk);
 	xtcp_cc_start(sk, &xtcp_reno);	/* until xtcp_cc_default() */
 	xtcp_timer_init(sk);
 	xtcp_state_store(sk, XTCP_CLOSE);

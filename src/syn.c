@@ -25,19 +25,21 @@ void xtcp_syn_options(struct sk_buff *skb, struct xtcp_options *opt)
 }
 
 /*
- * The options our SYN or SYN+ACK offers: net.xtcp.timestamps, sack and
- * window_scaling of the socket's namespace, as tcp_syn_options() reads
- * TCP's. Without window scaling we never scale our own window either.
+ * The options our SYN or SYN+ACK offers: net.ipv4.tcp_timestamps, tcp_sack
+ * and tcp_window_scaling of the socket's namespace, as tcp_syn_options()
+ * reads them (or the net.xtcp.* overrides). Without window scaling we never scale our own window either; with
+ * it, the scale is tcp_select_initial_window()'s (xtcp_initial_rcv_wscale()).
  */
 void xtcp_options_from_sysctls(struct sock *sk)
 {
-	const struct xtcp_net *xn = xtcp_net(sock_net(sk));
+	const struct net *net = sock_net(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	xs->ts_ok = !!READ_ONCE(xn->timestamps);
-	xs->sack_ok = !!READ_ONCE(xn->sack);
-	xs->wscale_ok = !!READ_ONCE(xn->window_scaling);
-	xs->rcv_wscale = xs->wscale_ok ? XTCP_RCV_WSCALE : 0;
+	xs->ts_ok = !!xtcp_sysctl(net, timestamps, sysctl_tcp_timestamps);
+	xs->sack_ok = !!xtcp_sysctl(net, sack, sysctl_tcp_sack);
+	xs->wscale_ok = !!xtcp_sysctl(net, window_scaling,
+				       sysctl_tcp_window_scaling);
+	xs->rcv_wscale = xs->wscale_ok ? xtcp_initial_rcv_wscale(sk) : 0;
 }
 
 /* Settle what the two SYNs agreed on (RFC 7323 §1.3, RFC 9293 §3.7.1). */

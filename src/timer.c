@@ -58,7 +58,8 @@ static void timer_clear(struct sock *sk, enum xtcp_timer_event ev);
  */
 static int orphan_retries(const struct sock *sk, bool alive)
 {
-	int retries = READ_ONCE(xtcp_net(sock_net(sk))->orphan_retries);
+	int retries = xtcp_sysctl(sock_net(sk), orphan_retries,
+				  sysctl_tcp_orphan_retries);
 
 	if (READ_ONCE(sk->sk_err_soft) && !alive)
 		retries = 0;
@@ -79,17 +80,18 @@ static bool rto_alive(const struct xtcp_sock *xs)
  */
 static int retry_limit(const struct sock *sk)
 {
-	const struct xtcp_net *xn = xtcp_net(sock_net(sk));
+	const struct net *net = sock_net(sk);
 
 	switch (sk->sk_state) {
 	case XTCP_SYN_SENT:
-		return READ_ONCE(xn->syn_retries);
+		return xtcp_sysctl(net, syn_retries, sysctl_tcp_syn_retries);
 	case XTCP_SYN_RECV:
-		return READ_ONCE(xn->synack_retries);
+		return xtcp_sysctl(net, synack_retries,
+				   sysctl_tcp_synack_retries);
 	default:
 		if (sock_flag(sk, SOCK_DEAD))
 			return orphan_retries(sk, rto_alive(xtcp_sk(sk)));
-		return READ_ONCE(xn->retries2);
+		return xtcp_sysctl(net, retries2, sysctl_tcp_retries2);
 	}
 }
 
@@ -209,25 +211,38 @@ static void fin_wait2_fire(struct sock *sk)
 }
 
 /*
- * Keep-alive settings: the socket's TCP_KEEPIDLE, TCP_KEEPINTVL and
- * TCP_KEEPCNT, or the namespace's net.xtcp.keepalive_* (seconds).
+ * Keep-alive settings (seconds): the socket's TCP_KEEPIDLE, TCP_KEEPINTVL and
+ * TCP_KEEPCNT, or the namespace's net.xtcp.keepalive_* overrides, or its
+ * net.ipv4.tcp_keepalive_* (TCP keeps the time and interval in jiffies).
  */
+static u32 keepalive_secs(int override, int tcp_jiffies)
+{
+	return override != XTCP_FOLLOW_TCP ? override : tcp_jiffies / HZ;
+}
+
 u32 xtcp_keepalive_time(const struct sock *sk)
 {
+	const struct net *net = sock_net(sk);
+
 	return xtcp_sk(sk)->keepidle ?:
-	       READ_ONCE(xtcp_net(sock_net(sk))->keepalive_time);
+	       keepalive_secs(READ_ONCE(xtcp_net(net)->keepalive_time),
+			      READ_ONCE(net->ipv4.sysctl_tcp_keepalive_time));
 }
 
 u32 xtcp_keepalive_intvl(const struct sock *sk)
 {
+	const struct net *net = sock_net(sk);
+
 	return xtcp_sk(sk)->keepintvl ?:
-	       READ_ONCE(xtcp_net(sock_net(sk))->keepalive_intvl);
+	       keepalive_secs(READ_ONCE(xtcp_net(net)->keepalive_intvl),
+			      READ_ONCE(net->ipv4.sysctl_tcp_keepalive_intvl));
 }
 
 u32 xtcp_keepalive_probes(const struct sock *sk)
 {
 	return xtcp_sk(sk)->keepcnt ?:
-	       READ_ONCE(xtcp_net(sock_net(sk))->keepalive_probes);
+	       xtcp_sysctl(sock_net(sk), keepalive_probes,
+			   sysctl_tcp_keepalive_probes);
 }
 
 /* Keep-alive applies: SO_KEEPALIVE on a connection that is synchronized. */
@@ -519,14 +534,16 @@ void xtcp_timer_sack_compressed(struct sock *sk, u32 delay_ns)
 
 /*
  * The socket is in FIN-WAIT-2, having entered it or been closed in it: an
- * orphan waits there for the peer's FIN at most XTCP_FIN_TIMEOUT_MS
- * (tcp_fin_timeout), as TCP's orphans do; a socket the user holds waits on.
+ * orphan waits there for the peer's FIN at most net.ipv4.tcp_fin_timeout
+ * (60 s by default), as TCP's orphans do; a socket the user holds waits on.
  */
 void xtcp_timer_fin_wait2(struct sock *sk)
 {
+	int fin_timeout = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_fin_timeout);
+
 	if (sock_flag(sk, SOCK_DEAD) &&
 	    !xtcp_timer_pending(xtcp_sk(sk), XTCP_TIMER_FIN_WAIT2))
-		timer_arm(sk, XTCP_TIMER_FIN_WAIT2, XTCP_FIN_TIMEOUT_MS);
+		timer_arm(sk, XTCP_TIMER_FIN_WAIT2, jiffies_to_msecs(fin_timeout));
 }
 
 /* SO_KEEPALIVE was turned off. */

@@ -90,8 +90,8 @@ VISIBLE_IF_KUNIT enum xtcp_event xtcp_tw_classify(struct net *net,
 	if (cb->flags & XTCP_FLAG_RST) {
 		if (cb->seq != st->rcv_nxt)
 			return XTCP_EV_RST_INEXACT;
-		return READ_ONCE(xtcp_net(net)->rfc1337) ? XTCP_EV_MAX :
-							   XTCP_EV_RST;
+		return xtcp_sysctl(net, rfc1337, sysctl_tcp_rfc1337) ?
+		       XTCP_EV_MAX : XTCP_EV_RST;
 	}
 	if (ts && !xtcp_paws_ok(ts_recent, READ_ONCE(st->ts_recent_stamp), cb->tsval,
 				ktime_get_seconds(), XTCP_PAWS_WINDOW)) {

@@ -111,6 +111,7 @@ struct xtcp_sock {
 	u16 adv_mss;		/* the MSS option we sent */
 	u16 pmtu_cookie;	/* the path MTU the MSS is for */
 	u16 mtu_info;		/* the MTU an ICMP message gave (icmp.c) */
+	u32 init_rcv_wnd;	/* the route's initrwnd, in segments (0: none) */
 	u8 snd_wscale;
 	u8 rcv_wscale;
 	u8 passive:1;		/* SYN-RECV came from LISTEN */
@@ -415,8 +416,34 @@ static inline void xtcp_add_stat(const struct net *net, enum xtcp_stat s,
 	this_cpu_add(xtcp_net(net)->mib->mibs[s], n);
 }
 
-#define XTCP_DATA_RETRIES	15	/* net.xtcp.retries2, as tcp_retries2 */
-#define XTCP_SYNACK_RETRIES	5	/* net.xtcp.synack_retries */
-#define XTCP_FIN_TIMEOUT_MS	60000	/* like tcp_fin_timeout */
+/*
+ * The net.xtcp.* knobs that have a net.ipv4.tcp_* namesake of the same
+ * meaning are overrides: XTCP_FOLLOW_TCP (-1, where they start) reads the
+ * namesake of the socket's namespace, as TCP reads it; any other value is
+ * xtcp's own. xtcp_sysctl(ns, knob, tcp_knob): the value in force, as an int
+ * (@knob a member of struct xtcp_net, @tcp_knob one of struct netns_ipv4).
+ */
+#define XTCP_FOLLOW_TCP		(-1)
+
+#define xtcp_sysctl(ns, knob, tcp_knob)					\
+	({								\
+		const struct net *__xnet = (ns);			\
+		int __xv = READ_ONCE(xtcp_net(__xnet)->knob);		\
+									\
+		__xv != XTCP_FOLLOW_TCP ? __xv :			\
+			(int)READ_ONCE(__xnet->ipv4.tcp_knob);		\
+	})
+
+/* The receive and send buffers' min, default, max: tcp_rmem, tcp_wmem */
+static inline int xtcp_rmem(const struct net *net, int i)
+{
+	return xtcp_sysctl(net, rmem[i], sysctl_tcp_rmem[i]);
+}
+
+static inline int xtcp_wmem(const struct net *net, int i)
+{
+	return xtcp_sysctl(net, wmem[i], sysctl_tcp_wmem[i]);
+}
+
 
 #endif /* _XTCP_XTCP_H */

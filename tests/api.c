@@ -1414,6 +1414,26 @@ static int read_sysctl(const char *path)
 	return v;
 }
 
+/*
+ * The value of TCP sysctl tcp_NAME in force for the family under test:
+ * net.ipv4.tcp_NAME, or for xtcp its net.xtcp.NAME override, which reads -1
+ * while unset (xtcp then follows net.ipv4.tcp_NAME as TCP does).
+ */
+static int sysctl_in_force(const char *name)
+{
+	char path[128];
+	int v;
+
+	if (fam != AF_INET) {
+		snprintf(path, sizeof(path), "/proc/sys/net/xtcp/%s", name);
+		v = read_sysctl(path);
+		if (v != -1)
+			return v;
+	}
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/tcp_%s", name);
+	return read_sysctl(path);
+}
+
 static void t_sockopt_bufs(void)
 {
 	int rmax = read_sysctl("/proc/sys/net/core/rmem_max");
@@ -1930,17 +1950,14 @@ static void t_tcp_keepalive_opts(void)
 		{ TCP_KEEPINTVL, 32767, "TCP_KEEPINTVL", "keepalive_intvl" },
 		{ TCP_KEEPCNT, 127, "TCP_KEEPCNT", "keepalive_probes" },
 	};
-	char path[128];
 	int fd = sock(), port, l, c, s, v = 5;
 	unsigned int i;
 
 	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
-		/* each stack's own: net.ipv4.tcp_keepalive_*, net.xtcp.keepalive_* */
-		snprintf(path, sizeof(path), fam == AF_INET ? "/proc/sys/net/ipv4/tcp_%s" :
-			 "/proc/sys/net/xtcp/%s", k[i].sysctl);
-		CHECK(get_int(fd, IPPROTO_TCP, k[i].opt) == read_sysctl(path),
-		      "default %s %d, %s says %d", k[i].name, get_int(fd, IPPROTO_TCP, k[i].opt),
-		      path, read_sysctl(path));
+		/* net.ipv4.tcp_keepalive_*, or xtcp's net.xtcp.keepalive_* override */
+		CHECK(get_int(fd, IPPROTO_TCP, k[i].opt) == sysctl_in_force(k[i].sysctl),
+		      "default %s %d, the sysctl says %d", k[i].name,
+		      get_int(fd, IPPROTO_TCP, k[i].opt), sysctl_in_force(k[i].sysctl));
 		CHECK(set_int(fd, IPPROTO_TCP, k[i].opt, 7 + i) == 0, "%s: %s", k[i].name,
 		      strerror(errno));
 		CHECK(get_int(fd, IPPROTO_TCP, k[i].opt) == (int)(7 + i), "%s readback %d",
@@ -2780,20 +2797,27 @@ static void t_data_after_close(void)
 	close(s);
 }
 
-/* The three values of a tcp_rmem-style sysctl: net.xtcp.NAME or tcp_NAME. */
+/*
+ * The three values of a tcp_rmem-style sysctl in force: tcp_NAME, or for
+ * xtcp its net.xtcp.NAME override unless that reads -1 -1 -1 (unset).
+ */
 static int read_triplet(const char *name, int v[3])
 {
 	char path[96];
+	int try, n = 0;
 	FILE *f;
-	int n;
 
-	snprintf(path, sizeof(path), fam == AF_INET ? "/proc/sys/net/ipv4/tcp_%s" :
-		 "/proc/sys/net/xtcp/%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	n = fscanf(f, "%d %d %d", &v[0], &v[1], &v[2]);
-	fclose(f);
+	for (try = fam == AF_INET; try < 2; try++) {
+		snprintf(path, sizeof(path), try ? "/proc/sys/net/ipv4/tcp_%s" :
+			 "/proc/sys/net/xtcp/%s", name);
+		f = fopen(path, "r");
+		if (!f)
+			return -1;
+		n = fscanf(f, "%d %d %d", &v[0], &v[1], &v[2]);
+		fclose(f);
+		if (n == 3 && v[0] != -1)
+			break;
+	}
 	return n == 3 ? 0 : -1;
 }
 

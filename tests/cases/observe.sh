@@ -10,6 +10,7 @@ light_skip[observe_ladder_recorded]="a userland tool: no kernel path of its own"
 light_skip[observe_ladder_live]="the tracepoints it reads are checked by observe_tracepoints"
 light_skip[observe_counters]="counters are arithmetic on paths the wire cases take; Debian's kernel checks their values"
 light_skip[observe_sysctl_syn_options]="the SYN option paths run in every handshake; Debian's kernel checks the sysctls"
+light_skip[observe_tcp_sysctl_syn_options]="the SYN option paths run in every handshake; Debian's kernel checks the sysctls"
 light_skip[observe_sysctl_retries2]="the retransmission time-out path runs in api_connect_etimedout and api_tcp_user_timeout; time budget"
 
 OBS_TCP_NAMES="ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs OutRsts InCsumErrors"
@@ -127,7 +128,7 @@ case_observe_tracepoints() {
 	na=$(readlink "/proc/$WIRE_HOLD_A/ns/net" | tr -dc 0-9)
 	nb=$(readlink "/proc/$WIRE_HOLD_B/ns/net" | tr -dc 0-9)
 	A="${WIRE_ADDR_A//./\\.}:7611" B="${WIRE_ADDR_B//./\\.}:7711"
-	syn="flags=SYN seq=[0-9]+ ack=0 len=0 win=65535 opts=mss,wscale,sackOK,ts mss=1460 wscale=7"
+	syn="flags=SYN seq=[0-9]+ ack=0 len=0 win=64240 opts=mss,wscale,sackOK,ts mss=1460 wscale=7"
 	obs_has "xtcp_state_change: netns=$na sk=[0-9a-f]+ src=$A dst=$B CLOSE -> SYN_SENT\$" &&
 		obs_has "xtcp_segment_send: netns=$na src=$A dst=$B $syn .* state=SYN_SENT\$" &&
 		obs_has "xtcp_retransmit: netns=$na src=$A dst=$B seq=[0-9]+ len=0 retries=1 rto_ms=[0-9]+ state=SYN_SENT\$" &&
@@ -247,14 +248,34 @@ case_observe_ladder_live() {
 	obs_ladder_check "$out" "$tmp/l.svg" "LISTEN SYN_RECV ESTABLISHED CLOSE_WAIT LAST_ACK CLOSE "
 }
 
-# net.xtcp.timestamps, sack and window_scaling off in a: its SYN offers only
-# the MSS, and b (all on) answers with only the MSS too.
+# Timestamps, SACK and window scaling off in a: its SYN offers only the MSS
+# (with tcp_select_initial_window()'s window for a 1460-byte MSS, 64240), and
+# b (all on) answers with only the MSS too. case_observe_sysctl_syn_options
+# turns them off with the net.xtcp.* overrides, in a namespace whose
+# net.ipv4.tcp_* are on; case_observe_tcp_sysctl_syn_options with
+# net.ipv4.tcp_timestamps, tcp_sack and tcp_window_scaling alone, which xtcp
+# follows while its overrides are unset.
 case_observe_sysctl_syn_options() {
-	local A B
 	wire_inet_skip "xtcp's own sysctls" && return 0
 	wire_setup nowatch || return 1
 	wire_sysctl a timestamps 0 && wire_sysctl a sack 0 && wire_sysctl a window_scaling 0 ||
 		return 1
+	obs_syn_options_off
+}
+case_observe_tcp_sysctl_syn_options() {
+	local k
+	wire_inet_skip "the net.xtcp overrides unset: xtcp follows net.ipv4" && return 0
+	wire_setup nowatch || return 1
+	for k in timestamps sack window_scaling; do
+		[ "$(in_ns a cat "/proc/sys/net/xtcp/$k")" = -1 ] ||
+			fail "net.xtcp.$k is set in a new namespace" || return 1
+		in_ns a sh -c "echo 0 >/proc/sys/net/ipv4/tcp_$k" ||
+			fail "cannot set net.ipv4.tcp_$k in a" || return 1
+	done
+	obs_syn_options_off
+}
+obs_syn_options_off() {
+	local A B
 	obs_trace_on || return 1
 	wire_bg srv b "$WIRE_XFER" script --family xtcp bind:7713 listen say:up accept recv:1 eof \
 		close
@@ -264,12 +285,52 @@ case_observe_sysctl_syn_options() {
 	wire_wait cli && wire_wait srv || return 1
 	obs_trace_read
 	A="${WIRE_ADDR_A//./\\.}:7613" B="${WIRE_ADDR_B//./\\.}:7713"
-	obs_has "xtcp_segment_send: .* src=$A dst=$B flags=SYN seq=[0-9]+ ack=0 len=0 win=65535 opts=mss mss=1460 wscale=0 tsval=0 tsecr=0 state=SYN_SENT\$" &&
+	obs_has "xtcp_segment_send: .* src=$A dst=$B flags=SYN seq=[0-9]+ ack=0 len=0 win=64240 opts=mss mss=1460 wscale=0 tsval=0 tsecr=0 state=SYN_SENT\$" &&
 		obs_has "xtcp_segment_send: .* src=$B dst=$A flags=SYN\\|ACK .* opts=mss mss=1460 wscale=0 tsval=0 tsecr=0 state=SYN_RECV\$" &&
 		obs_has "xtcp_segment_send: .* src=$A dst=$B flags=PSH\\|ACK .* len=1 .* opts= mss=0 " ||
 		{ obs_show_trace; return 1; }
 	! grep -Eq "src=$A .* opts=[a-z,]*(ts|sackOK|wscale)" <<<"$OBS_TRACE" ||
 		fail "a segment of a carries an option switched off"
+}
+
+# The net.xtcp.* overrides of net.ipv4.tcp_* sysctls: unset (-1) in a new
+# namespace, set within the bounds TCP's namesake has (else EINVAL, the value
+# kept), -1 again to follow TCP; rmem and wmem whole. xtcp's own knobs
+# (tw_timeout_ms, max_orphans, ...) have real values.
+case_observe_sysctl_overrides() {
+	local d=/proc/sys/net/xtcp k
+	wire_inet_skip "xtcp's own sysctls" && return 0
+	wire_setup nowatch || return 1
+	for k in syn_retries synack_retries retries2 timestamps sack window_scaling tw_reuse \
+		rfc1337 challenge_ack_limit keepalive_time keepalive_intvl keepalive_probes \
+		syncookies orphan_retries invalid_ratelimit comp_sack_nr comp_sack_delay_ns; do
+		[ "$(in_ns a cat "$d/$k")" = -1 ] || fail "net.xtcp.$k starts at $(in_ns a cat "$d/$k"), not -1" ||
+			return 1
+	done
+	for k in rmem wmem; do
+		[ "$(in_ns a cat "$d/$k")" = "-1	-1	-1" ] ||
+			fail "net.xtcp.$k starts at '$(in_ns a cat "$d/$k")', not -1 -1 -1" || return 1
+	done
+	[ "$(in_ns a cat "$d/tw_timeout_ms")" -gt 0 ] || fail "tw_timeout_ms is not xtcp's own" || return 1
+	# in bounds, out of bounds, back to following
+	in_ns a sh -c "echo 0 >$d/timestamps" && [ "$(in_ns a cat "$d/timestamps")" = 0 ] ||
+		fail "net.xtcp.timestamps=0 not taken" || return 1
+	! in_ns a sh -c "echo 2 >$d/timestamps" 2>/dev/null && [ "$(in_ns a cat "$d/timestamps")" = 0 ] ||
+		fail "net.xtcp.timestamps=2 taken (bounds 0..1)" || return 1
+	! in_ns a sh -c "echo -2 >$d/timestamps" 2>/dev/null ||
+		fail "net.xtcp.timestamps=-2 taken" || return 1
+	! in_ns a sh -c "echo 0 >$d/syn_retries" 2>/dev/null ||
+		fail "net.xtcp.syn_retries=0 taken (bounds 1..127)" || return 1
+	in_ns a sh -c "echo -1 >$d/timestamps" && [ "$(in_ns a cat "$d/timestamps")" = -1 ] ||
+		fail "net.xtcp.timestamps=-1 not taken" || return 1
+	in_ns a sh -c "echo 4096 65536 262144 >$d/rmem" &&
+		[ "$(in_ns a cat "$d/rmem")" = "4096	65536	262144" ] ||
+		fail "net.xtcp.rmem not set" || return 1
+	! in_ns a sh -c "echo 4096 0 262144 >$d/rmem" 2>/dev/null &&
+		[ "$(in_ns a cat "$d/rmem")" = "4096	65536	262144" ] ||
+		fail "net.xtcp.rmem took a 0 (bounds: at least 1)" || return 1
+	in_ns a sh -c "echo -1 -1 -1 >$d/rmem" && [ "$(in_ns a cat "$d/rmem")" = "-1	-1	-1" ] ||
+		fail "net.xtcp.rmem=-1 -1 -1 not taken"
 }
 
 # net.xtcp.retries2=3: a peer gone silent after the handshake ends the
