@@ -21,16 +21,12 @@
 #include "netns.h"
 #include "output.h"
 #include "recovery.h"
+#include "rtxq.h"
 #include "seq.h"
 #include "xtcp.h"
 
 #define XTCP_DUPTHRESH	3	/* RFC 5681 §3.2, RFC 6675 DupThresh */
 #define XTCP_MAX_REORDERING	300	/* as sysctl_tcp_max_reordering */
-
-static bool queued_sent(const struct xtcp_sock *xs, const struct sk_buff *skb)
-{
-	return skb != xs->send_head;
-}
 
 u32 xtcp_pipe(const struct xtcp_sock *xs)
 {
@@ -171,14 +167,12 @@ static void mark_sacked(struct xtcp_sock *xs, struct sk_buff *skb)
 struct sk_buff *xtcp_next_lost(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *skb = xs->lost_hint ?: skb_peek(&sk->sk_write_queue);
+	struct sk_buff *skb = xs->lost_hint ?: xtcp_rtx_head(sk);
 
 	xtcp_sock_assert_locked(sk);
 	if (xs->lost_out <= xs->retrans_out)
 		return NULL;
-	for (; skb && queued_sent(xs, skb);
-	     skb = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
-		   skb->next) {
+	for (; skb; skb = xtcp_rtx_next(skb)) {
 		const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
 		if (cb->lost && !cb->retrans && !cb->sacked) {
@@ -222,11 +216,10 @@ static void sack_mark(struct sock *sk, const struct xtcp_options *opt)
 			continue;
 		if (xtcp_seq_after(end, highest))
 			highest = end;
-		skb_queue_walk(&sk->sk_write_queue, skb) {
+		for (skb = xtcp_rtx_head(sk); skb; skb = xtcp_rtx_next(skb)) {
 			const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
-			if (!queued_sent(xs, skb) ||
-			    xtcp_seq_geq(cb->seq, end))
+			if (xtcp_seq_geq(cb->seq, end))
 				break;
 			if (xtcp_seq_geq(cb->seq, start) &&
 			    xtcp_seq_leq(cb->end_seq, end))
@@ -248,9 +241,8 @@ static void sack_mark_lost(struct sock *sk)
 	struct sk_buff *skb;
 	u32 seen = 0;
 
-	skb_queue_walk(&sk->sk_write_queue, skb) {
-		if (!queued_sent(xs, skb) ||
-		    xs->sacked_out - seen < xs->reordering)
+	for (skb = xtcp_rtx_head(sk); skb; skb = xtcp_rtx_next(skb)) {
+		if (xs->sacked_out - seen < xs->reordering)
 			break;
 		if (XTCP_SKB_CB(skb)->sacked)
 			seen++;
@@ -283,7 +275,7 @@ void xtcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_packets,
 		       bool dup, const struct xtcp_options *opt)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+	struct sk_buff *head = xtcp_rtx_head(sk);
 
 	xtcp_sock_assert_locked(sk);
 	if (opt && (opt->present & XTCP_OPTF_SACK))
@@ -323,7 +315,7 @@ void xtcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_packets,
 	 * SACK-capable receiver says what it holds. Without SACK, DupThresh
 	 * duplicate ACKs (RFC 5681 §3.2).
 	 */
-	if (xs->ca_state == XTCP_CA_OPEN && head && queued_sent(xs, head) &&
+	if (xs->ca_state == XTCP_CA_OPEN && head &&
 	    (xs->sack_ok ? xs->sacked_out >= xs->reordering :
 	     xs->dupacks >= XTCP_DUPTHRESH)) {
 		if (xs->sack_ok)
@@ -334,7 +326,7 @@ void xtcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_packets,
 		}
 	} else if (xs->ca_state != XTCP_CA_OPEN) {
 		/* RFC 6582 §3.2 (4): a partial ACK means the new head is lost */
-		if (acked && head && queued_sent(xs, head))
+		if (acked && head)
 			mark_lost(xs, head);
 		if (xs->sack_ok)
 			sack_mark_lost(sk);
@@ -358,16 +350,13 @@ void xtcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_packets,
 static bool sack_reneged(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	struct sk_buff *skb = xtcp_rtx_head(sk);
 
-	if (!skb || !queued_sent(xs, skb) || !XTCP_SKB_CB(skb)->sacked)
+	if (!skb || !XTCP_SKB_CB(skb)->sacked)
 		return false;
 	xtcp_inc_stat(sock_net(sk), XTCP_STAT_SACK_RENEGING);
-	skb_queue_walk(&sk->sk_write_queue, skb) {
-		if (!queued_sent(xs, skb))
-			break;
+	for (; skb; skb = xtcp_rtx_next(skb))
 		XTCP_SKB_CB(skb)->sacked = 0;
-	}
 	xs->sacked_out = 0;
 	return true;
 }
@@ -382,10 +371,9 @@ static bool sack_reneged(struct sock *sk)
 bool xtcp_sack_reneging(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+	struct sk_buff *head = xtcp_rtx_head(sk);
 
-	return xs->sack_ok && head && queued_sent(xs, head) &&
-	       XTCP_SKB_CB(head)->sacked;
+	return xs->sack_ok && head && XTCP_SKB_CB(head)->sacked;
 }
 
 /*
@@ -406,11 +394,9 @@ void xtcp_enter_loss(struct sock *sk)
 	xs->cc.cwnd_cnt = 0;
 	if (xs->sack_ok)
 		sack_reneged(sk);
-	skb_queue_walk(&sk->sk_write_queue, skb) {
+	for (skb = xtcp_rtx_head(sk); skb; skb = xtcp_rtx_next(skb)) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
-		if (!queued_sent(xs, skb))
-			break;
 		if (cb->retrans) {
 			cb->retrans = 0;
 			xs->retrans_out--;
@@ -438,9 +424,7 @@ void xtcp_simple_retransmit(struct sock *sk)
 	struct sk_buff *skb;
 
 	xtcp_sock_assert_locked(sk);
-	skb_queue_walk(&sk->sk_write_queue, skb) {
-		if (!queued_sent(xs, skb))
-			break;
+	for (skb = xtcp_rtx_head(sk); skb; skb = xtcp_rtx_next(skb)) {
 		if (skb->len <= xs->mss)
 			continue;
 		if (XTCP_SKB_CB(skb)->retrans) {	/* that copy was too big too */

@@ -204,8 +204,10 @@ struct xtcp_sock {
 	struct rb_root ofo;
 	struct xtcp_rcv_sacks rcv_sacks;	/* what ofo holds, as SACK blocks */
 
-	/* unacknowledged and unsent data is sk->sk_write_queue; the first unsent: */
-	struct sk_buff *send_head;
+	/*
+	 * Unsent data is sk->sk_write_queue, sent and unacknowledged data the
+	 * rbtree sk->tcp_rtx_queue (rtxq.h).
+	 */
 
 	/*
 	 * The user's settings: socket options (sockopt.c), under the socket
