@@ -397,6 +397,8 @@ static int fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	} else {
 		/* sent before: the rest goes in the tree after it */
 		xtcp_rtx_insert(sk, nskb);
+		/* a part may now lie inside a block of the last ACK */
+		xtcp_sack_cache_reset(xs);
 		xs->packets_out++;
 		xs->lost_out += ncb->lost;
 		xs->retrans_out += ncb->retrans;

@@ -199,6 +199,17 @@ struct xtcp_sock {
 	u32 reordering;		/* segments of reordering seen, >= DupThresh */
 	u8 ca_state;		/* XTCP_CA_* */
 	struct sk_buff *lost_hint;	/* where xtcp_next_lost() goes on */
+	/*
+	 * Bounds on the SACK scoreboard's work per ACK (recovery.c): where
+	 * sack_mark_lost() goes on and the SACKed skbs before it (Linux's
+	 * lost_skb_hint and lost_cnt_hint); the previous ACK's SACK blocks,
+	 * sorted (recv_sack_cache); the skbs looked at so far (for KUnit).
+	 */
+	struct sk_buff *mark_hint;
+	u32 mark_hint_sacked;
+	struct xtcp_sack_block sack_cache[XTCP_MAX_SACKS];
+	u8 sack_cache_num;
+	u32 sack_steps;
 
 	/* segments beyond rcv_nxt (ofo.h); the start of the last one queued */
 	struct rb_root ofo;
