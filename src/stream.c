@@ -281,8 +281,10 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 
 wait_for_space:
 		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-		if (copied)
-			mark_push(xs, skb_peek_tail(&sk->sk_write_queue));
+		/* all of it may be sent already, the write queue empty (tcp_push()) */
+		skb = skb_peek_tail(&sk->sk_write_queue);
+		if (copied && skb)
+			mark_push(xs, skb);
 		xtcp_push_mode(sk, XTCP_NAGLE_PUSH);
 		err = sk_stream_wait_memory(sk, &timeo);
 		if (err)
