@@ -12,6 +12,7 @@
 #include <net/sock.h>
 
 #include "packet.h"
+#include "rtxq.h"
 #include "suites.h"
 #include "timer.h"
 
@@ -309,13 +310,13 @@ static void sock_done_leaves_nothing(struct kunit *test)
 	xs = xtcp_sk(sock->sk);
 	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 1000, 0), 1000);
 	xtcp_test_expect(test, XTCP_FLAG_ACK | XTCP_FLAG_PSH);
-	KUNIT_ASSERT_FALSE(test, skb_queue_empty(&sock->sk->sk_write_queue));
+	KUNIT_ASSERT_FALSE(test, xtcp_rtx_empty(sock->sk));
 
 	xtcp_peer_send(test, &p, XTCP_FLAG_RST, 0);
 	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_CLOSE);
 	KUNIT_EXPECT_FALSE(test, xs->hashed);
 	KUNIT_EXPECT_EQ(test, xs->timer_pending, 0);
-	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sock->sk->sk_write_queue));
+	KUNIT_EXPECT_TRUE(test, xtcp_queues_empty(sock->sk));
 	KUNIT_EXPECT_EQ(test, sock->sk->sk_wmem_queued, 0);
 	KUNIT_EXPECT_EQ(test, xs->packets_out, 0U);
 	KUNIT_EXPECT_PTR_EQ(test, xs->port, NULL);

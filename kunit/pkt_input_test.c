@@ -11,6 +11,7 @@
 #include <net/sock.h>
 
 #include "packet.h"
+#include "rtxq.h"
 #include "suites.h"
 #include "timer.h"
 
@@ -329,7 +330,7 @@ static void input_ack_cleans_write_queue(struct kunit *test)
 	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
 	KUNIT_EXPECT_EQ(test, xs->snd_una, p.ack);
 	KUNIT_EXPECT_EQ(test, xs->packets_out, 0U);
-	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&sock->sk->sk_write_queue));
+	KUNIT_EXPECT_TRUE(test, xtcp_queues_empty(sock->sk));
 	KUNIT_EXPECT_FALSE(test, xtcp_timer_pending(xs, XTCP_TIMER_RETRANS));
 	XTCP_EXPECT_NO_SEGMENT(test);
 }

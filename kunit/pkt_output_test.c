@@ -13,6 +13,7 @@
 
 #include "delack.h"
 #include "packet.h"
+#include "rtxq.h"
 #include "suites.h"
 #include "timer.h"
 
@@ -85,7 +86,7 @@ static void output_peer_window_limits(struct kunit *test)
 	expect_data(test, &p, XTCP_FLAG_ACK, seq, mss);
 	expect_data(test, &p, XTCP_FLAG_ACK, seq + mss, mss);
 	XTCP_EXPECT_NO_SEGMENT(test);
-	KUNIT_EXPECT_PTR_NE(test, xs->send_head, NULL);
+	KUNIT_EXPECT_PTR_NE(test, xtcp_send_head(sock->sk), NULL);
 
 	p.window = 65535;
 	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);

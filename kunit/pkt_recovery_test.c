@@ -11,6 +11,7 @@
 
 #include "packet.h"
 #include "request.h"
+#include "rtxq.h"
 #include "suites.h"
 #include "timer.h"
 
@@ -221,11 +222,212 @@ static void recovery_dupack_with_text_not_counted(struct kunit *test)
 	XTCP_EXPECT_NO_SEGMENT(test);
 }
 
+/* A duplicate ACK of @una from @p with the @n SACK blocks @b (segment numbers from @seq). */
+static void sack_ack(struct kunit *test, struct xtcp_peer *p, u32 una, u32 seq,
+		     const u32 (*b)[2], int n)
+{
+	struct xtcp_test_seg s = xtcp_peer_seg(p, XTCP_FLAG_ACK, 0);
+	int i;
+
+	s.ack = una;
+	s.opt.present |= XTCP_OPTF_SACK;
+	s.opt.num_sacks = n;
+	for (i = 0; i < n; i++) {
+		s.opt.sacks[i].start = seq + b[i][0] * MSS;
+		s.opt.sacks[i].end = seq + b[i][1] * MSS;
+	}
+	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, p, &s), (unsigned int)NF_STOLEN);
+}
+
+/*
+ * skbs the scoreboard may look at for one new block of an ACK, beyond those
+ * it newly marks: an rbtree search (a red-black tree of 1024 is at most 20
+ * deep), the walk's two ends, and a few steps of IsLost.
+ */
+#define SACK_SEARCH_MAX		32
+#define SACK_SEGS		1024
+
+/* The skbs of the retransmission queue, marked as @sacked and @lost say (segment numbers). */
+static void expect_scoreboard(struct kunit *test, struct sock *sk, u32 seq,
+			      const unsigned long *sacked, const unsigned long *lost)
+{
+	struct sk_buff *skb;
+	u32 k = 0;
+
+	lock_sock(sk);
+	for (skb = xtcp_rtx_head(sk); skb; skb = xtcp_rtx_next(skb), k++) {
+		const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		KUNIT_EXPECT_EQ(test, cb->seq, seq + k * MSS);
+		KUNIT_EXPECT_EQ_MSG(test, (bool)cb->sacked, test_bit(k, sacked),
+				    "segment %u", k);
+		KUNIT_EXPECT_EQ_MSG(test, (bool)cb->lost, test_bit(k, lost),
+				    "segment %u", k);
+	}
+	release_sock(sk);
+	KUNIT_EXPECT_EQ(test, k, (u32)SACK_SEGS);
+}
+
+/*
+ * A thousand segments in flight and SACK blocks far from the head: each ACK
+ * costs the scoreboard one rbtree search per block and the skbs it newly
+ * marks (tcp_sacktag_write_queue()), never a walk from SND.UNA; blocks the
+ * previous ACK had are skipped (recv_sack_cache); IsLost goes on from where
+ * it stopped (lost_skb_hint). Before, every block of every ACK walked the
+ * queue from its head. And the scoreboard is exactly what RFC 6675 says.
+ */
+static void recovery_sack_walk_bounded(struct kunit *test)
+{
+	static const u32 blocks[][2] = {
+		{ 1000, 1001 }, { 1002, 1003 }, { 1004, 1005 }, { 1006, 1007 },
+	};
+	const struct xtcp_options wscale = {
+		.present = XTCP_OPTF_MSS | XTCP_OPTF_SACK_PERM | XTCP_OPTF_WSCALE,
+		.mss = MSS,
+		.wscale = 7,
+	};
+	unsigned long *sacked, *lost;
+	u32 seq, steps, b[4][2], i;
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	struct sock *sk;
+
+	sacked = kunit_kzalloc(test, BITS_TO_LONGS(SACK_SEGS) * sizeof(long),
+			       GFP_KERNEL);
+	lost = kunit_kzalloc(test, BITS_TO_LONGS(SACK_SEGS) * sizeof(long),
+			     GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sacked);
+	KUNIT_ASSERT_NOT_NULL(test, lost);
+	xtcp_peer_init(&p, 44005);
+	sock = xtcp_test_established(test, &p, &wscale);
+	sk = sock->sk;
+	xs = xtcp_sk(sk);
+	KUNIT_ASSERT_TRUE(test, xs->sack_ok);
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);	/* 8 MB of window */
+	XTCP_EXPECT_NO_SEGMENT(test);
+	/* all of it in flight at once; no time-out while the test runs */
+	lock_sock(sk);
+	WRITE_ONCE(sk->sk_sndbuf, 64 << 20);
+	sk->sk_userlocks |= SOCK_SNDBUF_LOCK;
+	xs->cc.cwnd = 2 * SACK_SEGS;
+	xs->rto_ms = 120 * MSEC_PER_SEC;
+	release_sock(sk);
+	seq = send_segments(test, sock, &p, 64);
+	for (i = 64; i < SACK_SEGS; i += 64)
+		send_segments(test, sock, &p, 64);
+	KUNIT_ASSERT_EQ(test, xs->packets_out, (u32)SACK_SEGS);
+	/* recovery sends nothing: the scoreboard alone is under test */
+	lock_sock(sk);
+	xs->cc.cwnd = 20;
+	release_sock(sk);
+
+	/* one block far from the head: one search */
+	steps = xs->sack_steps;
+	sack_ack(test, &p, seq, seq, blocks, 1);
+	KUNIT_EXPECT_LE(test, xs->sack_steps - steps, (u32)SACK_SEARCH_MAX);
+	KUNIT_EXPECT_EQ(test, xs->sacked_out, 1U);
+	__set_bit(1000, sacked);
+
+	/* the same again and a new one: only the new one is walked */
+	steps = xs->sack_steps;
+	sack_ack(test, &p, seq, seq, blocks, 2);
+	KUNIT_EXPECT_LE(test, xs->sack_steps - steps, (u32)SACK_SEARCH_MAX);
+	KUNIT_EXPECT_EQ(test, xs->sacked_out, 2U);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	__set_bit(1002, sacked);
+
+	/*
+	 * A third SACKed segment: DupThresh of them above the first thousand
+	 * makes those lost, and recovery begins. The one long walk marks them.
+	 */
+	steps = xs->sack_steps;
+	sack_ack(test, &p, seq, seq, blocks, 3);
+	KUNIT_EXPECT_LE(test, xs->sack_steps - steps, 1002U + SACK_SEARCH_MAX);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
+	KUNIT_EXPECT_EQ(test, xs->sacked_out, 3U);
+	KUNIT_EXPECT_EQ(test, xs->lost_out, 1000U);
+	__set_bit(1004, sacked);
+	bitmap_set(lost, 0, 1000);
+
+	/* a fourth: IsLost goes on from where it stopped, 1001 is lost */
+	steps = xs->sack_steps;
+	sack_ack(test, &p, seq, seq, blocks, 4);
+	KUNIT_EXPECT_LE(test, xs->sack_steps - steps, (u32)SACK_SEARCH_MAX);
+	KUNIT_EXPECT_EQ(test, xs->sacked_out, 4U);
+	KUNIT_EXPECT_EQ(test, xs->lost_out, 1001U);
+	__set_bit(1006, sacked);
+	__set_bit(1001, lost);
+
+	/* a flood of the same ACK: next to nothing each */
+	for (i = 0; i < 100; i++) {
+		steps = xs->sack_steps;
+		sack_ack(test, &p, seq, seq, blocks, 4);
+		KUNIT_EXPECT_LE(test, xs->sack_steps - steps, 4U);
+	}
+
+	/*
+	 * A receiver's ACKs as the holes above fill, newest block first, the
+	 * block before it growing (RFC 2018 §4): each new segment costs a
+	 * search or two, whatever lies below.
+	 */
+	for (i = 0; i < 8; i++) {
+		b[0][0] = 1008 + 2 * i;
+		b[0][1] = 1009 + 2 * i;
+		b[1][0] = 1000;
+		b[1][1] = 1001;
+		b[2][0] = 1002;
+		b[2][1] = 1003;
+		b[3][0] = 1004;
+		b[3][1] = 1007;		/* 1005 came */
+		steps = xs->sack_steps;
+		sack_ack(test, &p, seq, seq, (const u32 (*)[2])b, 4);
+		KUNIT_EXPECT_LE(test, xs->sack_steps - steps,
+				4U * SACK_SEARCH_MAX);
+		__set_bit(1008 + 2 * i, sacked);
+		/*
+		 * IsLost: 1003 at once, 1005 came; then the hole three
+		 * SACKed segments below the newest (none the second time)
+		 */
+		if (i != 1)
+			__set_bit(1003 + 2 * i, lost);
+	}
+	__set_bit(1005, sacked);
+	/*
+	 * As SACKs and losses drained the pipe below cwnd, the holes went
+	 * again from the head on (RFC 6675 NextSeg() rule 1), till it filled.
+	 */
+	for (i = 0; xtcp_test_captured(); i++) {
+		struct xtcp_pkt *pkt = xtcp_test_pop(test);
+
+		KUNIT_ASSERT_NOT_NULL(test, pkt);
+		XTCP_EXPECT_SEG(test, pkt, XTCP_FLAG_ACK, seq + i * MSS, p.seq);
+		KUNIT_EXPECT_EQ(test, pkt->seg.payload_len, MSS);
+	}
+	KUNIT_EXPECT_GT(test, i, 0U);
+	KUNIT_EXPECT_EQ(test, xs->retrans_out, i);
+	KUNIT_EXPECT_EQ(test, xs->packets_out - xs->sacked_out - xs->lost_out +
+			xs->retrans_out, xs->cc.cwnd);
+	KUNIT_EXPECT_EQ(test, xs->sacked_out, 13U);
+	KUNIT_EXPECT_EQ(test, xs->lost_out, (u32)bitmap_weight(lost, SACK_SEGS));
+	expect_scoreboard(test, sk, seq, sacked, lost);
+
+	/* all acknowledged: the queue is empty, recovery over */
+	p.ack = seq + SACK_SEGS * MSS;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->packets_out, 0U);
+	KUNIT_EXPECT_EQ(test, xs->sacked_out, 0U);
+	KUNIT_EXPECT_EQ(test, xs->lost_out, 0U);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_TRUE(test, xtcp_rtx_empty(sk));
+}
+
 static struct kunit_case recovery_cases[] = {
 	KUNIT_CASE(recovery_sack_fast_retransmit),
 	KUNIT_CASE(recovery_sack_reneging),
 	KUNIT_CASE(recovery_three_dupacks),
 	KUNIT_CASE(recovery_dupack_with_text_not_counted),
+	KUNIT_CASE(recovery_sack_walk_bounded),
 	{}
 };
 

@@ -9,9 +9,11 @@
  * through the namespace's control socket with ip_build_and_send_pkt().
  *
  * Data waits in sk->sk_write_queue as MSS-sized skbs, each with its sequence
- * numbers in XTCP_SKB_CB, until acknowledged; what is sent is a clone (or a
- * copy, while an earlier clone is still in flight) with the header pushed into
- * the headroom, as the kernel's TCP does.
+ * numbers in XTCP_SKB_CB, until first sent; then it moves to the retransmission
+ * queue, an rbtree by sequence number (rtxq.h, sk->tcp_rtx_queue), until
+ * acknowledged, as in Linux 6.1. What is sent is a clone (or a copy, while an
+ * earlier clone is still in flight) with the header pushed into the headroom,
+ * as the kernel's TCP does.
  *
  * In a kernel with KUnit, xmit_captured() is the one seam before both
  * transmits: the packet-path suites (kunit/packet.c) set xtcp_xmit_capture to
@@ -31,6 +33,7 @@
 #include "output.h"
 #include "parse.h"
 #include "recovery.h"
+#include "rtxq.h"
 #include "seq.h"
 #include "timer.h"
 #include "urgent.h"
@@ -499,9 +502,14 @@ static int fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	cb->flags &= ~(XTCP_FLAG_FIN | XTCP_FLAG_PSH);
 	/* a clone in flight keeps its own length: only ours shrinks */
 	skb_trim(skb, len);
-	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
 	xtcp_wmem_charge_skb(sk, nskb);
-	if (skb != xs->send_head && xtcp_seq_before(cb->seq, xs->snd_nxt)) {
+	if (skb == xtcp_send_head(sk)) {
+		__skb_queue_after(&sk->sk_write_queue, skb, nskb);
+	} else {
+		/* sent before: the rest goes in the tree after it */
+		xtcp_rtx_insert(sk, nskb);
+		/* a part may now lie inside a block of the last ACK */
+		xtcp_sack_cache_reset(xs);
 		xs->packets_out++;
 		xs->lost_out += ncb->lost;
 		xs->retrans_out += ncb->retrans;
@@ -530,6 +538,8 @@ static int transmit_queued(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 		nskb = skb_clone(skb, gfp);
 	if (!nskb)
 		return -ENOBUFS;
+	/* the tree's links share their memory with dev (rtxq.h) */
+	nskb->dev = NULL;
 	if (xtcp_seq_before(cb->seq, xtcp_sk(sk)->snd_nxt)) {
 		xtcp_sk(sk)->bytes_retrans += nskb->len;
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_RETRANS_SEGS);
@@ -542,7 +552,10 @@ static int transmit_queued(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 	return transmit(sk, nskb, flags, cb->seq);
 }
 
-/* @skb, send_head, went out for the first time. */
+/*
+ * @skb, the send head, went out for the first time: it moves from the write
+ * queue to the retransmission queue (tcp_event_new_data_sent()).
+ */
 static void sent_new(struct xtcp_sock *xs, struct sk_buff *skb)
 {
 	struct sock *sk = &xs->inet.sk;
@@ -552,8 +565,8 @@ static void sent_new(struct xtcp_sock *xs, struct sk_buff *skb)
 	/* Minshall's Nagle remembers the last small one (tcp_minshall_update()) */
 	if (skb->len < xs->mss)
 		xs->snd_sml = XTCP_SKB_CB(skb)->end_seq;
-	xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
-			NULL : skb->next;
+	__skb_unlink(skb, &sk->sk_write_queue);
+	xtcp_rtx_insert(sk, skb);
 	if (!xs->packets_out++)
 		xs->stall_start_ns = ktime_get_ns();
 }
@@ -600,7 +613,7 @@ void xtcp_push(struct sock *sk)
  * Send what the congestion window (pipe < cwnd, recovery.c), the peer's
  * window and Nagle's rule (with the socket's TCP_NODELAY and TCP_CORK, and
  * @extra XTCP_NAGLE_* for this call) allow: segments deemed lost first, then
- * new ones from send_head on. A FIN alone is sent even into a closed window.
+ * new ones from the send head on. A FIN alone is sent even into a closed window.
  * If the window or Nagle stops us with nothing in flight, the timer sends the
  * head at the latest after an RTO: a probe of the closed window, or the
  * ceiling on how long corked data waits.
@@ -629,7 +642,7 @@ void xtcp_push_mode(struct sock *sk, u8 extra)
 			xtcp_timer_data_sent(sk);
 			continue;
 		}
-		skb = xs->send_head;
+		skb = xtcp_send_head(sk);
 		if (!skb)
 			break;
 		cb = XTCP_SKB_CB(skb);
@@ -645,7 +658,7 @@ void xtcp_push_mode(struct sock *sk, u8 extra)
 		sent_new(xs, skb);
 		xtcp_timer_data_sent(sk);
 	}
-	if (xs->send_head && xs->snd_una == xs->snd_nxt)
+	if (xtcp_send_head(sk) && xs->snd_una == xs->snd_nxt)
 		xtcp_timer_send_blocked(sk);
 }
 
@@ -659,7 +672,7 @@ void xtcp_push_mode(struct sock *sk, u8 extra)
 void xtcp_retransmit_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *skb = xs->send_head;
+	struct sk_buff *skb = xtcp_send_head(sk);
 
 	xtcp_sock_assert_locked(sk);
 	if (xs->packets_out) {
@@ -684,10 +697,10 @@ u32 xtcp_clean_rtx_queue(struct sock *sk, u32 ack)
 	u32 acked = 0;
 
 	xtcp_sock_assert_locked(sk);
-	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head) {
+	while ((skb = xtcp_rtx_head(sk))) {
 		if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, ack))
 			break;
-		__skb_unlink(skb, &sk->sk_write_queue);
+		xtcp_rtx_unlink(sk, skb);
 		xtcp_skb_acked(xs, skb);
 		acked++;
 		xtcp_wmem_free_skb(sk, skb);
@@ -695,11 +708,18 @@ u32 xtcp_clean_rtx_queue(struct sock *sk, u32 ack)
 	return acked;
 }
 
-/* Every skb of the write queue freed, its memory given back. */
+/*
+ * Every skb of the write and retransmission queues freed, its memory given
+ * back (skb_rbtree_purge(), which 6.1 does not export, for the tree).
+ */
 void xtcp_write_queue_free(struct sock *sk)
 {
 	struct sk_buff *skb;
 
+	while ((skb = xtcp_rtx_head(sk))) {
+		xtcp_rtx_unlink(sk, skb);
+		xtcp_wmem_free_skb(sk, skb);
+	}
 	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
 		xtcp_wmem_free_skb(sk, skb);
 }
@@ -712,7 +732,6 @@ void xtcp_write_queue_purge(struct sock *sk)
 	xtcp_sock_assert_locked(sk);
 	xtcp_write_queue_free(sk);
 	sk_mem_reclaim(sk);
-	xs->send_head = NULL;
 	xtcp_recovery_reset(xs);
 }
 
@@ -736,8 +755,6 @@ void xtcp_queue_fin(struct sock *sk)
 	xs->fin_queued = 1;
 	__skb_queue_tail(&sk->sk_write_queue, skb);
 	xtcp_wmem_charge_skb(sk, skb);
-	if (!xs->send_head)
-		xs->send_head = skb;
 }
 
 /*

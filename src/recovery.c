@@ -5,8 +5,8 @@
  * RFC 6582 without), the retransmission time-out's go-back (RFC 5681 §3.1,
  * RFC 6298 §5), and the calls into the congestion control (cong.h).
  *
- * Accounting, in segments (each skb of the write queue is one), as the
- * kernel's TCP keeps it:
+ * Accounting, in segments (each skb of the retransmission queue, rtxq.h, is
+ * one), as the kernel's TCP keeps it:
  *   packets_out	sent and not cumulatively acknowledged
  *   sacked_out		of those, SACKed (without SACK: one per duplicate ACK)
  *   lost_out		of those, deemed lost
@@ -14,6 +14,17 @@
  * and pipe, what the network holds, = packets_out - sacked_out - lost_out +
  * retrans_out (RFC 6675 §4). New or repaired segments go out while pipe is
  * below cwnd. Every function here runs under the socket lock.
+ *
+ * The work per ACK is bounded as Linux's is, not by the data in flight: each
+ * SACK block costs a search of the rbtree, O(log n), and a walk of the skbs
+ * it covers that no block of the previous ACK covered (tcp_sacktag_write_queue()
+ * with recv_sack_cache); IsLost and the search for the next segment to repair
+ * go on from where they stopped (lost_skb_hint, retransmit_skb_hint), so that
+ * a recovery walks the queue about once. Linux also merges SACKed skbs
+ * (tcp_shift_skb_data()); xtcp does not, so blocks that alternate between
+ * ACKs over the same segments walk those again. Only rare events walk the
+ * whole queue, as in Linux: a time-out (xtcp_enter_loss()), reneging, a
+ * smaller path MTU.
  */
 #include <linux/ktime.h>
 #include <net/tcp.h>
@@ -21,16 +32,12 @@
 #include "netns.h"
 #include "output.h"
 #include "recovery.h"
+#include "rtxq.h"
 #include "seq.h"
 #include "xtcp.h"
 
 #define XTCP_DUPTHRESH	3	/* RFC 5681 §3.2, RFC 6675 DupThresh */
 #define XTCP_MAX_REORDERING	300	/* as sysctl_tcp_max_reordering */
-
-static bool queued_sent(const struct xtcp_sock *xs, const struct sk_buff *skb)
-{
-	return skb != xs->send_head;
-}
 
 u32 xtcp_pipe(const struct xtcp_sock *xs)
 {
@@ -120,6 +127,28 @@ void xtcp_skb_acked(struct xtcp_sock *xs, struct sk_buff *skb)
 		xs->retrans_out--;
 	if (xs->lost_hint == skb)
 		xs->lost_hint = NULL;
+	/* acknowledged from the head on: it lies before the mark hint */
+	if (xs->mark_hint == skb)
+		xs->mark_hint = NULL;
+	else if (xs->mark_hint && cb->sacked)
+		xs->mark_hint_sacked--;
+}
+
+/* Forget where the scoreboard's walks stopped: they start again from the head. */
+static void hints_reset(struct xtcp_sock *xs)
+{
+	xs->lost_hint = NULL;
+	xs->mark_hint = NULL;
+	xs->mark_hint_sacked = 0;
+}
+
+/*
+ * SACK marks were taken back, or an skb of the tree was split: a block of
+ * the previous ACK no longer says that what it covers is marked.
+ */
+void xtcp_sack_cache_reset(struct xtcp_sock *xs)
+{
+	xs->sack_cache_num = 0;
 }
 
 void xtcp_recovery_reset(struct xtcp_sock *xs)
@@ -128,7 +157,8 @@ void xtcp_recovery_reset(struct xtcp_sock *xs)
 	xs->sacked_out = 0;
 	xs->lost_out = 0;
 	xs->retrans_out = 0;
-	xs->lost_hint = NULL;
+	hints_reset(xs);
+	xtcp_sack_cache_reset(xs);
 	xs->ca_state = XTCP_CA_OPEN;
 	xs->dupacks = 0;
 }
@@ -141,7 +171,10 @@ static void mark_lost(struct xtcp_sock *xs, struct sk_buff *skb)
 		return;
 	cb->lost = 1;
 	xs->lost_out++;
-	xs->lost_hint = NULL;	/* it may lie before the hint */
+	/* xtcp_next_lost() must not pass it (tcp_verify_retransmit_hint()) */
+	if (xs->lost_hint &&
+	    xtcp_seq_before(cb->seq, XTCP_SKB_CB(xs->lost_hint)->seq))
+		xs->lost_hint = skb;
 }
 
 static void mark_sacked(struct xtcp_sock *xs, struct sk_buff *skb)
@@ -161,6 +194,9 @@ static void mark_sacked(struct xtcp_sock *xs, struct sk_buff *skb)
 	}
 	cb->sacked = 1;
 	xs->sacked_out++;
+	if (xs->mark_hint &&
+	    xtcp_seq_before(cb->seq, XTCP_SKB_CB(xs->mark_hint)->seq))
+		xs->mark_hint_sacked++;
 }
 
 /*
@@ -171,16 +207,15 @@ static void mark_sacked(struct xtcp_sock *xs, struct sk_buff *skb)
 struct sk_buff *xtcp_next_lost(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *skb = xs->lost_hint ?: skb_peek(&sk->sk_write_queue);
+	struct sk_buff *skb = xs->lost_hint ?: xtcp_rtx_head(sk);
 
 	xtcp_sock_assert_locked(sk);
 	if (xs->lost_out <= xs->retrans_out)
 		return NULL;
-	for (; skb && queued_sent(xs, skb);
-	     skb = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
-		   skb->next) {
+	for (; skb; skb = xtcp_rtx_next(skb)) {
 		const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
+		xs->sack_steps++;
 		if (cb->lost && !cb->retrans && !cb->sacked) {
 			xs->lost_hint = skb;
 			return skb;
@@ -198,65 +233,125 @@ void xtcp_lost_sent(struct xtcp_sock *xs, struct sk_buff *skb)
 }
 
 /*
+ * Mark what the block [@start, @end) covers whole, looking only at the skbs
+ * that reach into [@from, @to), a part of it that no block of the previous ACK
+ * covered (tcp_sacktag_walk()): the first found in the tree, O(log n), then
+ * those after it up to @to.
+ */
+static void sack_walk(struct sock *sk, u32 start, u32 end, u32 from, u32 to)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = xtcp_rtx_find(sk, from, &xs->sack_steps);
+
+	for (; skb; skb = xtcp_rtx_next(skb)) {
+		const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		xs->sack_steps++;
+		if (!xtcp_seq_before(cb->seq, to))
+			break;
+		if (xtcp_seq_geq(cb->seq, start) && xtcp_seq_leq(cb->end_seq, end))
+			mark_sacked(xs, skb);
+	}
+}
+
+/*
+ * Walk block @b but for the parts that blocks of the previous ACK covered: what
+ * lies wholly inside those is marked already (tcp_sacktag_write_queue() with
+ * recv_sack_cache). A peer that repeats its blocks, or grows them, costs
+ * O(log n) per block and the skbs newly covered.
+ */
+static void sack_block(struct sock *sk, const struct xtcp_sack_block *b)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 from = b->start;
+	int j;
+
+	for (j = 0; j < xs->sack_cache_num; j++) {
+		const struct xtcp_sack_block *c = &xs->sack_cache[j];
+
+		if (!xtcp_seq_after(c->end, from))
+			continue;		/* before what is left */
+		if (!xtcp_seq_before(c->start, b->end))
+			break;			/* this and the rest after it */
+		if (xtcp_seq_before(from, c->start))
+			sack_walk(sk, b->start, b->end, from, c->start);
+		from = c->end;
+		if (!xtcp_seq_before(from, b->end))
+			return;
+	}
+	sack_walk(sk, b->start, b->end, from, b->end);
+}
+
+/*
  * SACK blocks of an ACK onto the scoreboard (RFC 2018 §5). A block is used
  * only if it lies between SND.UNA and SND.NXT and is not empty (a D-SACK, below
  * SND.UNA, reports a duplicate and marks nothing); a segment is SACKed when a
- * block covers all of it.
+ * block covers all of it. The blocks used are sorted and kept for the next
+ * ACK, as Linux keeps recv_sack_cache.
  */
 static void sack_mark(struct sock *sk, const struct xtcp_options *opt)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *skb;
-	int i;
-
+	struct xtcp_sack_block sp[XTCP_MAX_SACKS];
 	u32 highest = xs->highest_sack;
+	int i, j, n = 0;
 
 	if (!xs->sacked_out || xtcp_seq_before(highest, xs->snd_una))
 		highest = xs->snd_una;	/* an old value means nothing now */
-	for (i = 0; i < opt->num_sacks; i++) {
-		u32 start = opt->sacks[i].start, end = opt->sacks[i].end;
+	/* nothing SACKed: the blocks of the last ACK are past (as Linux's) */
+	if (!xs->sacked_out)
+		xtcp_sack_cache_reset(xs);
+	for (i = 0; i < opt->num_sacks && i < XTCP_MAX_SACKS; i++) {
+		struct xtcp_sack_block b = opt->sacks[i];
 
-		if (!xtcp_seq_before(start, end) ||
-		    xtcp_seq_before(start, xs->snd_una) ||
-		    xtcp_seq_after(end, xs->snd_nxt))
+		if (!xtcp_seq_before(b.start, b.end) ||
+		    xtcp_seq_before(b.start, xs->snd_una) ||
+		    xtcp_seq_after(b.end, xs->snd_nxt))
 			continue;
-		if (xtcp_seq_after(end, highest))
-			highest = end;
-		skb_queue_walk(&sk->sk_write_queue, skb) {
-			const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-
-			if (!queued_sent(xs, skb) ||
-			    xtcp_seq_geq(cb->seq, end))
-				break;
-			if (xtcp_seq_geq(cb->seq, start) &&
-			    xtcp_seq_leq(cb->end_seq, end))
-				mark_sacked(xs, skb);
-		}
+		if (xtcp_seq_after(b.end, highest))
+			highest = b.end;
+		/* insertion sort by start: four blocks at most */
+		for (j = n; j > 0 && xtcp_seq_before(b.start, sp[j - 1].start); j--)
+			sp[j] = sp[j - 1];
+		sp[j] = b;
+		n++;
 	}
+	for (i = 0; i < n; i++)
+		sack_block(sk, &sp[i]);
+	memcpy(xs->sack_cache, sp, n * sizeof(sp[0]));
+	xs->sack_cache_num = n;
 	/* after the blocks: reordering is judged against the SACKs before */
 	xs->highest_sack = highest;
 }
 
 /*
- * RFC 6675 IsLost(): a segment not SACKed with DupThresh SACKed segments
- * above it is lost. One walk from the head, which stops once fewer than
- * DupThresh SACKed segments are left above.
+ * RFC 6675 IsLost(): a segment not SACKed with DupThresh (reordering) SACKed
+ * segments above it is lost. The walk stops once fewer than that are left
+ * above, and the next one goes on from there (tcp_mark_head_lost() with
+ * lost_skb_hint and lost_cnt_hint): what lies before the hint is marked
+ * already, and stays so, so that a recovery walks the queue once.
  */
 static void sack_mark_lost(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *skb;
-	u32 seen = 0;
+	struct sk_buff *skb = xs->mark_hint;
+	u32 seen = xs->mark_hint_sacked;
 
-	skb_queue_walk(&sk->sk_write_queue, skb) {
-		if (!queued_sent(xs, skb) ||
-		    xs->sacked_out - seen < xs->reordering)
+	if (!skb) {
+		skb = xtcp_rtx_head(sk);
+		seen = 0;
+	}
+	for (; skb; skb = xtcp_rtx_next(skb)) {
+		xs->sack_steps++;
+		if (xs->sacked_out - seen < xs->reordering)
 			break;
 		if (XTCP_SKB_CB(skb)->sacked)
 			seen++;
 		else
 			mark_lost(xs, skb);
 	}
+	xs->mark_hint = skb;
+	xs->mark_hint_sacked = skb ? seen : 0;
 }
 
 static void enter_recovery(struct sock *sk)
@@ -283,7 +378,7 @@ void xtcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_packets,
 		       bool dup, const struct xtcp_options *opt)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+	struct sk_buff *head = xtcp_rtx_head(sk);
 
 	xtcp_sock_assert_locked(sk);
 	if (opt && (opt->present & XTCP_OPTF_SACK))
@@ -323,7 +418,7 @@ void xtcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_packets,
 	 * SACK-capable receiver says what it holds. Without SACK, DupThresh
 	 * duplicate ACKs (RFC 5681 §3.2).
 	 */
-	if (xs->ca_state == XTCP_CA_OPEN && head && queued_sent(xs, head) &&
+	if (xs->ca_state == XTCP_CA_OPEN && head &&
 	    (xs->sack_ok ? xs->sacked_out >= xs->reordering :
 	     xs->dupacks >= XTCP_DUPTHRESH)) {
 		if (xs->sack_ok)
@@ -334,7 +429,7 @@ void xtcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_packets,
 		}
 	} else if (xs->ca_state != XTCP_CA_OPEN) {
 		/* RFC 6582 §3.2 (4): a partial ACK means the new head is lost */
-		if (acked && head && queued_sent(xs, head))
+		if (acked && head)
 			mark_lost(xs, head);
 		if (xs->sack_ok)
 			sack_mark_lost(sk);
@@ -358,17 +453,16 @@ void xtcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_packets,
 static bool sack_reneged(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	struct sk_buff *skb = xtcp_rtx_head(sk);
 
-	if (!skb || !queued_sent(xs, skb) || !XTCP_SKB_CB(skb)->sacked)
+	if (!skb || !XTCP_SKB_CB(skb)->sacked)
 		return false;
 	xtcp_inc_stat(sock_net(sk), XTCP_STAT_SACK_RENEGING);
-	skb_queue_walk(&sk->sk_write_queue, skb) {
-		if (!queued_sent(xs, skb))
-			break;
+	for (; skb; skb = xtcp_rtx_next(skb))
 		XTCP_SKB_CB(skb)->sacked = 0;
-	}
 	xs->sacked_out = 0;
+	hints_reset(xs);
+	xtcp_sack_cache_reset(xs);
 	return true;
 }
 
@@ -382,10 +476,9 @@ static bool sack_reneged(struct sock *sk)
 bool xtcp_sack_reneging(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+	struct sk_buff *head = xtcp_rtx_head(sk);
 
-	return xs->sack_ok && head && queued_sent(xs, head) &&
-	       XTCP_SKB_CB(head)->sacked;
+	return xs->sack_ok && head && XTCP_SKB_CB(head)->sacked;
 }
 
 /*
@@ -406,11 +499,9 @@ void xtcp_enter_loss(struct sock *sk)
 	xs->cc.cwnd_cnt = 0;
 	if (xs->sack_ok)
 		sack_reneged(sk);
-	skb_queue_walk(&sk->sk_write_queue, skb) {
+	for (skb = xtcp_rtx_head(sk); skb; skb = xtcp_rtx_next(skb)) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
-		if (!queued_sent(xs, skb))
-			break;
 		if (cb->retrans) {
 			cb->retrans = 0;
 			xs->retrans_out--;
@@ -419,7 +510,7 @@ void xtcp_enter_loss(struct sock *sk)
 	}
 	if (!xs->sack_ok)
 		xs->sacked_out = 0;
-	xs->lost_hint = NULL;
+	hints_reset(xs);
 	xs->high_seq = xs->snd_nxt;
 	xs->ca_state = XTCP_CA_LOSS;
 	xs->dupacks = 0;
@@ -438,9 +529,7 @@ void xtcp_simple_retransmit(struct sock *sk)
 	struct sk_buff *skb;
 
 	xtcp_sock_assert_locked(sk);
-	skb_queue_walk(&sk->sk_write_queue, skb) {
-		if (!queued_sent(xs, skb))
-			break;
+	for (skb = xtcp_rtx_head(sk); skb; skb = xtcp_rtx_next(skb)) {
 		if (skb->len <= xs->mss)
 			continue;
 		if (XTCP_SKB_CB(skb)->retrans) {	/* that copy was too big too */

@@ -11,6 +11,7 @@ void xtcp_cc_default(struct sock *sk);
 u32 xtcp_pipe(const struct xtcp_sock *xs);
 void xtcp_skb_acked(struct xtcp_sock *xs, struct sk_buff *skb);
 void xtcp_recovery_reset(struct xtcp_sock *xs);
+void xtcp_sack_cache_reset(struct xtcp_sock *xs);
 struct sk_buff *xtcp_next_lost(struct sock *sk);
 void xtcp_lost_sent(struct xtcp_sock *xs, struct sk_buff *skb);
 void xtcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_packets,

@@ -20,6 +20,7 @@
 #include "mem.h"
 #include "nagle.h"
 #include "output.h"
+#include "rtxq.h"
 #include "seq.h"
 #include "state.h"
 #include "stream.h"
@@ -133,15 +134,12 @@ static void send_done(struct sock *sk, int flags, int copied)
  */
 static void remove_empty_tail(struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
 
 	xtcp_sock_assert_locked(sk);
 	if (!skb || XTCP_SKB_CB(skb)->seq != XTCP_SKB_CB(skb)->end_seq)
 		return;
 	__skb_unlink(skb, &sk->sk_write_queue);
-	if (xs->send_head == skb)	/* the tail: nothing unsent after it */
-		xs->send_head = NULL;
 	xtcp_wmem_free_skb(sk, skb);
 }
 
@@ -162,7 +160,7 @@ static struct sk_buff *alloc_send_skb(struct sock *sk, int size)
 		sk_stream_moderate_sndbuf(sk);
 		return NULL;
 	}
-	if (skb_queue_empty(&sk->sk_write_queue)) {
+	if (xtcp_queues_empty(sk)) {
 		xtcp_forced_mem_schedule(sk, skb->truesize);
 	} else if (!sk_wmem_schedule(sk, skb->truesize)) {
 		kfree_skb(skb);
@@ -225,7 +223,8 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
 		int copy;
 
-		if (!skb || !xs->send_head || skb->len >= xs->mss ||
+		/* the write queue holds only unsent skbs: its tail may grow */
+		if (!skb || skb->len >= xs->mss ||
 		    (XTCP_SKB_CB(skb)->flags & XTCP_FLAG_FIN) ||
 		    !skb_tailroom(skb)) {
 			if (!sk_stream_memory_free(sk))
@@ -251,8 +250,6 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 			XTCP_SKB_CB(skb)->flags = 0;
 			__skb_queue_tail(&sk->sk_write_queue, skb);
 			xtcp_wmem_charge_skb(sk, skb);
-			if (!xs->send_head)
-				xs->send_head = skb;
 		}
 		/* a write that goes on in the tail moves its PSH to its own end */
 		if (!copied)
@@ -276,7 +273,7 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		if (forced_push(xs)) {
 			mark_push(xs, skb);
 			xtcp_push_mode(sk, XTCP_NAGLE_PUSH);
-		} else if (skb == xs->send_head) {
+		} else if (skb == xtcp_send_head(sk)) {
 			/* a full segment at the head goes at once (tcp_push_one()) */
 			xtcp_push(sk);
 		}
@@ -284,8 +281,10 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 
 wait_for_space:
 		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-		if (copied)
-			mark_push(xs, skb_peek_tail(&sk->sk_write_queue));
+		/* all of it may be sent already, the write queue empty (tcp_push()) */
+		skb = skb_peek_tail(&sk->sk_write_queue);
+		if (copied && skb)
+			mark_push(xs, skb);
 		xtcp_push_mode(sk, XTCP_NAGLE_PUSH);
 		err = sk_stream_wait_memory(sk, &timeo);
 		if (err)

@@ -43,6 +43,7 @@
 #include "ack.h"
 #include "delack.h"
 #include "output.h"
+#include "rtxq.h"
 #include "sock.h"
 #include "state.h"
 #include "timer.h"
@@ -169,7 +170,7 @@ static void retrans_fire(struct sock *sk)
 	if (sk->sk_state == XTCP_CLOSE || sk->sk_state == XTCP_LISTEN)
 		return;
 	if (sk->sk_state != XTCP_SYN_SENT && sk->sk_state != XTCP_SYN_RECV &&
-	    skb_queue_empty(&sk->sk_write_queue))
+	    xtcp_queues_empty(sk))
 		return;
 
 	if (gave_up(sk) || orphan_stalled(sk)) {
@@ -288,7 +289,7 @@ void xtcp_keepalive_timeout(struct sock *sk)
 	if (!keepalive_on(sk))
 		return;
 	elapsed = jiffies_to_msecs((u32)jiffies - xs->rcv_tstamp);
-	if (xs->packets_out || xs->send_head) {
+	if (xs->packets_out || xtcp_send_head(sk)) {
 		next = idle;
 	} else if (elapsed >= idle) {
 		if ((xs->user_timeout && elapsed >= xs->user_timeout &&
@@ -488,7 +489,7 @@ void xtcp_timer_data_acked(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (xs->snd_una == xs->snd_nxt && !xs->send_head)
+	if (xs->snd_una == xs->snd_nxt && !xtcp_send_head(sk))
 		timer_clear(sk, XTCP_TIMER_RETRANS);
 	else
 		timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);

@@ -201,13 +201,26 @@ struct xtcp_sock {
 	u32 reordering;		/* segments of reordering seen, >= DupThresh */
 	u8 ca_state;		/* XTCP_CA_* */
 	struct sk_buff *lost_hint;	/* where xtcp_next_lost() goes on */
+	/*
+	 * Bounds on the SACK scoreboard's work per ACK (recovery.c): where
+	 * sack_mark_lost() goes on and the SACKed skbs before it (Linux's
+	 * lost_skb_hint and lost_cnt_hint); the previous ACK's SACK blocks,
+	 * sorted (recv_sack_cache); the skbs looked at so far (for KUnit).
+	 */
+	struct sk_buff *mark_hint;
+	u32 mark_hint_sacked;
+	struct xtcp_sack_block sack_cache[XTCP_MAX_SACKS];
+	u8 sack_cache_num;
+	u32 sack_steps;
 
 	/* segments beyond rcv_nxt (ofo.h); the start of the last one queued */
 	struct rb_root ofo;
 	struct xtcp_rcv_sacks rcv_sacks;	/* what ofo holds, as SACK blocks */
 
-	/* unacknowledged and unsent data is sk->sk_write_queue; the first unsent: */
-	struct sk_buff *send_head;
+	/*
+	 * Unsent data is sk->sk_write_queue, sent and unacknowledged data the
+	 * rbtree sk->tcp_rtx_queue (rtxq.h).
+	 */
 
 	/*
 	 * The user's settings: socket options (sockopt.c), under the socket
