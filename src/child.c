@@ -335,14 +335,40 @@ drop:
 	xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_DROPS);
 }
 
-/* A new child, locked, takes the ACK that made it, which establishes it. */
-static void child_takes_ack(struct sock *child, struct sk_buff *skb)
+/*
+ * The ACK that completes a handshake, of a SYN cookie (@req NULL) or of
+ * request @req: a child, made with what the SYN said, takes it and any text
+ * or FIN on it, which establishes it. With the accept queue full, as
+ * tcp_v4_syn_recv_sock() and tcp_check_req() with tcp_abort_on_overflow 0:
+ * no child and no answer (ListenOverflows, ListenDrops); a request stays,
+ * and its SYN+ACK, sent again, brings the ACK again. Consumes @skb.
+ */
+static void child_for_ack(struct sock *sk, struct sk_buff *skb,
+			  const struct xtcp_options *opt, u32 irs, u16 window,
+			  u32 iss, struct xtcp_request *req)
 {
+	struct sock *child;
+
+	xtcp_sock_assert_locked(sk);
+	local_bh_disable();
+	if (xtcp_acceptq_full(sk)) {
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_OVERFLOWS);
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_DROPS);
+		kfree_skb(skb);
+		goto out;
+	}
+	child = new_child(sk, skb, opt, irs, window, iss, req);
+	if (!child) {
+		kfree_skb(skb);
+		goto out;
+	}
 	/* ours across the ACK, which may end the child and the queue's ref */
 	sock_hold(child);
 	xtcp_rcv(child, skb);
 	bh_unlock_sock(child);
 	sock_put(child);	/* ours */
+out:
+	local_bh_enable();
 }
 
 /*
@@ -360,7 +386,6 @@ static bool rcv_cookie_ack(struct sock *sk, struct sk_buff *skb)
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct xtcp_cookie_opts co = {};
 	struct xtcp_options opt = {};
-	struct sock *child;
 	u32 tsecr;
 	u16 mss;
 
@@ -401,57 +426,23 @@ static bool rcv_cookie_ack(struct sock *sk, struct sk_buff *skb)
 	opt.present |= XTCP_OPTF_MSS;
 	opt.mss = mss;
 
-	local_bh_disable();
-	if (xtcp_acceptq_full(sk)) {
-		/* tcp_v4_syn_recv_sock(): no child, and no answer */
-		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_OVERFLOWS);
-		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_DROPS);
-		kfree_skb(skb);
-		goto out;
-	}
-	child = new_child(sk, skb, &opt, cb->seq - 1, cb->window,
-			  cb->ack - 1, NULL);
-	if (!child) {
-		kfree_skb(skb);
-		goto out;
-	}
-	child_takes_ack(child, skb);
-out:
-	local_bh_enable();
+	child_for_ack(sk, skb, &opt, cb->seq - 1, cb->window, cb->ack - 1,
+		      NULL);
 	return true;
 }
 
 /*
  * The ACK that completes the handshake of request @req of listener @sk
- * (request.c): the child, made in the request's place, takes it and any
- * text or FIN on it. With the accept queue full, as tcp_check_req() with
- * tcp_abort_on_overflow 0: the ACK is dropped (ListenOverflows, ListenDrops)
- * and the request kept, whose SYN+ACK, sent again, brings the ACK again.
- * Consumes @skb.
+ * (request.c): the child, made in the request's place, takes it (see
+ * child_for_ack()). Consumes @skb.
  */
 void xtcp_child_from_req(struct sock *sk, struct xtcp_request *req,
 			 struct sk_buff *skb)
 {
 	struct xtcp_options opt;
-	struct sock *child;
 
-	xtcp_sock_assert_locked(sk);
-	local_bh_disable();
-	if (xtcp_acceptq_full(sk)) {
-		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_OVERFLOWS);
-		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LISTEN_DROPS);
-		kfree_skb(skb);
-		goto out;
-	}
 	xtcp_req_options(req, &opt);
-	child = new_child(sk, skb, &opt, req->irs, req->window, req->iss, req);
-	if (!child) {
-		kfree_skb(skb);
-		goto out;
-	}
-	child_takes_ack(child, skb);
-out:
-	local_bh_enable();
+	child_for_ack(sk, skb, &opt, req->irs, req->window, req->iss, req);
 }
 
 /*
