@@ -602,6 +602,39 @@ static void request_ack_acceptq_full(struct kunit *test)
 	XTCP_EXPECT_NO_SEGMENT(test);
 }
 
+/*
+ * The peer's ACK and, right behind it, its FIN wait in the listener's backlog
+ * while its owner runs: the ACK makes the child, and the FIN, which the hook
+ * found for the request, goes to the child (tcp_v4_rcv()'s req_stolen),
+ * which acknowledges it from CLOSE-WAIT. No RST.
+ */
+static void request_fin_behind_ack_in_backlog(struct kunit *test)
+{
+	struct xtcp_test_seg ack, fin;
+	struct socket *lsock;
+	struct xtcp_peer p;
+	u32 seq;
+
+	xtcp_peer_init(&p, 42040);
+	lsock = xtcp_test_listener(test, 8, &p);
+	req_syn(test, lsock, &p, 42040);
+	seq = p.seq;
+	ack = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 0);
+	fin = xtcp_peer_seg(&p, XTCP_FLAG_ACK | XTCP_FLAG_FIN, 0);
+	lock_sock(lsock->sk);
+	KUNIT_EXPECT_EQ(test, xtcp_test_feed(test, &p, &ack),
+			(unsigned int)NF_STOLEN);
+	KUNIT_EXPECT_EQ(test, xtcp_test_feed(test, &p, &fin),
+			(unsigned int)NF_STOLEN);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	release_sock(lsock->sk);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, seq + 1);
+	KUNIT_EXPECT_EQ(test, (int)xtcp_test_child(test, &p)->sk_state,
+			XTCP_CLOSE_WAIT);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
 static struct kunit_case request_cases[] = {
 	KUNIT_CASE(request_made_small),
 	KUNIT_CASE(request_synack_backoff_expiry),
@@ -609,6 +642,7 @@ static struct kunit_case request_cases[] = {
 	KUNIT_CASE(request_rst),
 	KUNIT_CASE(request_ack_with_data),
 	KUNIT_CASE(request_ack_acceptq_full),
+	KUNIT_CASE(request_fin_behind_ack_in_backlog),
 	{}
 };
 

@@ -446,6 +446,42 @@ void xtcp_child_from_req(struct sock *sk, struct xtcp_request *req,
 }
 
 /*
+ * A segment the hook found for a request, which an earlier segment made into
+ * a child while this one waited in the listener's backlog (the peer's ACK,
+ * then at once its FIN): the child takes it, as tcp_v4_rcv() looks the
+ * 4-tuple up again when another CPU stole the request (req_stolen); it is no
+ * stray segment for the listener to reset. True when @skb was consumed.
+ */
+static bool rcv_for_child(struct sock *sk, struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct sock *child;
+
+	xtcp_sock_assert_locked(sk);
+	child = xtcp_lookup_established(sock_net(sk), iph->daddr, th->dest,
+					iph->saddr, th->source, -1, 0);
+	if (!child)
+		return false;
+	if (xtcp_is_request(child)) {
+		xtcp_sk_put(child);	/* the lookup's */
+		return false;
+	}
+	local_bh_disable();
+	bh_lock_sock_nested(child);
+	if (!sock_owned_by_user(child)) {
+		xtcp_rcv(child, skb);
+	} else if (sk_add_backlog(child, skb, xtcp_backlog_limit(child))) {
+		xtcp_inc_stat(sock_net(child), XTCP_STAT_BACKLOG_DROPS);
+		kfree_skb(skb);
+	}
+	bh_unlock_sock(child);
+	local_bh_enable();
+	sock_put(child);	/* the lookup's */
+	return true;
+}
+
+/*
  * A segment for listener @sk, which is locked: for one of its requests, or
  * its own. Consumes @skb.
  */
@@ -462,6 +498,8 @@ void xtcp_child_listener_rcv(struct sock *sk, struct sk_buff *skb)
 		xtcp_req_put(req);	/* the lookup's */
 		return;
 	}
+	if (!(cb->flags & XTCP_FLAG_SYN) && rcv_for_child(sk, skb))
+		return;
 	if (cb->flags & XTCP_FLAG_RST)
 		goto free;
 	if (cb->flags & XTCP_FLAG_ACK)

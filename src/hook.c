@@ -34,6 +34,7 @@
 #include "output.h"
 #include "parse.h"
 #include "request.h"
+#include "sock.h"
 #include "twsock.h"
 #include "xtcp.h"
 
@@ -146,22 +147,6 @@ static bool admit(struct net *net, struct sock *sk, struct sk_buff *skb,
 		return false;
 	}
 	return true;
-}
-
-/*
- * What a socket's backlog may hold while its owner runs: tcp_add_backlog()'s
- * limit, twice the receive buffer, half the send buffer and 64 KiB of room
- * (only the owner collapses or prunes), in 64 bits so that buffers of up to
- * INT_MAX (net.xtcp.rmem and wmem have no upper bound, as tcp_rmem has
- * none) cannot wrap it.
- */
-static unsigned int backlog_limit(const struct sock *sk)
-{
-	u64 limit = (u64)(u32)READ_ONCE(sk->sk_rcvbuf) << 1;
-
-	limit += (u32)READ_ONCE(sk->sk_sndbuf) >> 1;
-	limit += 64 * 1024;
-	return min_t(u64, limit, UINT_MAX);
 }
 
 /*
@@ -303,7 +288,7 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 	bh_lock_sock(sk);
 	if (!sock_owned_by_user(sk)) {
 		xtcp_rcv(sk, skb);
-	} else if (sk_add_backlog(sk, skb, backlog_limit(sk))) {
+	} else if (sk_add_backlog(sk, skb, xtcp_backlog_limit(sk))) {
 		bh_unlock_sock(sk);
 		drop_bad(net, skb, XTCP_STAT_BACKLOG_DROPS, "backlog full");
 		goto out;

@@ -15,4 +15,20 @@ bool xtcp_orphan_add(struct sock *sk);
 void xtcp_set_state(struct sock *sk, int state);
 int xtcp_sockets_show(struct seq_file *seq, void *v);
 
+/*
+ * What a socket's backlog may hold while its owner runs: tcp_add_backlog()'s
+ * limit, twice the receive buffer, half the send buffer and 64 KiB of room
+ * (only the owner collapses or prunes), in 64 bits so that buffers of up to
+ * INT_MAX (net.xtcp.rmem and wmem have no upper bound, as tcp_rmem has
+ * none) cannot wrap it.
+ */
+static inline unsigned int xtcp_backlog_limit(const struct sock *sk)
+{
+	u64 limit = (u64)(u32)READ_ONCE(sk->sk_rcvbuf) << 1;
+
+	limit += (u32)READ_ONCE(sk->sk_sndbuf) >> 1;
+	limit += 64 * 1024;
+	return min_t(u64, limit, UINT_MAX);
+}
+
 #endif /* _XTCP_SOCK_H */
