@@ -447,26 +447,15 @@ void xtcp_child_from_req(struct sock *sk, struct xtcp_request *req,
 
 /*
  * A segment the hook found for a request, which an earlier segment made into
- * a child while this one waited in the listener's backlog (the peer's ACK,
- * then at once its FIN): the child takes it, as tcp_v4_rcv() looks the
+ * child @child while this one waited in the listener's backlog (the peer's
+ * ACK, then at once its FIN): the child takes it, as tcp_v4_rcv() looks the
  * 4-tuple up again when another CPU stole the request (req_stolen); it is no
- * stray segment for the listener to reset. True when @skb was consumed.
+ * stray segment for the listener to reset. Consumes @skb.
  */
-static bool rcv_for_child(struct sock *sk, struct sk_buff *skb)
+static void rcv_for_child(struct sock *sk, struct sock *child,
+			  struct sk_buff *skb)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-	const struct tcphdr *th = tcp_hdr(skb);
-	struct sock *child;
-
 	xtcp_sock_assert_locked(sk);
-	child = xtcp_lookup_established(sock_net(sk), iph->daddr, th->dest,
-					iph->saddr, th->source, -1, 0);
-	if (!child)
-		return false;
-	if (xtcp_is_request(child)) {
-		xtcp_sk_put(child);	/* the lookup's */
-		return false;
-	}
 	local_bh_disable();
 	bh_lock_sock_nested(child);
 	if (!sock_owned_by_user(child)) {
@@ -477,8 +466,6 @@ static bool rcv_for_child(struct sock *sk, struct sk_buff *skb)
 	}
 	bh_unlock_sock(child);
 	local_bh_enable();
-	sock_put(child);	/* the lookup's */
-	return true;
 }
 
 /*
@@ -488,18 +475,33 @@ static bool rcv_for_child(struct sock *sk, struct sk_buff *skb)
 void xtcp_child_listener_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	struct xtcp_request *req;
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct sock *found;
 	enum xtcp_event ev;
 
 	xtcp_sock_assert_locked(sk);
-	req = xtcp_req_find(sk, skb);
-	if (req) {
-		xtcp_req_rcv(sk, req, skb);
-		xtcp_req_put(req);	/* the lookup's */
+	/*
+	 * The hook found a request and handed the segment to its listener,
+	 * which may have kept it on its backlog meanwhile: the 4-tuple is
+	 * looked up again, once, for the request or the child made from it.
+	 */
+	found = xtcp_lookup_established(sock_net(sk), iph->daddr, th->dest,
+					iph->saddr, th->source, -1, 0);
+	if (found && xtcp_is_request(found) &&
+	    xtcp_req(found)->listener == sk) {
+		xtcp_req_rcv(sk, xtcp_req(found), skb);
+		xtcp_req_put(xtcp_req(found));	/* the lookup's */
 		return;
 	}
-	if (!(cb->flags & XTCP_FLAG_SYN) && rcv_for_child(sk, skb))
+	if (found && !xtcp_is_request(found) &&
+	    !(cb->flags & XTCP_FLAG_SYN)) {
+		rcv_for_child(sk, found, skb);
+		sock_put(found);	/* the lookup's */
 		return;
+	}
+	if (found)
+		xtcp_sk_put(found);	/* the lookup's */
 	if (cb->flags & XTCP_FLAG_RST)
 		goto free;
 	if (cb->flags & XTCP_FLAG_ACK)

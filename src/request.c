@@ -10,7 +10,7 @@
  * bad ACK is answered with a RST, anything out of the window with our SYN+ACK.
  *
  * Segments for a request are handled under its listener's lock (hook.c
- * hands them to the listener, child.c finds the request again), so a request
+ * hands them to the listener, child.c looks the request up again), so a request
  * never has two of them at once. Its timer takes no socket lock: it and the
  * segment path agree through the table (xtcp_unhash_request()), as Linux's
  * timer and tcp_check_req() do.
@@ -342,27 +342,6 @@ void xtcp_req_options(const struct xtcp_request *req, struct xtcp_options *opt)
 		opt->present |= XTCP_OPTF_TIMESTAMP;
 		opt->tsval = READ_ONCE(req->ts_recent);
 	}
-}
-
-/*
- * The request of listener @sk for the 4-tuple of @skb, with a reference, or
- * NULL. (The hook found it and handed the segment to the listener, which may
- * have put it on its backlog meanwhile: it is looked up again.)
- */
-struct xtcp_request *xtcp_req_find(struct sock *sk, struct sk_buff *skb)
-{
-	const struct iphdr *iph = ip_hdr(skb);
-	const struct tcphdr *th = tcp_hdr(skb);
-	struct sock *found;
-
-	found = xtcp_lookup_established(sock_net(sk), iph->daddr, th->dest,
-					iph->saddr, th->source, -1, 0);
-	if (!found)
-		return NULL;
-	if (xtcp_is_request(found) && xtcp_req(found)->listener == sk)
-		return xtcp_req(found);
-	xtcp_sk_put(found);
-	return NULL;
 }
 
 /*

@@ -83,7 +83,6 @@ void xtcp_req_put(struct xtcp_request *req);
 bool xtcp_req_drop(struct xtcp_request *req);
 void xtcp_req_rcv(struct sock *sk, struct xtcp_request *req,
 		  struct sk_buff *skb);
-struct xtcp_request *xtcp_req_find(struct sock *sk, struct sk_buff *skb);
 void xtcp_req_options(const struct xtcp_request *req,
 		      struct xtcp_options *opt);
 bool xtcp_req_complete(struct xtcp_request *req, struct sock *child);
