@@ -195,6 +195,12 @@ u32 xtcp_rcv_window_now(struct sock *sk)
 	return win > 0 ? win : 0;
 }
 
+/* What a SYN's window is a multiple of: @mss, less the timestamp option if @ts. */
+static u32 syn_wnd_mss(u32 mss, bool ts)
+{
+	return ts ? mss - min_t(u32, mss, XTCP_OLEN_TIMESTAMP + 2) : mss;
+}
+
 /*
  * The window of our SYN or SYN+ACK (xtcp_initial_rcv_wnd()) for @sk, whose
  * MSS option is set: tcp_connect_init() rounds to the MSS option,
@@ -204,11 +210,10 @@ u32 xtcp_rcv_window_now(struct sock *sk)
 u32 xtcp_syn_rcv_wnd(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 mss = xs->adv_mss;
 
-	if (xs->passive && xs->ts_ok)
-		mss -= min_t(u32, mss, XTCP_OLEN_TIMESTAMP + 2);
-	return xtcp_initial_rcv_wnd(sk, mss, xs->init_rcv_wnd);
+	return xtcp_initial_rcv_wnd(sk, syn_wnd_mss(xs->adv_mss,
+						    xs->passive && xs->ts_ok),
+				    xs->init_rcv_wnd);
 }
 
 /*
@@ -435,8 +440,9 @@ void xtcp_send_challenge_ack(struct sock *sk)
  * Must the answer to an out-of-window segment be skipped (Linux 6.1's
  * tcp_oow_rate_limited())? The dup-ACK for a PAWS reject or an unacceptable
  * sequence, and every ACK of a TIME-WAIT bucket, go at most once per
- * net.ipv4.tcp_invalid_ratelimit (net.xtcp.invalid_ratelimit) per connection or bucket (*@last), so that two
- * ends that disagree on the sequence space cannot ACK each other in a loop.
+ * net.ipv4.tcp_invalid_ratelimit (net.xtcp.invalid_ratelimit) per connection
+ * or bucket (*@last), so that two ends that disagree on the sequence space
+ * cannot ACK each other in a loop.
  * Text without a SYN is always answered: no ACK loop carries text, and its
  * sender needs to hear that it came. A skipped answer is counted in @stat.
  */
@@ -845,11 +851,8 @@ void xtcp_send_as(struct sock *sk, __be32 saddr, __be32 daddr,
 			    XTCP_HDR_LEN, 65535);
 		seg->opt.mss = user_mss ? min_t(u32, mss, user_mss) : mss;
 		/* the window a child's SYN+ACK would have (xtcp_syn_rcv_wnd()) */
-		if (seg->opt.present & XTCP_OPTF_TIMESTAMP)
-			mss = seg->opt.mss - min_t(u32, seg->opt.mss,
-						   XTCP_OLEN_TIMESTAMP + 2);
-		else
-			mss = seg->opt.mss;
+		mss = syn_wnd_mss(seg->opt.mss,
+				  seg->opt.present & XTCP_OPTF_TIMESTAMP);
 		seg->window = xtcp_initial_rcv_wnd(sk, mss,
 						   dst_metric(&rt->dst,
 							      RTAX_INITRWND));
