@@ -95,6 +95,7 @@ loss_case() {
 	wire_xfer_rfc1337 || return 1
 	in_ns a sysctl -qw net.ipv4.tcp_rfc1337=1 || return 1
 	in_ns b sysctl -qw net.ipv4.tcp_rfc1337=1 || return 1
+	wire_static_neigh || fail "static neighbour entries failed" || return 1
 	modprobe -q sch_netem 2>/dev/null || true
 	for ns in a b; do
 		dev=wa

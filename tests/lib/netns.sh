@@ -110,6 +110,17 @@ wire_setup() {
 	wire_poll 5 "veth up" wire_link_up || return 1
 }
 
+# Permanent neighbour entries on both ends of the veth: with netem dropping
+# frames, three lost ARP probes fail the neighbour and the connect with
+# EHOSTUNREACH, on either stack; the cases that lose frames test TCP, not ARP.
+wire_static_neigh() {
+	local mac_a mac_b
+	mac_a=$(ip -n "$WIRE_A" -o link show wa | grep -o 'link/ether [0-9a-f:]*') || return 1
+	mac_b=$(ip -n "$WIRE_B" -o link show wb | grep -o 'link/ether [0-9a-f:]*') || return 1
+	ip -n "$WIRE_A" neigh replace "$WIRE_ADDR_B" lladdr "${mac_b#link/ether }" dev wa nud permanent &&
+		ip -n "$WIRE_B" neigh replace "$WIRE_ADDR_A" lladdr "${mac_a#link/ether }" dev wb nud permanent
+}
+
 # (-ef: the same namespace, same device and inode, with no readlink to start)
 wire_entered() {
 	local a=/proc/$WIRE_HOLD_A/ns/net b=/proc/$WIRE_HOLD_B/ns/net
