@@ -456,6 +456,7 @@ static void request_synack_backoff_expiry(struct kunit *test)
  */
 static void request_syn_retransmitted(struct kunit *test)
 {
+	long skipped, synretrans;
 	struct xtcp_pkt *synack;
 	struct xtcp_request *req;
 	struct socket *lsock;
@@ -476,8 +477,75 @@ static void request_syn_retransmitted(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, xtcp_test_request(test, lsock->sk), req);
 	KUNIT_EXPECT_FALSE(test, sk_unhashed(xtcp_req_sk(req)));
 	KUNIT_EXPECT_EQ(test, req->retrans, 0);
+	/* the next one at once: rate-limited as Linux's (TCPACKSkippedSynRecv) */
+	skipped = xtcp_test_stat(XTCP_STAT_ACK_SKIPPED_SYN_RECV);
+	synretrans = xtcp_test_stat(XTCP_STAT_SYN_RETRANS);
+	p.seq = p.isn;
+	xtcp_peer_send(test, &p, XTCP_FLAG_SYN, 0);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_ACK_SKIPPED_SYN_RECV),
+			skipped + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_SYN_RETRANS), synretrans);
+	KUNIT_EXPECT_FALSE(test, sk_unhashed(xtcp_req_sk(req)));
 	xtcp_req_put(req);
 	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * tcp_check_req()'s other answers: a segment out of the window gets an ACK
+ * (not our SYN+ACK), rate-limited; an ACK of what we never sent, the
+ * listener's RST, even out of window; a SYN in the window (not the first
+ * one's sequence number) a RST, and the request ends (EmbryonicRsts).
+ */
+static void request_out_of_window(struct kunit *test)
+{
+	long skipped, embryonic, fails;
+	struct xtcp_test_seg s;
+	struct xtcp_request *req;
+	struct xtcp_pkt *synack;
+	struct socket *lsock;
+	struct xtcp_peer p;
+
+	xtcp_peer_init(&p, 42039);
+	lsock = xtcp_test_listener(test, 8, &p);
+	synack = req_syn(test, lsock, &p, 42039);
+	req = req_lookup(test, &p);
+	KUNIT_ASSERT_NOT_NULL(test, req);
+
+	s = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 0);
+	s.seq = p.seq + req->rcv_wnd + 1000;
+	xtcp_test_feed(test, &p, &s);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, synack->seg.seq + 1, p.seq);
+	skipped = xtcp_test_stat(XTCP_STAT_ACK_SKIPPED_SYN_RECV);
+	xtcp_test_feed(test, &p, &s);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_ACK_SKIPPED_SYN_RECV),
+			skipped + 1);
+
+	s = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 0);
+	s.seq = p.seq + req->rcv_wnd + 1000;
+	s.ack = synack->seg.seq + 7;
+	xtcp_test_feed(test, &p, &s);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_RST),
+			XTCP_FLAG_RST, s.ack, 0);
+	KUNIT_EXPECT_FALSE(test, sk_unhashed(xtcp_req_sk(req)));
+
+	embryonic = xtcp_test_stat(XTCP_STAT_EMBRYONIC_RSTS);
+	fails = xtcp_test_stat(XTCP_STAT_ATTEMPT_FAILS);
+	s = xtcp_peer_seg(&p, XTCP_FLAG_SYN, 0);
+	s.seq = p.seq + 10;
+	xtcp_test_feed(test, &p, &s);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_RST |
+					       XTCP_FLAG_ACK),
+			XTCP_FLAG_RST | XTCP_FLAG_ACK, 0, s.seq + 1);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_TRUE(test, sk_unhashed(xtcp_req_sk(req)));
+	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_count, 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_EMBRYONIC_RSTS),
+			embryonic + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_ATTEMPT_FAILS), fails + 1);
+	xtcp_req_put(req);
 }
 
 /*
@@ -639,6 +707,7 @@ static struct kunit_case request_cases[] = {
 	KUNIT_CASE(request_made_small),
 	KUNIT_CASE(request_synack_backoff_expiry),
 	KUNIT_CASE(request_syn_retransmitted),
+	KUNIT_CASE(request_out_of_window),
 	KUNIT_CASE(request_rst),
 	KUNIT_CASE(request_ack_with_data),
 	KUNIT_CASE(request_ack_acceptq_full),

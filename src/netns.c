@@ -82,6 +82,9 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_MEMORY_PRESSURES_CHRONO] = "TCPMemoryPressuresChrono",
 	[XTCP_STAT_SYN_CHALLENGE]	= "TCPSYNChallenge",
 	[XTCP_STAT_ACK_SKIPPED_CHALLENGE] = "TCPACKSkippedChallenge",
+	[XTCP_STAT_ACK_SKIPPED_SYN_RECV] = "TCPACKSkippedSynRecv",
+	[XTCP_STAT_EMBRYONIC_RSTS]	= "EmbryonicRsts",
+	[XTCP_STAT_SYN_RETRANS]		= "TCPSynRetrans",
 };
 
 const char *xtcp_stat_name(enum xtcp_stat s)

@@ -198,6 +198,7 @@ static bool req_expire(struct xtcp_request *req)
 	}
 	WRITE_ONCE(req->retrans, req->retrans + 1);
 	xtcp_inc_stat(net, XTCP_STAT_RETRANS_SEGS);
+	xtcp_inc_stat(net, XTCP_STAT_SYN_RETRANS);
 	/* its sock_common is all the event reads */
 	trace_xtcp_retransmit(xtcp_req_sk(req), req->iss, 0, req->retrans,
 			      req_timeout_ms(req));
@@ -357,56 +358,96 @@ static bool req_paws_reject(const struct xtcp_request *req,
 }
 
 /*
- * A segment for request @req of listener @sk, which is locked: tcp_check_req()
- * in RFC 9293 §3.10.7.4's order (PAWS, RST, sequence, SYN, ACK), each event
- * decided by the state table's passive SYN-RECV row. Consumes @skb.
+ * Our SYN+ACK again, for the peer's SYN again (tcp_check_req() with
+ * inet_rtx_syn_ack()): counted as a retransmission, and the timer restarted
+ * with its present time-out, as mod_timer_pending() does. Not a time-out:
+ * neither the back-off nor the retries left change.
+ */
+static void req_rtx_synack(struct xtcp_request *req)
+{
+	struct net *net = sock_net(req->listener);
+
+	xtcp_inc_stat(net, XTCP_STAT_RETRANS_SEGS);
+	xtcp_inc_stat(net, XTCP_STAT_SYN_RETRANS);
+	trace_xtcp_retransmit(xtcp_req_sk(req), req->iss, 0, req->retrans,
+			      req_timeout_ms(req));
+	req_send(req, XTCP_FLAG_SYN | XTCP_FLAG_ACK);
+	/* only a queued timer: a running one re-arms itself, a done one is gone */
+	if (hrtimer_try_to_cancel(&req->timer) == 1)
+		hrtimer_start(&req->timer, ms_to_ktime(req_timeout_ms(req)),
+			      HRTIMER_MODE_REL_SOFT);
+}
+
+/*
+ * tcp_in_window() against the request's window: the segment ends at or after
+ * RCV.NXT and starts at or before its right edge.
+ */
+static bool req_in_window(const struct xtcp_skb_cb *cb, u32 rcv_nxt, u32 wnd)
+{
+	return !xtcp_seq_before(cb->end_seq, rcv_nxt) &&
+	       !xtcp_seq_after(cb->seq, rcv_nxt + wnd);
+}
+
+/*
+ * A segment for request @req of listener @sk, which is locked, judged in
+ * tcp_check_req()'s order: the peer's SYN again, an ACK of what we never
+ * sent, PAWS and the window, RST and SYN, then the ACK that completes the
+ * handshake. The events are the state table's passive SYN-RECV row; the
+ * answers out of window, like Linux's, are rate-limited per request
+ * (TCPACKSkippedSynRecv). Consumes @skb.
  */
 void xtcp_req_rcv(struct sock *sk, struct xtcp_request *req,
 		  struct sk_buff *skb)
 {
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u8 flg = cb->flags & (XTCP_FLAG_RST | XTCP_FLAG_SYN | XTCP_FLAG_ACK);
 	struct net *net = sock_net(sk);
-	u32 rcv_nxt = req->irs + 1, wnd = req->rcv_wnd;
+	u32 rcv_nxt = req->irs + 1;
 	struct xtcp_transition t;
 	enum xtcp_event ev;
+	bool paws;
 
 	xtcp_sock_assert_locked(sk);
-	if (req_paws_reject(req, cb)) {
-		xtcp_inc_stat(net, XTCP_STAT_PAWS_ESTAB);
-		trace_xtcp_drop(net, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr,
-				"paws");
-		if (!xtcp_oow_ack_limited(net, cb, XTCP_STAT_ACK_SKIPPED_PAWS,
+	paws = req_paws_reject(req, cb);
+	/* our SYN+ACK was lost: the same SYN again */
+	if (cb->seq == req->irs && flg == XTCP_FLAG_SYN && !paws) {
+		if (!xtcp_oow_ack_limited(net, cb,
+					  XTCP_STAT_ACK_SKIPPED_SYN_RECV,
 					  &req->last_oow_ack_time))
-			req_send(req, XTCP_FLAG_ACK);
+			req_rtx_synack(req);
 		goto free;
 	}
-	if (cb->flags & XTCP_FLAG_RST) {
-		switch (xtcp_rst_classify(cb->seq, rcv_nxt, wnd)) {
-		case XTCP_RST_RESET:
-			ev = XTCP_EV_RST;
-			break;
-		case XTCP_RST_CHALLENGE:
-			ev = XTCP_EV_RST_INEXACT;
-			break;
-		default:
-			goto free;
-		}
-	} else if (!xtcp_seq_acceptable(cb->seq, cb->end_seq - cb->seq,
-					rcv_nxt, wnd)) {
-		if (skb->len && xtcp_seq_leq(cb->end_seq, rcv_nxt))
+	if ((flg & XTCP_FLAG_ACK) && !(flg & XTCP_FLAG_RST) &&
+	    !xtcp_ack_of_syn_acceptable(cb->ack, req->iss, req->iss + 1)) {
+		ev = XTCP_EV_BAD_ACK;	/* the listener's RST */
+		goto decide;
+	}
+	if (paws || !req_in_window(cb, rcv_nxt, req->rcv_wnd)) {
+		if (paws) {
+			xtcp_inc_stat(net, XTCP_STAT_PAWS_ESTAB);
+			trace_xtcp_drop(net, ip_hdr(skb)->saddr,
+					ip_hdr(skb)->daddr, "paws");
+		} else if (skb->len && xtcp_seq_leq(cb->end_seq, rcv_nxt)) {
 			xtcp_inc_stat(net, XTCP_STAT_DUP_DATA);
+		}
+		if (flg & XTCP_FLAG_RST)
+			goto free;
 		ev = XTCP_EV_UNACCEPTABLE;
-	} else if (cb->flags & XTCP_FLAG_SYN) {
-		ev = XTCP_EV_SYN;
-	} else if (!(cb->flags & XTCP_FLAG_ACK)) {
-		goto free;
-	} else if (!xtcp_ack_of_syn_acceptable(cb->ack, req->iss,
-					       req->iss + 1)) {
-		ev = XTCP_EV_BAD_ACK;
-	} else {
-		ev = XTCP_EV_ACK_OF_SYN;
+		goto decide;
 	}
+	/* the SYN's own sequence number: only its ACK counts (RFC 793 fig. 8) */
+	if (cb->seq == req->irs)
+		flg &= ~XTCP_FLAG_SYN;
+	if (flg & XTCP_FLAG_RST)
+		ev = cb->seq == rcv_nxt ? XTCP_EV_RST : XTCP_EV_RST_INEXACT;
+	else if (flg & XTCP_FLAG_SYN)
+		ev = XTCP_EV_SYN;
+	else if (flg & XTCP_FLAG_ACK)
+		ev = XTCP_EV_ACK_OF_SYN;
+	else
+		goto free;
 
+decide:
 	t = xtcp_state_next(XTCP_SYN_RECV, ev, true);
 	if (t.actions & XTCP_ACT_CONNECTED) {
 		/* the handshake is done: the child takes the segment */
@@ -414,7 +455,7 @@ void xtcp_req_rcv(struct sock *sk, struct xtcp_request *req,
 		return;
 	}
 	if ((t.actions & XTCP_ACT_ACK) && ev == XTCP_EV_UNACCEPTABLE &&
-	    xtcp_oow_ack_limited(net, cb, XTCP_STAT_ACK_SKIPPED_SEQ,
+	    xtcp_oow_ack_limited(net, cb, XTCP_STAT_ACK_SKIPPED_SYN_RECV,
 				 &req->last_oow_ack_time))
 		t.actions &= ~XTCP_ACT_ACK;
 	if (t.actions & XTCP_ACT_RST)
@@ -422,12 +463,13 @@ void xtcp_req_rcv(struct sock *sk, struct xtcp_request *req,
 	if ((t.actions & XTCP_ACT_CHALLENGE) &&
 	    xtcp_challenge_ack_ok(net, &req->last_oow_ack_time))
 		req_send(req, XTCP_FLAG_ACK);
-	if (t.actions & XTCP_ACT_SYNACK)
-		req_send(req, XTCP_FLAG_SYN | XTCP_FLAG_ACK);
 	if (t.actions & XTCP_ACT_ACK)
 		req_send(req, XTCP_FLAG_ACK);
-	if (t.actions & XTCP_ACT_DROP_CHILD)
-		xtcp_req_drop(req);
+	if (t.actions & XTCP_ACT_DROP_CHILD) {
+		xtcp_inc_stat(net, XTCP_STAT_ATTEMPT_FAILS);
+		if (xtcp_req_drop(req))
+			xtcp_inc_stat(net, XTCP_STAT_EMBRYONIC_RSTS);
+	}
 free:
 	kfree_skb(skb);
 }

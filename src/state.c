@@ -137,8 +137,10 @@ static const struct xtcp_transition table[NR_ROWS][XTCP_EV_MAX] = {
 
 	/*
 	 * SYN-RECV, child of a listener (passive origin): a RST, an in-window
-	 * SYN, or giving up on our SYN+ACK returns it to LISTEN, that is, the
-	 * child goes and the listener never hears of it.
+	 * SYN (answered with a RST), or giving up on our SYN+ACK returns it to
+	 * LISTEN, that is, the request goes and the listener never hears of it.
+	 * A segment out of window gets an ACK (tcp_check_req()); the peer's SYN
+	 * again, our SYN+ACK again (request.c, before this table).
 	 */
 	[ROW_SYN_RECV_PASSIVE] = {
 		[XTCP_EV_CONNECT]	= { XTCP_SYN_RECV, 0, -EALREADY },
@@ -147,15 +149,17 @@ static const struct xtcp_transition table[NR_ROWS][XTCP_EV_MAX] = {
 		[XTCP_EV_CLOSE]		= { XTCP_FIN_WAIT1, XTCP_ACT_FIN },
 		[XTCP_EV_SHUTDOWN]	= { XTCP_FIN_WAIT1, XTCP_ACT_FIN },
 		[XTCP_EV_ABORT]		= { XTCP_CLOSE, XTCP_ACT_RST },
-		[XTCP_EV_SYN]		= { XTCP_LISTEN, XTCP_ACT_DROP_CHILD },
-		[XTCP_EV_SYN_NEWER]	= { XTCP_LISTEN, XTCP_ACT_DROP_CHILD },
+		[XTCP_EV_SYN]		= { XTCP_LISTEN,
+					    XTCP_ACT_DROP_CHILD | XTCP_ACT_RST },
+		[XTCP_EV_SYN_NEWER]	= { XTCP_LISTEN,
+					    XTCP_ACT_DROP_CHILD | XTCP_ACT_RST },
 		[XTCP_EV_SYN_ACK]	= { XTCP_ESTABLISHED,
 					    XTCP_ACT_ACK | XTCP_ACT_CONNECTED },
 		[XTCP_EV_ACK_OF_SYN]	= { XTCP_ESTABLISHED, XTCP_ACT_CONNECTED },
 		[XTCP_EV_BAD_ACK]	= { XTCP_SYN_RECV, XTCP_ACT_RST },
 		[XTCP_EV_RST]		= { XTCP_LISTEN, XTCP_ACT_DROP_CHILD },
 		[XTCP_EV_RST_INEXACT]	= { XTCP_SYN_RECV, XTCP_ACT_CHALLENGE },
-		[XTCP_EV_UNACCEPTABLE]	= { XTCP_SYN_RECV, XTCP_ACT_SYNACK },
+		[XTCP_EV_UNACCEPTABLE]	= { XTCP_SYN_RECV, XTCP_ACT_ACK },
 		[XTCP_EV_USER_TIMEOUT]	= { XTCP_LISTEN, XTCP_ACT_DROP_CHILD },
 	},
 

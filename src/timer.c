@@ -188,11 +188,13 @@ static void retrans_fire(struct sock *sk)
 	switch (sk->sk_state) {
 	case XTCP_SYN_SENT:
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_RETRANS_SEGS);
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_SYN_RETRANS);
 		trace_xtcp_retransmit(sk, xs->iss, 0, xs->retries, xs->rto_ms);
 		xtcp_send_syn(sk);
 		break;
 	case XTCP_SYN_RECV:
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_RETRANS_SEGS);
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_SYN_RETRANS);
 		trace_xtcp_retransmit(sk, xs->iss, 0, xs->retries, xs->rto_ms);
 		xtcp_send_synack(sk);
 		break;

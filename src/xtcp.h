@@ -354,6 +354,9 @@ enum xtcp_stat {
 	XTCP_STAT_MEMORY_PRESSURES_CHRONO,	/* ms under pressure */
 	XTCP_STAT_SYN_CHALLENGE,	/* SYNs answered by a challenge ACK */
 	XTCP_STAT_ACK_SKIPPED_CHALLENGE, /* per-socket limit on those */
+	XTCP_STAT_ACK_SKIPPED_SYN_RECV,	/* answers of a request skipped */
+	XTCP_STAT_EMBRYONIC_RSTS,	/* requests ended by a RST or a SYN */
+	XTCP_STAT_SYN_RETRANS,		/* SYNs and SYN+ACKs sent again */
 	XTCP_STAT_MAX,
 };
 
