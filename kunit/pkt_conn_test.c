@@ -10,9 +10,11 @@
 #include <linux/net.h>
 #include <linux/netfilter.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 
 #include "packet.h"
 #include "rtxq.h"
+#include "sock.h"
 #include "suites.h"
 #include "timer.h"
 
@@ -140,6 +142,42 @@ static void conn_syn_options_follow_tcp_sysctls(struct kunit *test)
 }
 
 /*
+ * The TCP_NOTSENT_LOWAT mark (tcp_notsent_lowat()): net.ipv4.tcp_notsent_lowat
+ * (UINT_MAX, no mark, by default), the net.xtcp.notsent_lowat override once
+ * set, the socket's option over both. sk_stream_memory_free(), which sendmsg()
+ * asks, goes through xtcp_prot's .stream_memory_free: with nothing unsent
+ * there is room under any mark but 0.
+ */
+static void conn_notsent_lowat_follows(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_net(&init_net);
+	struct socket *sock = xtcp_test_socket(test);
+	struct sock *sk = sock->sk;
+
+	KUNIT_ASSERT_EQ(test, xn->notsent_lowat, XTCP_FOLLOW_TCP);
+	KUNIT_ASSERT_TRUE(test, xtcp_prot.stream_memory_free != NULL);
+	xtcp_test_sysctl(test, (int *)&init_net.ipv4.sysctl_tcp_notsent_lowat,
+			 -1);
+	KUNIT_EXPECT_EQ(test, xtcp_notsent_lowat(sk), UINT_MAX);
+	xtcp_test_sysctl(test, (int *)&init_net.ipv4.sysctl_tcp_notsent_lowat,
+			 4096);
+	KUNIT_EXPECT_EQ(test, xtcp_notsent_lowat(sk), 4096U);
+	KUNIT_EXPECT_TRUE(test, sk_stream_memory_free(sk));
+	xtcp_test_sysctl(test, &xn->notsent_lowat, 8192);
+	KUNIT_EXPECT_EQ(test, xtcp_notsent_lowat(sk), 8192U);
+	KUNIT_ASSERT_EQ(test, xtcp_test_setsockopt(sock, SOL_TCP,
+						   TCP_NOTSENT_LOWAT, 100), 0);
+	KUNIT_EXPECT_EQ(test, xtcp_notsent_lowat(sk), 100U);
+	/* a mark of 0, from the sysctl: never room, as TCP's */
+	KUNIT_ASSERT_EQ(test, xtcp_test_setsockopt(sock, SOL_TCP,
+						   TCP_NOTSENT_LOWAT, 0), 0);
+	xtcp_test_sysctl(test, &xn->notsent_lowat, 0);
+	KUNIT_EXPECT_EQ(test, xtcp_notsent_lowat(sk), 0U);
+	KUNIT_EXPECT_FALSE(test, sk_stream_memory_free(sk));
+	KUNIT_EXPECT_FALSE(test, __sk_stream_is_writeable(sk, 1));
+}
+
+/*
  * SO_RCVBUF before connect() caps the window and its scale at what the
  * buffer holds (tcp_connect_init()'s window_clamp): 4096 bytes asked, 8192
  * granted, a 4096-byte window, smaller than lo's MSS, scale 0 (still
@@ -259,6 +297,7 @@ static struct kunit_case conn_cases[] = {
 	KUNIT_CASE(conn_connect_sends_syn),
 	KUNIT_CASE(conn_syn_wscale_follows_rmem),
 	KUNIT_CASE(conn_syn_options_follow_tcp_sysctls),
+	KUNIT_CASE(conn_notsent_lowat_follows),
 	KUNIT_CASE(conn_syn_rcvbuf_locked),
 	KUNIT_CASE(conn_synack_establishes),
 	KUNIT_CASE(conn_rst_refuses),

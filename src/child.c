@@ -144,6 +144,7 @@ static struct sock *new_child(struct sock *sk, struct sk_buff *skb,
 	xs->keepintvl = lxs->keepintvl;
 	xs->keepcnt = lxs->keepcnt;
 	xs->user_timeout = lxs->user_timeout;
+	xs->notsent_lowat = lxs->notsent_lowat;
 	/* the listener's algorithm, whose module it holds */
 	__module_get(lxs->ca_ops->owner);
 	xtcp_cc_start(child, lxs->ca_ops);

@@ -407,6 +407,13 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= &comp_sack_delay_max,
 	},
+	{
+		.procname	= "notsent_lowat",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_override,
+		.extra1		= SYSCTL_ZERO,
+	},
 	{ }
 };
 
@@ -441,6 +448,7 @@ static int sysctl_init(struct xtcp_net *xn)
 	t[21].data = &xn->invalid_ratelimit;
 	t[22].data = &xn->comp_sack_nr;
 	t[23].data = &xn->comp_sack_delay_ns;
+	t[24].data = &xn->notsent_lowat;
 	xn->sysctl_hdr = register_net_sysctl(xn->net, "net/xtcp", t);
 	if (!xn->sysctl_hdr) {
 		kfree(t);
@@ -508,6 +516,7 @@ static int __net_init xtcp_net_init_one(struct net *net)
 	xn->comp_sack_nr = XTCP_FOLLOW_TCP;
 	xn->comp_sack_delay_ns = XTCP_FOLLOW_TCP;
 	xn->invalid_ratelimit = XTCP_FOLLOW_TCP;
+	xn->notsent_lowat = XTCP_FOLLOW_TCP;
 	/*
 	 * tcp_max_orphans' default, half the kernel TCP's connection table:
 	 * TCP's own is one for all namespaces and not exported to modules.

@@ -559,6 +559,20 @@ static int transmit_queued(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 }
 
 /*
+ * tcp_check_space(): fewer bytes are unsent now, so a writer that found no
+ * room (SOCK_NOSPACE, which poll and sendmsg() set) may have some: under
+ * TCP_NOTSENT_LOWAT, the unsent bytes shrink as they go out, not as they
+ * are acknowledged.
+ */
+static void check_space(struct sock *sk)
+{
+	/* pairs with xtcp_poll()'s barrier after it sets SOCK_NOSPACE */
+	smp_mb();
+	if (sk->sk_socket && test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+		sk->sk_write_space(sk);
+}
+
+/*
  * @skb, the send head, went out for the first time: it moves from the write
  * queue to the retransmission queue (tcp_event_new_data_sent()).
  */
@@ -566,8 +580,9 @@ static void sent_new(struct xtcp_sock *xs, struct sk_buff *skb)
 {
 	struct sock *sk = &xs->inet.sk;
 
+	/* poll reads it unlocked (xtcp_stream_memory_free()) */
 	if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_nxt))
-		xs->snd_nxt = XTCP_SKB_CB(skb)->end_seq;
+		WRITE_ONCE(xs->snd_nxt, XTCP_SKB_CB(skb)->end_seq);
 	/* Minshall's Nagle remembers the last small one (tcp_minshall_update()) */
 	if (skb->len < xs->mss)
 		xs->snd_sml = XTCP_SKB_CB(skb)->end_seq;
@@ -575,6 +590,7 @@ static void sent_new(struct xtcp_sock *xs, struct sk_buff *skb)
 	xtcp_rtx_insert(sk, skb);
 	if (!xs->packets_out++)
 		xs->stall_start_ns = ktime_get_ns();
+	check_space(sk);
 }
 
 /* A small segment is in flight (tcp_minshall_check()). */

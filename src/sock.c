@@ -117,13 +117,29 @@ static void xtcp_destruct(struct sock *sk)
 	RCU_INIT_POINTER(inet_sk(sk)->inet_opt, NULL);
 }
 
+/*
+ * tcp_stream_memory_free(), as xtcp_prot's .stream_memory_free: room for
+ * more only while fewer than TCP_NOTSENT_LOWAT bytes are unsent. The kernel's
+ * sk_stream_memory_free() asks it (@wake 0) for sendmsg() and its wait,
+ * sk_stream_wait_memory(); poll and xtcp_write_space() ask with @wake 1,
+ * and so report POLLOUT only once the unsent bytes are below half the mark,
+ * as sock_def_write_space() waits for half the buffer.
+ */
+static bool xtcp_stream_memory_free(const struct sock *sk, int wake)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 notsent = READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_nxt);
+
+	return (notsent << wake) < xtcp_notsent_lowat(sk);
+}
+
 /* sk_stream_write_space(), which 6.1 does not export. */
 static void xtcp_write_space(struct sock *sk)
 {
 	struct socket *sock = sk->sk_socket;
 	struct socket_wq *wq;
 
-	if (!sock || !sk_stream_is_writeable(sk))
+	if (!sock || !__sk_stream_is_writeable(sk, 1))
 		return;
 	clear_bit(SOCK_NOSPACE, &sock->flags);
 	rcu_read_lock();
@@ -143,6 +159,7 @@ struct proto xtcp_prot = {
 	.backlog_rcv	= xtcp_rcv,
 	.release_cb	= xtcp_release_cb,
 	.keepalive	= xtcp_set_keepalive,
+	.stream_memory_free	= xtcp_stream_memory_free,
 	/* tcp_prot's memory accounting, on xtcp's own counters (mem.c) */
 	.enter_memory_pressure	= xtcp_enter_memory_pressure,
 	.leave_memory_pressure	= xtcp_leave_memory_pressure,

@@ -83,6 +83,7 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_KEEPCNT:
 	case TCP_USER_TIMEOUT:
 	case TCP_INQ:
+	case TCP_NOTSENT_LOWAT:
 		break;
 	default:
 		return -ENOPROTOOPT;
@@ -156,6 +157,15 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 			err = -EINVAL;
 		else
 			xs->recvmsg_inq = val;
+		break;
+	/*
+	 * The most unsent bytes a writer may queue; 0: the sysctl's. Taken
+	 * unchecked, as a u32, as TCP takes it; a writer waiting for room
+	 * under the old mark may have it now.
+	 */
+	case TCP_NOTSENT_LOWAT:
+		WRITE_ONCE(xs->notsent_lowat, val);
+		sk->sk_write_space(sk);
 		break;
 	}
 	release_sock(sk);
@@ -292,6 +302,10 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case TCP_INQ:
 		val = xs->recvmsg_inq;
+		break;
+	/* the socket's own, 0 while the sysctl decides, as TCP answers */
+	case TCP_NOTSENT_LOWAT:
+		val = READ_ONCE(xs->notsent_lowat);
 		break;
 	default:
 		return -ENOPROTOOPT;

@@ -64,17 +64,22 @@ __poll_t xtcp_poll(struct file *file, struct socket *sock,
 		smp_rmb();
 		if (urg_data & XTCP_URG_VALID)
 			mask |= EPOLLPRI;
+		/*
+		 * room in the send buffer, and fewer than half the
+		 * TCP_NOTSENT_LOWAT mark unsent (sock.c), as tcp_poll() asks
+		 */
 		if (!(shutdown & SEND_SHUTDOWN)) {
-			if (sk_stream_is_writeable(sk)) {
+			if (__sk_stream_is_writeable(sk, 1)) {
 				mask |= EPOLLOUT | EPOLLWRNORM;
 			} else {
 				sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
 				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
 				/* NOSPACE before the re-check: pairs with the
-				 * barrier in xtcp_write_space()'s wake-up (tcp_poll)
+				 * barrier in xtcp_write_space()'s wake-up and
+				 * in check_space() (output.c) (tcp_poll)
 				 */
 				smp_mb__after_atomic();
-				if (sk_stream_is_writeable(sk))
+				if (__sk_stream_is_writeable(sk, 1))
 					mask |= EPOLLOUT | EPOLLWRNORM;
 			}
 		} else {

@@ -232,6 +232,7 @@ struct xtcp_sock {
 	u16 keepintvl;
 	u8 keepcnt;
 	u32 user_timeout;	/* TCP_USER_TIMEOUT, ms; 0: retries2 decides */
+	u32 notsent_lowat;	/* TCP_NOTSENT_LOWAT, bytes; 0: the sysctl */
 	u8 nodelay:1;		/* TCP_NODELAY */
 	u8 cork:1;		/* TCP_CORK */
 	u8 pingpong:1;		/* TCP_QUICKACK 0: never quick */
@@ -394,6 +395,7 @@ struct xtcp_net {
 	int comp_sack_nr;		/* as tcp_comp_sack_nr (ack.c) */
 	int comp_sack_delay_ns;		/* as tcp_comp_sack_delay_ns */
 	int invalid_ratelimit;		/* ms, as tcp_invalid_ratelimit */
+	int notsent_lowat;		/* bytes, as tcp_notsent_lowat */
 	atomic_t orphans;		/* closed by their programs, not done */
 	spinlock_t cong_lock;
 	char cong_name[XTCP_CA_NAME_MAX];	/* congestion_control */
@@ -459,6 +461,20 @@ static inline int xtcp_rmem(const struct net *net, int i)
 static inline int xtcp_wmem(const struct net *net, int i)
 {
 	return xtcp_sysctl(net, wmem[i], sysctl_tcp_wmem[i]);
+}
+
+/*
+ * tcp_notsent_lowat(): the most unsent bytes a writer may leave queued
+ * (sock.c), TCP_NOTSENT_LOWAT or else the sysctl. TCP's is unsigned and
+ * starts at UINT_MAX, which xtcp_sysctl() reads as -1: the cast gives it
+ * back. The override goes up to INT_MAX, more than any send buffer holds.
+ */
+static inline u32 xtcp_notsent_lowat(const struct sock *sk)
+{
+	u32 val = READ_ONCE(xtcp_sk(sk)->notsent_lowat);
+
+	return val ?: (u32)xtcp_sysctl(sock_net(sk), notsent_lowat,
+				       sysctl_tcp_notsent_lowat);
 }
 
 

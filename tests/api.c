@@ -2165,6 +2165,175 @@ static void t_send_buffer_full(void)
 	close(s);
 }
 
+/*
+ * TCP_NOTSENT_LOWAT (tcp_stream_memory_free()): a writer may queue unsent
+ * bytes only while fewer than the mark wait, and poll reports POLLOUT only
+ * once fewer than half of it do. The option reads 0 until set (the sysctl
+ * decides then) and is taken as an unsigned value, unchecked. With
+ * XTCP_API_LOWAT set, the option stays 0 and the namespace's sysctl, which
+ * tests/cases/api.sh set to that value, must hold the writer the same way.
+ */
+struct blocked_poll {
+	int fd, revents;
+	volatile int done;
+};
+
+static void *blocked_poll_fn(void *arg)
+{
+	struct blocked_poll *b = arg;
+	struct pollfd p = { .fd = b->fd, .events = POLLOUT };
+
+	b->revents = poll(&p, 1, 5000) == 1 ? p.revents : 0;
+	b->done = 1;
+	return NULL;
+}
+
+static int notsent_bytes(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
+		return -1;
+	return ti.tcpi_notsent_bytes;
+}
+
+static void t_tcp_notsent_lowat(void)
+{
+	static unsigned char chunk[4096], in[65536];
+	const char *env = getenv("XTCP_API_LOWAT");
+	int lowat = env ? atoi(env) : 16384, by_sysctl = !!env;
+	struct blocked_send bs = { .len = 65536 };
+	struct blocked_poll bp = { 0 };
+	size_t total = 0, got = 0, i, bad = (size_t)-1;
+	int fd = sock(), l, c, s, port, notsent, round;
+	pthread_t ts, tp;
+	ssize_t n;
+
+	/* the option: 0 until set, any int back as it went in (a u32 in TCP) */
+	CHECK(get_int(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT) == 0, "default %d",
+	      get_int(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT));
+	CHECK(set_int(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, 16384) == 0, "set: %s",
+	      strerror(errno));
+	CHECK(get_int(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT) == 16384, "readback %d",
+	      get_int(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT));
+	CHECK(set_int(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, -1) == 0, "set -1: %s",
+	      strerror(errno));
+	CHECK(get_int(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT) == -1, "readback of -1: %d",
+	      get_int(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT));
+	CHECK(set_int(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, 0) == 0, "set 0: %s",
+	      strerror(errno));
+	CHECK(get_int(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT) == 0, "readback of 0: %d",
+	      get_int(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT));
+	close(fd);
+
+	/*
+	 * The mark set on the listener goes to the socket it accepts, which
+	 * writes into a peer that never reads: its window closes and what it
+	 * writes past it stays unsent. A send buffer far larger than the mark,
+	 * so that only the mark can stop the writer; small segments, so that a
+	 * probe of the closed window (which may carry one) frees little.
+	 */
+	l = listener(&port);
+	REQUIRE(l >= 0, "listener");
+	if (!by_sysctl)
+		CHECK(set_int(l, IPPROTO_TCP, TCP_NOTSENT_LOWAT, lowat) == 0,
+		      "listener: %s", strerror(errno));
+	CHECK(set_int(l, SOL_SOCKET, SO_SNDBUF, 1 << 20) == 0, "SO_SNDBUF: %s",
+	      strerror(errno));
+	CHECK(set_int(l, IPPROTO_TCP, TCP_MAXSEG, 1400) == 0, "TCP_MAXSEG: %s",
+	      strerror(errno));
+	c = sock();
+	REQUIRE(connect_to(c, "127.0.0.1", port) == 0, "connect: %s", strerror(errno));
+	s = accept(l, NULL, NULL);
+	close(l);
+	REQUIRE(s >= 0, "accept: %s", strerror(errno));
+	CHECK(get_int(s, IPPROTO_TCP, TCP_NOTSENT_LOWAT) == (by_sysctl ? 0 : lowat),
+	      "accepted socket's mark %d", get_int(s, IPPROTO_TCP, TCP_NOTSENT_LOWAT));
+
+	/*
+	 * Write until EAGAIN, and again after a pause while the window still
+	 * opens: the peer's ACKs widen it for a while before it closes.
+	 */
+	set_nonblock(s, 1);
+	for (round = 0; round < 30; round++) {
+		size_t before = total;
+
+		for (;;) {
+			for (i = 0; i < sizeof(chunk); i++)
+				chunk[i] = pattern(total + i);
+			n = send(s, chunk, sizeof(chunk), 0);
+			if (n < 0)
+				break;
+			total += n;
+			if (total > (64u << 20))
+				break;
+		}
+		REQUIRE(n < 0 && errno == EAGAIN,
+			"send never returned EAGAIN (%zu bytes): %s", total,
+			strerror(errno));
+		if (round && total == before)
+			break;
+		msleep(100);
+	}
+	CHECK(round < 30, "the window kept opening: %zu bytes written", total);
+	notsent = notsent_bytes(s);
+	fprintf(stderr, "EAGAIN after %zu bytes, %d unsent, mark %d\n", total, notsent,
+		lowat);
+	/* one write may finish the segment it began under the mark (64 KiB at most) */
+	CHECK(notsent >= lowat && notsent < lowat + 131072,
+	      "%d bytes unsent when the writer was stopped, the mark %d", notsent, lowat);
+	CHECK(total < (1u << 20), "%zu bytes taken: the send buffer stopped the writer, "
+	      "not the mark", total);
+	CHECK(!(revents_now(s, POLLOUT) & POLLOUT), "POLLOUT with %d bytes unsent, mark %d",
+	      notsent_bytes(s), lowat);
+
+	/* a higher mark frees the writer at once; the old one holds it again */
+	CHECK(set_int(s, IPPROTO_TCP, TCP_NOTSENT_LOWAT, 2 * notsent + 4096) == 0,
+	      "raise: %s", strerror(errno));
+	CHECK(revents_now(s, POLLOUT) & POLLOUT, "no POLLOUT under a mark of %d",
+	      2 * notsent + 4096);
+	CHECK(set_int(s, IPPROTO_TCP, TCP_NOTSENT_LOWAT, by_sysctl ? 0 : lowat) == 0,
+	      "restore: %s", strerror(errno));
+	CHECK(!(revents_now(s, POLLOUT) & POLLOUT), "POLLOUT back under the mark %d",
+	      lowat);
+
+	/* a poll and a blocking send wait until the peer reads */
+	set_nonblock(s, 0);
+	bp.fd = s;
+	pthread_create(&tp, NULL, blocked_poll_fn, &bp);
+	bs.fd = s;
+	bs.off = total;
+	pthread_create(&ts, NULL, blocked_send_fn, &bs);
+	msleep(300);
+	CHECK(!bp.done, "poll returned %#x over the mark", bp.revents);
+	CHECK(!bs.done, "blocking send returned %zd over the mark", bs.ret);
+	total += bs.len;
+	while (got < total) {
+		n = recv(c, in, sizeof(in), 0);
+		if (n <= 0) {
+			CHECK(0, "recv after %zu of %zu bytes: %zd %s", got, total, n,
+			      strerror(errno));
+			break;
+		}
+		for (i = 0; i < (size_t)n && bad == (size_t)-1; i++)
+			if (in[i] != pattern(got + i))
+				bad = got + i;
+		got += n;
+	}
+	pthread_join(tp, NULL);
+	pthread_join(ts, NULL);
+	CHECK(bp.revents & POLLOUT, "the waiting poll woke with %#x", bp.revents);
+	CHECK(bs.ret == (ssize_t)bs.len, "blocking send returned %zd", bs.ret);
+	CHECK(bad == (size_t)-1, "byte %zu differs", bad);
+	CHECK(got == total, "received %zu of %zu", got, total);
+	CHECK(wait_bits(s, POLLOUT, 2000) & POLLOUT, "no POLLOUT once all was read");
+	CHECK(notsent_bytes(s) == 0, "%d bytes still unsent", notsent_bytes(s));
+	close(c);
+	close(s);
+}
+
 /* A call TCP never supports. */
 static void t_unsupported_calls(void)
 {
@@ -3055,6 +3224,7 @@ static const struct {
 	{ "close_unread_rst", t_close_unread_rst },
 	{ "epipe_sigpipe", t_epipe_sigpipe },
 	{ "send_buffer_full", t_send_buffer_full },
+	{ "tcp_notsent_lowat", t_tcp_notsent_lowat },
 	{ "unsupported_calls", t_unsupported_calls },
 	{ "nagle", t_nagle },
 	{ "tcp_cork", t_tcp_cork },

@@ -93,6 +93,26 @@ case_api_oob_interop() { api oob_interop; }
 case_api_oob_inline() { api oob_inline; }
 case_api_data_after_close() { api data_after_close; }
 
+# TCP_NOTSENT_LOWAT set on the socket, then left 0 under the namespace's
+# net.ipv4.tcp_notsent_lowat (both stacks follow it); then, on xtcp, its
+# net.xtcp.notsent_lowat override above TCP's: a mark the writer would pass
+# long before if xtcp followed TCP's. (t, x, old_t, old_x: globals of the
+# case's subshell, for the EXIT trap)
+case_api_tcp_notsent_lowat() {
+	t=/proc/sys/net/ipv4/tcp_notsent_lowat x=/proc/sys/net/xtcp/notsent_lowat
+	[ -w "$t" ] || fail "no $t" || return 1
+	old_t=$(cat "$t") old_x=""
+	api_inet || old_x=$(cat "$x") || return 1
+	trap 'echo "$old_t" >"$t"; [ -z "$old_x" ] || echo "$old_x" >"$x"' EXIT
+	api tcp_notsent_lowat || return 1
+	echo 16384 >"$t" || return 1
+	XTCP_API_LOWAT=16384 api tcp_notsent_lowat || return 1
+	api_inet && return 0
+	[ "$old_x" = -1 ] || fail "net.xtcp.notsent_lowat starts at $old_x, not -1" || return 1
+	echo 131072 >"$x" || return 1
+	XTCP_API_LOWAT=131072 api tcp_notsent_lowat
+}
+
 # Autotuning between the defaults, then with smaller rmem/wmem sysctls: new
 # sockets start at the new defaults and grow no further than the new maxima.
 # (d, p, r, w: globals of the case's subshell, for the EXIT trap)
