@@ -119,6 +119,56 @@ static void output_nagle_and_nodelay(struct kunit *test)
 	XTCP_EXPECT_NO_SEGMENT(test);
 }
 
+/*
+ * shutdown(SHUT_WR) with the last write held back by Nagle: the FIN is set
+ * on that unsent segment (tcp_send_fin()), which keeps its PSH and goes at
+ * once (Nagle never holds a FIN); one skb carries both, in the tree, the
+ * FIN's sequence number counted once.
+ */
+static void output_fin_on_held_segment(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	struct sk_buff *tail;
+	u32 seq;
+
+	xtcp_peer_init(&p, 43015);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	seq = xs->snd_nxt;
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 10, 0), 10);
+	expect_data(test, &p, XTCP_FLAG_ACK | XTCP_FLAG_PSH, seq, 10);
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 20, 0), 20);
+	XTCP_EXPECT_NO_SEGMENT(test);	/* held: a small one is in flight */
+
+	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(sock, SHUT_WR), 0);
+	expect_data(test, &p, XTCP_FLAG_ACK | XTCP_FLAG_PSH | XTCP_FLAG_FIN,
+		    seq + 10, 20);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, p.ack, seq + 31);
+	KUNIT_EXPECT_EQ(test, xs->write_seq, seq + 31);
+	KUNIT_EXPECT_EQ(test, xs->snd_nxt, seq + 31);
+	KUNIT_EXPECT_EQ(test, xs->packets_out, 2U);
+	KUNIT_EXPECT_PTR_EQ(test, xtcp_send_head(sock->sk), NULL);
+	tail = xtcp_rtx_tail(sock->sk);
+	KUNIT_ASSERT_PTR_NE(test, tail, NULL);
+	KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(tail)->seq, seq + 10);
+	KUNIT_EXPECT_EQ(test, XTCP_SKB_CB(tail)->end_seq, seq + 31);
+	KUNIT_EXPECT_EQ(test, tail->len, 20U);
+
+	/* the text acknowledged, not the FIN: it stays, whole */
+	p.ack = seq + 30;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_FIN_WAIT1);
+	KUNIT_EXPECT_PTR_EQ(test, xtcp_rtx_tail(sock->sk), tail);
+	p.ack = seq + 31;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_FIN_WAIT2);
+	KUNIT_EXPECT_TRUE(test, xtcp_queues_empty(sock->sk));
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
 /* Every segment advertises the window it computes, on the agreed scale. */
 static void output_window_advertised(struct kunit *test)
 {
@@ -143,6 +193,7 @@ static struct kunit_case output_cases[] = {
 	KUNIT_CASE(output_write_mss_segments),
 	KUNIT_CASE(output_peer_window_limits),
 	KUNIT_CASE(output_nagle_and_nodelay),
+	KUNIT_CASE(output_fin_on_held_segment),
 	KUNIT_CASE(output_window_advertised),
 	{}
 };

@@ -632,10 +632,34 @@ void xtcp_push(struct sock *sk)
 }
 
 /*
+ * The final FIN in one segment, on its own or with the last text: the
+ * congestion window does not hold it (tcp_cwnd_test()).
+ */
+static bool final_fin(const struct xtcp_sock *xs, const struct sk_buff *skb)
+{
+	return (XTCP_SKB_CB(skb)->flags & XTCP_FLAG_FIN) && skb->len <= xs->mss;
+}
+
+/*
+ * Does the peer's window take @skb (tcp_snd_wnd_test())? All its sequence
+ * space, a FIN's included: a FIN waits for a window as text does. Of an skb
+ * bigger than the MSS, only the first segment that fit_mss() cuts.
+ */
+static bool snd_wnd_ok(const struct xtcp_sock *xs, const struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u32 end_seq = skb->len > xs->mss ? cb->seq + xs->mss : cb->end_seq;
+
+	return !xtcp_seq_after(end_seq, xs->snd_una + xs->snd_wnd);
+}
+
+/*
  * Send what the congestion window (pipe < cwnd, recovery.c), the peer's
  * window and Nagle's rule (with the socket's TCP_NODELAY and TCP_CORK, and
  * @extra XTCP_NAGLE_* for this call) allow: segments deemed lost first, then
- * new ones from the send head on. A FIN alone is sent even into a closed window.
+ * new ones from the send head on. As in Linux's tcp_write_xmit(), a segment
+ * with our FIN goes even with the congestion window full, and is never held
+ * by Nagle; the peer's window holds it as any other.
  * If the window or Nagle stops us with nothing in flight, the timer sends the
  * head at the latest after an RTO: a probe of the closed window, or the
  * ceiling on how long corked data waits.
@@ -650,12 +674,11 @@ void xtcp_push_mode(struct sock *sk, u8 extra)
 	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_CLOSE |
 				   TCPF_LISTEN))
 		return;
-	while (xtcp_pipe(xs) < xs->cc.cwnd) {
-		struct xtcp_skb_cb *cb;
-		bool fin_only;
+	for (;;) {
+		bool cwnd_room = xtcp_pipe(xs) < xs->cc.cwnd;
 
 		/* repairs first (RFC 6675 §5 NextSeg() rule 1), then new data */
-		skb = xtcp_next_lost(sk);
+		skb = cwnd_room ? xtcp_next_lost(sk) : NULL;
 		if (skb) {
 			if (fit_mss(sk, skb) ||
 			    transmit_queued(sk, skb, GFP_ATOMIC))
@@ -665,13 +688,9 @@ void xtcp_push_mode(struct sock *sk, u8 extra)
 			continue;
 		}
 		skb = xtcp_send_head(sk);
-		if (!skb)
+		if (!skb || (!cwnd_room && !final_fin(xs, skb)))
 			break;
-		cb = XTCP_SKB_CB(skb);
-		fin_only = cb->end_seq - cb->seq == 1 &&
-			   (cb->flags & XTCP_FLAG_FIN);
-		if (!fin_only &&
-		    xtcp_seq_after(cb->end_seq, xs->snd_una + xs->snd_wnd))
+		if (!snd_wnd_ok(xs, skb))
 			break;
 		if (!nagle_ok(sk, skb, nonagle))
 			break;
@@ -757,7 +776,14 @@ void xtcp_write_queue_purge(struct sock *sk)
 	xtcp_recovery_reset(xs);
 }
 
-/* Queue a FIN after the data (its skb is freed when acknowledged). */
+/*
+ * Our FIN, after the data (tcp_send_fin()): set on the write queue's tail
+ * while that is unsent, where it takes one more sequence number, so that it
+ * leaves with the last data (and that segment's PSH, or not); else, with all
+ * sent, on an skb of its own, ACK|FIN, freed when acknowledged. Linux's other
+ * case, a FIN put on the last sent skb under memory pressure (sent with its
+ * retransmission only), is left out: ours is always sent.
+ */
 void xtcp_queue_fin(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -766,17 +792,24 @@ void xtcp_queue_fin(struct sock *sk)
 	xtcp_sock_assert_locked(sk);
 	if (xs->fin_queued)
 		return;
-	skb = alloc_skb_fclone(MAX_TCP_HEADER, sk->sk_allocation | __GFP_NOFAIL);
-	/* a FIN is charged whatever the limits (tcp_send_fin()) */
-	xtcp_forced_mem_schedule(sk, skb->truesize);
-	skb_reserve(skb, MAX_TCP_HEADER);
-	XTCP_SKB_CB(skb)->seq = xs->write_seq;
-	XTCP_SKB_CB(skb)->end_seq = xs->write_seq + 1;
-	XTCP_SKB_CB(skb)->flags = XTCP_FLAG_FIN;
+	skb = skb_peek_tail(&sk->sk_write_queue);
+	if (skb) {
+		XTCP_SKB_CB(skb)->flags |= XTCP_FLAG_FIN;
+		XTCP_SKB_CB(skb)->end_seq++;
+	} else {
+		skb = alloc_skb_fclone(MAX_TCP_HEADER,
+				       sk->sk_allocation | __GFP_NOFAIL);
+		/* a FIN is charged whatever the limits (tcp_send_fin()) */
+		xtcp_forced_mem_schedule(sk, skb->truesize);
+		skb_reserve(skb, MAX_TCP_HEADER);
+		XTCP_SKB_CB(skb)->seq = xs->write_seq;
+		XTCP_SKB_CB(skb)->end_seq = xs->write_seq + 1;
+		XTCP_SKB_CB(skb)->flags = XTCP_FLAG_FIN;
+		__skb_queue_tail(&sk->sk_write_queue, skb);
+		xtcp_wmem_charge_skb(sk, skb);
+	}
 	WRITE_ONCE(xs->write_seq, xs->write_seq + 1);
 	xs->fin_queued = 1;
-	__skb_queue_tail(&sk->sk_write_queue, skb);
-	xtcp_wmem_charge_skb(sk, skb);
 }
 
 /*
