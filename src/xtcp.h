@@ -354,6 +354,11 @@ enum xtcp_stat {
 	XTCP_STAT_MEMORY_PRESSURES_CHRONO,	/* ms under pressure */
 	XTCP_STAT_SYN_CHALLENGE,	/* SYNs answered by a challenge ACK */
 	XTCP_STAT_ACK_SKIPPED_CHALLENGE, /* per-socket limit on those */
+	/* D-SACK blocks (RFC 2883) sent and received */
+	XTCP_STAT_DSACK_OLD_SENT,	/* text below RCV.NXT */
+	XTCP_STAT_DSACK_OFO_SENT,	/* text the out-of-order queue held */
+	XTCP_STAT_DSACK_RECV,		/* first block below the ACK */
+	XTCP_STAT_DSACK_OFO_RECV,	/* first block within the second */
 	XTCP_STAT_MAX,
 };
 
@@ -391,6 +396,7 @@ struct xtcp_net {
 	int comp_sack_nr;		/* as tcp_comp_sack_nr (ack.c) */
 	int comp_sack_delay_ns;		/* as tcp_comp_sack_delay_ns */
 	int invalid_ratelimit;		/* ms, as tcp_invalid_ratelimit */
+	int dsack;			/* as tcp_dsack */
 	atomic_t orphans;		/* closed by their programs, not done */
 	spinlock_t cong_lock;
 	char cong_name[XTCP_CA_NAME_MAX];	/* congestion_control */
