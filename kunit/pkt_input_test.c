@@ -208,12 +208,12 @@ static void input_duplicate_text(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, skb_queue_len(&sock->sk->sk_receive_queue), 1U);
 }
 
-/* The one SACK block of @ack is [@start, @end). */
-#define EXPECT_ONE_SACK(test, ack, start, end) do {			\
+/* The one SACK block of @ack is [@from, @to). */
+#define EXPECT_ONE_SACK(test, ack, from, to) do {			\
 	KUNIT_EXPECT_TRUE(test, (ack)->seg.opt.present & XTCP_OPTF_SACK); \
 	KUNIT_EXPECT_EQ(test, (ack)->seg.opt.num_sacks, 1);		\
-	KUNIT_EXPECT_EQ(test, (ack)->seg.opt.sacks[0].start, (u32)(start)); \
-	KUNIT_EXPECT_EQ(test, (ack)->seg.opt.sacks[0].end, (u32)(end));	\
+	KUNIT_EXPECT_EQ(test, (ack)->seg.opt.sacks[0].start, (u32)(from)); \
+	KUNIT_EXPECT_EQ(test, (ack)->seg.opt.sacks[0].end, (u32)(to));	\
 } while (0)
 
 /*
@@ -227,11 +227,12 @@ static void input_duplicate_dsack(struct kunit *test)
 	long old = xtcp_test_stat(XTCP_STAT_DSACK_OLD_SENT);
 	struct xtcp_test_seg s;
 	struct xtcp_peer p;
+	struct socket *sock;
 	struct xtcp_pkt *ack;
 	u32 start;
 
 	xtcp_peer_init(&p, 41032);
-	xtcp_test_established(test, &p, NULL);
+	sock = xtcp_test_established(test, &p, NULL);
 	start = p.seq;
 	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 100);
 	ack = xtcp_test_expect(test, XTCP_FLAG_ACK);
@@ -244,6 +245,8 @@ static void input_duplicate_dsack(struct kunit *test)
 	XTCP_EXPECT_SEG(test, ack, XTCP_FLAG_ACK, p.ack, start + 100);
 	EXPECT_ONE_SACK(test, ack, start, start + 100);
 	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_DSACK_OLD_SENT), old + 1);
+	/* sent, so no longer owed */
+	KUNIT_EXPECT_EQ(test, xtcp_sk(sock->sk)->rcv_sacks.dsack, 0);
 
 	/* [50,150): 50 to 100 again, 100 to 150 new */
 	s = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 100);
