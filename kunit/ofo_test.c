@@ -70,15 +70,21 @@ static struct sk_buff *seg(struct kunit *test, u32 seq, u32 len, bool fin)
 	return skb;
 }
 
-static void insert(struct kunit *test, struct rb_root *q, u32 seq, u32 len,
-		   enum xtcp_ofo_result want)
+static void insert_dup(struct kunit *test, struct rb_root *q, u32 seq, u32 len,
+		       enum xtcp_ofo_result want, struct xtcp_rcv_sacks *dup)
 {
 	struct sk_buff *skb = seg(test, seq, len, false);
-	enum xtcp_ofo_result got = xtcp_ofo_insert(q, skb);
+	enum xtcp_ofo_result got = xtcp_ofo_insert(q, skb, dup);
 
 	KUNIT_EXPECT_EQ(test, got, want);
 	if (got == XTCP_OFO_DUPLICATE)
 		kfree_skb(skb);
+}
+
+static void insert(struct kunit *test, struct rb_root *q, u32 seq, u32 len,
+		   enum xtcp_ofo_result want)
+{
+	insert_dup(test, q, seq, len, want, NULL);
 }
 
 /* The queue as "[seq,end) [seq,end) ...", relative to @base. */
@@ -249,7 +255,7 @@ static void fin_waits(struct kunit *test)
 	struct rb_root *q = new_queue(test);
 	struct sk_buff *skb;
 
-	KUNIT_EXPECT_EQ(test, xtcp_ofo_insert(q, seg(test, 300, 0, true)),
+	KUNIT_EXPECT_EQ(test, xtcp_ofo_insert(q, seg(test, 300, 0, true), NULL),
 			XTCP_OFO_QUEUED);
 	insert(test, q, 200, 100, XTCP_OFO_QUEUED);
 	EXPECT_QUEUE(test, q, 0, "[200,300) [300,301)");
@@ -335,6 +341,73 @@ static void sack_blocks_remove(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s.num, 0);
 }
 
+#define EXPECT_DSACK(test, s, from, to) do {				\
+	KUNIT_EXPECT_EQ(test, (s)->dsack, 1);				\
+	KUNIT_EXPECT_EQ(test, (s)->dup.start, (u32)(from));		\
+	KUNIT_EXPECT_EQ(test, (s)->dup.end, (u32)(to));			\
+} while (0)
+
+/*
+ * The D-SACK block of a segment that repeats queued text (RFC 2883 §4.1.2),
+ * as tcp_data_queue_ofo() reports it: a duplicate whole; the overlap with
+ * the segment it starts inside; what it replaces and reaches into after,
+ * added to that; none for new text. A D-SACK is reported as is, not merged
+ * into the blocks of what is held.
+ */
+static void dsack_ranges(struct kunit *test)
+{
+	struct rb_root *q = new_queue(test);
+	struct xtcp_rcv_sacks s = {};
+
+	insert_dup(test, q, 100, 100, XTCP_OFO_QUEUED, &s);
+	insert_dup(test, q, 300, 100, XTCP_OFO_QUEUED, &s);
+	insert_dup(test, q, 500, 100, XTCP_OFO_QUEUED, &s);
+	KUNIT_EXPECT_EQ(test, s.dsack, 0);
+
+	/* within [100,200): all of it */
+	insert_dup(test, q, 120, 50, XTCP_OFO_DUPLICATE, &s);
+	EXPECT_DSACK(test, &s, 120, 170);
+
+	/* from inside [100,200) to 250: what [100,200) holds of it */
+	s.dsack = 0;
+	insert_dup(test, q, 150, 100, XTCP_OFO_QUEUED, &s);
+	EXPECT_DSACK(test, &s, 150, 200);
+
+	/* [300,400) replaced by [300,450): [300,400) was held */
+	s.dsack = 0;
+	insert_dup(test, q, 300, 150, XTCP_OFO_QUEUED, &s);
+	EXPECT_DSACK(test, &s, 300, 400);
+	EXPECT_QUEUE(test, q, 0, "[100,200) [150,250) [300,450) [500,600)");
+
+	/* [460,700) covers [500,600): its range */
+	s.dsack = 0;
+	insert_dup(test, q, 460, 240, XTCP_OFO_QUEUED, &s);
+	EXPECT_DSACK(test, &s, 500, 600);
+
+	/*
+	 * [440,720) starts inside [300,450) and covers [460,700): one block,
+	 * the first overlap, which the second does not touch (tcp_sack_extend())
+	 */
+	s.dsack = 0;
+	insert_dup(test, q, 440, 280, XTCP_OFO_QUEUED, &s);
+	EXPECT_DSACK(test, &s, 440, 450);
+	/* [400,460) starts inside [300,450), reaches [440,720): both overlaps */
+	s.dsack = 0;
+	insert_dup(test, q, 400, 60, XTCP_OFO_QUEUED, &s);
+	EXPECT_DSACK(test, &s, 400, 460);
+
+	/* new text repeats nothing */
+	s.dsack = 0;
+	insert_dup(test, q, 800, 100, XTCP_OFO_QUEUED, &s);
+	KUNIT_EXPECT_EQ(test, s.dsack, 0);
+	KUNIT_EXPECT_EQ(test, s.num, 0);
+
+	/* xtcp_sacks_reset() forgets a D-SACK not sent */
+	xtcp_dsack_set(&s, 1, 2);
+	xtcp_sacks_reset(&s);
+	KUNIT_EXPECT_EQ(test, s.dsack, 0);
+}
+
 /* purge() frees every segment. */
 static void purge(struct kunit *test)
 {
@@ -360,6 +433,7 @@ static struct kunit_case ofo_cases[] = {
 	KUNIT_CASE(fin_waits),
 	KUNIT_CASE(sack_blocks),
 	KUNIT_CASE(sack_blocks_remove),
+	KUNIT_CASE(dsack_ranges),
 	KUNIT_CASE(purge),
 	{}
 };

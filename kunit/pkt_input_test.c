@@ -208,6 +208,111 @@ static void input_duplicate_text(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, skb_queue_len(&sock->sk->sk_receive_queue), 1U);
 }
 
+/* The one SACK block of @ack is [@from, @to). */
+#define EXPECT_ONE_SACK(test, ack, from, to) do {			\
+	KUNIT_EXPECT_TRUE(test, (ack)->seg.opt.present & XTCP_OPTF_SACK); \
+	KUNIT_EXPECT_EQ(test, (ack)->seg.opt.num_sacks, 1);		\
+	KUNIT_EXPECT_EQ(test, (ack)->seg.opt.sacks[0].start, (u32)(from)); \
+	KUNIT_EXPECT_EQ(test, (ack)->seg.opt.sacks[0].end, (u32)(to));	\
+} while (0)
+
+/*
+ * A duplicate is answered by an ACK whose first SACK block names it, a
+ * D-SACK (RFC 2883 §4.1.1), counted in TCPDSACKOldSent; one partly below
+ * RCV.NXT names that part (tcp_data_queue()). Once: the next ACK has none.
+ * With net.xtcp.dsack=0 a duplicate gets a plain ACK.
+ */
+static void input_duplicate_dsack(struct kunit *test)
+{
+	long old = xtcp_test_stat(XTCP_STAT_DSACK_OLD_SENT);
+	struct xtcp_test_seg s;
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_pkt *ack;
+	u32 start;
+
+	xtcp_peer_init(&p, 41032);
+	sock = xtcp_test_established(test, &p, NULL);
+	start = p.seq;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 100);
+	ack = xtcp_test_expect(test, XTCP_FLAG_ACK);
+	KUNIT_EXPECT_FALSE(test, ack->seg.opt.present & XTCP_OPTF_SACK);
+
+	s = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 100);
+	s.seq = start;
+	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &p, &s), (unsigned int)NF_STOLEN);
+	ack = xtcp_test_expect(test, XTCP_FLAG_ACK);
+	XTCP_EXPECT_SEG(test, ack, XTCP_FLAG_ACK, p.ack, start + 100);
+	EXPECT_ONE_SACK(test, ack, start, start + 100);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_DSACK_OLD_SENT), old + 1);
+	/* sent, so no longer owed */
+	KUNIT_EXPECT_EQ(test, xtcp_sk(sock->sk)->rcv_sacks.dsack, 0);
+
+	/* [50,150): 50 to 100 again, 100 to 150 new */
+	s = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 100);
+	s.seq = start + 50;
+	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &p, &s), (unsigned int)NF_STOLEN);
+	ack = xtcp_test_expect(test, XTCP_FLAG_ACK);
+	XTCP_EXPECT_SEG(test, ack, XTCP_FLAG_ACK, p.ack, start + 150);
+	EXPECT_ONE_SACK(test, ack, start + 50, start + 100);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_DSACK_OLD_SENT), old + 2);
+
+	/* sent once: new text's ACK has no SACK block */
+	p.seq = start + 150;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 100);
+	ack = xtcp_test_expect(test, XTCP_FLAG_ACK);
+	XTCP_EXPECT_SEG(test, ack, XTCP_FLAG_ACK, p.ack, start + 250);
+	KUNIT_EXPECT_FALSE(test, ack->seg.opt.present & XTCP_OPTF_SACK);
+
+	/* net.xtcp.dsack=0: a plain ACK, nothing counted */
+	xtcp_test_sysctl(test, &xtcp_net(&init_net)->dsack, 0);
+	s = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 100);
+	s.seq = start + 150;
+	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &p, &s), (unsigned int)NF_STOLEN);
+	ack = xtcp_test_expect(test, XTCP_FLAG_ACK);
+	XTCP_EXPECT_SEG(test, ack, XTCP_FLAG_ACK, p.ack, start + 250);
+	KUNIT_EXPECT_FALSE(test, ack->seg.opt.present & XTCP_OPTF_SACK);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_DSACK_OLD_SENT), old + 2);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * A segment the out-of-order queue holds already: its duplicate ACK carries
+ * the D-SACK block first, then the SACK block of what is held (RFC 2883
+ * §4.1.2), counted in TCPDSACKOfoSent.
+ */
+static void input_ofo_duplicate_dsack(struct kunit *test)
+{
+	long ofo = xtcp_test_stat(XTCP_STAT_DSACK_OFO_SENT);
+	struct xtcp_test_seg s;
+	struct xtcp_peer p;
+	struct xtcp_pkt *ack;
+	u32 start;
+
+	xtcp_peer_init(&p, 41033);
+	xtcp_test_established(test, &p, NULL);
+	start = p.seq;
+	s = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 100);
+	s.seq = start + 100;
+	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &p, &s), (unsigned int)NF_STOLEN);
+	ack = xtcp_test_expect(test, XTCP_FLAG_ACK);
+	XTCP_EXPECT_SEG(test, ack, XTCP_FLAG_ACK, p.ack, start);
+	EXPECT_ONE_SACK(test, ack, start + 100, start + 200);
+
+	s = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 100);
+	s.seq = start + 100;
+	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &p, &s), (unsigned int)NF_STOLEN);
+	ack = xtcp_test_expect(test, XTCP_FLAG_ACK);
+	XTCP_EXPECT_SEG(test, ack, XTCP_FLAG_ACK, p.ack, start);
+	KUNIT_EXPECT_EQ(test, ack->seg.opt.num_sacks, 2);
+	KUNIT_EXPECT_EQ(test, ack->seg.opt.sacks[0].start, start + 100);
+	KUNIT_EXPECT_EQ(test, ack->seg.opt.sacks[0].end, start + 200);
+	KUNIT_EXPECT_EQ(test, ack->seg.opt.sacks[1].start, start + 100);
+	KUNIT_EXPECT_EQ(test, ack->seg.opt.sacks[1].end, start + 200);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_DSACK_OFO_SENT), ofo + 1);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
 /* A RST at exactly RCV.NXT resets the connection (RFC 5961 §3.2). */
 static void input_rst_exact_aborts(struct kunit *test)
 {
@@ -521,6 +626,8 @@ static struct kunit_case input_cases[] = {
 	KUNIT_CASE(input_ofo_sack_compressed),
 	KUNIT_CASE(input_ofo_coalesced),
 	KUNIT_CASE(input_duplicate_text),
+	KUNIT_CASE(input_duplicate_dsack),
+	KUNIT_CASE(input_ofo_duplicate_dsack),
 	KUNIT_CASE(input_rst_exact_aborts),
 	KUNIT_CASE(input_rst_inexact_challenged),
 	KUNIT_CASE(input_syn_out_of_window_challenged),

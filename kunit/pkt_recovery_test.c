@@ -422,12 +422,59 @@ static void recovery_sack_walk_bounded(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, xtcp_rtx_empty(sk));
 }
 
+/*
+ * D-SACK blocks (RFC 2883) received: one below the ACK names text the peer
+ * got twice and marks nothing, however often it comes (no recovery from it);
+ * one within the second block marks only what that block does. Counted as
+ * tcp_check_dsack() counts them (TCPDSACKRecv, TCPDSACKOfoRecv).
+ */
+static void recovery_dsack_marks_nothing(struct kunit *test)
+{
+	static const u32 old[][2] = { { 0, 1 } };
+	static const u32 ofo[][2] = { { 3, 4 }, { 3, 5 } };
+	long recv = xtcp_test_stat(XTCP_STAT_DSACK_RECV);
+	long ofo_recv = xtcp_test_stat(XTCP_STAT_DSACK_OFO_RECV);
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq, i;
+
+	xtcp_peer_init(&p, 44006);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	KUNIT_ASSERT_TRUE(test, xs->sack_ok);
+	seq = send_segments(test, sock, &p, 5);
+
+	/* two segments ACKed, the first of them D-SACKed: a spurious resend */
+	sack_ack(test, &p, seq + 2 * MSS, seq, old, 1);
+	KUNIT_EXPECT_EQ(test, xs->snd_una, seq + 2 * MSS);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_DSACK_RECV), recv + 1);
+	/* and again, as duplicate ACKs: still nothing SACKed, nothing lost */
+	for (i = 0; i < 3; i++)
+		sack_ack(test, &p, seq + 2 * MSS, seq, old, 1);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_DSACK_RECV), recv + 4);
+	KUNIT_EXPECT_EQ(test, xs->sacked_out, 0U);
+	KUNIT_EXPECT_EQ(test, xs->lost_out, 0U);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	XTCP_EXPECT_NO_SEGMENT(test);
+
+	/* a D-SACK of segment 3 within a block of 3 and 4: those two SACKed */
+	sack_ack(test, &p, seq + 2 * MSS, seq, ofo, 2);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_DSACK_OFO_RECV),
+			ofo_recv + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_DSACK_RECV), recv + 4);
+	KUNIT_EXPECT_EQ(test, xs->sacked_out, 2U);
+	KUNIT_EXPECT_EQ(test, xs->lost_out, 0U);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+}
+
 static struct kunit_case recovery_cases[] = {
 	KUNIT_CASE(recovery_sack_fast_retransmit),
 	KUNIT_CASE(recovery_sack_reneging),
 	KUNIT_CASE(recovery_three_dupacks),
 	KUNIT_CASE(recovery_dupack_with_text_not_counted),
 	KUNIT_CASE(recovery_sack_walk_bounded),
+	KUNIT_CASE(recovery_dsack_marks_nothing),
 	{}
 };
 

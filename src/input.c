@@ -155,6 +155,58 @@ static bool rcv_fin(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 }
 
 /*
+ * D-SACK (RFC 2883), as Linux 6.1 sends it: text that arrives again is named
+ * in a SACK block of its own, the first of the next ACK (output.c), once;
+ * with SACK agreed on and net.ipv4.tcp_dsack (net.xtcp.dsack) set. Counted as
+ * tcp_dsack_set() counts it, by where it starts: below RCV.NXT
+ * (TCPDSACKOldSent), else in the out-of-order queue (TCPDSACKOfoSent).
+ */
+static bool dsack_on(struct sock *sk)
+{
+	return xtcp_sk(sk)->sack_ok &&
+	       xtcp_sysctl(sock_net(sk), dsack, sysctl_tcp_dsack);
+}
+
+static void dsack_count(struct sock *sk, u32 seq)
+{
+	xtcp_inc_stat(sock_net(sk),
+		      xtcp_seq_before(seq, xtcp_sk(sk)->rcv_nxt) ?
+		      XTCP_STAT_DSACK_OLD_SENT : XTCP_STAT_DSACK_OFO_SENT);
+}
+
+static void dsack_set(struct sock *sk, u32 seq, u32 end_seq)
+{
+	if (!dsack_on(sk))
+		return;
+	dsack_count(sk, seq);
+	xtcp_dsack_set(&xtcp_sk(sk)->rcv_sacks, seq, end_seq);
+}
+
+static void dsack_extend(struct sock *sk, u32 seq, u32 end_seq)
+{
+	struct xtcp_rcv_sacks *s = &xtcp_sk(sk)->rcv_sacks;
+
+	if (!dsack_on(sk))
+		return;
+	if (!s->dsack)
+		dsack_count(sk, seq);
+	xtcp_dsack_extend(s, seq, end_seq);
+}
+
+/*
+ * A segment answered by a duplicate ACK, out of window or stale by PAWS
+ * (tcp_send_dupack()): what it carries below RCV.NXT is a D-SACK.
+ */
+static void dsack_dupack(struct sock *sk, const struct xtcp_skb_cb *cb)
+{
+	u32 rcv_nxt = xtcp_sk(sk)->rcv_nxt;
+
+	if (cb->seq != cb->end_seq && xtcp_seq_before(cb->seq, rcv_nxt))
+		dsack_set(sk, cb->seq, xtcp_seq_after(cb->end_seq, rcv_nxt) ?
+			  rcv_nxt : cb->end_seq);
+}
+
+/*
  * Text or a FIN beyond RCV.NXT: held in the out-of-order queue, charged to
  * the receive buffer (which grows to hold it, up to rmem[2], else the queues
  * are collapsed: xtcp_rcvq_room()), and answered with a duplicate ACK (RFC
@@ -189,12 +241,16 @@ static void ofo_queue(struct sock *sk, struct sk_buff *skb)
 		goto sack;
 	}
 	skb_set_owner_r(skb, sk);
-	if (xtcp_ofo_insert(&xs->ofo, skb) == XTCP_OFO_QUEUED) {
+	/* what it repeats of the queue: a D-SACK (none was left: rcv_synchronized()) */
+	if (xtcp_ofo_insert(&xs->ofo, skb, dsack_on(sk) ? &xs->rcv_sacks :
+			    NULL) == XTCP_OFO_QUEUED) {
 		xtcp_inc_stat(net, XTCP_STAT_OFO_QUEUE);
 	} else {
 		xtcp_inc_stat(net, XTCP_STAT_DUP_DATA);
 		kfree_skb(skb);
 	}
+	if (xs->rcv_sacks.dsack)
+		xtcp_inc_stat(net, XTCP_STAT_DSACK_OFO_SENT);
 sack:
 	/* a duplicate too: its block is reported first again */
 	if (xs->sack_ok)
@@ -205,17 +261,24 @@ sack:
 /*
  * RCV.NXT moved: what waited in the out-of-order queue and now connects goes
  * to the receive queue, and a FIN with it (*@fin set). Returns true if text
- * was queued.
+ * was queued. What a queued segment repeats of the text just received (below
+ * RCV.NXT as it was on entry) is a D-SACK, as tcp_ofo_queue() reports it.
  */
 static bool ofo_drain(struct sock *sk, bool *fin)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 dsack_high = xs->rcv_nxt;
 	struct sk_buff *skb;
 	bool queued = false, fin_ack = false;
 
 	xtcp_sock_assert_locked(sk);
 	while (!*fin && (skb = xtcp_ofo_pop(&xs->ofo, xs->rcv_nxt))) {
 		enum deliver_result res = DELIVER_NONE;
+		u32 seq = XTCP_SKB_CB(skb)->seq, end = XTCP_SKB_CB(skb)->end_seq;
+
+		if (xtcp_seq_before(seq, dsack_high))
+			dsack_extend(sk, seq, xtcp_seq_before(end, dsack_high) ?
+				     end : dsack_high);
 
 		if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->rcv_nxt)) {
 			res = deliver(sk, skb, true);
@@ -578,7 +641,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 			dup = false;
 		}
 
-		xtcp_ack_recovery(sk, 0, xs->packets_out, dup, sack);
+		xtcp_ack_recovery(sk, cb->ack, 0, xs->packets_out, dup, sack);
 		xtcp_push(sk);
 		return apply(sk, XTCP_EV_ACK, skb);
 	}
@@ -591,7 +654,8 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	xs->probing = 0;
 	if (xs->urg_mode && !xtcp_seq_before(xs->snd_una, xs->snd_up))
 		xs->urg_mode = 0;	/* the urgent data is through */
-	xtcp_ack_recovery(sk, acked, prior_packets, false, sack);
+	xtcp_ack_recovery(sk, cb->ack, acked, prior_packets, false,
+			  sack);
 	xtcp_sndbuf_expand(sk);		/* the window grew: the buffer with it */
 	WRITE_ONCE(xs->retries, 0);
 	xs->stall_start_ns = ktime_get_ns();	/* progress */
@@ -641,8 +705,10 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 				ip_hdr(skb)->daddr, "paws");
 		if (!xtcp_oow_ack_limited(sock_net(sk), cb,
 					  XTCP_STAT_ACK_SKIPPED_PAWS,
-					  &xs->last_oow_ack_time))
+					  &xs->last_oow_ack_time)) {
+			dsack_dupack(sk, cb);
 			xtcp_send_ack(sk);
+		}
 		goto drop;
 	}
 
@@ -675,6 +741,8 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		/* text we have already: a duplicate (retransmitted, or the network's) */
 		if (skb->len && xtcp_seq_leq(cb->end_seq, xs->rcv_nxt))
 			xtcp_inc_stat(sock_net(sk), XTCP_STAT_DUP_DATA);
+		/* not rate-limited: text always has its answer */
+		dsack_dupack(sk, cb);
 		apply(sk, XTCP_EV_UNACCEPTABLE, skb);
 		goto drop;
 	}
@@ -715,6 +783,13 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 
 		if (text)
 			xtcp_ack_text_received(sk, skb);
+		/*
+		 * A D-SACK not sent yet is forgotten, as tcp_data_queue()
+		 * forgets it; a new one names what lies below RCV.NXT.
+		 */
+		xs->rcv_sacks.dsack = 0;
+		if (xtcp_seq_before(cb->seq, xs->rcv_nxt))
+			dsack_set(sk, cb->seq, xs->rcv_nxt);
 		if (xtcp_seq_after(cb->seq, xs->rcv_nxt)) {
 			ofo_queue(sk, skb);
 			return;
@@ -729,8 +804,9 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 				sk->sk_data_ready(sk);
 			filled = RB_EMPTY_ROOT(&xs->ofo);
 		}
+		/* the blocks RCV.NXT reached go, a D-SACK stays (tcp_sack_remove()) */
 		if (RB_EMPTY_ROOT(&xs->ofo))
-			xtcp_sacks_reset(&xs->rcv_sacks);
+			xs->rcv_sacks.num = 0;
 		else if (xs->rcv_sacks.num)
 			xtcp_sacks_remove(&xs->rcv_sacks, xs->rcv_nxt);
 		/* a FIN's own transition acknowledges the text before it */

@@ -85,6 +85,10 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_ACK_SKIPPED_SYN_RECV] = "TCPACKSkippedSynRecv",
 	[XTCP_STAT_EMBRYONIC_RSTS]	= "EmbryonicRsts",
 	[XTCP_STAT_SYN_RETRANS]		= "TCPSynRetrans",
+	[XTCP_STAT_DSACK_OLD_SENT]	= "TCPDSACKOldSent",
+	[XTCP_STAT_DSACK_OFO_SENT]	= "TCPDSACKOfoSent",
+	[XTCP_STAT_DSACK_RECV]		= "TCPDSACKRecv",
+	[XTCP_STAT_DSACK_OFO_RECV]	= "TCPDSACKOfoRecv",
 };
 
 const char *xtcp_stat_name(enum xtcp_stat s)
@@ -414,6 +418,14 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.proc_handler	= proc_override,
 		.extra1		= SYSCTL_ZERO,
 	},
+	{
+		.procname	= "dsack",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_override,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
 	{ }
 };
 
@@ -449,6 +461,7 @@ static int sysctl_init(struct xtcp_net *xn)
 	t[22].data = &xn->comp_sack_nr;
 	t[23].data = &xn->comp_sack_delay_ns;
 	t[24].data = &xn->notsent_lowat;
+	t[25].data = &xn->dsack;
 	xn->sysctl_hdr = register_net_sysctl(xn->net, "net/xtcp", t);
 	if (!xn->sysctl_hdr) {
 		kfree(t);
@@ -517,6 +530,7 @@ static int __net_init xtcp_net_init_one(struct net *net)
 	xn->comp_sack_delay_ns = XTCP_FOLLOW_TCP;
 	xn->invalid_ratelimit = XTCP_FOLLOW_TCP;
 	xn->notsent_lowat = XTCP_FOLLOW_TCP;
+	xn->dsack = XTCP_FOLLOW_TCP;
 	/*
 	 * tcp_max_orphans' default, half the kernel TCP's connection table:
 	 * TCP's own is one for all namespaces and not exported to modules.

@@ -24,9 +24,13 @@ static u32 end_of(const struct sk_buff *skb)
 /*
  * Queue @skb, which starts beyond RCV.NXT. Segments it covers whole are freed;
  * a segment that covers it whole means it is a duplicate (the caller frees it
- * and counts it).
+ * and counts it). What it repeats of the queue goes into @dup's D-SACK block
+ * (unless @dup is NULL), by tcp_data_queue_ofo()'s calls: a duplicate whole,
+ * or the overlap with the segment it starts inside (set anew), then what it
+ * replaces or reaches into after (extended).
  */
-enum xtcp_ofo_result xtcp_ofo_insert(struct rb_root *q, struct sk_buff *skb)
+enum xtcp_ofo_result xtcp_ofo_insert(struct rb_root *q, struct sk_buff *skb,
+				     struct xtcp_rcv_sacks *dup)
 {
 	struct rb_node **p = &q->rb_node, *parent = NULL;
 	u32 seq = seq_of(skb), end = end_of(skb);
@@ -40,15 +44,22 @@ enum xtcp_ofo_result xtcp_ofo_insert(struct rb_root *q, struct sk_buff *skb)
 			continue;
 		}
 		if (xtcp_seq_before(seq, end_of(skb1))) {
-			if (xtcp_seq_leq(end, end_of(skb1)))
+			if (xtcp_seq_leq(end, end_of(skb1))) {
+				if (dup)
+					xtcp_dsack_set(dup, seq, end);
 				return XTCP_OFO_DUPLICATE;
+			}
 			if (seq == seq_of(skb1)) {
 				/* same start, longer: it takes skb1's place */
 				rb_replace_node(&skb1->rbnode, &skb->rbnode, q);
+				if (dup)
+					xtcp_dsack_extend(dup, seq, end_of(skb1));
 				kfree_skb(skb1);
 				goto covered;
 			}
 			/* a partial overlap: both stay, trimmed at delivery */
+			if (dup)
+				xtcp_dsack_set(dup, seq, end_of(skb1));
 		}
 		p = &parent->rb_right;
 	}
@@ -57,8 +68,13 @@ enum xtcp_ofo_result xtcp_ofo_insert(struct rb_root *q, struct sk_buff *skb)
 covered:
 	/* free what follows and lies within the new segment */
 	while ((skb1 = skb_rb_next(skb)) && xtcp_seq_after(end, seq_of(skb1))) {
-		if (xtcp_seq_before(end, end_of(skb1)))
+		if (xtcp_seq_before(end, end_of(skb1))) {
+			if (dup)
+				xtcp_dsack_extend(dup, seq_of(skb1), end);
 			break;
+		}
+		if (dup)
+			xtcp_dsack_extend(dup, seq_of(skb1), end_of(skb1));
 		rb_erase(&skb1->rbnode, q);
 		kfree_skb(skb1);
 	}
@@ -140,6 +156,19 @@ static bool sack_extend(struct xtcp_sack_block *b, u32 seq, u32 end_seq)
 		b->end = end_seq;
 	return true;
 }
+
+/*
+ * More of the same arrival repeats what is held: the D-SACK block grows over
+ * it if it touches it, or starts with it if there is none (tcp_dsack_extend()).
+ */
+void xtcp_dsack_extend(struct xtcp_rcv_sacks *s, u32 seq, u32 end_seq)
+{
+	if (!s->dsack)
+		xtcp_dsack_set(s, seq, end_seq);
+	else
+		sack_extend(&s->dup, seq, end_seq);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_dsack_extend);
 
 /* The first block grew: it swallows the others it now reaches (tcp_sack_maybe_coalesce()). */
 static void sack_coalesce(struct xtcp_rcv_sacks *s)

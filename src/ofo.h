@@ -25,7 +25,10 @@ enum xtcp_ofo_result {
 	XTCP_OFO_DUPLICATE,	/* all of it is queued already: caller frees */
 };
 
-enum xtcp_ofo_result xtcp_ofo_insert(struct rb_root *q, struct sk_buff *skb);
+struct xtcp_rcv_sacks;
+
+enum xtcp_ofo_result xtcp_ofo_insert(struct rb_root *q, struct sk_buff *skb,
+				     struct xtcp_rcv_sacks *dup);
 struct sk_buff *xtcp_ofo_ending_at(struct rb_root *q, u32 seq, u32 end_seq);
 struct sk_buff *xtcp_ofo_pop(struct rb_root *q, u32 rcv_nxt);
 void xtcp_ofo_purge(struct rb_root *q);
@@ -40,15 +43,36 @@ void xtcp_ofo_purge(struct rb_root *q);
 struct xtcp_rcv_sacks {
 	struct xtcp_sack_block blocks[XTCP_MAX_SACKS];
 	u8 num;
+	/*
+	 * A D-SACK block (RFC 2883): text that arrived twice, below RCV.NXT
+	 * or in the queue already, reported once, first, on the next ACK and
+	 * forgotten (tp->rx_opt.dsack, tp->duplicate_sack[0]).
+	 */
+	u8 dsack;
+	struct xtcp_sack_block dup;
 };
 
 void xtcp_sacks_add(struct xtcp_rcv_sacks *s, u32 seq, u32 end_seq);
 void xtcp_sacks_remove(struct xtcp_rcv_sacks *s, u32 rcv_nxt);
+void xtcp_dsack_extend(struct xtcp_rcv_sacks *s, u32 seq, u32 end_seq);
 
-/* Forget every block: the queue was emptied, purged or pruned. */
+/* [@seq, @end_seq) arrived twice: the D-SACK block to send (tcp_dsack_set()). */
+static inline void xtcp_dsack_set(struct xtcp_rcv_sacks *s, u32 seq,
+				  u32 end_seq)
+{
+	s->dsack = 1;
+	s->dup.start = seq;
+	s->dup.end = end_seq;
+}
+
+/*
+ * Forget every block, the D-SACK too (tcp_sack_reset()): a FIN purged the
+ * queue, or it was pruned, or the connection starts anew.
+ */
 static inline void xtcp_sacks_reset(struct xtcp_rcv_sacks *s)
 {
 	s->num = 0;
+	s->dsack = 0;
 }
 
 #endif /* _XTCP_OFO_H */

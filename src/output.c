@@ -245,6 +245,26 @@ u16 xtcp_advertised_mss(struct sock *sk)
 	return mtu;
 }
 
+/*
+ * The SACK blocks of an ACK: the D-SACK first, if there is one, then those of
+ * the out-of-order queue; xtcp_build_options() writes as many as fit (the
+ * D-SACK always does). The D-SACK is sent once.
+ */
+static void sacks_out(struct xtcp_rcv_sacks *rs, struct xtcp_options *opt)
+{
+	unsigned int n = 0;
+
+	if (rs->dsack) {
+		opt->sacks[n++] = rs->dup;
+		rs->dsack = 0;
+	}
+	memcpy(opt->sacks + n, rs->blocks,
+	       min_t(unsigned int, rs->num, XTCP_MAX_SACKS - n) *
+	       sizeof(opt->sacks[0]));
+	opt->num_sacks = n + min_t(unsigned int, rs->num, XTCP_MAX_SACKS - n);
+	opt->present |= XTCP_OPTF_SACK;
+}
+
 /* Push the header for @flags at @seq onto @skb and send it. Consumes @skb. */
 static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 {
@@ -288,15 +308,13 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	/*
 	 * What the out-of-order queue holds, as SACK blocks (RFC 2018 §4), on
 	 * segments without text: a full-sized one has no room for them (its
-	 * MSS counted the timestamp only). As many as fit, latest first.
+	 * MSS counted the timestamp only). As many as fit, latest first; a
+	 * D-SACK block before them, once (RFC 2883 §4, tcp_options_write()).
 	 */
 	if (xs->sack_ok && !skb->len &&
-	    !(flags & (XTCP_FLAG_SYN | XTCP_FLAG_RST)) && xs->rcv_sacks.num) {
-		seg.opt.num_sacks = xs->rcv_sacks.num;
-		memcpy(seg.opt.sacks, xs->rcv_sacks.blocks,
-		       xs->rcv_sacks.num * sizeof(seg.opt.sacks[0]));
-		seg.opt.present |= XTCP_OPTF_SACK;
-	}
+	    !(flags & (XTCP_FLAG_SYN | XTCP_FLAG_RST)) &&
+	    (xs->rcv_sacks.num || xs->rcv_sacks.dsack))
+		sacks_out(&xs->rcv_sacks, &seg.opt);
 	/* every segment before the urgent data's end points at it (urgent.h) */
 	if (xtcp_urg_mode(xs) && !(flags & (XTCP_FLAG_SYN | XTCP_FLAG_RST)) &&
 	    xtcp_urg_ptr_out(xs->snd_up, seq, xs->snd_nxt, &seg.urg_ptr))

@@ -283,13 +283,36 @@ static void sack_block(struct sock *sk, const struct xtcp_sack_block *b)
 }
 
 /*
+ * Is the first block a D-SACK (RFC 2883 §4; tcp_check_dsack())? It is if it
+ * starts below the ACK field, or lies within the second block: the receiver
+ * got that text twice. Counted (TCPDSACKRecv, TCPDSACKOfoRecv); the sender
+ * does nothing more with it (Linux undoes a spurious recovery by it).
+ */
+static void check_dsack(struct sock *sk, const struct xtcp_options *opt,
+			u32 ack)
+{
+	const struct xtcp_sack_block *b = opt->sacks;
+
+	if (!opt->num_sacks)
+		return;
+	if (xtcp_seq_before(b[0].start, ack))
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_DSACK_RECV);
+	else if (opt->num_sacks > 1 && !xtcp_seq_after(b[0].end, b[1].end) &&
+		 !xtcp_seq_before(b[0].start, b[1].start))
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_DSACK_OFO_RECV);
+}
+
+/*
  * SACK blocks of an ACK onto the scoreboard (RFC 2018 §5). A block is used
- * only if it lies between SND.UNA and SND.NXT and is not empty (a D-SACK, below
- * SND.UNA, reports a duplicate and marks nothing); a segment is SACKed when a
- * block covers all of it. The blocks used are sorted and kept for the next
+ * only if it lies between SND.UNA and SND.NXT and is not empty: a D-SACK
+ * below the ACK (so below SND.UNA, which took the ACK's value, or is past an
+ * old ACK's) reports a duplicate and marks nothing, as in Linux, where the
+ * segments it names have left the queue. One within the second block marks
+ * what that block marks anyway, as Linux's marks it. A segment is SACKed when
+ * a block covers all of it. The blocks used are sorted and kept for the next
  * ACK, as Linux keeps recv_sack_cache.
  */
-static void sack_mark(struct sock *sk, const struct xtcp_options *opt)
+static void sack_mark(struct sock *sk, const struct xtcp_options *opt, u32 ack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_sack_block sp[XTCP_MAX_SACKS];
@@ -301,6 +324,7 @@ static void sack_mark(struct sock *sk, const struct xtcp_options *opt)
 	/* nothing SACKed: the blocks of the last ACK are past (as Linux's) */
 	if (!xs->sacked_out)
 		xtcp_sack_cache_reset(xs);
+	check_dsack(sk, opt, ack);
 	for (i = 0; i < opt->num_sacks && i < XTCP_MAX_SACKS; i++) {
 		struct xtcp_sack_block b = opt->sacks[i];
 
@@ -369,12 +393,12 @@ static void enter_recovery(struct sock *sk)
 }
 
 /*
- * An acceptable ACK, after SND.UNA moved (by @acked segments, 0 for a
+ * An acceptable ACK (of @ack), after SND.UNA moved (by @acked segments, 0 for a
  * duplicate) and the queue was cleaned. @opt holds its SACK blocks, if any;
  * @dup says it is a duplicate ACK in RFC 5681's sense. Decides recovery and
  * grows the window; the caller then sends (xtcp_push()).
  */
-void xtcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_packets,
+void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
 		       bool dup, const struct xtcp_options *opt)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -382,7 +406,7 @@ void xtcp_ack_recovery(struct sock *sk, u32 acked, u32 prior_packets,
 
 	xtcp_sock_assert_locked(sk);
 	if (opt && (opt->present & XTCP_OPTF_SACK))
-		sack_mark(sk, opt);
+		sack_mark(sk, opt, ack);
 
 	if (!xs->sack_ok) {
 		/* NewReno counts duplicate ACKs as SACKed segments */

@@ -358,6 +358,11 @@ enum xtcp_stat {
 	XTCP_STAT_ACK_SKIPPED_SYN_RECV,	/* answers of a request skipped */
 	XTCP_STAT_EMBRYONIC_RSTS,	/* requests ended by a RST or a SYN */
 	XTCP_STAT_SYN_RETRANS,		/* SYNs and SYN+ACKs sent again */
+	/* D-SACK blocks (RFC 2883) sent and received */
+	XTCP_STAT_DSACK_OLD_SENT,	/* text below RCV.NXT */
+	XTCP_STAT_DSACK_OFO_SENT,	/* text the out-of-order queue held */
+	XTCP_STAT_DSACK_RECV,		/* first block below the ACK */
+	XTCP_STAT_DSACK_OFO_RECV,	/* first block within the second */
 	XTCP_STAT_MAX,
 };
 
@@ -396,6 +401,7 @@ struct xtcp_net {
 	int comp_sack_delay_ns;		/* as tcp_comp_sack_delay_ns */
 	int invalid_ratelimit;		/* ms, as tcp_invalid_ratelimit */
 	int notsent_lowat;		/* bytes, as tcp_notsent_lowat */
+	int dsack;			/* as tcp_dsack */
 	atomic_t orphans;		/* closed by their programs, not done */
 	spinlock_t cong_lock;
 	char cong_name[XTCP_CA_NAME_MAX];	/* congestion_control */
