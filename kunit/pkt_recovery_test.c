@@ -468,6 +468,204 @@ static void recovery_dsack_marks_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
 }
 
+/*
+ * A connection with SACK on reno (ssthresh cwnd/2, so that the proportions
+ * come out whole) with room for all that the tests write at once.
+ */
+static struct socket *prr_established(struct kunit *test, struct xtcp_peer *p,
+				      u16 port)
+{
+	struct socket *sock;
+	struct sock *sk;
+
+	xtcp_peer_init(p, port);
+	sock = xtcp_test_established(test, p, NULL);
+	sk = sock->sk;
+	KUNIT_ASSERT_TRUE(test, xtcp_sk(sk)->sack_ok);
+	KUNIT_ASSERT_EQ(test, sock->ops->setsockopt(sock, SOL_TCP, TCP_CONGESTION,
+						    KERNEL_SOCKPTR("reno"), 4), 0);
+	lock_sock(sk);
+	WRITE_ONCE(sk->sk_sndbuf, 1 << 20);
+	sk->sk_userlocks |= SOCK_SNDBUF_LOCK;
+	release_sock(sk);
+	KUNIT_ASSERT_EQ(test, xtcp_sk(sk)->cc.cwnd, 10U);
+	return sock;
+}
+
+/* Exactly the segments @k (numbers from @seq) go out, in that order, full. */
+static void expect_segs(struct kunit *test, struct xtcp_peer *p, u32 seq,
+			const u32 *k, u32 n, int line)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		struct xtcp_pkt *pkt = xtcp_test_pop(test);
+
+		KUNIT_ASSERT_NOT_NULL_MSG(test, pkt, "line %d: segment %u",
+					  line, k[i]);
+		KUNIT_EXPECT_EQ_MSG(test, pkt->seg.seq, seq + k[i] * MSS,
+				    "line %d: segment %u", line, k[i]);
+		KUNIT_EXPECT_EQ(test, pkt->seg.payload_len, MSS);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, xtcp_test_captured(), 0U,
+			    "line %d: more segments than expected", line);
+	while (xtcp_test_captured())
+		xtcp_test_pop(test);
+}
+
+#define EXPECT_SEGS(test, p, seq, ...) do {				\
+	const u32 k_[] = { __VA_ARGS__ };				\
+	expect_segs(test, p, seq, k_, ARRAY_SIZE(k_), __LINE__);	\
+} while (0)
+
+/* An ACK of @una (segment number) SACKing segments [@from, @to). */
+static void prr_ack(struct kunit *test, struct xtcp_peer *p, u32 seq, u32 una,
+		    u32 from, u32 to)
+{
+	const u32 b[1][2] = { { from, to } };
+
+	sack_ack(test, p, seq + una * MSS, seq, b, 1);
+}
+
+/*
+ * Proportional Rate Reduction (RFC 6937), as Linux's tcp_cwnd_reduction():
+ * ten segments in flight, the first lost, SACKs one by one, new data to send.
+ * Each SACK before recovery lets one new segment out (the pipe fell below
+ * cwnd). The third begins recovery: ssthresh 5 of a prior cwnd of 10, the
+ * pipe above it, so the sender sends ceil(5/10 * delivered) - sent: the
+ * fast retransmit, then one new segment per two SACKs. Once the pipe is
+ * down to ssthresh, packet conservation: one for one. The ACK that ends
+ * recovery leaves cwnd at ssthresh. Before, cwnd fell to ssthresh at once
+ * and nothing went out till the pipe had drained below it.
+ */
+static void recovery_prr_proportional(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq, i;
+
+	sock = prr_established(test, &p, 44020);
+	xs = xtcp_sk(sock->sk);
+	seq = send_segments(test, sock, &p, 10);
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 8 * MSS, 0), (int)(8 * MSS));
+	XTCP_EXPECT_NO_SEGMENT(test);
+
+	prr_ack(test, &p, seq, 0, 1, 2);
+	EXPECT_SEGS(test, &p, seq, 10);
+	prr_ack(test, &p, seq, 0, 1, 3);
+	EXPECT_SEGS(test, &p, seq, 11);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+
+	/* pipe 8 > ssthresh 5: ceil(5 * 1 / 10) - 0 = 1, the retransmission */
+	prr_ack(test, &p, seq, 0, 1, 4);
+	EXPECT_SEGS(test, &p, seq, 0);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
+	KUNIT_EXPECT_EQ(test, xs->cc.ssthresh, 5U);
+	KUNIT_EXPECT_EQ(test, xs->prior_cwnd, 10U);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 9U);
+	KUNIT_EXPECT_EQ(test, xs->prr_delivered, 1U);
+	KUNIT_EXPECT_EQ(test, xs->prr_out, 1U);
+
+	/* one new segment per two SACKed: ceil(5 * d / 10) - prr_out */
+	prr_ack(test, &p, seq, 0, 1, 5);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 8U);
+	prr_ack(test, &p, seq, 0, 1, 6);
+	EXPECT_SEGS(test, &p, seq, 12);
+	prr_ack(test, &p, seq, 0, 1, 7);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	prr_ack(test, &p, seq, 0, 1, 8);
+	EXPECT_SEGS(test, &p, seq, 13);
+	KUNIT_EXPECT_EQ(test, xs->prr_delivered, 5U);
+	KUNIT_EXPECT_EQ(test, xs->prr_out, 3U);
+	prr_ack(test, &p, seq, 0, 1, 9);
+	XTCP_EXPECT_NO_SEGMENT(test);
+
+	/* the pipe at ssthresh (5): nothing; below it, one for one */
+	prr_ack(test, &p, seq, 0, 1, 10);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, xs->packets_out - xs->sacked_out - xs->lost_out +
+			xs->retrans_out, 5U);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 5U);
+	for (i = 11; i <= 14; i++) {
+		prr_ack(test, &p, seq, 0, 1, i);
+		EXPECT_SEGS(test, &p, seq, i + 3);
+		KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 5U);
+	}
+	KUNIT_EXPECT_EQ(test, xs->prr_out, 7U);
+
+	/* the retransmission arrives: recovery over, cwnd = ssthresh */
+	p.ack = seq + 14 * MSS;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 5U);
+	KUNIT_EXPECT_EQ(test, xs->cc.ssthresh, 5U);
+	XTCP_EXPECT_NO_SEGMENT(test);	/* no more data to send */
+	KUNIT_EXPECT_EQ(test, xs->packets_out, 4U);
+}
+
+/*
+ * PRR's slow-start reduction bound: six of ten segments lost, so that the
+ * pipe (1) is far below ssthresh (5) when recovery begins. A SACK sends as
+ * much as was delivered (one); an ACK that moves SND.UNA with no new loss
+ * one more (two: slow start), never past ssthresh.
+ */
+static void recovery_prr_slow_start_bound(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq;
+
+	sock = prr_established(test, &p, 44021);
+	xs = xtcp_sk(sock->sk);
+	seq = send_segments(test, sock, &p, 10);
+
+	prr_ack(test, &p, seq, 0, 6, 7);
+	prr_ack(test, &p, seq, 0, 6, 8);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	prr_ack(test, &p, seq, 0, 6, 9);
+	EXPECT_SEGS(test, &p, seq, 0);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
+	KUNIT_EXPECT_EQ(test, xs->lost_out, 6U);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 2U);		/* pipe 1 + 1 */
+	/* new data now waits behind the holes */
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 10 * MSS, 0), (int)(10 * MSS));
+	XTCP_EXPECT_NO_SEGMENT(test);
+
+	/* a SACK, SND.UNA still: as much as delivered */
+	prr_ack(test, &p, seq, 0, 6, 10);
+	EXPECT_SEGS(test, &p, seq, 1);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 2U);
+
+	/* ACKs of the repairs: delivered + 1 each, slow start */
+	prr_ack(test, &p, seq, 1, 6, 10);
+	EXPECT_SEGS(test, &p, seq, 2, 3);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 3U);
+	prr_ack(test, &p, seq, 2, 6, 10);
+	EXPECT_SEGS(test, &p, seq, 4, 5);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 4U);
+	prr_ack(test, &p, seq, 3, 6, 10);
+	EXPECT_SEGS(test, &p, seq, 10, 11);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 5U);
+
+	/* ssthresh reached: the bound holds it there, one for one */
+	prr_ack(test, &p, seq, 4, 6, 10);
+	EXPECT_SEGS(test, &p, seq, 12);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 5U);
+	prr_ack(test, &p, seq, 5, 6, 10);
+	EXPECT_SEGS(test, &p, seq, 13);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
+
+	/* all that was in flight when it began: over, cwnd = ssthresh */
+	p.ack = seq + 10 * MSS;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 5U);
+	EXPECT_SEGS(test, &p, seq, 14);
+}
+
 static struct kunit_case recovery_cases[] = {
 	KUNIT_CASE(recovery_sack_fast_retransmit),
 	KUNIT_CASE(recovery_sack_reneging),
@@ -475,6 +673,8 @@ static struct kunit_case recovery_cases[] = {
 	KUNIT_CASE(recovery_dupack_with_text_not_counted),
 	KUNIT_CASE(recovery_sack_walk_bounded),
 	KUNIT_CASE(recovery_dsack_marks_nothing),
+	KUNIT_CASE(recovery_prr_proportional),
+	KUNIT_CASE(recovery_prr_slow_start_bound),
 	{}
 };
 

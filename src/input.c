@@ -566,7 +566,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	const struct xtcp_options *sack;
 	enum xtcp_ack_class class;
 	struct xtcp_options opt;
-	u32 acked, prior_packets, prior_wnd;
+	u32 acked, prior_packets, prior_delivered, prior_wnd;
 	bool fin_acked;
 
 	xtcp_sock_assert_locked(sk);
@@ -641,7 +641,8 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 			dup = false;
 		}
 
-		xtcp_ack_recovery(sk, cb->ack, 0, xs->packets_out, dup, sack);
+		xtcp_ack_recovery(sk, cb->ack, 0, xs->packets_out,
+				  xs->delivered, dup, sack);
 		xtcp_push(sk);
 		return apply(sk, XTCP_EV_ACK, skb);
 	}
@@ -650,11 +651,13 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	xs->bytes_acked += cb->ack - xs->snd_una;
 	WRITE_ONCE(xs->snd_una, cb->ack);
 	prior_packets = xs->packets_out;
+	prior_delivered = xs->delivered;
 	acked = xtcp_clean_rtx_queue(sk, cb->ack);
 	xs->probing = 0;
 	if (xs->urg_mode && !xtcp_seq_before(xs->snd_una, xs->snd_up))
 		xs->urg_mode = 0;	/* the urgent data is through */
-	xtcp_ack_recovery(sk, cb->ack, acked, prior_packets, false,
+	xtcp_ack_recovery(sk, cb->ack, acked, prior_packets, prior_delivered,
+			  false,
 			  sack);
 	xtcp_sndbuf_expand(sk);		/* the window grew: the buffer with it */
 	WRITE_ONCE(xs->retries, 0);

@@ -702,6 +702,7 @@ void xtcp_push_mode(struct sock *sk, u8 extra)
 			    transmit_queued(sk, skb, GFP_ATOMIC))
 				break;
 			xtcp_lost_sent(xs, skb);
+			xtcp_prr_sent(xs);
 			xtcp_timer_data_sent(sk);
 			continue;
 		}
@@ -715,6 +716,7 @@ void xtcp_push_mode(struct sock *sk, u8 extra)
 		if (fit_mss(sk, skb) || transmit_queued(sk, skb, GFP_ATOMIC))
 			break;
 		sent_new(xs, skb);
+		xtcp_prr_sent(xs);
 		xtcp_timer_data_sent(sk);
 	}
 	if (xtcp_send_head(sk) && xs->snd_una == xs->snd_nxt)

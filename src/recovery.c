@@ -116,8 +116,12 @@ void xtcp_skb_acked(struct xtcp_sock *xs, struct sk_buff *skb)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
-	if (!cb->sacked)
+	if (!cb->sacked) {
 		reordered(xs, skb);
+		/* without SACK, xtcp_ack_recovery() counts them */
+		if (xs->sack_ok)
+			xs->delivered++;
+	}
 	xs->packets_out--;
 	if (cb->sacked)
 		xs->sacked_out--;
@@ -171,6 +175,7 @@ static void mark_lost(struct xtcp_sock *xs, struct sk_buff *skb)
 		return;
 	cb->lost = 1;
 	xs->lost_out++;
+	xs->lost++;
 	/* xtcp_next_lost() must not pass it (tcp_verify_retransmit_hint()) */
 	if (xs->lost_hint &&
 	    xtcp_seq_before(cb->seq, XTCP_SKB_CB(xs->lost_hint)->seq))
@@ -194,6 +199,7 @@ static void mark_sacked(struct xtcp_sock *xs, struct sk_buff *skb)
 	}
 	cb->sacked = 1;
 	xs->sacked_out++;
+	xs->delivered++;
 	if (xs->mark_hint &&
 	    xtcp_seq_before(cb->seq, XTCP_SKB_CB(xs->mark_hint)->seq))
 		xs->mark_hint_sacked++;
@@ -378,12 +384,20 @@ static void sack_mark_lost(struct sock *sk)
 	xs->mark_hint_sacked = skb ? seen : 0;
 }
 
+/*
+ * Fast recovery begins (tcp_enter_recovery(), tcp_init_cwnd_reduction()): the
+ * congestion control says how far the window falls, but cwnd does not fall at
+ * once; Proportional Rate Reduction (RFC 6937, prr_reduction()) takes it
+ * down to ssthresh over the next round trip, as ACKs come.
+ */
 static void enter_recovery(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	xs->prior_cwnd = xs->cc.cwnd;
+	xs->prr_delivered = 0;
+	xs->prr_out = 0;
 	xs->cc.ssthresh = xs->ca_ops->ssthresh(&xs->cc);
-	xs->cc.cwnd = xs->cc.ssthresh;
 	xs->cc.cwnd_cnt = 0;
 	xs->high_seq = xs->snd_nxt;
 	xs->ca_state = XTCP_CA_RECOVERY;
@@ -393,22 +407,72 @@ static void enter_recovery(struct sock *sk)
 }
 
 /*
- * An acceptable ACK (of @ack), after SND.UNA moved (by @acked segments, 0 for a
- * duplicate) and the queue was cleaned. @opt holds its SACK blocks, if any;
- * @dup says it is a duplicate ACK in RFC 5681's sense. Decides recovery and
- * grows the window; the caller then sends (xtcp_push()).
+ * RFC 6937's Proportional Rate Reduction, as tcp_cwnd_reduction() computes it,
+ * on each ACK in fast recovery: @delivered segments newly ACKed or SACKed,
+ * @newly_lost newly marked lost. While the pipe is above ssthresh, the sender
+ * sends ssthresh/prior_cwnd of what was delivered since recovery began
+ * (rounded up), so that cwnd comes down to ssthresh over a round trip,
+ * ACK-clocked; once it is at or below, as much as was delivered (packet
+ * conservation), one more if the ACK moved SND.UNA and nothing new was lost
+ * (the slow-start reduction bound), but never beyond ssthresh. The first ACK
+ * sends at least the fast retransmit. cwnd is what the pipe may hold now.
+ */
+static void prr_reduction(struct xtcp_sock *xs, u32 delivered, u32 newly_lost,
+			  bool una_advanced)
+{
+	int delta = (int)xs->cc.ssthresh - (int)xtcp_pipe(xs);
+	int sndcnt;
+
+	if (!delivered || WARN_ON_ONCE(!xs->prior_cwnd))
+		return;
+	xs->prr_delivered += delivered;
+	if (delta < 0) {
+		u64 dividend = (u64)xs->cc.ssthresh * xs->prr_delivered +
+			       xs->prior_cwnd - 1;
+
+		sndcnt = (int)div_u64(dividend, xs->prior_cwnd) - (int)xs->prr_out;
+	} else {
+		sndcnt = max_t(int, (int)xs->prr_delivered - (int)xs->prr_out,
+			       delivered);
+		if (una_advanced && !newly_lost)
+			sndcnt++;
+		sndcnt = min(delta, sndcnt);
+	}
+	sndcnt = max(sndcnt, xs->prr_out ? 0 : 1);
+	xs->cc.cwnd = xtcp_pipe(xs) + sndcnt;
+}
+
+/* A segment went out, new or again: PRR counts it (tcp_write_xmit()). */
+void xtcp_prr_sent(struct xtcp_sock *xs)
+{
+	if (xs->ca_state == XTCP_CA_RECOVERY)
+		xs->prr_out++;
+}
+
+/*
+ * An acceptable ACK (of @ack), after SND.UNA moved (by @acked segments, 0
+ * for a duplicate) and the queue was cleaned; xs->delivered was @prior_delivered
+ * before. @opt holds its SACK blocks, if any; @dup says it is a duplicate ACK
+ * in RFC 5681's sense. Decides recovery and sets the window, as tcp_ack()
+ * does with tcp_fastretrans_alert() and tcp_cong_control(); the caller then
+ * sends (xtcp_push()).
  */
 void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
-		       bool dup, const struct xtcp_options *opt)
+		       u32 prior_delivered, bool dup,
+		       const struct xtcp_options *opt)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *head = xtcp_rtx_head(sk);
+	u32 prior_lost = xs->lost;
+	u32 delivered;
 
 	xtcp_sock_assert_locked(sk);
 	if (opt && (opt->present & XTCP_OPTF_SACK))
 		sack_mark(sk, opt, ack);
 
 	if (!xs->sack_ok) {
+		u32 prior_sacked = xs->sacked_out;
+
 		/* NewReno counts duplicate ACKs as SACKed segments */
 		if (acked)
 			xs->sacked_out -= min(xs->sacked_out, acked - 1);
@@ -419,7 +483,17 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
 				     xs->packets_out -
 				     min(xs->packets_out,
 					 max(xs->lost_out, 1U)));
+		/*
+		 * delivered, as tcp_remove_reno_sacks() and tcp_add_reno_sack()
+		 * count it: an ACK delivers the hole and what no duplicate
+		 * counted, a duplicate ACK one segment
+		 */
+		if (acked)
+			xs->delivered += max_t(int, (int)acked - (int)prior_sacked, 1);
+		else if (xs->sacked_out > prior_sacked)
+			xs->delivered += xs->sacked_out - prior_sacked;
 	}
+	delivered = xs->delivered - prior_delivered;
 	if (acked)
 		xs->dupacks = 0;
 	else if (dup)
@@ -428,8 +502,8 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
 	if (xs->ca_state != XTCP_CA_OPEN &&
 	    !xtcp_seq_before(xs->snd_una, xs->high_seq)) {
 		/* recovered: everything sent before it began is acknowledged */
-		if (xs->ca_state == XTCP_CA_RECOVERY)
-			xs->cc.cwnd = max(xs->cc.ssthresh, 2U);
+		if (xs->ca_state == XTCP_CA_RECOVERY)	/* tcp_end_cwnd_reduction() */
+			xs->cc.cwnd = xs->cc.ssthresh;
 		xs->ca_state = XTCP_CA_OPEN;
 		xs->dupacks = 0;
 		if (!xs->sack_ok)
@@ -459,11 +533,16 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
 			sack_mark_lost(sk);
 	}
 
-	/* grow only a window that limited the sender */
-	if (acked && xs->ca_state != XTCP_CA_RECOVERY &&
-	    (xs->cc.cwnd < xs->cc.ssthresh ? 2 * prior_packets >= xs->cc.cwnd :
-	     prior_packets >= xs->cc.cwnd))
-		xs->ca_ops->cong_avoid(&xs->cc, acked,
+	/*
+	 * In recovery, PRR; else grow only a window that limited the sender,
+	 * by the segments delivered (tcp_cong_control()'s acked_sacked)
+	 */
+	if (xs->ca_state == XTCP_CA_RECOVERY)
+		prr_reduction(xs, delivered, xs->lost - prior_lost, acked);
+	else if (acked &&
+		 (xs->cc.cwnd < xs->cc.ssthresh ? 2 * prior_packets >= xs->cc.cwnd :
+		  prior_packets >= xs->cc.cwnd))
+		xs->ca_ops->cong_avoid(&xs->cc, delivered,
 				       div_u64(ktime_get_ns(), NSEC_PER_USEC),
 				       xs->rtt.srtt_us);
 }

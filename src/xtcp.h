@@ -197,6 +197,12 @@ struct xtcp_sock {
 	u32 retrans_out;
 	u32 total_retrans;
 	u32 high_seq;		/* SND.NXT when recovery began */
+	u32 delivered;		/* segments ACKed or SACKed, ever (tp->delivered) */
+	u32 lost;		/* segments marked lost, ever (tp->lost) */
+	/* Proportional Rate Reduction in fast recovery (RFC 6937, recovery.c) */
+	u32 prior_cwnd;		/* cwnd when recovery began */
+	u32 prr_delivered;	/* segments delivered since */
+	u32 prr_out;		/* segments sent since, new or again */
 	u32 highest_sack;	/* the highest end of a SACK block seen */
 	u32 reordering;		/* segments of reordering seen, >= DupThresh */
 	u8 ca_state;		/* XTCP_CA_* */
