@@ -2070,6 +2070,32 @@ static unsigned char pattern(size_t i)
 	return (unsigned char)(i * 7 + i / 65521);
 }
 
+/*
+ * Read from @fd until @total bytes in all, @got read already; each byte
+ * checked against pattern(), the first that differs into *@bad (left as it
+ * is when none does). Returns how many bytes were read in all.
+ */
+static size_t recv_pattern(int fd, size_t got, size_t total, size_t *bad)
+{
+	static unsigned char in[65536];
+	size_t i;
+	ssize_t n;
+
+	while (got < total) {
+		n = recv(fd, in, sizeof(in), 0);
+		if (n <= 0) {
+			CHECK(0, "recv after %zu of %zu bytes: %zd %s", got, total, n,
+			      strerror(errno));
+			break;
+		}
+		for (i = 0; i < (size_t)n && *bad == (size_t)-1; i++)
+			if (in[i] != pattern(got + i))
+				*bad = got + i;
+		got += n;
+	}
+	return got;
+}
+
 struct blocked_send {
 	int fd;
 	size_t off, len;
@@ -2142,18 +2168,7 @@ static void t_send_buffer_full(void)
 	total += b.len;
 
 	/* the peer reads: everything arrives, in order, byte-exact */
-	while (got < total) {
-		n = recv(s, in, sizeof(in), 0);
-		if (n <= 0) {
-			CHECK(0, "recv after %zu of %zu bytes: %zd %s", got, total, n,
-			      strerror(errno));
-			break;
-		}
-		for (i = 0; i < (size_t)n && bad == (size_t)-1; i++)
-			if (in[i] != pattern(got + i))
-				bad = got + i;
-		got += n;
-	}
+	got = recv_pattern(s, got, total, &bad);
 	pthread_join(th, NULL);
 	CHECK(b.ret == (ssize_t)b.len, "blocking send returned %zd", b.ret);
 	CHECK(bad == (size_t)-1, "byte %zu differs", bad);
@@ -2201,7 +2216,7 @@ static int notsent_bytes(int fd)
 
 static void t_tcp_notsent_lowat(void)
 {
-	static unsigned char chunk[4096], in[65536];
+	static unsigned char chunk[4096];
 	const char *env = getenv("XTCP_API_LOWAT");
 	int lowat = env ? atoi(env) : 16384, by_sysctl = !!env;
 	struct blocked_send bs = { .len = 65536 };
@@ -2310,18 +2325,7 @@ static void t_tcp_notsent_lowat(void)
 	CHECK(!bp.done, "poll returned %#x over the mark", bp.revents);
 	CHECK(!bs.done, "blocking send returned %zd over the mark", bs.ret);
 	total += bs.len;
-	while (got < total) {
-		n = recv(c, in, sizeof(in), 0);
-		if (n <= 0) {
-			CHECK(0, "recv after %zu of %zu bytes: %zd %s", got, total, n,
-			      strerror(errno));
-			break;
-		}
-		for (i = 0; i < (size_t)n && bad == (size_t)-1; i++)
-			if (in[i] != pattern(got + i))
-				bad = got + i;
-		got += n;
-	}
+	got = recv_pattern(c, got, total, &bad);
 	pthread_join(tp, NULL);
 	pthread_join(ts, NULL);
 	CHECK(bp.revents & POLLOUT, "the waiting poll woke with %#x", bp.revents);
