@@ -608,7 +608,6 @@ static void sent_new(struct xtcp_sock *xs, struct sk_buff *skb)
 	xtcp_rtx_insert(sk, skb);
 	if (!xs->packets_out++)
 		xs->stall_start_ns = ktime_get_ns();
-	check_space(sk);
 }
 
 /* A small segment is in flight (tcp_minshall_check()). */
@@ -686,6 +685,7 @@ void xtcp_push_mode(struct sock *sk, u8 extra)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u8 nonagle = nonagle_of(xs) | extra;
+	u32 prior_nxt = xs->snd_nxt;
 	struct sk_buff *skb;
 
 	xtcp_sock_assert_locked(sk);
@@ -719,6 +719,9 @@ void xtcp_push_mode(struct sock *sk, u8 extra)
 		xtcp_prr_sent(xs);
 		xtcp_timer_data_sent(sk);
 	}
+	/* once for the burst, not per segment: it has a full barrier */
+	if (xs->snd_nxt != prior_nxt)
+		check_space(sk);
 	if (xtcp_send_head(sk) && xs->snd_una == xs->snd_nxt)
 		xtcp_timer_send_blocked(sk);
 }
@@ -743,6 +746,7 @@ void xtcp_retransmit_timeout(struct sock *sk)
 	}
 	if (skb && !fit_mss(sk, skb) && !transmit_queued(sk, skb, GFP_ATOMIC)) {
 		sent_new(xs, skb);
+		check_space(sk);
 		xs->probing = !xs->snd_wnd;
 	}
 }

@@ -178,6 +178,22 @@ bool xtcp_req_complete(struct xtcp_request *req, struct sock *child)
 }
 
 /*
+ * Our SYN+ACK sent again, by the timer or for the peer's SYN again
+ * (tcp_rtx_synack()): counted in RetransSegs and TCPSynRetrans, traced.
+ */
+static void req_synack_again(struct xtcp_request *req)
+{
+	struct net *net = sock_net(req->listener);
+
+	xtcp_inc_stat(net, XTCP_STAT_RETRANS_SEGS);
+	xtcp_inc_stat(net, XTCP_STAT_SYN_RETRANS);
+	/* its sock_common is all the event reads */
+	trace_xtcp_retransmit(xtcp_req_sk(req), req->iss, 0, req->retrans,
+			      req_timeout_ms(req));
+	req_send(req, XTCP_FLAG_SYN | XTCP_FLAG_ACK);
+}
+
+/*
  * The timer's work (reqsk_timer_handler()): the SYN+ACK again, the time-out
  * doubled, until net.xtcp.synack_retries; then, or if the listener stopped
  * listening, the request ends. True if the timer is to run again (it keeps
@@ -197,12 +213,7 @@ static bool req_expire(struct xtcp_request *req)
 		goto put;
 	}
 	WRITE_ONCE(req->retrans, req->retrans + 1);
-	xtcp_inc_stat(net, XTCP_STAT_RETRANS_SEGS);
-	xtcp_inc_stat(net, XTCP_STAT_SYN_RETRANS);
-	/* its sock_common is all the event reads */
-	trace_xtcp_retransmit(xtcp_req_sk(req), req->iss, 0, req->retrans,
-			      req_timeout_ms(req));
-	req_send(req, XTCP_FLAG_SYN | XTCP_FLAG_ACK);
+	req_synack_again(req);
 	return true;
 put:
 	xtcp_req_put(req);	/* the timer's */
@@ -365,13 +376,7 @@ static bool req_paws_reject(const struct xtcp_request *req,
  */
 static void req_rtx_synack(struct xtcp_request *req)
 {
-	struct net *net = sock_net(req->listener);
-
-	xtcp_inc_stat(net, XTCP_STAT_RETRANS_SEGS);
-	xtcp_inc_stat(net, XTCP_STAT_SYN_RETRANS);
-	trace_xtcp_retransmit(xtcp_req_sk(req), req->iss, 0, req->retrans,
-			      req_timeout_ms(req));
-	req_send(req, XTCP_FLAG_SYN | XTCP_FLAG_ACK);
+	req_synack_again(req);
 	/* only a queued timer: a running one re-arms itself, a done one is gone */
 	if (hrtimer_try_to_cancel(&req->timer) == 1)
 		hrtimer_start(&req->timer, ms_to_ktime(req_timeout_ms(req)),

@@ -489,5 +489,4 @@ static inline u32 xtcp_notsent_lowat(const struct sock *sk)
 				       sysctl_tcp_notsent_lowat);
 }
 
-
 #endif /* _XTCP_XTCP_H */
