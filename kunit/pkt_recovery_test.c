@@ -423,6 +423,102 @@ static void recovery_sack_walk_bounded(struct kunit *test)
 }
 
 /*
+ * A peer whose blocks alternate, ACK after ACK, over segments it SACKed
+ * already (a SACK flood), so that the last ACK's blocks (recv_sack_cache) do
+ * not cover them: Linux walks its merged skbs (tcp_shift_skb_data()); xtcp
+ * walks a run of SACKed skbs once, then jumps it in a search or two, wherever
+ * a block starts in it. Before, each such ACK walked every segment its blocks
+ * covered, some 500 skbs here.
+ */
+static void recovery_sack_alternating_blocks(struct kunit *test)
+{
+	static const u32 all[][2] = { { 1, SACK_SEGS } };
+	static const u32 even[][2] = { { 1, 250 }, { 500, 750 } };
+	static const u32 odd[][2] = { { 250, 500 }, { 750, 1000 } };
+	static const u32 mid[][2] = { { 100, 900 }, { 910, 1020 } };
+	const struct xtcp_options wscale = {
+		.present = XTCP_OPTF_MSS | XTCP_OPTF_SACK_PERM | XTCP_OPTF_WSCALE,
+		.mss = MSS,
+		.wscale = 7,
+	};
+	unsigned long *sacked, *lost;
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq, steps, i;
+	struct sock *sk;
+
+	sacked = kunit_kzalloc(test, BITS_TO_LONGS(SACK_SEGS) * sizeof(long),
+			       GFP_KERNEL);
+	lost = kunit_kzalloc(test, BITS_TO_LONGS(SACK_SEGS) * sizeof(long),
+			     GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, sacked);
+	KUNIT_ASSERT_NOT_NULL(test, lost);
+	xtcp_peer_init(&p, 44009);
+	sock = xtcp_test_established(test, &p, &wscale);
+	sk = sock->sk;
+	xs = xtcp_sk(sk);
+	KUNIT_ASSERT_TRUE(test, xs->sack_ok);
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	lock_sock(sk);
+	WRITE_ONCE(sk->sk_sndbuf, 64 << 20);
+	sk->sk_userlocks |= SOCK_SNDBUF_LOCK;
+	xs->cc.cwnd = 2 * SACK_SEGS;
+	xs->rto_ms = 120 * MSEC_PER_SEC;
+	release_sock(sk);
+	seq = send_segments(test, sock, &p, 64);
+	for (i = 64; i < SACK_SEGS; i += 64)
+		send_segments(test, sock, &p, 64);
+	KUNIT_ASSERT_EQ(test, xs->packets_out, (u32)SACK_SEGS);
+	lock_sock(sk);
+	xs->cc.cwnd = 1;	/* the scoreboard alone is under test */
+	release_sock(sk);
+
+	/* all but the head SACKed: it is lost, recovery sends it again */
+	sack_ack(test, &p, seq, seq, all, 1);
+	KUNIT_EXPECT_EQ(test, xs->sacked_out, (u32)SACK_SEGS - 1);
+	KUNIT_EXPECT_EQ(test, xs->lost_out, 1U);
+	bitmap_set(sacked, 1, SACK_SEGS - 1);
+	__set_bit(0, lost);
+	while (xtcp_test_captured())
+		xtcp_test_pop(test);
+
+	/*
+	 * The first of these lies inside the last ACK's block (recv_sack_cache);
+	 * then a first pass over each run walks it, and the runs' ends are learnt.
+	 */
+	sack_ack(test, &p, seq, seq, even, 2);
+	sack_ack(test, &p, seq, seq, odd, 2);
+	sack_ack(test, &p, seq, seq, even, 2);
+	for (i = 0; i < 100; i++) {
+		steps = xs->sack_steps;
+		sack_ack(test, &p, seq, seq, (i & 1) ? odd : even, 2);
+		KUNIT_EXPECT_LE_MSG(test, xs->sack_steps - steps,
+				    2U * 2 * SACK_SEARCH_MAX, "ACK %u", i);
+	}
+	/* blocks that start and end inside the runs: as cheap after once */
+	sack_ack(test, &p, seq, seq, mid, 2);
+	for (i = 0; i < 10; i++) {
+		steps = xs->sack_steps;
+		sack_ack(test, &p, seq, seq, (i & 1) ? mid : even, 2);
+		KUNIT_EXPECT_LE_MSG(test, xs->sack_steps - steps,
+				    2U * 4 * SACK_SEARCH_MAX, "ACK %u", i);
+	}
+	KUNIT_EXPECT_EQ(test, xs->sacked_out, (u32)SACK_SEGS - 1);
+	KUNIT_EXPECT_EQ(test, xs->lost_out, 1U);
+	expect_scoreboard(test, sk, seq, sacked, lost);
+	XTCP_EXPECT_NO_SEGMENT(test);
+
+	/* all acknowledged: nothing is left of the marks */
+	p.ack = seq + SACK_SEGS * MSS;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->packets_out, 0U);
+	KUNIT_EXPECT_EQ(test, xs->sacked_out, 0U);
+	KUNIT_EXPECT_TRUE(test, xtcp_rtx_empty(sk));
+}
+
+/*
  * D-SACK blocks (RFC 2883) received: one below the ACK names text the peer
  * got twice and marks nothing, however often it comes (no recovery from it);
  * one within the second block marks only what that block does. Counted as
@@ -672,6 +768,7 @@ static struct kunit_case recovery_cases[] = {
 	KUNIT_CASE(recovery_three_dupacks),
 	KUNIT_CASE(recovery_dupack_with_text_not_counted),
 	KUNIT_CASE(recovery_sack_walk_bounded),
+	KUNIT_CASE(recovery_sack_alternating_blocks),
 	KUNIT_CASE(recovery_dsack_marks_nothing),
 	KUNIT_CASE(recovery_prr_proportional),
 	KUNIT_CASE(recovery_prr_slow_start_bound),

@@ -20,11 +20,13 @@
  * it covers that no block of the previous ACK covered (tcp_sacktag_write_queue()
  * with recv_sack_cache); IsLost and the search for the next segment to repair
  * go on from where they stopped (lost_skb_hint, retransmit_skb_hint), so that
- * a recovery walks the queue about once. Linux also merges SACKed skbs
- * (tcp_shift_skb_data()); xtcp does not, so blocks that alternate between
- * ACKs over the same segments walk those again. Only rare events walk the
- * whole queue, as in Linux: a time-out (xtcp_enter_loss()), reneging, a
- * smaller path MTU.
+ * a recovery walks the queue about once. A block over segments SACKed already
+ * jumps the run they form (sacked_run_end()): Linux merges SACKed skbs
+ * (tcp_shift_skb_data()), so that its walk over them is short; xtcp keeps one
+ * skb per segment and remembers where each run ends instead, so that blocks
+ * that alternate between ACKs over the same segments cost a search or two,
+ * not a walk. Only rare events walk the whole queue, as in Linux: a time-out
+ * (xtcp_enter_loss()), reneging, a smaller path MTU.
  */
 #include <linux/ktime.h>
 #include <net/tcp.h>
@@ -198,6 +200,7 @@ static void mark_sacked(struct xtcp_sock *xs, struct sk_buff *skb)
 		xs->retrans_out--;
 	}
 	cb->sacked = 1;
+	cb->sack_run = cb->end_seq;
 	xs->sacked_out++;
 	xs->delivered++;
 	if (xs->mark_hint &&
@@ -239,24 +242,78 @@ void xtcp_lost_sent(struct xtcp_sock *xs, struct sk_buff *skb)
 }
 
 /*
+ * From the SACKed @skb, the next skb of its run: the one its run's known end
+ * starts, found in the tree, or the one after it.
+ */
+static struct sk_buff *sacked_run_step(struct sock *sk, struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (xtcp_seq_after(cb->sack_run, cb->end_seq))
+		return xtcp_rtx_find(sk, cb->sack_run, &xtcp_sk(sk)->sack_steps);
+	return xtcp_rtx_next(skb);
+}
+
+/*
+ * The first skb from the SACKed @skb on that is not SACKed, or starts at or
+ * beyond @to; NULL at the tail. Each SACKed skb keeps a lower bound of the
+ * end of its run of SACKed skbs (sack_run), and a jump there costs a search,
+ * O(log n), not a step per skb. Every skb passed then learns the end found
+ * (path compression, as in a union-find), so that a run walked once is
+ * jumped from then on, wherever a block starts in it. Marks are only added,
+ * but for sack_reneged() and a time-out, which take them all (and a new mark
+ * sets sack_run afresh), so an end once learnt stays true.
+ */
+static struct sk_buff *sacked_run_end(struct sock *sk, struct sk_buff *skb,
+				      u32 to)
+{
+	struct sk_buff *p = skb;
+	u32 reach = XTCP_SKB_CB(skb)->seq;
+
+	while (skb) {
+		const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (!cb->sacked || !xtcp_seq_before(cb->seq, to))
+			break;
+		xtcp_sk(sk)->sack_steps++;
+		reach = xtcp_seq_after(cb->sack_run, cb->end_seq) ?
+			cb->sack_run : cb->end_seq;
+		skb = sacked_run_step(sk, skb);
+	}
+	/* the same way again: each skb passed now knows the run reaches @reach */
+	while (p && xtcp_seq_before(XTCP_SKB_CB(p)->seq, reach)) {
+		struct sk_buff *next = sacked_run_step(sk, p);
+
+		XTCP_SKB_CB(p)->sack_run = reach;
+		p = next;
+	}
+	return skb;
+}
+
+/*
  * Mark what the block [@start, @end) covers whole, looking only at the skbs
  * that reach into [@from, @to), a part of it that no block of the previous ACK
  * covered (tcp_sacktag_walk()): the first found in the tree, O(log n), then
- * those after it up to @to.
+ * those after it up to @to, runs of SACKed ones jumped.
  */
 static void sack_walk(struct sock *sk, u32 start, u32 end, u32 from, u32 to)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = xtcp_rtx_find(sk, from, &xs->sack_steps);
 
-	for (; skb; skb = xtcp_rtx_next(skb)) {
+	while (skb) {
 		const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
 		xs->sack_steps++;
 		if (!xtcp_seq_before(cb->seq, to))
 			break;
+		if (cb->sacked) {
+			skb = sacked_run_end(sk, skb, to);
+			continue;
+		}
 		if (xtcp_seq_geq(cb->seq, start) && xtcp_seq_leq(cb->end_seq, end))
 			mark_sacked(xs, skb);
+		skb = xtcp_rtx_next(skb);
 	}
 }
 

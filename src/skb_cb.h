@@ -16,7 +16,15 @@ struct xtcp_skb_cb {
 	u32 ack;
 	u32 tsval;
 	u32 tsecr;
-	u32 tw_isn;		/* reopening SYN: our ISN (tcp_tw_isn); 0: none */
+	union {
+		/* received reopening SYN: our ISN (tcp_tw_isn); 0: none */
+		u32 tw_isn;
+		/*
+		 * write queue, if sacked: [seq, sack_run) is SACKed whole, a
+		 * lower bound of the end of the SACKed run (recovery.c)
+		 */
+		u32 sack_run;
+	};
 	u16 window;		/* unscaled, as received */
 	u16 urg_ptr;		/* as received, if flags has URG */
 	u8 flags;		/* XTCP_FLAG_* */
