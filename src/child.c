@@ -458,14 +458,8 @@ static void rcv_for_child(struct sock *sk, struct sock *child,
 {
 	xtcp_sock_assert_locked(sk);
 	local_bh_disable();
-	bh_lock_sock_nested(child);
-	if (!sock_owned_by_user(child)) {
-		xtcp_rcv(child, skb);
-	} else if (sk_add_backlog(child, skb, xtcp_backlog_limit(child))) {
-		xtcp_inc_stat(sock_net(child), XTCP_STAT_BACKLOG_DROPS);
+	if (!xtcp_sk_receive(child, skb, SINGLE_DEPTH_NESTING))
 		kfree_skb(skb);
-	}
-	bh_unlock_sock(child);
 	local_bh_enable();
 }
 

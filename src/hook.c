@@ -285,15 +285,11 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 	}
 	skb_dst_drop(skb);
 
-	bh_lock_sock(sk);
-	if (!sock_owned_by_user(sk)) {
-		xtcp_rcv(sk, skb);
-	} else if (sk_add_backlog(sk, skb, xtcp_backlog_limit(sk))) {
-		bh_unlock_sock(sk);
-		drop_bad(net, skb, XTCP_STAT_BACKLOG_DROPS, "backlog full");
-		goto out;
+	if (!xtcp_sk_receive(sk, skb, 0)) {
+		trace_xtcp_drop(net, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr,
+				"backlog full");
+		kfree_skb(skb);
 	}
-	bh_unlock_sock(sk);
 out:
 	if (sk)
 		sock_put(sk);

@@ -328,3 +328,28 @@ void xtcp_set_state(struct sock *sk, int state)
 	trace_xtcp_state_change(sk, old, state);
 	xtcp_state_store(sk, state);
 }
+
+/*
+ * Give @skb to @sk, which the caller found for it and holds, as tcp_v4_rcv()
+ * gives a segment to its socket: at once under the socket's spinlock, unless
+ * its owner runs; then onto the backlog that release_sock() hands to
+ * xtcp_backlog_rcv() (tcp_add_backlog()). False if the backlog is full:
+ * counted (TCPBacklogDrop, and the socket's drops, not InErrs, as Linux
+ * counts it), and @skb is the caller's to free. @subclass is lockdep's:
+ * SINGLE_DEPTH_NESTING while the caller owns a listener. BHs off.
+ */
+bool xtcp_sk_receive(struct sock *sk, struct sk_buff *skb, int subclass)
+{
+	bool taken = true;
+
+	spin_lock_nested(&sk->sk_lock.slock, subclass);
+	if (!sock_owned_by_user(sk)) {
+		xtcp_rcv(sk, skb);
+	} else if (sk_add_backlog(sk, skb, xtcp_backlog_limit(sk))) {
+		sk_drops_add(sk, skb);
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_BACKLOG_DROPS);
+		taken = false;
+	}
+	bh_unlock_sock(sk);
+	return taken;
+}

@@ -31,4 +31,6 @@ static inline unsigned int xtcp_backlog_limit(const struct sock *sk)
 	return min_t(u64, limit, UINT_MAX);
 }
 
+bool xtcp_sk_receive(struct sock *sk, struct sk_buff *skb, int subclass);
+
 #endif /* _XTCP_SOCK_H */
