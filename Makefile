@@ -145,7 +145,7 @@ bench-netem: setup tests
 # Debian's kernel. About an hour under TCG.
 soak: setup tests
 	@scripts/vm --kernel distro --xtcp --name soak --timeout 7200 -- \
-		env XTCP_SOAK=1 tests/run '$(or $(T),^(loss_|api_zero_window_minutes|hostile_zero_window_orphans))'
+		env XTCP_SOAK=1 tests/run "'$(or $(T),^(loss_|api_zero_window_minutes|hostile_zero_window_orphans))'"
 
 # Only the over-the-wire cases, in Debian's kernel (make check runs them too).
 wire: setup tests
