@@ -134,7 +134,6 @@ static struct sock *new_child(struct sock *sk, struct sk_buff *skb,
 	 */
 	if (child->sk_flags & SK_FLAGS_TIMESTAMP)
 		net_enable_timestamp();
-	sock_set_flag(child, SOCK_DEAD);
 	sock_set_flag(child, SOCK_RCU_FREE);
 	xs->user_mss = lxs->user_mss;
 	xs->nodelay = lxs->nodelay;
@@ -145,6 +144,7 @@ static struct sock *new_child(struct sock *sk, struct sk_buff *skb,
 	xs->keepcnt = lxs->keepcnt;
 	xs->user_timeout = lxs->user_timeout;
 	xs->notsent_lowat = lxs->notsent_lowat;
+	xs->recvmsg_inq = lxs->recvmsg_inq;
 	/* the listener's algorithm, whose module it holds */
 	__module_get(lxs->ca_ops->owner);
 	xtcp_cc_start(child, lxs->ca_ops);

@@ -1792,13 +1792,29 @@ static ssize_t recv_inq(int fd, size_t len, int *inq)
 /*
  * TCP_INQ: 0 or 1 (else EINVAL), read back; when on, every recvmsg() carries
  * a TCP_CM_INQ message with what is left to read, at least 1 once the peer's
- * FIN is in (tcp_inq_hint()); off, none.
+ * FIN is in (tcp_inq_hint()); off, none. A listener's setting goes to the
+ * sockets it accepts (Linux clones the listener's tcp_sock).
  */
 static void t_tcp_inq(void)
 {
 	char data[100] = { 0 };
-	int c, s, inq;
+	int c, s, l, port, inq;
 	ssize_t n;
+
+	l = listener(&port);
+	if (l < 0)
+		return;
+	CHECK(set_int(l, IPPROTO_TCP, TCP_INQ, 1) == 0, "TCP_INQ on a listener: %s",
+	      strerror(errno));
+	c = sock();
+	REQUIRE(connect_to(c, "127.0.0.1", port) == 0, "connect: %s", strerror(errno));
+	s = accept(l, NULL, NULL);
+	REQUIRE(s >= 0, "accept: %s", strerror(errno));
+	CHECK(get_int(s, IPPROTO_TCP, TCP_INQ) == 1, "TCP_INQ of an accepted socket %d, "
+	      "its listener's 1", get_int(s, IPPROTO_TCP, TCP_INQ));
+	close(s);
+	close(c);
+	close(l);
 
 	if (pair(&c, &s) < 0)
 		return;
