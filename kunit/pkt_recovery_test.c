@@ -963,12 +963,104 @@ static void timer_orphan_zero_window_gives_up(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (int)held->sk->sk_state, XTCP_ESTABLISHED);
 }
 
+/*
+ * The probe timer with nothing in flight (tcp_write_wakeup()): into a shut
+ * window a bare ACK one below SND.UNA goes, the data stays unsent, and the
+ * next comes after twice the time-out (TCPWinProbe counts them); a window
+ * that takes part of the send head gets that part, with PSH; a window that
+ * takes the rest releases it at once, the back-off forgotten (tcp_ack_probe()).
+ */
+static void timer_zero_window_probe(struct kunit *test)
+{
+	long probes = xtcp_test_stat(XTCP_STAT_WIN_PROBE);
+	struct socket *sock, *held;
+	struct xtcp_peer p, q;
+	struct xtcp_pkt *pkt;
+	struct xtcp_sock *xs;
+	struct sock *sk;
+	u32 una, rto;
+
+	xtcp_peer_init(&p, 44032);
+	sock = xtcp_test_established(test, &p, NULL);
+	sk = sock->sk;
+	xs = xtcp_sk(sk);
+	shut_window(test, &p);
+	una = xs->snd_una;
+	rto = xs->rto_ms;
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 1000, 0), 1000);
+	XTCP_EXPECT_NO_SEGMENT(test);
+
+	xtcp_test_fire(test, sk, XTCP_TIMER_RETRANS);
+	pkt = xtcp_test_pop(test);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	XTCP_EXPECT_SEG(test, pkt, XTCP_FLAG_ACK, una - 1, p.seq);
+	KUNIT_EXPECT_EQ(test, pkt->seg.payload_len, 0U);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, xs->snd_nxt, una);	/* nothing sent */
+	KUNIT_EXPECT_EQ(test, xs->packets_out, 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_WIN_PROBE), probes + 1);
+	KUNIT_EXPECT_GT(test, xtcp_timer_left_ms(xs, XTCP_TIMER_RETRANS), rto);
+
+	/* the peer answers, its window still shut: a second probe, then 300 bytes */
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	xtcp_test_fire(test, sk, XTCP_TIMER_RETRANS);
+	pkt = xtcp_test_pop(test);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	XTCP_EXPECT_SEG(test, pkt, XTCP_FLAG_ACK, una - 1, p.seq);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_WIN_PROBE), probes + 2);
+	p.window = 300;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	XTCP_EXPECT_NO_SEGMENT(test);	/* 1000 bytes do not fit */
+	xtcp_test_fire(test, sk, XTCP_TIMER_RETRANS);
+	pkt = xtcp_test_pop(test);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	XTCP_EXPECT_SEG(test, pkt, XTCP_FLAG_ACK | XTCP_FLAG_PSH, una, p.seq);
+	KUNIT_EXPECT_EQ(test, pkt->seg.payload_len, 300U);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_WIN_PROBE), probes + 2);
+
+	/* the 300 acknowledged, the window open: the rest at once, fresh RTO */
+	p.ack = una + 300;
+	p.window = 65535;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	pkt = xtcp_test_pop(test);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	KUNIT_EXPECT_EQ(test, pkt->seg.seq, una + 300);
+	KUNIT_EXPECT_EQ(test, pkt->seg.payload_len, 700U);
+	KUNIT_EXPECT_EQ(test, xs->backoff, 0U);
+
+	/* probes unanswered but by a window update: the data goes at once */
+	xtcp_peer_init(&q, 44033);
+	held = xtcp_test_established(test, &q, NULL);
+	xs = xtcp_sk(held->sk);
+	shut_window(test, &q);
+	una = xs->snd_una;
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(held, 500, 0), 500);
+	xtcp_test_fire(test, held->sk, XTCP_TIMER_RETRANS);
+	xtcp_test_fire(test, held->sk, XTCP_TIMER_RETRANS);
+	KUNIT_EXPECT_EQ(test, xtcp_test_captured(), 2U);
+	while (xtcp_test_captured())
+		xtcp_test_pop(test);
+	KUNIT_EXPECT_EQ(test, xs->backoff, 2U);
+	q.window = 65535;
+	xtcp_peer_send(test, &q, XTCP_FLAG_ACK, 0);
+	pkt = xtcp_test_pop(test);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	KUNIT_EXPECT_EQ(test, pkt->seg.seq, una);
+	KUNIT_EXPECT_EQ(test, pkt->seg.payload_len, 500U);
+	KUNIT_EXPECT_EQ(test, xs->backoff, 0U);
+	KUNIT_EXPECT_LE(test, xtcp_timer_left_ms(xs, XTCP_TIMER_RETRANS),
+			xs->rto_ms);
+	KUNIT_EXPECT_LT(test, xs->rto_ms, 4 * rto);
+}
+
 static struct kunit_case timer_cases[] = {
 	KUNIT_CASE(timer_rto_retransmits),
 	KUNIT_CASE(timer_syn_retransmit),
 	KUNIT_CASE(timer_synack_retransmit),
 	KUNIT_CASE(timer_user_timeout_aborts),
 	KUNIT_CASE(timer_orphan_zero_window_gives_up),
+	KUNIT_CASE(timer_zero_window_probe),
 	{}
 };
 

@@ -23,6 +23,7 @@
 #include "parse.h"
 #include "rcvq.h"
 #include "recovery.h"
+#include "rtxq.h"
 #include "seq.h"
 #include "sock.h"
 #include "state.h"
@@ -553,6 +554,16 @@ static bool fin_follows(struct sock *sk, const struct sk_buff *skb)
 	       !xtcp_seq_after(cb->seq, xtcp_sk(sk)->rcv_nxt);
 }
 
+/* The peer's window takes the whole of the send head (tcp_ack_probe()). */
+static bool window_takes_head(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct sk_buff *head = xtcp_send_head(sk);
+
+	return head && !xtcp_seq_after(XTCP_SKB_CB(head)->end_seq,
+				       xs->snd_una + xs->snd_wnd);
+}
+
 /*
  * The fifth check: what the ACK field says (state is synchronized or
  * SYN-RECV). *@fin_ack is set instead of feeding XTCP_EV_ACK_OF_FIN when the
@@ -566,7 +577,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	const struct xtcp_options *sack;
 	enum xtcp_ack_class class;
 	struct xtcp_options opt;
-	u32 acked, prior_packets, prior_delivered, prior_wnd;
+	u32 acked, prior_packets, prior_delivered;
 	bool fin_acked;
 
 	xtcp_sock_assert_locked(sk);
@@ -602,7 +613,6 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	}
 
 	/* window update (RFC 9293 §3.10.7.4, SND.WL1/SND.WL2) */
-	prior_wnd = xs->snd_wnd;
 	if (xtcp_seq_before(xs->snd_wl1, cb->seq) ||
 	    (xs->snd_wl1 == cb->seq && xtcp_seq_leq(xs->snd_wl2, cb->ack))) {
 		xs->snd_wnd = (u32)cb->window << xs->snd_wscale;
@@ -626,19 +636,15 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 			   !(cb->flags & (XTCP_FLAG_SYN | XTCP_FLAG_FIN));
 
 		/*
-		 * The window opened and nothing is acknowledged: what went into
-		 * the closed window (the probes) was refused. It goes again now,
-		 * the back-off forgotten, not after an RTO grown to minutes
-		 * (tcp_ack_probe() clears the probe timer's back-off).
+		 * Nothing in flight, and the window now takes the send head:
+		 * the probes' back-off is forgotten, and it goes now, timed by
+		 * a fresh RTO, not one grown to minutes (tcp_ack_probe()).
 		 */
-		if (xs->probing && !prior_wnd && xs->snd_wnd && xs->packets_out) {
-			xs->probing = 0;
+		if (!xs->packets_out && xs->backoff && window_takes_head(sk)) {
 			WRITE_ONCE(xs->retries, 0);
 			WRITE_ONCE(xs->rto_ms, xtcp_rtt_rto_ms(&xs->rtt, xs->syn_lost));
 			xs->backoff = 0;
-			xtcp_enter_loss(sk);
 			xtcp_timer_window_reopened(sk);
-			dup = false;
 		}
 
 		xtcp_ack_recovery(sk, cb->ack, 0, xs->packets_out,
@@ -653,7 +659,6 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	prior_packets = xs->packets_out;
 	prior_delivered = xs->delivered;
 	acked = xtcp_clean_rtx_queue(sk, cb->ack);
-	xs->probing = 0;
 	if (xs->urg_mode && !xtcp_seq_before(xs->snd_una, xs->snd_up))
 		xs->urg_mode = 0;	/* the urgent data is through */
 	xtcp_ack_recovery(sk, cb->ack, acked, prior_packets, prior_delivered,

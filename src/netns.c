@@ -89,6 +89,7 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_DSACK_OFO_SENT]	= "TCPDSACKOfoSent",
 	[XTCP_STAT_DSACK_RECV]		= "TCPDSACKRecv",
 	[XTCP_STAT_DSACK_OFO_RECV]	= "TCPDSACKOfoRecv",
+	[XTCP_STAT_WIN_PROBE]		= "TCPWinProbe",
 };
 
 const char *xtcp_stat_name(enum xtcp_stat s)

@@ -727,16 +727,50 @@ void xtcp_push_mode(struct sock *sk, u8 extra)
 }
 
 /*
+ * Nothing in flight and data held (tcp_write_wakeup()): if the peer's window
+ * takes any of the send head, what it takes goes, at most an MSS, with PSH;
+ * else a bare ACK one below SND.UNA (after one at SND.UNA in urgent mode),
+ * which the peer answers with its window (tcp_xmit_probe_skb(); RFC 9293
+ * §3.8.6.1 allows it): a zero-window probe, counted in TCPWinProbe. The data
+ * stays unsent; the probe timer goes on until the window opens.
+ */
+static void write_wakeup(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = xtcp_send_head(sk);
+	u32 wnd_end = xs->snd_una + xs->snd_wnd;
+
+	if (skb && xtcp_seq_before(XTCP_SKB_CB(skb)->seq, wnd_end)) {
+		u32 room = min(wnd_end - XTCP_SKB_CB(skb)->seq, xs->mss);
+
+		/* the rest keeps PSH too, as tcp_fragment() leaves it there */
+		XTCP_SKB_CB(skb)->flags |= XTCP_FLAG_PSH;
+		if (room < skb->len && fragment(sk, skb, room))
+			return;
+		XTCP_SKB_CB(skb)->flags |= XTCP_FLAG_PSH;
+		if (!fit_mss(sk, skb) && !transmit_queued(sk, skb, GFP_ATOMIC)) {
+			sent_new(xs, skb);
+			check_space(sk);
+		}
+		return;
+	}
+	if (xtcp_urg_mode(xs) && xtcp_seq_after(xs->snd_up, xs->snd_una) &&
+	    xtcp_seq_before(xs->snd_up, xs->snd_una + 0xFFFF))
+		send_ctl(sk, XTCP_FLAG_ACK, xs->snd_una, GFP_ATOMIC);
+	if (!send_ctl(sk, XTCP_FLAG_ACK, xs->snd_una - 1, GFP_ATOMIC))
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_WIN_PROBE);
+}
+
+/*
  * The retransmission timer expired (RFC 6298 §5.4-5.6). With segments in
  * flight, the window is lost and they go again from the oldest, in slow start
  * (recovery.c); segments in flight are resent whatever the peer's window
- * says now. With none in flight, the peer's window held everything back: the
- * oldest unsent segment goes alone, as a window probe.
+ * says now. With none in flight, the peer's window, or cork, held everything
+ * back: the timer is the probe timer (write_wakeup()).
  */
 void xtcp_retransmit_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct sk_buff *skb = xtcp_send_head(sk);
 
 	xtcp_sock_assert_locked(sk);
 	if (xs->packets_out) {
@@ -744,11 +778,7 @@ void xtcp_retransmit_timeout(struct sock *sk)
 		xtcp_push(sk);
 		return;
 	}
-	if (skb && !fit_mss(sk, skb) && !transmit_queued(sk, skb, GFP_ATOMIC)) {
-		sent_new(xs, skb);
-		check_space(sk);
-		xs->probing = !xs->snd_wnd;
-	}
+	write_wakeup(sk);
 }
 
 /*

@@ -562,6 +562,7 @@ u32 xtcp_timer_left_ms(const struct xtcp_sock *xs, enum xtcp_timer_event ev)
 
 	return left > 0 ? div_u64(left, NSEC_PER_MSEC) : 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_timer_left_ms);
 
 /*
  * Stop every timer. A callback already running (or waiting for the lock)

@@ -123,7 +123,6 @@ struct xtcp_sock {
 	u8 hashed:1;		/* in the connection or listener hash (hash.c) */
 	u8 urg_mode:1;		/* urgent data sent and not yet acknowledged */
 	u8 rtt_timing:1;	/* rtt_seq's segment is being timed (Karn) */
-	u8 probing:1;		/* what is in flight went as a closed window's probe */
 	u8 syn_lost:1;		/* our SYN or SYN+ACK was sent again */
 	u8 ack_owed:1;		/* data received and not yet acknowledged */
 
@@ -369,6 +368,7 @@ enum xtcp_stat {
 	XTCP_STAT_DSACK_OFO_SENT,	/* text the out-of-order queue held */
 	XTCP_STAT_DSACK_RECV,		/* first block below the ACK */
 	XTCP_STAT_DSACK_OFO_RECV,	/* first block within the second */
+	XTCP_STAT_WIN_PROBE,		/* zero-window probes sent */
 	XTCP_STAT_MAX,
 };
 
