@@ -433,12 +433,15 @@ static void request_synack_backoff_expiry(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_RETRANS_SEGS), retrans + 2);
 	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_count, 1U);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_young, 0U);
 
 	xtcp_req_fire(req);		/* past synack_retries */
 	XTCP_EXPECT_NO_SEGMENT(test);
 	KUNIT_EXPECT_FALSE(test, hrtimer_active(&req->timer));
 	KUNIT_EXPECT_TRUE(test, sk_unhashed(xtcp_req_sk(req)));
 	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_count, 0U);
+	/* an old request's end leaves the young count alone */
+	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_young, 0U);
 	xtcp_req_put(req);		/* ours: the last */
 	KUNIT_EXPECT_NULL(test, req_lookup(test, &p));
 
@@ -574,12 +577,14 @@ static void request_rst(struct kunit *test)
 	XTCP_EXPECT_SEG(test, ack, XTCP_FLAG_ACK, p.ack, p.seq);
 	KUNIT_EXPECT_TRUE(test, ack->seg.opt.present & XTCP_OPTF_TIMESTAMP);
 	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_count, 1U);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_young, 1U);
 	KUNIT_EXPECT_FALSE(test, sk_unhashed(xtcp_req_sk(req)));
 
 	s = xtcp_peer_seg(&p, XTCP_FLAG_RST, 0);
 	xtcp_test_feed(test, &p, &s);
 	XTCP_EXPECT_NO_SEGMENT(test);
 	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_count, 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_young, 0U);
 	KUNIT_EXPECT_TRUE(test, sk_unhashed(xtcp_req_sk(req)));
 	KUNIT_EXPECT_FALSE(test, hrtimer_active(&req->timer));
 	xtcp_req_put(req);
@@ -614,6 +619,7 @@ static void request_ack_with_data(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, hrtimer_active(&req->timer));
 	xtcp_req_put(req);
 	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_count, 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_young, 0U);
 	KUNIT_ASSERT_EQ(test, xtcp_sk(lsock->sk)->accept_count, 1U);
 	sock = xtcp_test_accept(test, lsock);
 	KUNIT_EXPECT_PTR_EQ(test, sock->sk, xtcp_test_child(test, &p));
@@ -703,6 +709,119 @@ static void request_fin_behind_ack_in_backlog(struct kunit *test)
 	XTCP_EXPECT_NO_SEGMENT(test);
 }
 
+/*
+ * Keep request @req's own timer from firing while the test runs (a minute
+ * off), so that only xtcp_req_fire() ages it: a slow guest must not make a
+ * young request old behind the test's back. The timer keeps its reference.
+ */
+static void req_hold_timer(struct xtcp_request *req)
+{
+	if (hrtimer_try_to_cancel(&req->timer) == 1)
+		hrtimer_start(&req->timer, ms_to_ktime(60 * MSEC_PER_SEC),
+			      HRTIMER_MODE_REL_SOFT);
+}
+
+/*
+ * reqsk_timer_handler()'s pruning, played out. A listener of backlog
+ * @backlog, net.xtcp.synack_retries 5 (Linux's default), holds @old
+ * requests that have timed out once and @young that have not, then the one
+ * watched, young too; its timer is run till the request ends, which it must
+ * do after exactly @resends SYN+ACKs again. The numbers in the callers are
+ * worked out from Linux's loop: while qlen << 1 > max(8, backlog), one
+ * retry less (down to 2) for each doubling of young << 1 that qlen reaches.
+ */
+static void req_prune_run(struct kunit *test, int backlog, int old, int young,
+			  int resends)
+{
+	int n = old + young + 1, i;
+	struct xtcp_request *req;
+	struct xtcp_sock *lxs;
+	struct xtcp_peer *p;
+	struct socket *lsock;
+
+	xtcp_test_sysctl(test, &xtcp_net(&init_net)->synack_retries, 5);
+	p = kunit_kcalloc(test, n, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	xtcp_peer_init(&p[0], 42300);
+	lsock = xtcp_test_listener(test, backlog, &p[0]);
+	lxs = xtcp_sk(lsock->sk);
+	for (i = 0; i < n; i++) {
+		req_syn(test, lsock, &p[i], 42300 + i);
+		req = req_lookup(test, &p[i]);
+		KUNIT_ASSERT_NOT_NULL(test, req);
+		if (i < n - 1) {
+			/* the table holds them: no reference of ours */
+			xtcp_req_put(req);
+			if (i < old) {
+				xtcp_req_fire(req);
+				xtcp_test_expect(test, XTCP_FLAG_SYN |
+						 XTCP_FLAG_ACK);
+				KUNIT_ASSERT_EQ(test, req->retrans, 1);
+			}
+			req_hold_timer(req);
+		}
+	}
+	KUNIT_ASSERT_EQ(test, lxs->syn_count, (u32)n);
+	KUNIT_ASSERT_EQ(test, lxs->syn_young, (u32)young + 1);
+
+	for (i = 1; i <= resends; i++) {
+		xtcp_req_fire(req);
+		XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_SYN |
+						       XTCP_FLAG_ACK),
+				XTCP_FLAG_SYN | XTCP_FLAG_ACK, p[n - 1].ack - 1,
+				p[n - 1].seq);
+		KUNIT_EXPECT_EQ(test, req->retrans, (u8)i);
+		/* no longer young from its first time-out on */
+		KUNIT_EXPECT_EQ(test, lxs->syn_young, (u32)young);
+	}
+	xtcp_req_fire(req);		/* the last: it ends, quietly */
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_TRUE(test, sk_unhashed(xtcp_req_sk(req)));
+	KUNIT_EXPECT_EQ(test, lxs->syn_count, (u32)n - 1);
+	KUNIT_EXPECT_EQ(test, lxs->syn_young, (u32)young);
+	xtcp_req_put(req);		/* ours: the last */
+}
+
+/*
+ * A SYN queue at most half full is not pruned, however old its requests:
+ * 8 of backlog 16 (qlen << 1 == 16, not more), 7 of them old, and the
+ * request lives through all 5 SYN+ACKs again.
+ */
+static void request_half_full_not_pruned(struct kunit *test)
+{
+	req_prune_run(test, 16, 7, 0, 5);
+}
+
+/*
+ * Over half full of old requests: 9 of backlog 16, 8 of them old. Young is
+ * 1 at the watched request's first time-out (young << 1 == 2: qlen 9
+ * reaches 2, 4 and 8, and the 5 retries drop to 2), 0 after; so it ends
+ * after 2 SYN+ACKs again, not 5.
+ */
+static void request_old_queue_pruned(struct kunit *test)
+{
+	req_prune_run(test, 16, 8, 0, 2);
+}
+
+/*
+ * Over half full, but of young requests: 9 of backlog 16, none old; young
+ * << 1 is 18, then 16, above qlen 9, and the request keeps all 5 retries.
+ */
+static void request_young_queue_not_pruned(struct kunit *test)
+{
+	req_prune_run(test, 16, 0, 8, 5);
+}
+
+/*
+ * Between the two: 9 of backlog 16, 6 old, 2 young beside the watched one.
+ * At its first time-out young << 1 is 6 (qlen 9 reaches 6, not 12: 4
+ * retries), then 4 (reaches 4 and 8, not 16: 3 retries): it ends after 3.
+ */
+static void request_queue_pruned_by_young_share(struct kunit *test)
+{
+	req_prune_run(test, 16, 6, 2, 3);
+}
+
 static struct kunit_case request_cases[] = {
 	KUNIT_CASE(request_made_small),
 	KUNIT_CASE(request_synack_backoff_expiry),
@@ -712,6 +831,10 @@ static struct kunit_case request_cases[] = {
 	KUNIT_CASE(request_ack_with_data),
 	KUNIT_CASE(request_ack_acceptq_full),
 	KUNIT_CASE(request_fin_behind_ack_in_backlog),
+	KUNIT_CASE(request_half_full_not_pruned),
+	KUNIT_CASE(request_old_queue_pruned),
+	KUNIT_CASE(request_young_queue_not_pruned),
+	KUNIT_CASE(request_queue_pruned_by_young_share),
 	{}
 };
 

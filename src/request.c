@@ -3,7 +3,8 @@
  * request.c: a listener's connection requests (request.h), as Linux 6.1's
  * request_sock: made by a SYN (child.c's __rcv_listen_syn(), tcp_conn_request()),
  * hashed and counted on the SYN queue (inet_csk_reqsk_queue_hash_add()),
- * its SYN+ACK retransmitted by its own timer until net.xtcp.synack_retries
+ * its SYN+ACK retransmitted by its own timer until net.xtcp.synack_retries,
+ * or fewer times once the queue is over half full of old requests
  * (reqsk_timer_handler()), and its segments judged as tcp_check_req() judges
  * them, through the state table's passive SYN-RECV row: the ACK of our SYN
  * makes the child (child.c), a RST or SYN in the window ends the request, a
@@ -138,6 +139,9 @@ static bool req_unlink(struct xtcp_request *req, struct sock *child)
 	if (was) {
 		list_del_init(&req->synq_node);
 		WRITE_ONCE(lxs->syn_count, lxs->syn_count - 1);
+		/* reqsk_queue_removed(): young till its first time-out */
+		if (!req->retrans)
+			WRITE_ONCE(lxs->syn_young, lxs->syn_young - 1);
 	}
 	spin_unlock_bh(&lxs->accept_lock);
 	return was;
@@ -194,25 +198,71 @@ static void req_synack_again(struct xtcp_request *req)
 }
 
 /*
+ * How many times a request of listener @sk may send its SYN+ACK again:
+ * net.xtcp.synack_retries, fewer while the SYN queue is more than half full
+ * and its young requests (whose timer never fired) are too few, as
+ * reqsk_timer_handler() prunes it:
+ * half the queue is kept for the young, and the old, whose SYN+ACK went
+ * unanswered for a second already (a SYN flood's, mostly), are given up
+ * early, down to 2 retries, lest they clog it. One retry less for each
+ * doubling of twice the young count that qlen still reaches. Linux would
+ * take the listener's TCP_SYNCNT (icsk_syn_retries) before the sysctl;
+ * xtcp has no TCP_SYNCNT.
+ */
+static int req_max_retries(const struct sock *sk)
+{
+	const struct xtcp_sock *lxs = xtcp_sk(sk);
+	int retries = xtcp_sysctl(sock_net(sk), synack_retries,
+				  sysctl_tcp_synack_retries);
+	u32 qlen = READ_ONCE(lxs->syn_count);
+	u32 young;
+
+	if ((qlen << 1) <= max(8U, READ_ONCE(sk->sk_max_ack_backlog)))
+		return retries;
+	young = READ_ONCE(lxs->syn_young) << 1;
+	while (retries > 2 && qlen >= young) {
+		retries--;
+		young <<= 1;
+	}
+	return retries;
+}
+
+/*
+ * The request timed out and lives on: one more time-out (num_timeout), and
+ * on its first it is young no more; unless it left the SYN queue meanwhile,
+ * which counted it then. Under accept_lock, as req_unlink() reads it.
+ */
+static void req_timed_out(struct xtcp_request *req)
+{
+	struct xtcp_sock *lxs = xtcp_sk(req->listener);
+
+	spin_lock_bh(&lxs->accept_lock);
+	if (!req->retrans && !list_empty(&req->synq_node))
+		WRITE_ONCE(lxs->syn_young, lxs->syn_young - 1);
+	WRITE_ONCE(req->retrans, req->retrans + 1);
+	spin_unlock_bh(&lxs->accept_lock);
+}
+
+/*
  * The timer's work (reqsk_timer_handler()): the SYN+ACK again, the time-out
- * doubled, until net.xtcp.synack_retries; then, or if the listener stopped
- * listening, the request ends. True if the timer is to run again (it keeps
- * its reference); false when it has dropped it.
+ * doubled, until req_max_retries(); then, or if the listener stopped
+ * listening, the request ends (syn_ack_recalc() without TCP_DEFER_ACCEPT,
+ * which xtcp does not have). Nothing counts the pruning: the request just
+ * ends sooner, as in Linux. True if the timer is to run again (it keeps its
+ * reference); false when it has dropped it.
  */
 static bool req_expire(struct xtcp_request *req)
 {
 	struct sock *sk = req->listener;
-	struct net *net = sock_net(sk);
 
 	if (sk_unhashed(xtcp_req_sk(req)))
 		goto put;	/* ended meanwhile */
 	if (READ_ONCE(sk->sk_state) != XTCP_LISTEN ||
-	    req->retrans >= xtcp_sysctl(net, synack_retries,
-					sysctl_tcp_synack_retries)) {
+	    req->retrans >= req_max_retries(sk)) {
 		xtcp_req_drop(req);
 		goto put;
 	}
-	WRITE_ONCE(req->retrans, req->retrans + 1);
+	req_timed_out(req);
 	req_synack_again(req);
 	return true;
 put:
@@ -317,7 +367,9 @@ struct xtcp_request *xtcp_req_create(struct sock *sk, struct sk_buff *skb,
 	err = lxs->accept_closed ? -EINVAL : xtcp_hash_request(rsk);
 	if (!err) {
 		list_add_tail(&req->synq_node, &lxs->syn_queue);
+		/* reqsk_queue_added(): counted, and young */
 		WRITE_ONCE(lxs->syn_count, lxs->syn_count + 1);
+		WRITE_ONCE(lxs->syn_young, lxs->syn_young + 1);
 	}
 	spin_unlock_bh(&lxs->accept_lock);
 	if (err) {

@@ -56,7 +56,7 @@ struct xtcp_request {
 	u8 wscale_ok:1;		/* both sides scale (RFC 7323 §2.2) */
 	u8 sack_ok:1;
 	u8 ts_ok:1;
-	u8 retrans;		/* SYN+ACKs sent again (num_retrans) */
+	u8 retrans;		/* time-outs (num_timeout), under accept_lock */
 };
 
 static inline struct xtcp_request *xtcp_req(const struct sock *sk)

@@ -255,6 +255,7 @@ struct xtcp_sock {
 	struct list_head syn_queue;
 	struct list_head accept_queue;
 	u32 syn_count;
+	u32 syn_young;		/* requests whose timer never fired (request.c) */
 	u32 accept_count;
 	bool accept_closed;	/* children are refused */
 	/*
