@@ -567,6 +567,8 @@ static struct sk_buff *build(struct kunit *test, const struct xtcp_peer *p,
 	hlen = build_header(p, s, hdr);
 	KUNIT_ASSERT_GT(test, hlen, 0);
 	th = ip_skb(test, p, IPPROTO_TCP, hlen + s->len, &skb);
+	if (s->ifindex)
+		skb->skb_iif = s->ifindex;	/* skb->dev stays lo: its netns */
 	memcpy(th, hdr, hlen);
 	seq = s->seq + !!(s->flags & XTCP_FLAG_SYN);
 	for (i = 0; i < s->len; i++)

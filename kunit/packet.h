@@ -57,6 +57,7 @@ struct xtcp_test_seg {
 	const void *data;	/* the text; NULL: a pattern of @len bytes */
 	u32 len;
 	bool bad_csum;		/* send it with a wrong checksum */
+	int ifindex;		/* the device it comes in on; 0: lo */
 };
 
 /* A segment xtcp sent, as captured and parsed. */

@@ -601,8 +601,8 @@ static void input_fin_ack_one_event(struct kunit *test)
 	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
 			XTCP_FLAG_ACK, p.ack, p.seq);
 	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_CLOSE);
-	tw = xtcp_tw_lookup(&xtcp_net(&init_net)->tw, p.xaddr, p.xport,
-			    p.addr, p.port);
+	tw = xtcp_tw_lookup(&xtcp_net(&init_net)->tw, &init_net, p.xaddr,
+			    p.xport, p.addr, p.port, -1, 0);
 	KUNIT_ASSERT_NOT_NULL(test, tw);
 	xtcp_tw_kill(&xtcp_net(&init_net)->tw, tw);
 	xtcp_tw_put(tw);

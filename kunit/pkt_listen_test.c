@@ -297,7 +297,8 @@ static void listen_tw_reopen_isn(struct kunit *test)
 	XTCP_EXPECT_SEG(test, synack, XTCP_FLAG_SYN | XTCP_FLAG_ACK,
 			0x10000000 + 65537, p.isn + 1);
 	KUNIT_EXPECT_EQ(test, xtcp_sk(lsock->sk)->syn_count, 2U);
-	tw = xtcp_tw_lookup(tbl, p.xaddr, p.xport, p.addr, p.port);
+	tw = xtcp_tw_lookup(tbl, &init_net, p.xaddr, p.xport, p.addr, p.port,
+			    -1, 0);
 	KUNIT_EXPECT_NULL(test, tw);
 	if (tw)
 		xtcp_tw_put(tw);

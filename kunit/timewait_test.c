@@ -2,7 +2,9 @@
 /*
  * KUnit: the TIME_WAIT bucket store (src/timewait.c), MUST-13 (TIME-WAIT lasts
  * 2MSL), the restart of 2MSL on a retransmitted FIN, and the bounds the design
- * promises (64-byte buckets, bounded work per timer run, max buckets).
+ * promises (72-byte buckets, bounded work per timer run, max buckets), and
+ * the bound device a lookup and a bind() match as Linux's inet_match() and
+ * inet_bind_conflict() do.
  *
  * Expiry is driven with an injected clock through xtcp_tw_expire(), so only
  * real_timer_expires_buckets sleeps. Every table is a test resource: it is
@@ -18,6 +20,7 @@
 #include <linux/slab.h>
 #include <linux/stddef.h>
 #include <linux/timekeeping.h>
+#include <net/net_namespace.h>
 
 #include "timewait.h"
 #include "suites.h"
@@ -90,7 +93,17 @@ static struct xtcp_tw_state tuple(u32 i)
 		.ts_recent = 3000 + i,
 		.ts_recent_stamp = 4000 + i,
 		.last_oow_ack_time = 5000 + i,
+		.rcv_wnd = (u16)(600 + i),
 	};
+}
+
+/* The bucket of a 4-tuple whatever the device, as connect() looks. */
+static struct xtcp_tw_bucket *lookup_any(struct xtcp_tw_table *tbl,
+					 __be32 saddr, __be16 sport,
+					 __be32 daddr, __be16 dport)
+{
+	return xtcp_tw_lookup(tbl, &init_net, saddr, sport, daddr, dport, -1,
+			      0);
 }
 
 /* Insert connection i and drop the caller's reference. */
@@ -116,7 +129,7 @@ static bool present(struct xtcp_tw_table *tbl, u32 i)
 	struct xtcp_tw_state st = tuple(i);
 	struct xtcp_tw_bucket *tw;
 
-	tw = xtcp_tw_lookup(tbl, st.saddr, st.sport, st.daddr, st.dport);
+	tw = lookup_any(tbl, st.saddr, st.sport, st.daddr, st.dport);
 	if (tw)
 		xtcp_tw_put(tw);
 	return tw;
@@ -135,14 +148,17 @@ static unsigned int expire_all(struct xtcp_tw_table *tbl, u64 now_ns)
 	return total;
 }
 
-static void bucket_fits_64_bytes(struct kunit *test)
+static void bucket_fits_72_bytes(struct kunit *test)
 {
-	KUNIT_EXPECT_LE(test, sizeof(struct xtcp_tw_bucket), 64);
+	KUNIT_EXPECT_LE(test, sizeof(struct xtcp_tw_bucket), 72);
 	/* The layout Documentation/timewait.rst describes. */
 	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket, wheel), 8);
 	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket, st), 24);
-	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket, expires), 56);
-	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket, refcnt), 60);
+	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket, st.bound_dev_if),
+			36);
+	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket, st.rcv_wnd), 60);
+	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket, expires), 64);
+	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket, refcnt), 68);
 }
 
 static void insert_then_lookup_finds_exact_tuple(struct kunit *test)
@@ -155,7 +171,7 @@ static void insert_then_lookup_finds_exact_tuple(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tw);
 	KUNIT_EXPECT_EQ(test, xtcp_tw_count(tbl), 1);
 
-	found = xtcp_tw_lookup(tbl, st.saddr, st.sport, st.daddr, st.dport);
+	found = lookup_any(tbl, st.saddr, st.sport, st.daddr, st.dport);
 	KUNIT_EXPECT_PTR_EQ(test, found, tw);
 	if (found) {
 		KUNIT_EXPECT_EQ(test, found->st.snd_nxt, st.snd_nxt);
@@ -165,6 +181,8 @@ static void insert_then_lookup_finds_exact_tuple(struct kunit *test)
 				st.ts_recent_stamp);
 		KUNIT_EXPECT_EQ(test, found->st.last_oow_ack_time,
 				st.last_oow_ack_time);
+		KUNIT_EXPECT_EQ(test, found->st.rcv_wnd, st.rcv_wnd);
+		KUNIT_EXPECT_EQ(test, found->st.bound_dev_if, 0);
 		xtcp_tw_put(found);
 	}
 	xtcp_tw_put(tw);
@@ -177,18 +195,77 @@ static void lookup_misses_other_tuples(struct kunit *test)
 	__be32 other = cpu_to_be32(0x0a0000ff);
 
 	insert_n(test, tbl, 7, 1);
-	KUNIT_EXPECT_NULL(test, xtcp_tw_lookup(tbl, other, st.sport,
-					       st.daddr, st.dport));
-	KUNIT_EXPECT_NULL(test, xtcp_tw_lookup(tbl, st.saddr, st.sport,
-					       other, st.dport));
-	KUNIT_EXPECT_NULL(test, xtcp_tw_lookup(tbl, st.saddr, htons(81),
-					       st.daddr, st.dport));
-	KUNIT_EXPECT_NULL(test, xtcp_tw_lookup(tbl, st.saddr, st.sport,
-					       st.daddr, htons(8)));
+	KUNIT_EXPECT_NULL(test, lookup_any(tbl, other, st.sport,
+					   st.daddr, st.dport));
+	KUNIT_EXPECT_NULL(test, lookup_any(tbl, st.saddr, st.sport,
+					   other, st.dport));
+	KUNIT_EXPECT_NULL(test, lookup_any(tbl, st.saddr, htons(81),
+					   st.daddr, st.dport));
+	KUNIT_EXPECT_NULL(test, lookup_any(tbl, st.saddr, st.sport,
+					   st.daddr, htons(8)));
 	/* The same endpoints seen from the other side. */
-	KUNIT_EXPECT_NULL(test, xtcp_tw_lookup(tbl, st.daddr, st.dport,
-					       st.saddr, st.sport));
+	KUNIT_EXPECT_NULL(test, lookup_any(tbl, st.daddr, st.dport,
+					   st.saddr, st.sport));
 	KUNIT_EXPECT_TRUE(test, present(tbl, 7));
+}
+
+/*
+ * net.ipv4.tcp_l3mdev_accept as inet_sk_bound_dev_eq() reads it: whether an
+ * unbound socket hears what comes in through a VRF.
+ */
+static bool l3mdev_accept(void)
+{
+#if IS_ENABLED(CONFIG_NET_L3_MASTER_DEV)
+	return READ_ONCE(init_net.ipv4.sysctl_tcp_l3mdev_accept);
+#else
+	return true;
+#endif
+}
+
+/* Does a segment for @st's 4-tuple in on @dif (@sdif) find its bucket? */
+static bool found_from(struct xtcp_tw_table *tbl,
+		       const struct xtcp_tw_state *st, int dif, int sdif)
+{
+	struct xtcp_tw_bucket *tw;
+
+	tw = xtcp_tw_lookup(tbl, &init_net, st->saddr, st->sport, st->daddr,
+			    st->dport, dif, sdif);
+	if (tw)
+		xtcp_tw_put(tw);
+	return tw;
+}
+
+/*
+ * SO_BINDTODEVICE, as inet_match() finds Linux's timewait socks: an unbound
+ * bucket is found from any device; one bound to device 2 only from device 2,
+ * or through a VRF (@sdif, the L3 master's slave) when 2 is that slave; the
+ * 4-tuple alone (dif -1) finds both.
+ */
+static void lookup_matches_bound_device(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 64, 16, LEN_MS);
+	struct xtcp_tw_state st = tuple(1), bound = tuple(2);
+	struct xtcp_tw_bucket *tw;
+
+	bound.bound_dev_if = 2;
+	tw = xtcp_tw_insert(tbl, &bound);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tw);
+	KUNIT_EXPECT_EQ(test, tw->st.bound_dev_if, 2);
+	xtcp_tw_put(tw);
+	insert_n(test, tbl, 1, 1);
+
+	KUNIT_EXPECT_TRUE(test, found_from(tbl, &st, 1, 0));
+	KUNIT_EXPECT_TRUE(test, found_from(tbl, &st, 2, 0));
+	KUNIT_EXPECT_TRUE(test, found_from(tbl, &st, 7, 0));
+	KUNIT_EXPECT_TRUE(test, found_from(tbl, &st, -1, 0));
+	KUNIT_EXPECT_EQ(test, found_from(tbl, &st, 5, 2), l3mdev_accept());
+
+	KUNIT_EXPECT_TRUE(test, found_from(tbl, &bound, 2, 0));
+	KUNIT_EXPECT_FALSE(test, found_from(tbl, &bound, 1, 0));
+	KUNIT_EXPECT_FALSE(test, found_from(tbl, &bound, 3, 0));
+	KUNIT_EXPECT_TRUE(test, found_from(tbl, &bound, 5, 2));
+	KUNIT_EXPECT_FALSE(test, found_from(tbl, &bound, 5, 3));
+	KUNIT_EXPECT_TRUE(test, found_from(tbl, &bound, -1, 0));
 }
 
 static void insert_duplicate_tuple_refused(struct kunit *test)
@@ -222,7 +299,7 @@ static void expire_after_2msl_frees_bucket(struct kunit *test)
 	u64 t1;
 
 	insert_n(test, tbl, 1, 1);
-	held = xtcp_tw_lookup(tbl, st.saddr, st.sport, st.daddr, st.dport);
+	held = lookup_any(tbl, st.saddr, st.sport, st.daddr, st.dport);
 	KUNIT_ASSERT_NOT_NULL(test, held);
 	t1 = ktime_get_ns();
 	KUNIT_EXPECT_EQ(test, expire_all(tbl, t1 + LEN_NS + LATE_NS), 1);
@@ -250,7 +327,7 @@ static void restart_on_retransmitted_fin_extends_life(struct kunit *test)
 	t1 = ktime_get_ns();
 	KUNIT_EXPECT_EQ(test, expire_all(tbl, t0 + LEN_NS / 2), 0);
 
-	tw = xtcp_tw_lookup(tbl, st.saddr, st.sport, st.daddr, st.dport);
+	tw = lookup_any(tbl, st.saddr, st.sport, st.daddr, st.dport);
 	KUNIT_ASSERT_NOT_NULL(test, tw);
 	KUNIT_EXPECT_EQ(test, xtcp_tw_restart(tbl, tw), 0);
 	xtcp_tw_put(tw);
@@ -299,7 +376,7 @@ static void max_buckets_overflow_counted(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, present(tbl, 4));
 
 	st = tuple(0);
-	tw = xtcp_tw_lookup(tbl, st.saddr, st.sport, st.daddr, st.dport);
+	tw = lookup_any(tbl, st.saddr, st.sport, st.daddr, st.dport);
 	KUNIT_ASSERT_NOT_NULL(test, tw);
 	KUNIT_EXPECT_TRUE(test, xtcp_tw_kill(tbl, tw));
 	xtcp_tw_put(tw);
@@ -363,7 +440,7 @@ static void destroy_frees_everything_and_stops_timer(struct kunit *test)
 	struct xtcp_tw_bucket *held;
 
 	insert_n(test, tbl, 0, 1000);
-	held = xtcp_tw_lookup(tbl, st.saddr, st.sport, st.daddr, st.dport);
+	held = lookup_any(tbl, st.saddr, st.sport, st.daddr, st.dport);
 	KUNIT_ASSERT_NOT_NULL(test, held);
 	KUNIT_EXPECT_TRUE(test, hrtimer_active(&tbl->timer));
 
@@ -422,13 +499,36 @@ static void port_busy_matches_port_and_address(struct kunit *test)
 	struct xtcp_tw_table *tbl = new_table(test, 64, 16, LEN_MS);
 	struct xtcp_tw_state st = tuple(1);
 
-	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_busy(tbl, 0, st.sport));
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_busy(tbl, 0, st.sport, 0));
 	insert_n(test, tbl, 1, 1);
-	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_busy(tbl, 0, st.sport));
-	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_busy(tbl, st.saddr, st.sport));
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_busy(tbl, 0, st.sport, 0));
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_busy(tbl, st.saddr, st.sport, 0));
 	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_busy(tbl, cpu_to_be32(0x0a000002),
-						   st.sport));
-	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_busy(tbl, 0, cpu_to_be16(81)));
+						   st.sport, 0));
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_busy(tbl, 0, cpu_to_be16(81), 0));
+	/* an unbound bucket holds the port against a binder on any device */
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_busy(tbl, 0, st.sport, 3));
+}
+
+/*
+ * With devices, as inet_bind_conflict(): a bucket bound to device 2 holds its
+ * port against unbound binders and binders on device 2, not against a binder
+ * on device 3.
+ */
+static void port_busy_matches_bound_device(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 64, 16, LEN_MS);
+	struct xtcp_tw_state st = tuple(1);
+	struct xtcp_tw_bucket *tw;
+
+	st.bound_dev_if = 2;
+	tw = xtcp_tw_insert(tbl, &st);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tw);
+	xtcp_tw_put(tw);
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_busy(tbl, 0, st.sport, 0));
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_busy(tbl, st.saddr, st.sport, 2));
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_busy(tbl, st.saddr, st.sport, 3));
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_busy(tbl, 0, st.sport, 3));
 }
 
 /* The parked-port sweep learns every local port a bucket is on, and no other. */
@@ -485,11 +585,13 @@ static struct kunit_case timewait_cases[] = {
 	KUNIT_CASE(set_len_shortens_new_buckets),
 	KUNIT_CASE(set_len_refuses_beyond_wheel),
 	KUNIT_CASE(port_busy_matches_port_and_address),
+	KUNIT_CASE(port_busy_matches_bound_device),
 	KUNIT_CASE(ports_marks_exactly_the_ports_in_use),
 	KUNIT_CASE(walk_visits_each_bucket_once),
-	KUNIT_CASE(bucket_fits_64_bytes),
+	KUNIT_CASE(bucket_fits_72_bytes),
 	KUNIT_CASE(insert_then_lookup_finds_exact_tuple),
 	KUNIT_CASE(lookup_misses_other_tuples),
+	KUNIT_CASE(lookup_matches_bound_device),
 	KUNIT_CASE(insert_duplicate_tuple_refused),
 	KUNIT_CASE(expire_before_2msl_keeps_bucket),
 	KUNIT_CASE(expire_after_2msl_frees_bucket),

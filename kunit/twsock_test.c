@@ -42,11 +42,14 @@ static void tw_res_free(struct kunit_resource *res)
 	xtcp_tw_put(tw);
 }
 
-/* @p's bucket, with a reference the test keeps; NULL if there is none. */
+/*
+ * @p's bucket, whatever its device, with a reference the test keeps; NULL if
+ * there is none.
+ */
 static struct xtcp_tw_bucket *tw_find(const struct xtcp_peer *p)
 {
-	return xtcp_tw_lookup(tw_table(), p->xaddr, p->xport, p->addr,
-			      p->port);
+	return xtcp_tw_lookup(tw_table(), &init_net, p->xaddr, p->xport,
+			      p->addr, p->port, -1, 0);
 }
 
 static bool tw_hashed(const struct xtcp_peer *p)
@@ -390,6 +393,131 @@ static void tw_bare_ack_moves_ts_recent(struct kunit *test)
 	XTCP_EXPECT_NO_SEGMENT(test);
 }
 
+/* An ifindex no device has. */
+#define NO_SUCH_IFINDEX	0x7ffe
+
+/*
+ * SO_BINDTODEVICE: a connection bound to lo leaves a bucket bound to lo, as
+ * tcp_time_wait() keeps tw_bound_dev_if. The peer's FIN again, in on another
+ * device, does not find it (inet_match()): left to the kernel's TCP,
+ * unanswered, the bucket untouched; in on lo, it is answered.
+ */
+static void tw_bound_device_matched(struct kunit *test)
+{
+	struct xtcp_tw_bucket *tw;
+	struct socket *sock;
+	struct xtcp_test_seg s;
+	struct xtcp_peer p;
+	u32 e0;
+
+	xtcp_peer_init(&p, 47011);
+	sock = xtcp_test_established(test, &p, NULL);
+	KUNIT_ASSERT_EQ(test, sock_bindtoindex(sock->sk, LOOPBACK_IFINDEX,
+					       true), 0);
+	tw = tw_close(test, sock, &p);
+	KUNIT_EXPECT_EQ(test, tw->st.bound_dev_if, LOOPBACK_IFINDEX);
+	xtcp_test_sysctl(test, &xtcp_net(&init_net)->invalid_ratelimit, 0);
+	e0 = tw_expires(tw);
+	msleep(TW_TICKS_MS);
+
+	s = xtcp_peer_seg(&p, XTCP_FLAG_FIN | XTCP_FLAG_ACK, 0);
+	s.seq = p.seq - 1;
+	s.ifindex = NO_SUCH_IFINDEX;
+	KUNIT_EXPECT_EQ(test, xtcp_test_feed(test, &p, &s),
+			(unsigned int)NF_ACCEPT);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, tw_expires(tw), e0);
+
+	s.ifindex = LOOPBACK_IFINDEX;
+	tw_feed(test, &p, &s);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+	KUNIT_EXPECT_GT(test, (s32)(tw_expires(tw) - e0), 0);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/* A connection bound to no device leaves a bucket that hears every device. */
+static void tw_unbound_any_device(struct kunit *test)
+{
+	struct xtcp_tw_bucket *tw;
+	struct xtcp_test_seg s;
+	struct xtcp_peer p;
+
+	tw = tw_enter(test, &p, 47012, false);
+	KUNIT_EXPECT_EQ(test, tw->st.bound_dev_if, 0);
+	xtcp_test_sysctl(test, &xtcp_net(&init_net)->invalid_ratelimit, 0);
+	s = xtcp_peer_seg(&p, XTCP_FLAG_FIN | XTCP_FLAG_ACK, 0);
+	s.seq = p.seq - 1;
+	s.ifindex = NO_SUCH_IFINDEX;
+	tw_feed(test, &p, &s);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * The bucket's ACKs carry the window the socket last advertised, on its
+ * scale: tcp_time_wait() keeps tcp_receive_window() and rcv_wscale, and
+ * tcp_v4_timewait_ack() sends tw_rcv_wnd >> tw_rcv_wscale. With window
+ * scaling (the peer's wscale 7) and 1000 bytes left unread, the ACK of the
+ * peer's FIN and the bucket's ACKs of it again (a retransmitted FIN, text out
+ * of window) carry one and the same window, not 0.
+ */
+static void tw_ack_window_last_advertised(struct kunit *test)
+{
+	static const struct xtcp_options ws_opt = {
+		.present = XTCP_OPTF_MSS | XTCP_OPTF_WSCALE,
+		.mss = XTCP_TEST_MSS,
+		.wscale = 7,
+	};
+	struct xtcp_tw_bucket *tw;
+	struct xtcp_test_seg s;
+	struct xtcp_sock *xs;
+	struct socket *sock;
+	struct xtcp_pkt *ack;
+	struct xtcp_peer p;
+	u16 win;
+
+	xtcp_peer_init(&p, 47013);
+	sock = xtcp_test_established(test, &p, &ws_opt);
+	xs = xtcp_sk(sock->sk);
+	KUNIT_ASSERT_GT(test, xs->rcv_wscale, 0);
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 1000);	/* quick ACKed */
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+	xtcp_test_sysctl(test, &xtcp_net(&init_net)->invalid_ratelimit, 0);
+
+	KUNIT_ASSERT_EQ(test, kernel_sock_shutdown(sock, SHUT_WR), 0);
+	xtcp_peer_saw(&p, xtcp_test_expect(test, XTCP_FLAG_FIN | XTCP_FLAG_ACK));
+	xtcp_peer_send(test, &p, XTCP_FLAG_FIN | XTCP_FLAG_ACK, 0);
+	ack = xtcp_test_expect(test, XTCP_FLAG_ACK);
+	XTCP_EXPECT_SEG(test, ack, XTCP_FLAG_ACK, p.ack, p.seq);
+	win = ack->seg.window;
+	KUNIT_EXPECT_GT(test, win, 0);
+	/* tcp_receive_window() of the socket, on its scale, is what it sent */
+	KUNIT_EXPECT_EQ(test, (u32)win,
+			(xs->rcv_wup + xs->rcv_wnd - xs->rcv_nxt) >>
+			xs->rcv_wscale);
+	tw = tw_find(&p);
+	KUNIT_ASSERT_NOT_NULL(test, tw);
+	tw_keep(test, tw);
+	KUNIT_EXPECT_EQ(test, tw->st.rcv_wnd, win);
+
+	s = xtcp_peer_seg(&p, XTCP_FLAG_FIN | XTCP_FLAG_ACK, 0);
+	s.seq = p.seq - 1;
+	tw_feed(test, &p, &s);
+	ack = xtcp_test_expect(test, XTCP_FLAG_ACK);
+	XTCP_EXPECT_SEG(test, ack, XTCP_FLAG_ACK, p.ack, p.seq);
+	KUNIT_EXPECT_EQ(test, ack->seg.window, win);
+
+	s = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 10);
+	tw_feed(test, &p, &s);
+	ack = xtcp_test_expect(test, XTCP_FLAG_ACK);
+	XTCP_EXPECT_SEG(test, ack, XTCP_FLAG_ACK, p.ack, p.seq);
+	KUNIT_EXPECT_EQ(test, ack->seg.window, win);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
 /* xtcp_tw_classify(), one segment at a time, against a made-up bucket. */
 static void tw_classify_events(struct kunit *test)
 {
@@ -453,6 +581,9 @@ static struct kunit_case twsock_cases[] = {
 	KUNIT_CASE(tw_acks_rate_limited),
 	KUNIT_CASE(tw_paws_reject_counted),
 	KUNIT_CASE(tw_bare_ack_moves_ts_recent),
+	KUNIT_CASE(tw_bound_device_matched),
+	KUNIT_CASE(tw_unbound_any_device),
+	KUNIT_CASE(tw_ack_window_last_advertised),
 	KUNIT_CASE(tw_classify_events),
 	{}
 };

@@ -83,7 +83,8 @@ int xtcp_release(struct socket *sock)
 		xtcp_listener_close(sk);
 		/* its children's TIME_WAIT buckets keep the port, as in TCP */
 		if (xtcp_tw_port_busy(&xtcp_net(sock_net(sk))->tw,
-				      sk->sk_rcv_saddr, inet_sk(sk)->inet_sport))
+				      sk->sk_rcv_saddr, inet_sk(sk)->inet_sport,
+				      0))
 			xtcp_port_park(sk);
 		xtcp_done(sk);
 	} else if (state == XTCP_CLOSE) {
@@ -159,7 +160,8 @@ int xtcp_bind(struct socket *sock, struct sockaddr *uaddr, int addr_len)
 	if (sin->sin_family == AF_INET && sin->sin_port &&
 	    ((!sk->sk_reuse &&
 	      xtcp_tw_port_busy(&xtcp_net(sock_net(sk))->tw,
-				sin->sin_addr.s_addr, sin->sin_port)) ||
+				sin->sin_addr.s_addr, sin->sin_port,
+				READ_ONCE(sk->sk_bound_dev_if))) ||
 	     xtcp_listener_at(sock_net(sk), sin->sin_addr.s_addr,
 			      ntohs(sin->sin_port), sk)))
 		goto out;
@@ -187,8 +189,9 @@ static void tw_give_way(struct sock *sk)
 	struct xtcp_tw_bucket *tw;
 
 	xtcp_sock_assert_locked(sk);
-	tw = xtcp_tw_lookup(tbl, inet->inet_saddr, inet->inet_sport,
-			    inet->inet_daddr, inet->inet_dport);
+	tw = xtcp_tw_lookup(tbl, sock_net(sk), inet->inet_saddr,
+			    inet->inet_sport, inet->inet_daddr,
+			    inet->inet_dport, -1, 0);
 	if (!tw)
 		return;
 	if (xtcp_tw_kill(tbl, tw)) {

@@ -214,8 +214,9 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 		sk = lsk;
 	}
 	if (!sk) {
-		tw = xtcp_tw_lookup(&xtcp_net(net)->tw, iph->daddr, th->dest,
-				    iph->saddr, th->source);
+		tw = xtcp_tw_lookup(&xtcp_net(net)->tw, net, iph->daddr,
+				    th->dest, iph->saddr, th->source, dif,
+				    sdif);
 		if (!tw) {
 			sk = xtcp_lookup_listener(net, iph->daddr, th->dest,
 						  dif, sdif);

@@ -889,16 +889,19 @@ static void send_built(struct net *net, const struct sock *sk, __be32 saddr,
 	ip_build_and_send_pkt(skb, sk, saddr, daddr, NULL, tos);
 }
 
-/* Route a reply through the namespace's control socket. */
+/*
+ * Route a reply through the namespace's control socket, out through @oif if
+ * not 0 (ip_send_unicast_reply()'s arg->bound_dev_if).
+ */
 static void send_ctl_reply(struct net *net, __be32 saddr, __be32 daddr,
-			   struct sk_buff *skb)
+			   struct sk_buff *skb, int oif)
 {
 	struct tcphdr *th = tcp_hdr(skb);
 	struct flowi4 fl4;
 	struct rtable *rt;
 
 	rt = ip_route_output_ports(net, &fl4, NULL, daddr, saddr, th->dest,
-				   th->source, IPPROTO_TCP, 0, 0);
+				   th->source, IPPROTO_TCP, 0, oif);
 	if (IS_ERR(rt)) {
 		kfree_skb(skb);
 		return;
@@ -998,10 +1001,14 @@ void xtcp_send_reset(struct net *net, struct sk_buff *skb)
 	if (!rst)
 		return;
 	trace_xtcp_segment_send(net, iph->daddr, iph->saddr, &seg, 0);
-	send_ctl_reply(net, iph->daddr, iph->saddr, rst);
+	send_ctl_reply(net, iph->daddr, iph->saddr, rst, 0);
 }
 
-/* A TIME_WAIT bucket acknowledges the peer's FIN again. */
+/*
+ * A TIME_WAIT bucket acknowledges the peer's FIN again, as
+ * tcp_v4_timewait_ack(): with the window the socket last advertised, out
+ * through the device it was bound to.
+ */
 void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st)
 {
 	struct xtcp_segment seg = {};
@@ -1011,6 +1018,7 @@ void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st)
 	seg.dport = ntohs(st->dport);
 	seg.seq = st->snd_nxt;
 	seg.ack = st->rcv_nxt;
+	seg.window = st->rcv_wnd;
 	seg.flags = XTCP_FLAG_ACK;
 	if (READ_ONCE(st->ts_recent_stamp)) {
 		seg.opt.present = XTCP_OPTF_TIMESTAMP;
@@ -1024,5 +1032,5 @@ void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st)
 	if (!skb)
 		return;
 	trace_xtcp_segment_send(net, st->saddr, st->daddr, &seg, XTCP_TIME_WAIT);
-	send_ctl_reply(net, st->saddr, st->daddr, skb);
+	send_ctl_reply(net, st->saddr, st->daddr, skb, st->bound_dev_if);
 }

@@ -130,8 +130,8 @@ static bool tuple_taken(struct net *net, __be32 saddr, u16 num, __be32 daddr,
 {
 	struct sock *other;
 
-	*tw = xtcp_tw_lookup(&xtcp_net(net)->tw, saddr, htons(num), daddr,
-			     dport);
+	*tw = xtcp_tw_lookup(&xtcp_net(net)->tw, net, saddr, htons(num),
+			     daddr, dport, -1, 0);
 	if (*tw)
 		return true;
 	other = xtcp_lookup_established(net, saddr, htons(num), daddr, dport,

@@ -38,6 +38,8 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
+#include <net/inet_sock.h>
+
 #include "compat.h"
 #include "state.h"
 #include "timewait.h"
@@ -57,9 +59,14 @@ static struct kmem_cache *tw_cache;
 
 int xtcp_tw_init(void)
 {
-	BUILD_BUG_ON(sizeof(struct xtcp_tw_bucket) > 64);
+	BUILD_BUG_ON(sizeof(struct xtcp_tw_bucket) > 72);
 
-	tw_cache = KMEM_CACHE(xtcp_tw_bucket, SLAB_HWCACHE_ALIGN);
+	/*
+	 * Not SLAB_HWCACHE_ALIGN: that would round 72 bytes up to 128. A
+	 * lookup's fields are in the first 40 bytes, two cache lines at
+	 * worst.
+	 */
+	tw_cache = KMEM_CACHE(xtcp_tw_bucket, 0);
 	return tw_cache ? 0 : -ENOMEM;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_init);
@@ -415,10 +422,19 @@ unlock:
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_insert);
 
-/* A segment arrived: its TIME_WAIT bucket with a reference, or NULL. */
+/*
+ * A segment arrived on device @dif (@sdif its L3 master's slave, 0 if none):
+ * its TIME_WAIT bucket with a reference, or NULL. A bucket bound to a device
+ * is found only from it, an unbound one from any (from a VRF's slave only with
+ * net.ipv4.tcp_l3mdev_accept), as inet_match() finds Linux's timewait socks.
+ * @dif < 0: whatever the device, for connect(), which keeps a 4-tuple unique
+ * in the table (and in the connection hash) whatever the devices.
+ */
 struct xtcp_tw_bucket *xtcp_tw_lookup(struct xtcp_tw_table *tbl,
+				      struct net *net,
 				      __be32 saddr, __be16 sport,
-				      __be32 daddr, __be16 dport)
+				      __be32 daddr, __be16 dport,
+				      int dif, int sdif)
 {
 	u32 h = tw_hash(tbl, saddr, sport, daddr, dport);
 	spinlock_t *lock = tw_chain_lock(tbl, h);
@@ -432,6 +448,9 @@ struct xtcp_tw_bucket *xtcp_tw_lookup(struct xtcp_tw_table *tbl,
 		return NULL;
 	spin_lock_bh(lock);
 	tw = tw_chain_find(tbl, h, saddr, sport, daddr, dport);
+	if (tw && dif >= 0 &&
+	    !inet_sk_bound_dev_eq(net, tw->st.bound_dev_if, dif, sdif))
+		tw = NULL;	/* the 4-tuple is unique: no other bucket */
 	if (tw)
 		refcount_inc(&tw->refcnt);
 	spin_unlock_bh(lock);
@@ -596,17 +615,25 @@ static bool tw_on_port(const struct xtcp_tw_state *st, void *arg)
 	const struct xtcp_tw_state *want = arg;
 
 	return st->sport == want->sport &&
-	       (!want->saddr || st->saddr == want->saddr);
+	       (!want->saddr || st->saddr == want->saddr) &&
+	       (!want->bound_dev_if || !st->bound_dev_if ||
+		st->bound_dev_if == want->bound_dev_if);
 }
 
 /*
  * bind() without SO_REUSEADDR fails while a TIME_WAIT bucket holds the port,
  * as the kernel's TCP refuses it: true if one does (for @saddr, or for any
- * address if @saddr is the wildcard). A walk of the table: binds are rare.
+ * address if @saddr is the wildcard), unless the binder and the bucket are
+ * bound to two different devices, as inet_bind_conflict() lets them be.
+ * @bound_dev_if 0 (an unbound binder): a bucket on any device. A walk of the
+ * table: binds are rare.
  */
-bool xtcp_tw_port_busy(struct xtcp_tw_table *tbl, __be32 saddr, __be16 sport)
+bool xtcp_tw_port_busy(struct xtcp_tw_table *tbl, __be32 saddr, __be16 sport,
+		       int bound_dev_if)
 {
-	struct xtcp_tw_state want = { .saddr = saddr, .sport = sport };
+	struct xtcp_tw_state want = {
+		.saddr = saddr, .sport = sport, .bound_dev_if = bound_dev_if,
+	};
 
 	return tw_for_each(tbl, tw_on_port, &want);
 }

@@ -3,9 +3,10 @@
  * timewait.h: the TIME_WAIT bucket store (RFC 9293 §3.6.1, MUST-13; RFC 6191;
  * RFC 7323 PAWS). Documentation/timewait.rst has the design.
  *
- * A connection that enters TIME-WAIT gives up its socket and leaves a 64-byte
- * bucket behind: the 4-tuple, the sequence state needed to ACK a retransmitted
- * FIN or to judge a new SYN, and the timestamp state PAWS needs. Buckets live
+ * A connection that enters TIME-WAIT gives up its socket and leaves a 72-byte
+ * bucket behind: the 4-tuple and the device it was bound to, the sequence and
+ * window state needed to ACK a retransmitted FIN or to judge a new SYN, and
+ * the timestamp state PAWS needs. Buckets live
  * in a per-table hash (lookup) and on a per-table time wheel (expiry), both
  * O(1); one soft hrtimer per table drives the wheel.
  *
@@ -22,6 +23,8 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+struct net;
+
 /*
  * The wheel turns once per 2^27 ns (134 ms, ~7.5 ticks a second). A bucket
  * lives at least its table's tw_len and at most one tick (plus timer slack)
@@ -35,12 +38,19 @@
 /* Buckets freed per xtcp_tw_expire() call, i.e. per timer run. */
 #define XTCP_TW_EXPIRE_BUDGET	256
 
-/* What a connection leaves behind in TIME-WAIT. 32 bytes. */
+/* What a connection leaves behind in TIME-WAIT. 40 bytes. */
 struct xtcp_tw_state {
 	__be32 saddr;
 	__be32 daddr;
 	__be16 sport;
 	__be16 dport;
+	/*
+	 * The socket's sk_bound_dev_if (SO_BINDTODEVICE, or a VRF's), 0 for
+	 * none: a segment that comes in on another device does not find the
+	 * bucket, as inet_match() compares Linux's tw_bound_dev_if; its ACKs
+	 * are routed out through it.
+	 */
+	int bound_dev_if;
 	u32 snd_nxt;		/* a new incarnation's ISN goes beyond this */
 	u32 rcv_nxt;		/* the peer's FIN is rcv_nxt - 1 */
 	/*
@@ -58,12 +68,20 @@ struct xtcp_tw_state {
 	 * gives it back.
 	 */
 	u32 last_oow_ack_time;
+	/*
+	 * The window field of its ACKs: the receive window the socket last
+	 * advertised and the peer may still fill, on the socket's scale,
+	 * Linux's tw_rcv_wnd >> tw_rcv_wscale. Shifted once here: it is all
+	 * the bucket ever sends of it.
+	 */
+	u16 rcv_wnd;
 };
 
 /*
- * One cache line, see Documentation/timewait.rst for the offsets. The hash
- * chain is singly linked (8 bytes, not 16): a chain is walked for lookup
- * anyway, so unlinking costs what a lookup costs.
+ * 72 bytes, see Documentation/timewait.rst for the offsets; what a lookup
+ * reads (hnext, the 4-tuple, the device) is in the first 40. The hash chain
+ * is singly linked (8 bytes, not 16): a chain is walked for lookup anyway, so
+ * unlinking costs what a lookup costs.
  */
 struct xtcp_tw_bucket {
 	struct xtcp_tw_bucket *hnext;	/* hash chain, chain lock */
@@ -103,14 +121,17 @@ void xtcp_tw_table_destroy(struct xtcp_tw_table *tbl);
 struct xtcp_tw_bucket *xtcp_tw_insert(struct xtcp_tw_table *tbl,
 				      const struct xtcp_tw_state *st);
 struct xtcp_tw_bucket *xtcp_tw_lookup(struct xtcp_tw_table *tbl,
+				      struct net *net,
 				      __be32 saddr, __be16 sport,
-				      __be32 daddr, __be16 dport);
+				      __be32 daddr, __be16 dport,
+				      int dif, int sdif);
 int xtcp_tw_restart(struct xtcp_tw_table *tbl, struct xtcp_tw_bucket *tw);
 bool xtcp_tw_kill(struct xtcp_tw_table *tbl, struct xtcp_tw_bucket *tw);
 void xtcp_tw_put(struct xtcp_tw_bucket *tw);
 unsigned int xtcp_tw_count(const struct xtcp_tw_table *tbl);
 unsigned long xtcp_tw_overflows(const struct xtcp_tw_table *tbl);
-bool xtcp_tw_port_busy(struct xtcp_tw_table *tbl, __be32 saddr, __be16 sport);
+bool xtcp_tw_port_busy(struct xtcp_tw_table *tbl, __be32 saddr, __be16 sport,
+		       int bound_dev_if);
 void xtcp_tw_ports(struct xtcp_tw_table *tbl, unsigned long *ports);
 int xtcp_tw_set_len(struct xtcp_tw_table *tbl, unsigned int tw_len_ms);
 bool xtcp_tw_walk(struct xtcp_tw_table *tbl, unsigned int *chain,

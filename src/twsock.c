@@ -4,7 +4,8 @@
  *
  * A connection that reaches TIME-WAIT leaves a bucket in its namespace's table
  * and its socket goes (xtcp_done()), as the kernel's TCP replaces a socket by
- * an inet_timewait_sock. Segments for the 4-tuple then meet the bucket:
+ * an inet_timewait_sock. Segments for the 4-tuple that come in on the device
+ * the socket was bound to (any, if it was not) then meet the bucket:
  *
  *  - the peer's FIN again (our last ACK was lost): ACK it again, 2MSL restarts
  *    (RFC 9293 §3.10.7.4, seventh check, TIME-WAIT);
@@ -37,11 +38,14 @@ void xtcp_time_wait(struct sock *sk)
 		.daddr = sk->sk_daddr,
 		.sport = inet_sk(sk)->inet_sport,
 		.dport = sk->sk_dport,
+		.bound_dev_if = READ_ONCE(sk->sk_bound_dev_if),
 		.snd_nxt = xs->snd_nxt,
 		.rcv_nxt = xs->rcv_nxt,
 		.ts_recent = xs->ts_recent,
 		.ts_recent_stamp = xs->ts_ok ? max_t(u32, xs->ts_recent_stamp, 1)
 					     : 0,
+		/* tcp_time_wait(): tcp_receive_window(), on rcv_wscale */
+		.rcv_wnd = xtcp_rcv_window_now(sk) >> xs->rcv_wscale,
 	};
 
 	xtcp_sock_assert_locked(sk);
