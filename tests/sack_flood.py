@@ -43,10 +43,12 @@ its end: /proc/net/xtcp_sockets (PATH, as seen from the listener's
 namespace), or ss -m in netns NS for Linux TCP; not timed. It prints
 
     flooding: flight B bytes (S segments) above the hole at byte H
-    flooding on    (the second round began)
-    control: acks C; send V us per ack
-    flooded: acks K (and the control's) in T ms; send U us per ack, +X us
-             over the control;
+    flooding on    (the flood began: with --beside FILE, the peer floods
+                   unmeasured until FILE exists, then the measured rounds)
+    control: acks C; send V us per ack (median V'); kernel KC us per ack
+    flooded: acks K (and the control's, and B beside) in T ms; send U us
+             per ack (median U', +X us over the control's); kernel KF us per
+             ack, +KX us over the control's;
              cpu sys+softirq Y ms (user Z ms, of all CPUs); wmem_queued W0 at
              the start, peak W sndbuf Q;
              slab +G KiB (over the flood); blocks (the last two sets)
@@ -58,6 +60,7 @@ The kernel of the sender's namespace knows nothing of the connection and would
 answer the listener's segments with RSTs: the caller drops them with nft.
 """
 import argparse
+import os
 import re
 import socket
 import struct
@@ -125,6 +128,29 @@ def slab_kb():
             if line.startswith("Slab:"):
                 return int(line.split()[1])
     return 0
+
+
+def ksoftirqds():
+    """The pids of the ksoftirqd threads."""
+    pids = []
+    for d in os.listdir("/proc"):
+        try:
+            with open("/proc/%s/comm" % d) as f:
+                if f.read().startswith("ksoftirqd/"):
+                    pids.append(d)
+        except (OSError, ValueError):
+            pass
+    return pids
+
+
+def stime_us(pids):
+    """The system time of PIDS together (/proc/PID/stat), in us."""
+    t = 0
+    for pid in pids:
+        with open("/proc/%s/stat" % pid) as f:
+            w = f.read().rsplit(")", 1)[1].split()
+        t += int(w[12])	# stime, field 15
+    return t * 1000000 // os.sysconf("SC_CLK_TCK")
 
 
 def probe_xtcp(path, port):
@@ -213,6 +239,12 @@ class Receiver(Peer):
         self.send(ACK, self.isn + 1, options=opt)
 
 
+def median(xs):
+    """The median of XS, in us."""
+    xs = sorted(xs)
+    return xs[len(xs) // 2] * 1e6 if xs else 0.0
+
+
 def share(n, r):
     """Round R's share of N ACKs."""
     return n * (r + 1) // ROUNDS - n * r // ROUNDS
@@ -244,6 +276,7 @@ def main():
     ap.add_argument("--blocks", choices=("alternate", "huge"), default="alternate")
     ap.add_argument("--xtcp-sockets")
     ap.add_argument("--ss-netns")
+    ap.add_argument("--beside", help="a file to wait for, flooding, before the measured rounds")
     ap.add_argument("--stall", type=float, default=20.0)
     args = ap.parse_args()
     if args.xtcp_sockets:
@@ -286,44 +319,62 @@ def main():
         if r and r[0] > peak[0]:
             peak[:2] = r
 
-    def burst(acks, pick):
-        """ACKS ACKs of the set PICK(i) says: the seconds spent sending them."""
+    def burst(acks, pick, kern):
+        """ACKS ACKs of the set PICK(i) says: the seconds each took to send;
+        the kernel's time meanwhile added to KERN[0]."""
         nonlocal sets
-        spent = 0.0
+        spent = []
+        k0 = stime_us(pids)
         for i in range(acks):
             t = time.perf_counter()
             p.ack(hole, sets[pick(i)])
-            spent += time.perf_counter() - t
+            spent.append(time.perf_counter() - t)
             if i % 8 == 7 and p.data(0):
                 sets = flood_sets(p.held, lo, args.blocks)
+        kern[0] += stime_us(pids) - k0
         return spent
     # in ROUNDS, each a run of the control (one set again and again, that a
     # sender need walk once) and one of the flood, so that both meet the
     # same noise of a shared guest
-    control = spent = 0.0
+    pids = ["self"] + ksoftirqds()
+    kc, kf = [0], [0]
+    # the flood beside the caller's other traffic, until it says that is over
+    # (not measured: that traffic's work would be counted with the ACKs')
+    print("flooding on", flush=True)
+    beside = 0
+    if args.beside:
+        end = time.monotonic() + 120
+        while not os.path.exists(args.beside) and time.monotonic() < end:
+            burst(64, lambda i: i % 2, [0])
+            beside += 64
+    control, spent = [], []
     s0 = slab_kb()
     t0 = time.monotonic()
     for r in range(ROUNDS):
         if r in (0, ROUNDS // 2):
             sample()
-        if r == 1:
-            print("flooding on", flush=True)
-        control += burst(share(args.control, r), lambda i: 0)
+        control += burst(share(args.control, r), lambda i: 0, kc)
         c0 = cpu_ms()
-        spent += burst(share(args.acks, r), lambda i: i % 2)
+        spent += burst(share(args.acks, r), lambda i: i % 2, kf)
         c1 = cpu_ms()
         cpu = [cpu[0] + c1[0] - c0[0], cpu[1] + c1[1] - c0[1]]
-    control = control * 1e6 / max(args.control, 1)
+    # medians, which the guest's hiccups (its other CPU's work, interrupts,
+    # the host's other load) do not move as they move a mean
+    cmed, fmed = median(control), median(spent)
+    control = sum(control) * 1e6 / max(args.control, 1)
     elapsed = time.monotonic() - t0
     growth = slab_kb() - s0
     sample()
-    us = spent * 1e6 / args.acks
-    print("control: acks %d; send %.1f us per ack" % (args.control, control), flush=True)
-    print("flooded: acks %d (and the control's) in %d ms; send %.1f us per ack,"
-          " %+.1f us over the control;"
+    us = sum(spent) * 1e6 / args.acks
+    kc, kf = kc[0] / max(args.control, 1), kf[0] / args.acks
+    print("control: acks %d; send %.1f us per ack (median %.1f); kernel %.1f us per ack" %
+          (args.control, control, cmed, kc), flush=True)
+    print("flooded: acks %d (and the control's, and %d beside) in %d ms; send %.1f us per ack"
+          " (median %.1f, %+.1f us over the control's); kernel %.1f us per ack,"
+          " %+.1f us over the control's;"
           " cpu sys+softirq %d ms (user %d ms, of all CPUs); wmem_queued %d at the start,"
           " peak %d sndbuf %d; slab %+d KiB; blocks %s %s" %
-          (args.acks, elapsed * 1000, us, us - control, cpu[1], cpu[0], peak[2],
+          (args.acks, beside, elapsed * 1000, us, fmed, fmed - cmed, kf, kf - kc, cpu[1], cpu[0], peak[2],
            peak[0], peak[1], growth, [(s - hole, e - hole) for s, e in sets[0]],
            [(s - hole, e - hole) for s, e in sets[1]]), flush=True)
     # drain: all that is held acknowledged, the rest read as it comes
