@@ -187,20 +187,12 @@ HOSTILE_SACK=$(cd "${BASH_SOURCE[0]%/*}/.." && pwd)/sack_flood.py
 # What the peer lets in before its hole (the sender's window grows that far in
 # slow start, and more), the stream (all the rest is in flight at the hole),
 # the control's ACKs and the flood's, and the legitimate transfer beside it
-# (each way). The debug kernel takes each ACK several times slower: fewer
-# there, and half the flight, still some 150 segments.
+# (each way).
+HOSTILE_SACK_WARM=600000
+HOSTILE_SACK_N=1500000
+HOSTILE_SACK_CONTROL=2000
+HOSTILE_SACK_ACKS=2000
 HOSTILE_SACK_LEGIT=200000
-if [ -n "${XTCP_WIRE_LIGHT:-}" ]; then
-	HOSTILE_SACK_WARM=300000
-	HOSTILE_SACK_N=750000
-	HOSTILE_SACK_CONTROL=400
-	HOSTILE_SACK_ACKS=1200
-else
-	HOSTILE_SACK_WARM=600000
-	HOSTILE_SACK_N=1500000
-	HOSTILE_SACK_CONTROL=1200
-	HOSTILE_SACK_ACKS=3200
-fi
 # Linux TCP's counters of SACK at work, printed (xtcp has the first two, the
 # first as SackRecovery); the shifts and merges are Linux's own.
 HOSTILE_SACK_COUNTERS=(TCPSackRecovery TCPSACKReneging TCPSackShifted TCPSackMerged
@@ -257,7 +249,8 @@ hostile_sack() {
 	out=$WIRE_OUT
 	re='flight ([0-9]+) bytes'
 	[[ $out =~ $re ]] && hs[$fam.flight]=${BASH_REMATCH[1]}
-	re='acks [0-9]+ \(and the control.s, and [0-9]+ beside\) in ([0-9]+) ms; send ([0-9.]+) us per ack'
+	re='acks [0-9]+ \(and the control.s, and [0-9]+ beside\) in ([0-9]+) ms;'
+	re+=' send ([0-9.]+) us per ack'
 	re+='.* kernel [0-9.]+ us per ack, ([-+][0-9.]+) us over'
 	re+='.* cpu sys\+softirq ([0-9]+) ms.* wmem_queued ([0-9]+) at the start, peak ([0-9]+)'
 	re+=' sndbuf ([0-9]+); slab ([-+][0-9]+) KiB'
@@ -293,22 +286,22 @@ hostile_sack_counter() {
 
 # Issue #14's SACK flood: a peer (sack_flood.py) lets 600 000 bytes in, then
 # takes the next segment for lost and holds the 900 000 that follow, as much
-# of them as the sender's window lets into flight (some 300-400 segments); it
-# sends 1200 duplicate ACKs with the same four SACK blocks (the control: a
-# sender walks them once) and 3200 with four blocks from two sets taken in
-# turn (the even eighths of what it holds, the odd ones; HOSTILE_SACK_BLOCKS=
-# huge: one block over all instead of the odd ones), interleaved in 8 rounds,
-# so that no flood ACK repeats the last and the sender's scoreboard is walked
-# over what is SACKed already, again and again; then it acknowledges all.
-# Meanwhile a legitimate transfer of 200 KB each way runs between the same
-# namespaces. Linux TCP, then xtcp, in the same guest, their congestion
+# of them as the sender's window lets into flight (some 270-480 segments);
+# it floods, unmeasured, while a legitimate transfer of 200 KB each way runs
+# between the same namespaces; then, in 8 rounds, sends 2000 duplicate ACKs
+# with the same four SACK blocks (the control: a sender walks them once) and
+# 2000 with four blocks from two sets taken in turn (the even eighths of what
+# it holds, the odd ones; HOSTILE_SACK_BLOCKS=huge: one block over all
+# instead of the odd ones), so that no flood ACK repeats the last and the
+# sender's scoreboard is walked over what is SACKed already, again and again;
+# then it acknowledges all. Linux TCP, then xtcp, in the same guest, their congestion
 # control reno (Linux's cubic would leave slow start early by HyStart, with
 # less in flight than xtcp's). For each: the flooded stream arrives whole, the
 # legitimate transfer completes. And xtcp's costs within bounds of Linux's:
 # - the walk: the kernel's time per flood ACK less its time per control ACK
 #   (the system time of the peer, whose raw sends run the softirq that takes
 #   each ACK to the sender, and of ksoftirqd, which takes the rest; ticks,
-#   over thousands of ACKs), within 4 times Linux's plus 100 us. The
+#   over thousands of ACKs), within 4 times Linux's plus 150 us. The
 #   difference takes out what both ACKs cost alike (the raw send, veth, IP,
 #   the ACK's other work). The legitimate transfer runs before, not counted.
 #   Linux's walk is short (its SACKed skbs are merged, tcp_shift_skb_data());
@@ -318,13 +311,16 @@ hostile_sack_counter() {
 #   before it jumped runs of SACKed segments, +335 us (control 58 us, flood
 #   394 us, 398 segments in flight). The factor leaves room for a walk that
 #   costs more than Linux's but stays O(log n) a block; the constant, for the
-#   noise of a shared TCG guest.
+#   noise of a shared TCG guest (the ticks, and the host's other load: each
+#   stack's figure moves by some 50 us from run to run). It catches a linear
+#   walk of that flight when Linux's figure is small, not a shorter one.
 # - slab growth over the flood within 4 times Linux's plus 1 MiB, and the
 #   growth of the sender's wmem_queued over the flood within twice Linux's
 #   plus 64 KiB: a SACK must not make the sender's queue costlier (splitting
 #   skbs). Its absolute figure is printed, not held to Linux's: xtcp queues
 #   an skb a segment (some 4.3 KiB of truesize for 1460 bytes), Linux one of
 #   up to 64 KiB.
+light_skip[hostile_sack_flood]="its figures are times, which KASAN and lockdep distort, and it took 2 minutes there with half the flight; the scoreboard's paths run under KASAN in the xtcp_pkt_recovery KUnit suite (recovery_sack_alternating_blocks)"
 case_hostile_sack_flood() {
 	local fam port=7840 rc=0 limit c line
 	local -A hs=()
@@ -357,7 +353,7 @@ case_hostile_sack_flood() {
 		[ "${hs[$fam.legit_ms]}" != never ] ||
 			fail "$fam: the legitimate transfer failed beside the flood" || rc=1
 	done
-	limit=$(awk -v l="${hs[inet.over]}" 'BEGIN { printf "%d", 4 * (l > 0 ? l : 0) + 100 }')
+	limit=$(awk -v l="${hs[inet.over]}" 'BEGIN { printf "%d", 4 * (l > 0 ? l : 0) + 150 }')
 	echo "walk per ACK: Linux TCP ${hs[inet.over]} us, xtcp ${hs[xtcp.over]} us; limit $limit us"
 	awk -v a="${hs[xtcp.over]}" -v l="$limit" 'BEGIN { exit !(a <= l) }' ||
 		fail "xtcp's flood ACKs took ${hs[xtcp.over]} us more than its control ACKs," \
