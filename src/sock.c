@@ -69,7 +69,7 @@ int xtcp_sockets_show(struct seq_file *seq, void *v)
 	struct net *net = seq_file_single_net(seq);
 	struct xtcp_sock *xs;
 
-	seq_puts(seq, "state refcnt wmem_alloc rmem_alloc rcvbuf dead hashed timer deferred parent local remote\n");
+	seq_puts(seq, "state refcnt wmem_alloc rmem_alloc rcvbuf wmem_queued sndbuf dead hashed timer deferred parent local remote\n");
 	spin_lock_bh(&all_sockets_lock);
 	list_for_each_entry(xs, &all_sockets, all_node) {
 		struct sock *sk = &xs->inet.sk;
@@ -77,11 +77,13 @@ int xtcp_sockets_show(struct seq_file *seq, void *v)
 		/* the initial namespace sees all, also of namespaces gone */
 		if (!net_eq(sock_net(sk), net) && !net_eq(net, &init_net))
 			continue;
-		seq_printf(seq, "%02X %d %d %d %d %d %d %d %lx %d %pI4:%u %pI4:%u\n",
+		seq_printf(seq, "%02X %d %d %d %d %d %d %d %d %d %lx %d %pI4:%u %pI4:%u\n",
 			   sk->sk_state, refcount_read(&sk->sk_refcnt),
 			   refcount_read(&sk->sk_wmem_alloc),
 			   atomic_read(&sk->sk_rmem_alloc),
 			   READ_ONCE(sk->sk_rcvbuf),
+			   READ_ONCE(sk->sk_wmem_queued),
+			   READ_ONCE(sk->sk_sndbuf),
 			   sock_flag(sk, SOCK_DEAD), xs->hashed,
 			   xs->timer_pending, xs->deferred, !!xs->parent,
 			   &sk->sk_rcv_saddr, ntohs(inet_sk(sk)->inet_sport),

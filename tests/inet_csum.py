@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """The Internet checksum (RFC 1071), for the tests' raw-socket peers
-(malformed.py, tiny_segments.py, syn_flood.py, bcast_syn.py), which import
-it from beside them."""
+(malformed.py, tiny_segments.py, syn_flood.py, bcast_syn.py; sack_flood.py
+through tiny_segments.py's Peer), which import it from beside them."""
 import struct
 
 

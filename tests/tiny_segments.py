@@ -130,10 +130,11 @@ class Peer:
             self.right = right
         return moved
 
-    def handshake(self):
-        mss = struct.pack("!BBH", 2, 4, 1460)
+    def handshake(self, options=None):
+        """SYN (with OPTIONS: by default an MSS of 1460 alone), SYN-ACK, ACK."""
+        options = options or struct.pack("!BBH", 2, 4, 1460)
         for _ in range(5):
-            self.send(SYN, self.isn, options=mss)
+            self.send(SYN, self.isn, options=options)
             for flags, seq, ack, win in self.segments(2.0):
                 if flags & (SYN | ACK) == SYN | ACK and ack == self.isn + 1:
                     self.rcv_nxt = (seq + 1) & 0xFFFFFFFF

@@ -11,6 +11,7 @@
  *   xfer sink --family xtcp|inet --port P [--count K] [--close-after B1,B2,..]
  *   xfer hog server|client ...      (see below)
  *   xfer watch TABLE
+ *   xfer pattern N               (the first N bytes of the script's stream)
  *   xfer hold                    (park in a namespace until killed)
  *
  * server/client: every connection carries N bytes each way, both directions at
@@ -68,6 +69,10 @@
  *   long (xtcp's walks all its hash buckets: a tenth of a second in the debug
  *   kernel) is followed by a pause nine times as long, so that the watcher
  *   takes at most a tenth of a CPU from the case it watches.
+ *
+ * pattern: write the first N bytes of what `script ... send:N` sends (seed 1)
+ *   to stdout, for a peer that is no xfer to check what it got against
+ *   (tests/sack_flood.py: a Python loop would take seconds in the guest).
  *
  * The family "xtcp" is AF_XTCP as the module published it, unless the
  * environment has XTCP_TEST_FAMILY=inet: then it is AF_INET (Linux TCP), so every
@@ -1224,6 +1229,25 @@ static int cmd_watch(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_pattern(int argc, char **argv)
+{
+	uint64_t n, off = 0;
+
+	me = "xfer pattern";
+	if (argc != 3)
+		die("usage: pattern N");
+	n = strtoull(argv[2], NULL, 0);
+	while (off < n) {
+		size_t len = n - off > sizeof(iobuf) ? sizeof(iobuf) : n - off;
+
+		fill(iobuf, len, off, 1);
+		if (fwrite(iobuf, 1, len, stdout) != len)
+			die("write: %s", strerror(errno));
+		off += len;
+	}
+	return fflush(stdout) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	(void)test_failures;	/* xtcp_test.h's CHECK counter: unused here */
@@ -1240,8 +1264,10 @@ int main(int argc, char **argv)
 		return cmd_watch(argc, argv);
 	if (argc >= 2 && !strcmp(argv[1], "hog"))
 		return cmd_hog(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "pattern"))
+		return cmd_pattern(argc, argv);
 	if (argc == 2 && !strcmp(argv[1], "hold"))
 		hold_forever();
-	fprintf(stderr, "usage: xfer server|client|script|sink|hog|watch ... (see tests/xfer.c)\n");
+	fprintf(stderr, "usage: xfer server|client|script|sink|hog|watch|pattern ... (see tests/xfer.c)\n");
 	return 2;
 }
