@@ -73,11 +73,24 @@ wire_xfer() {
 	[ -n "$hs_c" ] && [ "$hs_c" = "$hr_s" ] && [ "$hs_s" = "$hr_c" ] ||
 		fail "hashes differ: client '$out_c' server '$out_s'" || return 1
 	echo "$cf -> $sf $path $bytes bytes both ways, $closer closed first: ok ($((t1 - t0)) ms)"
-	# The side that closed first holds the 4-tuple in TIME_WAIT.
+	# The side that closed first holds the 4-tuple in TIME_WAIT, once the
+	# other's FIN is through: under netem loss (loss_*) that FIN may be lost
+	# and sent again after a backed-off RTO, hence 10 s. The other side's
+	# states are printed too, to tell a FIN never sent from one lost.
 	if [ "$closer" = client ]; then
-		wire_state "$cns" "$cf" "$lport" "$port" TIME_WAIT 5 || fail "no TIME_WAIT at the client" || return 1
+		wire_state "$cns" "$cf" "$lport" "$port" TIME_WAIT 10 || {
+			wire_states b "$sf" "$port" '*'
+			echo "  states on b port $port ($sf): $WIRE_ST" >&2
+			fail "no TIME_WAIT at the client"
+			return 1
+		}
 	else
-		wire_state b "$sf" "$port" "$lport" TIME_WAIT 5 || fail "no TIME_WAIT at the server" || return 1
+		wire_state b "$sf" "$port" "$lport" TIME_WAIT 10 || {
+			wire_states "$cns" "$cf" "$lport" '*'
+			echo "  states on $cns port $lport ($cf): $WIRE_ST" >&2
+			fail "no TIME_WAIT at the server"
+			return 1
+		}
 	fi
 }
 
