@@ -269,6 +269,50 @@ static void expect_scoreboard(struct kunit *test, struct sock *sk, u32 seq,
 }
 
 /*
+ * An established socket from @p (port @port) with SACK, SACK_SEGS segments in
+ * flight at once and no time-out while the test runs; the scoreboard's
+ * bitmaps in *@sacked and *@lost. Returns the first segment's sequence number.
+ */
+static u32 sack_setup(struct kunit *test, struct xtcp_peer *p, u16 port,
+		      struct socket **sockp, unsigned long **sacked,
+		      unsigned long **lost)
+{
+	const struct xtcp_options wscale = {
+		.present = XTCP_OPTF_MSS | XTCP_OPTF_SACK_PERM | XTCP_OPTF_WSCALE,
+		.mss = MSS,
+		.wscale = 7,
+	};
+	struct xtcp_sock *xs;
+	struct sock *sk;
+	u32 seq, i;
+
+	*sacked = kunit_kzalloc(test, BITS_TO_LONGS(SACK_SEGS) * sizeof(long),
+				GFP_KERNEL);
+	*lost = kunit_kzalloc(test, BITS_TO_LONGS(SACK_SEGS) * sizeof(long),
+			      GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, *sacked);
+	KUNIT_ASSERT_NOT_NULL(test, *lost);
+	xtcp_peer_init(p, port);
+	*sockp = xtcp_test_established(test, p, &wscale);
+	sk = (*sockp)->sk;
+	xs = xtcp_sk(sk);
+	KUNIT_ASSERT_TRUE(test, xs->sack_ok);
+	xtcp_peer_send(test, p, XTCP_FLAG_ACK, 0);	/* 8 MB of window */
+	XTCP_EXPECT_NO_SEGMENT(test);
+	lock_sock(sk);
+	WRITE_ONCE(sk->sk_sndbuf, 64 << 20);
+	sk->sk_userlocks |= SOCK_SNDBUF_LOCK;
+	xs->cc.cwnd = 2 * SACK_SEGS;
+	xs->rto_ms = 120 * MSEC_PER_SEC;
+	release_sock(sk);
+	seq = send_segments(test, *sockp, p, 64);
+	for (i = 64; i < SACK_SEGS; i += 64)
+		send_segments(test, *sockp, p, 64);
+	KUNIT_ASSERT_EQ(test, xs->packets_out, (u32)SACK_SEGS);
+	return seq;
+}
+
+/*
  * A thousand segments in flight and SACK blocks far from the head: each ACK
  * costs the scoreboard one rbtree search per block and the skbs it newly
  * marks (tcp_sacktag_write_queue()), never a walk from SND.UNA; blocks the
@@ -281,11 +325,6 @@ static void recovery_sack_walk_bounded(struct kunit *test)
 	static const u32 blocks[][2] = {
 		{ 1000, 1001 }, { 1002, 1003 }, { 1004, 1005 }, { 1006, 1007 },
 	};
-	const struct xtcp_options wscale = {
-		.present = XTCP_OPTF_MSS | XTCP_OPTF_SACK_PERM | XTCP_OPTF_WSCALE,
-		.mss = MSS,
-		.wscale = 7,
-	};
 	unsigned long *sacked, *lost;
 	u32 seq, steps, b[4][2], i;
 	struct xtcp_peer p;
@@ -293,30 +332,9 @@ static void recovery_sack_walk_bounded(struct kunit *test)
 	struct xtcp_sock *xs;
 	struct sock *sk;
 
-	sacked = kunit_kzalloc(test, BITS_TO_LONGS(SACK_SEGS) * sizeof(long),
-			       GFP_KERNEL);
-	lost = kunit_kzalloc(test, BITS_TO_LONGS(SACK_SEGS) * sizeof(long),
-			     GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, sacked);
-	KUNIT_ASSERT_NOT_NULL(test, lost);
-	xtcp_peer_init(&p, 44005);
-	sock = xtcp_test_established(test, &p, &wscale);
+	seq = sack_setup(test, &p, 44005, &sock, &sacked, &lost);
 	sk = sock->sk;
 	xs = xtcp_sk(sk);
-	KUNIT_ASSERT_TRUE(test, xs->sack_ok);
-	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);	/* 8 MB of window */
-	XTCP_EXPECT_NO_SEGMENT(test);
-	/* all of it in flight at once; no time-out while the test runs */
-	lock_sock(sk);
-	WRITE_ONCE(sk->sk_sndbuf, 64 << 20);
-	sk->sk_userlocks |= SOCK_SNDBUF_LOCK;
-	xs->cc.cwnd = 2 * SACK_SEGS;
-	xs->rto_ms = 120 * MSEC_PER_SEC;
-	release_sock(sk);
-	seq = send_segments(test, sock, &p, 64);
-	for (i = 64; i < SACK_SEGS; i += 64)
-		send_segments(test, sock, &p, 64);
-	KUNIT_ASSERT_EQ(test, xs->packets_out, (u32)SACK_SEGS);
 	/* recovery sends nothing: the scoreboard alone is under test */
 	lock_sock(sk);
 	xs->cc.cwnd = 20;
@@ -436,11 +454,6 @@ static void recovery_sack_alternating_blocks(struct kunit *test)
 	static const u32 even[][2] = { { 1, 250 }, { 500, 750 } };
 	static const u32 odd[][2] = { { 250, 500 }, { 750, 1000 } };
 	static const u32 mid[][2] = { { 100, 900 }, { 910, 1020 } };
-	const struct xtcp_options wscale = {
-		.present = XTCP_OPTF_MSS | XTCP_OPTF_SACK_PERM | XTCP_OPTF_WSCALE,
-		.mss = MSS,
-		.wscale = 7,
-	};
 	unsigned long *sacked, *lost;
 	struct xtcp_peer p;
 	struct socket *sock;
@@ -448,29 +461,9 @@ static void recovery_sack_alternating_blocks(struct kunit *test)
 	u32 seq, steps, i;
 	struct sock *sk;
 
-	sacked = kunit_kzalloc(test, BITS_TO_LONGS(SACK_SEGS) * sizeof(long),
-			       GFP_KERNEL);
-	lost = kunit_kzalloc(test, BITS_TO_LONGS(SACK_SEGS) * sizeof(long),
-			     GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, sacked);
-	KUNIT_ASSERT_NOT_NULL(test, lost);
-	xtcp_peer_init(&p, 44009);
-	sock = xtcp_test_established(test, &p, &wscale);
+	seq = sack_setup(test, &p, 44009, &sock, &sacked, &lost);
 	sk = sock->sk;
 	xs = xtcp_sk(sk);
-	KUNIT_ASSERT_TRUE(test, xs->sack_ok);
-	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
-	XTCP_EXPECT_NO_SEGMENT(test);
-	lock_sock(sk);
-	WRITE_ONCE(sk->sk_sndbuf, 64 << 20);
-	sk->sk_userlocks |= SOCK_SNDBUF_LOCK;
-	xs->cc.cwnd = 2 * SACK_SEGS;
-	xs->rto_ms = 120 * MSEC_PER_SEC;
-	release_sock(sk);
-	seq = send_segments(test, sock, &p, 64);
-	for (i = 64; i < SACK_SEGS; i += 64)
-		send_segments(test, sock, &p, 64);
-	KUNIT_ASSERT_EQ(test, xs->packets_out, (u32)SACK_SEGS);
 	lock_sock(sk);
 	xs->cc.cwnd = 1;	/* the scoreboard alone is under test */
 	release_sock(sk);

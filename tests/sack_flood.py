@@ -62,14 +62,12 @@ answer the listener's segments with RSTs: the caller drops them with nft.
 import argparse
 import errno
 import os
-import re
 import socket
 import struct
-import subprocess
 import sys
 import time
 
-from tiny_segments import ACK, RST, Peer
+from tiny_segments import ACK, RST, Peer, ss_skmem, xtcp_columns
 
 MSS = 1460
 WSCALE = 7
@@ -156,27 +154,13 @@ def stime_us(pids):
 
 def probe_xtcp(path, port):
     """wmem_queued and sndbuf of the established socket on local port PORT."""
-    with open(path) as f:
-        for line in f:
-            w = line.split()
-            if w[0] == "01" and w[-2].endswith(":%d" % port):
-                return int(w[5]), int(w[6])
-    return None
+    return xtcp_columns(path, port, 5, 6)
 
 
 def probe_ss(netns, port):
     """The same from ss -m in NETNS: w and tb of skmem."""
-    out = subprocess.run(["ip", "netns", "exec", netns, "ss", "-tmn"],
-                         capture_output=True, text=True)
-    lines = out.stdout.splitlines()
-    for i, line in enumerate(lines):
-        w = line.split()
-        if len(w) >= 5 and w[0] == "ESTAB" and w[3].endswith(":%d" % port):
-            j = " ".join(lines[i:i + 2])
-            t, w_ = re.search(r"tb(\d+)", j), re.search(r",w(\d+)", j)
-            if t and w_:
-                return int(w_.group(1)), int(t.group(1))
-    return None
+    m = ss_skmem(netns, port)
+    return (m["w"], m["tb"]) if m else None
 
 
 class Receiver(Peer):

@@ -144,30 +144,44 @@ class Peer:
         raise SystemExit("no SYN-ACK from %s:%d" % (self.dst, self.dport))
 
 
-def probe_xtcp(path, port):
-    """rmem_alloc and rcvbuf of the established socket on local port PORT."""
+def xtcp_columns(path, port, *cols):
+    """Columns COLS of the established socket on local port PORT in
+    /proc/net/xtcp_sockets (PATH, as seen from its namespace), as ints."""
     with open(path) as f:
         for line in f:
             w = line.split()
             if w[0] == "01" and w[-2].endswith(":%d" % port):
-                return int(w[3]), int(w[4])
+                return tuple(int(w[c]) for c in cols)
     return None
 
 
-def probe_ss(netns, port):
-    """The same from ss -m in NETNS: r and rb of skmem."""
+def ss_skmem(netns, port):
+    """The skmem fields (r, rb, t, tb, f, w, ...) of the established socket on
+    local port PORT, from ss -tmn in NETNS: Linux TCP's socket memory."""
     out = subprocess.run(["ip", "netns", "exec", netns, "ss", "-tmn"],
                          capture_output=True, text=True)
     lines = out.stdout.splitlines()
     for i, line in enumerate(lines):
         w = line.split()
         if len(w) >= 5 and w[0] == "ESTAB" and w[3].endswith(":%d" % port):
-            m = re.search(r"skmem:\(r(\d+),rb(\d+)", " ".join(lines[i:i + 2]))
+            m = re.search(r"skmem:\(([^)]*)\)", " ".join(lines[i:i + 2]))
             if m:
-                return int(m.group(1)), int(m.group(2))
+                return {k: int(v) for k, v in
+                        re.findall(r"([a-z]+)(\d+)", m.group(1))}
     print("probe: no socket on port %d in ss -tmn: %r %r" %
           (port, out.stdout[-300:], out.stderr[-300:]), flush=True)
     return None
+
+
+def probe_xtcp(path, port):
+    """rmem_alloc and rcvbuf of the established socket on local port PORT."""
+    return xtcp_columns(path, port, 3, 4)
+
+
+def probe_ss(netns, port):
+    """The same from ss -m in NETNS: r and rb of skmem."""
+    m = ss_skmem(netns, port)
+    return (m["r"], m["rb"]) if m else None
 
 
 def main():
