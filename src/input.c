@@ -17,6 +17,7 @@
 #include "autotune.h"
 #include "child.h"
 #include "isn.h"
+#include "mem.h"
 #include "delack.h"
 #include "input.h"
 #include "output.h"
@@ -93,6 +94,23 @@ static enum deliver_result deliver(struct sock *sk, struct sk_buff *skb,
 	if (off >= skb->len)
 		return DELIVER_NONE;
 	/*
+	 * The text we have already goes first (Linux queues it and skips it
+	 * when reading). pskb_pull() may give the skb a new head, and leaves
+	 * an owned skb's truesize as it was (pskb_expand_head()): an skb
+	 * charged already, from the out-of-order queue, gives its charge back
+	 * for the pull and is charged its new truesize whatever the limits (it
+	 * held all but the head's growth). Else its truesize would lie, and a
+	 * later merge of it (skb_try_coalesce()) warn and miscount.
+	 */
+	if (off) {
+		if (charged)
+			skb_orphan(skb);
+		if (!pskb_pull(skb, off))
+			return DELIVER_NONE;
+		if (charged)
+			xtcp_forced_mem_schedule(sk, skb->truesize);
+	}
+	/*
 	 * Over the buffer: collapse and prune to make room. In-window text is
 	 * taken even if that was not enough: the window we advertised promised
 	 * room for it, and a sender whose text we dropped would time out
@@ -108,8 +126,6 @@ static enum deliver_result deliver(struct sock *sk, struct sk_buff *skb,
 		sk->sk_data_ready(sk);
 		return DELIVER_NONE;
 	}
-	if (off && !pskb_pull(skb, off))
-		return DELIVER_NONE;
 	cb->seq = xs->rcv_nxt;
 	WRITE_ONCE(xs->rcv_nxt, xs->rcv_nxt + skb->len);
 	xs->bytes_received += skb->len;
