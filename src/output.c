@@ -743,7 +743,11 @@ static void write_wakeup(struct sock *sk)
 	if (skb && xtcp_seq_before(XTCP_SKB_CB(skb)->seq, wnd_end)) {
 		u32 room = min(wnd_end - XTCP_SKB_CB(skb)->seq, xs->mss);
 
-		/* the rest keeps PSH too, as tcp_fragment() leaves it there */
+		/*
+		 * PSH on both parts, as tcp_write_wakeup() sets it: before the
+		 * split for the rest (fragment() moves PSH there), after it
+		 * for the part that goes now.
+		 */
 		XTCP_SKB_CB(skb)->flags |= XTCP_FLAG_PSH;
 		if (room < skb->len && fragment(sk, skb, room))
 			return;

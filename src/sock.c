@@ -344,6 +344,7 @@ bool xtcp_sk_receive(struct sock *sk, struct sk_buff *skb, int subclass)
 {
 	bool taken = true;
 
+	lockdep_assert(in_softirq());	/* the hook's softirq, or BHs off */
 	spin_lock_nested(&sk->sk_lock.slock, subclass);
 	if (!sock_owned_by_user(sk)) {
 		xtcp_rcv(sk, skb);
