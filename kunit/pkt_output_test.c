@@ -261,6 +261,108 @@ static void ack_delayed_by_timer(struct kunit *test)
 	XTCP_EXPECT_NO_SEGMENT(test);
 }
 
+/*
+ * Interactive mode (tcp_event_data_sent()): a reply within the delayed-ACK
+ * time of the peer's text makes the next text's ACK wait for the timer,
+ * whose firing ends the mode (tcp_delack_timer_handler()); quick ACKs go on.
+ */
+static void ack_interactive_after_reply(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+
+	xtcp_peer_init(&p, 43014);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	KUNIT_EXPECT_FALSE(test, xs->pingpong);
+	/* a reply before any text came: not interactive */
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 10, 0), 10);
+	xtcp_peer_saw(&p, xtcp_test_expect(test, XTCP_FLAG_ACK | XTCP_FLAG_PSH));
+	KUNIT_EXPECT_FALSE(test, xs->pingpong);
+
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK | XTCP_FLAG_PSH, 10);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+	/* the reply at once: a guest's stalls under load are not the case's */
+	xs->lrcv_time = jiffies;
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 10, 0), 10);
+	xtcp_peer_saw(&p, xtcp_test_expect(test, XTCP_FLAG_ACK | XTCP_FLAG_PSH));
+	KUNIT_EXPECT_TRUE(test, xs->pingpong);
+
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK | XTCP_FLAG_PSH, 10);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_TRUE(test, xs->ack_owed);
+	xtcp_test_fire(test, sock->sk, XTCP_TIMER_DELACK);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+	KUNIT_EXPECT_FALSE(test, xs->pingpong);
+
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK | XTCP_FLAG_PSH, 10);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * The peer's FIN after its text (tcp_fin()): interactive, so the FIN's ACK
+ * is owed, and the FIN our close() sends carries it: one segment, not two.
+ * A FIN with no text before it is acknowledged at once (Linux's ATO is still
+ * 0 then). Text that comes again ends interactive mode (tcp_send_dupack(),
+ * DelayedACKLost).
+ */
+static void ack_fin_rides_on_our_fin(struct kunit *test)
+{
+	long lost = xtcp_test_stat(XTCP_STAT_DELAYED_ACK_LOST);
+	struct xtcp_test_seg s;
+	struct xtcp_peer p, q;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	struct sock *sk;
+	u32 start;
+
+	xtcp_peer_init(&p, 43015);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	start = p.seq;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK | XTCP_FLAG_PSH, 10);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+	KUNIT_ASSERT_EQ(test, xtcp_test_setsockopt(sock, SOL_TCP, TCP_QUICKACK,
+						   0), 0);
+	KUNIT_EXPECT_TRUE(test, xs->pingpong);
+	s = xtcp_peer_seg(&p, XTCP_FLAG_ACK, 10);
+	s.seq = start;
+	KUNIT_ASSERT_EQ(test, xtcp_test_feed(test, &p, &s),
+			(unsigned int)NF_STOLEN);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, p.ack, p.seq);
+	KUNIT_EXPECT_FALSE(test, xs->pingpong);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_DELAYED_ACK_LOST),
+			lost + 1);
+
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK | XTCP_FLAG_FIN, 0);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_CLOSE_WAIT);
+	KUNIT_EXPECT_TRUE(test, xs->pingpong);
+	KUNIT_EXPECT_TRUE(test, xs->ack_owed);
+	xtcp_test_expect_read(test, sock, start, 10);
+	sk = xtcp_test_close(test, sock);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK | XTCP_FLAG_FIN),
+			XTCP_FLAG_ACK | XTCP_FLAG_FIN, p.ack, p.seq);
+	KUNIT_EXPECT_EQ(test, (int)sk->sk_state, XTCP_LAST_ACK);
+	XTCP_EXPECT_NO_SEGMENT(test);
+
+	/* no text before the FIN: its ACK at once */
+	xtcp_peer_init(&q, 43016);
+	sock = xtcp_test_established(test, &q, NULL);
+	xtcp_peer_send(test, &q, XTCP_FLAG_ACK | XTCP_FLAG_FIN, 0);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, q.ack, q.seq);
+	KUNIT_EXPECT_EQ(test, (int)sock->sk->sk_state, XTCP_CLOSE_WAIT);
+	KUNIT_EXPECT_TRUE(test, xtcp_sk(sock->sk)->pingpong);
+}
+
 /* Delayed ACKs still go for every second full-sized segment (RFC 1122). */
 static void ack_every_second_full_segment(struct kunit *test)
 {
@@ -310,6 +412,8 @@ static void ack_owed_sent_now(struct kunit *test)
 static struct kunit_case ack_cases[] = {
 	KUNIT_CASE(ack_quick_at_start),
 	KUNIT_CASE(ack_delayed_by_timer),
+	KUNIT_CASE(ack_interactive_after_reply),
+	KUNIT_CASE(ack_fin_rides_on_our_fin),
 	KUNIT_CASE(ack_every_second_full_segment),
 	KUNIT_CASE(ack_owed_sent_now),
 	{}

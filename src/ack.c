@@ -33,7 +33,41 @@ void xtcp_ack_text_received(struct sock *sk, const struct sk_buff *skb)
 		xs->quickack = max_t(u8, xs->quickack,
 				     xtcp_quickacks(xs->rcv_wnd, xs->rcv_mss));
 	xs->lrcv_time = now;
+	xs->text_seen = 1;
 	xtcp_rcv_rtt_sample(sk, skb);
+}
+
+/*
+ * Text of ours went out, new or again: a reply sent within the delayed-ACK
+ * time of the peer's last text makes the connection interactive, and its
+ * ACKs wait to ride on the next reply (tcp_event_data_sent()). Linux's ATO
+ * starts at TCP_ATO_MIN, and is 0 until the first text came in.
+ */
+void xtcp_ack_data_sent(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_sock_assert_locked(sk);
+	if (xs->text_seen &&
+	    (u32)jiffies - xs->lrcv_time < msecs_to_jiffies(XTCP_DELACK_MS))
+		xs->pingpong = 1;
+}
+
+/*
+ * Text we had already came again: our ACK was lost, or came late. It is
+ * answered at once (the caller does), and the next ones too: quick-ACK mode
+ * and no longer interactive (tcp_send_dupack()'s tcp_enter_quickack_mode(),
+ * counted as DelayedACKLost).
+ */
+void xtcp_ack_dup_text(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_sock_assert_locked(sk);
+	xtcp_inc_stat(sock_net(sk), XTCP_STAT_DELAYED_ACK_LOST);
+	xs->quickack = max_t(u8, xs->quickack,
+			     xtcp_quickacks(xs->rcv_wnd, xs->rcv_mss));
+	xs->pingpong = 0;
 }
 
 /*
@@ -160,7 +194,31 @@ void xtcp_ack_sent(struct sock *sk)
 	xtcp_timer_ack_sent(sk);
 }
 
-/* The delayed-ACK timer: the ACK owed goes out alone. */
+/*
+ * The peer's FIN took us to CLOSE-WAIT: the connection turns interactive
+ * (tcp_fin()), so that its ACK waits, by the delayed-ACK rules, for the FIN
+ * or reply the user is likely to send at once. A peer that goes from
+ * FIN-WAIT-1 to TIME-WAIT on one FIN+ACK never stands in FIN-WAIT-2.
+ */
+void xtcp_ack_fin_received(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_sock_assert_locked(sk);
+	xs->pingpong = 1;
+	/* no text came before it: Linux's ATO is still 0, its timer due now */
+	if (!xs->text_seen) {
+		xtcp_send_ack(sk);
+		return;
+	}
+	ack_check(sk, false);
+}
+
+/*
+ * The delayed-ACK timer: the ACK owed goes out alone. An interactive
+ * connection whose reply did not come in time is one no longer
+ * (tcp_delack_timer_handler()).
+ */
 void xtcp_delack_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -169,6 +227,7 @@ void xtcp_delack_timeout(struct sock *sk)
 	if (!xs->ack_owed || ((1 << sk->sk_state) &
 			      (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT)))
 		return;
+	xs->pingpong = 0;
 	xtcp_inc_stat(sock_net(sk), XTCP_STAT_DELAYED_ACKS);
 	xtcp_send_ack(sk);
 }

@@ -12,5 +12,8 @@ void xtcp_sack_compress_timeout(struct sock *sk);
 void xtcp_ack_sent(struct sock *sk);
 void xtcp_delack_timeout(struct sock *sk);
 void xtcp_ack_owed_now(struct sock *sk);
+void xtcp_ack_fin_received(struct sock *sk);
+void xtcp_ack_data_sent(struct sock *sk);
+void xtcp_ack_dup_text(struct sock *sk);
 
 #endif /* _XTCP_ACK_H */

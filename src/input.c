@@ -218,9 +218,11 @@ static void dsack_dupack(struct sock *sk, const struct xtcp_skb_cb *cb)
 {
 	u32 rcv_nxt = xtcp_sk(sk)->rcv_nxt;
 
-	if (cb->seq != cb->end_seq && xtcp_seq_before(cb->seq, rcv_nxt))
+	if (cb->seq != cb->end_seq && xtcp_seq_before(cb->seq, rcv_nxt)) {
+		xtcp_ack_dup_text(sk);
 		dsack_set(sk, cb->seq, xtcp_seq_after(cb->end_seq, rcv_nxt) ?
 			  rcv_nxt : cb->end_seq);
+	}
 }
 
 /*
@@ -460,8 +462,12 @@ static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb)
 		if (sk->sk_socket)
 			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
 	}
-	if (t.actions & XTCP_ACT_ACK)
-		xtcp_send_ack(sk);
+	if (t.actions & XTCP_ACT_ACK) {
+		if (ev == XTCP_EV_FIN && t.next == XTCP_CLOSE_WAIT)
+			xtcp_ack_fin_received(sk);	/* by the delayed-ACK rules */
+		else
+			xtcp_send_ack(sk);
+	}
 	if (t.actions & XTCP_ACT_CONNECTED) {
 		WRITE_ONCE(xs->retries, 0);
 		/* tcp_initialize_rcv_mss(), quick ACKs while the peer starts */
@@ -835,6 +841,8 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		/* a FIN's own transition acknowledges the text before it */
 		if (text && !fin)
 			xtcp_ack_text_queued(sk, filled);
+		else if (fin && filled)
+			xtcp_ack_owed_now(sk);	/* the hole is filled: at once */
 	} else if (cb->flags & XTCP_FLAG_FIN) {
 		rcv_fin(sk, skb, &fin_ack);
 	}

@@ -90,6 +90,7 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_DSACK_RECV]		= "TCPDSACKRecv",
 	[XTCP_STAT_DSACK_OFO_RECV]	= "TCPDSACKOfoRecv",
 	[XTCP_STAT_WIN_PROBE]		= "TCPWinProbe",
+	[XTCP_STAT_DELAYED_ACK_LOST]	= "DelayedACKLost",
 };
 
 const char *xtcp_stat_name(enum xtcp_stat s)

@@ -270,6 +270,7 @@ static const enum xtcp_stat snmp_ext[] = {
 	XTCP_STAT_EMBRYONIC_RSTS, XTCP_STAT_SYN_RETRANS,
 	XTCP_STAT_DSACK_OLD_SENT, XTCP_STAT_DSACK_OFO_SENT,
 	XTCP_STAT_DSACK_RECV, XTCP_STAT_DSACK_OFO_RECV, XTCP_STAT_WIN_PROBE,
+	XTCP_STAT_DELAYED_ACK_LOST,
 };
 
 /* A gauge read when shown, after a line's counters. */

@@ -240,7 +240,13 @@ struct xtcp_sock {
 	u32 notsent_lowat;	/* TCP_NOTSENT_LOWAT, bytes; 0: the sysctl */
 	u8 nodelay:1;		/* TCP_NODELAY */
 	u8 cork:1;		/* TCP_CORK */
-	u8 pingpong:1;		/* TCP_QUICKACK 0: never quick */
+	/*
+	 * interactive (inet_csk_in_pingpong_mode()): ACKs wait to ride on a
+	 * reply; entered by a reply, the peer's FIN or TCP_QUICKACK 0, left
+	 * when the delayed-ACK timer fires, on duplicate text or TCP_QUICKACK 1
+	 */
+	u8 pingpong:1;
+	u8 text_seen:1;		/* text came in: the delayed-ACK engine runs */
 	u8 recvmsg_inq:1;	/* TCP_INQ: recvmsg() says what is left */
 
 	/* the kernel TCP socket that holds our port (port.c, its own locking) */
@@ -370,6 +376,7 @@ enum xtcp_stat {
 	XTCP_STAT_DSACK_RECV,		/* first block below the ACK */
 	XTCP_STAT_DSACK_OFO_RECV,	/* first block within the second */
 	XTCP_STAT_WIN_PROBE,		/* zero-window probes sent */
+	XTCP_STAT_DELAYED_ACK_LOST,	/* text we had came again */
 	XTCP_STAT_MAX,
 };
 
