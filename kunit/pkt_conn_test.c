@@ -90,6 +90,44 @@ static void conn_syn_wscale_follows_rmem(struct kunit *test)
 }
 
 /*
+ * net.ipv4.tcp_timestamps=2: timestamps without the random offset, TSval
+ * the bare millisecond clock (secure_tcp_seq_and_ts_off()); with 1, the
+ * offset is the 4-tuple's (at most a 2^-32 chance that it is 0).
+ */
+static void conn_timestamps_2_no_offset(struct kunit *test)
+{
+	struct netns_ipv4 *ipv4 = &init_net.ipv4;
+	struct inet_sock *inet;
+	struct socket *sock;
+	struct xtcp_peer p;
+	struct xtcp_pkt *syn;
+	u32 before, after, off;
+
+	xtcp_test_sysctl_u8(test, &ipv4->sysctl_tcp_timestamps, 2);
+	xtcp_peer_init(&p, 45030);
+	before = xtcp_isn_tsval(0);
+	xtcp_test_connect(test, &p);
+	syn = xtcp_test_expect(test, XTCP_FLAG_SYN);
+	after = xtcp_isn_tsval(0);
+	KUNIT_ASSERT_TRUE(test, syn->seg.opt.present & XTCP_OPTF_TIMESTAMP);
+	KUNIT_EXPECT_TRUE(test, xtcp_seq_leq(before, syn->seg.opt.tsval) &&
+				xtcp_seq_leq(syn->seg.opt.tsval, after));
+
+	xtcp_test_sysctl_u8(test, &ipv4->sysctl_tcp_timestamps, 1);
+	xtcp_peer_init(&p, 45031);
+	before = xtcp_isn_tsval(0);
+	sock = xtcp_test_connect(test, &p);
+	syn = xtcp_test_expect(test, XTCP_FLAG_SYN);
+	after = xtcp_isn_tsval(0);
+	inet = inet_sk(sock->sk);
+	off = xtcp_isn_ts_off(inet->inet_saddr, inet->inet_daddr,
+			      inet->inet_sport, inet->inet_dport);
+	KUNIT_EXPECT_NE(test, off, 0U);
+	KUNIT_EXPECT_TRUE(test, xtcp_seq_leq(before, syn->seg.opt.tsval - off) &&
+				xtcp_seq_leq(syn->seg.opt.tsval - off, after));
+}
+
+/*
  * net.ipv4.tcp_timestamps, tcp_sack and tcp_window_scaling govern what the
  * SYN offers, as tcp_syn_options() reads them; net.xtcp.timestamps, set,
  * overrides its namesake both ways.
@@ -297,6 +335,7 @@ static struct kunit_case conn_cases[] = {
 	KUNIT_CASE(conn_connect_sends_syn),
 	KUNIT_CASE(conn_syn_wscale_follows_rmem),
 	KUNIT_CASE(conn_syn_options_follow_tcp_sysctls),
+	KUNIT_CASE(conn_timestamps_2_no_offset),
 	KUNIT_CASE(conn_notsent_lowat_follows),
 	KUNIT_CASE(conn_syn_rcvbuf_locked),
 	KUNIT_CASE(conn_synack_establishes),

@@ -161,8 +161,8 @@ static struct sock *new_child(struct sock *sk, struct sk_buff *skb,
 	xtcp_options_from_sysctls(child);
 	xtcp_syn_learn_opts(child, opt, irs, window);
 	xs->iss = iss;
-	xs->ts_off = xtcp_isn_ts_off(iph->daddr, iph->saddr, th->dest,
-				     th->source);
+	xs->ts_off = xtcp_ts_off(sock_net(child), iph->daddr, iph->saddr,
+				 th->dest, th->source);
 	WRITE_ONCE(xs->snd_una, xs->iss);
 	xs->snd_nxt = xs->iss + 1;
 	WRITE_ONCE(xs->write_seq, xs->snd_nxt);
@@ -280,8 +280,8 @@ static void send_cookie(struct sock *sk, struct sk_buff *skb,
 		now = xtcp_isn_tsval(0);
 		seg.opt.present |= XTCP_OPTF_TIMESTAMP;
 		seg.opt.tsval = xtcp_cookie_tsval(now, &co) +
-				xtcp_isn_ts_off(iph->daddr, iph->saddr,
-						th->dest, th->source);
+				xtcp_ts_off(sock_net(sk), iph->daddr,
+					    iph->saddr, th->dest, th->source);
 		seg.opt.tsecr = opt->tsval;
 	}
 	if (xtcp_cookie_stamp_stale(READ_ONCE(lxs->synq_overflow_ts)))
@@ -407,8 +407,8 @@ static bool rcv_cookie_ack(struct sock *sk, struct sk_buff *skb)
 			return false;
 		tsecr = cb->tsecr;
 		if (tsecr)
-			tsecr -= xtcp_isn_ts_off(iph->daddr, iph->saddr,
-						 th->dest, th->source);
+			tsecr -= xtcp_ts_off(net, iph->daddr, iph->saddr,
+					     th->dest, th->source);
 		if (!xtcp_cookie_ts_decode(tsecr,
 					   xtcp_sysctl(net, sack, sysctl_tcp_sack),
 					   xtcp_sysctl(net, window_scaling,

@@ -258,8 +258,9 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 
 	xs->iss = xtcp_isn_seq(inet->inet_saddr, inet->inet_daddr,
 			       inet->inet_sport, inet->inet_dport);
-	xs->ts_off = xtcp_isn_ts_off(inet->inet_saddr, inet->inet_daddr,
-				     inet->inet_sport, inet->inet_dport);
+	xs->ts_off = xtcp_ts_off(sock_net(sk), inet->inet_saddr,
+				 inet->inet_daddr, inet->inet_sport,
+				 inet->inet_dport);
 	/* a TIME-WAIT 4-tuple taken over: start beyond the old sequence space */
 	if (tw.ts_recent_stamp)
 		xs->iss = tw.snd_nxt + 65535 + 2;

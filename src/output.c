@@ -1027,10 +1027,9 @@ void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st)
 	seg.flags = XTCP_FLAG_ACK;
 	if (READ_ONCE(st->ts_recent_stamp)) {
 		seg.opt.present = XTCP_OPTF_TIMESTAMP;
-		seg.opt.tsval = xtcp_isn_tsval(xtcp_isn_ts_off(st->saddr,
-							       st->daddr,
-							       st->sport,
-							       st->dport));
+		seg.opt.tsval = xtcp_isn_tsval(xtcp_ts_off(net, st->saddr,
+							   st->daddr, st->sport,
+							   st->dport));
 		seg.opt.tsecr = READ_ONCE(st->ts_recent);
 	}
 	skb = build_reply(&seg);

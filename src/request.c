@@ -355,8 +355,8 @@ struct xtcp_request *xtcp_req_create(struct sock *sk, struct sk_buff *skb,
 		req->ts_recent = opt->tsval;
 		req->ts_recent_stamp = ktime_get_seconds();
 	}
-	req->ts_off = xtcp_isn_ts_off(iph->daddr, iph->saddr, th->dest,
-				      th->source);
+	req->ts_off = xtcp_ts_off(net, iph->daddr, iph->saddr, th->dest,
+				  th->source);
 	hrtimer_init(&req->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	req->timer.function = req_timer_fn;
 

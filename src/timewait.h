@@ -64,7 +64,7 @@ struct xtcp_tw_state {
 	 * jiffies, when the last out-of-window ACK went (0: none), for
 	 * net.xtcp.invalid_ratelimit: written while hashed, lockless
 	 * (READ_ONCE/WRITE_ONCE), as Linux's tw_last_oow_ack_time.
-	 * Our TSval offset is not kept: xtcp_isn_ts_off() of the 4-tuple
+	 * Our TSval offset is not kept: xtcp_ts_off() of the 4-tuple
 	 * gives it back.
 	 */
 	u32 last_oow_ack_time;

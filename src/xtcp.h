@@ -35,6 +35,7 @@
 
 #include "compat.h"
 #include "cong.h"
+#include "isn.h"
 #include "protocol.h"
 #include "ofo.h"
 #include "ratelimit.h"
@@ -481,6 +482,20 @@ static inline int xtcp_rmem(const struct net *net, int i)
 static inline int xtcp_wmem(const struct net *net, int i)
 {
 	return xtcp_sysctl(net, wmem[i], sysctl_tcp_wmem[i]);
+}
+
+/*
+ * Our TSval offset for a 4-tuple: random for each with net.ipv4.tcp_timestamps
+ * 1, none with 2, whose TSval is the bare millisecond clock
+ * (secure_tcp_seq_and_ts_off()). A TIME_WAIT bucket asks again: a change of
+ * the sysctl meanwhile changes its TSvals, where Linux's bucket keeps them.
+ */
+static inline u32 xtcp_ts_off(const struct net *net, __be32 laddr,
+			      __be32 raddr, __be16 lport, __be16 rport)
+{
+	if (xtcp_sysctl(net, timestamps, sysctl_tcp_timestamps) != 1)
+		return 0;
+	return xtcp_isn_ts_off(laddr, raddr, lport, rport);
 }
 
 /*
