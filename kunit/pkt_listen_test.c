@@ -398,6 +398,40 @@ static void request_made_small(struct kunit *test)
 }
 
 /*
+ * A listener's TCP_SYNCNT comes before net.xtcp.synack_retries for its
+ * requests, as its icsk_syn_retries does in reqsk_timer_handler(): 1 here,
+ * where the sysctl says 5. Its children inherit it.
+ */
+static void request_synack_retries_syncnt(struct kunit *test)
+{
+	struct xtcp_request *req;
+	struct socket *lsock;
+	struct xtcp_peer p;
+
+	xtcp_test_sysctl(test, &xtcp_net(&init_net)->synack_retries, 5);
+	xtcp_peer_init(&p, 42040);
+	lsock = xtcp_test_listener(test, 8, &p);
+	KUNIT_ASSERT_EQ(test, xtcp_test_setsockopt(lsock, SOL_TCP, TCP_SYNCNT,
+						   1), 0);
+	req_syn(test, lsock, &p, 42040);
+	req = req_lookup(test, &p);
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	xtcp_req_fire(req);
+	xtcp_test_expect(test, XTCP_FLAG_SYN | XTCP_FLAG_ACK);
+	KUNIT_EXPECT_EQ(test, req->retrans, (u8)1);
+	xtcp_req_fire(req);		/* past TCP_SYNCNT */
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_TRUE(test, sk_unhashed(xtcp_req_sk(req)));
+	xtcp_req_put(req);
+
+	/* a child made now takes the listener's count */
+	xtcp_peer_init(&p, 42041);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(xtcp_test_passive(test, lsock, &p,
+							 42041))->syn_retries,
+			1);
+}
+
+/*
  * The request's timer sends the SYN+ACK again, its time-out doubled each
  * time (1 s, 2 s, 4 s: reqsk_timeout()), net.xtcp.synack_retries times;
  * the next expiry ends it quietly, and the peer's late ACK then meets the
@@ -830,6 +864,7 @@ static void request_queue_pruned_by_young_share(struct kunit *test)
 static struct kunit_case request_cases[] = {
 	KUNIT_CASE(request_made_small),
 	KUNIT_CASE(request_synack_backoff_expiry),
+	KUNIT_CASE(request_synack_retries_syncnt),
 	KUNIT_CASE(request_syn_retransmitted),
 	KUNIT_CASE(request_out_of_window),
 	KUNIT_CASE(request_rst),

@@ -145,6 +145,7 @@ static struct sock *new_child(struct sock *sk, struct sk_buff *skb,
 	xs->user_timeout = lxs->user_timeout;
 	xs->notsent_lowat = lxs->notsent_lowat;
 	xs->recvmsg_inq = lxs->recvmsg_inq;
+	xs->syn_retries = lxs->syn_retries;
 	/* the listener's algorithm, whose module it holds */
 	__module_get(lxs->ca_ops->owner);
 	xtcp_cc_start(child, lxs->ca_ops);

@@ -205,14 +205,14 @@ static void req_synack_again(struct xtcp_request *req)
  * half the queue is kept for the young, and the old, whose SYN+ACK went
  * unanswered for a second already (a SYN flood's, mostly), are given up
  * early, down to 2 retries, lest they clog it. One retry less for each
- * doubling of twice the young count that qlen still reaches. Linux would
- * take the listener's TCP_SYNCNT (icsk_syn_retries) before the sysctl;
- * xtcp has no TCP_SYNCNT.
+ * doubling of twice the young count that qlen still reaches. The listener's
+ * TCP_SYNCNT comes before the sysctl, as its icsk_syn_retries does.
  */
 static int req_max_retries(const struct sock *sk)
 {
 	const struct xtcp_sock *lxs = xtcp_sk(sk);
-	int retries = xtcp_sysctl(sock_net(sk), synack_retries,
+	int retries = READ_ONCE(lxs->syn_retries) ?:
+		      xtcp_sysctl(sock_net(sk), synack_retries,
 				  sysctl_tcp_synack_retries);
 	u32 qlen = READ_ONCE(lxs->syn_count);
 	u32 young;

@@ -82,6 +82,7 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_KEEPINTVL:
 	case TCP_KEEPCNT:
 	case TCP_USER_TIMEOUT:
+	case TCP_SYNCNT:
 	case TCP_INQ:
 	case TCP_NOTSENT_LOWAT:
 		break;
@@ -150,6 +151,16 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 			err = -EINVAL;
 		else
 			xs->user_timeout = val;
+		break;
+	/*
+	 * SYN retransmissions before connect() fails; a listener's SYN+ACKs;
+	 * inherited by accepted sockets (icsk_syn_retries)
+	 */
+	case TCP_SYNCNT:
+		if (val < 1 || val > MAX_TCP_SYNCNT)
+			err = -EINVAL;
+		else
+			WRITE_ONCE(xs->syn_retries, val);
 		break;
 	/* a TCP_CM_INQ control message on every recvmsg() (tcp_inq_hint()) */
 	case TCP_INQ:
@@ -299,6 +310,11 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case TCP_USER_TIMEOUT:
 		val = xs->user_timeout;
+		break;
+	case TCP_SYNCNT:
+		val = READ_ONCE(xs->syn_retries) ?:
+		      xtcp_sysctl(sock_net(sk), syn_retries,
+				  sysctl_tcp_syn_retries);
 		break;
 	case TCP_INQ:
 		val = xs->recvmsg_inq;

@@ -76,8 +76,9 @@ static bool rto_alive(const struct xtcp_sock *xs)
 }
 
 /*
- * net.xtcp.syn_retries, synack_retries or retries2, for the socket's state;
- * an orphan's, once its handshake is done (tcp_write_timeout()).
+ * TCP_SYNCNT or net.xtcp.syn_retries while the handshake is ours (SYN-SENT,
+ * and the SYN-RECV of a simultaneous open); retries2 after it, or an
+ * orphan's (tcp_write_timeout()).
  */
 static int retry_limit(const struct sock *sk)
 {
@@ -85,10 +86,9 @@ static int retry_limit(const struct sock *sk)
 
 	switch (sk->sk_state) {
 	case XTCP_SYN_SENT:
-		return xtcp_sysctl(net, syn_retries, sysctl_tcp_syn_retries);
 	case XTCP_SYN_RECV:
-		return xtcp_sysctl(net, synack_retries,
-				   sysctl_tcp_synack_retries);
+		return READ_ONCE(xtcp_sk(sk)->syn_retries) ?:
+		       xtcp_sysctl(net, syn_retries, sysctl_tcp_syn_retries);
 	default:
 		if (sock_flag(sk, SOCK_DEAD))
 			return orphan_retries(sk, rto_alive(xtcp_sk(sk)));

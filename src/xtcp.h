@@ -238,6 +238,7 @@ struct xtcp_sock {
 	u16 keepintvl;
 	u8 keepcnt;
 	u32 user_timeout;	/* TCP_USER_TIMEOUT, ms; 0: retries2 decides */
+	u8 syn_retries;		/* TCP_SYNCNT; 0: the sysctl decides */
 	u32 notsent_lowat;	/* TCP_NOTSENT_LOWAT, bytes; 0: the sysctl */
 	u8 nodelay:1;		/* TCP_NODELAY */
 	u8 cork:1;		/* TCP_CORK */

@@ -937,6 +937,44 @@ static void t_connect_etimedout(void)
 	close(c);
 }
 
+/*
+ * TCP_SYNCNT: the SYN retransmissions before connect() fails, 1 to 127
+ * (EINVAL outside), read back as set, and as net.ipv4.tcp_syn_retries while
+ * unset. With 1, a connect to a port whose segments are dropped fails with
+ * ETIMEDOUT after the SYN and one retransmission (1 s + 2 s), not after the
+ * sysctl's 6 (over two minutes).
+ */
+static void t_tcp_syncnt(void)
+{
+	int port = drop_port(), c = socket(fam, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	struct pollfd p = { .fd = c, .events = PALL };
+	FILE *f = fopen("/proc/sys/net/ipv4/tcp_syn_retries", "r");
+	int sysctl = -1;
+	long t0, dt;
+
+	CHECK(f && fscanf(f, "%d", &sysctl) == 1, "tcp_syn_retries unreadable");
+	if (f)
+		fclose(f);
+	CHECK(get_int(c, IPPROTO_TCP, TCP_SYNCNT) == sysctl,
+	      "TCP_SYNCNT unset reads %d, tcp_syn_retries is %d",
+	      get_int(c, IPPROTO_TCP, TCP_SYNCNT), sysctl);
+	CHECK_ERRNO(set_int(c, IPPROTO_TCP, TCP_SYNCNT, 0), EINVAL);
+	CHECK_ERRNO(set_int(c, IPPROTO_TCP, TCP_SYNCNT, 128), EINVAL);
+	CHECK(set_int(c, IPPROTO_TCP, TCP_SYNCNT, 127) == 0, "TCP_SYNCNT 127: %s",
+	      strerror(errno));
+	CHECK(get_int(c, IPPROTO_TCP, TCP_SYNCNT) == 127, "TCP_SYNCNT reads %d",
+	      get_int(c, IPPROTO_TCP, TCP_SYNCNT));
+	CHECK(set_int(c, IPPROTO_TCP, TCP_SYNCNT, 1) == 0, "TCP_SYNCNT 1: %s",
+	      strerror(errno));
+	t0 = now_ms();
+	CHECK_ERRNO(connect_to(c, "127.0.0.1", port), EINPROGRESS);
+	CHECK(poll(&p, 1, 20000) == 1, "no ETIMEDOUT within 20 s with TCP_SYNCNT 1");
+	dt = now_ms() - t0;
+	CHECK(so_error(c) == ETIMEDOUT, "SO_ERROR %d", so_error(c));
+	CHECK(dt >= 2500 && dt <= 20000, "ETIMEDOUT after %ld ms, want about 3000", dt);
+	close(c);
+}
+
 /* data ------------------------------------------------------------------------ */
 
 static void t_send_recv(void)
@@ -3213,6 +3251,7 @@ static const struct {
 	{ "connect_eisconn", t_connect_eisconn },
 	{ "connect_ealready", t_connect_ealready },
 	{ "connect_etimedout", t_connect_etimedout },
+	{ "tcp_syncnt", t_tcp_syncnt },
 	{ "send_recv", t_send_recv },
 	{ "recv_peek", t_recv_peek },
 	{ "recv_dontwait", t_recv_dontwait },

@@ -173,6 +173,13 @@ case_api_zero_window_minutes() {
 }
 light_skip[api_zero_window_minutes]="time budget: two minutes of waiting; api_zero_window takes the same paths"
 
+# TCP_SYNCNT 1, the sysctl left alone: ETIMEDOUT after about 3 s.
+case_api_tcp_syncnt() {
+	trap api_drop_off EXIT
+	api_drop_on
+	XTCP_API_DROP_PORT=$api_drop_port api tcp_syncnt
+}
+
 # syn_retries=1: the SYN and one retransmission, then ETIMEDOUT (about 3 s).
 # (f and old are globals of the case's subshell: the EXIT trap runs after return)
 case_api_connect_etimedout() {
