@@ -189,12 +189,50 @@ static void output_window_advertised(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xs->segs_in, 2U);
 }
 
+/*
+ * No segment over half the largest window the peer offered
+ * (tcp_bound_to_half_wnd()): a SYN+ACK window of 2000 makes the MSS 1000,
+ * not the 1460 its MSS option allows, so that two segments fill the window;
+ * a larger window later lets the MSS grow back (tcp_ack_update_window()).
+ */
+static void output_mss_half_window(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	struct xtcp_pkt *pkt;
+
+	xtcp_peer_init(&p, 43017);
+	p.window = 2000;
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	KUNIT_EXPECT_EQ(test, xs->mss, 1000U);
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 3000, 0), 3000);
+	pkt = xtcp_test_pop(test);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	KUNIT_EXPECT_EQ(test, pkt->seg.payload_len, 1000U);
+	xtcp_peer_saw(&p, pkt);
+	pkt = xtcp_test_pop(test);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	KUNIT_EXPECT_EQ(test, pkt->seg.payload_len, 1000U);
+	xtcp_peer_saw(&p, pkt);
+	XTCP_EXPECT_NO_SEGMENT(test);
+
+	p.window = 20000;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->mss, (u32)XTCP_TEST_MSS);
+	pkt = xtcp_test_pop(test);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	KUNIT_EXPECT_EQ(test, pkt->seg.payload_len, 1000U);
+}
+
 static struct kunit_case output_cases[] = {
 	KUNIT_CASE(output_write_mss_segments),
 	KUNIT_CASE(output_peer_window_limits),
 	KUNIT_CASE(output_nagle_and_nodelay),
 	KUNIT_CASE(output_fin_on_held_segment),
 	KUNIT_CASE(output_window_advertised),
+	KUNIT_CASE(output_mss_half_window),
 	{}
 };
 

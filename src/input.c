@@ -587,6 +587,21 @@ static bool window_takes_head(const struct sock *sk)
 }
 
 /*
+ * The peer's window: a larger one than ever lets segments grow again, up
+ * to half of it (tcp_ack_update_window()'s tcp_sync_mss()).
+ */
+static void snd_wnd_update(struct sock *sk, u32 wnd)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->snd_wnd = wnd;
+	if (wnd > xs->max_snd_wnd) {
+		xs->max_snd_wnd = wnd;
+		xtcp_sync_mss(sk, xs->pmtu_cookie);
+	}
+}
+
+/*
  * The fifth check: what the ACK field says (state is synchronized or
  * SYN-RECV). *@fin_ack is set instead of feeding XTCP_EV_ACK_OF_FIN when the
  * segment's FIN follows (fin_follows()): rcv_fin() feeds the pair, or, if it
@@ -607,8 +622,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 		if (!xtcp_ack_of_syn_acceptable(cb->ack, xs->iss, xs->snd_nxt))
 			return apply(sk, XTCP_EV_BAD_ACK, skb);
 		WRITE_ONCE(xs->snd_una, cb->ack);
-		xs->snd_wnd = (u32)cb->window << xs->snd_wscale;
-		xs->max_snd_wnd = max(xs->max_snd_wnd, xs->snd_wnd);
+		snd_wnd_update(sk, (u32)cb->window << xs->snd_wscale);
 		xs->snd_wl1 = cb->seq;
 		xs->snd_wl2 = cb->ack;
 		rtt_ack(sk, cb->ack, cb);
@@ -637,8 +651,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	/* window update (RFC 9293 §3.10.7.4, SND.WL1/SND.WL2) */
 	if (xtcp_seq_before(xs->snd_wl1, cb->seq) ||
 	    (xs->snd_wl1 == cb->seq && xtcp_seq_leq(xs->snd_wl2, cb->ack))) {
-		xs->snd_wnd = (u32)cb->window << xs->snd_wscale;
-		xs->max_snd_wnd = max(xs->max_snd_wnd, xs->snd_wnd);
+		snd_wnd_update(sk, (u32)cb->window << xs->snd_wscale);
 		xs->snd_wl1 = cb->seq;
 		xs->snd_wl2 = cb->ack;
 	}

@@ -169,20 +169,29 @@ u8 xtcp_initial_rcv_wscale(const struct sock *sk)
 /*
  * The MSS for a path MTU of @pmtu (tcp_sync_mss()): the MTU less the IP and
  * TCP headers, no more than the peer's MSS option and TCP_MAXSEG allow, less
- * the timestamp option each segment carries.
+ * the timestamp option each segment carries; and no more than half the
+ * largest window the peer offered (tcp_bound_to_half_wnd()), so that a
+ * window hardly larger than a segment (loopback's 64 KiB MSS against a
+ * 64 KiB buffer) still takes two at a time, not one and then a partial one
+ * sent by the probe timer.
  */
 void xtcp_sync_mss(struct sock *sk, u32 pmtu)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 mss = pmtu - min_t(u32, pmtu, sizeof(struct iphdr) + XTCP_HDR_LEN);
+	u32 opts = xs->ts_ok ? XTCP_OLEN_TIMESTAMP + 2 : 0;
+	u32 cutoff = xs->max_snd_wnd;
 
 	if (xs->peer_mss)
 		mss = min_t(u32, mss, xs->peer_mss);
 	if (xs->user_mss)
 		mss = min_t(u32, mss, xs->user_mss);
-	if (xs->ts_ok)
-		mss -= min_t(u32, mss, XTCP_OLEN_TIMESTAMP + 2);
-	xs->mss = max_t(u32, mss, 64);
+	mss = max_t(u32, mss - min(mss, opts), 64);
+	if (cutoff > TCP_MSS_DEFAULT)
+		cutoff >>= 1;
+	if (cutoff && mss > cutoff)
+		mss = max_t(u32, cutoff, 68 - XTCP_HDR_LEN - opts);
+	xs->mss = mss;
 	xs->pmtu_cookie = pmtu;
 }
 

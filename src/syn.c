@@ -87,6 +87,7 @@ void xtcp_syn_learn_opts(struct sock *sk, const struct xtcp_options *opt,
 	xs->snd_wnd = window;
 	xs->max_snd_wnd = xs->snd_wnd;
 	xs->snd_wl1 = irs;
+	xtcp_sync_mss(sk, xs->pmtu_cookie);	/* half that window at most */
 }
 
 /* What the peer's SYN @skb tells. */

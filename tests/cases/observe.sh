@@ -115,8 +115,11 @@ case_observe_tracepoints() {
 	modprobe -q nft_numgen 2>/dev/null || true
 	h=$(wire_rule b pre tcp dport 7711 tcp flags '&' '(syn|ack)' == syn \
 		numgen inc mod 2 == 0 counter drop) || return 1
+	# B closes 200 ms after the EOF: its reply made it interactive, so the
+	# ACK of A's FIN waits for the delayed-ACK timer (40 ms) and goes alone,
+	# and A stands in FIN_WAIT2 before B's FIN comes (as Linux's TCP would)
 	wire_bg srv b "$WIRE_XFER" script --family xtcp bind:7711 listen say:up accept recv:5 \
-		send:5 eof close
+		send:5 eof sleep:200 close
 	wire_line srv up || return 1
 	wire_bg cli a "$WIRE_XFER" script --family xtcp bind:7611 connect:"$WIRE_ADDR_B":7711 \
 		send:5 recv:5 shutdown:wr eof close
@@ -223,7 +226,7 @@ case_observe_ladder_live() {
 	tmp=$WIRE_TMP
 	cat >"$tmp/conn.sh" <<-EOF
 	ip netns exec $WIRE_B $WIRE_XFER script --family xtcp bind:7712 listen say:up accept \
-		recv:5 send:5 eof close >$tmp/srv.out &
+		recv:5 send:5 eof sleep:200 close >$tmp/srv.out &
 	for i in \$(seq 100); do grep -q up $tmp/srv.out && break; sleep 0.1; done
 	ip netns exec $WIRE_A $WIRE_XFER script --family xtcp connect:$WIRE_ADDR_B:7712 send:5 \
 		recv:5 shutdown:wr eof close || exit 1
