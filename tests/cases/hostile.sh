@@ -520,8 +520,20 @@ hostile_synrecv() {
 		return 0
 	fi
 	printf -v hex '%04X' "$port"
-	# (the table in one read: see tests/lib/netns.sh)
-	mapfile -t lines <"/proc/$WIRE_HOLD_B/net/xtcp"
+	# (the table in one read: see tests/lib/netns.sh; once in a CI run of
+	# the debug kernel the read failed with ENOENT, so it is tried again,
+	# and a failure says what /proc showed)
+	for n in 1 2 3; do
+		mapfile -t lines 2>/dev/null <"/proc/$WIRE_HOLD_B/net/xtcp" && break
+		[ "$n" = 3 ] && {
+			echo "/proc/$WIRE_HOLD_B/net/xtcp unreadable 3 times;" \
+				"/proc/$WIRE_HOLD_B: $(ls -d "/proc/$WIRE_HOLD_B" 2>&1)," \
+				"net/: $(ls "/proc/$WIRE_HOLD_B/net/" 2>&1 | grep -c xtcp) xtcp entries"
+			return 1
+		}
+		wire_sleep 0.1
+	done
+	n=0
 	for out in "${lines[@]:1}"; do
 		read -r _ l _ st _ <<<"$out"
 		[ "$st" = 03 ] && [ "${l##*:}" = "$hex" ] && n=$((n + 1))
@@ -567,10 +579,22 @@ hostile_flood() {
 	wire_bg "cli$port" a "$WIRE_XFER" script --family inet mark \
 		connect:"$WIRE_ADDR_B:$port" since:connect_us send:"$n" recv:"$n" \
 		say:exchanged close
-	# the SYN queue, sampled while the flood lasts
+	# the SYN queue, sampled while the flood lasts (a minute longer at
+	# most: the case must not wait for a flood that hangs)
 	hf[$fam.synrecv]=0
+	wire_now
+	c=$((WIRE_NOW + (HOSTILE_FLOOD_SECS + 60) * 1000 * ${XTCP_TIMEOUT_SCALE:-1}))
 	while wire_alive "flood$port"; do
-		hostile_synrecv "$fam" "$port" || return 1
+		wire_now
+		[ "$WIRE_NOW" -lt "$c" ] || {
+			wire_kill "flood$port"; wire_kill "cli$port"; wire_kill "srv$port"
+			fail "$fam: the flood still ran a minute after its end"
+			return 1
+		}
+		hostile_synrecv "$fam" "$port" || {
+			wire_kill "flood$port"; wire_kill "cli$port"; wire_kill "srv$port"
+			return 1
+		}
 		[ "$HOSTILE_SYNRECV" -le "${hf[$fam.synrecv]}" ] || hf[$fam.synrecv]=$HOSTILE_SYNRECV
 		wire_sleep 0.25
 	done
