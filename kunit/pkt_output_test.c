@@ -189,6 +189,16 @@ static void output_window_advertised(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xs->segs_in, 2U);
 }
 
+/* The next segment xtcp sent carries @len bytes of text; the peer sees it. */
+static void expect_text(struct kunit *test, struct xtcp_peer *p, u32 len)
+{
+	struct xtcp_pkt *pkt = xtcp_test_pop(test);
+
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	KUNIT_EXPECT_EQ(test, pkt->seg.payload_len, len);
+	xtcp_peer_saw(p, pkt);
+}
+
 /*
  * No segment over half the largest window the peer offered
  * (tcp_bound_to_half_wnd()): a SYN+ACK window of 2000 makes the MSS 1000,
@@ -200,7 +210,6 @@ static void output_mss_half_window(struct kunit *test)
 	struct xtcp_peer p;
 	struct socket *sock;
 	struct xtcp_sock *xs;
-	struct xtcp_pkt *pkt;
 
 	xtcp_peer_init(&p, 43017);
 	p.window = 2000;
@@ -208,22 +217,14 @@ static void output_mss_half_window(struct kunit *test)
 	xs = xtcp_sk(sock->sk);
 	KUNIT_EXPECT_EQ(test, xs->mss, 1000U);
 	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 3000, 0), 3000);
-	pkt = xtcp_test_pop(test);
-	KUNIT_ASSERT_NOT_NULL(test, pkt);
-	KUNIT_EXPECT_EQ(test, pkt->seg.payload_len, 1000U);
-	xtcp_peer_saw(&p, pkt);
-	pkt = xtcp_test_pop(test);
-	KUNIT_ASSERT_NOT_NULL(test, pkt);
-	KUNIT_EXPECT_EQ(test, pkt->seg.payload_len, 1000U);
-	xtcp_peer_saw(&p, pkt);
+	expect_text(test, &p, 1000);
+	expect_text(test, &p, 1000);
 	XTCP_EXPECT_NO_SEGMENT(test);
 
 	p.window = 20000;
 	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
 	KUNIT_EXPECT_EQ(test, xs->mss, (u32)XTCP_TEST_MSS);
-	pkt = xtcp_test_pop(test);
-	KUNIT_ASSERT_NOT_NULL(test, pkt);
-	KUNIT_EXPECT_EQ(test, pkt->seg.payload_len, 1000U);
+	expect_text(test, &p, 1000);
 }
 
 static struct kunit_case output_cases[] = {
