@@ -51,8 +51,11 @@ wire_table_name() {
 # Milliseconds now, into WIRE_NOW (no fork).
 wire_now() { WIRE_NOW=$(( ${EPOCHREALTIME/./} / 1000 )); }
 wire_ms() { wire_now; echo "$WIRE_NOW"; }
-# A sleep without a process: read with a time-out on a FIFO nobody writes.
-wire_sleep() { read -r -t "$1" -u "$WIRE_SLEEP_FD" _ || true; }
+# A sleep without a process: bash's loadable sleep where bash-builtins is
+# installed, else the sleep program (not read -t on a FIFO: see nap() in
+# tests/run).
+enable -f /usr/lib/bash/sleep sleep 2>/dev/null || true
+wire_sleep() { sleep "$1"; }
 
 wire_setup() {
 	local m
@@ -71,8 +74,6 @@ wire_setup() {
 	declare -gA WIRE_PID=()
 	trap wire_cleanup EXIT
 	mkdir -p "$WIRE_TMP" || return 1
-	mkfifo "$WIRE_TMP/sleep" || return 1
-	exec {WIRE_SLEEP_FD}<>"$WIRE_TMP/sleep"
 	export XFER_SYNC=$WIRE_TMP
 	WIRE_SEEN=$WIRE_TMP/seen
 	: >"$WIRE_SEEN"
