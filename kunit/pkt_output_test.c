@@ -360,7 +360,7 @@ static void ack_fin_rides_on_our_fin(struct kunit *test)
 	struct sock *sk;
 	u32 start;
 
-	xtcp_peer_init(&p, 43015);
+	xtcp_peer_init(&p, 43018);
 	sock = xtcp_test_established(test, &p, NULL);
 	xs = xtcp_sk(sock->sk);
 	start = p.seq;
