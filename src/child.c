@@ -146,6 +146,7 @@ static struct sock *new_child(struct sock *sk, struct sk_buff *skb,
 	xs->notsent_lowat = lxs->notsent_lowat;
 	xs->recvmsg_inq = lxs->recvmsg_inq;
 	xs->syn_retries = lxs->syn_retries;
+	xs->linger2 = lxs->linger2;
 	/* the listener's algorithm, whose module it holds */
 	__module_get(lxs->ca_ops->owner);
 	xtcp_cc_start(child, lxs->ca_ops);

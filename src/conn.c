@@ -119,6 +119,12 @@ int xtcp_release(struct socket *sock)
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_ABORT_ON_MEMORY);
 		xtcp_done(sk);
 	}
+	if (sk->sk_state == XTCP_FIN_WAIT2 && xtcp_sk(sk)->linger2 < 0) {
+		/* tcp_close(): TCP_LINGER2 below 0 waits in FIN-WAIT-2 not at all */
+		xtcp_send_active_rst(sk, GFP_KERNEL);
+		xtcp_set_state(sk, XTCP_CLOSE);
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_ABORT_ON_LINGER);
+	}
 	if (sk->sk_state == XTCP_FIN_WAIT2)
 		xtcp_timer_fin_wait2(sk);
 	if (sk->sk_state == XTCP_CLOSE)

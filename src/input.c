@@ -491,8 +491,20 @@ static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb)
 		if (sk->sk_state == XTCP_ESTABLISHED)
 			xtcp_push(sk);
 	}
-	if (t.next == XTCP_FIN_WAIT2 && old != XTCP_FIN_WAIT2)
+	if (t.next == XTCP_FIN_WAIT2 && old != XTCP_FIN_WAIT2) {
+		/*
+		 * tcp_rcv_state_process(): an orphan whose TCP_LINGER2 is below
+		 * 0 does not wait in FIN-WAIT-2; the ACK of its FIN is answered
+		 * with a RST, counted as AbortOnData
+		 */
+		if (sock_flag(sk, SOCK_DEAD) && READ_ONCE(xs->linger2) < 0) {
+			xtcp_inc_stat(sock_net(sk), XTCP_STAT_ABORT_ON_DATA);
+			xtcp_send_reset(sock_net(sk), skb);
+			xtcp_done(sk);
+			return false;
+		}
 		xtcp_timer_fin_wait2(sk);
+	}
 	return sk->sk_state != XTCP_CLOSE;
 }
 

@@ -58,6 +58,7 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_KEEPALIVE]		= "KeepAlive",
 	[XTCP_STAT_ABORT_ON_TIMEOUT]	= "AbortOnTimeout",
 	[XTCP_STAT_ABORT_ON_DATA]	= "AbortOnData",
+	[XTCP_STAT_ABORT_ON_LINGER]	= "AbortOnLinger",
 	[XTCP_STAT_PAWS_ESTAB]		= "PAWSEstab",
 	[XTCP_STAT_OUT_OF_WINDOW_ICMPS]	= "OutOfWindowIcmps",
 	[XTCP_STAT_RCV_COALESCE]	= "TCPRcvCoalesce",

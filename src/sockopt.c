@@ -85,6 +85,7 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_SYNCNT:
 	case TCP_INQ:
 	case TCP_NOTSENT_LOWAT:
+	case TCP_LINGER2:
 		break;
 	default:
 		return -ENOPROTOOPT;
@@ -177,6 +178,18 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_NOTSENT_LOWAT:
 		WRITE_ONCE(xs->notsent_lowat, val);
 		sk->sk_write_space(sk);
+		break;
+	/*
+	 * How long an orphan waits in FIN-WAIT-2, as tcp_setsockopt() takes
+	 * it: below 0 not at all (reset), 0 the sysctl's, at most 120 s
+	 */
+	case TCP_LINGER2:
+		if (val < 0)
+			WRITE_ONCE(xs->linger2, -1);
+		else if (val > TCP_FIN_TIMEOUT_MAX / HZ)
+			WRITE_ONCE(xs->linger2, TCP_FIN_TIMEOUT_MAX);
+		else
+			WRITE_ONCE(xs->linger2, val * HZ);
 		break;
 	}
 	release_sock(sk);
@@ -322,6 +335,12 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 	/* the socket's own, 0 while the sysctl decides, as TCP answers */
 	case TCP_NOTSENT_LOWAT:
 		val = READ_ONCE(xs->notsent_lowat);
+		break;
+	/* seconds, the sysctl's while unset; -1 for none */
+	case TCP_LINGER2:
+		val = READ_ONCE(xs->linger2);
+		if (val >= 0)
+			val = (val ?: READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_fin_timeout)) / HZ;
 		break;
 	default:
 		return -ENOPROTOOPT;

@@ -205,12 +205,15 @@ static void retrans_fire(struct sock *sk)
 	timer_arm(sk, XTCP_TIMER_RETRANS, next_rto(sk));
 }
 
+/*
+ * The orphan's FIN-WAIT-2 time is up. Linux has by then made it a FIN-WAIT-2
+ * TIME_WAIT bucket (tcp_time_wait(sk, TCP_FIN_WAIT2, tmo)), which ends
+ * without a word: so does xtcp's orphan.
+ */
 static void fin_wait2_fire(struct sock *sk)
 {
-	if (sk->sk_state == XTCP_FIN_WAIT2) {
-		xtcp_send_active_rst(sk, GFP_ATOMIC);
+	if (sk->sk_state == XTCP_FIN_WAIT2)
 		xtcp_done(sk);
-	}
 }
 
 /*
@@ -536,17 +539,30 @@ void xtcp_timer_sack_compressed(struct sock *sk, u32 delay_ns)
 }
 
 /*
+ * How long an orphan waits in FIN-WAIT-2 (tcp_fin_time()): TCP_LINGER2, or
+ * net.ipv4.tcp_fin_timeout (60 s by default), and at least three and a half
+ * RTOs.
+ */
+static u32 fin_time_ms(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	int linger2 = READ_ONCE(xs->linger2);
+	u32 ms = jiffies_to_msecs(linger2 > 0 ? linger2 :
+				  READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_fin_timeout));
+
+	return max(ms, (xs->rto_ms << 2) - (xs->rto_ms >> 1));
+}
+
+/*
  * The socket is in FIN-WAIT-2, having entered it or been closed in it: an
- * orphan waits there for the peer's FIN at most net.ipv4.tcp_fin_timeout
- * (60 s by default), as TCP's orphans do; a socket the user holds waits on.
+ * orphan waits there for the peer's FIN at most fin_time_ms(), as TCP's
+ * orphans do; a socket the user holds waits on.
  */
 void xtcp_timer_fin_wait2(struct sock *sk)
 {
-	int fin_timeout = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_fin_timeout);
-
 	if (sock_flag(sk, SOCK_DEAD) &&
 	    !xtcp_timer_pending(xtcp_sk(sk), XTCP_TIMER_FIN_WAIT2))
-		timer_arm(sk, XTCP_TIMER_FIN_WAIT2, jiffies_to_msecs(fin_timeout));
+		timer_arm(sk, XTCP_TIMER_FIN_WAIT2, fin_time_ms(sk));
 }
 
 /* SO_KEEPALIVE was turned off. */

@@ -239,6 +239,8 @@ struct xtcp_sock {
 	u8 keepcnt;
 	u32 user_timeout;	/* TCP_USER_TIMEOUT, ms; 0: retries2 decides */
 	u8 syn_retries;		/* TCP_SYNCNT; 0: the sysctl decides */
+	/* TCP_LINGER2, jiffies: an orphan's FIN-WAIT-2 time; 0: the sysctl's, <0: none */
+	int linger2;
 	u32 notsent_lowat;	/* TCP_NOTSENT_LOWAT, bytes; 0: the sysctl */
 	u8 nodelay:1;		/* TCP_NODELAY */
 	u8 cork:1;		/* TCP_CORK */
@@ -344,6 +346,7 @@ enum xtcp_stat {
 	XTCP_STAT_KEEPALIVE,
 	XTCP_STAT_ABORT_ON_TIMEOUT,
 	XTCP_STAT_ABORT_ON_DATA,
+	XTCP_STAT_ABORT_ON_LINGER,
 	XTCP_STAT_PAWS_ESTAB,
 	XTCP_STAT_OUT_OF_WINDOW_ICMPS,
 	XTCP_STAT_RCV_COALESCE,
