@@ -85,6 +85,7 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_ACK_SKIPPED_CHALLENGE] = "TCPACKSkippedChallenge",
 	[XTCP_STAT_ACK_SKIPPED_SYN_RECV] = "TCPACKSkippedSynRecv",
 	[XTCP_STAT_EMBRYONIC_RSTS]	= "EmbryonicRsts",
+	[XTCP_STAT_DEFER_ACCEPT_DROP]	= "DeferAcceptDrop",
 	[XTCP_STAT_SYN_RETRANS]		= "TCPSynRetrans",
 	[XTCP_STAT_DSACK_OLD_SENT]	= "TCPDSACKOldSent",
 	[XTCP_STAT_DSACK_OFO_SENT]	= "TCPDSACKOfoSent",

@@ -246,24 +246,37 @@ static void req_timed_out(struct xtcp_request *req)
 /*
  * The timer's work (reqsk_timer_handler()): the SYN+ACK again, the time-out
  * doubled, until req_max_retries(); then, or if the listener stopped
- * listening, the request ends (syn_ack_recalc() without TCP_DEFER_ACCEPT,
- * which xtcp does not have). Nothing counts the pruning: the request just
- * ends sooner, as in Linux. True if the timer is to run again (it keeps its
+ * listening, the request ends. Nothing counts the pruning: the request just
+ * ends sooner, as in Linux. Under TCP_DEFER_ACCEPT (syn_ack_recalc()), a
+ * request whose peer sent its bare ACK lives on until the deferral is over
+ * too, and its SYN+ACK goes again only at its last time-out, for a last ACK
+ * or data to complete it. True if the timer is to run again (it keeps its
  * reference); false when it has dropped it.
  */
 static bool req_expire(struct xtcp_request *req)
 {
 	struct sock *sk = req->listener;
+	u8 defer = READ_ONCE(xtcp_sk(sk)->defer_accept);
+	int max = req_max_retries(sk);
+	bool expire, resend;
 
 	if (sk_unhashed(xtcp_req_sk(req)))
 		goto put;	/* ended meanwhile */
-	if (READ_ONCE(sk->sk_state) != XTCP_LISTEN ||
-	    req->retrans >= req_max_retries(sk)) {
+	if (!defer) {
+		expire = req->retrans >= max;
+		resend = true;
+	} else {
+		expire = req->retrans >= max &&
+			 (!req->acked || req->retrans >= defer);
+		resend = !req->acked || req->retrans >= defer - 1;
+	}
+	if (READ_ONCE(sk->sk_state) != XTCP_LISTEN || expire) {
 		xtcp_req_drop(req);
 		goto put;
 	}
 	req_timed_out(req);
-	req_synack_again(req);
+	if (resend)
+		req_synack_again(req);
 	return true;
 put:
 	xtcp_req_put(req);	/* the timer's */
@@ -506,6 +519,16 @@ void xtcp_req_rcv(struct sock *sk, struct xtcp_request *req,
 
 decide:
 	t = xtcp_state_next(XTCP_SYN_RECV, ev, true);
+	/*
+	 * tcp_check_req(): while TCP_DEFER_ACCEPT holds, a bare ACK (no text,
+	 * no FIN) does not complete the request; it is dropped, and counted
+	 */
+	if ((t.actions & XTCP_ACT_CONNECTED) && cb->end_seq == rcv_nxt &&
+	    READ_ONCE(req->retrans) < READ_ONCE(xtcp_sk(sk)->defer_accept)) {
+		req->acked = 1;
+		xtcp_inc_stat(net, XTCP_STAT_DEFER_ACCEPT_DROP);
+		goto free;
+	}
 	if (t.actions & XTCP_ACT_CONNECTED) {
 		/* the handshake is done: the child takes the segment */
 		xtcp_child_from_req(sk, req, skb);

@@ -57,6 +57,7 @@ struct xtcp_request {
 	u8 sack_ok:1;
 	u8 ts_ok:1;
 	u8 retrans;		/* time-outs (num_timeout), under accept_lock */
+	u8 acked:1;		/* a bare ACK came while TCP_DEFER_ACCEPT held it */
 };
 
 static inline struct xtcp_request *xtcp_req(const struct sock *sk)

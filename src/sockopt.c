@@ -28,6 +28,45 @@
  * takes it (EINVAL for an empty name, ENOENT for an unknown one), at any time;
  * a connection keeps its window and the algorithm starts afresh on it.
  */
+/*
+ * TCP_DEFER_ACCEPT's seconds as SYN+ACK time-outs (the first @timeout
+ * seconds, doubling up to @rto_max) and back: tcp.c's secs_to_retrans() and
+ * retrans_to_secs(), which the kernel keeps static.
+ */
+static u8 secs_to_retrans(int seconds, int timeout, int rto_max)
+{
+	int period = timeout;
+	u8 res = 0;
+
+	if (seconds <= 0)
+		return 0;
+	res = 1;
+	while (seconds > period && res < 255) {
+		res++;
+		timeout <<= 1;
+		if (timeout > rto_max)
+			timeout = rto_max;
+		period += timeout;
+	}
+	return res;
+}
+
+static int retrans_to_secs(u8 retrans, int timeout, int rto_max)
+{
+	int period = 0;
+
+	if (retrans > 0) {
+		period = timeout;
+		while (--retrans) {
+			timeout <<= 1;
+			if (timeout > rto_max)
+				timeout = rto_max;
+			period += timeout;
+		}
+	}
+	return period;
+}
+
 static int set_congestion(struct sock *sk, sockptr_t optval,
 			  unsigned int optlen)
 {
@@ -86,6 +125,7 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_INQ:
 	case TCP_NOTSENT_LOWAT:
 	case TCP_LINGER2:
+	case TCP_DEFER_ACCEPT:
 		break;
 	default:
 		return -ENOPROTOOPT;
@@ -178,6 +218,12 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_NOTSENT_LOWAT:
 		WRITE_ONCE(xs->notsent_lowat, val);
 		sk->sk_write_space(sk);
+		break;
+	/* seconds, kept as SYN+ACK time-outs, as tcp_setsockopt() keeps them */
+	case TCP_DEFER_ACCEPT:
+		WRITE_ONCE(xs->defer_accept,
+			   secs_to_retrans(val, TCP_TIMEOUT_INIT / HZ,
+					   TCP_RTO_MAX / HZ));
 		break;
 	/*
 	 * How long an orphan waits in FIN-WAIT-2, as tcp_setsockopt() takes
@@ -335,6 +381,11 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 	/* the socket's own, 0 while the sysctl decides, as TCP answers */
 	case TCP_NOTSENT_LOWAT:
 		val = READ_ONCE(xs->notsent_lowat);
+		break;
+	/* the seconds those time-outs take, as tcp_getsockopt() says */
+	case TCP_DEFER_ACCEPT:
+		val = retrans_to_secs(READ_ONCE(xs->defer_accept),
+				      TCP_TIMEOUT_INIT / HZ, TCP_RTO_MAX / HZ);
 		break;
 	/* seconds, the sysctl's while unset; -1 for none */
 	case TCP_LINGER2:

@@ -266,6 +266,11 @@ struct xtcp_sock {
 	struct list_head accept_queue;
 	u32 syn_count;
 	u32 syn_young;		/* requests whose timer never fired (request.c) */
+	/*
+	 * TCP_DEFER_ACCEPT: SYN+ACK time-outs during which a bare ACK does not
+	 * complete a request (rskq_defer_accept); not inherited by children
+	 */
+	u8 defer_accept;
 	u32 accept_count;
 	bool accept_closed;	/* children are refused */
 	/*
@@ -375,6 +380,7 @@ enum xtcp_stat {
 	XTCP_STAT_ACK_SKIPPED_SYN_RECV,	/* answers of a request skipped */
 	XTCP_STAT_EMBRYONIC_RSTS,	/* requests ended by a RST or a SYN */
 	XTCP_STAT_SYN_RETRANS,		/* SYNs and SYN+ACKs sent again */
+	XTCP_STAT_DEFER_ACCEPT_DROP,	/* bare ACKs a deferring request dropped */
 	/* D-SACK blocks (RFC 2883) sent and received */
 	XTCP_STAT_DSACK_OLD_SENT,	/* text below RCV.NXT */
 	XTCP_STAT_DSACK_OFO_SENT,	/* text the out-of-order queue held */
