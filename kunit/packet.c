@@ -115,6 +115,12 @@ int xtcp_test_init(struct kunit *test)
 	if (!kunit_alloc_resource(test, capture_start, capture_stop,
 				  GFP_KERNEL, test))
 		return -ENOMEM;
+	/*
+	 * No tail loss probes but where a test asks for them: with the
+	 * handshake's tiny RTT one would fire by the clock a few milliseconds
+	 * after any burst, in the middle of a test of something else.
+	 */
+	xtcp_test_sysctl(test, &xtcp_net(&init_net)->early_retrans, 0);
 	return 0;
 }
 

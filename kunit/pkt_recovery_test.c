@@ -1047,7 +1047,231 @@ static void timer_zero_window_probe(struct kunit *test)
 	KUNIT_EXPECT_LT(test, xs->rto_ms, 4 * rto);
 }
 
+/*
+ * Tail loss probes on (net.xtcp.early_retrans 3, Linux's default) for a
+ * socket whose RTT and RTO are long, so that no timer fires by the clock
+ * during the test: the probe timeout is two RTTs, cut to the RTO, 2 s.
+ */
+static void tlp_setup(struct kunit *test, struct socket *sock)
+{
+	struct xtcp_sock *xs = xtcp_sk(sock->sk);
+
+	xtcp_test_sysctl(test, &xtcp_net(&init_net)->early_retrans, 3);
+	lock_sock(sock->sk);
+	xs->rtt.srtt_us = USEC_PER_SEC;
+	xs->rto_ms = 3000;
+	release_sock(sock->sk);
+}
+
+/*
+ * A burst of new data schedules a tail loss probe in place of the RTO
+ * (tcp_schedule_loss_probe()); with nothing new to send it is the last
+ * segment again (tcp_send_loss_probe()), counted in TCPLossProbes and in
+ * RetransSegs, SND.NXT kept as tlp_high_seq, and the RTO armed afresh, a
+ * whole one. Its ACK, at tlp_high_seq, leaves the episode open; the next
+ * ACK beyond it says the probe repaired a loss: cwnd falls once to the
+ * congestion control's ssthresh, no fast recovery (tcp_process_tlp_ack(),
+ * TCPLossProbeRecovery).
+ */
+static void timer_tlp_last_segment(struct kunit *test)
+{
+	long probes = xtcp_test_stat(XTCP_STAT_LOSS_PROBES);
+	long tlprec = xtcp_test_stat(XTCP_STAT_LOSS_PROBE_RECOVERY);
+	long retrans;
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	struct xtcp_pkt *pkt;
+	u32 seq;
+
+	xtcp_peer_init(&p, 44014);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	tlp_setup(test, sock);
+	seq = send_segments(test, sock, &p, 3);
+	KUNIT_EXPECT_TRUE(test, xtcp_timer_pending(xs, XTCP_TIMER_LOSS_PROBE));
+	KUNIT_EXPECT_FALSE(test, xtcp_timer_pending(xs, XTCP_TIMER_RETRANS));
+	/* 2 x 1 s + 2 ms, cut to the 3 s RTO */
+	KUNIT_EXPECT_GT(test, xtcp_timer_left_ms(xs, XTCP_TIMER_LOSS_PROBE),
+			1900U);
+	KUNIT_EXPECT_LE(test, xtcp_timer_left_ms(xs, XTCP_TIMER_LOSS_PROBE),
+			2010U);
+	retrans = xtcp_test_stat(XTCP_STAT_RETRANS_SEGS);
+	/* as if the head went 2 s ago: its RTO had 1 s left */
+	lock_sock(sock->sk);
+	XTCP_SKB_CB(xtcp_rtx_head(sock->sk))->tx_ns -= 2 * NSEC_PER_SEC;
+	release_sock(sock->sk);
+
+	xtcp_test_fire(test, sock->sk, XTCP_TIMER_LOSS_PROBE);
+	pkt = xtcp_test_pop(test);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	KUNIT_EXPECT_EQ(test, pkt->seg.seq, seq + 2 * MSS);
+	KUNIT_EXPECT_EQ(test, pkt->seg.payload_len, MSS);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_LOSS_PROBES), probes + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_RETRANS_SEGS), retrans + 1);
+	KUNIT_EXPECT_EQ(test, xs->tlp_high_seq, seq + 3 * MSS);
+	KUNIT_EXPECT_TRUE(test, xs->tlp_retrans);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, xs->retrans_out, 0U);
+	KUNIT_EXPECT_FALSE(test, xtcp_timer_pending(xs, XTCP_TIMER_LOSS_PROBE));
+	KUNIT_EXPECT_TRUE(test, xtcp_timer_pending(xs, XTCP_TIMER_RETRANS));
+	/* a whole RTO from the probe, not the 1 s the head's had left */
+	KUNIT_EXPECT_GT(test, xtcp_timer_left_ms(xs, XTCP_TIMER_RETRANS), 2000U);
+
+	/* no ACK: the RTO after it, the head again, ends the episode */
+	xtcp_test_fire(test, sock->sk, XTCP_TIMER_RETRANS);
+	expect_retransmit(test, &p, seq);
+	KUNIT_EXPECT_EQ(test, xs->tlp_high_seq, 0U);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_LOSS);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_LOSS_PROBES), probes + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_LOSS_PROBE_RECOVERY),
+			tlprec);
+	KUNIT_EXPECT_FALSE(test, xtcp_timer_pending(xs, XTCP_TIMER_LOSS_PROBE));
+}
+
+/*
+ * The probe's ACK reaches tlp_high_seq: the episode stays open; the next ACK
+ * beyond it is the sign of a loss the probe repaired: cwnd to ssthresh,
+ * once, TCPLossProbeRecovery, no fast recovery.
+ */
+static void timer_tlp_recovery(struct kunit *test)
+{
+	long tlprec = xtcp_test_stat(XTCP_STAT_LOSS_PROBE_RECOVERY);
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq, cwnd;
+
+	xtcp_peer_init(&p, 44015);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	tlp_setup(test, sock);
+	seq = send_segments(test, sock, &p, 2);
+	xtcp_test_fire(test, sock->sk, XTCP_TIMER_LOSS_PROBE);
+	KUNIT_EXPECT_EQ(test, xtcp_test_pop(test)->seg.seq, seq + MSS);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	cwnd = xs->cc.cwnd;
+
+	p.ack = seq + 2 * MSS;		/* at tlp_high_seq: no verdict yet */
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->tlp_high_seq, seq + 2 * MSS);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, cwnd);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_LOSS_PROBE_RECOVERY),
+			tlprec);
+
+	send_segments(test, sock, &p, 1);
+	p.ack = seq + 3 * MSS;		/* beyond it: one copy was lost */
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->tlp_high_seq, 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_LOSS_PROBE_RECOVERY),
+			tlprec + 1);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_LT(test, xs->cc.cwnd, cwnd);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, xs->cc.ssthresh);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * A D-SACK of the probe (first block, ending at tlp_high_seq): both copies
+ * arrived, there was no loss, and the episode ends without a reduction
+ * (FLAG_DSACK_TLP), though the ACK that carries it goes beyond the probe.
+ */
+static void timer_tlp_dsack_no_loss(struct kunit *test)
+{
+	long tlprec = xtcp_test_stat(XTCP_STAT_LOSS_PROBE_RECOVERY);
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq, cwnd;
+
+	xtcp_peer_init(&p, 44016);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	tlp_setup(test, sock);
+	seq = send_segments(test, sock, &p, 2);
+	xtcp_test_fire(test, sock->sk, XTCP_TIMER_LOSS_PROBE);
+	KUNIT_EXPECT_EQ(test, xtcp_test_pop(test)->seg.seq, seq + MSS);
+	cwnd = xs->cc.cwnd;
+	send_segments(test, sock, &p, 1);
+
+	dup_ack(test, &p, seq + 3 * MSS, seq + MSS, seq + 2 * MSS);
+	KUNIT_EXPECT_EQ(test, xs->snd_una, seq + 3 * MSS);
+	KUNIT_EXPECT_EQ(test, xs->tlp_high_seq, 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_LOSS_PROBE_RECOVERY),
+			tlprec);
+	KUNIT_EXPECT_GE(test, xs->cc.cwnd, cwnd);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * With new data waiting for the congestion window, the probe is that data,
+ * one segment past the full window (tcp_write_xmit()'s push_one 2); its ACK
+ * ends the episode at once (!tlp_retrans).
+ */
+static void timer_tlp_new_data(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	struct xtcp_pkt *pkt;
+	u32 seq;
+	int i;
+
+	xtcp_peer_init(&p, 44017);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	tlp_setup(test, sock);
+	lock_sock(sock->sk);
+	xs->cc.cwnd = 2;
+	release_sock(sock->sk);
+	seq = xs->snd_nxt;
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 3 * MSS, 0), (int)(3 * MSS));
+	for (i = 0; i < 2; i++) {
+		pkt = xtcp_test_pop(test);
+		KUNIT_ASSERT_NOT_NULL(test, pkt);
+		KUNIT_EXPECT_EQ(test, pkt->seg.seq, seq + i * MSS);
+	}
+	XTCP_EXPECT_NO_SEGMENT(test);
+
+	xtcp_test_fire(test, sock->sk, XTCP_TIMER_LOSS_PROBE);
+	pkt = xtcp_test_pop(test);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	KUNIT_EXPECT_EQ(test, pkt->seg.seq, seq + 2 * MSS);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, xs->snd_nxt, seq + 3 * MSS);
+	KUNIT_EXPECT_EQ(test, xs->tlp_high_seq, seq + 3 * MSS);
+	KUNIT_EXPECT_FALSE(test, xs->tlp_retrans);
+
+	p.ack = seq + 3 * MSS;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->tlp_high_seq, 0U);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/* net.xtcp.early_retrans 0 (or tcp_early_retrans 0): the RTO, no probe. */
+static void timer_tlp_off(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+
+	xtcp_peer_init(&p, 44018);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	tlp_setup(test, sock);
+	xtcp_test_sysctl(test, &xtcp_net(&init_net)->early_retrans, 0);
+	send_segments(test, sock, &p, 2);
+	KUNIT_EXPECT_FALSE(test, xtcp_timer_pending(xs, XTCP_TIMER_LOSS_PROBE));
+	KUNIT_EXPECT_TRUE(test, xtcp_timer_pending(xs, XTCP_TIMER_RETRANS));
+}
+
 static struct kunit_case timer_cases[] = {
+	KUNIT_CASE(timer_tlp_last_segment),
+	KUNIT_CASE(timer_tlp_recovery),
+	KUNIT_CASE(timer_tlp_dsack_no_loss),
+	KUNIT_CASE(timer_tlp_new_data),
+	KUNIT_CASE(timer_tlp_off),
 	KUNIT_CASE(timer_rto_retransmits),
 	KUNIT_CASE(timer_syn_retransmit),
 	KUNIT_CASE(timer_synack_retransmit),

@@ -626,8 +626,9 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	const struct xtcp_options *sack;
 	enum xtcp_ack_class class;
 	struct xtcp_options opt;
-	u32 acked, prior_packets, prior_delivered;
+	u32 acked, prior_packets, prior_delivered, nwin;
 	bool fin_acked;
+	int flag = 0;
 
 	xtcp_sock_assert_locked(sk);
 	if (sk->sk_state == XTCP_SYN_RECV) {
@@ -659,6 +660,18 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 		xs->probes_out = 0;
 		xs->rcv_tstamp = jiffies;
 	}
+
+	/*
+	 * What tcp_ack()'s flags say of it, for the loss probe's episode:
+	 * SND.UNA moves, or it is no duplicate (text, FIN, or the window it
+	 * would update, tcp_may_update_window(); a larger or zero one)
+	 */
+	nwin = (u32)cb->window << xs->snd_wscale;
+	if (xtcp_seq_after(cb->ack, xs->snd_una))
+		flag |= XTCP_ACKF_UNA_ADVANCED | XTCP_ACKF_NOT_DUP;
+	if (cb->seq != cb->end_seq || xtcp_seq_after(cb->seq, xs->snd_wl1) ||
+	    (cb->seq == xs->snd_wl1 && (nwin > xs->snd_wnd || !nwin)))
+		flag |= XTCP_ACKF_NOT_DUP;
 
 	/* window update (RFC 9293 §3.10.7.4, SND.WL1/SND.WL2) */
 	if (xtcp_seq_before(xs->snd_wl1, cb->seq) ||
@@ -695,7 +708,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 		}
 
 		xtcp_ack_recovery(sk, cb->ack, 0, xs->packets_out,
-				  xs->delivered, dup, sack);
+				  xs->delivered, dup, flag, sack);
 		xtcp_push(sk);
 		return apply(sk, XTCP_EV_ACK, skb);
 	}
@@ -709,7 +722,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	if (xs->urg_mode && !xtcp_seq_before(xs->snd_una, xs->snd_up))
 		xs->urg_mode = 0;	/* the urgent data is through */
 	xtcp_ack_recovery(sk, cb->ack, acked, prior_packets, prior_delivered,
-			  false, sack);
+			  false, flag, sack);
 	xtcp_sndbuf_expand(sk);		/* the window grew: the buffer with it */
 	WRITE_ONCE(xs->retries, 0);
 	xs->stall_start_ns = ktime_get_ns();	/* progress */

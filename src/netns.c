@@ -93,6 +93,8 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_DSACK_OFO_RECV]	= "TCPDSACKOfoRecv",
 	[XTCP_STAT_WIN_PROBE]		= "TCPWinProbe",
 	[XTCP_STAT_DELAYED_ACK_LOST]	= "DelayedACKLost",
+	[XTCP_STAT_LOSS_PROBES]		= "TCPLossProbes",
+	[XTCP_STAT_LOSS_PROBE_RECOVERY]	= "TCPLossProbeRecovery",
 };
 
 const char *xtcp_stat_name(enum xtcp_stat s)
@@ -126,6 +128,8 @@ static int comp_sack_nr_max = 255;
 static int comp_sack_delay_max = NSEC_PER_SEC;
 /* the longest gap between out-of-window answers: a minute */
 static int invalid_ratelimit_max = 60000;
+/* tcp_early_retrans' range: 3 and 4 send tail loss probes, 0 to 2 do not */
+static int early_retrans_max = 4;
 
 /*
  * A net.xtcp.* override of a net.ipv4.tcp_* sysctl (xtcp_sysctl()): -1, where
@@ -430,6 +434,14 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_ONE,
 	},
+	{
+		.procname	= "early_retrans",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_override,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &early_retrans_max,
+	},
 	{ }
 };
 
@@ -466,6 +478,7 @@ static int sysctl_init(struct xtcp_net *xn)
 	t[23].data = &xn->comp_sack_delay_ns;
 	t[24].data = &xn->notsent_lowat;
 	t[25].data = &xn->dsack;
+	t[26].data = &xn->early_retrans;
 	xn->sysctl_hdr = register_net_sysctl(xn->net, "net/xtcp", t);
 	if (!xn->sysctl_hdr) {
 		kfree(t);
@@ -535,6 +548,7 @@ static int __net_init xtcp_net_init_one(struct net *net)
 	xn->invalid_ratelimit = XTCP_FOLLOW_TCP;
 	xn->notsent_lowat = XTCP_FOLLOW_TCP;
 	xn->dsack = XTCP_FOLLOW_TCP;
+	xn->early_retrans = XTCP_FOLLOW_TCP;
 	/*
 	 * tcp_max_orphans' default, half the kernel TCP's connection table:
 	 * TCP's own is one for all namespaces and not exported to modules.

@@ -574,6 +574,7 @@ static int transmit_queued(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 		return -ENOBUFS;
 	/* the tree's links share their memory with dev (rtxq.h) */
 	nskb->dev = NULL;
+	cb->tx_ns = ktime_get_ns();	/* for the RTO's and the probe's timing */
 	if (xtcp_seq_before(cb->seq, xtcp_sk(sk)->snd_nxt)) {
 		xtcp_sk(sk)->bytes_retrans += nskb->len;
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_RETRANS_SEGS);
@@ -682,31 +683,23 @@ static bool snd_wnd_ok(const struct xtcp_sock *xs, const struct sk_buff *skb)
 
 /*
  * Send what the congestion window (pipe < cwnd, recovery.c), the peer's
- * window and Nagle's rule (with the socket's TCP_NODELAY and TCP_CORK, and
- * @extra XTCP_NAGLE_* for this call) allow: segments deemed lost first, then
- * new ones from the send head on. As in Linux's tcp_write_xmit(), a segment
- * with our FIN goes even with the congestion window full, and is never held
- * by Nagle; the peer's window holds it as any other.
- * If the window or Nagle stops us with nothing in flight, the timer sends the
- * head at the latest after an RTO: a probe of the closed window, or the
- * ceiling on how long corked data waits.
+ * window and Nagle's rule (@nonagle: XTCP_NAGLE_*) allow: segments deemed
+ * lost first, then new ones from the send head on. As in Linux's
+ * tcp_write_xmit(), a segment with our FIN goes even with the congestion
+ * window full, and is never held by Nagle; the peer's window holds it as any
+ * other. A loss probe (@probe, tcp_write_xmit()'s push_one 2) sends one new
+ * segment, the congestion window full or not, and no repair.
  */
-void xtcp_push_mode(struct sock *sk, u8 extra)
+static void write_xmit(struct sock *sk, u8 nonagle, bool probe)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u8 nonagle = nonagle_of(xs) | extra;
-	u32 prior_nxt = xs->snd_nxt;
 	struct sk_buff *skb;
 
-	xtcp_sock_assert_locked(sk);
-	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_CLOSE |
-				   TCPF_LISTEN))
-		return;
 	for (;;) {
-		bool cwnd_room = xtcp_pipe(xs) < xs->cc.cwnd;
+		bool cwnd_room = probe || xtcp_pipe(xs) < xs->cc.cwnd;
 
 		/* repairs first (RFC 6675 §5 NextSeg() rule 1), then new data */
-		skb = cwnd_room ? xtcp_next_lost(sk) : NULL;
+		skb = cwnd_room && !probe ? xtcp_next_lost(sk) : NULL;
 		if (skb) {
 			if (fit_mss(sk, skb) ||
 			    transmit_queued(sk, skb, GFP_ATOMIC))
@@ -728,12 +721,88 @@ void xtcp_push_mode(struct sock *sk, u8 extra)
 		sent_new(xs, skb);
 		xtcp_prr_sent(xs);
 		xtcp_timer_data_sent(sk);
+		if (probe)
+			break;
 	}
+}
+
+/*
+ * Send what the windows and Nagle's rule (with the socket's TCP_NODELAY and
+ * TCP_CORK, and @extra XTCP_NAGLE_* for this call) allow (write_xmit()).
+ * New data sent schedules a tail loss probe, one per burst, where one may go
+ * (tcp_write_xmit()'s tcp_schedule_loss_probe()).
+ * If the window or Nagle stops us with nothing in flight, the timer sends the
+ * head at the latest after an RTO: a probe of the closed window, or the
+ * ceiling on how long corked data waits.
+ */
+void xtcp_push_mode(struct sock *sk, u8 extra)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 prior_nxt = xs->snd_nxt;
+
+	xtcp_sock_assert_locked(sk);
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_CLOSE |
+				   TCPF_LISTEN))
+		return;
+	write_xmit(sk, nonagle_of(xs) | extra, false);
 	/* once for the burst, not per segment: it has a full barrier */
-	if (xs->snd_nxt != prior_nxt)
+	if (xs->snd_nxt != prior_nxt) {
 		check_space(sk);
+		xtcp_timer_loss_probe(sk, false);
+	}
 	if (xtcp_send_head(sk) && xs->snd_una == xs->snd_nxt)
 		xtcp_timer_send_blocked(sk);
+}
+
+/*
+ * The probe timeout passed (RFC 8985 §7.3, tcp_send_loss_probe()): one
+ * segment goes, new if the peer's window takes the send head (Nagle and cork
+ * set aside, the congestion window too), else the last one sent, again (its
+ * last MSS, if it grew bigger). At most one probe is out at a time: its ACK
+ * ends the episode (xtcp_ack_recovery()). Counted in TCPLossProbes; a probe
+ * sent or not, the RTO takes over (xtcp_timer_probe_done()).
+ */
+void xtcp_send_loss_probe(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 prior_packets = xs->packets_out;
+	struct sk_buff *skb;
+
+	xtcp_sock_assert_locked(sk);
+	if (xs->tlp_high_seq)
+		goto rearm;
+	xs->tlp_retrans = 0;
+	skb = xtcp_send_head(sk);
+	if (skb && snd_wnd_ok(xs, skb)) {
+		write_xmit(sk, XTCP_NAGLE_OFF, true);
+		if (xs->packets_out > prior_packets) {
+			check_space(sk);
+			goto sent;
+		}
+		goto rearm;
+	}
+	skb = xtcp_rtx_tail(sk);
+	if (WARN_ON_ONCE(!skb))
+		return;
+	if (skb->len > xs->mss) {
+		if (fragment(sk, skb, rounddown(skb->len - 1, xs->mss)))
+			goto rearm;
+		skb = xtcp_rtx_next(skb);
+	}
+	if (transmit_queued(sk, skb, GFP_ATOMIC))
+		goto rearm;
+	xs->total_retrans++;
+	/* Karn: the segment timed may be this one */
+	if (xs->rtt_timing && xtcp_seq_after(xs->rtt_seq, XTCP_SKB_CB(skb)->seq))
+		xs->rtt_timing = 0;
+	xs->tlp_retrans = 1;
+sent:
+	xs->tlp_high_seq = xs->snd_nxt;
+	xtcp_inc_stat(sock_net(sk), XTCP_STAT_LOSS_PROBES);
+	xtcp_timer_probe_done(sk, true);
+	return;
+rearm:
+	xtcp_timer_probe_done(sk, false);
 }
 
 /*

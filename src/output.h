@@ -36,6 +36,7 @@ void xtcp_push(struct sock *sk);
 void xtcp_push_mode(struct sock *sk, u8 extra);
 int xtcp_send_keepalive_probe(struct sock *sk);
 void xtcp_retransmit_timeout(struct sock *sk);
+void xtcp_send_loss_probe(struct sock *sk);
 u32 xtcp_clean_rtx_queue(struct sock *sk, u32 ack);
 void xtcp_write_queue_purge(struct sock *sk);
 void xtcp_write_queue_free(struct sock *sk);

@@ -64,11 +64,16 @@ static void snap_sock(struct sock *sk, struct line *l)
 		l->rx_queue = max_t(int, READ_ONCE(xs->rcv_nxt) -
 				    READ_ONCE(xs->copied_seq), 0);
 	}
-	/* as get_tcp4_sock(): 1 retransmission, 2 keep-alive or FIN-WAIT-2 */
-	if (xtcp_timer_pending(xs, XTCP_TIMER_RETRANS)) {
+	/*
+	 * as get_tcp4_sock(): 1 retransmission or loss probe, 2 keep-alive or
+	 * FIN-WAIT-2
+	 */
+	if (xtcp_timer_pending(xs, XTCP_TIMER_RETRANS) ||
+	    xtcp_timer_pending(xs, XTCP_TIMER_LOSS_PROBE)) {
 		l->timer = 1;
 		l->when = msecs_to_jiffies(xtcp_timer_left_ms(xs,
-						XTCP_TIMER_RETRANS));
+				xtcp_timer_pending(xs, XTCP_TIMER_RETRANS) ?
+				XTCP_TIMER_RETRANS : XTCP_TIMER_LOSS_PROBE));
 	} else if (xtcp_timer_pending(xs, XTCP_TIMER_KEEPALIVE) ||
 		   xtcp_timer_pending(xs, XTCP_TIMER_FIN_WAIT2)) {
 		l->timer = 2;
@@ -271,7 +276,8 @@ static const enum xtcp_stat snmp_ext[] = {
 	XTCP_STAT_DEFER_ACCEPT_DROP,
 	XTCP_STAT_DSACK_OLD_SENT, XTCP_STAT_DSACK_OFO_SENT,
 	XTCP_STAT_DSACK_RECV, XTCP_STAT_DSACK_OFO_RECV, XTCP_STAT_WIN_PROBE,
-	XTCP_STAT_DELAYED_ACK_LOST,
+	XTCP_STAT_DELAYED_ACK_LOST, XTCP_STAT_LOSS_PROBES,
+	XTCP_STAT_LOSS_PROBE_RECOVERY,
 };
 
 /* A gauge read when shown, after a line's counters. */

@@ -167,6 +167,8 @@ void xtcp_recovery_reset(struct xtcp_sock *xs)
 	xtcp_sack_cache_reset(xs);
 	xs->ca_state = XTCP_CA_OPEN;
 	xs->dupacks = 0;
+	xs->tlp_high_seq = 0;
+	xs->tlp_retrans = 0;
 }
 
 static void mark_lost(struct xtcp_sock *xs, struct sk_buff *skb)
@@ -349,20 +351,30 @@ static void sack_block(struct sock *sk, const struct xtcp_sack_block *b)
  * Is the first block a D-SACK (RFC 2883 §4; tcp_check_dsack())? It is if it
  * starts below the ACK field, or lies within the second block: the receiver
  * got that text twice. Counted (TCPDSACKRecv, TCPDSACKOfoRecv); the sender
- * does nothing more with it (Linux undoes a spurious recovery by it).
+ * does nothing more with it (Linux undoes a spurious recovery by it), but
+ * for a tail loss probe's: returns whether it reports the last segment, up
+ * to tlp_high_seq, twice (tcp_dsack_seen()'s FLAG_DSACK_TLP): original and
+ * probe both arrived.
  */
-static void check_dsack(struct sock *sk, const struct xtcp_options *opt,
+static bool check_dsack(struct sock *sk, const struct xtcp_options *opt,
 			u32 ack)
 {
 	const struct xtcp_sack_block *b = opt->sacks;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 len = b[0].end - b[0].start;
 
 	if (!opt->num_sacks)
-		return;
+		return false;
 	if (xtcp_seq_before(b[0].start, ack))
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_DSACK_RECV);
 	else if (opt->num_sacks > 1 && !xtcp_seq_after(b[0].end, b[1].end) &&
 		 !xtcp_seq_before(b[0].start, b[1].start))
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_DSACK_OFO_RECV);
+	else
+		return false;
+	return xs->tlp_high_seq && b[0].end == xs->tlp_high_seq &&
+	       xtcp_seq_before(b[0].start, b[0].end) &&
+	       len <= xs->max_snd_wnd && len <= xs->mss;
 }
 
 /*
@@ -375,19 +387,20 @@ static void check_dsack(struct sock *sk, const struct xtcp_options *opt,
  * a block covers all of it. The blocks used are sorted and kept for the next
  * ACK, as Linux keeps recv_sack_cache.
  */
-static void sack_mark(struct sock *sk, const struct xtcp_options *opt, u32 ack)
+static bool sack_mark(struct sock *sk, const struct xtcp_options *opt, u32 ack)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_sack_block sp[XTCP_MAX_SACKS];
 	u32 highest = xs->highest_sack;
 	int i, j, n = 0;
+	bool dsack_tlp;
 
 	if (!xs->sacked_out || xtcp_seq_before(highest, xs->snd_una))
 		highest = xs->snd_una;	/* an old value means nothing now */
 	/* nothing SACKed: the blocks of the last ACK are past (as Linux's) */
 	if (!xs->sacked_out)
 		xtcp_sack_cache_reset(xs);
-	check_dsack(sk, opt, ack);
+	dsack_tlp = check_dsack(sk, opt, ack);
 	for (i = 0; i < opt->num_sacks && i < XTCP_MAX_SACKS; i++) {
 		struct xtcp_sack_block b = opt->sacks[i];
 
@@ -409,6 +422,7 @@ static void sack_mark(struct sock *sk, const struct xtcp_options *opt, u32 ack)
 	xs->sack_cache_num = n;
 	/* after the blocks: reordering is judged against the SACKs before */
 	xs->highest_sack = highest;
+	return dsack_tlp;
 }
 
 /*
@@ -457,6 +471,7 @@ static void enter_recovery(struct sock *sk)
 	xs->cc.ssthresh = xs->ca_ops->ssthresh(&xs->cc);
 	xs->cc.cwnd_cnt = 0;
 	xs->high_seq = xs->snd_nxt;
+	xs->tlp_high_seq = 0;	/* tcp_init_cwnd_reduction() */
 	xs->ca_state = XTCP_CA_RECOVERY;
 	xs->rtt_timing = 0;	/* Karn: the timed segment may be sent again */
 	xtcp_inc_stat(sock_net(sk), xs->sack_ok ? XTCP_STAT_SACK_RECOVERY :
@@ -499,6 +514,39 @@ static void prr_reduction(struct xtcp_sock *xs, u32 delivered, u32 newly_lost,
 	xs->cc.cwnd = xtcp_pipe(xs) + sndcnt;
 }
 
+/*
+ * An ACK (of @ack, not below SND.UNA) during a tail loss probe episode
+ * (RFC 8985 §7.4, tcp_process_tlp_ack()); @flag as xtcp_ack_recovery()'s,
+ * with XTCP_ACKF_DATA_SACKED and XTCP_ACKF_DSACK_TLP. The episode ends when
+ * the ACK covers the probe: at once for a probe of new data; for a segment
+ * sent again, when a D-SACK or a pure duplicate ACK says both copies arrived,
+ * or when the ACK goes beyond the probe, which says that one copy was lost:
+ * the window is reduced as after a loss, once (tcp_init_cwnd_reduction()
+ * then tcp_end_cwnd_reduction(): cwnd to the congestion control's ssthresh,
+ * no fast recovery; TCPLossProbeRecovery).
+ */
+static void tlp_ack(struct sock *sk, u32 ack, int flag)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xtcp_seq_before(ack, xs->tlp_high_seq))
+		return;
+	if (!xs->tlp_retrans || (flag & XTCP_ACKF_DSACK_TLP)) {
+		xs->tlp_high_seq = 0;
+	} else if (xtcp_seq_after(ack, xs->tlp_high_seq)) {
+		xs->tlp_high_seq = 0;
+		xs->high_seq = xs->snd_nxt;
+		xs->cc.cwnd_cnt = 0;
+		xs->cc.ssthresh = xs->ca_ops->ssthresh(&xs->cc);
+		if (xs->cc.ssthresh < XTCP_INFINITE_SSTHRESH)
+			xs->cc.cwnd = xs->cc.ssthresh;
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LOSS_PROBE_RECOVERY);
+	} else if (!(flag & (XTCP_ACKF_UNA_ADVANCED | XTCP_ACKF_NOT_DUP |
+			     XTCP_ACKF_DATA_SACKED))) {
+		xs->tlp_high_seq = 0;
+	}
+}
+
 /* A segment went out, new or again: PRR counts it (tcp_write_xmit()). */
 void xtcp_prr_sent(struct xtcp_sock *xs)
 {
@@ -510,22 +558,27 @@ void xtcp_prr_sent(struct xtcp_sock *xs)
  * An acceptable ACK (of @ack), after SND.UNA moved (by @acked segments, 0
  * for a duplicate) and the queue was cleaned; xs->delivered was @prior_delivered
  * before. @opt holds its SACK blocks, if any; @dup says it is a duplicate ACK
- * in RFC 5681's sense. Decides recovery and sets the window, as tcp_ack()
- * does with tcp_fastretrans_alert() and tcp_cong_control(); the caller then
- * sends (xtcp_push()).
+ * in RFC 5681's sense; @flag has XTCP_ACKF_UNA_ADVANCED and XTCP_ACKF_NOT_DUP
+ * as they apply. Ends a tail loss probe's episode, decides recovery and sets
+ * the window, as tcp_ack() does with tcp_process_tlp_ack(),
+ * tcp_fastretrans_alert() and tcp_cong_control(); the caller then sends
+ * (xtcp_push()).
  */
 void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
-		       u32 prior_delivered, bool dup,
+		       u32 prior_delivered, bool dup, int flag,
 		       const struct xtcp_options *opt)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *head = xtcp_rtx_head(sk);
 	u32 prior_lost = xs->lost;
+	u32 sack_delivered = xs->delivered;
 	u32 delivered;
 
 	xtcp_sock_assert_locked(sk);
-	if (opt && (opt->present & XTCP_OPTF_SACK))
-		sack_mark(sk, opt, ack);
+	if (opt && (opt->present & XTCP_OPTF_SACK) && sack_mark(sk, opt, ack))
+		flag |= XTCP_ACKF_DSACK_TLP;
+	if (xs->delivered != sack_delivered)
+		flag |= XTCP_ACKF_DATA_SACKED;
 
 	if (!xs->sack_ok) {
 		u32 prior_sacked = xs->sacked_out;
@@ -551,6 +604,9 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
 			xs->delivered += xs->sacked_out - prior_sacked;
 	}
 	delivered = xs->delivered - prior_delivered;
+	/* an old ACK, below SND.UNA, says nothing of the probe (tcp_ack()) */
+	if (xs->tlp_high_seq && !xtcp_seq_before(ack, xs->snd_una))
+		tlp_ack(sk, ack, flag);
 	if (acked)
 		xs->dupacks = 0;
 	else if (dup)
@@ -672,6 +728,7 @@ void xtcp_enter_loss(struct sock *sk)
 		xs->sacked_out = 0;
 	hints_reset(xs);
 	xs->high_seq = xs->snd_nxt;
+	xs->tlp_high_seq = 0;
 	xs->ca_state = XTCP_CA_LOSS;
 	xs->dupacks = 0;
 	xs->rtt_timing = 0;	/* Karn */

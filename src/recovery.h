@@ -14,8 +14,14 @@ void xtcp_recovery_reset(struct xtcp_sock *xs);
 void xtcp_sack_cache_reset(struct xtcp_sock *xs);
 struct sk_buff *xtcp_next_lost(struct sock *sk);
 void xtcp_lost_sent(struct xtcp_sock *xs, struct sk_buff *skb);
+/* what an ACK did, for xtcp_ack_recovery() (tcp_ack()'s FLAG_*) */
+#define XTCP_ACKF_UNA_ADVANCED	BIT(0)	/* it took SND.UNA forward */
+#define XTCP_ACKF_NOT_DUP	BIT(1)	/* it carries text, or updates the window */
+#define XTCP_ACKF_DATA_SACKED	BIT(2)	/* recovery.c: it SACKed new segments */
+#define XTCP_ACKF_DSACK_TLP	BIT(3)	/* recovery.c: a D-SACK of a loss probe */
+
 void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
-		       u32 prior_delivered, bool dup,
+		       u32 prior_delivered, bool dup, int flag,
 		       const struct xtcp_options *opt);
 void xtcp_prr_sent(struct xtcp_sock *xs);
 void xtcp_enter_loss(struct sock *sk);

@@ -34,6 +34,8 @@ struct xtcp_skb_cb {
 	u8 lost:1;		/* write queue: deemed lost (recovery.c) */
 	u8 retrans:1;		/* write queue: lost and sent again */
 	u8 bcast:1;		/* to a broadcast or multicast address */
+	/* write queue: ktime_get_ns() of its last transmission (skb_mstamp_ns) */
+	u64 tx_ns;
 };
 
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))

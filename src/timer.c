@@ -318,8 +318,18 @@ void xtcp_keepalive_timeout(struct sock *sk)
 	timer_arm(sk, XTCP_TIMER_KEEPALIVE, next);
 }
 
+/* tcp_write_timer_handler()'s ICSK_TIME_LOSS_PROBE: the probe (output.c) */
+static void loss_probe_fire(struct sock *sk)
+{
+	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT |
+				   TCPF_SYN_RECV))
+		return;
+	xtcp_send_loss_probe(sk);
+}
+
 static void (*const timer_fire[XTCP_TIMER_MAX])(struct sock *sk) = {
 	[XTCP_TIMER_RETRANS]	= retrans_fire,
+	[XTCP_TIMER_LOSS_PROBE]	= loss_probe_fire,
 	[XTCP_TIMER_DELACK]	= xtcp_delack_timeout,
 	[XTCP_TIMER_KEEPALIVE]	= xtcp_keepalive_timeout,
 	[XTCP_TIMER_FIN_WAIT2]	= fin_wait2_fire,
@@ -420,6 +430,17 @@ void xtcp_timer_init(struct sock *sk)
 	WRITE_ONCE(xs->rto_ms, XTCP_TIMEOUT_INIT_MS);
 }
 
+/*
+ * The retransmission timer and the loss probe's are one, as Linux's
+ * icsk_pending: arming either replaces the other, clearing either clears both.
+ */
+static unsigned long timer_mask(enum xtcp_timer_event ev)
+{
+	if (ev == XTCP_TIMER_RETRANS || ev == XTCP_TIMER_LOSS_PROBE)
+		return BIT(XTCP_TIMER_RETRANS) | BIT(XTCP_TIMER_LOSS_PROBE);
+	return BIT(ev);
+}
+
 /* Set the deadline of @ev to @ms from now (replacing an earlier one). */
 static void timer_arm_ns(struct sock *sk, enum xtcp_timer_event ev, u64 ns)
 {
@@ -427,7 +448,8 @@ static void timer_arm_ns(struct sock *sk, enum xtcp_timer_event ev, u64 ns)
 
 	xtcp_sock_assert_locked(sk);
 	WRITE_ONCE(xs->timer_due[ev], ktime_get_ns() + ns);
-	WRITE_ONCE(xs->timer_pending, xs->timer_pending | BIT(ev));
+	WRITE_ONCE(xs->timer_pending,
+		   (xs->timer_pending & ~timer_mask(ev)) | BIT(ev));
 	timer_program(sk);
 }
 
@@ -442,7 +464,7 @@ static void timer_clear(struct sock *sk, enum xtcp_timer_event ev)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xtcp_sock_assert_locked(sk);
-	WRITE_ONCE(xs->timer_pending, xs->timer_pending & ~BIT(ev));
+	WRITE_ONCE(xs->timer_pending, xs->timer_pending & ~timer_mask(ev));
 }
 
 /*
@@ -462,13 +484,106 @@ void xtcp_timer_syn_acked(struct sock *sk)
 	timer_clear(sk, XTCP_TIMER_RETRANS);
 }
 
-/* Data, a FIN or a repair went out: the oldest is timed, if nothing is. */
+/*
+ * How long until the RTO of the oldest segment in flight, counted from its
+ * last transmission (tcp_rto_delta_us()); may be negative.
+ */
+static s64 rto_delta_ns(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct sk_buff *head = xtcp_rtx_head(sk);
+	u64 rto = (u64)xs->rto_ms * NSEC_PER_MSEC;
+
+	if (!head)
+		return rto;
+	return (s64)(XTCP_SKB_CB(head)->tx_ns + rto - ktime_get_ns());
+}
+
+/*
+ * tcp_rearm_rto() while a loss probe is pending: the RTO comes back where it
+ * would have been, counted from the oldest segment's last transmission, a
+ * jiffy away at the least.
+ */
+static void rearm_rto_after_probe(struct sock *sk)
+{
+	timer_arm_ns(sk, XTCP_TIMER_RETRANS,
+		     max_t(s64, rto_delta_ns(sk), TICK_NSEC));
+}
+
+/*
+ * Data, a FIN or a repair went out: the oldest is timed, if nothing is; a
+ * pending loss probe gives way to the RTO (tcp_event_new_data_sent()), and
+ * is scheduled again after the burst (xtcp_timer_loss_probe()).
+ */
 void xtcp_timer_data_sent(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (!xtcp_timer_pending(xs, XTCP_TIMER_RETRANS))
+	if (xtcp_timer_pending(xs, XTCP_TIMER_LOSS_PROBE))
+		rearm_rto_after_probe(sk);
+	else if (!xtcp_timer_pending(xs, XTCP_TIMER_RETRANS))
 		timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
+}
+
+/* The tail loss probes net.xtcp.early_retrans (tcp_early_retrans) allows. */
+static bool early_retrans_tlp(const struct sock *sk)
+{
+	int er = xtcp_sysctl(sock_net(sk), early_retrans,
+			     sysctl_tcp_early_retrans);
+
+	return er == 3 || er == 4;
+}
+
+/*
+ * Schedule a tail loss probe instead of the RTO (RFC 8985 §7.2), as
+ * tcp_schedule_loss_probe() does: on a connection with SACK, segments in
+ * flight and no loss or SACKed segment known (Linux's Open or CWR state; its
+ * Disorder state is Open with segments SACKed, lost or sent again), after
+ * the probe timeout: twice the smoothed RTT, plus 200 ms (TCP_RTO_MIN, for
+ * the peer's delayed ACK) with one segment in flight, else 2 ms
+ * (TCP_TIMEOUT_MIN_US), rounded up to jiffies; 1 s without an RTT sample.
+ * Never later than the RTO: a whole RTO from now on an ACK (@advancing_rto),
+ * else what is left of the oldest segment's. Returns whether it is armed.
+ */
+bool xtcp_timer_loss_probe(struct sock *sk, bool advancing_rto)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	unsigned long timeout;
+	s64 rto_delta;
+
+	xtcp_sock_assert_locked(sk);
+	if (!early_retrans_tlp(sk) || !xs->packets_out || !xs->sack_ok ||
+	    xs->ca_state != XTCP_CA_OPEN || xs->sacked_out || xs->lost_out ||
+	    xs->retrans_out)
+		return false;
+	if (xs->rtt.srtt_us) {
+		u32 us = 2 * xs->rtt.srtt_us;
+
+		us += xs->packets_out == 1 ? XTCP_RTO_MIN_MS * USEC_PER_MSEC :
+		      2 * USEC_PER_MSEC;
+		timeout = usecs_to_jiffies(us);
+	} else {
+		timeout = msecs_to_jiffies(XTCP_TIMEOUT_INIT_MS);
+	}
+	rto_delta = advancing_rto ? (s64)xs->rto_ms * NSEC_PER_MSEC :
+		    rto_delta_ns(sk);
+	if (rto_delta > 0)
+		timeout = min(timeout,
+			      usecs_to_jiffies(div_u64(rto_delta, NSEC_PER_USEC)));
+	timer_arm_ns(sk, XTCP_TIMER_LOSS_PROBE, jiffies_to_nsecs(timeout));
+	return true;
+}
+
+/*
+ * The loss probe's timer fired (output.c): after a probe sent, a whole RTO
+ * from now; else, the RTO where it stood (tcp_send_loss_probe()).
+ */
+void xtcp_timer_probe_done(struct sock *sk, bool sent)
+{
+	if (sent)
+		timer_arm(sk, XTCP_TIMER_RETRANS, xtcp_sk(sk)->rto_ms);
+	else
+		rearm_rto_after_probe(sk);
 }
 
 /*
@@ -487,13 +602,17 @@ void xtcp_timer_send_blocked(struct sock *sk)
 }
 
 /*
- * An ACK took SND.UNA forward: all acknowledged and nothing waiting stops the
- * retransmission timer; anything else restarts it (RFC 6298 §5.3).
+ * An ACK took SND.UNA forward: a tail loss probe is scheduled if one may go;
+ * else all acknowledged and nothing waiting stops the retransmission timer,
+ * and anything else restarts it (RFC 6298 §5.3).
  */
 void xtcp_timer_data_acked(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	/* a tail loss probe, if one may go (tcp_set_xmit_timer()) */
+	if (xtcp_timer_loss_probe(sk, true))
+		return;
 	if (xs->snd_una == xs->snd_nxt && !xtcp_send_head(sk))
 		timer_clear(sk, XTCP_TIMER_RETRANS);
 	else

@@ -57,6 +57,11 @@ enum xtcp_timer_event {
 	XTCP_TIMER_KEEPALIVE,	/* SO_KEEPALIVE: probe an idle peer */
 	XTCP_TIMER_FIN_WAIT2,	/* an orphan waits for the peer's FIN */
 	XTCP_TIMER_SACK,	/* compressed SACKs: the ACK that ends them */
+	/*
+	 * a tail loss probe (RFC 8985 §7): instead of XTCP_TIMER_RETRANS,
+	 * never beside it, as ICSK_TIME_LOSS_PROBE takes icsk_pending
+	 */
+	XTCP_TIMER_LOSS_PROBE,
 	XTCP_TIMER_MAX,
 };
 
@@ -206,6 +211,9 @@ struct xtcp_sock {
 	u32 highest_sack;	/* the highest end of a SACK block seen */
 	u32 reordering;		/* segments of reordering seen, >= DupThresh */
 	u8 ca_state;		/* XTCP_CA_* */
+	/* tail loss probe (RFC 8985 §7, recovery.c): SND.NXT when one went, or 0 */
+	u32 tlp_high_seq;
+	u8 tlp_retrans:1;	/* that probe sent the last segment again */
 	struct sk_buff *lost_hint;	/* where xtcp_next_lost() goes on */
 	/*
 	 * Bounds on the SACK scoreboard's work per ACK (recovery.c): where
@@ -388,6 +396,8 @@ enum xtcp_stat {
 	XTCP_STAT_DSACK_OFO_RECV,	/* first block within the second */
 	XTCP_STAT_WIN_PROBE,		/* zero-window probes sent */
 	XTCP_STAT_DELAYED_ACK_LOST,	/* text we had came again */
+	XTCP_STAT_LOSS_PROBES,		/* tail loss probes sent */
+	XTCP_STAT_LOSS_PROBE_RECOVERY,	/* losses a probe repaired */
 	XTCP_STAT_MAX,
 };
 
@@ -427,6 +437,7 @@ struct xtcp_net {
 	int invalid_ratelimit;		/* ms, as tcp_invalid_ratelimit */
 	int notsent_lowat;		/* bytes, as tcp_notsent_lowat */
 	int dsack;			/* as tcp_dsack */
+	int early_retrans;		/* as tcp_early_retrans: 3, 4 probe */
 	atomic_t orphans;		/* closed by their programs, not done */
 	spinlock_t cong_lock;
 	char cong_name[XTCP_CA_NAME_MAX];	/* congestion_control */
