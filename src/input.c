@@ -19,6 +19,7 @@
 #include "isn.h"
 #include "mem.h"
 #include "delack.h"
+#include "ecn.h"
 #include "input.h"
 #include "output.h"
 #include "parse.h"
@@ -521,6 +522,7 @@ static void rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 		return;
 
 	xtcp_syn_learn(sk, skb);
+	xtcp_ecn_rcv_syn(sk, cb->flags);
 	xs->snd_wl2 = cb->ack;
 	if (ack_ok) {
 		WRITE_ONCE(xs->snd_una, cb->ack);
@@ -615,7 +617,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	enum xtcp_ack_class class;
 	struct xtcp_options opt;
 	u32 acked, prior_packets, prior_delivered;
-	bool fin_acked;
+	bool fin_acked, ece = false;
 
 	xtcp_sock_assert_locked(sk);
 	if (sk->sk_state == XTCP_SYN_RECV) {
@@ -643,6 +645,9 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	update_ts_recent(xs, cb);
 	/* the peer is alive and heard us (tcp_ack()); an old ACK proves neither */
 	if (!xtcp_seq_before(cb->ack, xs->snd_una)) {
+		/* an ECN echo, and the peer's CWR, on it (tcp_ack()) */
+		ece = xtcp_ecn_echo(xs, cb->flags);
+		xtcp_ecn_accept_cwr(sk, skb);
 		WRITE_ONCE(sk->sk_err_soft, 0);
 		xs->probes_out = 0;
 		xs->rcv_tstamp = jiffies;
@@ -683,7 +688,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 		}
 
 		xtcp_ack_recovery(sk, cb->ack, 0, xs->packets_out,
-				  xs->delivered, dup, sack);
+				  xs->delivered, dup, ece, sack);
 		xtcp_push(sk);
 		return apply(sk, XTCP_EV_ACK, skb);
 	}
@@ -697,7 +702,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	if (xs->urg_mode && !xtcp_seq_before(xs->snd_una, xs->snd_up))
 		xs->urg_mode = 0;	/* the urgent data is through */
 	xtcp_ack_recovery(sk, cb->ack, acked, prior_packets, prior_delivered,
-			  false, sack);
+			  false, ece, sack);
 	xtcp_sndbuf_expand(sk);		/* the window grew: the buffer with it */
 	WRITE_ONCE(xs->retries, 0);
 	xs->stall_start_ns = ktime_get_ns();	/* progress */
@@ -823,8 +828,10 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	if ((skb->len || (cb->flags & XTCP_FLAG_FIN)) && receiving(sk)) {
 		bool text = skb->len, fin, filled = false;
 
-		if (text)
+		if (text) {
 			xtcp_ack_text_received(sk, skb);
+			xtcp_ecn_check_ce(sk, skb);
+		}
 		/*
 		 * A D-SACK not sent yet is forgotten, as tcp_data_queue()
 		 * forgets it; a new one names what lies below RCV.NXT.

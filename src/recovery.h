@@ -15,7 +15,7 @@ void xtcp_sack_cache_reset(struct xtcp_sock *xs);
 struct sk_buff *xtcp_next_lost(struct sock *sk);
 void xtcp_lost_sent(struct xtcp_sock *xs, struct sk_buff *skb);
 void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
-		       u32 prior_delivered, bool dup,
+		       u32 prior_delivered, bool dup, bool ece,
 		       const struct xtcp_options *opt);
 void xtcp_prr_sent(struct xtcp_sock *xs);
 void xtcp_enter_loss(struct sock *sk);
