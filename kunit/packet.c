@@ -50,6 +50,7 @@ static atomic_t captured_lost;	/* not copied for want of memory */
 struct capture_cb {
 	__be32 saddr;
 	__be32 daddr;
+	u8 tos;
 };
 
 #define CAPTURE_CB(skb) ((struct capture_cb *)(skb)->cb)
@@ -80,6 +81,9 @@ static bool capture(struct net *net, __be32 saddr, __be32 daddr,
 	if (copy) {
 		CAPTURE_CB(copy)->saddr = saddr;
 		CAPTURE_CB(copy)->daddr = daddr;
+		/* a socket's segment: the TOS its IP header would get */
+		CAPTURE_CB(copy)->tos = skb->sk && sk_fullsock(skb->sk) ?
+					READ_ONCE(inet_sk(skb->sk)->tos) : 0;
 		skb_queue_tail(&captured, copy);
 		wake_up(&captured_wait);
 	} else {
@@ -573,6 +577,10 @@ static struct sk_buff *build(struct kunit *test, const struct xtcp_peer *p,
 	hlen = build_header(p, s, hdr);
 	KUNIT_ASSERT_GT(test, hlen, 0);
 	th = ip_skb(test, p, IPPROTO_TCP, hlen + s->len, &skb);
+	if (s->tos) {
+		ip_hdr(skb)->tos = s->tos;
+		ip_send_check(ip_hdr(skb));
+	}
 	if (s->ifindex)
 		skb->skb_iif = s->ifindex;	/* skb->dev stays lo: its netns */
 	memcpy(th, hdr, hlen);
@@ -771,6 +779,7 @@ struct xtcp_pkt *xtcp_test_pop(struct kunit *test)
 	}
 	pkt->saddr = CAPTURE_CB(skb)->saddr;
 	pkt->daddr = CAPTURE_CB(skb)->daddr;
+	pkt->tos = CAPTURE_CB(skb)->tos;
 	csum_ok = xtcp_csum_ok(skb->data, skb->len, pkt->saddr, pkt->daddr);
 	perr = xtcp_parse_header(skb->data, skb->len, &pkt->seg);
 	if (perr == XTCP_PARSE_OK) {

@@ -57,6 +57,7 @@ struct xtcp_test_seg {
 	const void *data;	/* the text; NULL: a pattern of @len bytes */
 	u32 len;
 	bool bad_csum;		/* send it with a wrong checksum */
+	u8 tos;			/* its IP TOS byte, ECN field included */
 	int ifindex;		/* the device it comes in on; 0: lo */
 };
 
@@ -65,6 +66,12 @@ struct xtcp_pkt {
 	struct xtcp_segment seg;
 	__be32 saddr;
 	__be32 daddr;
+	/*
+	 * The TOS byte ip_queue_xmit() writes into a socket's segment, ECN
+	 * field included (inet->tos as it was sent); 0 for a segment without
+	 * a socket of its own (a request's, a RST's), whose TOS is not seen
+	 */
+	u8 tos;
 	const u8 *data;		/* seg.payload_len bytes of text */
 };
 

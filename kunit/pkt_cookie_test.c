@@ -87,7 +87,7 @@ static void cookie_bound_to_tuple(struct kunit *test)
 
 /*
  * A cookie TSval is never ahead of the clock nor more than 63 ms behind, and
- * what its low bits say comes back from the echo.
+ * what its low bits say (window scale, SACK, ECN) comes back from the echo.
  */
 static void cookie_tsval_carries_options(struct kunit *test)
 {
@@ -97,6 +97,9 @@ static void cookie_tsval_carries_options(struct kunit *test)
 		{ .wscale_ok = true, .snd_wscale = 14, .sack_ok = true },
 		{ .wscale_ok = false, .sack_ok = true },
 		{ .wscale_ok = false, .sack_ok = false },
+		{ .wscale_ok = true, .snd_wscale = 7, .sack_ok = true,
+		  .ecn_ok = true },
+		{ .wscale_ok = false, .sack_ok = false, .ecn_ok = true },
 	};
 	static const u32 clocks[] = { 0x40, 0x12345678, 0xffffffc5, 1000 };
 	struct xtcp_cookie_opts o;
@@ -115,6 +118,7 @@ static void cookie_tsval_carries_options(struct kunit *test)
 				KUNIT_EXPECT_EQ(test, o.snd_wscale,
 						cases[i].snd_wscale);
 			KUNIT_EXPECT_EQ(test, o.sack_ok, cases[i].sack_ok);
+			KUNIT_EXPECT_EQ(test, o.ecn_ok, cases[i].ecn_ok);
 		}
 	}
 }

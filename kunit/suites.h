@@ -24,6 +24,7 @@ extern struct kunit_suite *xtcp_kunit_options[];
 extern struct kunit_suite *xtcp_kunit_parse[];
 extern struct kunit_suite *xtcp_kunit_pkt_conn[];
 extern struct kunit_suite *xtcp_kunit_pkt_cookie[];
+extern struct kunit_suite *xtcp_kunit_pkt_ecn[];
 extern struct kunit_suite *xtcp_kunit_pkt_icmp[];
 extern struct kunit_suite *xtcp_kunit_pkt_input[];
 extern struct kunit_suite *xtcp_kunit_pkt_listen[];

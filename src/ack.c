@@ -125,7 +125,8 @@ static void ack_check(struct sock *sk, bool filled)
 		.rcv_mss = xs->rcv_mss,
 		.quick = xs->quickack && !xs->pingpong,
 		.ofo = !RB_EMPTY_ROOT(&xs->ofo),
-		.hole_filled = filled,
+		/* or the peer's CWR came with text (ecn.c, ICSK_ACK_NOW) */
+		.hole_filled = filled || xs->ack_now,
 	};
 
 	switch (xtcp_ack_when(&in)) {
@@ -186,6 +187,7 @@ void xtcp_ack_sent(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xs->ack_owed = 0;
+	xs->ack_now = 0;
 	if (unlikely(xs->compressed_ack)) {
 		xtcp_add_stat(sock_net(sk), XTCP_STAT_ACK_COMPRESSED,
 			      xs->compressed_ack);

@@ -19,6 +19,7 @@
 #include "acceptq.h"
 #include "child.h"
 #include "cookie.h"
+#include "ecn.h"
 #include "hash.h"
 #include "input.h"
 #include "isn.h"
@@ -279,6 +280,10 @@ static void send_cookie(struct sock *sk, struct sk_buff *skb,
 		}
 		if (co.sack_ok)
 			seg.opt.present |= XTCP_OPTF_SACK_PERM;
+		/* only a timestamp carries it back (tcp_conn_request()) */
+		co.ecn_ok = xtcp_ecn_req_ok(net, skb);
+		if (co.ecn_ok)
+			seg.flags |= XTCP_FLAG_ECE;
 		now = xtcp_isn_tsval(0);
 		seg.opt.present |= XTCP_OPTF_TIMESTAMP;
 		seg.opt.tsval = xtcp_cookie_tsval(now, &co) +
@@ -348,7 +353,7 @@ drop:
  */
 static void child_for_ack(struct sock *sk, struct sk_buff *skb,
 			  const struct xtcp_options *opt, u32 irs, u16 window,
-			  u32 iss, struct xtcp_request *req)
+			  u32 iss, struct xtcp_request *req, bool ecn_ok)
 {
 	struct sock *child;
 
@@ -365,6 +370,8 @@ static void child_for_ack(struct sock *sk, struct sk_buff *skb,
 		kfree_skb(skb);
 		goto out;
 	}
+	/* as the SYN+ACK agreed (tcp_ecn_openreq_child()) */
+	xtcp_sk(child)->ecn_flags = ecn_ok ? XTCP_ECN_OK : 0;
 	/* ours across the ACK, which may end the child and the queue's ref */
 	sock_hold(child);
 	xtcp_rcv(child, skb);
@@ -429,8 +436,9 @@ static bool rcv_cookie_ack(struct sock *sk, struct sk_buff *skb)
 	opt.present |= XTCP_OPTF_MSS;
 	opt.mss = mss;
 
+	/* cookie_ecn_ok(): if the cookie says so, and the sysctl still does */
 	child_for_ack(sk, skb, &opt, cb->seq - 1, cb->window, cb->ack - 1,
-		      NULL);
+		      NULL, co.ecn_ok && xtcp_ecn_mode(net));
 	return true;
 }
 
@@ -445,7 +453,8 @@ void xtcp_child_from_req(struct sock *sk, struct xtcp_request *req,
 	struct xtcp_options opt;
 
 	xtcp_req_options(req, &opt);
-	child_for_ack(sk, skb, &opt, req->irs, req->window, req->iss, req);
+	child_for_ack(sk, skb, &opt, req->irs, req->window, req->iss, req,
+		      req->ecn_ok);
 }
 
 /*

@@ -20,11 +20,11 @@
 #define COOKIE_MASK	(((u32)1 << COOKIE_BITS) - 1)
 
 /*
- * In a cookie TSval's low bits (syncookies.c's TS_OPT_*). Bit 5, ECN, stays
- * clear: xtcp negotiates no ECN, and ignores it when echoed.
+ * In a cookie TSval's low bits (syncookies.c's TS_OPT_*).
  */
 #define TS_OPT_WSCALE_MASK	0xf
 #define TS_OPT_SACK		BIT(4)
+#define TS_OPT_ECN		BIT(5)
 #define TS_BITS			6
 
 static siphash_aligned_key_t cookie_keys[2];
@@ -115,6 +115,8 @@ u32 xtcp_cookie_tsval(u32 now_ts, const struct xtcp_cookie_opts *o)
 
 	if (o->sack_ok)
 		options |= TS_OPT_SACK;
+	if (o->ecn_ok)
+		options |= TS_OPT_ECN;
 	ts = (now_ts >> TS_BITS) << TS_BITS | options;
 	if (ts > now_ts)
 		ts -= 1U << TS_BITS;
@@ -126,6 +128,7 @@ bool xtcp_cookie_ts_decode(u32 tsecr, bool sack_on, bool wscale_on,
 			   struct xtcp_cookie_opts *o)
 {
 	o->sack_ok = tsecr & TS_OPT_SACK;
+	o->ecn_ok = tsecr & TS_OPT_ECN;		/* the caller asks the sysctl */
 	o->wscale_ok = false;
 	o->snd_wscale = 0;
 	if (o->sack_ok && !sack_on)

@@ -35,6 +35,7 @@ struct xtcp_cookie_opts {
 	bool wscale_ok;
 	u8 snd_wscale;
 	bool sack_ok;
+	bool ecn_ok;		/* the SYN asked for ECN and we agreed */
 };
 
 /*

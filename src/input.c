@@ -19,6 +19,7 @@
 #include "isn.h"
 #include "mem.h"
 #include "delack.h"
+#include "ecn.h"
 #include "input.h"
 #include "output.h"
 #include "parse.h"
@@ -533,6 +534,7 @@ static void rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 		return;
 
 	xtcp_syn_learn(sk, skb);
+	xtcp_ecn_rcv_syn(sk, cb->flags);
 	xs->snd_wl2 = cb->ack;
 	if (ack_ok) {
 		WRITE_ONCE(xs->snd_una, cb->ack);
@@ -656,6 +658,10 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	update_ts_recent(xs, cb);
 	/* the peer is alive and heard us (tcp_ack()); an old ACK proves neither */
 	if (!xtcp_seq_before(cb->ack, xs->snd_una)) {
+		/* an ECN echo, and the peer's CWR, on it (tcp_ack()) */
+		if (xtcp_ecn_echo(xs, cb->flags))
+			flag |= XTCP_ACKF_ECE;
+		xtcp_ecn_accept_cwr(sk, skb);
 		WRITE_ONCE(sk->sk_err_soft, 0);
 		xs->probes_out = 0;
 		xs->rcv_tstamp = jiffies;
@@ -848,8 +854,10 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	if ((skb->len || (cb->flags & XTCP_FLAG_FIN)) && receiving(sk)) {
 		bool text = skb->len, fin, filled = false;
 
-		if (text)
+		if (text) {
 			xtcp_ack_text_received(sk, skb);
+			xtcp_ecn_check_ce(sk, skb);
+		}
 		/*
 		 * A D-SACK not sent yet is forgotten, as tcp_data_queue()
 		 * forgets it; a new one names what lies below RCV.NXT.

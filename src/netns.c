@@ -442,6 +442,14 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= &early_retrans_max,
 	},
+	{
+		.procname	= "ecn",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_override,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_TWO,
+	},
 	{ }
 };
 
@@ -479,6 +487,7 @@ static int sysctl_init(struct xtcp_net *xn)
 	t[24].data = &xn->notsent_lowat;
 	t[25].data = &xn->dsack;
 	t[26].data = &xn->early_retrans;
+	t[27].data = &xn->ecn;
 	xn->sysctl_hdr = register_net_sysctl(xn->net, "net/xtcp", t);
 	if (!xn->sysctl_hdr) {
 		kfree(t);
@@ -549,6 +558,7 @@ static int __net_init xtcp_net_init_one(struct net *net)
 	xn->notsent_lowat = XTCP_FOLLOW_TCP;
 	xn->dsack = XTCP_FOLLOW_TCP;
 	xn->early_retrans = XTCP_FOLLOW_TCP;
+	xn->ecn = XTCP_FOLLOW_TCP;
 	/*
 	 * tcp_max_orphans' default, half the kernel TCP's connection table:
 	 * TCP's own is one for all namespaces and not exported to modules.

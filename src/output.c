@@ -27,6 +27,7 @@
 
 #include "ack.h"
 #include "delack.h"
+#include "ecn.h"
 #include "isn.h"
 #include "mem.h"
 #include "nagle.h"
@@ -328,6 +329,7 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	if (xtcp_urg_mode(xs) && !(flags & (XTCP_FLAG_SYN | XTCP_FLAG_RST)) &&
 	    xtcp_urg_ptr_out(xs->snd_up, seq, xs->snd_nxt, &seg.urg_ptr))
 		seg.flags |= XTCP_FLAG_URG;
+	xtcp_ecn_send(sk, &seg, skb->len);
 	hlen = xtcp_build_header(hdr, sizeof(hdr), &seg);
 	if (WARN_ON_ONCE(hlen < 0)) {
 		kfree_skb(skb);

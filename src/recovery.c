@@ -31,6 +31,7 @@
 #include <linux/ktime.h>
 #include <net/tcp.h>
 
+#include "ecn.h"
 #include "netns.h"
 #include "output.h"
 #include "recovery.h"
@@ -456,26 +457,56 @@ static void sack_mark_lost(struct sock *sk)
 }
 
 /*
- * Fast recovery begins (tcp_enter_recovery(), tcp_init_cwnd_reduction()): the
- * congestion control says how far the window falls, but cwnd does not fall at
- * once; Proportional Rate Reduction (RFC 6937, prr_reduction()) takes it
- * down to ssthresh over the next round trip, as ACKs come.
+ * The window is to fall (tcp_init_cwnd_reduction()): the congestion control
+ * says how far, but cwnd does not fall at once; Proportional Rate Reduction
+ * (RFC 6937, prr_reduction()) takes it down to ssthresh over the next round
+ * trip, as ACKs come. With ECN, our next new data says so with CWR.
+ */
+static void init_cwnd_reduction(struct xtcp_sock *xs)
+{
+	xs->high_seq = xs->snd_nxt;
+	xs->tlp_high_seq = 0;
+	xs->cc.cwnd_cnt = 0;
+	xs->prior_cwnd = xs->cc.cwnd;
+	xs->prr_delivered = 0;
+	xs->prr_out = 0;
+	xs->cc.ssthresh = xs->ca_ops->ssthresh(&xs->cc);
+	xtcp_ecn_queue_cwr(xs);
+}
+
+/*
+ * Fast recovery begins (tcp_enter_recovery()): the window falls, unless it
+ * is falling already for an ECN echo (CWR), whose reduction goes on.
  */
 static void enter_recovery(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	xs->prior_cwnd = xs->cc.cwnd;
-	xs->prr_delivered = 0;
-	xs->prr_out = 0;
-	xs->cc.ssthresh = xs->ca_ops->ssthresh(&xs->cc);
-	xs->cc.cwnd_cnt = 0;
-	xs->high_seq = xs->snd_nxt;
-	xs->tlp_high_seq = 0;	/* tcp_init_cwnd_reduction() */
+	if (xs->ca_state != XTCP_CA_CWR)
+		init_cwnd_reduction(xs);
 	xs->ca_state = XTCP_CA_RECOVERY;
 	xs->rtt_timing = 0;	/* Karn: the timed segment may be sent again */
 	xtcp_inc_stat(sock_net(sk), xs->sack_ok ? XTCP_STAT_SACK_RECOVERY :
 		      XTCP_STAT_RENO_RECOVERY);
+}
+
+/*
+ * The peer echoed a CE mark (RFC 3168 §6.1.2): the window falls as in fast
+ * recovery, by PRR, but nothing is lost (tcp_enter_cwr()). Once per window:
+ * the CWR state lasts until what was sent before it is acknowledged.
+ */
+static void enter_cwr(struct xtcp_sock *xs)
+{
+	if (xs->ca_state != XTCP_CA_OPEN)
+		return;
+	init_cwnd_reduction(xs);
+	xs->ca_state = XTCP_CA_CWR;
+}
+
+/* The window falls, by PRR (tcp_in_cwnd_reduction()). */
+static bool in_cwnd_reduction(const struct xtcp_sock *xs)
+{
+	return xs->ca_state == XTCP_CA_CWR || xs->ca_state == XTCP_CA_RECOVERY;
 }
 
 /*
@@ -550,7 +581,7 @@ static void tlp_ack(struct sock *sk, u32 ack, int flag)
 /* A segment went out, new or again: PRR counts it (tcp_write_xmit()). */
 void xtcp_prr_sent(struct xtcp_sock *xs)
 {
-	if (xs->ca_state == XTCP_CA_RECOVERY)
+	if (in_cwnd_reduction(xs))
 		xs->prr_out++;
 }
 
@@ -558,9 +589,10 @@ void xtcp_prr_sent(struct xtcp_sock *xs)
  * An acceptable ACK (of @ack), after SND.UNA moved (by @acked segments, 0
  * for a duplicate) and the queue was cleaned; xs->delivered was @prior_delivered
  * before. @opt holds its SACK blocks, if any; @dup says it is a duplicate ACK
- * in RFC 5681's sense; @flag has XTCP_ACKF_UNA_ADVANCED and XTCP_ACKF_NOT_DUP
- * as they apply. Ends a tail loss probe's episode, decides recovery and sets
- * the window, as tcp_ack() does with tcp_process_tlp_ack(),
+ * in RFC 5681's sense; @flag has XTCP_ACKF_UNA_ADVANCED, XTCP_ACKF_NOT_DUP
+ * and XTCP_ACKF_ECE (it echoes a CE mark, ecn.c) as they apply. Ends a tail
+ * loss probe's episode, decides recovery and sets the window, as tcp_ack()
+ * does with tcp_process_tlp_ack(),
  * tcp_fastretrans_alert() and tcp_cong_control(); the caller then sends
  * (xtcp_push()).
  */
@@ -612,8 +644,16 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
 	else if (dup)
 		xs->dupacks++;
 
-	if (xs->ca_state != XTCP_CA_OPEN &&
-	    !xtcp_seq_before(xs->snd_una, xs->high_seq)) {
+	if (xs->ca_state == XTCP_CA_CWR &&
+	    xtcp_seq_after(xs->snd_una, xs->high_seq)) {
+		/*
+		 * Reduced: something sent after it began is acknowledged, so
+		 * that our CWR reached the peer (tcp_end_cwnd_reduction())
+		 */
+		xs->cc.cwnd = xs->cc.ssthresh;
+		xs->ca_state = XTCP_CA_OPEN;
+	} else if (xs->ca_state != XTCP_CA_OPEN && xs->ca_state != XTCP_CA_CWR &&
+		   !xtcp_seq_before(xs->snd_una, xs->high_seq)) {
 		/* recovered: everything sent before it began is acknowledged */
 		if (xs->ca_state == XTCP_CA_RECOVERY)	/* tcp_end_cwnd_reduction() */
 			xs->cc.cwnd = xs->cc.ssthresh;
@@ -629,16 +669,17 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
 	 * SACK-capable receiver says what it holds. Without SACK, DupThresh
 	 * duplicate ACKs (RFC 5681 §3.2).
 	 */
-	if (xs->ca_state == XTCP_CA_OPEN && head &&
-	    (xs->sack_ok ? xs->sacked_out >= xs->reordering :
-	     xs->dupacks >= XTCP_DUPTHRESH)) {
+	if ((xs->ca_state == XTCP_CA_OPEN || xs->ca_state == XTCP_CA_CWR) &&
+	    head && (xs->sack_ok ? xs->sacked_out >= xs->reordering :
+		     xs->dupacks >= XTCP_DUPTHRESH)) {
 		if (xs->sack_ok)
 			sack_mark_lost(sk);
 		if (!xs->sack_ok || XTCP_SKB_CB(head)->lost) {
 			mark_lost(xs, head);
 			enter_recovery(sk);
 		}
-	} else if (xs->ca_state != XTCP_CA_OPEN) {
+	} else if (xs->ca_state == XTCP_CA_RECOVERY ||
+		   xs->ca_state == XTCP_CA_LOSS) {
 		/* RFC 6582 §3.2 (4): a partial ACK means the new head is lost */
 		if (acked && head)
 			mark_lost(xs, head);
@@ -647,10 +688,17 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
 	}
 
 	/*
-	 * In recovery, PRR; else grow only a window that limited the sender,
-	 * by the segments delivered (tcp_cong_control()'s acked_sacked)
+	 * An ECN echo with data in flight, not in recovery: the window falls
+	 * (tcp_try_to_open()); with nothing in flight tcp_ack() ignores it.
 	 */
-	if (xs->ca_state == XTCP_CA_RECOVERY)
+	if ((flag & XTCP_ACKF_ECE) && prior_packets)
+		enter_cwr(xs);
+
+	/*
+	 * In recovery or CWR, PRR; else grow only a window that limited the
+	 * sender, by the segments delivered (tcp_cong_control()'s acked_sacked)
+	 */
+	if (in_cwnd_reduction(xs))
 		prr_reduction(xs, delivered, xs->lost - prior_lost, acked);
 	else if (acked &&
 		 (xs->cc.cwnd < xs->cc.ssthresh ? 2 * prior_packets >= xs->cc.cwnd :
@@ -709,7 +757,10 @@ void xtcp_enter_loss(struct sock *sk)
 	struct sk_buff *skb;
 
 	xtcp_sock_assert_locked(sk);
-	if (xs->ca_state != XTCP_CA_LOSS)
+	/* a reduction for an ECN echo still going on keeps its ssthresh */
+	if (xs->ca_state != XTCP_CA_LOSS &&
+	    !(xs->ca_state == XTCP_CA_CWR &&
+	      xtcp_seq_after(xs->high_seq, xs->snd_una)))
 		xs->cc.ssthresh = xs->ca_ops->ssthresh(&xs->cc);
 	xs->cc.cwnd = 1;
 	xs->cc.cwnd_cnt = 0;
@@ -732,6 +783,7 @@ void xtcp_enter_loss(struct sock *sk)
 	xs->ca_state = XTCP_CA_LOSS;
 	xs->dupacks = 0;
 	xs->rtt_timing = 0;	/* Karn */
+	xtcp_ecn_queue_cwr(xs);
 }
 
 /*

@@ -19,6 +19,7 @@ void xtcp_lost_sent(struct xtcp_sock *xs, struct sk_buff *skb);
 #define XTCP_ACKF_NOT_DUP	BIT(1)	/* it carries text, or updates the window */
 #define XTCP_ACKF_DATA_SACKED	BIT(2)	/* recovery.c: it SACKed new segments */
 #define XTCP_ACKF_DSACK_TLP	BIT(3)	/* recovery.c: a D-SACK of a loss probe */
+#define XTCP_ACKF_ECE		BIT(4)	/* it echoes a CE mark (ecn.c) */
 
 void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
 		       u32 prior_delivered, bool dup, int flag,

@@ -23,6 +23,7 @@
 
 #include "child.h"
 #include "compat.h"
+#include "ecn.h"
 #include "hash.h"
 #include "isn.h"
 #include "output.h"
@@ -107,6 +108,8 @@ static void req_send(struct xtcp_request *req, u8 flags)
 		}
 		if (req->sack_ok)
 			seg.opt.present |= XTCP_OPTF_SACK_PERM;
+		if (req->ecn_ok)	/* tcp_ecn_make_synack() */
+			seg.flags |= XTCP_FLAG_ECE;
 	} else if (!(flags & XTCP_FLAG_RST)) {
 		/* tcp_v4_reqsk_send_ack(): rsk_rcv_wnd, scaled */
 		seg.window = req->rcv_wnd >> rcv_wscale;
@@ -368,6 +371,7 @@ struct xtcp_request *xtcp_req_create(struct sock *sk, struct sk_buff *skb,
 		req->ts_recent = opt->tsval;
 		req->ts_recent_stamp = ktime_get_seconds();
 	}
+	req->ecn_ok = xtcp_ecn_req_ok(net, skb);
 	req->ts_off = xtcp_ts_off(net, iph->daddr, iph->saddr, th->dest,
 				  th->source);
 	hrtimer_init(&req->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);

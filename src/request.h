@@ -56,6 +56,7 @@ struct xtcp_request {
 	u8 wscale_ok:1;		/* both sides scale (RFC 7323 §2.2) */
 	u8 sack_ok:1;
 	u8 ts_ok:1;
+	u8 ecn_ok:1;		/* the SYN asked for ECN and we agree (ecn.c) */
 	u8 retrans;		/* time-outs (num_timeout), under accept_lock */
 	u8 acked:1;		/* a bare ACK came while TCP_DEFER_ACCEPT held it */
 };

@@ -13,6 +13,7 @@
 
 #include "ack.h"
 #include "delack.h"
+#include "ecn.h"
 #include "nagle.h"
 #include "output.h"
 #include "recovery.h"
@@ -283,6 +284,11 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_bytes_received = xs->bytes_received;
 	info->tcpi_rtt = xs->rtt.srtt_us;
 	info->tcpi_rttvar = xs->rtt.rttvar_us;
+	/* as tcp_get_info(): from our SYN on, as tp->ecn_flags */
+	if (xs->ecn_flags & XTCP_ECN_OK)
+		info->tcpi_options |= TCPI_OPT_ECN;
+	if (xs->ecn_flags & XTCP_ECN_SEEN)
+		info->tcpi_options |= TCPI_OPT_ECN_SEEN;
 	if (!((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_SYN_SENT))) {
 		if (xs->ts_ok)
 			info->tcpi_options |= TCPI_OPT_TIMESTAMPS;

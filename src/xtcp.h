@@ -68,6 +68,7 @@ enum xtcp_timer_event {
 /* Where loss recovery is (xs->ca_state), numbered as TCP_CA_* for TCP_INFO. */
 enum xtcp_ca_state {
 	XTCP_CA_OPEN = 0,
+	XTCP_CA_CWR = 2,	/* the window falls for an ECN echo (ecn.c) */
 	XTCP_CA_RECOVERY = 3,	/* fast recovery after duplicate ACKs or SACKs */
 	XTCP_CA_LOSS = 4,	/* after a retransmission time-out */
 };
@@ -131,6 +132,8 @@ struct xtcp_sock {
 	u8 rtt_timing:1;	/* rtt_seq's segment is being timed (Karn) */
 	u8 syn_lost:1;		/* our SYN or SYN+ACK was sent again */
 	u8 ack_owed:1;		/* data received and not yet acknowledged */
+	u8 ack_now:1;		/* the next ACK goes at once (ICSK_ACK_NOW) */
+	u8 ecn_flags;		/* XTCP_ECN_* (ecn.h), as tp->ecn_flags */
 
 	/* retransmission (timer.c) and the RTO (RFC 6298, rtt.h) */
 	u8 retries;		/* retransmissions of the head since last ACK */
@@ -438,6 +441,7 @@ struct xtcp_net {
 	int notsent_lowat;		/* bytes, as tcp_notsent_lowat */
 	int dsack;			/* as tcp_dsack */
 	int early_retrans;		/* as tcp_early_retrans: 3, 4 probe */
+	int ecn;			/* as tcp_ecn: 0, 1, 2 (ecn.c) */
 	atomic_t orphans;		/* closed by their programs, not done */
 	spinlock_t cong_lock;
 	char cong_name[XTCP_CA_NAME_MAX];	/* congestion_control */
