@@ -588,7 +588,7 @@ out:
 	return err;
 }
 
-/* SIOCINQ and SIOCOUTQ as tcp_ioctl() answers them. */
+/* SIOCINQ, SIOCOUTQ and SIOCOUTQNSD as tcp_ioctl() answers them. */
 int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 {
 	struct sock *sk = sock->sk;
@@ -624,6 +624,14 @@ int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 		answ = (1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV |
 					      TCPF_CLOSE) ?
 		       0 : READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_una);
+		break;
+	case SIOCOUTQNSD:
+		/* written, not yet sent */
+		if (sk->sk_state == XTCP_LISTEN)
+			return -EINVAL;
+		answ = (1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV |
+					      TCPF_CLOSE) ?
+		       0 : READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_nxt);
 		break;
 	default:
 		return -ENOIOCTLCMD;
