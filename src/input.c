@@ -35,13 +35,22 @@
 #include "urgent.h"
 #include "xtcp.h"
 
+/* The RTO from the estimate, without back-off (tcp_set_rto()). */
+static void rto_afresh(struct xtcp_sock *xs)
+{
+	WRITE_ONCE(xs->rto_ms, xtcp_rtt_rto_ms(&xs->rtt, xs->syn_lost));
+	xs->backoff = 0;
+}
+
 /*
  * An ACK that takes SND.UNA to @ack: a round-trip sample from the segment
  * being timed, if this ACK covers it, else from the timestamp echo (RFC 7323
  * §4: it names the transmission answered, so a retransmitted segment may
- * serve); then the RTO from the estimate, undoing any back-off (RFC 6298 §5).
+ * serve). Only a sample sets the RTO afresh, undoing any back-off (RFC 6298
+ * §5, tcp_ack_update_rtt()): an ACK of retransmitted data without
+ * timestamps keeps the backed-off RTO (Karn). Returns whether it sampled.
  */
-static void rtt_ack(struct sock *sk, u32 ack, const struct xtcp_skb_cb *cb)
+static bool rtt_ack(struct sock *sk, u32 ack, const struct xtcp_skb_cb *cb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 ms;
@@ -54,11 +63,14 @@ static void rtt_ack(struct sock *sk, u32 ack, const struct xtcp_skb_cb *cb)
 						  NSEC_PER_USEC));
 	} else if (xs->ts_ok && cb->has_ts && cb->tsecr) {
 		ms = xtcp_isn_tsval(xs->ts_off) - cb->tsecr;
-		if (ms < XTCP_RTO_MAX_MS)
-			xtcp_rtt_sample(&xs->rtt, ms * USEC_PER_MSEC);
+		if (ms >= XTCP_RTO_MAX_MS)
+			return false;
+		xtcp_rtt_sample(&xs->rtt, ms * USEC_PER_MSEC);
+	} else {
+		return false;
 	}
-	WRITE_ONCE(xs->rto_ms, xtcp_rtt_rto_ms(&xs->rtt, xs->syn_lost));
-	xs->backoff = 0;
+	rto_afresh(xs);
+	return true;
 }
 
 /* What deliver() did with a segment's text. */
@@ -538,7 +550,11 @@ static void rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	xs->snd_wl2 = cb->ack;
 	if (ack_ok) {
 		WRITE_ONCE(xs->snd_una, cb->ack);
-		rtt_ack(sk, cb->ack, cb);
+		/* no sample: the RTO afresh, the fallback if the SYN went again
+		 * (tcp_init_metrics())
+		 */
+		if (!rtt_ack(sk, cb->ack, cb))
+			rto_afresh(xs);
 		xtcp_timer_syn_acked(sk);
 		apply(sk, XTCP_EV_SYN_ACK, skb);
 	} else {
@@ -640,7 +656,8 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 		snd_wnd_update(sk, (u32)cb->window << xs->snd_wscale);
 		xs->snd_wl1 = cb->seq;
 		xs->snd_wl2 = cb->ack;
-		rtt_ack(sk, cb->ack, cb);
+		if (!rtt_ack(sk, cb->ack, cb))
+			rto_afresh(xs);
 		xtcp_timer_syn_acked(sk);
 		if (!apply(sk, XTCP_EV_ACK_OF_SYN, skb))
 			return false;
@@ -708,8 +725,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 		 */
 		if (!xs->packets_out && xs->backoff && window_takes_head(sk)) {
 			WRITE_ONCE(xs->retries, 0);
-			WRITE_ONCE(xs->rto_ms, xtcp_rtt_rto_ms(&xs->rtt, xs->syn_lost));
-			xs->backoff = 0;
+			rto_afresh(xs);
 			xtcp_timer_window_reopened(sk);
 		}
 

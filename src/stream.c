@@ -27,6 +27,26 @@
 #include "urgent.h"
 #include "xtcp.h"
 
+/*
+ * Enough queued to wake a reader: SO_RCVLOWAT's bytes, or fewer when the
+ * receive buffer is nearly full or the window advertised has no room for a
+ * full segment (tcp_epollin_ready(), tcp_rmem_pressure()).
+ */
+static bool epollin_ready(const struct sock *sk, u32 avail)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	int rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	s32 win;
+
+	if (avail >= (u32)sock_rcvlowat(sk, 0, INT_MAX))
+		return true;
+	if (atomic_read(&sk->sk_rmem_alloc) > rcvbuf - (rcvbuf >> 3))
+		return true;
+	win = READ_ONCE(xs->rcv_wup) + READ_ONCE(xs->rcv_wnd) -
+	      READ_ONCE(xs->rcv_nxt);
+	return win <= (s32)READ_ONCE(xs->rcv_mss);
+}
+
 /* tcp_poll(). */
 __poll_t xtcp_poll(struct file *file, struct socket *sock,
 			  struct poll_table_struct *wait)
@@ -58,7 +78,8 @@ __poll_t xtcp_poll(struct file *file, struct socket *sock,
 			avail -= min_t(u32, avail, 1);
 		if (sock_flag(sk, SOCK_DONE))
 			avail -= min_t(u32, avail, 1);	/* the FIN */
-		if (avail && !skb_queue_empty_lockless(&sk->sk_receive_queue))
+		if (avail && !skb_queue_empty_lockless(&sk->sk_receive_queue) &&
+		    epollin_ready(sk, avail))
 			mask |= EPOLLIN | EPOLLRDNORM;
 		/* pairs with the smp_wmb() in rcv_urg() (input.c) */
 		smp_rmb();
@@ -567,7 +588,7 @@ out:
 	return err;
 }
 
-/* SIOCINQ and SIOCOUTQ as tcp_ioctl() answers them. */
+/* SIOCINQ, SIOCOUTQ and SIOCOUTQNSD as tcp_ioctl() answers them. */
 int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 {
 	struct sock *sk = sock->sk;
@@ -603,6 +624,14 @@ int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 		answ = (1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV |
 					      TCPF_CLOSE) ?
 		       0 : READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_una);
+		break;
+	case SIOCOUTQNSD:
+		/* written, not yet sent */
+		if (sk->sk_state == XTCP_LISTEN)
+			return -EINVAL;
+		answ = (1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV |
+					      TCPF_CLOSE) ?
+		       0 : READ_ONCE(xs->write_seq) - READ_ONCE(xs->snd_nxt);
 		break;
 	default:
 		return -ENOIOCTLCMD;
