@@ -346,6 +346,8 @@ case_observe_sysctl_retries2() {
 	wire_inet_skip "net.xtcp.retries2 (Linux's tcp_retries2 waits minutes)" && return 0
 	wire_setup nowatch || return 1
 	wire_sysctl a retries2 3 || return 1
+	# the RTO's retransmissions alone: no tail loss probe before them
+	wire_sysctl a early_retrans 0 || return 1
 	obs_trace_on || return 1
 	wire_bg srv b "$WIRE_XFER" script --family xtcp bind:7714 listen say:up accept say:in hold
 	wire_line srv up || return 1
