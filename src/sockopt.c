@@ -37,11 +37,10 @@
 static u8 secs_to_retrans(int seconds, int timeout, int rto_max)
 {
 	int period = timeout;
-	u8 res = 0;
+	u8 res = 1;
 
 	if (seconds <= 0)
 		return 0;
-	res = 1;
 	while (seconds > period && res < 255) {
 		res++;
 		timeout <<= 1;
