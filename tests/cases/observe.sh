@@ -161,6 +161,44 @@ obs_ladder_states() {
 	fi
 }
 
+# obs_svg_geometry SVG: no text of a ladder's SVG crosses a line or another
+# text (tools/xtcp-ladder lays them out so).
+obs_svg_geometry() {
+	python3 - "$1" <<-'EOF'
+	import sys, xml.etree.ElementTree as ET
+	root = ET.parse(sys.argv[1]).getroot()
+	ns = "{http://www.w3.org/2000/svg}"
+	# each text's box (12 px monospace: 0.602 em a character,
+	# from 10 px above the baseline to 3 below) meets no line and no other box
+	def box(t):
+	    x, y, n = float(t.get("x")), float(t.get("y")), len(t.text or "") * 7.224
+	    a = t.get("text-anchor", "start")
+	    x0 = x - n if a == "end" else x - n / 2 if a == "middle" else x
+	    return (x0, y - 10, x0 + n, y + 3, t.text)
+	def meets(b, l):
+	    # a segment and a box: Liang-Barsky clipping
+	    x1, y1, x2, y2 = (float(l.get(k)) for k in ("x1", "y1", "x2", "y2"))
+	    t0, t1, dx, dy = 0.0, 1.0, x2 - x1, y2 - y1
+	    for p, q in ((-dx, x1 - b[0]), (dx, b[2] - x1), (-dy, y1 - b[1]), (dy, b[3] - y1)):
+	        if p == 0:
+	            if q < 0:
+	                return False
+	        elif p < 0:
+	            t0 = max(t0, q / p)
+	        else:
+	            t1 = min(t1, q / p)
+	    return t0 <= t1
+	boxes = [box(t) for t in root.iter(ns + "text")]
+	lines = list(root.iter(ns + "line"))
+	bad = ["text %r crosses line %s" % (b[4], dict(l.attrib)) for b in boxes for l in lines if meets(b, l)]
+	bad += ["texts %r and %r overlap" % (b[4], c[4]) for i, b in enumerate(boxes) for c in boxes[i + 1:]
+	        if b[0] < c[2] and c[0] < b[2] and b[1] < c[3] and c[1] < b[3]]
+	if bad:
+	    sys.exit("SVG layout (%d texts, %d lines):\n" % (len(boxes), len(lines)) + "\n".join(bad[:10]))
+	print("# SVG %s: %d texts, %d lines, none crossing" % (sys.argv[1].split("/")[-1], len(boxes), len(lines)))
+	EOF
+}
+
 # obs_ladder_check TEXT SVG PEER_STATES: the textbook ladder of a connection
 # that A opened, sent and received on, and closed first.
 obs_ladder_check() {
@@ -190,20 +228,25 @@ obs_ladder_check() {
 	if states[:2] != ["LISTEN", "SYN_SENT"] or "TIME_WAIT" not in states:
 	    sys.exit("SVG states: %s" % states)
 	EOF
+	obs_svg_geometry "$svg" || fail "SVG ladder: a text crosses a line or a text"
 }
 
-# The ladders of two recorded connections (xtcp to xtcp, and xtcp to Linux
-# TCP), text and SVG, are as reviewed, and show the textbook exchange.
+# The ladders of three recorded connections (xtcp to xtcp, xtcp to Linux TCP,
+# and xtcp to xtcp with a lost SYN and 20 000 bytes, 42 arrows), text and SVG,
+# are as reviewed, show the textbook exchange, and no text of their SVGs
+# crosses a line or another text.
 case_observe_ladder_recorded() {
 	local t out tmp=/tmp/ladder.$BASHPID
 	mkdir -p "$tmp"
-	for t in xtcp-xtcp xtcp-inet; do
+	for t in xtcp-xtcp xtcp-inet xtcp-xtcp-lost-syn; do
 		out=$("$OBS_TOOLS/xtcp-ladder" draw --svg "$tmp/$t.svg" "$OBS_LADDER_DATA/$t.trace") ||
 			fail "xtcp-ladder draw $t" || return 1
 		printf '%s\n' "$out" >"$tmp/$t.txt"
 		diff -u "$OBS_LADDER_DATA/$t.txt" "$tmp/$t.txt" >&2 ||
 			fail "$t: the text ladder changed" || return 1
 		cmp "$OBS_LADDER_DATA/$t.svg" "$tmp/$t.svg" || fail "$t: the SVG ladder changed" ||
+			return 1
+		obs_svg_geometry "$tmp/$t.svg" || fail "$t: a text of the SVG crosses a line or a text" ||
 			return 1
 	done
 	out=$("$OBS_TOOLS/xtcp-ladder" draw --svg "$tmp/x.svg" "$OBS_LADDER_DATA/xtcp-xtcp.trace")
@@ -216,8 +259,9 @@ case_observe_ladder_recorded() {
 	rm -rf "$tmp"
 }
 
-# A live connection, recorded and drawn by `xtcp-ladder run`; its lost SYN is
-# drawn lost and its retransmission noted.
+# A live connection, recorded and drawn by `xtcp-ladder run`, with dozens of
+# segments (20 000 bytes back): its lost SYN is drawn lost and its
+# retransmission noted, and no text of its SVG crosses a line or a text.
 case_observe_ladder_live() {
 	local out tmp
 	wire_inet_skip "xtcp's own tracepoints" && return 0
@@ -226,10 +270,10 @@ case_observe_ladder_live() {
 	tmp=$WIRE_TMP
 	cat >"$tmp/conn.sh" <<-EOF
 	ip netns exec $WIRE_B $WIRE_XFER script --family xtcp bind:7712 listen say:up accept \
-		recv:5 send:5 eof sleep:200 close >$tmp/srv.out &
+		recv:5 send:20000 eof sleep:200 close >$tmp/srv.out &
 	for i in \$(seq 100); do grep -q up $tmp/srv.out && break; sleep 0.1; done
 	ip netns exec $WIRE_A $WIRE_XFER script --family xtcp connect:$WIRE_ADDR_B:7712 send:5 \
-		recv:5 shutdown:wr eof close || exit 1
+		recv:20000 shutdown:wr eof close || exit 1
 	wait || exit 1
 	sleep 2
 	EOF
@@ -237,7 +281,9 @@ case_observe_ladder_live() {
 	modprobe -q nft_numgen 2>/dev/null || true
 	wire_rule b pre tcp dport 7712 tcp flags '&' '(syn|ack)' == syn numgen inc mod 2 == 0 drop \
 		>/dev/null || return 1
-	out=$("$OBS_TOOLS/xtcp-ladder" run --port 7712 --svg "$tmp/l.svg" -- bash "$tmp/conn.sh") ||
+	# OBS_LADDER_KEEP=FILE keeps the trace (how tests/ladder/ got its own)
+	out=$("$OBS_TOOLS/xtcp-ladder" run --port 7712 --svg "$tmp/l.svg" \
+		${OBS_LADDER_KEEP:+--keep "$OBS_LADDER_KEEP"} -- bash "$tmp/conn.sh") ||
 		fail "xtcp-ladder run failed: $out" || return 1
 	echo "$out"
 	grep -qE -- "SYN seq=0 .*-X +lost$" <<<"$out" || fail "the dropped SYN is not drawn lost" ||
