@@ -549,6 +549,8 @@ static void rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	xtcp_ecn_rcv_syn(sk, cb->flags);
 	xs->snd_wl2 = cb->ack;
 	if (ack_ok) {
+		/* our SYN counts, as tcp_ack()'s tcp_snd_una_update() counts it */
+		xs->bytes_acked += cb->ack - xs->snd_una;
 		WRITE_ONCE(xs->snd_una, cb->ack);
 		/* no sample: the RTO afresh, the fallback if the SYN went again
 		 * (tcp_init_metrics())
@@ -652,6 +654,13 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	if (sk->sk_state == XTCP_SYN_RECV) {
 		if (!xtcp_ack_of_syn_acceptable(cb->ack, xs->iss, xs->snd_nxt))
 			return apply(sk, XTCP_EV_BAD_ACK, skb);
+		/*
+		 * A simultaneous open's SYN counts in bytes_acked; a child's
+		 * SYN+ACK does not: Linux's child starts with SND.UNA past it
+		 * (tcp_create_openreq_child()).
+		 */
+		if (!xs->passive)
+			xs->bytes_acked += cb->ack - xs->snd_una;
 		WRITE_ONCE(xs->snd_una, cb->ack);
 		snd_wnd_update(sk, (u32)cb->window << xs->snd_wscale);
 		xs->snd_wl1 = cb->seq;
@@ -782,6 +791,7 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	    (cb->flags & (XTCP_FLAG_SYN | XTCP_FLAG_ACK | XTCP_FLAG_RST)) ==
 	    (XTCP_FLAG_SYN | XTCP_FLAG_ACK) && cb->seq == xs->irs &&
 	    xtcp_ack_of_syn_acceptable(cb->ack, xs->iss, xs->snd_nxt)) {
+		xs->bytes_acked += cb->ack - xs->snd_una;	/* our SYN */
 		WRITE_ONCE(xs->snd_una, cb->ack);
 		xtcp_timer_syn_acked(sk);
 		apply(sk, XTCP_EV_SYN_ACK, skb);
