@@ -9,17 +9,25 @@
  * Each line is a snapshot taken under the chain's lock or with a reference;
  * reading resumes where the last read stopped, so a million buckets cost a
  * million lines and not a million squared.
+ *
+ * /proc/net/xtcp_info: what `ss -ti` shows of a TCP socket, for xtcp's,
+ * which ss cannot list (inet_diag knows no other family): every socket (no
+ * request, no bucket) with its congestion control's name and its struct
+ * tcp_info as TCP_INFO would give its owner, in hexadecimal; xtcpstat -i
+ * prints it with ss's field names.
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
 #include <net/tcp.h>
 
+#include "cong.h"
 #include "hash.h"
 #include "netns.h"
 #include "proc.h"
 #include "request.h"
 #include "sock.h"
+#include "sockopt.h"
 #include "mem.h"
 #include "timer.h"
 #include "xtcp.h"
@@ -36,11 +44,15 @@ struct line {
 	unsigned long ino;
 	int refcnt;
 	u32 rto;
+	/* /proc/net/xtcp_info's */
+	struct tcp_info info;
+	char ca_name[XTCP_CA_NAME_MAX];
 };
 
 struct iter {
 	struct seq_net_private p;
 	int phase;		/* 0 sockets, 1 buckets, 2 end */
+	bool info;		/* /proc/net/xtcp_info: sockets, with tcp_info */
 	unsigned int bucket, offset;
 	loff_t next_pos;	/* the position the cursor is at */
 	struct line line;
@@ -117,6 +129,10 @@ static bool advance(struct seq_file *seq)
 	if (it->phase == 0) {
 		struct sock *sk = xtcp_hash_walk(net, &it->bucket, &it->offset);
 
+		while (it->info && sk && xtcp_is_request(sk)) {
+			xtcp_req_put(xtcp_req(sk));
+			sk = xtcp_hash_walk(net, &it->bucket, &it->offset);
+		}
 		if (sk && xtcp_is_request(sk)) {
 			snap_req(xtcp_req(sk), &it->line);
 			xtcp_req_put(xtcp_req(sk));
@@ -124,8 +140,15 @@ static bool advance(struct seq_file *seq)
 		}
 		if (sk) {
 			snap_sock(sk, &it->line);
-			sock_put(sk);
+			if (it->info)
+				xtcp_get_info(sk, &it->line.info,
+					      it->line.ca_name);
+			sock_put(sk);	/* xtcp_hash_walk()'s */
 			return true;
+		}
+		if (it->info) {
+			it->phase = 2;
+			return false;
 		}
 		it->phase = 1;
 		it->bucket = 0;
@@ -219,6 +242,42 @@ static const struct seq_operations xtcp_seq_ops = {
 	.next	= xtcp_seq_next,
 	.stop	= xtcp_seq_stop,
 	.show	= xtcp_seq_show,
+};
+
+static void *xtcp_info_seq_start(struct seq_file *seq, loff_t *pos)
+{
+	struct iter *it = seq->private;
+
+	it->info = true;
+	return xtcp_seq_start(seq, pos);
+}
+
+static int xtcp_info_seq_show(struct seq_file *seq, void *v)
+{
+	struct line *l = v;
+	size_t i;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(seq, "local_address rem_address st cong tcp_info\n");
+		return 0;
+	}
+	seq_printf(seq, "%pI4:%u %pI4:%u %02X %s ", &l->saddr,
+		   ntohs(l->sport), &l->daddr, ntohs(l->dport), l->state,
+		   l->ca_name);
+	/* %*ph prints up to 64 bytes at a time */
+	for (i = 0; i < sizeof(l->info); i += 32)
+		seq_printf(seq, "%*phN", (int)min_t(size_t, 32,
+						  sizeof(l->info) - i),
+			   (u8 *)&l->info + i);
+	seq_putc(seq, '\n');
+	return 0;
+}
+
+static const struct seq_operations xtcp_info_seq_ops = {
+	.start	= xtcp_info_seq_start,
+	.next	= xtcp_seq_next,
+	.stop	= xtcp_seq_stop,
+	.show	= xtcp_info_seq_show,
 };
 
 /* /proc/net/xtcp_stats: one "Name value" line per counter, for scripts. */
@@ -336,8 +395,13 @@ int xtcp_proc_init_net(struct net *net)
 	if (!proc_create_net_single("xtcp_sockets", 0400, net->proc_net,
 				    xtcp_sockets_show, NULL))
 		goto err_snmp;
+	if (!proc_create_net("xtcp_info", 0444, net->proc_net,
+			     &xtcp_info_seq_ops, sizeof(struct iter)))
+		goto err_sockets;
 	return 0;
 
+err_sockets:
+	remove_proc_entry("xtcp_sockets", net->proc_net);
 err_snmp:
 	remove_proc_entry("xtcp_snmp", net->proc_net);
 err_stats:
@@ -349,6 +413,7 @@ err_xtcp:
 
 void xtcp_proc_exit_net(struct net *net)
 {
+	remove_proc_entry("xtcp_info", net->proc_net);
 	remove_proc_entry("xtcp_sockets", net->proc_net);
 	remove_proc_entry("xtcp_snmp", net->proc_net);
 	remove_proc_entry("xtcp_stats", net->proc_net);

@@ -245,15 +245,20 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 /*
  * TCP_INFO: struct tcp_info with the fields xtcp keeps; the others (pacing,
  * delivery rate, busy times) stay 0 until xtcp has them. A listener aliases tcpi_unacked and tcpi_sacked to its accept
- * queue and backlog, as tcp_get_info() does.
+ * queue and backlog, as tcp_get_info() does. With @ca_name (XTCP_CA_NAME_MAX
+ * bytes), also the name of the socket's congestion control, as inet_diag's
+ * INET_DIAG_CONG gives it to ss (/proc/net/xtcp_info). Takes the socket
+ * lock: process context.
  */
-static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
+void xtcp_get_info(struct sock *sk, struct tcp_info *info, char *ca_name)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct dst_entry *dst;
 
 	memset(info, 0, sizeof(*info));
 	lock_sock(sk);
+	if (ca_name)
+		strscpy(ca_name, xs->ca_ops->name, XTCP_CA_NAME_MAX);
 	info->tcpi_state = sk->sk_state;
 	if (sk->sk_state == XTCP_LISTEN) {
 		info->tcpi_unacked = xs->accept_count;
@@ -273,6 +278,10 @@ static void xtcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_rto = xs->rto_ms * USEC_PER_MSEC;
 	info->tcpi_ato = XTCP_DELACK_MS * USEC_PER_MSEC;
 	info->tcpi_advmss = xs->adv_mss;
+	/* less the timestamps once the handshake agreed on them (tp->advmss) */
+	if (xs->ts_ok && !((1 << sk->sk_state) &
+			   (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_CLOSE)))
+		info->tcpi_advmss -= TCPOLEN_TSTAMP_ALIGNED;
 	info->tcpi_segs_out = xs->segs_out;
 	info->tcpi_segs_in = xs->segs_in;
 	info->tcpi_data_segs_out = xs->data_segs_out;
@@ -329,7 +338,7 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 	case TCP_INFO: {
 		struct tcp_info info;
 
-		xtcp_get_info(sk, &info);
+		xtcp_get_info(sk, &info, NULL);
 		len = min_t(unsigned int, len, sizeof(info));
 		if (put_user(len, optlen) || copy_to_user(optval, &info, len))
 			return -EFAULT;

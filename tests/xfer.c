@@ -39,8 +39,9 @@
  *   recv-err:ERRNO (a read fails with it)  soerr:ERRNO|0 (SO_ERROR says it)
  *   soerr-within:ERRNO (SO_ERROR says it within --timeout seconds)
  *   keepalive:IDLE,INTVL,CNT (SO_KEEPALIVE and TCP_KEEP*; keepalive:on for
- *   SO_KEEPALIVE alone)  ttl:N (IP_TTL)  info (print
- *   "mss M pmtu P retrans R" from TCP_INFO)
+ *   SO_KEEPALIVE alone)  ttl:N (IP_TTL)  info (print "mss M pmtu P
+ *   retrans R cwnd C bytes_acked A bytes_received B segs_out S segs_in I
+ *   data_segs_out O data_segs_in N" from TCP_INFO)
  *   linger0  close  say:TEXT  wait:FILE  sleep:MS  hold
  *   filter:drop|big|off (SO_ATTACH_FILTER: drop all, drop what is longer than
  *   64 bytes; SO_DETACH_FILTER)  no-connect:MS (after connect-nb: still not
@@ -87,7 +88,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
+#include <linux/tcp.h>	/* its struct tcp_info has the counters glibc's lacks */
 #include <arpa/inet.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -1138,8 +1139,13 @@ static int cmd_script(int argc, char **argv)
 
 			if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
 				die("TCP_INFO: %s", strerror(errno));
-			printf("mss %u pmtu %u retrans %u\n", ti.tcpi_snd_mss, ti.tcpi_pmtu,
-			       ti.tcpi_total_retrans);
+			printf("mss %u pmtu %u retrans %u cwnd %u bytes_acked %llu bytes_received %llu segs_out %u segs_in %u data_segs_out %u data_segs_in %u\n",
+			       ti.tcpi_snd_mss, ti.tcpi_pmtu, ti.tcpi_total_retrans,
+			       ti.tcpi_snd_cwnd,
+			       (unsigned long long)ti.tcpi_bytes_acked,
+			       (unsigned long long)ti.tcpi_bytes_received,
+			       ti.tcpi_segs_out, ti.tcpi_segs_in,
+			       ti.tcpi_data_segs_out, ti.tcpi_data_segs_in);
 			fflush(stdout);
 		} else if (!strcmp(step, "rcvbuf") && arg) {
 			int v = atoi(arg);

@@ -57,6 +57,85 @@ case_tools_xtcpstat() {
 	tools_expect "all counters" '^InCsumErrors +0$' "$out"
 }
 
+# xtcpstat -i prints, under an xtcp connection, what `ss -ti` prints under a
+# TCP one: an xtcp and a Linux TCP connection that moved the same bytes, side
+# by side. Every name xtcpstat prints is one ss printed for TCP's (but for the
+# few that ss prints only when non-zero and may differ: timers, rates), in
+# ss's order, and its values are those TCP_INFO gives the socket's owner.
+light_skip[tools_xtcpstat_info]="a userland tool over /proc/net/xtcp_info, which the distro lane reads"
+case_tools_xtcpstat_info() {
+	local f port out ours theirs info B=$WIRE_ADDR_B
+	wire_inet_skip "xtcpstat reads xtcp's /proc files" && return 0
+	wire_setup || return 1
+	for f in xtcp inet; do
+		port=7521 && [ "$f" = inet ] && port=7522
+		wire_bg "s_$f" b "$WIRE_XFER" script --family "$f" bind:$port listen say:up accept \
+			recv:100000 send:5000 hold
+		wire_line "s_$f" up || return 1
+		wire_bg "c_$f" a "$WIRE_XFER" script --family "$f" bind:$((port + 100)) \
+			connect:"$B":$port send:100000 recv:5000 sleep:300 info say:done hold
+		wire_line "c_$f" done || return 1
+	done
+	out=$("$TOOLS_DIR/xtcpstat" --netns "$WIRE_A" -n -i -O) || fail "xtcpstat -i -O" || return 1
+	echo "$out"
+	grep -qE '^	 ts sack (cubic|reno) ' <<<"$out" || fail "-O: no ts sack first" || return 1
+	out=$("$TOOLS_DIR/xtcpstat" --netns "$WIRE_A" -n -i) || fail "xtcpstat -i" || return 1
+	ours=$(grep -A1 -E "^ESTAB .*:7621 " <<<"$out" | tail -n 1)
+	# ss reads inet_diag (tcp_diag); without it, /proc/net/tcp's few fields
+	modprobe -q tcp_diag 2>/dev/null || :
+	theirs=$(ip netns exec "$WIRE_A" ss -tni state established '( sport = :7622 )' | tail -n 1)
+	grep -q ' mss:' <<<"$theirs" || fail "ss -ti shows no mss: no tcp_diag?" "$theirs" || return 1
+	echo "# ss -ti, Linux TCP:$theirs"
+	info=$(grep -E '^mss ' "$WIRE_TMP/c_xtcp.out")
+	echo "# TCP_INFO, xtcp: $info"
+	python3 - "$ours" "$theirs" "$info" <<-'EOF' || fail "xtcpstat -i beside ss -ti: see above"
+	import re, sys
+	ours, theirs, info = sys.argv[1:]
+	def keys(line):
+	    # "name:value", "name value" (send, pacing_rate...) and bare flags
+	    toks = line.split()
+	    out, i = [], 0
+	    while i < len(toks):
+	        t = toks[i]
+	        k = t.split(":")[0]
+	        if k in ("send", "pacing_rate", "delivery_rate") and i + 1 < len(toks):
+	            i += 1
+	        out.append(k)
+	        i += 1
+	    return out
+	mine, ss = keys(ours), keys(theirs)
+	if not mine:
+	    sys.exit("no info line under the xtcp connection")
+	# ss prints these only when non-zero; an idle connection's may differ
+	loose = {"lastsnd", "lastrcv", "lastack", "backoff", "unacked", "notsent",
+	         "retrans", "lost", "sacked", "bytes_retrans", "reordering", "app_limited",
+	         "rcv_rtt", "busy", "delivered", "delivery_rate", "pacing_rate", "rcv_ooopack"}
+	extra = [k for k in mine if k not in ss and k not in loose]
+	if extra:
+	    sys.exit("xtcpstat -i printed names ss -ti did not: %s" % extra)
+	common = [k for k in mine if k in ss]
+	if common != [k for k in ss if k in common]:
+	    sys.exit("not in ss's order: %s against %s" % (common, ss))
+	print("# names as ss prints them: %d; ss printed for TCP, xtcp has not: %s"
+	      % (len(common), " ".join(k for k in ss if k not in mine) or "none"))
+	want = dict(re.findall(r"(\w+) (\d+)", info))
+	got = dict(re.findall(r"(\w+):(\d+)(?:\s|$)", ours))
+	for k, name in (("mss", "mss"), ("pmtu", "pmtu"), ("cwnd", "cwnd"),
+	                ("bytes_acked", "bytes_acked"), ("bytes_received", "bytes_received"),
+	                ("segs_out", "segs_out"), ("segs_in", "segs_in"),
+	                ("data_segs_out", "data_segs_out"), ("data_segs_in", "data_segs_in")):
+	    if got.get(name) != want.get(k):
+	        sys.exit("%s: xtcpstat -i says %s, TCP_INFO %s" % (name, got.get(name), want.get(k)))
+	# as Linux TCP counts them for the same bytes: the SYN, then the data
+	tcp = dict(re.findall(r"(\w+):([\d,]+)(?:\s|$)", theirs))
+	got = dict(re.findall(r"(\w+):([\d,]+)(?:\s|$)", ours))
+	for k in ("bytes_acked", "bytes_received", "bytes_sent", "data_segs_in", "mss",
+	          "rcvmss", "advmss", "pmtu", "wscale"):
+	    if got.get(k) != tcp.get(k):
+	        sys.exit("%s: xtcp %s, Linux TCP %s for the same bytes" % (k, got.get(k), tcp.get(k)))
+	EOF
+}
+
 # xtcpize (tools/xtcpize): unmodified programs, their IPv4 TCP sockets turned
 # into xtcp's by an LD_PRELOAD library. Each case checks the programs' own
 # output and, in /proc/net/xtcp of each namespace, that their connections were
