@@ -77,7 +77,7 @@ static void check_deadline(const char *what)
 		die("timed out %s", what);
 }
 
-static int family(const char *name)
+static int stack_family(const char *name)
 {
 	const char *env = getenv("XTCP_TEST_FAMILY");
 
@@ -207,7 +207,7 @@ static void parse(struct args *a, int argc, char **argv)
 		die("option %s needs a value", argv[i]);
 	if (!fam || !a->port || a->count < 1 || a->ports < 1 || a->warmup < 0)
 		die("--family and --port are required; --count, --ports >= 1");
-	a->fam = family(fam);
+	a->fam = stack_family(fam);
 	deadline_ms = now_ms() + a->timeout * 1000LL;
 }
 
