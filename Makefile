@@ -16,6 +16,8 @@
 #   make soak          the long runs make check leaves out: 64 MiB through every
 #                      netem profile, a zero window for two minutes, zero-window
 #                      orphans beside Linux TCP (T=PATTERN)
+#   make bench         xtcp beside Linux TCP: iperf3, bulk, latency, churn, memory,
+#                      TIME_WAIT (BENCH_ARGS="NAME=VALUE ...", tests/bench; ~20 min)
 #   make bench-netem   goodput through netem profiles, xtcp beside Linux TCP
 #                      (BENCH_ARGS="BYTES REPS", default 4 MiB, 5; ~20 min)
 #   make install       install xtcp.ko for KDIR's kernel (depmod), xtcp(7), <linux/xtcp.h>
@@ -37,7 +39,7 @@ TOOL_LIBS := tools/bin/libxtcpize.so
 
 .PHONY: all modules clean install setup tests tools demo check check-harness kunit \
 	selftests selftests-distro selftests-debug selftests-inet vm-shell checkpatch wire soak \
-	bench-netem
+	bench bench-netem
 
 all: modules
 
@@ -136,6 +138,11 @@ kunit: setup
 # KERNEL given (command line or environment): that kernel only.
 SELFTEST_KERNELS := $(if $(filter command line environment,$(origin KERNEL)),$(KERNEL),distro debug)
 selftests: $(addprefix selftests-,$(SELFTEST_KERNELS))
+
+# xtcp beside Linux TCP, workload by workload (issue #16's benchmarks: figures,
+# ratios and the targets, no verdict), in Debian's kernel in a 2 GiB guest.
+bench: setup tests
+	@scripts/vm --kernel distro --xtcp --name bench --mem 2048 --timeout 2700 -- tests/bench $(BENCH_ARGS)
 
 # Goodput through netem, xtcp beside Linux TCP (a benchmark: figures, no verdict).
 bench-netem: setup tests
