@@ -45,6 +45,59 @@
 xtcp_xmit_capture_t xtcp_xmit_capture;
 EXPORT_SYMBOL_IF_KUNIT(xtcp_xmit_capture);
 
+/*
+ * A GSO skb offered to @capture as the segments software GSO would cut it
+ * into (tcp_gso_segment()): gso_size bytes each, the header copied, its
+ * sequence number moved on, CWR on the first only, PSH and FIN on the last
+ * only. Taken whole, or not at all (another namespace's: it goes out).
+ */
+static bool capture_segments(xtcp_xmit_capture_t capture, struct net *net,
+			     __be32 saddr, __be32 daddr, struct sk_buff *skb)
+{
+	unsigned int hlen = tcp_hdrlen(skb), off = hlen, segs, i;
+	u32 mss = skb_shinfo(skb)->gso_size, seq = ntohl(tcp_hdr(skb)->seq);
+	struct sk_buff *seg;
+	struct tcphdr *th;
+
+	segs = skb_shinfo(skb)->gso_segs;
+	for (i = 0; i < segs && off < skb->len; i++) {
+		u32 len = min_t(u32, mss, skb->len - off);
+
+		seg = alloc_skb(MAX_TCP_HEADER + hlen + len, GFP_ATOMIC);
+		if (!seg)
+			break;
+		skb_reserve(seg, MAX_TCP_HEADER);
+		skb_put_data(seg, skb->data, hlen);
+		if (skb_copy_bits(skb, off, skb_put(seg, len), len)) {
+			kfree_skb(seg);
+			break;
+		}
+		skb_reset_transport_header(seg);
+		th = tcp_hdr(seg);
+		th->seq = htonl(seq);
+		if (i)
+			th->cwr = 0;
+		if (off + len < skb->len)
+			th->fin = th->psh = 0;
+		th->check = ~tcp_v4_check(seg->len, saddr, daddr, 0);
+		seg->ip_summed = CHECKSUM_PARTIAL;
+		seg->csum_start = skb_transport_header(seg) - seg->head;
+		seg->csum_offset = offsetof(struct tcphdr, check);
+		if (skb->sk)
+			skb_set_owner_w(seg, skb->sk);
+		if (!capture(net, saddr, daddr, seg)) {
+			kfree_skb(seg);
+			if (!i)
+				return false;
+			break;
+		}
+		off += len;
+		seq += len;
+	}
+	consume_skb(skb);
+	return true;
+}
+
 /* KUnit took @skb (xmit_capture.h): it counts as sent. */
 static bool xmit_captured(struct net *net, __be32 saddr, __be32 daddr,
 			  struct sk_buff *skb)
@@ -56,7 +109,9 @@ static bool xmit_captured(struct net *net, __be32 saddr, __be32 daddr,
 		return false;
 	rcu_read_lock();
 	capture = READ_ONCE(xtcp_xmit_capture);
-	if (capture)
+	if (capture && skb_is_gso(skb))
+		taken = capture_segments(capture, net, saddr, daddr, skb);
+	else if (capture)
 		taken = capture(net, saddr, daddr, skb);
 	rcu_read_unlock();
 	return taken;
@@ -275,17 +330,56 @@ static void sacks_out(struct xtcp_rcv_sacks *rs, struct xtcp_options *opt)
 	opt->present |= XTCP_OPTF_SACK;
 }
 
-/* Push the header for @flags at @seq onto @skb and send it. Consumes @skb. */
+/*
+ * The trace event of each segment sent: of a GSO skb, each of the @segs
+ * segments of @size bytes its device or software GSO cuts it into.
+ */
+static void trace_send(struct sock *sk, const struct xtcp_segment *seg,
+		       unsigned int segs, unsigned int size)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_segment one = *seg;
+	u32 left = seg->payload_len;
+	unsigned int i;
+
+	if (segs == 1 || !trace_xtcp_segment_send_enabled()) {
+		trace_xtcp_segment_send(sock_net(sk), inet->inet_saddr,
+					inet->inet_daddr, seg, sk->sk_state);
+		return;
+	}
+	for (i = 0; i < segs; i++) {
+		one.payload_len = min(left, size);
+		one.flags = seg->flags;
+		if (i)
+			one.flags &= ~XTCP_FLAG_CWR;
+		if (i < segs - 1)
+			one.flags &= ~(XTCP_FLAG_PSH | XTCP_FLAG_FIN);
+		trace_xtcp_segment_send(sock_net(sk), inet->inet_saddr,
+					inet->inet_daddr, &one, sk->sk_state);
+		one.seq += one.payload_len;
+		left -= one.payload_len;
+	}
+}
+
+/*
+ * Push the header for @flags at @seq onto @skb and send it. Consumes @skb,
+ * which may be a GSO skb (xmit_run()): the header is its first segment's.
+ */
 static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
+	unsigned int segs = 1, size = skb->len;
 	struct xtcp_segment seg = {};
 	u8 hdr[XTCP_HDR_MAX_LEN];
 	struct tcphdr *th;
 	int hlen, err;
 
 	xtcp_sock_assert_locked(sk);
+	if (skb_is_gso(skb)) {
+		segs = skb_shinfo(skb)->gso_segs;
+		size = skb_shinfo(skb)->gso_size;
+	}
 	seg.sport = ntohs(inet->inet_sport);
 	seg.dport = ntohs(inet->inet_dport);
 	seg.seq = seq;
@@ -342,11 +436,11 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	     (skb->len || (flags & XTCP_FLAG_FIN)) &&
 	     !xtcp_seq_before(seq, xs->snd_nxt))) {
 		xs->rtt_timing = 1;
-		xs->rtt_seq = seq + xtcp_seg_seq_len(&seg);
+		/* of a GSO skb, its first segment */
+		xs->rtt_seq = seq + (segs > 1 ? size : xtcp_seg_seq_len(&seg));
 		xs->rtt_start_ns = ktime_get_ns();
 	}
-	trace_xtcp_segment_send(sock_net(sk), inet->inet_saddr,
-				inet->inet_daddr, &seg, sk->sk_state);
+	trace_send(sk, &seg, segs, size);
 	/* any segment with an ACK is the ACK owed (tcp_event_ack_sent()) */
 	if (flags & XTCP_FLAG_ACK)
 		xtcp_ack_sent(sk);
@@ -359,17 +453,20 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	skb->ip_summed = CHECKSUM_PARTIAL;
 	skb->csum_start = skb_transport_header(skb) - skb->head;
 	skb->csum_offset = offsetof(struct tcphdr, check);
+	if (segs > 1 && (seg.flags & XTCP_FLAG_CWR))
+		skb_shinfo(skb)->gso_type |= SKB_GSO_TCP_ECN;
 	skb_set_owner_w(skb, sk);
 	/* the IP layer reads its own control block from skb->cb: ours must go */
 	memset(skb->cb, 0, sizeof(struct inet_skb_parm));
 
-	xtcp_inc_stat(sock_net(sk), XTCP_STAT_OUT_SEGS);
+	/* segments, a GSO skb's each (tcp_skb_pcount()) */
+	xtcp_add_stat(sock_net(sk), XTCP_STAT_OUT_SEGS, segs);
 	if (flags & XTCP_FLAG_RST)
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_OUT_RSTS);
-	xs->segs_out++;
+	xs->segs_out += segs;
 	if (seg.payload_len) {
 		xtcp_ack_data_sent(sk);
-		xs->data_segs_out++;
+		xs->data_segs_out += segs;
 		xs->bytes_sent += seg.payload_len;
 	}
 	if (xmit_captured(sock_net(sk), inet->inet_saddr, inet->inet_daddr,
@@ -517,28 +614,39 @@ static int fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb), *ncb;
-	u32 rest = skb->len - len;
+	u32 nsize = skb_headlen(skb) > len ? skb_headlen(skb) - len : 0;
 	struct sk_buff *nskb;
+	u32 nlen, truesize;
 
-	nskb = alloc_skb_fclone(MAX_TCP_HEADER + rest, GFP_ATOMIC);
+	/*
+	 * A clone in flight keeps its own length: ours gets a head of its
+	 * own first, its memory as charged (skb_unclone_keeptruesize()).
+	 */
+	if (skb_cloned(skb)) {
+		truesize = skb->truesize;
+		if (pskb_expand_head(skb, 0, 0, GFP_ATOMIC))
+			return -ENOMEM;
+		skb->truesize = truesize;
+	}
+	nskb = alloc_skb_fclone(MAX_TCP_HEADER + nsize, GFP_ATOMIC);
 	if (!nskb)
 		return -ENOMEM;
 	/* charged whatever the limits, as tcp_fragment() charges it */
 	xtcp_forced_mem_schedule(sk, nskb->truesize);
 	skb_reserve(nskb, MAX_TCP_HEADER);
-	if (skb_copy_bits(skb, len, skb_put(nskb, rest), rest)) {
-		kfree_skb(nskb);
-		return -EFAULT;
-	}
+	nskb->ip_summed = CHECKSUM_PARTIAL;
+	xtcp_wmem_charge_skb(sk, nskb);
+	/* the page fragments move, not copied, their memory with them */
+	nlen = skb->len - len - nsize;
+	skb_split(skb, nskb, len);
+	nskb->truesize += nlen;
+	skb->truesize -= nlen;
 	ncb = XTCP_SKB_CB(nskb);
 	*ncb = *cb;
 	ncb->seq = cb->seq + len;
 	cb->end_seq = ncb->seq;
 	/* a FIN, and PSH, stay with the last part (tcp_fragment()) */
 	cb->flags &= ~(XTCP_FLAG_FIN | XTCP_FLAG_PSH);
-	/* a clone in flight keeps its own length: only ours shrinks */
-	skb_trim(skb, len);
-	xtcp_wmem_charge_skb(sk, nskb);
 	if (skb == xtcp_send_head(sk)) {
 		__skb_queue_after(&sk->sk_write_queue, skb, nskb);
 	} else {
@@ -683,6 +791,153 @@ static bool snd_wnd_ok(const struct xtcp_sock *xs, const struct sk_buff *skb)
 	return !xtcp_seq_after(end_seq, xs->snd_una + xs->snd_wnd);
 }
 
+/**
+ * xtcp_size_goal - the bytes one skb may carry on this socket's route
+ * @sk: a connected socket
+ *
+ * As tcp_xmit_size_goal(): where the route can take GSO skbs (sk_can_gso(),
+ * from sk_setup_caps() when ip_queue_xmit() routed the socket), as many
+ * whole segments as the device's gso_max_size (less the headers' room) and
+ * gso_max_segs allow, no more than half the peer's largest window; else, or
+ * in urgent mode (whose pointer each segment carries differently), one MSS.
+ */
+u32 xtcp_size_goal(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 mss = xs->mss, goal = sk->sk_gso_max_size;
+
+	if (!sk_can_gso(sk) || xtcp_urg_mode(xs))
+		return mss;
+	if (xs->max_snd_wnd > TCP_MSS_DEFAULT && goal > xs->max_snd_wnd >> 1)
+		goal = max_t(u32, xs->max_snd_wnd >> 1, 68 - XTCP_HDR_LEN);
+	else if (xs->max_snd_wnd && goal > xs->max_snd_wnd)
+		goal = max_t(u32, xs->max_snd_wnd, 68 - XTCP_HDR_LEN);
+	goal = min_t(u32, goal / mss, sk->sk_gso_max_segs) * mss;
+	return max(goal, mss);
+}
+
+/*
+ * The page fragments @skb's would add to one that ends with page @*page at
+ * offset @*end, where they continue each other (skb_can_coalesce()).
+ */
+static unsigned int frags_added(const struct sk_buff *skb, struct page **page,
+				unsigned int *end)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+		const skb_frag_t *f = &skb_shinfo(skb)->frags[i];
+
+		if (skb_frag_page(f) != *page || skb_frag_off(f) != *end)
+			n++;
+		*page = skb_frag_page(f);
+		*end = skb_frag_off(f) + skb_frag_size(f);
+	}
+	return n;
+}
+
+/*
+ * How many segments from the send head @skb (which may go) go together in
+ * one GSO skb (tcp_write_xmit() with tcp_tso_segs() and tcp_cwnd_test()):
+ * at most @quota, the room the congestion window has, and the size goal's
+ * segments; each but the last a full MSS without PSH or FIN (GSO puts those
+ * on its last segment only), each one the peer's window and Nagle's rule
+ * let go as they would let it go on its own; all of their page fragments
+ * in one skb. A FIN's segment goes on its own, held by neither window.
+ */
+static u32 run_len(struct sock *sk, struct sk_buff *skb, u8 nonagle,
+		   u32 quota)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	struct page *page = NULL;
+	unsigned int end = 0, frags;
+	u32 n = 1;
+
+	quota = min(quota, xtcp_size_goal(sk) / xs->mss);
+	frags = frags_added(skb, &page, &end);
+	while (n < quota && skb->len == xs->mss && !skb_headlen(skb) &&
+	       !(XTCP_SKB_CB(skb)->flags & (XTCP_FLAG_PSH | XTCP_FLAG_FIN)) &&
+	       !skb_queue_is_last(&sk->sk_write_queue, skb)) {
+		struct page *npage = page;
+		unsigned int nend = end, nfrags;
+
+		skb = skb_queue_next(&sk->sk_write_queue, skb);
+		nfrags = frags + frags_added(skb, &npage, &nend);
+		if (skb->len > xs->mss || skb_headlen(skb) ||
+		    (XTCP_SKB_CB(skb)->flags & XTCP_FLAG_FIN) ||
+		    nfrags > MAX_SKB_FRAGS || !snd_wnd_ok(xs, skb) ||
+		    !nagle_ok(sk, skb, nonagle))
+			break;
+		frags = nfrags;
+		page = npage;
+		end = nend;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Send the @n segments from the send head @first as one GSO skb (as
+ * tcp_write_xmit() sends a TSO skb): a header-only skb whose page fragments
+ * are theirs, referenced, not copied; gso_size the MSS, so that the device
+ * or software GSO (tcp_gso_segment()) cuts it into exactly these segments.
+ * Each then moves to the retransmission queue on its own (sent_new()), so
+ * that recovery goes on counting one skb there as one segment.
+ */
+static int xmit_run(struct sock *sk, struct sk_buff *first, u32 n)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb, *piece = first, *next;
+	u8 flags = XTCP_FLAG_ACK;
+	u64 now;
+	u32 i, j;
+	int err;
+
+	skb = alloc_skb(MAX_TCP_HEADER, GFP_ATOMIC);
+	if (!skb)
+		return -ENOBUFS;
+	skb_reserve(skb, MAX_TCP_HEADER);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < skb_shinfo(piece)->nr_frags; j++) {
+			const skb_frag_t *f = &skb_shinfo(piece)->frags[j];
+			unsigned int k = skb_shinfo(skb)->nr_frags;
+
+			if (skb_can_coalesce(skb, k, skb_frag_page(f),
+					     skb_frag_off(f))) {
+				skb_frag_size_add(&skb_shinfo(skb)->frags[k - 1],
+						  skb_frag_size(f));
+			} else {
+				skb_fill_page_desc(skb, k, skb_frag_page(f),
+						   skb_frag_off(f),
+						   skb_frag_size(f));
+				get_page(skb_frag_page(f));
+			}
+		}
+		skb_len_add(skb, piece->len);
+		/* PSH where the last one has it (tcp_gso_segment()) */
+		flags |= XTCP_SKB_CB(piece)->flags & XTCP_FLAG_PSH;
+		if (i < n - 1)
+			piece = skb_queue_next(&sk->sk_write_queue, piece);
+	}
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb_shinfo(skb)->gso_size = xs->mss;
+	skb_shinfo(skb)->gso_segs = n;
+	skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
+	now = ktime_get_ns();
+	err = transmit(sk, skb, flags, XTCP_SKB_CB(first)->seq);
+	if (err)
+		return err;
+	for (piece = first, i = 0; i < n; i++, piece = next) {
+		next = i < n - 1 ? skb_queue_next(&sk->sk_write_queue, piece) :
+				   NULL;
+		XTCP_SKB_CB(piece)->tx_ns = now;
+		sent_new(xs, piece);
+		xtcp_prr_sent(xs);
+	}
+	xtcp_timer_data_sent(sk);
+	return 0;
+}
+
 /*
  * Send what the congestion window (pipe < cwnd, recovery.c), the peer's
  * window and Nagle's rule (@nonagle: XTCP_NAGLE_*) allow: segments deemed
@@ -696,6 +951,7 @@ static void write_xmit(struct sock *sk, u8 nonagle, bool probe)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
+	u32 n;
 
 	for (;;) {
 		bool cwnd_room = probe || xtcp_pipe(xs) < xs->cc.cwnd;
@@ -718,7 +974,16 @@ static void write_xmit(struct sock *sk, u8 nonagle, bool probe)
 			break;
 		if (!nagle_ok(sk, skb, nonagle))
 			break;
-		if (fit_mss(sk, skb) || transmit_queued(sk, skb, GFP_ATOMIC))
+		if (fit_mss(sk, skb))
+			break;
+		n = probe ? 1 : run_len(sk, skb, nonagle,
+					cwnd_room ? xs->cc.cwnd - xtcp_pipe(xs) : 1);
+		if (n > 1) {
+			if (xmit_run(sk, skb, n))
+				break;
+			continue;
+		}
+		if (transmit_queued(sk, skb, GFP_ATOMIC))
 			break;
 		sent_new(xs, skb);
 		xtcp_prr_sent(xs);

@@ -202,6 +202,12 @@ struct sock *xtcp_sk_alloc(struct net *net, int family, gfp_t gfp, int kern)
 	xs = xtcp_sk(sk);
 	sk->sk_protocol = IPPROTO_TCP;
 	sk->sk_type = SOCK_STREAM;
+	/*
+	 * GSO skbs of TCPv4 segments (tcp_v4_connect(), and a child's in
+	 * tcp_v4_syn_recv_sock(), which it inherits here); sk_setup_caps()
+	 * says whether the route takes them when ip_queue_xmit() routes us.
+	 */
+	sk->sk_gso_type = SKB_GSO_TCPV4;
 	sk->sk_destruct = xtcp_destruct;
 	sk->sk_write_space = xtcp_write_space;
 	sk->sk_backlog_rcv = xtcp_rcv;

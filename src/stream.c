@@ -170,17 +170,19 @@ static void remove_empty_tail(struct sock *sk)
 }
 
 /*
- * A new skb for @size bytes of text, its memory charged (tcp_stream_alloc_skb()):
- * the first skb of an empty write queue whatever the limits, so that every
- * socket can send, the others only within net.xtcp.mem and the socket's
- * memory cgroup (sk_wmem_schedule(), which may shrink the send buffer under
- * pressure). NULL: the caller waits for memory, or returns EAGAIN.
+ * A new write queue skb, its header room only (tcp_stream_alloc_skb()): the
+ * text goes into page fragments (copy_text()). Its memory is charged: the
+ * first skb of an empty write queue whatever the limits, so that every
+ * socket can send, the others only within net.xtcp.mem
+ * and the socket's memory cgroup (sk_wmem_schedule(), which may shrink the
+ * send buffer under pressure). NULL: the caller waits for memory, or returns
+ * EAGAIN.
  */
-static struct sk_buff *alloc_send_skb(struct sock *sk, int size)
+static struct sk_buff *alloc_send_skb(struct sock *sk)
 {
 	struct sk_buff *skb;
 
-	skb = alloc_skb_fclone(MAX_TCP_HEADER + size, sk->sk_allocation);
+	skb = alloc_skb_fclone(MAX_TCP_HEADER, sk->sk_allocation);
 	if (unlikely(!skb)) {
 		sk->sk_prot->enter_memory_pressure(sk);
 		sk_stream_moderate_sndbuf(sk);
@@ -193,7 +195,54 @@ static struct sk_buff *alloc_send_skb(struct sock *sk, int size)
 		return NULL;
 	}
 	skb_reserve(skb, MAX_TCP_HEADER);
+	skb->ip_summed = CHECKSUM_PARTIAL;
 	return skb;
+}
+
+/*
+ * Copy up to @copy bytes of the user's text to the end of @skb, in the
+ * socket's page fragment (tcp_sendmsg_locked()): appended to its last
+ * fragment when that ends where the page fragment goes on
+ * (skb_can_coalesce()), else in a fragment of its own. The bytes are charged
+ * as they are copied (skb_copy_to_page_nocache()); those of the only skb
+ * of empty queues whatever the limits, as it was allocated. Returns the
+ * bytes copied (0: @skb has no fragment left), -EAGAIN when memory must be
+ * waited for, or -EFAULT.
+ */
+static int copy_text(struct sock *sk, struct msghdr *msg, struct sk_buff *skb,
+		     int copy)
+{
+	struct page_frag *pfrag = sk_page_frag(sk);
+	int i = skb_shinfo(skb)->nr_frags, err;
+	bool merge = true;
+
+	if (!sk_page_frag_refill(sk, pfrag))
+		return -EAGAIN;
+	if (!skb_can_coalesce(skb, i, pfrag->page, pfrag->offset)) {
+		if (i >= MAX_SKB_FRAGS)
+			return 0;
+		merge = false;
+	}
+	copy = min_t(int, copy, pfrag->size - pfrag->offset);
+	if (!sk_wmem_schedule(sk, copy)) {
+		if (!xtcp_rtx_empty(sk) ||
+		    !skb_queue_is_first(&sk->sk_write_queue, skb) ||
+		    !skb_queue_is_last(&sk->sk_write_queue, skb))
+			return -EAGAIN;
+		xtcp_forced_mem_schedule(sk, copy);
+	}
+	err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb, pfrag->page,
+				       pfrag->offset, copy);
+	if (err)
+		return err;
+	if (merge) {
+		skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], copy);
+	} else {
+		skb_fill_page_desc(skb, i, pfrag->page, pfrag->offset, copy);
+		page_ref_inc(pfrag->page);
+	}
+	pfrag->offset += copy;
+	return copy;
 }
 
 /* May the user's data go out now? The state table's XTCP_EV_SEND says. */
@@ -252,7 +301,7 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		/* the write queue holds only unsent skbs: its tail may grow */
 		if (!skb || skb->len >= xs->mss ||
 		    (XTCP_SKB_CB(skb)->flags & XTCP_FLAG_FIN) ||
-		    !skb_tailroom(skb)) {
+		    skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS) {
 			if (!sk_stream_memory_free(sk))
 				goto wait_for_space;
 			/*
@@ -268,7 +317,7 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 					goto do_error;
 				continue;
 			}
-			skb = alloc_send_skb(sk, xs->mss);
+			skb = alloc_send_skb(sk);
 			if (!skb)
 				goto wait_for_space;
 			XTCP_SKB_CB(skb)->seq = xs->write_seq;
@@ -281,11 +330,11 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		if (!copied)
 			XTCP_SKB_CB(skb)->flags &= ~XTCP_FLAG_PSH;
 		copy = min_t(int, msg_data_left(msg), xs->mss - skb->len);
-		copy = min_t(int, copy, skb_tailroom(skb));
-		if (!copy_from_iter_full(skb_put(skb, copy), copy,
-					 &msg->msg_iter)) {
-			skb_trim(skb, skb->len - copy);
-			err = -EFAULT;
+		copy = copy_text(sk, msg, skb, copy);
+		if (copy == -EAGAIN)
+			goto wait_for_space;
+		if (copy < 0) {
+			err = copy;
 			goto do_error;
 		}
 		XTCP_SKB_CB(skb)->end_seq += copy;
@@ -299,14 +348,21 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		if (forced_push(xs)) {
 			mark_push(xs, skb);
 			xtcp_push_mode(sk, XTCP_NAGLE_PUSH);
-		} else if (skb == xtcp_send_head(sk)) {
-			/* a full segment at the head goes at once (tcp_push_one()) */
+		} else if (xs->write_seq - XTCP_SKB_CB(xtcp_send_head(sk))->seq ==
+			   xtcp_size_goal(sk)) {
+			/*
+			 * The unsent text, from the send head on, just reached
+			 * the size goal: it goes at once (tcp_push_one(), when
+			 * TCP's head skb is full), one GSO skb where it may.
+			 */
 			xtcp_push(sk);
 		}
 		continue;
 
 wait_for_space:
 		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		/* an skb queued for text that found no memory goes */
+		remove_empty_tail(sk);
 		/* all of it may be sent already, the write queue empty (tcp_push()) */
 		skb = skb_peek_tail(&sk->sk_write_queue);
 		if (copied && skb)
