@@ -40,7 +40,9 @@
  *   soerr-within:ERRNO (SO_ERROR says it within --timeout seconds)
  *   keepalive:IDLE,INTVL,CNT (SO_KEEPALIVE and TCP_KEEP*; keepalive:on for
  *   SO_KEEPALIVE alone)  ttl:N (IP_TTL)  info (print
- *   "mss M pmtu P retrans R" from TCP_INFO)
+ *   "mss M pmtu P retrans R" from TCP_INFO)  cc:NAME (TCP_CONGESTION)
+ *   ccinfo (print "cc NAME ccinfo_len L vegas_enabled E rttcnt N basertt B
+ *   minrtt M cwnd C rtt R" from TCP_CONGESTION, TCP_CC_INFO and TCP_INFO)
  *   linger0  close  say:TEXT  wait:FILE  sleep:MS  hold
  *   filter:drop|big|off (SO_ATTACH_FILTER: drop all, drop what is longer than
  *   64 bytes; SO_DETACH_FILTER)  no-connect:MS (after connect-nb: still not
@@ -92,6 +94,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <linux/filter.h>
+#include <linux/inet_diag.h>
 #include <linux/sockios.h>
 
 #include "xtcp_test.h"
@@ -1132,6 +1135,29 @@ static int cmd_script(int argc, char **argv)
 
 			if (setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)))
 				die("IP_TTL %d: %s", ttl, strerror(errno));
+		} else if (!strcmp(step, "cc") && arg) {
+			if (setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, arg, strlen(arg)))
+				die("TCP_CONGESTION %s: %s", arg, strerror(errno));
+		} else if (!strcmp(step, "ccinfo")) {
+			union tcp_cc_info ci;
+			socklen_t len = sizeof(ci), nlen;
+			struct tcp_info ti;
+			char name[16] = "";
+
+			memset(&ci, 0, sizeof(ci));
+			nlen = sizeof(name) - 1;
+			if (getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, &nlen) < 0)
+				die("TCP_CONGESTION: %s", strerror(errno));
+			if (getsockopt(fd, IPPROTO_TCP, TCP_CC_INFO, &ci, &len) < 0)
+				die("TCP_CC_INFO: %s", strerror(errno));
+			nlen = sizeof(ti);
+			if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &nlen) < 0)
+				die("TCP_INFO: %s", strerror(errno));
+			printf("cc %s ccinfo_len %u vegas_enabled %u rttcnt %u basertt %u minrtt %u cwnd %u rtt %u\n",
+			       name, len, ci.vegas.tcpv_enabled, ci.vegas.tcpv_rttcnt,
+			       ci.vegas.tcpv_rtt, ci.vegas.tcpv_minrtt, ti.tcpi_snd_cwnd,
+			       ti.tcpi_rtt);
+			fflush(stdout);
 		} else if (!strcmp(step, "info")) {
 			struct tcp_info ti;
 			socklen_t len = sizeof(ti);
