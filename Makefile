@@ -20,6 +20,8 @@
 #                      TIME_WAIT (BENCH_ARGS="NAME=VALUE ...", tests/bench; ~20 min)
 #   make bench-netem   goodput through netem profiles, xtcp beside Linux TCP
 #                      (BENCH_ARGS="BYTES REPS", default 4 MiB, 5; ~20 min)
+#   make examples      the out-of-tree congestion controls of examples/, built
+#                      against this xtcp's Module.symvers and include/
 #   make install       install xtcp.ko for KDIR's kernel (depmod), xtcp(7), <linux/xtcp.h>
 #   make dkms-install  register the sources with DKMS (/usr/src/xtcp-VERSION), build, install
 #   make dkms-remove   remove them from DKMS again
@@ -39,7 +41,7 @@ TOOL_LIBS := tools/bin/libxtcpize.so
 
 .PHONY: all modules clean install setup tests tools demo check check-harness kunit \
 	selftests selftests-distro selftests-debug selftests-inet vm-shell checkpatch wire soak \
-	bench bench-netem
+	bench bench-netem examples
 
 all: modules
 
@@ -50,6 +52,12 @@ modules:
 	@scripts/setup build
 	@test -n "$(KDIR)" || { echo "xtcp: no kernel build dir (set KDIR, or run scripts/setup)"; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 XTCP_VERSION=$(XTCP_VERSION) modules
+
+# examples/: modules of their own, linked against xtcp's exported symbols.
+examples: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/examples W=1 \
+		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers \
+		XTCP_INCLUDE=$(CURDIR)/include modules
 
 # The release modules_install installs for: UTS_RELEASE of KDIR (Debian's
 # headers say 6.1.192 in include/config/kernel.release but install into

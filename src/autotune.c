@@ -37,7 +37,9 @@ void xtcp_sndbuf_expand(struct sock *sk)
 	xtcp_sock_assert_locked(sk);
 	if ((sk->sk_userlocks & SOCK_SNDBUF_LOCK) || !xtcp_mem_may_grow(sk))
 		return;
-	want = xtcp_sndbuf_for(xs->cc.cwnd, xs->reordering, per_segment(xs));
+	/* twice the window's segments, or what the algorithm multiplies by */
+	want = xtcp_sndbuf_for(xs->cc.cwnd, xs->reordering, per_segment(xs)) / 2 *
+	       xtcp_ca_sndbuf_expand(sk);
 	want = min_t(u64, want, xtcp_wmem(sock_net(sk), 2));
 	if (want > READ_ONCE(sk->sk_sndbuf))
 		WRITE_ONCE(sk->sk_sndbuf, want);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cong.c: the congestion control registry and the two built-in algorithms,
- * "reno" (RFC 5681) and "cubic" (RFC 9438). See cong.h.
+ * cong.c: congestion control: the registry (as tcp_cong.c), the stack's calls
+ * into a socket's algorithm, the helpers algorithms use, and the two built-in
+ * ones, "reno" (RFC 5681) and "cubic" (RFC 9438). See
+ * include/net/xtcp_cong.h for the API.
  */
 #include <linux/math64.h>
 #include <linux/module.h>
@@ -10,11 +12,20 @@
 
 #include "compat.h"
 #include "cong.h"
+#include "recovery.h"
+#include "xtcp.h"
 
 #define XTCP_CWND_MAX		(1U << 20)
 
+/* The socket's congestion state (the API's tcp_sk(sk), in part). */
+struct xtcp_cc *xtcp_cc(const struct sock *sk)
+{
+	return &xtcp_sk(sk)->cc;
+}
+EXPORT_SYMBOL_GPL(xtcp_cc);
+
 /* RFC 5681 §3.1 slow start, tcp_slow_start(): returns the ACKs left over. */
-u32 xtcp_cc_slow_start(struct xtcp_cc *cc, u32 acked)
+u32 xtcp_slow_start(struct xtcp_cc *cc, u32 acked)
 {
 	u32 cwnd = min(cc->cwnd + acked, cc->ssthresh);
 
@@ -22,10 +33,10 @@ u32 xtcp_cc_slow_start(struct xtcp_cc *cc, u32 acked)
 	cc->cwnd = min(cwnd, XTCP_CWND_MAX);
 	return acked;
 }
-EXPORT_SYMBOL_GPL(xtcp_cc_slow_start);
+EXPORT_SYMBOL_GPL(xtcp_slow_start);
 
 /* One more segment per @w segments ACKed, tcp_cong_avoid_ai(). */
-void xtcp_cc_cong_avoid_ai(struct xtcp_cc *cc, u32 w, u32 acked)
+void xtcp_cong_avoid_ai(struct xtcp_cc *cc, u32 w, u32 acked)
 {
 	w = max(w, 1U);
 	if (cc->cwnd_cnt >= w) {
@@ -41,7 +52,7 @@ void xtcp_cc_cong_avoid_ai(struct xtcp_cc *cc, u32 w, u32 acked)
 	}
 	cc->cwnd = min(cc->cwnd, XTCP_CWND_MAX);
 }
-EXPORT_SYMBOL_GPL(xtcp_cc_cong_avoid_ai);
+EXPORT_SYMBOL_GPL(xtcp_cong_avoid_ai);
 
 /* floor(cbrt(x)), by bisection on the bits. */
 #define ICBRT_U64_MAX	2642245U	/* floor(cbrt(2^64 - 1)) */
@@ -62,27 +73,46 @@ u32 xtcp_cc_icbrt(u64 x)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_icbrt);
 
-/* Reno: RFC 5681. The recovery (fast retransmit, NewReno) is the caller's. */
-static u32 reno_ssthresh(struct xtcp_cc *cc)
+/*
+ * Reno: RFC 5681. The recovery (fast retransmit, NewReno) is the caller's.
+ * The stack calls cong_avoid only when cwnd limited the sender, so that,
+ * unlike tcp_reno_cong_avoid(), it need not check tcp_is_cwnd_limited().
+ */
+u32 xtcp_reno_ssthresh(struct sock *sk)
 {
-	return max(cc->cwnd >> 1U, 2U);
+	return max(xtcp_cc(sk)->cwnd >> 1U, 2U);
 }
+EXPORT_SYMBOL_GPL(xtcp_reno_ssthresh);
 
-static void reno_cong_avoid(struct xtcp_cc *cc, u32 acked, u64 now_us,
-			    u32 srtt_us)
+void xtcp_reno_cong_avoid(struct sock *sk, u32 ack, u32 acked)
 {
-	if (cc->cwnd < cc->ssthresh) {
-		acked = xtcp_cc_slow_start(cc, acked);
+	struct xtcp_cc *cc = xtcp_cc(sk);
+
+	if (xtcp_in_slow_start(cc)) {
+		acked = xtcp_slow_start(cc, acked);
 		if (!acked)
 			return;
 	}
-	xtcp_cc_cong_avoid_ai(cc, cc->cwnd, acked);
+	xtcp_cong_avoid_ai(cc, cc->cwnd, acked);
 }
+EXPORT_SYMBOL_GPL(xtcp_reno_cong_avoid);
 
-struct xtcp_cong_ops xtcp_reno = {
+/* The window before the reduction, if larger (tcp_reno_undo_cwnd()). */
+u32 xtcp_reno_undo_cwnd(struct sock *sk)
+{
+	const struct xtcp_cc *cc = xtcp_cc(sk);
+
+	return max(cc->cwnd, cc->prior_cwnd);
+}
+EXPORT_SYMBOL_GPL(xtcp_reno_undo_cwnd);
+
+/* Built in: no owner, as Linux's built-ins (THIS_MODULE is NULL there). */
+struct xtcp_congestion_ops xtcp_reno = {
 	.name		= "reno",
-	.ssthresh	= reno_ssthresh,
-	.cong_avoid	= reno_cong_avoid,
+	.api_version	= XTCP_CONG_API_VERSION,
+	.ssthresh	= xtcp_reno_ssthresh,
+	.cong_avoid	= xtcp_reno_cong_avoid,
+	.undo_cwnd	= xtcp_reno_undo_cwnd,
 };
 EXPORT_SYMBOL_IF_KUNIT(xtcp_reno);
 
@@ -107,15 +137,16 @@ struct cubic {
 	u32 k_ms;
 };
 
-static void cubic_init(struct xtcp_cc *cc)
+static void cubic_init(struct sock *sk)
 {
-	struct cubic *c = XTCP_CC_PRIV(cc, struct cubic);
+	struct cubic *c = XTCP_CC_PRIV(xtcp_cc(sk), struct cubic);
 
 	memset(c, 0, sizeof(*c));
 }
 
-static u32 cubic_ssthresh(struct xtcp_cc *cc)
+static u32 cubic_ssthresh(struct sock *sk)
 {
+	struct xtcp_cc *cc = xtcp_cc(sk);
 	struct cubic *c = XTCP_CC_PRIV(cc, struct cubic);
 
 	c->epoch_us = 0;
@@ -143,15 +174,16 @@ static u32 cubic_w(const struct cubic *c, u64 t_ms)
 	return inc >= c->origin ? 1 : c->origin - inc;
 }
 
-static void cubic_cong_avoid(struct xtcp_cc *cc, u32 acked, u64 now_us,
-			     u32 srtt_us)
+static void cubic_cong_avoid(struct sock *sk, u32 ack, u32 acked)
 {
+	struct xtcp_cc *cc = xtcp_cc(sk);
+	u64 now_us = cc->mstamp_us;
 	struct cubic *c = XTCP_CC_PRIV(cc, struct cubic);
 	u32 target, cnt, est;
 	u64 t_ms;
 
-	if (cc->cwnd < cc->ssthresh) {
-		acked = xtcp_cc_slow_start(cc, acked);
+	if (xtcp_in_slow_start(cc)) {
+		acked = xtcp_slow_start(cc, acked);
 		if (!acked)
 			return;
 	}
@@ -171,7 +203,7 @@ static void cubic_cong_avoid(struct xtcp_cc *cc, u32 acked, u64 now_us,
 	}
 
 	/* §4.2: the target one RTT ahead, between cwnd and 1.5 cwnd */
-	t_ms = div_u64(now_us - c->epoch_us + srtt_us, USEC_PER_MSEC);
+	t_ms = div_u64(now_us - c->epoch_us + cc->srtt_us, USEC_PER_MSEC);
 	target = cubic_w(c, t_ms);
 	if (target > cc->cwnd) {
 		target = min(target, cc->cwnd + cc->cwnd / 2);
@@ -186,14 +218,16 @@ static void cubic_cong_avoid(struct xtcp_cc *cc, u32 acked, u64 now_us,
 	if (est > cc->cwnd)
 		cnt = min(cnt, cc->cwnd / (est - cc->cwnd));
 
-	xtcp_cc_cong_avoid_ai(cc, max(cnt, 1U), acked);
+	xtcp_cong_avoid_ai(cc, max(cnt, 1U), acked);
 }
 
-struct xtcp_cong_ops xtcp_cubic = {
+struct xtcp_congestion_ops xtcp_cubic = {
 	.name		= "cubic",
+	.api_version	= XTCP_CONG_API_VERSION,
 	.init		= cubic_init,
 	.ssthresh	= cubic_ssthresh,
 	.cong_avoid	= cubic_cong_avoid,
+	.undo_cwnd	= xtcp_reno_undo_cwnd,
 };
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cubic);
 
@@ -201,9 +235,9 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_cubic);
 static DEFINE_SPINLOCK(cong_lock);
 static LIST_HEAD(cong_list);
 
-static struct xtcp_cong_ops *find(const char *name)
+static struct xtcp_congestion_ops *find(const char *name)
 {
-	struct xtcp_cong_ops *ops;
+	struct xtcp_congestion_ops *ops;
 
 	list_for_each_entry(ops, &cong_list, list)
 		if (!strcmp(ops->name, name))
@@ -211,11 +245,28 @@ static struct xtcp_cong_ops *find(const char *name)
 	return NULL;
 }
 
-int xtcp_cong_register(struct xtcp_cong_ops *ops)
+/*
+ * Add @ops to the registry (tcp_register_congestion_control()): built
+ * against this API's version, with the hooks Linux requires
+ * (tcp_validate_congestion_control()) and a name not taken.
+ */
+int xtcp_register_congestion_control(struct xtcp_congestion_ops *ops)
 {
 	int err = 0;
 
-	if (!ops->ssthresh || !ops->cong_avoid || !ops->name[0])
+	if (ops->api_version != XTCP_CONG_API_VERSION) {
+		pr_err("congestion control %.*s: built for API version %u, this xtcp has %u: rebuild it against this xtcp's include/net/xtcp_cong.h\n",
+		       XTCP_CA_NAME_MAX, ops->name, ops->api_version,
+		       XTCP_CONG_API_VERSION);
+		return -EINVAL;
+	}
+	if (!ops->ssthresh || !ops->undo_cwnd ||
+	    !(ops->cong_avoid || ops->cong_control)) {
+		pr_err("congestion control %.*s does not implement required ops\n",
+		       XTCP_CA_NAME_MAX, ops->name);
+		return -EINVAL;
+	}
+	if (!ops->name[0] || strnlen(ops->name, XTCP_CA_NAME_MAX) == XTCP_CA_NAME_MAX)
 		return -EINVAL;
 	spin_lock(&cong_lock);
 	if (find(ops->name))
@@ -223,25 +274,27 @@ int xtcp_cong_register(struct xtcp_cong_ops *ops)
 	else
 		list_add_tail(&ops->list, &cong_list);
 	spin_unlock(&cong_lock);
-	if (!err)
+	if (err)
+		pr_notice("congestion control %s already registered\n", ops->name);
+	else
 		pr_debug("congestion control %s registered\n", ops->name);
 	return err;
 }
-EXPORT_SYMBOL_GPL(xtcp_cong_register);
+EXPORT_SYMBOL_GPL(xtcp_register_congestion_control);
 
 /* Sockets using @ops hold its module, so none is left when this runs. */
-void xtcp_cong_unregister(struct xtcp_cong_ops *ops)
+void xtcp_unregister_congestion_control(struct xtcp_congestion_ops *ops)
 {
 	spin_lock(&cong_lock);
 	list_del(&ops->list);
 	spin_unlock(&cong_lock);
 }
-EXPORT_SYMBOL_GPL(xtcp_cong_unregister);
+EXPORT_SYMBOL_GPL(xtcp_unregister_congestion_control);
 
 /* The algorithm called @name, its module held; NULL if none. */
-const struct xtcp_cong_ops *xtcp_cong_get(const char *name)
+const struct xtcp_congestion_ops *xtcp_cong_get(const char *name)
 {
-	struct xtcp_cong_ops *ops;
+	struct xtcp_congestion_ops *ops;
 
 	spin_lock(&cong_lock);
 	ops = find(name);
@@ -251,7 +304,7 @@ const struct xtcp_cong_ops *xtcp_cong_get(const char *name)
 	return ops;
 }
 
-void xtcp_cong_put(const struct xtcp_cong_ops *ops)
+void xtcp_cong_put(const struct xtcp_congestion_ops *ops)
 {
 	if (ops)
 		module_put(ops->owner);
@@ -266,11 +319,12 @@ bool xtcp_cong_exists(const char *name)
 	spin_unlock(&cong_lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cong_exists);
 
 /* "reno cubic ...", as tcp_available_congestion_control. */
 int xtcp_cong_list(char *buf, size_t size)
 {
-	struct xtcp_cong_ops *ops;
+	struct xtcp_congestion_ops *ops;
 	size_t off = 0;
 
 	buf[0] = '\0';
@@ -281,26 +335,168 @@ int xtcp_cong_list(char *buf, size_t size)
 	spin_unlock(&cong_lock);
 	return off;
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cong_list);
 
 int xtcp_cong_init(void)
 {
 	int err;
 
-	err = xtcp_cong_register(&xtcp_reno);
+	err = xtcp_register_congestion_control(&xtcp_reno);
 	if (err)
 		return err;
-	err = xtcp_cong_register(&xtcp_cubic);
+	err = xtcp_register_congestion_control(&xtcp_cubic);
 	if (err)
 		goto err_reno;
 	return 0;
 
 err_reno:
-	xtcp_cong_unregister(&xtcp_reno);
+	xtcp_unregister_congestion_control(&xtcp_reno);
 	return err;
 }
 
 void xtcp_cong_exit(void)
 {
-	xtcp_cong_unregister(&xtcp_cubic);
-	xtcp_cong_unregister(&xtcp_reno);
+	xtcp_unregister_congestion_control(&xtcp_cubic);
+	xtcp_unregister_congestion_control(&xtcp_reno);
+}
+
+/*
+ * The stack's calls into the socket's algorithm. Each brings the read-only
+ * part of struct xtcp_cc up to date first, so that the algorithm sees what
+ * tcp_sock would show it.
+ */
+void xtcp_ca_sync(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_cc *cc = &xs->cc;
+
+	cc->mstamp_us = div_u64(ktime_get_ns(), NSEC_PER_USEC);
+	cc->srtt_us = xs->rtt.srtt_us;
+	cc->mss = xs->mss;
+	cc->snd_una = xs->snd_una;
+	cc->snd_nxt = xs->snd_nxt;
+	cc->in_flight = xtcp_pipe(xs);
+	cc->prior_cwnd = xs->prior_cwnd;
+	cc->delivered = xs->delivered;
+	cc->ca_state = xs->ca_state;
+}
+
+/* tcp_init_congestion_control(): the connection is established, or switched. */
+void xtcp_ca_init(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->ca_initialized = 1;
+	xs->rtt.ack_rtt_us = 0;		/* the handshake's is no ACK's of data */
+	if (xs->ca_ops->init) {
+		xtcp_ca_sync(sk);
+		xs->ca_ops->init(sk);
+	}
+}
+
+/* tcp_cleanup_congestion_control(), without the module_put(). */
+void xtcp_ca_release(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->ca_ops->release) {
+		xtcp_ca_sync(sk);
+		xs->ca_ops->release(sk);
+	}
+}
+
+u32 xtcp_ca_ssthresh(struct sock *sk)
+{
+	xtcp_ca_sync(sk);
+	return xtcp_sk(sk)->ca_ops->ssthresh(sk);
+}
+
+void xtcp_ca_cong_avoid(struct sock *sk, u32 ack, u32 acked)
+{
+	xtcp_ca_sync(sk);
+	xtcp_sk(sk)->ca_ops->cong_avoid(sk, ack, acked);
+}
+
+/* tcp_set_ca_state(): the algorithm hears of it before the state changes. */
+void xtcp_ca_set_state(struct sock *sk, u8 state)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->ca_ops->set_state) {
+		xtcp_ca_sync(sk);
+		xs->ca_ops->set_state(sk, state);
+	}
+	xs->ca_state = state;
+}
+
+/* tcp_ca_event() */
+void xtcp_ca_event(struct sock *sk, enum tcp_ca_event ev)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->ca_ops->cwnd_event) {
+		xtcp_ca_sync(sk);
+		xs->ca_ops->cwnd_event(sk, ev);
+	}
+}
+
+/* tcp_in_ack_event() */
+void xtcp_ca_in_ack_event(struct sock *sk, u32 flags)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->ca_ops->in_ack_event) {
+		xtcp_ca_sync(sk);
+		xs->ca_ops->in_ack_event(sk, flags);
+	}
+}
+
+/* tcp_clean_rtx_queue()'s call, after the queue was cleaned */
+void xtcp_ca_pkts_acked(struct sock *sk, u32 pkts_acked, s32 rtt_us,
+			u32 in_flight)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct ack_sample sample = {
+		.pkts_acked = pkts_acked,
+		.rtt_us = rtt_us,
+		.in_flight = in_flight,
+	};
+
+	if (xs->ca_ops->pkts_acked) {
+		xtcp_ca_sync(sk);
+		xs->ca_ops->pkts_acked(sk, &sample);
+	}
+}
+
+/* tcp_tso_segs()'s: the algorithm's minimum, else @dflt (the sysctl's). */
+u32 xtcp_ca_min_tso_segs(struct sock *sk, u32 dflt)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->ca_ops->min_tso_segs)
+		return dflt;
+	xtcp_ca_sync(sk);
+	return xs->ca_ops->min_tso_segs(sk);
+}
+
+/* tcp_sndbuf_expand()'s multiplier: 2 unless the algorithm says. */
+u32 xtcp_ca_sndbuf_expand(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->ca_ops->sndbuf_expand)
+		return 2;
+	xtcp_ca_sync(sk);
+	return xs->ca_ops->sndbuf_expand(sk);
+}
+
+/* TCP_CC_INFO (do_tcp_getsockopt()): 0 bytes if the algorithm has none. */
+size_t xtcp_ca_get_info(struct sock *sk, int *attr, union tcp_cc_info *info)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->ca_ops->get_info)
+		return 0;
+	xtcp_ca_sync(sk);
+	return xs->ca_ops->get_info(sk, ~0U, attr, info);
 }

@@ -495,6 +495,7 @@ static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb)
 		if (sock_flag(sk, SOCK_KEEPOPEN))
 			xtcp_keepalive_reset(sk);
 		xtcp_init_buffer_space(sk);
+		xtcp_ca_init(sk);
 		if (xs->passive) {
 			xtcp_child_established(sk);
 		} else {
@@ -749,6 +750,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	WRITE_ONCE(xs->snd_una, cb->ack);
 	prior_packets = xs->packets_out;
 	prior_delivered = xs->delivered;
+	xs->prior_in_flight = xtcp_pipe(xs);
 	acked = xtcp_clean_rtx_queue(sk, cb->ack);
 	if (xs->urg_mode && !xtcp_seq_before(xs->snd_una, xs->snd_up))
 		xs->urg_mode = 0;	/* the urgent data is through */

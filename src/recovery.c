@@ -50,24 +50,27 @@ u32 xtcp_pipe(const struct xtcp_sock *xs)
 	return WARN_ON_ONCE(pipe < 0) ? 0 : pipe;
 }
 
-/* Congestion state of a new socket: @ops (its module held) or the default. */
-void xtcp_cc_start(struct sock *sk, const struct xtcp_cong_ops *ops)
+/*
+ * Congestion state of a new socket: @ops (its module held) or the default.
+ * The algorithm's init comes once the connection is established
+ * (xtcp_ca_init(), as tcp_init_transfer() calls tcp_init_congestion_control()).
+ */
+void xtcp_cc_start(struct sock *sk, const struct xtcp_congestion_ops *ops)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xs->ca_ops = ops;
+	xs->ca_initialized = 0;
 	memset(&xs->cc, 0, sizeof(xs->cc));
 	xs->cc.cwnd = XTCP_INIT_CWND;
 	xs->cc.ssthresh = XTCP_INFINITE_SSTHRESH;
 	xs->reordering = XTCP_DUPTHRESH;
-	if (ops->init)
-		ops->init(&xs->cc);
 }
 
 /* net.xtcp.congestion_control for a new socket, or reno if it went away. */
 void xtcp_cc_default(struct sock *sk)
 {
-	const struct xtcp_cong_ops *ops;
+	const struct xtcp_congestion_ops *ops;
 	char name[XTCP_CA_NAME_MAX];
 
 	xtcp_cong_default(xtcp_net(sock_net(sk)), name);
@@ -76,18 +79,25 @@ void xtcp_cc_default(struct sock *sk)
 	xtcp_cc_start(sk, ops);
 }
 
-/* Switch to @ops (TCP_CONGESTION): the windows stay, the algorithm's own state starts afresh. */
-void xtcp_cc_switch(struct sock *sk, const struct xtcp_cong_ops *ops)
+/*
+ * Switch to @ops (TCP_CONGESTION, tcp_reinit_congestion_control()): the old
+ * algorithm releases its state and its module; the windows stay, the new
+ * one's state starts afresh, and its init runs at once unless the socket is
+ * yet to connect (or listens), when it waits for the connection.
+ */
+void xtcp_cc_switch(struct sock *sk, const struct xtcp_congestion_ops *ops)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	const struct xtcp_cong_ops *old = xs->ca_ops;
+	const struct xtcp_congestion_ops *old = xs->ca_ops;
 
 	xtcp_sock_assert_locked(sk);
+	xtcp_ca_release(sk);
 	xs->ca_ops = ops;
+	xs->ca_initialized = 0;
 	memset(xs->cc.priv, 0, sizeof(xs->cc.priv));
 	xs->cc.cwnd_cnt = 0;
-	if (ops->init)
-		ops->init(&xs->cc);
+	if (sk->sk_state != XTCP_CLOSE && sk->sk_state != XTCP_LISTEN)
+		xtcp_ca_init(sk);
 	xtcp_cong_put(old);
 }
 
@@ -119,6 +129,7 @@ void xtcp_skb_acked(struct xtcp_sock *xs, struct sk_buff *skb)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
+	xs->acked_retrans = cb->retrans;	/* for the rate sample */
 	if (!cb->sacked) {
 		reordered(xs, skb);
 		/* without SACK, xtcp_ack_recovery() counts them */
@@ -166,7 +177,7 @@ void xtcp_recovery_reset(struct xtcp_sock *xs)
 	xs->retrans_out = 0;
 	hints_reset(xs);
 	xtcp_sack_cache_reset(xs);
-	xs->ca_state = XTCP_CA_OPEN;
+	xtcp_ca_set_state(&xs->inet.sk, XTCP_CA_OPEN);
 	xs->dupacks = 0;
 	xs->tlp_high_seq = 0;
 	xs->tlp_retrans = 0;
@@ -470,7 +481,7 @@ static void init_cwnd_reduction(struct xtcp_sock *xs)
 	xs->prior_cwnd = xs->cc.cwnd;
 	xs->prr_delivered = 0;
 	xs->prr_out = 0;
-	xs->cc.ssthresh = xs->ca_ops->ssthresh(&xs->cc);
+	xs->cc.ssthresh = xtcp_ca_ssthresh(&xs->inet.sk);
 	xtcp_ecn_queue_cwr(xs);
 }
 
@@ -484,7 +495,7 @@ static void enter_recovery(struct sock *sk)
 
 	if (xs->ca_state != XTCP_CA_CWR)
 		init_cwnd_reduction(xs);
-	xs->ca_state = XTCP_CA_RECOVERY;
+	xtcp_ca_set_state(sk, XTCP_CA_RECOVERY);
 	xs->rtt_timing = 0;	/* Karn: the timed segment may be sent again */
 	xtcp_inc_stat(sock_net(sk), xs->sack_ok ? XTCP_STAT_SACK_RECOVERY :
 		      XTCP_STAT_RENO_RECOVERY);
@@ -500,7 +511,22 @@ static void enter_cwr(struct xtcp_sock *xs)
 	if (xs->ca_state != XTCP_CA_OPEN)
 		return;
 	init_cwnd_reduction(xs);
-	xs->ca_state = XTCP_CA_CWR;
+	xtcp_ca_set_state(&xs->inet.sk, XTCP_CA_CWR);
+}
+
+/*
+ * A reduction ends (tcp_end_cwnd_reduction()): cwnd to ssthresh, the
+ * algorithm told. One that sets cwnd itself (cong_control) keeps its own.
+ */
+static void end_cwnd_reduction(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->ca_ops->cong_control)
+		return;
+	if (xs->cc.ssthresh < XTCP_INFINITE_SSTHRESH)
+		xs->cc.cwnd = xs->cc.ssthresh;
+	xtcp_ca_event(sk, CA_EVENT_COMPLETE_CWR);
 }
 
 /* The window falls, by PRR (tcp_in_cwnd_reduction()). */
@@ -568,9 +594,8 @@ static void tlp_ack(struct sock *sk, u32 ack, int flag)
 		xs->tlp_high_seq = 0;
 		xs->high_seq = xs->snd_nxt;
 		xs->cc.cwnd_cnt = 0;
-		xs->cc.ssthresh = xs->ca_ops->ssthresh(&xs->cc);
-		if (xs->cc.ssthresh < XTCP_INFINITE_SSTHRESH)
-			xs->cc.cwnd = xs->cc.ssthresh;
+		xs->cc.ssthresh = xtcp_ca_ssthresh(sk);
+		end_cwnd_reduction(sk);
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LOSS_PROBE_RECOVERY);
 	} else if (!(flag & (XTCP_ACKF_UNA_ADVANCED | XTCP_ACKF_NOT_DUP |
 			     XTCP_ACKF_DATA_SACKED))) {
@@ -583,6 +608,12 @@ void xtcp_prr_sent(struct xtcp_sock *xs)
 {
 	if (in_cwnd_reduction(xs))
 		xs->prr_out++;
+	/*
+	 * the first in flight (tcp_event_data_sent()): the pipe held nothing
+	 * before it
+	 */
+	if (xtcp_pipe(xs) == 1)
+		xtcp_ca_event(&xs->inet.sk, CA_EVENT_TX_START);
 }
 
 /*
@@ -602,11 +633,21 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *head = xtcp_rtx_head(sk);
+	struct rate_sample rs = { .rtt_us = -1 };
 	u32 prior_lost = xs->lost;
 	u32 sack_delivered = xs->delivered;
-	u32 delivered;
+	u32 prior_in_flight, delivered;
 
 	xtcp_sock_assert_locked(sk);
+	/* the pipe before this ACK: the caller's, if it cleaned the queue */
+	prior_in_flight = acked ? xs->prior_in_flight : xtcp_pipe(xs);
+	/* the round trip this ACK measured (rtt.h), once */
+	if (xs->rtt.ack_rtt_us) {
+		rs.rtt_us = xs->rtt.ack_rtt_us;
+		xs->rtt.ack_rtt_us = 0;
+	}
+	rs.is_retrans = acked && xs->acked_retrans;
+	xs->acked_retrans = 0;
 	if (opt && (opt->present & XTCP_OPTF_SACK) && sack_mark(sk, opt, ack))
 		flag |= XTCP_ACKF_DSACK_TLP;
 	if (xs->delivered != sack_delivered)
@@ -636,6 +677,16 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
 			xs->delivered += xs->sacked_out - prior_sacked;
 	}
 	delivered = xs->delivered - prior_delivered;
+	/*
+	 * tcp_clean_rtx_queue()'s pkts_acked, then tcp_in_ack_event(), for
+	 * an ACK not below SND.UNA with data in flight before it
+	 */
+	if (prior_packets && !xtcp_seq_before(ack, xs->snd_una)) {
+		xtcp_ca_pkts_acked(sk, acked, rs.rtt_us,
+				   prior_in_flight * xs->mss);
+		xtcp_ca_in_ack_event(sk, CA_ACK_SLOWPATH |
+				     (flag & XTCP_ACKF_ECE ? CA_ACK_ECE : 0));
+	}
 	/* an old ACK, below SND.UNA, says nothing of the probe (tcp_ack()) */
 	if (xs->tlp_high_seq && !xtcp_seq_before(ack, xs->snd_una))
 		tlp_ack(sk, ack, flag);
@@ -650,14 +701,14 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
 		 * Reduced: something sent after it began is acknowledged, so
 		 * that our CWR reached the peer (tcp_end_cwnd_reduction())
 		 */
-		xs->cc.cwnd = xs->cc.ssthresh;
-		xs->ca_state = XTCP_CA_OPEN;
+		end_cwnd_reduction(sk);
+		xtcp_ca_set_state(sk, XTCP_CA_OPEN);
 	} else if (xs->ca_state != XTCP_CA_OPEN && xs->ca_state != XTCP_CA_CWR &&
 		   !xtcp_seq_before(xs->snd_una, xs->high_seq)) {
 		/* recovered: everything sent before it began is acknowledged */
 		if (xs->ca_state == XTCP_CA_RECOVERY)	/* tcp_end_cwnd_reduction() */
-			xs->cc.cwnd = xs->cc.ssthresh;
-		xs->ca_state = XTCP_CA_OPEN;
+			end_cwnd_reduction(sk);
+		xtcp_ca_set_state(sk, XTCP_CA_OPEN);
 		xs->dupacks = 0;
 		if (!xs->sack_ok)
 			xs->sacked_out = 0;
@@ -694,6 +745,17 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
 	if ((flag & XTCP_ACKF_ECE) && prior_packets)
 		enter_cwr(xs);
 
+	/* tcp_ack(): the rate sample, then tcp_cong_control() */
+	rs.acked_sacked = delivered;
+	rs.delivered = delivered;
+	rs.losses = xs->lost - prior_lost;
+	rs.prior_in_flight = prior_in_flight;
+	if (xs->ca_ops->cong_control) {
+		xtcp_ca_sync(sk);
+		xs->ca_ops->cong_control(sk, &rs);
+		return;
+	}
+
 	/*
 	 * In recovery or CWR, PRR; else grow only a window that limited the
 	 * sender, by the segments delivered (tcp_cong_control()'s acked_sacked)
@@ -703,9 +765,7 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
 	else if (acked &&
 		 (xs->cc.cwnd < xs->cc.ssthresh ? 2 * prior_packets >= xs->cc.cwnd :
 		  prior_packets >= xs->cc.cwnd))
-		xs->ca_ops->cong_avoid(&xs->cc, delivered,
-				       div_u64(ktime_get_ns(), NSEC_PER_USEC),
-				       xs->rtt.srtt_us);
+		xtcp_ca_cong_avoid(sk, ack, delivered);
 }
 
 /*
@@ -760,8 +820,10 @@ void xtcp_enter_loss(struct sock *sk)
 	/* a reduction for an ECN echo still going on keeps its ssthresh */
 	if (xs->ca_state != XTCP_CA_LOSS &&
 	    !(xs->ca_state == XTCP_CA_CWR &&
-	      xtcp_seq_after(xs->high_seq, xs->snd_una)))
-		xs->cc.ssthresh = xs->ca_ops->ssthresh(&xs->cc);
+	      xtcp_seq_after(xs->high_seq, xs->snd_una))) {
+		xs->cc.ssthresh = xtcp_ca_ssthresh(sk);
+		xtcp_ca_event(sk, CA_EVENT_LOSS);
+	}
 	xs->cc.cwnd = 1;
 	xs->cc.cwnd_cnt = 0;
 	if (xs->sack_ok)
@@ -780,7 +842,7 @@ void xtcp_enter_loss(struct sock *sk)
 	hints_reset(xs);
 	xs->high_seq = xs->snd_nxt;
 	xs->tlp_high_seq = 0;
-	xs->ca_state = XTCP_CA_LOSS;
+	xtcp_ca_set_state(sk, XTCP_CA_LOSS);
 	xs->dupacks = 0;
 	xs->rtt_timing = 0;	/* Karn */
 	xtcp_ecn_queue_cwr(xs);

@@ -5,8 +5,8 @@
 
 #include "xtcp.h"
 
-void xtcp_cc_start(struct sock *sk, const struct xtcp_cong_ops *ops);
-void xtcp_cc_switch(struct sock *sk, const struct xtcp_cong_ops *ops);
+void xtcp_cc_start(struct sock *sk, const struct xtcp_congestion_ops *ops);
+void xtcp_cc_switch(struct sock *sk, const struct xtcp_congestion_ops *ops);
 void xtcp_cc_default(struct sock *sk);
 u32 xtcp_pipe(const struct xtcp_sock *xs);
 void xtcp_skb_acked(struct xtcp_sock *xs, struct sk_buff *skb);

@@ -28,6 +28,7 @@
 struct xtcp_rtt {
 	u32 srtt_us;		/* 0: no sample yet */
 	u32 rttvar_us;
+	u32 ack_rtt_us;		/* the last sample, until the ACK's rate sample takes it */
 };
 
 /* Take one round-trip sample, in microseconds (0 counts as 1). */
@@ -36,6 +37,7 @@ static inline void xtcp_rtt_sample(struct xtcp_rtt *r, u32 sample_us)
 	u32 err;
 
 	sample_us = max_t(u32, sample_us, 1);
+	r->ack_rtt_us = sample_us;
 	if (!r->srtt_us) {
 		r->srtt_us = sample_us;
 		r->rttvar_us = sample_us / 2;

@@ -111,6 +111,7 @@ static void xtcp_destruct(struct sock *sk)
 	WARN_ON_ONCE(sk->sk_forward_alloc);
 	WARN_ON_ONCE(sk->sk_wmem_queued);
 	sk_sockets_allocated_dec(sk);
+	xtcp_ca_release(sk);	/* tcp_cleanup_congestion_control() */
 	xtcp_cong_put(xs->ca_ops);
 	dst_release(rcu_dereference_protected(sk->sk_dst_cache, 1));
 	RCU_INIT_POINTER(sk->sk_dst_cache, NULL);

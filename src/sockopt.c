@@ -70,7 +70,7 @@ static int retrans_to_secs(u8 retrans, int timeout, int rto_max)
 static int set_congestion(struct sock *sk, sockptr_t optval,
 			  unsigned int optlen)
 {
-	const struct xtcp_cong_ops *ops;
+	const struct xtcp_congestion_ops *ops;
 	char name[XTCP_CA_NAME_MAX];
 	long len;
 
@@ -340,6 +340,20 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 
 		xtcp_get_info(sk, &info, NULL);
 		len = min_t(unsigned int, len, sizeof(info));
+		if (put_user(len, optlen) || copy_to_user(optval, &info, len))
+			return -EFAULT;
+		return 0;
+	}
+	case TCP_CC_INFO: {
+		/* the algorithm's get_info, as do_tcp_getsockopt() asks it */
+		union tcp_cc_info info;
+		size_t sz;
+		int attr;
+
+		lock_sock(sk);
+		sz = xtcp_ca_get_info(sk, &attr, &info);
+		release_sock(sk);
+		len = min_t(unsigned int, len, sz);
 		if (put_user(len, optlen) || copy_to_user(optval, &info, len))
 			return -EFAULT;
 		return 0;

@@ -197,8 +197,11 @@ struct xtcp_sock {
 	u32 last_oow_ack_time;
 
 	/* congestion control (cong.h) and loss recovery (recovery.c) */
-	const struct xtcp_cong_ops *ca_ops;	/* its module held */
+	const struct xtcp_congestion_ops *ca_ops;	/* its module held */
 	struct xtcp_cc cc;
+	u8 ca_initialized:1;	/* its init ran (xtcp_ca_init()) */
+	u8 acked_retrans:1;	/* the last skb ACKed had been sent again */
+	u32 prior_in_flight;	/* the pipe before the ACK being processed */
 	u32 packets_out;
 	u32 sacked_out;
 	u32 lost_out;

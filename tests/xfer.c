@@ -41,7 +41,9 @@
  *   keepalive:IDLE,INTVL,CNT (SO_KEEPALIVE and TCP_KEEP*; keepalive:on for
  *   SO_KEEPALIVE alone)  ttl:N (IP_TTL)  info (print "mss M pmtu P
  *   retrans R cwnd C bytes_acked A bytes_received B segs_out S segs_in I
- *   data_segs_out O data_segs_in N" from TCP_INFO)
+ *   data_segs_out O data_segs_in N" from TCP_INFO)  cc:NAME (TCP_CONGESTION)
+ *   ccinfo (print "cc NAME ccinfo_len L vegas_enabled E rttcnt N basertt B
+ *   minrtt M cwnd C rtt R" from TCP_CONGESTION, TCP_CC_INFO and TCP_INFO)
  *   linger0  close  say:TEXT  wait:FILE  sleep:MS  hold
  *   filter:drop|big|off (SO_ATTACH_FILTER: drop all, drop what is longer than
  *   64 bytes; SO_DETACH_FILTER)  no-connect:MS (after connect-nb: still not
@@ -93,6 +95,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <linux/filter.h>
+#include <linux/inet_diag.h>
 #include <linux/sockios.h>
 
 #include "xtcp_test.h"
@@ -1133,6 +1136,29 @@ static int cmd_script(int argc, char **argv)
 
 			if (setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)))
 				die("IP_TTL %d: %s", ttl, strerror(errno));
+		} else if (!strcmp(step, "cc") && arg) {
+			if (setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, arg, strlen(arg)))
+				die("TCP_CONGESTION %s: %s", arg, strerror(errno));
+		} else if (!strcmp(step, "ccinfo")) {
+			union tcp_cc_info ci;
+			socklen_t len = sizeof(ci), nlen;
+			struct tcp_info ti;
+			char name[16] = "";
+
+			memset(&ci, 0, sizeof(ci));
+			nlen = sizeof(name) - 1;
+			if (getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, &nlen) < 0)
+				die("TCP_CONGESTION: %s", strerror(errno));
+			if (getsockopt(fd, IPPROTO_TCP, TCP_CC_INFO, &ci, &len) < 0)
+				die("TCP_CC_INFO: %s", strerror(errno));
+			nlen = sizeof(ti);
+			if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &nlen) < 0)
+				die("TCP_INFO: %s", strerror(errno));
+			printf("cc %s ccinfo_len %u vegas_enabled %u rttcnt %u basertt %u minrtt %u cwnd %u rtt %u\n",
+			       name, len, ci.vegas.tcpv_enabled, ci.vegas.tcpv_rttcnt,
+			       ci.vegas.tcpv_rtt, ci.vegas.tcpv_minrtt, ti.tcpi_snd_cwnd,
+			       ti.tcpi_rtt);
+			fflush(stdout);
 		} else if (!strcmp(step, "info")) {
 			struct tcp_info ti;
 			socklen_t len = sizeof(ti);
