@@ -39,24 +39,11 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#define XTCP_TEST_DIE
 #include "xtcp_test.h"
 
 static const char *me = "benchtool";
 static long long deadline_ms;
-
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", me);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	exit(1);
-}
 
 static long long now_us(void)
 {

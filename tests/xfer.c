@@ -98,6 +98,7 @@
 #include <linux/inet_diag.h>
 #include <linux/sockios.h>
 
+#define XTCP_TEST_DIE
 #include "xtcp_test.h"
 
 #define MAX_CONNS	1024
@@ -109,20 +110,6 @@ static int timeout_s = 120;
  * limit, as it does the cases': a guest that slow needs as much more time.
  */
 static int time_scale = 1;
-
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", me);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	exit(1);
-}
 
 /* The family a test program uses for an "xtcp" end (see the top). */
 static int wire_family(const char *name)

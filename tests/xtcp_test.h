@@ -7,6 +7,7 @@
 #define XTCP_TEST_H
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,28 @@ static inline int test_family(void)
 }
 
 static int test_failures;
+
+#ifdef XTCP_TEST_DIE
+/*
+ * die(): "ME: message" on stderr, then exit 1, for the programs that define
+ * XTCP_TEST_DIE and set `me` (their name, which may change as they run).
+ */
+static const char *me;
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", me);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	exit(1);
+}
+#endif
 
 #define CHECK(cond, ...)							\
 	do {									\
