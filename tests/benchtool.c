@@ -64,19 +64,6 @@ static void check_deadline(const char *what)
 		die("timed out %s", what);
 }
 
-static int stack_family(const char *name)
-{
-	const char *env = getenv("XTCP_TEST_FAMILY");
-
-	if (!strcmp(name, "inet"))
-		return AF_INET;
-	if (strcmp(name, "xtcp"))
-		die("unknown family '%s' (xtcp or inet)", name);
-	if (env && !strcmp(env, "inet"))
-		return AF_INET;
-	return xtcp_family();
-}
-
 static struct sockaddr_in mkaddr(const char *addr, int port)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
@@ -194,7 +181,7 @@ static void parse(struct args *a, int argc, char **argv)
 		die("option %s needs a value", argv[i]);
 	if (!fam || !a->port || a->count < 1 || a->ports < 1 || a->warmup < 0)
 		die("--family and --port are required; --count, --ports >= 1");
-	a->fam = stack_family(fam);
+	a->fam = wire_family(fam);
 	deadline_ms = now_ms() + a->timeout * 1000LL;
 }
 

@@ -111,22 +111,6 @@ static int timeout_s = 120;
  */
 static int time_scale = 1;
 
-/* The family a test program uses for an "xtcp" end (see the top). */
-static int wire_family(const char *name)
-{
-	const char *env = getenv("XTCP_TEST_FAMILY");
-
-	if (!strcmp(name, "inet"))
-		return AF_INET;
-	if (strcmp(name, "xtcp"))
-		die("unknown family '%s' (xtcp or inet)", name);
-	if (env && !strcmp(env, "inet"))
-		return AF_INET;
-	if (env && *env && strcmp(env, "xtcp"))
-		die("XTCP_TEST_FAMILY='%s': want xtcp or inet", env);
-	return xtcp_family();
-}
-
 static long long now_ms(void)
 {
 	struct timespec ts;

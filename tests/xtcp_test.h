@@ -66,6 +66,25 @@ static void die(const char *fmt, ...)
 	fprintf(stderr, "\n");
 	exit(1);
 }
+
+/*
+ * The family for an end named "inet" or "xtcp" (--family): an "xtcp" end is
+ * Linux TCP's too under XTCP_TEST_FAMILY=inet, which proves a case on TCP.
+ */
+static int wire_family(const char *name)
+{
+	const char *env = getenv("XTCP_TEST_FAMILY");
+
+	if (!strcmp(name, "inet"))
+		return AF_INET;
+	if (strcmp(name, "xtcp"))
+		die("unknown family '%s' (xtcp or inet)", name);
+	if (env && !strcmp(env, "inet"))
+		return AF_INET;
+	if (env && *env && strcmp(env, "xtcp"))
+		die("XTCP_TEST_FAMILY='%s': want xtcp or inet", env);
+	return xtcp_family();
+}
 #endif
 
 #define CHECK(cond, ...)							\
