@@ -21,6 +21,12 @@ declare -A LOSS_NETEM=(
 	[rate]="rate 20mbit limit 20"
 	[mix]="delay 10ms 5ms loss 3% duplicate 2% corrupt 1% reorder 10%"
 )
+# Profiles whose events are counted a segment at a time: netem acts on an
+# skb, and both stacks hand it GSO skbs of up to 64 KiB (one corruption or
+# duplicate for dozens of segments), so there the veths take one segment an
+# skb (gso_max_segs 1, which TCP's tcp_tso_autosize() and xtcp's size goal
+# both follow), as a wire without offloads would carry them.
+declare -A LOSS_PER_SEGMENT=([corrupt]=1 [duplicate]=1)
 # Which counter the profile must move at an xtcp end (RFC 6298 / 5681 / 2018
 # machinery at work), "" for none in particular.
 declare -A LOSS_MOVES=(
@@ -76,9 +82,9 @@ loss_pair() {
 	done
 	echo "  xtcp ends (${xns[*]}):$line"
 	# Checked where the events are sure to happen: with two xtcp ends (each
-	# sees a 1% event dozens of times), or at 5% and 10% loss. Linux TCP
-	# sends 64 KiB GSO segments that netem corrupts or reorders as one, so
-	# with one xtcp end a 1% event may fall on the other end only.
+	# sees a 1% event dozens of times: one segment an skb where the profile
+	# counts segments, LOSS_PER_SEGMENT), or at 5% and 10% loss. With one
+	# xtcp end a 1% event may fall on the other end only.
 	[ ${#xns[@]} = 2 ] || [ "$prof" = loss5 ] || [ "$prof" = loss10 ] || return 0
 	if [ -n "${LOSS_MOVES[$prof]}" ] && [ "${moved:-0}" -le 0 ]; then
 		fail "${LOSS_MOVES[$prof]} did not move under ${LOSS_NETEM[$prof]}"
@@ -103,8 +109,11 @@ loss_case() {
 		# shellcheck disable=SC2086
 		tc -n "$(wire_ns $ns)" qdisc add dev $dev root netem ${LOSS_NETEM[$prof]} ||
 			fail "tc netem ${LOSS_NETEM[$prof]} failed" || return 1
+		[ -z "${LOSS_PER_SEGMENT[$prof]:-}" ] ||
+			ip -n "$(wire_ns $ns)" link set dev $dev gso_max_segs 1 ||
+			fail "gso_max_segs 1 on $dev failed" || return 1
 	done
-	echo "netem both ways: ${LOSS_NETEM[$prof]}"
+	echo "netem both ways: ${LOSS_NETEM[$prof]}${LOSS_PER_SEGMENT[$prof]:+ (one segment an skb)}"
 	loss_pair "$prof" xtcp xtcp || return 1
 	loss_pair "$prof" xtcp inet || return 1
 	loss_pair "$prof" inet xtcp || return 1
