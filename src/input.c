@@ -932,10 +932,13 @@ drop:
 /* A segment for @sk, which is locked. Consumes @skb. */
 int xtcp_rcv(struct sock *sk, struct sk_buff *skb)
 {
+	/* a GRO'd (or a peer's GSO) skb counts its segments (tcp_segs_in()) */
+	u16 segs = max_t(u16, 1, skb_shinfo(skb)->gso_segs);
+
 	xtcp_sock_assert_locked(sk);
-	xtcp_sk(sk)->segs_in++;
+	xtcp_sk(sk)->segs_in += segs;
 	if (skb->len)
-		xtcp_sk(sk)->data_segs_in++;
+		xtcp_sk(sk)->data_segs_in += segs;
 	switch (sk->sk_state) {
 	case XTCP_LISTEN:
 		xtcp_child_listener_rcv(sk, skb);
