@@ -22,11 +22,14 @@ declare -A LOSS_NETEM=(
 	[mix]="delay 10ms 5ms loss 3% duplicate 2% corrupt 1% reorder 10%"
 )
 # Profiles whose events are counted a segment at a time: netem acts on an
-# skb, and both stacks hand it GSO skbs of up to 64 KiB (one corruption or
-# duplicate for dozens of segments), so there the veths take one segment an
-# skb (gso_max_segs 1, which TCP's tcp_tso_autosize() and xtcp's size goal
-# both follow), as a wire without offloads would carry them.
-declare -A LOSS_PER_SEGMENT=([corrupt]=1 [duplicate]=1)
+# skb, and both stacks hand it GSO skbs of up to 64 KiB (one loss, corruption
+# or duplicate for dozens of segments: 1 MiB is some 20 skbs, which a 1% loss
+# may well miss), so there the veths take one segment an skb (gso_max_segs 1,
+# which TCP's tcp_tso_autosize() and xtcp's size goal both follow), as a wire
+# without offloads would carry them.
+declare -A LOSS_PER_SEGMENT=(
+	[loss1]=1 [loss5]=1 [loss10]=1 [mix]=1 [corrupt]=1 [duplicate]=1
+)
 # Which counter the profile must move at an xtcp end (RFC 6298 / 5681 / 2018
 # machinery at work), "" for none in particular.
 declare -A LOSS_MOVES=(
