@@ -186,7 +186,7 @@ out:
 /*
  * A port the user bound whose 4-tuple is still in TIME_WAIT: the bucket gives
  * way to the new incarnation (RFC 6191: its ISN and timestamps are newer).
- * An ephemeral port never lands on one (xtcp_port_connect()).
+ * A port connect() chose never lands on one (xtcp_port_connect()).
  */
 static void tw_give_way(struct sock *sk)
 {
@@ -241,9 +241,12 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 		inet->inet_rcv_saddr = fl4->saddr;
 	}
 	if (!inet->inet_num) {
+		/* held until the 4-tuple is hashed: ports are shared (port.c) */
+		mutex_lock(&xtcp_net(net)->connect_lock);
 		err = xtcp_port_connect(sk, usin->sin_addr.s_addr,
 					usin->sin_port, &tw);
 		if (err) {
+			mutex_unlock(&xtcp_net(net)->connect_lock);
 			ip_rt_put(rt);
 			goto err_addr;
 		}
@@ -251,6 +254,7 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 		rt = ip_route_newports(fl4, rt, 0, usin->sin_port,
 				       inet->inet_sport, usin->sin_port, sk);
 		if (IS_ERR(rt)) {
+			mutex_unlock(&xtcp_net(net)->connect_lock);
 			err = PTR_ERR(rt);
 			goto err_port;
 		}
@@ -289,6 +293,8 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 	xtcp_unhash(sk);
 	xtcp_set_state(sk, t.next);
 	err = xtcp_hash_connection(sk);
+	if (autobound)
+		mutex_unlock(&xtcp_net(net)->connect_lock);
 	if (err)
 		goto err_state;
 	xtcp_inc_stat(net, XTCP_STAT_ACTIVE_OPENS);

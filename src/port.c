@@ -17,16 +17,28 @@
  * bucket, so the port stays held while any of them lives.
  *
  * connect() without bind() picks its port here as the kernel's
- * __inet_hash_connect() does, skipping ports whose 4-tuple xtcp has in use or
- * in TIME-WAIT, unless net.xtcp.tw_reuse lets the connection take a TIME-WAIT
- * 4-tuple over (tcp_twsk_unique()): then it shares the port the bucket kept.
+ * __inet_hash_connect() does, and shares it as TCP shares the bind bucket it
+ * makes (fastreuse -1): another connect() may take the same port for a
+ * different 4-tuple, so a namespace runs out of 4-tuples, not of ports. One
+ * kernel socket, bound to the source address and the port, holds such a port
+ * for all the connections on it (refcounted; a table per namespace finds it),
+ * and only for sharers that agree on the device and on SO_REUSEADDR, since it
+ * answers the kernel's bind checks for all of them. A 4-tuple in use or in
+ * TIME-WAIT is passed over, unless net.xtcp.tw_reuse lets the connection take
+ * a TIME-WAIT 4-tuple over (tcp_twsk_unique()). Where this differs from TCP:
+ * the kernel's TCP, whose connect() passes over every port whose bucket bind()
+ * made, never shares a port xtcp holds, nor xtcp one TCP holds, and a TCP
+ * bind() to a port xtcp connections hold on another address of the same
+ * namespace succeeds as it does beside TCP connections (bind checks go by
+ * address), but TCP's connect() from that other address passes the port over.
  *
  * A TIME-WAIT bucket holds its port too, as the kernel's TCP keeps a bind
  * bucket for its own: the socket that leaves a bucket behind parks its
  * reference on a per-namespace list (one entry a port), and so does a listener
  * closed while buckets of its children remain. A sweep, every eighth of 2MSL
  * while the list is not empty, drops the parked references of ports no bucket
- * is on any more.
+ * is on any more. A parked port connect() chose stays shared: the bucket
+ * holds its 4-tuple only, and other 4-tuples on the port are free.
  */
 #include <linux/bitmap.h>
 #include <linux/llist.h>
@@ -48,10 +60,12 @@ struct xtcp_port {
 	refcount_t ref;			/* the sockets on it, and its parking */
 	struct llist_node node;		/* release_list */
 	struct list_head parked;	/* xtcp_net.parked, parked_lock */
+	struct hlist_node shared;	/* xtcp_net.ports, ports_lock */
+	struct xtcp_net *xn;		/* set: connect() chose it, it is shared */
+	__be32 saddr;			/* the shared port's address */
 	u32 gen;			/* sweep generation when last parked */
 	u16 num;			/* the port, host order */
 	bool is_parked;			/* parked_lock */
-	bool ephemeral;			/* chosen by connect(), not bind() */
 };
 
 static void port_put(struct xtcp_port *port);
@@ -162,76 +176,104 @@ static bool tw_reusable(struct net *net, const struct xtcp_tw_bucket *tw)
 }
 
 /*
- * The parked port @num, with a reference for the caller; NULL if none. Only
- * a port connect() chose: one bind() took stays its binder's, as the kernel's
- * __inet_hash_connect() passes over ports bind() created a bucket for.
+ * The port connect() chose as @num on @saddr that @sk may share, with a
+ * reference for the caller; NULL if none. Only a port connect() chose: one
+ * bind() took stays its binder's, as __inet_hash_connect() passes over ports
+ * whose bind bucket bind() made (fastreuse >= 0). The kernel socket answers
+ * the kernel's bind checks for all its sharers, so they must agree on what it
+ * says: the same device and the same SO_REUSEADDR.
  */
-static struct xtcp_port *parked_get(struct xtcp_net *xn, u16 num)
+static struct xtcp_port *shared_get(struct sock *sk, __be32 saddr, u16 num)
 {
+	struct xtcp_net *xn = xtcp_net(sock_net(sk));
 	struct xtcp_port *port, *found = NULL;
 
-	spin_lock_bh(&xn->parked_lock);
-	list_for_each_entry(port, &xn->parked, parked) {
-		if (port->num == num && port->ephemeral) {
-			refcount_inc(&port->ref);
+	spin_lock_bh(&xn->ports_lock);
+	hash_for_each_possible(xn->ports, port, shared, num) {
+		struct sock *ksk = port->sock->sk;
+
+		if (port->num != num || port->saddr != saddr ||
+		    ksk->sk_bound_dev_if != sk->sk_bound_dev_if ||
+		    ksk->sk_reuse != sk->sk_reuse)
+			continue;
+		if (refcount_inc_not_zero(&port->ref)) {
 			found = port;
 			break;
 		}
 	}
-	spin_unlock_bh(&xn->parked_lock);
+	spin_unlock_bh(&xn->ports_lock);
 	return found;
 }
 
-/*
- * Take TIME-WAIT bucket @tw over for @sk: the bucket goes (TimeWaitRecycled,
- * the xtcp_tw_reuse tracepoint) and @sk shares the port it kept. Consumes the
- * caller's reference on @tw; *@st gets what the bucket knew.
- */
-static struct xtcp_port *tw_take_over(struct sock *sk,
-				      struct xtcp_tw_bucket *tw, u16 num,
-				      struct xtcp_tw_state *st)
+/* @port, just bound by connect(), may be shared from now on. */
+static void shared_add(struct sock *sk, struct xtcp_port *port, __be32 saddr,
+		       u16 num)
 {
-	struct net *net = sock_net(sk);
-	struct xtcp_net *xn = xtcp_net(net);
-	struct xtcp_port *port = parked_get(xn, num);
+	struct xtcp_net *xn = xtcp_net(sock_net(sk));
 
-	if (port && !xtcp_tw_kill(&xn->tw, tw)) {
-		port_put(port);		/* gone meanwhile: it expired */
-		port = NULL;
-	}
-	if (port) {
+	port->xn = xn;
+	port->saddr = saddr;
+	port->num = num;
+	spin_lock_bh(&xn->ports_lock);
+	hash_add(xn->ports, &port->shared, num);
+	spin_unlock_bh(&xn->ports_lock);
+}
+
+/*
+ * Take TIME-WAIT bucket @tw over (the bucket goes: TimeWaitRecycled, the
+ * xtcp_tw_reuse tracepoint). Consumes the caller's reference on @tw; *@st
+ * gets what the bucket knew. False if the bucket expired meanwhile.
+ */
+static bool tw_take_over(struct net *net, struct xtcp_tw_bucket *tw,
+			 struct xtcp_tw_state *st)
+{
+	struct xtcp_net *xn = xtcp_net(net);
+	bool killed = xtcp_tw_kill(&xn->tw, tw);
+
+	if (killed) {
 		*st = tw->st;
 		xtcp_inc_stat(net, XTCP_STAT_TW_RECYCLED);
 		trace_xtcp_tw_reuse(xn->tw.netns, &tw->st);
 	}
 	xtcp_tw_put(tw);
-	return port;
+	return killed;
 }
 
 /*
- * connect() on an unbound socket, after routing: an ephemeral port from
+ * connect() on an unbound socket, after routing: a local port from
  * ip_local_port_range as __inet_hash_connect() picks one, from a random
  * offset, ports of the range's low parity first (bind() to port 0 starts with
- * the others), skipping reserved ports, ports the kernel's TCP holds (our
- * bind fails) and ports whose 4-tuple xtcp has in use or in TIME-WAIT. Keeps
- * inet_saddr. EADDRNOTAVAIL when there is none, as TCP says.
+ * the others), skipping reserved ports. A port another connect() chose is
+ * shared if this 4-tuple is free on it (neither in use nor in TIME-WAIT,
+ * unless tw_reuse lets the connection take the TIME-WAIT 4-tuple over), as
+ * __inet_check_established() allows; a port no connect() holds is reserved
+ * in the kernel's TCP by binding a kernel socket to saddr:port, which fails
+ * on ports the kernel's TCP or an xtcp bind() holds. Keeps inet_saddr.
+ * EADDRNOTAVAIL when there is none, as TCP says. The caller holds
+ * xtcp_net.connect_lock until the 4-tuple is hashed, so that two connect()s
+ * cannot pick the same free 4-tuple.
  */
 int xtcp_port_connect(struct sock *sk, __be32 daddr, __be16 dport,
 		      struct xtcp_tw_state *reused)
 {
-	struct sockaddr_in any = { .sin_family = AF_INET };
 	__be32 saddr = inet_sk(sk)->inet_saddr;
+	struct sockaddr_in local = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = saddr,
+	};
+	struct xtcp_port *port = NULL, *fresh = NULL;
 	struct net *net = sock_net(sk);
-	struct xtcp_port *port, *tw_port = NULL;
 	struct xtcp_tw_bucket *tw;
 	u32 remaining, offset, i;
 	int low, high, err;
+	u16 num = 0;
 
+	xtcp_sock_assert_locked(sk);
+	lockdep_assert_held(&xtcp_net(net)->connect_lock);
+	if (xtcp_sk(sk)->port)
+		return -EINVAL;
 	reused->ts_recent_stamp = 0;
 	reused->snd_nxt = 0;
-	port = port_create(sk);
-	if (IS_ERR(port))
-		return PTR_ERR(port);
 
 	inet_get_local_port_range(net, &low, &high);
 	remaining = high - low + 1;
@@ -242,8 +284,8 @@ int xtcp_port_connect(struct sock *sk, __be32 daddr, __be16 dport,
 	for (i = 0; i < remaining; i++) {
 		/* even steps from the offset first, then the odd ones */
 		u32 k = i < remaining / 2 ? 2 * i : 2 * (i - remaining / 2) + 1;
-		u16 num = low + (offset + k) % remaining;
 
+		num = low + (offset + k) % remaining;
 		cond_resched();
 		if (inet_is_local_reserved_port(net, num))
 			continue;
@@ -254,35 +296,47 @@ int xtcp_port_connect(struct sock *sk, __be32 daddr, __be16 dport,
 				xtcp_tw_put(tw);
 				continue;
 			}
-			tw_port = tw_take_over(sk, tw, num, reused);
-			if (!tw_port)
+			/* the bucket's socket had the port: it is kept */
+			port = shared_get(sk, saddr, num);
+			if (!port) {
+				xtcp_tw_put(tw);
 				continue;
-			port_free(port);
-			port = tw_port;
-			err = 0;
-			break;
+			}
+			if (tw_take_over(net, tw, reused))
+				break;
+			port_put(port);
+			port = NULL;
+			continue;
 		}
-		any.sin_port = htons(num);
-		err = kernel_bind(port->sock, (struct sockaddr *)&any,
-				  sizeof(any));
+		port = shared_get(sk, saddr, num);
+		if (port)
+			break;
+		if (!fresh) {
+			fresh = port_create(sk);
+			if (IS_ERR(fresh))
+				return PTR_ERR(fresh);
+		}
+		local.sin_port = htons(num);
+		err = kernel_bind(fresh->sock, (struct sockaddr *)&local,
+				  sizeof(local));
 		if (err == -EADDRINUSE) {
 			err = -EADDRNOTAVAIL;
 			continue;
 		}
+		if (err)
+			break;
+		port = fresh;
+		fresh = NULL;
+		shared_add(sk, port, saddr, num);
 		break;
 	}
-	if (!err)
-		err = port_install(sk, port);
-	if (err) {
-		if (port == tw_port)
-			port_put(port);		/* shared with the parking */
-		else
-			port_free(port);
+	if (fresh)
+		port_free(fresh);
+	if (!port)
 		return err;
-	}
-	port->ephemeral = true;
-	inet_sk(sk)->inet_saddr = saddr;
-	inet_sk(sk)->inet_rcv_saddr = saddr;
+	xtcp_sk(sk)->port = port;
+	inet_sk(sk)->inet_num = num;
+	inet_sk(sk)->inet_sport = htons(num);
 	return 0;
 }
 
@@ -318,6 +372,11 @@ static void port_put(struct xtcp_port *port)
 {
 	if (!refcount_dec_and_test(&port->ref))
 		return;
+	if (port->xn) {
+		spin_lock_bh(&port->xn->ports_lock);
+		hash_del(&port->shared);
+		spin_unlock_bh(&port->xn->ports_lock);
+	}
 	if (preemptible()) {
 		port_free(port);
 		return;
@@ -484,6 +543,9 @@ void xtcp_port_net_init(struct xtcp_net *xn)
 {
 	spin_lock_init(&xn->parked_lock);
 	INIT_LIST_HEAD(&xn->parked);
+	spin_lock_init(&xn->ports_lock);
+	hash_init(xn->ports);
+	mutex_init(&xn->connect_lock);
 	INIT_DELAYED_WORK(&xn->parked_sweep, parked_sweep);
 }
 

@@ -26,8 +26,10 @@
 #ifndef _XTCP_XTCP_H
 #define _XTCP_XTCP_H
 
+#include <linux/hashtable.h>
 #include <linux/hrtimer.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/workqueue.h>
 #include <net/inet_sock.h>
 #include <net/netns/generic.h>
@@ -454,6 +456,10 @@ struct xtcp_net {
 	struct list_head parked;
 	u32 parked_gen;
 	struct delayed_work parked_sweep;
+	/* ports connect() chose, shared by 4-tuple (port.c) */
+	spinlock_t ports_lock;
+	DECLARE_HASHTABLE(ports, 8);
+	struct mutex connect_lock;	/* a port chosen, then its 4-tuple hashed */
 	/* what /proc/net/xtcp_stats and xtcp_snmp count; see netns.c */
 	struct xtcp_mib __percpu *mib;
 };

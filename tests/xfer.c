@@ -9,6 +9,8 @@
  *               [--half-close] [--await-eof] [--timeout S] [--report-time]
  *   xfer script --family xtcp|inet STEP...
  *   xfer sink --family xtcp|inet --port P [--count K] [--close-after B1,B2,..]
+ *   xfer fan --family xtcp|inet --addr A --ports P1,P2,... --count K
+ *            [--rounds R] [--bytes N] [--timeout S]
  *   xfer hog server|client ...      (see below)
  *   xfer watch TABLE
  *   xfer pattern N               (the first N bytes of the script's stream)
@@ -56,6 +58,15 @@
  * sink: accept K connections one after another, read each to its end and print
  *   "conn I: len L fnv H end eof|ECONNRESET|..."; --close-after closes
  *   connection I actively once it has read B_I bytes (0: read to the end).
+ *
+ * fan: many connections from one address (the port-sharing cases,
+ *   tests/cases/net.sh). Each of R rounds opens K connections to each port
+ *   (blocking connect()s, all of the round's held open at once), then carries
+ *   N bytes each way on every one (as the client of `xfer server` does), then
+ *   shuts each down, waits for the server's EOF and closes it (this side
+ *   closes first: its connections end in TIME_WAIT). A failing connect()
+ *   ends it with "connect N: ERRNO". Prints "ok C connections, L local
+ *   ports, at most M connections on one, at most H open at once".
  *
  * hog server|client: the memory-pressure case (tests/cases/hostile.sh). The
  *   server (--family F --port P --count K --go NAME) accepts K connections,
@@ -1185,6 +1196,115 @@ static int cmd_script(int argc, char **argv)
 	return 0;
 }
 
+/* fan --------------------------------------------------------------------- */
+
+static int cmd_fan(int argc, char **argv)
+{
+	static unsigned short on_port[65536];
+	int ports[64], nports = 0, count = 1, rounds = 1, fam = -1, *fds;
+	int i, r, p, k, n, total = 0, nlocal = 0, most = 0, open_max;
+	const char *addr = NULL;
+	uint64_t bytes = 100;
+	uint8_t buf[4096];
+
+	me = "xfer fan";
+	for (i = 2; i + 1 < argc; i += 2) {
+		const char *a = argv[i], *v = argv[i + 1];
+
+		if (!strcmp(a, "--family"))
+			fam = wire_family(v);
+		else if (!strcmp(a, "--addr"))
+			addr = v;
+		else if (!strcmp(a, "--ports")) {
+			char *list = strdup(v), *tok, *save = NULL;
+
+			for (tok = strtok_r(list, ",", &save); tok && nports < 64;
+			     tok = strtok_r(NULL, ",", &save))
+				ports[nports++] = atoi(tok);
+			free(list);
+		} else if (!strcmp(a, "--count"))
+			count = atoi(v);
+		else if (!strcmp(a, "--rounds"))
+			rounds = atoi(v);
+		else if (!strcmp(a, "--bytes"))
+			bytes = strtoull(v, NULL, 0);
+		else if (!strcmp(a, "--timeout"))
+			timeout_s = atoi(v) * time_scale;
+		else
+			die("unknown option %s", a);
+	}
+	if (fam < 0 || !addr || !nports || count < 1 || rounds < 1 ||
+	    bytes > sizeof(buf))
+		die("usage: fan --family F --addr A --ports P,.. --count K [--rounds R] [--bytes N]");
+	open_max = nports * count;
+	fds = calloc(open_max, sizeof(*fds));
+	if (!fds)
+		die("out of memory");
+	for (r = 0; r < rounds; r++) {
+		for (p = 0; p < nports; p++) {
+			for (k = 0; k < count; k++) {
+				struct sockaddr_in sin = mkaddr(addr, ports[p]);
+				struct timeval tv = { .tv_sec = timeout_s };
+				int fd = socket(fam, SOCK_STREAM, 0);
+
+				if (fd < 0)
+					die("socket: %s", strerror(errno));
+				setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+				setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+				if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+					die("connect %d: %s (%s:%d, round %d)", total,
+					    errname(errno), addr, ports[p], r);
+				{
+					struct sockaddr_in l;
+					socklen_t len = sizeof(l);
+
+					if (getsockname(fd, (struct sockaddr *)&l, &len) < 0)
+						die("getsockname: %s", strerror(errno));
+					if (!on_port[ntohs(l.sin_port)]++)
+						nlocal++;
+					if (on_port[ntohs(l.sin_port)] > most)
+						most = on_port[ntohs(l.sin_port)];
+				}
+				fds[p * count + k] = fd;
+				total++;
+			}
+		}
+		/* every connection of the round is open: each carries its bytes */
+		for (i = 0; i < open_max; i++) {
+			uint64_t got = 0;
+
+			fill(buf, bytes, 0, 1);
+			if (send(fds[i], buf, bytes, MSG_NOSIGNAL) != (ssize_t)bytes)
+				die("send on %d: %s", i, strerror(errno));
+			while (got < bytes) {
+				n = read(fds[i], buf + got, bytes - got);
+				if (n <= 0)
+					die("read on %d after %llu bytes: %s", i,
+					    (unsigned long long)got,
+					    n ? strerror(errno) : "EOF");
+				got += n;
+			}
+			if (check(buf, bytes, 0, 2) >= 0)
+				die("connection %d: the peer's bytes are wrong", i);
+		}
+		for (i = 0; i < open_max; i++) {
+			if (shutdown(fds[i], SHUT_WR) < 0)
+				die("shutdown %d: %s", i, strerror(errno));
+		}
+		for (i = 0; i < open_max; i++) {
+			n = read(fds[i], buf, sizeof(buf));
+			if (n != 0)
+				die("connection %d: no EOF (%d, %s)", i, n,
+				    n < 0 ? strerror(errno) : "data");
+			close(fds[i]);
+		}
+	}
+	printf("%s: ok %d connections, %d local ports, at most %d connections on one, "
+	       "at most %d open at once\n", me, total, nlocal, most, open_max);
+	free(fds);
+	return 0;
+}
+
 /* watch ------------------------------------------------------------------- */
 
 static volatile sig_atomic_t stop;
@@ -1276,12 +1396,14 @@ int main(int argc, char **argv)
 		return cmd_sink(argc, argv);
 	if (argc >= 2 && !strcmp(argv[1], "watch"))
 		return cmd_watch(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "fan"))
+		return cmd_fan(argc, argv);
 	if (argc >= 2 && !strcmp(argv[1], "hog"))
 		return cmd_hog(argc, argv);
 	if (argc >= 2 && !strcmp(argv[1], "pattern"))
 		return cmd_pattern(argc, argv);
 	if (argc == 2 && !strcmp(argv[1], "hold"))
 		hold_forever();
-	fprintf(stderr, "usage: xfer server|client|script|sink|hog|watch|pattern ... (see tests/xfer.c)\n");
+	fprintf(stderr, "usage: xfer server|client|script|sink|fan|hog|watch|pattern ... (see tests/xfer.c)\n");
 	return 2;
 }

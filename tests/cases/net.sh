@@ -389,6 +389,139 @@ case_net_tw_reuse() {
 	grep -q "conn 1: len 200 " "$WIRE_TMP/sink.out" || fail "the second connection's 200 bytes"
 }
 
+# Local ports shared by 4-tuple (port.c, as __inet_hash_connect()) ----------
+
+NET_FAN_PORTS="7671 7672 7673 7674"
+
+# net_fan_servers COUNT: a server on each of NET_FAN_PORTS in B, serving COUNT
+# connections of 100 bytes each way, closing after the client.
+net_fan_servers() {
+	local p
+	for p in $NET_FAN_PORTS; do
+		wire_bg "srv$p" b "$WIRE_XFER" server --family xtcp --port "$p" --count "$1" \
+			--bytes 100 --close second --timeout 200
+	done
+	for p in $NET_FAN_PORTS; do
+		wire_line "srv$p" listening || return 1
+	done
+}
+net_fan_wait() {
+	local p rc=0
+	for p in $NET_FAN_PORTS; do
+		wire_wait "srv$p" || rc=1
+	done
+	return "$rc"
+}
+
+# With 20 ports in ip_local_port_range, 60 connections at once from one
+# address to four servers (15 each): connect() shares each port among
+# 4-tuples, as Linux TCP does, so none fails with EADDRNOTAVAIL, and each
+# carries its bytes both ways.
+case_net_ports_shared() {
+	local out re='ok ([0-9]+) connections, ([0-9]+) local ports, at most ([0-9]+) on one'
+	wire_setup nowatch || return 1
+	in_ns a sysctl -qw net.ipv4.ip_local_port_range="40300 40319" || return 1
+	net_fan_servers 15 || return 1
+	out=$(in_ns a "$WIRE_XFER" fan --family xtcp --addr "$WIRE_ADDR_B" \
+		--ports "${NET_FAN_PORTS// /,}" --count 15 --bytes 100 --timeout 200) ||
+		{ for p in $NET_FAN_PORTS; do wire_kill "srv$p"; done
+		  fail "60 connections over 20 ports: $out"; return 1; }
+	echo "$out"
+	net_fan_wait || return 1
+	out=${out/connections on one/on one}
+	[[ $out =~ $re ]] || fail "no summary in: $out" || return 1
+	[ "${BASH_REMATCH[1]}" = 60 ] || fail "${BASH_REMATCH[1]} connections, want 60" || return 1
+	[ "${BASH_REMATCH[2]}" -le 20 ] ||
+		fail "${BASH_REMATCH[2]} local ports, more than the range's 20" || return 1
+	[ "${BASH_REMATCH[3]}" -ge 3 ] ||
+		fail "at most ${BASH_REMATCH[3]} connections on a port: want 60 over 20 ports" ||
+		return 1
+	echo "60 connections at once over ${BASH_REMATCH[2]} local ports, up to ${BASH_REMATCH[3]} on one"
+}
+
+# Churn: with 20 ports in ip_local_port_range and tw_reuse off, three rounds
+# of 20 connections to four servers, each round closed (this side first, so
+# that its 4-tuples stay in TIME_WAIT) before the next opens: 60 connections,
+# three times the range, while every TIME_WAIT stands. Linux TCP manages it
+# by sharing ports across destinations; so must xtcp, without EADDRNOTAVAIL.
+case_net_ports_churn() {
+	local out n
+	wire_setup nowatch || return 1
+	in_ns a sysctl -qw net.ipv4.ip_local_port_range="40320 40339" || return 1
+	wire_sysctl a tw_reuse 0 || return 1
+	[ "$WIRE_INET" = 1 ] || wire_sysctl a tw_timeout_ms 120000 || return 1
+	# a late duplicate would otherwise end a bucket early (RFC 1337 hazard)
+	wire_sysctl a rfc1337 1 || return 1
+	net_fan_servers 15 || return 1
+	out=$(in_ns a "$WIRE_XFER" fan --family xtcp --addr "$WIRE_ADDR_B" \
+		--ports "${NET_FAN_PORTS// /,}" --count 5 --rounds 3 --bytes 100 --timeout 200) ||
+		{ for p in $NET_FAN_PORTS; do wire_kill "srv$p"; done
+		  fail "churn of 60 connections over 20 ports: $out"; return 1; }
+	echo "$out"
+	net_fan_wait || return 1
+	[[ $out == *"ok 60 connections"* ]] || fail "not 60 connections: $out" || return 1
+	wire_poll 10 "60 TIME_WAIT entries" eval '[ "$(wire_count_state a xtcp 06)" -ge 60 ]' || true
+	n=$(wire_count_state a xtcp 06)
+	echo "60 connections through 20 ports, $n of their 4-tuples in TIME_WAIT"
+	[ "$n" -ge 60 ] || fail "$n TIME_WAIT entries, want 60: the churn did not run past held 4-tuples"
+}
+
+# A port xtcp's connections share is still held against the kernel's TCP, and
+# the reverse: the kernel's TCP bind() answers EADDRINUSE beside connections
+# without SO_REUSEADDR, and binds beside ones with it (Linux TCP's answers,
+# inet_csk_bind_conflict()); TCP's connect() cannot take a port xtcp holds,
+# nor xtcp's one TCP holds (where Linux TCP, all one stack, would share it:
+# the documented difference, checked with xtcp only), and xtcp's bind() of a
+# port TCP connections hold fails as TCP's would.
+case_net_ports_cross_stack() {
+	local r
+	wire_setup nowatch || return 1
+	wire_bg srv1 b "$WIRE_XFER" script --family xtcp bind:7681 listen say:listening accept hold
+	wire_bg srv2 b "$WIRE_XFER" script --family xtcp bind:7682 listen say:listening accept hold
+	wire_bg srv3 b "$WIRE_XFER" script --family inet bind:7683 listen say:listening accept hold
+	wire_line srv1 listening && wire_line srv2 listening && wire_line srv3 listening || return 1
+
+	# two xtcp connections on the one port of the range
+	in_ns a sysctl -qw net.ipv4.ip_local_port_range="40400 40400" || return 1
+	wire_bg c1 a "$WIRE_XFER" script --family xtcp connect:"$WIRE_ADDR_B":7681 say:connected hold
+	wire_line c1 connected || return 1
+	wire_bg c2 a "$WIRE_XFER" script --family xtcp connect:"$WIRE_ADDR_B":7682 say:connected hold
+	wire_line c2 connected || fail "a second connection on the range's one port" || return 1
+	r=$(wire_kbind a 40400)
+	echo "port 40400 shared by two connections: kernel TCP bind: $r"
+	[ "$r" = EADDRINUSE ] || fail "kernel TCP bind beside xtcp connections: $r" || return 1
+	if [ "$WIRE_INET" = 0 ]; then
+		in_ns a "$WIRE_XFER" script --family inet connect-fail:"$WIRE_ADDR_B":7683 \
+			EADDRNOTAVAIL || fail "kernel TCP connect() took xtcp's port" || return 1
+		echo "kernel TCP connect() with only port 40400: EADDRNOTAVAIL"
+	fi
+
+	# with SO_REUSEADDR on both sides, a TCP bind() succeeds
+	in_ns a sysctl -qw net.ipv4.ip_local_port_range="40401 40401" || return 1
+	wire_bg c3 a "$WIRE_XFER" script --family xtcp reuse connect:"$WIRE_ADDR_B":7681 \
+		say:connected hold
+	wire_line c3 connected || return 1
+	r=$(in_ns a "$WIRE_XFER" script --family inet reuse bind:40401 say:bound 2>&1) || true
+	echo "port 40401, SO_REUSEADDR on both: kernel TCP bind: $r"
+	[ "$r" = bound ] || fail "kernel TCP bind with SO_REUSEADDR beside such connections: $r" ||
+		return 1
+
+	# the reverse: a port TCP's connection holds
+	in_ns a sysctl -qw net.ipv4.ip_local_port_range="40402 40402" || return 1
+	wire_bg c4 a "$WIRE_XFER" script --family inet connect:"$WIRE_ADDR_B":7683 say:connected hold
+	wire_line c4 connected || return 1
+	r=$(in_ns a "$WIRE_XFER" script --family xtcp bind:40402 say:bound 2>&1) || true
+	echo "port 40402 of a kernel TCP connection: xtcp bind: $r"
+	[[ $r == *"Address already in use"* ]] || fail "xtcp bind beside a TCP connection: $r" ||
+		return 1
+	if [ "$WIRE_INET" = 0 ]; then
+		in_ns a "$WIRE_XFER" script --family xtcp connect-fail:"$WIRE_ADDR_B":7682 \
+			EADDRNOTAVAIL || fail "xtcp connect() took kernel TCP's port" || return 1
+		echo "xtcp connect() with only port 40402: EADDRNOTAVAIL"
+	fi
+	for r in c1 c2 c3 c4 srv1 srv2 srv3; do wire_kill "$r"; done
+}
+
 # A peer shrinks its window behind segments already sent, then opens it again:
 # xtcp keeps the connection and delivers every byte (tests/scapy/peer.py shrink).
 case_net_shrinking_window() {
