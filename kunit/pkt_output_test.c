@@ -14,6 +14,7 @@
 #include "delack.h"
 #include "packet.h"
 #include "rtxq.h"
+#include "rwin.h"
 #include "suites.h"
 #include "timer.h"
 
@@ -265,8 +266,8 @@ static void ack_quick_at_start(struct kunit *test)
 
 /*
  * Out of quick-ACK mode (TCP_QUICKACK 0), one small segment is not ACKed at
- * once: the delayed-ACK timer sends the ACK, no sooner than XTCP_DELACK_MS
- * later, counted in DelayedACKs. This case waits for the real timer.
+ * once: the delayed-ACK timer sends the ACK, no sooner than TCP_ATO_MIN
+ * (the first text's ATO, rwin.h) later, counted in DelayedACKs. This case waits for the real timer.
  */
 static void ack_delayed_by_timer(struct kunit *test)
 {
@@ -292,7 +293,8 @@ static void ack_delayed_by_timer(struct kunit *test)
 	ack = xtcp_test_wait(test, 1000);
 	KUNIT_ASSERT_NOT_NULL_MSG(test, ack, "no delayed ACK within 1 s");
 	KUNIT_EXPECT_GE(test, ktime_get_ns() - start,
-			(u64)XTCP_DELACK_MS * NSEC_PER_MSEC);
+			(u64)jiffies_to_msecs(XTCP_ATO_MIN) * NSEC_PER_MSEC);
+	KUNIT_EXPECT_EQ(test, xs->ato, XTCP_ATO_MIN);
 	XTCP_EXPECT_SEG(test, ack, XTCP_FLAG_ACK, p.ack, p.seq);
 	KUNIT_EXPECT_FALSE(test, xs->ack_owed);
 	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_DELAYED_ACKS),
