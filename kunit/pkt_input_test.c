@@ -150,6 +150,11 @@ static void input_ofo_sack_compressed(struct kunit *test)
 			 NSEC_PER_SEC);
 	lock_sock(sock->sk);
 	xs->quickack = 0;
+	/*
+	 * the window fully open: queued text grows it no further, which would
+	 * ask for quick ACKs (tcp_grow_window())
+	 */
+	xs->rcv_ssthresh = xs->window_clamp;
 	/* text just came: no silence longer than an RTO re-arms quick ACKs */
 	xs->lrcv_time = jiffies;
 	xs->rto_ms = 60 * MSEC_PER_SEC;

@@ -14,6 +14,7 @@
 #include "delack.h"
 #include "packet.h"
 #include "rtxq.h"
+#include "rwin.h"
 #include "suites.h"
 #include "timer.h"
 
@@ -243,30 +244,41 @@ static struct kunit_suite output_suite = {
 	.test_cases = output_cases,
 };
 
-/* A new connection acknowledges its first segments at once (quick ACKs). */
+/*
+ * A new connection acknowledges its first segments at once: quick-ACK mode
+ * starts with the first text, not with the handshake, and with it the
+ * delayed-ACK time, TCP_ATO_MIN (tcp_event_data_recv()'s
+ * tcp_incr_quickack()); each ACK sent counts one down
+ * (tcp_dec_quickack_mode()).
+ */
 static void ack_quick_at_start(struct kunit *test)
 {
 	struct xtcp_peer p;
 	struct socket *sock;
+	struct xtcp_sock *xs;
 	u8 quick;
 
 	xtcp_peer_init(&p, 43010);
 	sock = xtcp_test_established(test, &p, NULL);
-	quick = xtcp_sk(sock->sk)->quickack;
-	KUNIT_EXPECT_GE(test, quick, 2);
+	xs = xtcp_sk(sock->sk);
+	KUNIT_EXPECT_EQ(test, xs->quickack, 0);
+	KUNIT_EXPECT_EQ(test, xs->ato, 0U);
 	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 100);
 	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
 			XTCP_FLAG_ACK, p.ack, p.seq);
+	KUNIT_EXPECT_EQ(test, xs->ato, XTCP_ATO_MIN);
+	quick = xs->quickack;
+	KUNIT_EXPECT_GE(test, quick, 1);
 	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 100);
 	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
 			XTCP_FLAG_ACK, p.ack, p.seq);
-	KUNIT_EXPECT_EQ(test, xtcp_sk(sock->sk)->quickack, quick - 2);
+	KUNIT_EXPECT_EQ(test, xs->quickack, quick - 1);
 }
 
 /*
  * Out of quick-ACK mode (TCP_QUICKACK 0), one small segment is not ACKed at
- * once: the delayed-ACK timer sends the ACK, no sooner than XTCP_DELACK_MS
- * later, counted in DelayedACKs. This case waits for the real timer.
+ * once: the delayed-ACK timer sends the ACK, no sooner than TCP_ATO_MIN
+ * (the first text's ATO, rwin.h) later, counted in DelayedACKs. This case waits for the real timer.
  */
 static void ack_delayed_by_timer(struct kunit *test)
 {
@@ -292,7 +304,8 @@ static void ack_delayed_by_timer(struct kunit *test)
 	ack = xtcp_test_wait(test, 1000);
 	KUNIT_ASSERT_NOT_NULL_MSG(test, ack, "no delayed ACK within 1 s");
 	KUNIT_EXPECT_GE(test, ktime_get_ns() - start,
-			(u64)XTCP_DELACK_MS * NSEC_PER_MSEC);
+			(u64)jiffies_to_msecs(XTCP_ATO_MIN) * NSEC_PER_MSEC);
+	KUNIT_EXPECT_EQ(test, xs->ato, XTCP_ATO_MIN);
 	XTCP_EXPECT_SEG(test, ack, XTCP_FLAG_ACK, p.ack, p.seq);
 	KUNIT_EXPECT_FALSE(test, xs->ack_owed);
 	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_DELAYED_ACKS),
@@ -402,7 +415,13 @@ static void ack_fin_rides_on_our_fin(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, xtcp_sk(sock->sk)->pingpong);
 }
 
-/* Delayed ACKs still go for every second full-sized segment (RFC 1122). */
+/*
+ * Delayed ACKs still go for every second full-sized segment (RFC 1122), when
+ * the window they carry does not shrink or the reader waits for more than
+ * is queued (__tcp_ack_snd_check()). Unread, the segments would shrink the
+ * window here (the buffer's worth is not above the window advertised), and
+ * the ACK would wait for the reader: SO_RCVLOWAT above two segments.
+ */
 static void ack_every_second_full_segment(struct kunit *test)
 {
 	struct xtcp_peer p;
@@ -412,6 +431,9 @@ static void ack_every_second_full_segment(struct kunit *test)
 	sock = xtcp_test_established(test, &p, NULL);
 	KUNIT_ASSERT_EQ(test, xtcp_test_setsockopt(sock, SOL_TCP, TCP_QUICKACK,
 						   0), 0);
+	KUNIT_ASSERT_EQ(test, xtcp_test_setsockopt(sock, SOL_SOCKET,
+						   SO_RCVLOWAT,
+						   3 * XTCP_TEST_MSS), 0);
 	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, XTCP_TEST_MSS);
 	XTCP_EXPECT_NO_SEGMENT(test);
 	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, XTCP_TEST_MSS);

@@ -2,9 +2,10 @@
 /*
  * ack.c: when the ACK for received text goes.
  *
- * At once, or owed for up to XTCP_DELACK_MS: the decision is the core's
- * (delack.h, tcp_ack_snd_check()'s rules); this file feeds it the socket's
- * state and sends (output.c) or arms the delayed-ACK timer (timer.c).
+ * At once, or owed for the delayed-ACK time (ATO): the decisions are the
+ * core's (delack.h, tcp_ack_snd_check()'s rules; rwin.h, the ATO); this file
+ * feeds them the socket's state and sends (output.c) or arms the delayed-ACK
+ * timer (timer.c).
  */
 #include <net/tcp.h>
 
@@ -12,44 +13,88 @@
 #include "autotune.h"
 #include "delack.h"
 #include "output.h"
+#include "rwin.h"
 #include "timer.h"
 #include "xtcp.h"
 
 /*
- * Text arrived: learn the peer's segment size (tcp_measure_rcv_mss()), and
- * after a silence longer than an RTO go back to quick ACKs, as the peer's
- * window starts small again (tcp_event_data_recv()).
+ * tcp_measure_rcv_mss(): a segment of at least rcv_mss raises it (to our
+ * advmss at most); a shorter one that looks whole (a header's worth of
+ * options, or no PSH) twice in a row sets it; any other marks the ACK owed
+ * as pushed (ICSK_ACK_PUSHED, ICSK_ACK_PUSHED2 for the second), and so
+ * does a full segment with PSH.
  */
-void xtcp_ack_text_received(struct sock *sk, const struct sk_buff *skb)
+static void measure_rcv_mss(struct sock *sk, const struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 lss = xs->last_seg_size;
 	u32 len = skb_shinfo(skb)->gso_size ?: skb->len;
-	u32 now = jiffies;
+	u8 flags = XTCP_SKB_CB(skb)->flags;
+
+	xs->last_seg_size = 0;
+	if (len >= xs->rcv_mss) {
+		xs->rcv_mss = min_t(u32, len, xtcp_advmss(xs));
+		if (flags & XTCP_FLAG_PSH)
+			xs->ack_pushed = 1;
+		return;
+	}
+	len += skb->data - skb_transport_header(skb);
+	if (len >= XTCP_DEFAULT_MSS + sizeof(struct tcphdr) ||
+	    (len >= TCP_MIN_MSS + sizeof(struct tcphdr) &&
+	     !(flags & (XTCP_FLAG_URG | XTCP_FLAG_PSH | XTCP_FLAG_RST |
+			XTCP_FLAG_SYN | XTCP_FLAG_FIN)))) {
+		len -= sizeof(struct tcphdr) +
+		       (xs->ts_ok ? XTCP_OLEN_TIMESTAMP + 2 : 0);
+		xs->last_seg_size = len;
+		if (len == lss) {
+			xs->rcv_mss = len;
+			return;
+		}
+	}
+	if (xs->ack_pushed)
+		xs->ack_pushed2 = 1;
+	xs->ack_pushed = 1;
+}
+
+/*
+ * Text arrived. In order (tcp_event_data_recv()): learn the peer's segment
+ * size; the first text starts the delayed-ACK time at TCP_ATO_MIN with quick
+ * ACKs, later text moves it with the gap since the last (rwin.h), and after
+ * a gap longer than an RTO quick ACKs come back, as the peer's window starts
+ * small again. Any text may time the round trip.
+ */
+void xtcp_ack_text_received(struct sock *sk, const struct sk_buff *skb,
+			    bool in_order)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 now = jiffies, m = now - xs->lrcv_time;
+	u32 rto = msecs_to_jiffies(xs->rto_ms);
 
 	xtcp_sock_assert_locked(sk);
-	if (len > xs->rcv_mss)
-		xs->rcv_mss = min_t(u32, len, xs->adv_mss ?: len);
-	if (now - xs->lrcv_time > msecs_to_jiffies(xs->rto_ms))
-		xs->quickack = max_t(u8, xs->quickack,
-				     xtcp_quickacks(xs->rcv_wnd, xs->rcv_mss));
-	xs->lrcv_time = now;
 	xs->text_seen = 1;
 	xtcp_rcv_rtt_sample(sk, skb);
+	if (!in_order)
+		return;
+	measure_rcv_mss(sk, skb);
+	if (!xs->ato || (m > XTCP_ATO_MIN / 2 && m >= xs->ato && m > rto))
+		xs->quickack = max_t(u8, xs->quickack,
+				     xtcp_quickacks(xs->rcv_wnd, xs->rcv_mss));
+	xs->ato = xtcp_ato_update(xs->ato, m, rto);
+	xs->lrcv_time = now;
 }
 
 /*
  * Text of ours went out, new or again: a reply sent within the delayed-ACK
  * time of the peer's last text makes the connection interactive, and its
- * ACKs wait to ride on the next reply (tcp_event_data_sent()). Linux's ATO
- * starts at TCP_ATO_MIN, and is 0 until the first text came in.
+ * ACKs wait to ride on the next reply (tcp_event_data_sent()). The ATO is 0
+ * until the first text came in.
  */
 void xtcp_ack_data_sent(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xtcp_sock_assert_locked(sk);
-	if (xs->text_seen &&
-	    (u32)jiffies - xs->lrcv_time < msecs_to_jiffies(XTCP_DELACK_MS))
+	if ((u32)jiffies - xs->lrcv_time < xs->ato)
 		xs->pingpong = 1;
 }
 
@@ -68,6 +113,7 @@ void xtcp_ack_dup_text(struct sock *sk)
 	xs->quickack = max_t(u8, xs->quickack,
 			     xtcp_quickacks(xs->rcv_wnd, xs->rcv_mss));
 	xs->pingpong = 0;
+	xs->ato = XTCP_ATO_MIN;
 }
 
 /*
@@ -116,6 +162,31 @@ now:
 	xtcp_send_ack(sk);
 }
 
+/*
+ * The ACK is owed (tcp_send_delayed_ack()): it waits the ATO, bounded
+ * (rwin.h); a timer already running keeps its earlier deadline, and one
+ * due within a quarter of the ATO is not waited for.
+ */
+static void send_delayed_ack(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 ato = xtcp_delack_time(xs->ato, xs->pingpong, xs->ack_pushed,
+				   xs->rtt.srtt_us, XTCP_DELACK_MAX_J);
+	u32 ms = jiffies_to_msecs(ato);
+
+	if (xs->ack_owed && xtcp_timer_pending(xs, XTCP_TIMER_DELACK)) {
+		u32 left = xtcp_timer_left_ms(xs, XTCP_TIMER_DELACK);
+
+		if (left <= jiffies_to_msecs(ato >> 2)) {
+			xtcp_send_ack(sk);
+			return;
+		}
+		ms = min(ms, left);
+	}
+	xs->ack_owed = 1;
+	xtcp_timer_ack_owed(sk, ms);
+}
+
 /* Now, owed, or by the out-of-order rules (__tcp_ack_snd_check()). */
 static void ack_check(struct sock *sk, bool filled)
 {
@@ -123,31 +194,35 @@ static void ack_check(struct sock *sk, bool filled)
 	struct xtcp_ack_input in = {
 		.unacked = xs->rcv_nxt - xs->rcv_wup,
 		.rcv_mss = xs->rcv_mss,
+		.window_ok = true,
 		.quick = xs->quickack && !xs->pingpong,
 		.ofo = !RB_EMPTY_ROOT(&xs->ofo),
 		/* or the peer's CWR came with text (ecn.c, ICSK_ACK_NOW) */
 		.hole_filled = filled || xs->ack_now,
 	};
 
+	/* a scheduled ACK (inet_csk_schedule_ack()) */
+	xs->ack_owed = 1;
+	if (in.unacked > in.rcv_mss)
+		in.window_ok = xs->rcv_nxt - xs->copied_seq <
+			       READ_ONCE(sk->sk_rcvlowat) ||
+			       xtcp_rwin_now(sk) >= xs->rcv_wnd;
 	switch (xtcp_ack_when(&in)) {
 	case XTCP_ACK_NOW:
-		if (xs->quickack)
-			xs->quickack--;
 		xtcp_send_ack(sk);
 		break;
 	case XTCP_ACK_OFO:
 		ack_ofo(sk);
 		break;
 	case XTCP_ACK_DELAY:
-		xs->ack_owed = 1;
-		xtcp_timer_ack_owed(sk);
+		send_delayed_ack(sk);
 		break;
 	}
 }
 
 /*
- * In-order text was queued: acknowledge it now or owe the ACK for up to
- * XTCP_DELACK_MS (delack.h). @filled: it drained the out-of-order queue.
+ * In-order text was queued: acknowledge it now or owe the ACK for the
+ * delayed-ACK time (delack.h, rwin.h). @filled: it drained the out-of-order queue.
  */
 void xtcp_ack_text_queued(struct sock *sk, bool filled)
 {
@@ -186,8 +261,13 @@ void xtcp_ack_sent(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	/* tcp_dec_quickack_mode(): leaving quick-ACK mode resets the ATO */
+	if (xs->quickack && xs->ack_owed && !--xs->quickack)
+		xs->ato = XTCP_ATO_MIN;
 	xs->ack_owed = 0;
 	xs->ack_now = 0;
+	xs->ack_pushed = 0;
+	xs->ack_pushed2 = 0;
 	if (unlikely(xs->compressed_ack)) {
 		xtcp_add_stat(sock_net(sk), XTCP_STAT_ACK_COMPRESSED,
 			      xs->compressed_ack);
@@ -217,9 +297,9 @@ void xtcp_ack_fin_received(struct sock *sk)
 }
 
 /*
- * The delayed-ACK timer: the ACK owed goes out alone. An interactive
- * connection whose reply did not come in time is one no longer
- * (tcp_delack_timer_handler()).
+ * The delayed-ACK timer: the ACK owed goes out alone, and the ATO doubles,
+ * up to the RTO; an interactive connection whose reply did not come in time
+ * is one no longer, its ATO back to TCP_ATO_MIN (tcp_delack_timer_handler()).
  */
 void xtcp_delack_timeout(struct sock *sk)
 {
@@ -229,7 +309,13 @@ void xtcp_delack_timeout(struct sock *sk)
 	if (!xs->ack_owed || ((1 << sk->sk_state) &
 			      (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT)))
 		return;
-	xs->pingpong = 0;
+	if (!xs->pingpong) {
+		xs->ato = min_t(u32, xs->ato << 1,
+				msecs_to_jiffies(xs->rto_ms));
+	} else {
+		xs->pingpong = 0;
+		xs->ato = XTCP_ATO_MIN;
+	}
 	xtcp_inc_stat(sock_net(sk), XTCP_STAT_DELAYED_ACKS);
 	xtcp_send_ack(sk);
 }

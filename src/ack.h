@@ -5,7 +5,8 @@
 
 #include <net/sock.h>
 
-void xtcp_ack_text_received(struct sock *sk, const struct sk_buff *skb);
+void xtcp_ack_text_received(struct sock *sk, const struct sk_buff *skb,
+			    bool in_order);
 void xtcp_ack_text_queued(struct sock *sk, bool filled);
 void xtcp_ack_ofo_queued(struct sock *sk);
 void xtcp_sack_compress_timeout(struct sock *sk);

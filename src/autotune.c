@@ -14,6 +14,7 @@
 #include "isn.h"
 #include "mem.h"
 #include "output.h"
+#include "rwin.h"
 #include "xtcp.h"
 
 /* The memory a queued full segment costs (tcp_sndbuf_expand()'s per_mss). */
@@ -47,18 +48,59 @@ void xtcp_sndbuf_expand(struct sock *sk)
 
 /*
  * The connection is established (tcp_init_buffer_space()): the send buffer
- * for the initial window, and the first round of the receive measure.
+ * for the initial window; the window clamp, the buffer's worth less a
+ * segment, and the window's start, the SYN's window within it (rwin.h); and
+ * the first round of the receive measure.
  */
 void xtcp_init_buffer_space(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	int maxwin = xtcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf));
+	u32 clamp = xtcp_initial_window_clamp(sk);
 
 	xtcp_sock_assert_locked(sk);
 	xtcp_sndbuf_expand(sk);
-	xs->rcvq_space = min_t(u32, xs->rcv_wnd ?: U32_MAX,
-			       XTCP_INIT_CWND * (xs->adv_mss ?: xs->mss));
+	if (!xs->wscale_ok)
+		clamp = min(clamp, 65535U);
+	xs->window_clamp = xtcp_rwin_clamp_init(clamp, maxwin,
+		READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_app_win),
+		xtcp_advmss(xs));
+	xs->rcv_ssthresh = min(xs->rcv_wnd, xs->window_clamp);
+	xs->rcvq_space = min3(xs->rcv_ssthresh, xs->rcv_wnd,
+			      XTCP_INIT_CWND * xtcp_advmss(xs));
 	xs->rcvq_seq = xs->copied_seq;
 	xs->rcvq_time = ktime_get_ns();
+}
+
+/*
+ * In-order or out-of-order text of @len bytes, costing @truesize, was queued
+ * (tcp_grow_window()): the window may open further by two segments, up to
+ * what the buffer allows, if a buffer of such segments would not cost more
+ * than the window promises; under memory pressure it opens no further than
+ * four segments.
+ */
+void xtcp_grow_window(struct sock *sk, u32 len, u32 truesize)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int room = min_t(int, xs->window_clamp, xtcp_rcv_space(sk)) -
+		   xs->rcv_ssthresh;
+	u32 incr;
+
+	xtcp_sock_assert_locked(sk);
+	if (room <= 0)
+		return;
+	if (sk_under_memory_pressure(sk)) {
+		xs->rcv_ssthresh = min(xs->rcv_ssthresh, 4 * xtcp_advmss(xs));
+		return;
+	}
+	incr = xtcp_rwin_grow(xs->rcv_ssthresh, len,
+			      xtcp_win_from_space(sk, truesize),
+			      xtcp_win_from_space(sk, xtcp_rmem(sock_net(sk), 2)),
+			      xtcp_advmss(xs), xs->rcv_mss);
+	if (incr) {
+		xs->rcv_ssthresh += min_t(u32, room, incr);
+		xs->quickack |= 1;
+	}
 }
 
 /*
@@ -107,8 +149,11 @@ void xtcp_rcv_space_adjust(struct sock *sk)
 					       xs->adv_mss ?: xs->mss);
 			want = min_t(u64, want,
 				     xtcp_rmem(sock_net(sk), 2));
-			if (want > READ_ONCE(sk->sk_rcvbuf))
+			if (want > READ_ONCE(sk->sk_rcvbuf)) {
 				WRITE_ONCE(sk->sk_rcvbuf, want);
+				/* the window clamp follows along */
+				xs->window_clamp = xtcp_win_from_space(sk, want);
+			}
 		}
 		xs->rcvq_space = copied;
 	}
@@ -125,13 +170,19 @@ void xtcp_rcv_space_adjust(struct sock *sk)
  */
 bool xtcp_rcvbuf_make_room(struct sock *sk, u32 need)
 {
+	struct xtcp_sock *xs = xtcp_sk(sk);
 	u64 want = (u64)atomic_read(&sk->sk_rmem_alloc) + need;
+	bool ok = true;
 
 	xtcp_sock_assert_locked(sk);
+	xs->quickack = 0;
 	if ((sk->sk_userlocks & SOCK_RCVBUF_LOCK) || !xtcp_mem_may_grow(sk) ||
 	    want > xtcp_rmem(sock_net(sk), 2))
-		return false;
-	if (want > READ_ONCE(sk->sk_rcvbuf))
+		ok = false;
+	else if (want > READ_ONCE(sk->sk_rcvbuf))
 		WRITE_ONCE(sk->sk_rcvbuf, want);
-	return true;
+	/* overfull all the same: the window starts small again */
+	if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf))
+		xs->rcv_ssthresh = min(xs->window_clamp, 2 * xtcp_advmss(xs));
+	return ok;
 }

@@ -53,6 +53,7 @@ struct sk_buff;
 
 void xtcp_sndbuf_expand(struct sock *sk);
 void xtcp_init_buffer_space(struct sock *sk);
+void xtcp_grow_window(struct sock *sk, u32 len, u32 truesize);
 void xtcp_rcv_rtt_sample(struct sock *sk, const struct sk_buff *skb);
 void xtcp_rcv_space_adjust(struct sock *sk);
 bool xtcp_rcvbuf_make_room(struct sock *sk, u32 need);

@@ -5,7 +5,8 @@
  * __tcp_ack_snd_check() decides it. Protocol logic only: no socket.
  *
  * An ACK goes at once when more than one full-sized segment is unacknowledged
- * (so at least every second one is), when the segment just filled the hole
+ * (so at least every second one is) and the window it carries is not smaller
+ * than the last (else the reader's recvmsg() sends it), when the segment just filled the hole
  * in the out-of-order queue, and while in quick-ACK mode: the first segments
  * of a connection, or after the peer was silent longer than an RTO, when the
  * peer is in slow start and each ACK opens its window. Otherwise, while the
@@ -13,8 +14,8 @@
  * blocks to repair: the first XTCP_DUPACKS_AT_ONCE since RCV.NXT last moved go
  * at once, and the rest are compressed (Linux's SACK compression, 4.18 on):
  * one ACK after 5 % of the RTT, at most comp_sack_delay_ns, or at once after
- * comp_sack_nr left unsent. Otherwise the ACK waits up to XTCP_DELACK_MS for a
- * segment of ours to ride on, or for more data.
+ * comp_sack_nr left unsent. Otherwise the ACK waits the delayed-ACK time (the
+ * ATO, rwin.h) for a segment of ours to ride on, or for more data.
  */
 #ifndef _XTCP_DELACK_H
 #define _XTCP_DELACK_H
@@ -23,13 +24,13 @@
 #include <linux/time64.h>
 #include <linux/types.h>
 
-#define XTCP_DELACK_MS		40	/* TCP_DELACK_MIN: HZ / 25 */
 #define XTCP_MAX_QUICKACKS	16	/* TCP_MAX_QUICKACKS */
 #define XTCP_DUPACKS_AT_ONCE	3	/* TCP_FASTRETRANS_THRESH */
 
 struct xtcp_ack_input {
 	u32 unacked;		/* RCV.NXT minus what our last segment acknowledged */
 	u32 rcv_mss;		/* the peer's full-sized segment */
+	bool window_ok;		/* the window would not shrink (or SO_RCVLOWAT) */
 	bool quick;		/* in quick-ACK mode */
 	bool ofo;		/* the out-of-order queue holds data */
 	bool hole_filled;	/* this segment made the out-of-order queue drain */
@@ -43,7 +44,8 @@ enum xtcp_ack_when {
 
 static inline enum xtcp_ack_when xtcp_ack_when(const struct xtcp_ack_input *in)
 {
-	if (in->unacked > in->rcv_mss || in->hole_filled || in->quick)
+	if ((in->unacked > in->rcv_mss && in->window_ok) || in->hole_filled ||
+	    in->quick)
 		return XTCP_ACK_NOW;
 	return in->ofo ? XTCP_ACK_OFO : XTCP_ACK_DELAY;
 }
@@ -66,27 +68,14 @@ static inline u64 xtcp_comp_sack_delay_ns(u32 rcv_rtt_us, u32 srtt_us,
 /*
  * How many ACKs quick-ACK mode sends at once: enough for the peer's window
  * to open, half the receive window in full segments (each ACK covers one
- * segment), at least 2 and at most XTCP_MAX_QUICKACKS (tcp_incr_quickack()).
+ * segment), 2 when that is none, at most XTCP_MAX_QUICKACKS
+ * (tcp_incr_quickack()).
  */
 static inline u8 xtcp_quickacks(u32 rcv_wnd, u32 rcv_mss)
 {
 	u32 n = rcv_mss ? rcv_wnd / (2 * rcv_mss) : 0;
 
-	return clamp_t(u32, n, 2, XTCP_MAX_QUICKACKS);
-}
-
-/*
- * Receiver silly-window avoidance (RFC 9293 §3.8.6.2.2, __tcp_select_window()):
- * the window @win that free buffer space allows is offered as 0 while it is
- * smaller than a segment and less than half of @full, the window of an empty
- * buffer, so that the sender waits for room for a full segment instead of
- * sending small ones. A buffer too small for one segment counts its whole
- * window as a segment.
- */
-static inline u32 xtcp_rcv_sws(u32 win, u32 full, u32 mss)
-{
-	mss = min(mss, full);
-	return win < full / 2 && win < mss ? 0 : win;
+	return n ? min_t(u32, n, XTCP_MAX_QUICKACKS) : 2;
 }
 
 #endif /* _XTCP_DELACK_H */

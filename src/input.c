@@ -150,6 +150,22 @@ static enum deliver_result deliver(struct sock *sk, struct sk_buff *skb,
 	return DELIVER_QUEUED;
 }
 
+/*
+ * What @skb's text costs for the window's growth (truesize_adjust()): with
+ * @adjust, a head-less skb's head, which merging into the queue frees, not.
+ */
+static u32 grow_truesize(const struct sk_buff *skb, bool adjust)
+{
+	u32 truesize = skb->truesize;
+
+	if (adjust && !skb_headlen(skb)) {
+		truesize -= SKB_TRUESIZE(skb_end_offset(skb));
+		if ((int)truesize < (int)skb->len)
+			truesize = skb->truesize;
+	}
+	return truesize;
+}
+
 /* The states whose segments' text goes to the user (RFC 9293 §3.10.7.4). */
 static bool receiving(const struct sock *sk)
 {
@@ -251,6 +267,7 @@ static void ofo_queue(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct net *net = sock_net(sk);
 	u32 seq = XTCP_SKB_CB(skb)->seq, end_seq = XTCP_SKB_CB(skb)->end_seq;
+	u32 len, truesize;
 	struct sk_buff *prev;
 
 	xtcp_sock_assert_locked(sk);
@@ -268,10 +285,17 @@ static void ofo_queue(struct sock *sk, struct sk_buff *skb)
 	 * one does, not a truesize each.
 	 */
 	prev = xtcp_ofo_ending_at(&xs->ofo, seq, end_seq);
+	len = skb->len;
+	truesize = grow_truesize(skb, true);
 	if (prev && xtcp_rcvq_coalesce(sk, prev, skb)) {
 		xtcp_inc_stat(net, XTCP_STAT_OFO_QUEUE);
+		/* without SACK the window stays, for the duplicate ACKs */
+		if (xs->sack_ok)
+			xtcp_grow_window(sk, len, truesize);
 		goto sack;
 	}
+	if (xs->sack_ok)
+		xtcp_grow_window(sk, len, grow_truesize(skb, false));
 	skb_set_owner_r(skb, sk);
 	/* what it repeats of the queue: a D-SACK (none was left: rcv_synchronized()) */
 	if (xtcp_ofo_insert(&xs->ofo, skb, dsack_on(sk) ? &xs->rcv_sacks :
@@ -475,6 +499,17 @@ static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb)
 		if (sk->sk_socket)
 			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
 	}
+	if (t.actions & XTCP_ACT_CONNECTED) {
+		/*
+		 * tcp_initialize_rcv_mss() and the receive window
+		 * (tcp_init_buffer_space()), before the handshake's ACK
+		 * carries it; quick ACKs start with the first text
+		 */
+		xs->rcv_mss = clamp_t(u32, min_t(u32, xs->adv_mss ?: xs->mss,
+						 XTCP_DEFAULT_MSS),
+				      TCP_MIN_MSS, xs->mss);
+		xtcp_init_buffer_space(sk);
+	}
 	if (t.actions & XTCP_ACT_ACK) {
 		if (ev == XTCP_EV_FIN && t.next == XTCP_CLOSE_WAIT)
 			xtcp_ack_fin_received(sk);	/* by the delayed-ACK rules */
@@ -483,18 +518,12 @@ static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb)
 	}
 	if (t.actions & XTCP_ACT_CONNECTED) {
 		WRITE_ONCE(xs->retries, 0);
-		/* tcp_initialize_rcv_mss(), quick ACKs while the peer starts */
-		xs->rcv_mss = clamp_t(u32, min_t(u32, xs->adv_mss ?: xs->mss,
-						 XTCP_DEFAULT_MSS),
-				      TCP_MIN_MSS, xs->mss);
-		xs->quickack = xtcp_quickacks(xs->rcv_wnd, xs->rcv_mss);
 		xs->lrcv_time = jiffies;
 		xs->rcv_tstamp = jiffies;
 		xs->snd_sml = xs->snd_una;
 		xs->snd_up = xs->snd_una;
 		if (sock_flag(sk, SOCK_KEEPOPEN))
 			xtcp_keepalive_reset(sk);
-		xtcp_init_buffer_space(sk);
 		xtcp_ca_init(sk);
 		if (xs->passive) {
 			xtcp_child_established(sk);
@@ -881,9 +910,11 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 
 	if ((skb->len || (cb->flags & XTCP_FLAG_FIN)) && receiving(sk)) {
 		bool text = skb->len, fin, filled = false;
+		u32 len = skb->len, truesize = grow_truesize(skb, true);
 
 		if (text) {
-			xtcp_ack_text_received(sk, skb);
+			xtcp_ack_text_received(sk, skb,
+					       !xtcp_seq_after(cb->seq, xs->rcv_nxt));
 			xtcp_ecn_check_ce(sk, skb);
 		}
 		/*
@@ -898,6 +929,8 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 			return;
 		}
 		res = deliver(sk, skb, false);
+		if (res != DELIVER_NONE && len >= 128)
+			xtcp_grow_window(sk, len, truesize);	/* tcp_event_data_recv() */
 		if (res != DELIVER_NONE)
 			sk->sk_data_ready(sk);
 		/* a merged skb is gone, and never had a FIN */

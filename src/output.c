@@ -35,6 +35,7 @@
 #include "parse.h"
 #include "recovery.h"
 #include "rtxq.h"
+#include "rwin.h"
 #include "seq.h"
 #include "timer.h"
 #include "urgent.h"
@@ -125,36 +126,62 @@ static inline bool xmit_captured(struct net *net, __be32 saddr, __be32 daddr,
 #endif
 
 /*
- * The window to advertise, and remember it. From the free receive buffer
- * (xtcp_win_from_space(): half of it by default); with less than half of that free,
- * no window smaller than a segment (receiver silly-window avoidance, RFC 9293
- * §3.8.6.2.2, as __tcp_select_window()); never moving the right edge left
- * (RFC 9293 §3.8.6: shrinking the window is strongly discouraged), and on the
- * scale the peer agreed to.
+ * The window the free receive buffer is worth (tcp_space()), and the whole
+ * buffer (tcp_full_space()); rwin.h decides from them.
+ */
+int xtcp_rcv_space(const struct sock *sk)
+{
+	return xtcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf) -
+				   READ_ONCE(sk->sk_backlog.len) -
+				   atomic_read(&sk->sk_rmem_alloc));
+}
+
+/* The window the buffer would offer now (__tcp_select_window()). */
+u32 xtcp_rwin_now(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_rwin_input in = {
+		.free_space = xtcp_rcv_space(sk),
+		.allowed_space = xtcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf)),
+		.window_clamp = xs->window_clamp,
+		.rcv_ssthresh = xs->rcv_ssthresh,
+		.rcv_wnd = xs->rcv_wnd,
+		.rcv_mss = xs->rcv_mss,
+		.advmss = xtcp_advmss(xs),
+		.rcv_wscale = xs->rcv_wscale,
+		.pressure = sk_under_memory_pressure(sk),
+	};
+	struct xtcp_rwin_output out;
+
+	if (!xs->window_clamp)
+		return xs->rcv_wnd;	/* the SYN's, until established */
+	xtcp_rwin_select(&in, &out);
+	xs->rcv_ssthresh = out.rcv_ssthresh;
+	if (out.low)
+		xs->quickack = 0;
+	return out.window;
+}
+
+/*
+ * The window to advertise, and remember it (tcp_select_window()): what the
+ * buffer offers (rwin.h), but never moving the right edge left (RFC 9293
+ * §3.8.6: shrinking the window is strongly discouraged), and on the scale
+ * the peer agreed to.
  */
 u16 xtcp_select_window(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	int space = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
-	u32 win = space > 0 ? xtcp_win_from_space(sk, space) : 0;
-	u32 cur = xs->rcv_wup + xs->rcv_wnd;
+	u32 win;
 
-	win = xtcp_rcv_sws(win, xtcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf)),
-			   xs->rcv_mss ?: xs->mss);
-	/*
-	 * Under memory pressure the window opens no wider than four segments
-	 * (__tcp_select_window()'s rcv_ssthresh clamp); what is advertised
-	 * already stays (below).
-	 */
-	if (unlikely(sk_under_memory_pressure(sk)))
-		win = min_t(u32, win, 4 * (xs->rcv_mss ?: xs->mss));
-
-	win = min_t(u32, win, 65535U << xs->rcv_wscale);
-	if (xtcp_seq_after(cur, xs->rcv_nxt + win))
-		win = cur - xs->rcv_nxt;
-	win = round_down(win, 1U << xs->rcv_wscale);
+	win = xtcp_rwin_no_shrink(xtcp_rwin_now(sk), xtcp_rcv_window_now(sk),
+				  xs->rcv_wscale);
 	xs->rcv_wnd = win;
 	xs->rcv_wup = xs->rcv_nxt;
+	if (!xs->rcv_wscale &&
+	    READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_workaround_signed_windows))
+		win = min_t(u32, win, MAX_TCP_WINDOW);
+	else
+		win = min_t(u32, win, 65535U << xs->rcv_wscale);
 	return win >> xs->rcv_wscale;
 }
 
@@ -172,6 +199,18 @@ static u32 initial_space(const struct sock *sk, u32 *clamp)
 	*clamp = sk->sk_userlocks & SOCK_RCVBUF_LOCK ? space :
 		 65535U << XTCP_MAX_WSCALE;
 	return min(space, *clamp);
+}
+
+/*
+ * The window clamp tcp_select_initial_window() leaves: the buffer's worth
+ * with SO_RCVBUF set, else the largest window on our scale.
+ */
+u32 xtcp_initial_window_clamp(const struct sock *sk)
+{
+	u32 clamp;
+
+	initial_space(sk, &clamp);
+	return min_t(u32, clamp, 65535U << xtcp_sk(sk)->rcv_wscale);
 }
 
 /**

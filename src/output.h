@@ -17,6 +17,17 @@ static inline int xtcp_win_from_space(const struct sock *sk, int space)
 	return scale <= 0 ? space >> -scale : space - (space >> scale);
 }
 
+/*
+ * Our segment size as Linux's tp->advmss once the connection is established:
+ * the MSS option we sent, less the timestamp option if segments carry it.
+ */
+static inline u32 xtcp_advmss(const struct xtcp_sock *xs)
+{
+	u32 mss = xs->adv_mss ?: xs->mss;
+
+	return xs->ts_ok ? mss - min_t(u32, mss, XTCP_OLEN_TIMESTAMP + 2) : mss;
+}
+
 u16 xtcp_advertised_mss(struct sock *sk);
 void xtcp_sync_mss(struct sock *sk, u32 pmtu);
 void xtcp_simple_retransmit(struct sock *sk);
@@ -43,6 +54,9 @@ void xtcp_write_queue_purge(struct sock *sk);
 void xtcp_write_queue_free(struct sock *sk);
 void xtcp_queue_fin(struct sock *sk);
 u16 xtcp_select_window(struct sock *sk);
+u32 xtcp_rwin_now(struct sock *sk);
+int xtcp_rcv_space(const struct sock *sk);
+u32 xtcp_initial_window_clamp(const struct sock *sk);
 u32 xtcp_syn_rcv_wnd(struct sock *sk);
 u32 xtcp_initial_rcv_wnd(const struct sock *sk, u32 mss, u32 init_rcv_wnd);
 u8 xtcp_initial_rcv_wscale(const struct sock *sk);

@@ -276,12 +276,14 @@ void xtcp_get_info(struct sock *sk, struct tcp_info *info, char *ca_name)
 	info->tcpi_total_retrans = xs->total_retrans;
 	info->tcpi_reordering = xs->reordering;
 	info->tcpi_rto = xs->rto_ms * USEC_PER_MSEC;
-	info->tcpi_ato = XTCP_DELACK_MS * USEC_PER_MSEC;
+	info->tcpi_ato = jiffies_to_usecs(xs->ato);
 	info->tcpi_advmss = xs->adv_mss;
 	/* less the timestamps once the handshake agreed on them (tp->advmss) */
 	if (xs->ts_ok && !((1 << sk->sk_state) &
 			   (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_CLOSE)))
 		info->tcpi_advmss -= TCPOLEN_TSTAMP_ALIGNED;
+	info->tcpi_rcv_ssthresh = xs->rcv_ssthresh;
+	info->tcpi_rcv_space = xs->rcvq_space;
 	info->tcpi_segs_out = xs->segs_out;
 	info->tcpi_segs_in = xs->segs_in;
 	info->tcpi_data_segs_out = xs->data_segs_out;
@@ -308,7 +310,7 @@ void xtcp_get_info(struct sock *sk, struct tcp_info *info, char *ca_name)
 			info->tcpi_rcv_wscale = xs->rcv_wscale;
 		}
 		info->tcpi_snd_mss = xs->mss;
-		info->tcpi_rcv_mss = xs->mss;
+		info->tcpi_rcv_mss = xs->rcv_mss;
 		info->tcpi_snd_wnd = xs->snd_wnd;
 		info->tcpi_notsent_bytes = xs->write_seq - xs->snd_nxt;
 	}

@@ -393,27 +393,37 @@ do_error:
 }
 
 /*
- * After the user read @copied bytes: tell the peer if the window at least
- * doubled (tcp_cleanup_rbuf()), so that a sender stalled on a small or closed
- * window resumes without waiting for its timer; and only by as much as the
- * receiver's silly window avoidance allows, min(MSS, half the buffer) (RFC
- * 9293 §3.8.6.2.2; half, since the window is half the free buffer).
+ * After the user read @copied bytes (tcp_cleanup_rbuf()): the ACK owed goes
+ * now if more than a segment is unacknowledged, or if this read emptied the
+ * buffer of a short (pushed) segment on a connection that is not
+ * interactive; and a window update goes if the window now offered is at
+ * least twice what the peer has left of the last one.
  */
-static void window_update(struct sock *sk, int copied)
+static void cleanup_rbuf(struct sock *sk, int copied)
 {
-	int rcvbuf = READ_ONCE(sk->sk_rcvbuf);
-	int space = rcvbuf - atomic_read(&sk->sk_rmem_alloc);
-	u32 now = xtcp_rcv_window_now(sk);
-	u32 could = space > 0 ? space / 2 : 0;
-	u32 step = min_t(u32, xtcp_sk(sk)->mss, rcvbuf / 4);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool time_to_ack = false;
+	u32 now, win;
 
 	xtcp_sock_assert_locked(sk);
-	if (copied <= 0 || (sk->sk_shutdown & RCV_SHUTDOWN))
-		return;
 	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
-				     TCPF_FIN_WAIT2)))
+				     TCPF_FIN_WAIT2 | TCPF_CLOSE_WAIT)))
 		return;
-	if (could >= 2 * now && could - now >= max(step, 1U))
+	if (xs->ack_owed &&
+	    (xs->rcv_nxt - xs->rcv_wup > xs->rcv_mss ||
+	     (copied > 0 &&
+	      (xs->ack_pushed2 || (xs->ack_pushed && !xs->pingpong)) &&
+	      !atomic_read(&sk->sk_rmem_alloc))))
+		time_to_ack = true;
+	if (copied > 0 && !time_to_ack && !(sk->sk_shutdown & RCV_SHUTDOWN)) {
+		now = xtcp_rcv_window_now(sk);
+		if (2 * now <= xs->window_clamp) {
+			win = xtcp_rwin_now(sk);
+			if (win && win >= 2 * now)
+				time_to_ack = true;
+		}
+	}
+	if (time_to_ack)
 		xtcp_send_ack(sk);
 }
 
@@ -594,14 +604,13 @@ static int recvmsg_locked(struct sock *sk, struct msghdr *msg, size_t len,
 			}
 			WRITE_ONCE(*seq, *seq + used);
 			copied += used;
+			xtcp_rcv_space_adjust(sk);
 			if (unlikely(xs->urg_data) &&
 			    xtcp_seq_after(xs->copied_seq, xs->urg_seq))
 				WRITE_ONCE(xs->urg_data, 0);
 			if (!(flags & MSG_PEEK) && offset + used == skb->len) {
 				__skb_unlink(skb, &sk->sk_receive_queue);
 				kfree_skb(skb);
-				xtcp_rcv_space_adjust(sk);
-				window_update(sk, copied);
 			}
 			continue;
 		}
@@ -635,10 +644,10 @@ static int recvmsg_locked(struct sock *sk, struct msghdr *msg, size_t len,
 				break;
 			}
 		}
-		window_update(sk, copied);
+		cleanup_rbuf(sk, copied);
 		wait_data(sk, &timeo, last);
 	} while (copied < len);
-	window_update(sk, copied);
+	cleanup_rbuf(sk, copied);
 	err = copied;
 out:
 	return err;

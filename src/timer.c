@@ -637,11 +637,10 @@ void xtcp_timer_window_reopened(struct sock *sk)
 	timer_arm(sk, XTCP_TIMER_RETRANS, xtcp_sk(sk)->rto_ms);
 }
 
-/* In-order text is owed an ACK: it goes after XTCP_DELACK_MS at the latest. */
-void xtcp_timer_ack_owed(struct sock *sk)
+/* In-order text is owed an ACK: it goes after @ms (ack.c decides). */
+void xtcp_timer_ack_owed(struct sock *sk, u32 ms)
 {
-	if (!xtcp_timer_pending(xtcp_sk(sk), XTCP_TIMER_DELACK))
-		timer_arm(sk, XTCP_TIMER_DELACK, XTCP_DELACK_MS);
+	timer_arm(sk, XTCP_TIMER_DELACK, ms);
 }
 
 /* A segment carrying an ACK went out: no ACK is owed any more. */

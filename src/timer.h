@@ -16,7 +16,7 @@ bool xtcp_timer_loss_probe(struct sock *sk, bool advancing_rto);
 void xtcp_timer_probe_done(struct sock *sk, bool sent);
 void xtcp_timer_window_reopened(struct sock *sk);
 void xtcp_timer_sack_reneging(struct sock *sk);
-void xtcp_timer_ack_owed(struct sock *sk);
+void xtcp_timer_ack_owed(struct sock *sk, u32 ms);
 void xtcp_timer_sack_compressed(struct sock *sk, u32 delay_ns);
 void xtcp_timer_ack_sent(struct sock *sk);
 void xtcp_timer_fin_wait2(struct sock *sk);

@@ -112,6 +112,8 @@ struct xtcp_sock {
 	u32 rcv_nxt;
 	u32 rcv_wnd;		/* last advertised, scaled */
 	u32 rcv_wup;		/* rcv_nxt when rcv_wnd was advertised */
+	u32 rcv_ssthresh;	/* the window opens no further now (rwin.h) */
+	u32 window_clamp;	/* nor ever further */
 	u32 copied_seq;		/* next byte the user reads */
 
 	/* what the handshake settled (syn.c), and the path (icmp.c) */
@@ -162,6 +164,10 @@ struct xtcp_sock {
 	u32 compressed_ack_rcv_nxt;	/* RCV.NXT when dup_acks_sent counted */
 	u16 rcv_mss;		/* the largest segment the peer sent */
 	u32 lrcv_time;		/* jiffies: the last text received */
+	u32 ato;		/* jiffies: the delayed-ACK timeout (rwin.h) */
+	u16 last_seg_size;	/* the last short segment's text, as MSS */
+	u8 ack_pushed:1;	/* a short segment came since our last ACK */
+	u8 ack_pushed2:1;	/* two did */
 
 	/* Nagle (RFC 896, Minshall's variant as in Linux) */
 	u32 snd_sml;		/* end of the last small segment sent */
