@@ -87,6 +87,35 @@ static void converges(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xtcp_rtt_rto_ms(&r, false), 500U);
 }
 
+/* The windowed minimum (tcp_update_rtt_min()): sample, then smoothing */
+static void rtt_min_sample(struct xtcp_rtt *r, u32 now, u32 us)
+{
+	xtcp_rtt_min_sample(r, 300 * HZ, now, us);
+	xtcp_rtt_sample(r, us);
+}
+
+/* ~0U before any sample; the least sample while it is in the window */
+static void min_rtt_window(struct kunit *test)
+{
+	struct xtcp_rtt r = {};
+	u32 t = 1000;
+
+	KUNIT_EXPECT_EQ(test, xtcp_rtt_min_us(&r), ~0U);
+	rtt_min_sample(&r, t, 300);
+	KUNIT_EXPECT_EQ(test, xtcp_rtt_min_us(&r), 300U);
+	rtt_min_sample(&r, t + HZ, 100);
+	rtt_min_sample(&r, t + 2 * HZ, 200);
+	KUNIT_EXPECT_EQ(test, xtcp_rtt_min_us(&r), 100U);
+	KUNIT_EXPECT_LE(test, xtcp_rtt_min_us(&r), r.srtt_us);
+	/* 300 s after the 100 us sample, only later ones count */
+	rtt_min_sample(&r, t + 302 * HZ, 250);
+	KUNIT_EXPECT_GE(test, xtcp_rtt_min_us(&r), 200U);
+	/* a sample of 0 counts as a jiffy, as in Linux */
+	rtt_min_sample(&r, t + 303 * HZ, 0);
+	KUNIT_EXPECT_EQ(test, xtcp_rtt_min_us(&r),
+			min_t(u32, 250, jiffies_to_usecs(1)));
+}
+
 static struct kunit_case rtt_cases[] = {
 	KUNIT_CASE(rto_before_any_sample),
 	KUNIT_CASE(first_sample),
@@ -94,6 +123,7 @@ static struct kunit_case rtt_cases[] = {
 	KUNIT_CASE(minimum_is_linux),
 	KUNIT_CASE(maximum),
 	KUNIT_CASE(converges),
+	KUNIT_CASE(min_rtt_window),
 	{}
 };
 

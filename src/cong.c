@@ -479,6 +479,37 @@ u32 xtcp_ca_min_tso_segs(struct sock *sk, u32 dflt)
 	return xs->ca_ops->min_tso_segs(sk);
 }
 
+/**
+ * xtcp_update_pacing_rate - sk_pacing_rate from the window and the RTT
+ * @sk: a connected socket
+ *
+ * As tcp_update_pacing_rate(): MSS * cwnd / SRTT (cwnd, or the segments in
+ * flight if more) times net.ipv4.tcp_pacing_ss_ratio percent in slow start
+ * below half ssthresh, else net.ipv4.tcp_pacing_ca_ratio percent; at most
+ * SO_MAX_PACING_RATE. The fq qdisc paces the socket's skbs by it and the
+ * sender sizes its GSO skbs by it (output.c). Linux keeps SRTT in eighths of
+ * a microsecond, xtcp in microseconds: the scaling is Linux's all the same.
+ */
+void xtcp_update_pacing_rate(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
+	u64 rate;
+
+	xtcp_sock_assert_locked(sk);
+	rate = (u64)xs->mss * ((USEC_PER_SEC / 100) << 3);
+	if (xs->cc.cwnd < xs->cc.ssthresh / 2)
+		rate *= READ_ONCE(net->ipv4.sysctl_tcp_pacing_ss_ratio);
+	else
+		rate *= READ_ONCE(net->ipv4.sysctl_tcp_pacing_ca_ratio);
+	rate *= max(xs->cc.cwnd, xs->packets_out);
+	if (likely(xs->rtt.srtt_us))
+		rate = div64_u64(rate, (u64)xs->rtt.srtt_us << 3);
+	/* unlocked readers: sch_fq, TCP_INFO */
+	WRITE_ONCE(sk->sk_pacing_rate,
+		   min_t(u64, rate, READ_ONCE(sk->sk_max_pacing_rate)));
+}
+
 /* tcp_sndbuf_expand()'s multiplier: 2 unless the algorithm says. */
 u32 xtcp_ca_sndbuf_expand(struct sock *sk)
 {

@@ -53,22 +53,23 @@ static void rto_afresh(struct xtcp_sock *xs)
 static bool rtt_ack(struct sock *sk, u32 ack, const struct xtcp_skb_cb *cb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 ms;
+	u32 ms, us, wlen;
 
 	xtcp_sock_assert_locked(sk);
 	if (xs->rtt_timing && !xtcp_seq_before(ack, xs->rtt_seq)) {
 		xs->rtt_timing = 0;
-		xtcp_rtt_sample(&xs->rtt, div_u64(ktime_get_ns() -
-						  xs->rtt_start_ns,
-						  NSEC_PER_USEC));
+		us = div_u64(ktime_get_ns() - xs->rtt_start_ns, NSEC_PER_USEC);
 	} else if (xs->ts_ok && cb->has_ts && cb->tsecr) {
 		ms = xtcp_isn_tsval(xs->ts_off) - cb->tsecr;
 		if (ms >= XTCP_RTO_MAX_MS)
 			return false;
-		xtcp_rtt_sample(&xs->rtt, ms * USEC_PER_MSEC);
+		us = ms * USEC_PER_MSEC;
 	} else {
 		return false;
 	}
+	wlen = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_min_rtt_wlen) * HZ;
+	xtcp_rtt_min_sample(&xs->rtt, wlen, tcp_jiffies32, us);
+	xtcp_rtt_sample(&xs->rtt, us);
 	rto_afresh(xs);
 	return true;
 }
@@ -525,6 +526,9 @@ static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb)
 		if (sock_flag(sk, SOCK_KEEPOPEN))
 			xtcp_keepalive_reset(sk);
 		xtcp_ca_init(sk);
+		/* tcp_rcv_state_process() in SYN-RECV; not the active end's */
+		if (xs->passive && !xs->ca_ops->cong_control)
+			xtcp_update_pacing_rate(sk);
 		if (xs->passive) {
 			xtcp_child_established(sk);
 		} else {

@@ -856,6 +856,33 @@ u32 xtcp_size_goal(struct sock *sk)
 }
 
 /*
+ * tcp_tso_segs(): the segments one GSO skb carries, from the pacing rate
+ * (tcp_tso_autosize()): what the rate sends in 2^-sk_pacing_shift seconds
+ * (1 ms by default), plus gso_max_size >> (min RTT / 2^tcp_tso_rtt_log us) on
+ * short paths, at most gso_max_size; at least the algorithm's min_tso_segs,
+ * else net.ipv4.tcp_min_tso_segs; at most gso_max_segs. Before a rate (an
+ * active opener's first flight, sk_pacing_rate still ~0UL), gso_max_size.
+ */
+static u32 tso_segs(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
+	unsigned long bytes;
+	u32 r, min_tso;
+
+	min_tso = xtcp_ca_min_tso_segs(sk,
+				       READ_ONCE(net->ipv4.sysctl_tcp_min_tso_segs));
+	bytes = READ_ONCE(sk->sk_pacing_rate) >> READ_ONCE(sk->sk_pacing_shift);
+	r = xtcp_rtt_min_us(&xs->rtt) >>
+	    READ_ONCE(net->ipv4.sysctl_tcp_tso_rtt_log);
+	if (r < BITS_PER_TYPE(sk->sk_gso_max_size))
+		bytes += sk->sk_gso_max_size >> r;
+	bytes = min_t(unsigned long, bytes, sk->sk_gso_max_size);
+	return min_t(u32, max_t(u32, bytes / xs->mss, min_tso),
+		     sk->sk_gso_max_segs);
+}
+
+/*
  * The page fragments @skb's would add to one that ends with page @*page at
  * offset @*end, where they continue each other (skb_can_coalesce()).
  */
@@ -878,8 +905,8 @@ static unsigned int frags_added(const struct sk_buff *skb, struct page **page,
 /*
  * How many segments from the send head @skb (which may go) go together in
  * one GSO skb (tcp_write_xmit() with tcp_tso_segs() and tcp_cwnd_test()):
- * at most @quota, the room the congestion window has, and the size goal's
- * segments; each but the last a full MSS without PSH or FIN (GSO puts those
+ * at most @quota, the room the congestion window has, the size goal's
+ * segments and tso_segs(); each but the last a full MSS without PSH or FIN (GSO puts those
  * on its last segment only), each one the peer's window and Nagle's rule
  * let go as they would let it go on its own; all of their page fragments
  * in one skb. A FIN's segment goes on its own, held by neither window.
@@ -892,7 +919,7 @@ static u32 run_len(struct sock *sk, struct sk_buff *skb, u8 nonagle,
 	unsigned int end = 0, frags;
 	u32 n = 1;
 
-	quota = min(quota, xtcp_size_goal(sk) / xs->mss);
+	quota = min3(quota, xtcp_size_goal(sk) / xs->mss, tso_segs(sk));
 	frags = frags_added(skb, &page, &end);
 	while (n < quota && skb->len == xs->mss && !skb_headlen(skb) &&
 	       !(XTCP_SKB_CB(skb)->flags & (XTCP_FLAG_PSH | XTCP_FLAG_FIN)) &&

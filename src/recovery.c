@@ -766,6 +766,7 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
 		 (xs->cc.cwnd < xs->cc.ssthresh ? 2 * prior_packets >= xs->cc.cwnd :
 		  prior_packets >= xs->cc.cwnd))
 		xtcp_ca_cong_avoid(sk, ack, delivered);
+	xtcp_update_pacing_rate(sk);
 }
 
 /*

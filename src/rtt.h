@@ -16,9 +16,11 @@
 #ifndef _XTCP_RTT_H
 #define _XTCP_RTT_H
 
+#include <linux/jiffies.h>
 #include <linux/math.h>
 #include <linux/minmax.h>
 #include <linux/types.h>
+#include <linux/win_minmax.h>
 
 #define XTCP_RTO_MIN_MS		200	/* as TCP_RTO_MIN */
 #define XTCP_RTO_MAX_MS		120000	/* as TCP_RTO_MAX */
@@ -26,6 +28,7 @@
 #define XTCP_TIMEOUT_FALLBACK_MS 3000	/* RFC 6298 §5.7: the SYN was lost */
 
 struct xtcp_rtt {
+	struct minmax min;	/* windowed minimum (tp->rtt_min), complemented */
 	u32 srtt_us;		/* 0: no sample yet */
 	u32 rttvar_us;
 	u32 ack_rtt_us;		/* the last sample, until the ACK's rate sample takes it */
@@ -51,6 +54,30 @@ static inline void xtcp_rtt_sample(struct xtcp_rtt *r, u32 sample_us)
 }
 
 /* The RTO for the next transmission, in milliseconds (no back-off). */
+/*
+ * The least round trip of the last @win jiffies (tcp_update_rtt_min(), over
+ * net.ipv4.tcp_min_rtt_wlen): @sample_us, taken at @now (jiffies), goes in
+ * before xtcp_rtt_sample() takes it; the first sample starts the filter. A
+ * sample of 0 counts as a jiffy, as there. Linux 6.1 exports only the
+ * running maximum of lib/win_minmax.c to modules: the filter keeps the
+ * samples' complements, whose running maximum is the samples' minimum.
+ */
+static inline void xtcp_rtt_min_sample(struct xtcp_rtt *r, u32 win, u32 now,
+				       u32 sample_us)
+{
+	sample_us = sample_us ?: jiffies_to_usecs(1);
+	if (!r->srtt_us)
+		minmax_reset(&r->min, now, ~sample_us);
+	else
+		minmax_running_max(&r->min, win, now, ~sample_us);
+}
+
+/* tcp_min_rtt(): the windowed minimum, ~0U before any sample. */
+static inline u32 xtcp_rtt_min_us(const struct xtcp_rtt *r)
+{
+	return r->srtt_us ? ~minmax_get(&r->min) : ~0U;
+}
+
 static inline u32 xtcp_rtt_rto_ms(const struct xtcp_rtt *r, bool syn_lost)
 {
 	u64 rto_us;

@@ -243,9 +243,10 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 }
 
 /*
- * TCP_INFO: struct tcp_info with the fields xtcp keeps; the others (pacing,
- * delivery rate, busy times) stay 0 until xtcp has them. A listener aliases tcpi_unacked and tcpi_sacked to its accept
- * queue and backlog, as tcp_get_info() does. With @ca_name (XTCP_CA_NAME_MAX
+ * TCP_INFO: struct tcp_info with the fields xtcp keeps; the others (delivery
+ * rate, busy times) stay 0 until xtcp has them. A listener reports its
+ * pacing rates, reordering and cwnd, and aliases tcpi_unacked and
+ * tcpi_sacked to its accept queue and backlog, as tcp_get_info() does. With @ca_name (XTCP_CA_NAME_MAX
  * bytes), also the name of the socket's congestion control, as inet_diag's
  * INET_DIAG_CONG gives it to ss (/proc/net/xtcp_info). Takes the socket
  * lock: process context.
@@ -254,12 +255,20 @@ void xtcp_get_info(struct sock *sk, struct tcp_info *info, char *ca_name)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct dst_entry *dst;
+	unsigned long rate;
 
 	memset(info, 0, sizeof(*info));
 	lock_sock(sk);
 	if (ca_name)
 		strscpy(ca_name, xs->ca_ops->name, XTCP_CA_NAME_MAX);
 	info->tcpi_state = sk->sk_state;
+	/* ~0UL, no rate, is ~0ULL on 32-bit machines too */
+	rate = READ_ONCE(sk->sk_pacing_rate);
+	info->tcpi_pacing_rate = rate != ~0UL ? rate : ~0ULL;
+	rate = READ_ONCE(sk->sk_max_pacing_rate);
+	info->tcpi_max_pacing_rate = rate != ~0UL ? rate : ~0ULL;
+	info->tcpi_reordering = xs->reordering;
+	info->tcpi_snd_cwnd = xs->cc.cwnd;
 	if (sk->sk_state == XTCP_LISTEN) {
 		info->tcpi_unacked = xs->accept_count;
 		info->tcpi_sacked = READ_ONCE(sk->sk_max_ack_backlog);
@@ -267,14 +276,12 @@ void xtcp_get_info(struct sock *sk, struct tcp_info *info, char *ca_name)
 	}
 	info->tcpi_retransmits = xs->retries;
 	info->tcpi_ca_state = xs->ca_state;
-	info->tcpi_snd_cwnd = xs->cc.cwnd;
 	info->tcpi_snd_ssthresh = xs->cc.ssthresh;
 	info->tcpi_unacked = xs->packets_out;
 	info->tcpi_sacked = xs->sacked_out;
 	info->tcpi_lost = xs->lost_out;
 	info->tcpi_retrans = xs->retrans_out;
 	info->tcpi_total_retrans = xs->total_retrans;
-	info->tcpi_reordering = xs->reordering;
 	info->tcpi_rto = xs->rto_ms * USEC_PER_MSEC;
 	info->tcpi_ato = jiffies_to_usecs(xs->ato);
 	info->tcpi_advmss = xs->adv_mss;
@@ -294,6 +301,7 @@ void xtcp_get_info(struct sock *sk, struct tcp_info *info, char *ca_name)
 	info->tcpi_bytes_received = xs->bytes_received;
 	info->tcpi_rtt = xs->rtt.srtt_us;
 	info->tcpi_rttvar = xs->rtt.rttvar_us;
+	info->tcpi_min_rtt = xtcp_rtt_min_us(&xs->rtt);
 	/* as tcp_get_info(): from our SYN on, as tp->ecn_flags */
 	if (xs->ecn_flags & XTCP_ECN_OK)
 		info->tcpi_options |= TCPI_OPT_ECN;

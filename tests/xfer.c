@@ -1147,13 +1147,17 @@ static int cmd_script(int argc, char **argv)
 
 			if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
 				die("TCP_INFO: %s", strerror(errno));
-			printf("mss %u pmtu %u retrans %u cwnd %u bytes_acked %llu bytes_received %llu segs_out %u segs_in %u data_segs_out %u data_segs_in %u\n",
+			printf("mss %u pmtu %u retrans %u cwnd %u bytes_acked %llu bytes_received %llu segs_out %u segs_in %u data_segs_out %u data_segs_in %u ssthresh %u unacked %u rtt %u min_rtt %u pacing_rate %llu max_pacing_rate %llu\n",
 			       ti.tcpi_snd_mss, ti.tcpi_pmtu, ti.tcpi_total_retrans,
 			       ti.tcpi_snd_cwnd,
 			       (unsigned long long)ti.tcpi_bytes_acked,
 			       (unsigned long long)ti.tcpi_bytes_received,
 			       ti.tcpi_segs_out, ti.tcpi_segs_in,
-			       ti.tcpi_data_segs_out, ti.tcpi_data_segs_in);
+			       ti.tcpi_data_segs_out, ti.tcpi_data_segs_in,
+			       ti.tcpi_snd_ssthresh, ti.tcpi_unacked,
+			       ti.tcpi_rtt, ti.tcpi_min_rtt,
+			       (unsigned long long)ti.tcpi_pacing_rate,
+			       (unsigned long long)ti.tcpi_max_pacing_rate);
 			fflush(stdout);
 		} else if (!strcmp(step, "rcvbuf") && arg) {
 			int v = atoi(arg);

@@ -133,6 +133,22 @@ case_tools_xtcpstat_info() {
 	          "rcvmss", "advmss", "pmtu", "wscale"):
 	    if got.get(k) != tcp.get(k):
 	        sys.exit("%s: xtcp %s, Linux TCP %s for the same bytes" % (k, got.get(k), tcp.get(k)))
+	# the windowed minimum RTT and the pacing rate, which TCP has after the
+	# same transfer: present, the minimum no more than SRTT (a smoothing of
+	# samples no less than it), the rate tcp_update_pacing_rate()'s
+	for k in ("minrtt", "pacing_rate"):
+	    if k in ss and k not in mine:
+	        sys.exit("%s: ss -ti has it for Linux TCP, xtcpstat -i not" % k)
+	v = {k: int(x) for k, x in re.findall(r"(\w+) (\d+)", info)}
+	if not 0 < v["min_rtt"] <= v["rtt"] + 1:
+	    sys.exit("TCP_INFO: min_rtt %d against rtt %d" % (v["min_rtt"], v["rtt"]))
+	ratio = 200 if v["cwnd"] < v["ssthresh"] // 2 else 120
+	rate = v["mss"] * 10000 * ratio * max(v["cwnd"], v["unacked"]) // v["rtt"]
+	if v["max_pacing_rate"] != (1 << 64) - 1 or abs(v["pacing_rate"] - rate) > rate // 100:
+	    sys.exit("TCP_INFO: pacing_rate %d (max %d); mss * cwnd / srtt * %d%% is %d"
+	             % (v["pacing_rate"], v["max_pacing_rate"], ratio, rate))
+	print("# TCP_INFO: min_rtt %d us, rtt %d us, pacing_rate %d B/s (%d%%)"
+	      % (v["min_rtt"], v["rtt"], v["pacing_rate"], ratio))
 	EOF
 }
 
