@@ -877,7 +877,7 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 	u32 prior_lost = xs->lost;
 	u32 sack_delivered = xs->delivered;
 	u32 prior_in_flight, delivered, dsacked = 0;
-	bool hold = false;
+	bool hold = false, dubious;
 
 	xtcp_sock_assert_locked(sk);
 	/* the pipe before this ACK: the caller's, if it cleaned the queue */
@@ -951,6 +951,15 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 	/* an ECN echo proves the congestion: no undo (tcp_fastretrans_alert()) */
 	if (flag & XTCP_ACKF_ECE)
 		xs->prior_ssthresh = 0;
+	/*
+	 * tcp_ack() calls tcp_fastretrans_alert() only for an ACK with data
+	 * in flight before it that is "dubious" (tcp_ack_is_dubious()): a
+	 * duplicate, one that SACKs, D-SACKs or echoes a CE mark, or any
+	 * outside the Open state. It decides the D-SACK undo in Open.
+	 */
+	dubious = prior_packets &&
+		  (xs->ca_state != XTCP_CA_OPEN || !(flag & XTCP_ACKF_NOT_DUP) ||
+		   dsacked || (flag & (XTCP_ACKF_DATA_SACKED | XTCP_ACKF_ECE)));
 
 	/*
 	 * The state's exit, and undo, as tcp_fastretrans_alert() (its steps
@@ -987,7 +996,7 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 			xs->dupacks = 0;
 			break;
 		}
-		if (acked && try_undo_partial(sk)) {
+		if ((flag & XTCP_ACKF_UNA_ADVANCED) && try_undo_partial(sk)) {
 			hold = true;
 			break;
 		}
@@ -1014,11 +1023,10 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 	}
 
 	/*
-	 * Open, with data in flight (tcp_ack() calls tcp_fastretrans_alert()
-	 * only then): D-SACKs may show the last episode spurious after it
-	 * ended, for they come when the retransmissions arrive.
+	 * Open: D-SACKs may show the last episode spurious after it ended, for
+	 * they come when the retransmissions arrive.
 	 */
-	if (xs->ca_state == XTCP_CA_OPEN && prior_packets)
+	if (xs->ca_state == XTCP_CA_OPEN && dubious)
 		try_undo_dsack(sk);
 
 	/*
