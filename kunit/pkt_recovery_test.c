@@ -559,18 +559,21 @@ static void recovery_dsack_marks_nothing(struct kunit *test)
 
 /*
  * A connection with SACK on reno (ssthresh cwnd/2, so that the proportions
- * come out whole) with room for all that the tests write at once.
+ * come out whole) with room for all that the tests write at once; the
+ * SYN+ACK's options @o (NULL: the default, MSS and SACK-permitted).
  */
-static struct socket *prr_established(struct kunit *test, struct xtcp_peer *p,
-				      u16 port)
+static struct socket *reno_established(struct kunit *test, struct xtcp_peer *p,
+				       u16 port, const struct xtcp_options *o)
 {
 	struct socket *sock;
 	struct sock *sk;
 
 	xtcp_peer_init(p, port);
-	sock = xtcp_test_established(test, p, NULL);
+	sock = xtcp_test_established(test, p, o);
 	sk = sock->sk;
-	KUNIT_ASSERT_TRUE(test, xtcp_sk(sk)->sack_ok);
+	/* SACK as the SYN+ACK offers it */
+	KUNIT_ASSERT_EQ(test, (bool)xtcp_sk(sk)->sack_ok,
+			!o || (o->present & XTCP_OPTF_SACK_PERM));
 	KUNIT_ASSERT_EQ(test, sock->ops->setsockopt(sock, SOL_TCP, TCP_CONGESTION,
 						    KERNEL_SOCKPTR("reno"), 4), 0);
 	lock_sock(sk);
@@ -578,6 +581,27 @@ static struct socket *prr_established(struct kunit *test, struct xtcp_peer *p,
 	sk->sk_userlocks |= SOCK_SNDBUF_LOCK;
 	release_sock(sk);
 	KUNIT_ASSERT_EQ(test, xtcp_sk(sk)->cc.cwnd, 10U);
+	return sock;
+}
+
+static struct socket *prr_established(struct kunit *test, struct xtcp_peer *p,
+				      u16 port)
+{
+	return reno_established(test, p, port, NULL);
+}
+
+/* The same with timestamps; the MSS option leaves room for them. */
+static struct socket *ts_established(struct kunit *test, struct xtcp_peer *p,
+				     u16 port)
+{
+	static const struct xtcp_options ts = {
+		.present = XTCP_OPTF_MSS | XTCP_OPTF_SACK_PERM |
+			   XTCP_OPTF_TIMESTAMP,
+		.mss = MSS + TCPOLEN_TSTAMP_ALIGNED,
+	};
+	struct socket *sock = reno_established(test, p, port, &ts);
+
+	KUNIT_ASSERT_TRUE(test, xtcp_sk(sock->sk)->ts_ok);
 	return sock;
 }
 
@@ -755,6 +779,184 @@ static void recovery_prr_slow_start_bound(struct kunit *test)
 	EXPECT_SEGS(test, &p, seq, 14);
 }
 
+
+/*
+ * Undo by the timestamps (tcp_try_undo_recovery(), tcp_packet_delayed()):
+ * the ACK that ends recovery echoes a TSval older than the retransmission's
+ * (retrans_stamp): the original arrived, the reduction was spurious. Reno's
+ * undo_cwnd gives back the window before (10), ssthresh its value before
+ * (infinite), and slow start goes on from there (17). TCPFullUndo. Before,
+ * cwnd stayed at ssthresh (5).
+ */
+static void recovery_undo_timestamps(struct kunit *test)
+{
+	long full = xtcp_test_stat(XTCP_STAT_FULL_UNDO);
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq;
+
+	sock = ts_established(test, &p, 44022);
+	xs = xtcp_sk(sock->sk);
+	seq = send_segments(test, sock, &p, 10);
+	prr_ack(test, &p, seq, 0, 1, 2);
+	prr_ack(test, &p, seq, 0, 1, 3);
+	prr_ack(test, &p, seq, 0, 1, 4);
+	EXPECT_SEGS(test, &p, seq, 0);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
+	KUNIT_EXPECT_EQ(test, xs->undo_marker, seq);
+	KUNIT_EXPECT_EQ(test, xs->undo_retrans, 1);
+	KUNIT_EXPECT_EQ(test, xs->prior_ssthresh, XTCP_INFINITE_SSTHRESH);
+	KUNIT_ASSERT_NE(test, xs->retrans_stamp, 0U);
+
+	p.tsecr = xs->retrans_stamp - 1;
+	p.ack = seq + 10 * MSS;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, xs->undo_marker, 0U);
+	KUNIT_EXPECT_EQ(test, xs->cc.ssthresh, XTCP_INFINITE_SSTHRESH);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 17U);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_FULL_UNDO), full + 1);
+}
+
+/*
+ * Undo by D-SACK after recovery ended (tcp_check_dsack()'s count of
+ * undo_retrans, tcp_try_undo_dsack()). Without timestamps the ACK that ends
+ * recovery proves nothing: cwnd = ssthresh = 5, five new segments go. A
+ * D-SACK of the retransmission then shows it was not needed: cwnd back to
+ * 10, ssthresh infinite, the other five go. TCPDSACKUndo. A second D-SACK
+ * of it undoes nothing more (the marker is gone).
+ */
+static void recovery_undo_dsack(struct kunit *test)
+{
+	static const u32 dsack[][2] = { { 0, 1 } };
+	long full = xtcp_test_stat(XTCP_STAT_FULL_UNDO);
+	long dundo = xtcp_test_stat(XTCP_STAT_DSACK_UNDO);
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq;
+
+	sock = prr_established(test, &p, 44023);
+	xs = xtcp_sk(sock->sk);
+	seq = send_segments(test, sock, &p, 10);
+	prr_ack(test, &p, seq, 0, 1, 2);
+	prr_ack(test, &p, seq, 0, 1, 3);
+	prr_ack(test, &p, seq, 0, 1, 10);
+	EXPECT_SEGS(test, &p, seq, 0);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
+
+	p.ack = seq + 10 * MSS;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 5U);
+	KUNIT_EXPECT_EQ(test, xs->cc.ssthresh, 5U);
+	KUNIT_EXPECT_EQ(test, xs->undo_marker, seq);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_FULL_UNDO), full);
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 10 * MSS, 0), (int)(10 * MSS));
+	EXPECT_SEGS(test, &p, seq, 10, 11, 12, 13, 14);
+
+	sack_ack(test, &p, seq + 10 * MSS, seq, dsack, 1);
+	KUNIT_EXPECT_EQ(test, xs->undo_retrans, 0);
+	KUNIT_EXPECT_EQ(test, xs->undo_marker, 0U);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 10U);
+	KUNIT_EXPECT_EQ(test, xs->cc.ssthresh, XTCP_INFINITE_SSTHRESH);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_DSACK_UNDO), dundo + 1);
+	EXPECT_SEGS(test, &p, seq, 15, 16, 17, 18, 19);
+
+	sack_ack(test, &p, seq + 10 * MSS, seq, dsack, 1);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_DSACK_UNDO), dundo + 1);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 10U);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * A partial ACK whose echo is older than the retransmission
+ * (tcp_try_undo_partial()): the hole was filled by the original. With the
+ * retransmission acknowledged too, none is left in flight: undone, nothing
+ * lost, open again. TCPPartialUndo.
+ */
+static void recovery_undo_partial(struct kunit *test)
+{
+	long partial = xtcp_test_stat(XTCP_STAT_PARTIAL_UNDO);
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq;
+
+	sock = ts_established(test, &p, 44024);
+	xs = xtcp_sk(sock->sk);
+	seq = send_segments(test, sock, &p, 10);
+	prr_ack(test, &p, seq, 0, 1, 2);
+	prr_ack(test, &p, seq, 0, 1, 3);
+	prr_ack(test, &p, seq, 0, 1, 4);
+	EXPECT_SEGS(test, &p, seq, 0);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 7U);
+
+	p.tsecr = xs->retrans_stamp - 1;
+	p.ack = seq + 4 * MSS;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, xs->lost_out, 0U);
+	KUNIT_EXPECT_EQ(test, xs->undo_marker, 0U);
+	/* the window before, 10, then slow start by the one delivered */
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 11U);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_PARTIAL_UNDO),
+			partial + 1);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * NewReno (no SACK) holds recovery at an ACK of exactly its recovery point,
+ * PRR still sizing cwnd, and a duplicate ACK there counts for nothing (RFC
+ * 6582 §3.2 step 3, tcp_try_undo_recovery()); the next ACK above ends it with
+ * cwnd = ssthresh. No undo: the retransmission was needed. Before, recovery
+ * ended at the recovery point.
+ */
+static void recovery_newreno_holds_at_recovery_point(struct kunit *test)
+{
+	static const struct xtcp_options mss_only = {
+		.present = XTCP_OPTF_MSS,
+		.mss = MSS,
+	};
+	long full = xtcp_test_stat(XTCP_STAT_FULL_UNDO);
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq;
+
+	sock = reno_established(test, &p, 44025, &mss_only);
+	xs = xtcp_sk(sock->sk);
+	KUNIT_ASSERT_FALSE(test, xs->sack_ok);
+	seq = send_segments(test, sock, &p, 6);
+	dup_ack(test, &p, seq, 0, 0);
+	dup_ack(test, &p, seq, 0, 0);
+	dup_ack(test, &p, seq, 0, 0);
+	expect_retransmit(test, &p, seq);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
+	KUNIT_EXPECT_EQ(test, xs->high_seq, seq + 6 * MSS);
+
+	p.ack = seq + 6 * MSS;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
+	KUNIT_EXPECT_EQ(test, xs->sacked_out, 0U);
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 2 * MSS, 0), (int)(2 * MSS));
+	EXPECT_SEGS(test, &p, seq, 6, 7);
+
+	dup_ack(test, &p, seq + 6 * MSS, 0, 0);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
+	KUNIT_EXPECT_EQ(test, xs->sacked_out, 0U);
+	XTCP_EXPECT_NO_SEGMENT(test);
+
+	p.ack = seq + 7 * MSS;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 5U);
+	KUNIT_EXPECT_EQ(test, xs->cc.ssthresh, 5U);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_FULL_UNDO), full);
+}
+
 static struct kunit_case recovery_cases[] = {
 	KUNIT_CASE(recovery_sack_fast_retransmit),
 	KUNIT_CASE(recovery_sack_reneging),
@@ -765,6 +967,10 @@ static struct kunit_case recovery_cases[] = {
 	KUNIT_CASE(recovery_dsack_marks_nothing),
 	KUNIT_CASE(recovery_prr_proportional),
 	KUNIT_CASE(recovery_prr_slow_start_bound),
+	KUNIT_CASE(recovery_undo_timestamps),
+	KUNIT_CASE(recovery_undo_dsack),
+	KUNIT_CASE(recovery_undo_partial),
+	KUNIT_CASE(recovery_newreno_holds_at_recovery_point),
 	{}
 };
 
@@ -815,6 +1021,44 @@ static void timer_rto_retransmits(struct kunit *test)
 					       XTCP_FLAG_PSH),
 			XTCP_FLAG_ACK | XTCP_FLAG_PSH, seq + 2 * MSS, p.seq);
 	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * A time-out the timestamps prove spurious (tcp_process_loss() calls
+ * tcp_try_undo_loss()): the ACK of all echoes a TSval older than the
+ * retransmission. Nothing is lost, cwnd goes back from 1 to the window
+ * before (10, reno's undo_cwnd), ssthresh to infinite, and with SACK the
+ * connection is open at once; slow start from 10 by the five delivered.
+ * TCPLossUndo. Before, cwnd grew from 1.
+ */
+static void timer_rto_spurious_undo(struct kunit *test)
+{
+	long lundo = xtcp_test_stat(XTCP_STAT_LOSS_UNDO);
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq;
+
+	sock = ts_established(test, &p, 44026);
+	xs = xtcp_sk(sock->sk);
+	seq = send_segments(test, sock, &p, 5);
+	xtcp_test_fire(test, sock->sk, XTCP_TIMER_RETRANS);
+	expect_retransmit(test, &p, seq);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_LOSS);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 1U);
+	KUNIT_EXPECT_EQ(test, xs->cc.ssthresh, 5U);
+	KUNIT_EXPECT_EQ(test, xs->prior_cwnd, 10U);
+	KUNIT_EXPECT_EQ(test, xs->lost_out, 5U);
+	KUNIT_ASSERT_NE(test, xs->retrans_stamp, 0U);
+
+	p.tsecr = xs->retrans_stamp - 1;
+	p.ack = seq + 5 * MSS;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, xs->lost_out, 0U);
+	KUNIT_EXPECT_EQ(test, xs->cc.ssthresh, XTCP_INFINITE_SSTHRESH);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 15U);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_LOSS_UNDO), lundo + 1);
 }
 
 /* SYN-SENT: the SYN goes again with the same ISN (RFC 9293 §3.8.1). */
@@ -1273,6 +1517,7 @@ static struct kunit_case timer_cases[] = {
 	KUNIT_CASE(timer_tlp_new_data),
 	KUNIT_CASE(timer_tlp_off),
 	KUNIT_CASE(timer_rto_retransmits),
+	KUNIT_CASE(timer_rto_spurious_undo),
 	KUNIT_CASE(timer_syn_retransmit),
 	KUNIT_CASE(timer_synack_retransmit),
 	KUNIT_CASE(timer_user_timeout_aborts),

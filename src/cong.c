@@ -411,6 +411,13 @@ u32 xtcp_ca_ssthresh(struct sock *sk)
 	return xtcp_sk(sk)->ca_ops->ssthresh(sk);
 }
 
+/* A reduction found spurious: the window to go back to (undo_cwnd). */
+u32 xtcp_ca_undo_cwnd(struct sock *sk)
+{
+	xtcp_ca_sync(sk);
+	return xtcp_sk(sk)->ca_ops->undo_cwnd(sk);
+}
+
 void xtcp_ca_cong_avoid(struct sock *sk, u32 ack, u32 acked)
 {
 	xtcp_ca_sync(sk);

@@ -40,6 +40,7 @@ void xtcp_ca_sync(struct sock *sk);
 void xtcp_ca_init(struct sock *sk);
 void xtcp_ca_release(struct sock *sk);
 u32 xtcp_ca_ssthresh(struct sock *sk);
+u32 xtcp_ca_undo_cwnd(struct sock *sk);
 void xtcp_ca_cong_avoid(struct sock *sk, u32 ack, u32 acked);
 void xtcp_ca_set_state(struct sock *sk, u8 state);
 void xtcp_ca_event(struct sock *sk, enum tcp_ca_event ev);

@@ -46,4 +46,10 @@ static inline void xtcp_ecn_queue_cwr(struct xtcp_sock *xs)
 		xs->ecn_flags |= XTCP_ECN_QUEUE_CWR;
 }
 
+/* The reduction was undone: no CWR after all (tcp_ecn_withdraw_cwr()). */
+static inline void xtcp_ecn_withdraw_cwr(struct xtcp_sock *xs)
+{
+	xs->ecn_flags &= ~XTCP_ECN_QUEUE_CWR;
+}
+
 #endif /* _XTCP_ECN_H */

@@ -680,7 +680,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	const struct xtcp_options *sack;
 	enum xtcp_ack_class class;
 	struct xtcp_options opt;
-	u32 acked, prior_packets, prior_delivered, nwin;
+	u32 acked, prior_packets, prior_delivered, prior_snd_una, nwin;
 	bool fin_acked;
 	int flag = 0;
 
@@ -716,6 +716,9 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	if (!xtcp_ack_acceptable(class))
 		return apply(sk, XTCP_EV_BAD_ACK, skb);
 	update_ts_recent(xs, cb);
+	/* its echo, for the undo of a spurious reduction (recovery.c) */
+	xs->saw_tsecr = xs->ts_ok && cb->has_ts && cb->tsecr;
+	xs->rcv_tsecr = cb->tsecr;
 	/* the peer is alive and heard us (tcp_ack()); an old ACK proves neither */
 	if (!xtcp_seq_before(cb->ack, xs->snd_una)) {
 		/* an ECN echo, and the peer's CWR, on it (tcp_ack()) */
@@ -772,13 +775,14 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 			xtcp_timer_window_reopened(sk);
 		}
 
-		xtcp_ack_recovery(sk, cb->ack, 0, xs->packets_out,
+		xtcp_ack_recovery(sk, cb->ack, xs->snd_una, 0, xs->packets_out,
 				  xs->delivered, dup, flag, sack);
 		xtcp_push(sk);
 		return apply(sk, XTCP_EV_ACK, skb);
 	}
 
 	rtt_ack(sk, cb->ack, cb);
+	prior_snd_una = xs->snd_una;
 	xs->bytes_acked += cb->ack - xs->snd_una;
 	WRITE_ONCE(xs->snd_una, cb->ack);
 	prior_packets = xs->packets_out;
@@ -787,8 +791,8 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	acked = xtcp_clean_rtx_queue(sk, cb->ack);
 	if (xs->urg_mode && !xtcp_seq_before(xs->snd_una, xs->snd_up))
 		xs->urg_mode = 0;	/* the urgent data is through */
-	xtcp_ack_recovery(sk, cb->ack, acked, prior_packets, prior_delivered,
-			  false, flag, sack);
+	xtcp_ack_recovery(sk, cb->ack, prior_snd_una, acked, prior_packets,
+			  prior_delivered, false, flag, sack);
 	xtcp_sndbuf_expand(sk);		/* the window grew: the buffer with it */
 	WRITE_ONCE(xs->retries, 0);
 	xs->stall_start_ns = ktime_get_ns();	/* progress */

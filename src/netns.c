@@ -95,6 +95,10 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_DELAYED_ACK_LOST]	= "DelayedACKLost",
 	[XTCP_STAT_LOSS_PROBES]		= "TCPLossProbes",
 	[XTCP_STAT_LOSS_PROBE_RECOVERY]	= "TCPLossProbeRecovery",
+	[XTCP_STAT_FULL_UNDO]		= "TCPFullUndo",
+	[XTCP_STAT_PARTIAL_UNDO]	= "TCPPartialUndo",
+	[XTCP_STAT_DSACK_UNDO]		= "TCPDSACKUndo",
+	[XTCP_STAT_LOSS_UNDO]		= "TCPLossUndo",
 };
 
 const char *xtcp_stat_name(enum xtcp_stat s)

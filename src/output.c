@@ -1124,6 +1124,7 @@ void xtcp_send_loss_probe(struct sock *sk)
 	}
 	if (transmit_queued(sk, skb, GFP_ATOMIC))
 		goto rearm;
+	XTCP_SKB_CB(skb)->ever_retrans = 1;
 	xs->total_retrans++;
 	/* Karn: the segment timed may be this one */
 	if (xs->rtt_timing && xtcp_seq_after(xs->rtt_seq, XTCP_SKB_CB(skb)->seq))

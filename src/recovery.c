@@ -31,7 +31,9 @@
 #include <linux/ktime.h>
 #include <net/tcp.h>
 
+#include "cong.h"
 #include "ecn.h"
+#include "isn.h"
 #include "netns.h"
 #include "output.h"
 #include "recovery.h"
@@ -65,6 +67,8 @@ void xtcp_cc_start(struct sock *sk, const struct xtcp_congestion_ops *ops)
 	xs->cc.cwnd = XTCP_INIT_CWND;
 	xs->cc.ssthresh = XTCP_INFINITE_SSTHRESH;
 	xs->reordering = XTCP_DUPTHRESH;
+	xs->undo_marker = 0;
+	xs->undo_retrans = -1;
 }
 
 /* net.xtcp.congestion_control for a new socket, or reno if it went away. */
@@ -181,6 +185,9 @@ void xtcp_recovery_reset(struct xtcp_sock *xs)
 	xs->dupacks = 0;
 	xs->tlp_high_seq = 0;
 	xs->tlp_retrans = 0;
+	xs->undo_marker = 0;	/* tcp_clear_retrans() */
+	xs->undo_retrans = -1;
+	xs->retrans_stamp = 0;
 }
 
 static void mark_lost(struct xtcp_sock *xs, struct sk_buff *skb)
@@ -247,12 +254,23 @@ struct sk_buff *xtcp_next_lost(struct sock *sk)
 	return NULL;
 }
 
-/* A lost segment went out again. */
+/*
+ * A lost segment went out again (tcp_retransmit_skb()): the first of an
+ * episode stamps it with its TSval, which an echo older than it proves
+ * spurious (packet_delayed()); each one is a D-SACK to wait for before an
+ * undo (undo_retrans).
+ */
 void xtcp_lost_sent(struct xtcp_sock *xs, struct sk_buff *skb)
 {
 	XTCP_SKB_CB(skb)->retrans = 1;
+	XTCP_SKB_CB(skb)->ever_retrans = 1;
 	xs->retrans_out++;
 	xs->total_retrans++;
+	if (!xs->retrans_stamp)
+		xs->retrans_stamp = xtcp_isn_tsval(xs->ts_off) ?: 1;
+	if (xs->undo_retrans < 0)
+		xs->undo_retrans = 0;
+	xs->undo_retrans++;
 }
 
 /*
@@ -362,18 +380,20 @@ static void sack_block(struct sock *sk, const struct xtcp_sack_block *b)
 /*
  * Is the first block a D-SACK (RFC 2883 §4; tcp_check_dsack())? It is if it
  * starts below the ACK field, or lies within the second block: the receiver
- * got that text twice. Counted (TCPDSACKRecv, TCPDSACKOfoRecv); the sender
- * does nothing more with it (Linux undoes a spurious recovery by it), but
- * for a tail loss probe's: returns whether it reports the last segment, up
- * to tlp_high_seq, twice (tcp_dsack_seen()'s FLAG_DSACK_TLP): original and
- * probe both arrived.
+ * got that text twice. Counted (TCPDSACKRecv, TCPDSACKOfoRecv), and against
+ * the retransmissions an undo waits for (undo_retrans, try_undo_dsack()).
+ * Returns whether it reports the last segment of a tail loss probe, up to
+ * tlp_high_seq, twice (tcp_dsack_seen()'s FLAG_DSACK_TLP): original and
+ * probe both arrived. *@dup: the segments it reports, delivered (again).
  */
 static bool check_dsack(struct sock *sk, const struct xtcp_options *opt,
-			u32 ack)
+			u32 ack, u32 prior_snd_una, u32 *dup)
 {
 	const struct xtcp_sack_block *b = opt->sacks;
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 len = b[0].end - b[0].start;
+	bool dsack_tlp;
+	u32 dup_segs;
 
 	if (!opt->num_sacks)
 		return false;
@@ -384,9 +404,28 @@ static bool check_dsack(struct sock *sk, const struct xtcp_options *opt,
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_DSACK_OFO_RECV);
 	else
 		return false;
-	return xs->tlp_high_seq && b[0].end == xs->tlp_high_seq &&
-	       xtcp_seq_before(b[0].start, b[0].end) &&
-	       len <= xs->max_snd_wnd && len <= xs->mss;
+	/*
+	 * The segments it reports twice (tcp_dsack_seen()): none if it is
+	 * empty or larger than any window; one of a loss probe's segment
+	 * says the probe was not needed. Those beyond what we ever sent again
+	 * count for nothing more. One below SND.UNA as it was, above the undo
+	 * marker, reports a retransmission of this episode that was not
+	 * needed (tcp_check_dsack()'s "dumb counting").
+	 */
+	if (!xtcp_seq_before(b[0].start, b[0].end) || len > xs->max_snd_wnd)
+		return false;
+	dsack_tlp = xs->tlp_high_seq && b[0].end == xs->tlp_high_seq &&
+		    len <= xs->mss;
+	dup_segs = DIV_ROUND_UP(len, max_t(u32, xs->mss, 1));
+	xs->dsack_dups += dup_segs;
+	if (xs->dsack_dups > xs->total_retrans)
+		return dsack_tlp;
+	*dup = dup_segs;
+	if (xs->undo_marker && xs->undo_retrans > 0 &&
+	    !xtcp_seq_after(b[0].end, prior_snd_una) &&
+	    xtcp_seq_after(b[0].end, xs->undo_marker))
+		xs->undo_retrans = max_t(int, 0, xs->undo_retrans - dup_segs);
+	return dsack_tlp;
 }
 
 /*
@@ -399,7 +438,8 @@ static bool check_dsack(struct sock *sk, const struct xtcp_options *opt,
  * a block covers all of it. The blocks used are sorted and kept for the next
  * ACK, as Linux keeps recv_sack_cache.
  */
-static bool sack_mark(struct sock *sk, const struct xtcp_options *opt, u32 ack)
+static bool sack_mark(struct sock *sk, const struct xtcp_options *opt, u32 ack,
+		      u32 prior_snd_una, u32 *dup)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_sack_block sp[XTCP_MAX_SACKS];
@@ -412,7 +452,7 @@ static bool sack_mark(struct sock *sk, const struct xtcp_options *opt, u32 ack)
 	/* nothing SACKed: the blocks of the last ACK are past (as Linux's) */
 	if (!xs->sacked_out)
 		xtcp_sack_cache_reset(xs);
-	dsack_tlp = check_dsack(sk, opt, ack);
+	dsack_tlp = check_dsack(sk, opt, ack, prior_snd_una, dup);
 	for (i = 0; i < opt->num_sacks && i < XTCP_MAX_SACKS; i++) {
 		struct xtcp_sack_block b = opt->sacks[i];
 
@@ -485,16 +525,71 @@ static void init_cwnd_reduction(struct xtcp_sock *xs)
 	xtcp_ecn_queue_cwr(xs);
 }
 
+/* The window falls, by PRR (tcp_in_cwnd_reduction()). */
+static bool in_cwnd_reduction(const struct xtcp_sock *xs)
+{
+	return xs->ca_state == XTCP_CA_CWR || xs->ca_state == XTCP_CA_RECOVERY;
+}
+
+/*
+ * The ssthresh an undo goes back to (tcp_current_ssthresh()): outside a
+ * reduction, three quarters of cwnd if that is more, for the sender was
+ * at least that far from congestion.
+ */
+static u32 current_ssthresh(const struct xtcp_sock *xs)
+{
+	if (in_cwnd_reduction(xs))
+		return xs->cc.ssthresh;
+	return max(xs->cc.ssthresh, (xs->cc.cwnd >> 1) + (xs->cc.cwnd >> 2));
+}
+
+/*
+ * Is a segment in flight sent again (tcp_any_retrans_done())? The head
+ * stands for those acknowledged since, as in Linux.
+ */
+static bool any_retrans_done(struct sock *sk)
+{
+	struct sk_buff *head = xtcp_rtx_head(sk);
+
+	return xtcp_sk(sk)->retrans_out ||
+	       (head && XTCP_SKB_CB(head)->ever_retrans);
+}
+
+/*
+ * A reduction begins that may prove spurious (tcp_init_undo()): what is
+ * sent again from here on, and any retransmission still in flight, the
+ * loss probe's too, must be reported twice by D-SACKs before an undo.
+ */
+static void init_undo(struct xtcp_sock *xs)
+{
+	xs->undo_marker = xs->snd_una;
+	xs->undo_retrans = xs->retrans_out;
+	if (xs->tlp_high_seq && xs->tlp_retrans)
+		xs->undo_retrans++;
+	if (!xs->undo_retrans)
+		xs->undo_retrans = -1;	/* 0 means "undo now" */
+}
+
 /*
  * Fast recovery begins (tcp_enter_recovery()): the window falls, unless it
- * is falling already for an ECN echo (CWR), whose reduction goes on.
+ * is falling already for an ECN echo (CWR), whose reduction goes on; an
+ * undo then may restore the window of before, unless this ACK echoes a CE
+ * mark (@ece), which proves the congestion. The first retransmission
+ * starts the clock the timestamps' undo reads.
  */
-static void enter_recovery(struct sock *sk)
+static void enter_recovery(struct sock *sk, bool ece)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (xs->ca_state != XTCP_CA_CWR)
+	if (!any_retrans_done(sk))
+		xs->retrans_stamp = 0;
+	xs->prior_ssthresh = 0;
+	init_undo(xs);
+	if (!in_cwnd_reduction(xs)) {
+		if (!ece)
+			xs->prior_ssthresh = current_ssthresh(xs);
 		init_cwnd_reduction(xs);
+	}
 	xtcp_ca_set_state(sk, XTCP_CA_RECOVERY);
 	xs->rtt_timing = 0;	/* Karn: the timed segment may be sent again */
 	xtcp_inc_stat(sock_net(sk), xs->sack_ok ? XTCP_STAT_SACK_RECOVERY :
@@ -508,31 +603,176 @@ static void enter_recovery(struct sock *sk)
  */
 static void enter_cwr(struct xtcp_sock *xs)
 {
+	xs->prior_ssthresh = 0;		/* the congestion is proven: no undo */
 	if (xs->ca_state != XTCP_CA_OPEN)
 		return;
+	xs->undo_marker = 0;
 	init_cwnd_reduction(xs);
 	xtcp_ca_set_state(&xs->inet.sk, XTCP_CA_CWR);
 }
 
 /*
  * A reduction ends (tcp_end_cwnd_reduction()): cwnd to ssthresh, the
- * algorithm told. One that sets cwnd itself (cong_control) keeps its own.
+ * algorithm told, if @reset (a CWR, or a recovery not undone: Linux's
+ * "state == CWR || undo_marker"). One that sets cwnd itself (cong_control)
+ * keeps its own.
  */
-static void end_cwnd_reduction(struct sock *sk)
+static void end_cwnd_reduction(struct sock *sk, bool reset)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (xs->ca_ops->cong_control)
 		return;
-	if (xs->cc.ssthresh < XTCP_INFINITE_SSTHRESH)
+	if (reset && xs->cc.ssthresh < XTCP_INFINITE_SSTHRESH)
 		xs->cc.cwnd = xs->cc.ssthresh;
 	xtcp_ca_event(sk, CA_EVENT_COMPLETE_CWR);
 }
 
-/* The window falls, by PRR (tcp_in_cwnd_reduction()). */
-static bool in_cwnd_reduction(const struct xtcp_sock *xs)
+/*
+ * Was the reduction spurious, by the timestamps (tcp_packet_delayed())? The
+ * ACK echoes a TSval older than the first retransmission: the original
+ * arrived. With nothing sent again, nothing was lost either, but for a
+ * NewReno sender at its recovery point, which Linux does not undo.
+ */
+static bool packet_delayed(const struct xtcp_sock *xs)
 {
-	return xs->ca_state == XTCP_CA_CWR || xs->ca_state == XTCP_CA_RECOVERY;
+	if (xs->retrans_stamp)
+		return xs->saw_tsecr &&
+		       xtcp_seq_before(xs->rcv_tsecr, xs->retrans_stamp);
+	return xs->sack_ok || xtcp_seq_before(xs->snd_una, xs->high_seq);
+}
+
+/* tcp_may_undo(): every retransmission D-SACKed, or the timestamps say so. */
+static bool may_undo(const struct xtcp_sock *xs)
+{
+	return xs->undo_marker && (!xs->undo_retrans || packet_delayed(xs));
+}
+
+/*
+ * Undo (tcp_undo_cwnd_reduction()): the congestion control gives back its
+ * window (undo_cwnd: reno and cubic, the larger of cwnd and the window
+ * before), ssthresh its value before, and a CWR still to send is withdrawn.
+ * @unmark_loss: the segments deemed lost are not (a loss undo, a partial
+ * one).
+ */
+static void undo_cwnd_reduction(struct sock *sk, bool unmark_loss)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (unmark_loss) {
+		struct sk_buff *skb;
+
+		for (skb = xtcp_rtx_head(sk); skb; skb = xtcp_rtx_next(skb))
+			XTCP_SKB_CB(skb)->lost = 0;
+		xs->lost_out = 0;
+		hints_reset(xs);
+	}
+	if (xs->prior_ssthresh) {
+		xs->cc.cwnd = xtcp_ca_undo_cwnd(sk);
+		if (xs->prior_ssthresh > xs->cc.ssthresh) {
+			xs->cc.ssthresh = xs->prior_ssthresh;
+			xtcp_ecn_withdraw_cwr(xs);
+		}
+	}
+	xs->undo_marker = 0;
+}
+
+/*
+ * A NewReno sender at exactly its recovery point stays in recovery (or
+ * loss) until something above it is acknowledged: a duplicate ACK then
+ * must not start a false fast retransmit (RFC 6582 §3.2 step 3,
+ * tcp_is_non_sack_preventing_reopen()).
+ */
+static bool non_sack_preventing_reopen(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->sack_ok || xs->snd_una != xs->high_seq)
+		return false;
+	if (!any_retrans_done(sk))
+		xs->retrans_stamp = 0;
+	return true;
+}
+
+/*
+ * Everything sent before recovery (or a time-out) began is acknowledged
+ * (tcp_try_undo_recovery()): undone if it proves spurious (TCPFullUndo,
+ * TCPLossUndo), then open, but for a NewReno sender at its recovery
+ * point. Returns whether the state holds.
+ */
+static bool try_undo_recovery(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (may_undo(xs)) {
+		undo_cwnd_reduction(sk, false);
+		xtcp_inc_stat(sock_net(sk), xs->ca_state == XTCP_CA_LOSS ?
+			      XTCP_STAT_LOSS_UNDO : XTCP_STAT_FULL_UNDO);
+	}
+	if (non_sack_preventing_reopen(sk))
+		return true;
+	xtcp_ca_set_state(sk, XTCP_CA_OPEN);
+	return false;
+}
+
+/*
+ * D-SACKs reported every retransmission of the episode (tcp_try_undo_dsack()):
+ * none was needed. TCPDSACKUndo.
+ */
+static bool try_undo_dsack(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->undo_marker || xs->undo_retrans)
+		return false;
+	undo_cwnd_reduction(sk, false);
+	xtcp_inc_stat(sock_net(sk), XTCP_STAT_DSACK_UNDO);
+	return true;
+}
+
+/*
+ * An ACK that moved SND.UNA after a time-out, whose echo says the original
+ * arrived (tcp_try_undo_loss()): the time-out was spurious; nothing is lost,
+ * and with SACK the connection is open again (a NewReno one waits for its
+ * recovery point). TCPLossUndo.
+ */
+static bool try_undo_loss(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!may_undo(xs))
+		return false;
+	undo_cwnd_reduction(sk, true);
+	xtcp_inc_stat(sock_net(sk), XTCP_STAT_LOSS_UNDO);
+	WRITE_ONCE(xs->retries, 0);
+	if (non_sack_preventing_reopen(sk))
+		return true;
+	if (xs->sack_ok)
+		xtcp_ca_set_state(sk, XTCP_CA_OPEN);
+	return true;
+}
+
+/*
+ * A partial ACK in fast recovery whose echo says the hole was filled by the
+ * original, not by our retransmission (tcp_try_undo_partial()): with
+ * retransmissions still in flight, nothing more is marked lost or sent
+ * again (returns true); with none, the reduction is undone and the
+ * connection open (TCPPartialUndo).
+ */
+static bool try_undo_partial(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->undo_marker || !packet_delayed(xs))
+		return false;
+	if (xs->retrans_out)
+		return true;
+	if (!any_retrans_done(sk))
+		xs->retrans_stamp = 0;
+	undo_cwnd_reduction(sk, true);
+	xtcp_inc_stat(sock_net(sk), XTCP_STAT_PARTIAL_UNDO);
+	xtcp_ca_set_state(sk, XTCP_CA_OPEN);
+	return false;
 }
 
 /*
@@ -595,7 +835,7 @@ static void tlp_ack(struct sock *sk, u32 ack, int flag)
 		xs->high_seq = xs->snd_nxt;
 		xs->cc.cwnd_cnt = 0;
 		xs->cc.ssthresh = xtcp_ca_ssthresh(sk);
-		end_cwnd_reduction(sk);
+		end_cwnd_reduction(sk, true);
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LOSS_PROBE_RECOVERY);
 	} else if (!(flag & (XTCP_ACKF_UNA_ADVANCED | XTCP_ACKF_NOT_DUP |
 			     XTCP_ACKF_DATA_SACKED))) {
@@ -617,8 +857,8 @@ void xtcp_prr_sent(struct xtcp_sock *xs)
 }
 
 /*
- * An acceptable ACK (of @ack), after SND.UNA moved (by @acked segments, 0
- * for a duplicate) and the queue was cleaned; xs->delivered was @prior_delivered
+ * An acceptable ACK (of @ack), after SND.UNA moved from @prior_snd_una (by
+ * @acked segments, 0 for a duplicate) and the queue was cleaned; xs->delivered was @prior_delivered
  * before. @opt holds its SACK blocks, if any; @dup says it is a duplicate ACK
  * in RFC 5681's sense; @flag has XTCP_ACKF_UNA_ADVANCED, XTCP_ACKF_NOT_DUP
  * and XTCP_ACKF_ECE (it echoes a CE mark, ecn.c) as they apply. Ends a tail
@@ -627,16 +867,17 @@ void xtcp_prr_sent(struct xtcp_sock *xs)
  * tcp_fastretrans_alert() and tcp_cong_control(); the caller then sends
  * (xtcp_push()).
  */
-void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
-		       u32 prior_delivered, bool dup, int flag,
-		       const struct xtcp_options *opt)
+void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
+		       u32 prior_packets, u32 prior_delivered, bool dup,
+		       int flag, const struct xtcp_options *opt)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *head = xtcp_rtx_head(sk);
 	struct rate_sample rs = { .rtt_us = -1 };
 	u32 prior_lost = xs->lost;
 	u32 sack_delivered = xs->delivered;
-	u32 prior_in_flight, delivered;
+	u32 prior_in_flight, delivered, dsacked = 0;
+	bool hold = false, dubious;
 
 	xtcp_sock_assert_locked(sk);
 	/* the pipe before this ACK: the caller's, if it cleaned the queue */
@@ -648,18 +889,30 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
 	}
 	rs.is_retrans = acked && xs->acked_retrans;
 	xs->acked_retrans = 0;
-	if (opt && (opt->present & XTCP_OPTF_SACK) && sack_mark(sk, opt, ack))
+	if (opt && (opt->present & XTCP_OPTF_SACK) &&
+	    sack_mark(sk, opt, ack, prior_snd_una, &dsacked))
 		flag |= XTCP_ACKF_DSACK_TLP;
 	if (xs->delivered != sack_delivered)
 		flag |= XTCP_ACKF_DATA_SACKED;
+	/* a retransmission not needed is delivered too (tcp_dsack_seen()) */
+	xs->delivered += dsacked;
 
 	if (!xs->sack_ok) {
 		u32 prior_sacked = xs->sacked_out;
 
-		/* NewReno counts duplicate ACKs as SACKed segments */
+		/*
+		 * NewReno counts duplicate ACKs as SACKed segments; not while
+		 * it holds recovery at its recovery point, nor after a
+		 * time-out until new data went (tcp_fastretrans_alert() and
+		 * tcp_process_loss() call tcp_add_reno_sack() only then)
+		 */
 		if (acked)
 			xs->sacked_out -= min(xs->sacked_out, acked - 1);
-		else if (dup)
+		else if (dup &&
+			 !(xs->ca_state == XTCP_CA_RECOVERY &&
+			   xs->snd_una == xs->high_seq) &&
+			 !(xs->ca_state == XTCP_CA_LOSS &&
+			   !xtcp_seq_after(xs->snd_nxt, xs->high_seq)))
 			xs->sacked_out++;
 		/* the head is never among them, nor a lost one */
 		xs->sacked_out = min(xs->sacked_out,
@@ -695,24 +948,86 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
 	else if (dup)
 		xs->dupacks++;
 
-	if (xs->ca_state == XTCP_CA_CWR &&
-	    xtcp_seq_after(xs->snd_una, xs->high_seq)) {
+	/* an ECN echo proves the congestion: no undo (tcp_fastretrans_alert()) */
+	if (flag & XTCP_ACKF_ECE)
+		xs->prior_ssthresh = 0;
+	/*
+	 * tcp_ack() calls tcp_fastretrans_alert() only for an ACK with data
+	 * in flight before it that is "dubious" (tcp_ack_is_dubious()): a
+	 * duplicate, one that SACKs, D-SACKs or echoes a CE mark, or any
+	 * outside the Open state. It decides the D-SACK undo in Open.
+	 */
+	dubious = prior_packets &&
+		  (xs->ca_state != XTCP_CA_OPEN || !(flag & XTCP_ACKF_NOT_DUP) ||
+		   dsacked || (flag & (XTCP_ACKF_DATA_SACKED | XTCP_ACKF_ECE)));
+
+	/*
+	 * The state's exit, and undo, as tcp_fastretrans_alert() (its steps
+	 * D and E) and tcp_process_loss() decide them. @hold: the state stays
+	 * as it is, nothing more is marked lost on this ACK.
+	 */
+	switch (xs->ca_state) {
+	case XTCP_CA_OPEN:
+		xs->retrans_stamp = 0;
+		break;
+	case XTCP_CA_CWR:
 		/*
 		 * Reduced: something sent after it began is acknowledged, so
 		 * that our CWR reached the peer (tcp_end_cwnd_reduction())
 		 */
-		end_cwnd_reduction(sk);
-		xtcp_ca_set_state(sk, XTCP_CA_OPEN);
-	} else if (xs->ca_state != XTCP_CA_OPEN && xs->ca_state != XTCP_CA_CWR &&
-		   !xtcp_seq_before(xs->snd_una, xs->high_seq)) {
-		/* recovered: everything sent before it began is acknowledged */
-		if (xs->ca_state == XTCP_CA_RECOVERY)	/* tcp_end_cwnd_reduction() */
-			end_cwnd_reduction(sk);
-		xtcp_ca_set_state(sk, XTCP_CA_OPEN);
-		xs->dupacks = 0;
-		if (!xs->sack_ok)
-			xs->sacked_out = 0;
+		if (xtcp_seq_after(xs->snd_una, xs->high_seq)) {
+			end_cwnd_reduction(sk, true);
+			xtcp_ca_set_state(sk, XTCP_CA_OPEN);
+		}
+		break;
+	case XTCP_CA_RECOVERY:
+		if (!xtcp_seq_before(xs->snd_una, xs->high_seq)) {
+			/*
+			 * recovered: everything sent before it began is
+			 * acknowledged; cwnd to ssthresh unless undone
+			 */
+			if (!xs->sack_ok)
+				xs->sacked_out = 0;
+			if (try_undo_recovery(sk)) {
+				hold = true;	/* PRR goes on */
+				break;
+			}
+			end_cwnd_reduction(sk, xs->undo_marker);
+			xs->dupacks = 0;
+			break;
+		}
+		if ((flag & XTCP_ACKF_UNA_ADVANCED) && try_undo_partial(sk)) {
+			hold = true;
+			break;
+		}
+		if (try_undo_dsack(sk))
+			xtcp_ca_set_state(sk, XTCP_CA_OPEN);
+		break;
+	case XTCP_CA_LOSS:
+		if ((flag & XTCP_ACKF_UNA_ADVANCED) && try_undo_loss(sk)) {
+			/* NewReno stays in loss until its recovery point */
+			hold = xs->ca_state == XTCP_CA_LOSS;
+		} else if (!xtcp_seq_before(xs->snd_una, xs->high_seq)) {
+			/* recovered */
+			if (try_undo_recovery(sk)) {
+				hold = true;
+				break;
+			}
+			xs->dupacks = 0;
+			if (!xs->sack_ok)
+				xs->sacked_out = 0;
+		} else if (!xs->sack_ok && acked) {
+			xs->sacked_out = 0;	/* tcp_reset_reno_sack() */
+		}
+		break;
 	}
+
+	/*
+	 * Open: D-SACKs may show the last episode spurious after it ended, for
+	 * they come when the retransmissions arrive.
+	 */
+	if (xs->ca_state == XTCP_CA_OPEN && dubious)
+		try_undo_dsack(sk);
 
 	/*
 	 * With SACK, IsLost(head) (RFC 6675 §5); duplicate ACKs alone do not
@@ -720,19 +1035,26 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
 	 * SACK-capable receiver says what it holds. Without SACK, DupThresh
 	 * duplicate ACKs (RFC 5681 §3.2).
 	 */
-	if ((xs->ca_state == XTCP_CA_OPEN || xs->ca_state == XTCP_CA_CWR) &&
-	    head && (xs->sack_ok ? xs->sacked_out >= xs->reordering :
-		     xs->dupacks >= XTCP_DUPTHRESH)) {
+	if (hold) {
+		/* tcp_fastretrans_alert() returned early */
+	} else if ((xs->ca_state == XTCP_CA_OPEN ||
+		    xs->ca_state == XTCP_CA_CWR) &&
+		   head && (xs->sack_ok ? xs->sacked_out >= xs->reordering :
+			    xs->dupacks >= XTCP_DUPTHRESH)) {
 		if (xs->sack_ok)
 			sack_mark_lost(sk);
 		if (!xs->sack_ok || XTCP_SKB_CB(head)->lost) {
 			mark_lost(xs, head);
-			enter_recovery(sk);
+			enter_recovery(sk, flag & XTCP_ACKF_ECE);
 		}
 	} else if (xs->ca_state == XTCP_CA_RECOVERY ||
 		   xs->ca_state == XTCP_CA_LOSS) {
-		/* RFC 6582 §3.2 (4): a partial ACK means the new head is lost */
-		if (acked && head)
+		/*
+		 * RFC 6582 §3.2 (4): a partial ACK in recovery means the new
+		 * head is lost (tcp_newreno_mark_lost()); after a time-out all
+		 * was marked lost, but what an undo unmarked
+		 */
+		if (acked && head && xs->ca_state == XTCP_CA_RECOVERY)
 			mark_lost(xs, head);
 		if (xs->sack_ok)
 			sack_mark_lost(sk);
@@ -818,12 +1140,20 @@ void xtcp_enter_loss(struct sock *sk)
 	struct sk_buff *skb;
 
 	xtcp_sock_assert_locked(sk);
-	/* a reduction for an ECN echo still going on keeps its ssthresh */
-	if (xs->ca_state != XTCP_CA_LOSS &&
-	    !(xs->ca_state == XTCP_CA_CWR &&
-	      xtcp_seq_after(xs->high_seq, xs->snd_una))) {
+	/*
+	 * ssthresh falls once a window (tcp_enter_loss()): not again for a
+	 * reduction still going on, nor for a time-out after one unless an
+	 * ACK moved SND.UNA since (xs->retries counts this one already). An
+	 * undo may restore cwnd and ssthresh of before.
+	 */
+	if (xs->ca_state == XTCP_CA_OPEN ||
+	    !xtcp_seq_after(xs->high_seq, xs->snd_una) ||
+	    (xs->ca_state == XTCP_CA_LOSS && xs->retries <= 1)) {
+		xs->prior_ssthresh = current_ssthresh(xs);
+		xs->prior_cwnd = xs->cc.cwnd;
 		xs->cc.ssthresh = xtcp_ca_ssthresh(sk);
 		xtcp_ca_event(sk, CA_EVENT_LOSS);
+		init_undo(xs);
 	}
 	xs->cc.cwnd = 1;
 	xs->cc.cwnd_cnt = 0;

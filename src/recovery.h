@@ -21,9 +21,9 @@ void xtcp_lost_sent(struct xtcp_sock *xs, struct sk_buff *skb);
 #define XTCP_ACKF_DSACK_TLP	BIT(3)	/* recovery.c: a D-SACK of a loss probe */
 #define XTCP_ACKF_ECE		BIT(4)	/* it echoes a CE mark (ecn.c) */
 
-void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 acked, u32 prior_packets,
-		       u32 prior_delivered, bool dup, int flag,
-		       const struct xtcp_options *opt);
+void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
+		       u32 prior_packets, u32 prior_delivered, bool dup,
+		       int flag, const struct xtcp_options *opt);
 void xtcp_prr_sent(struct xtcp_sock *xs);
 void xtcp_enter_loss(struct sock *sk);
 bool xtcp_sack_reneging(struct sock *sk);

@@ -33,6 +33,7 @@ struct xtcp_skb_cb {
 	u8 sacked:1;		/* write queue: the peer SACKed all of it */
 	u8 lost:1;		/* write queue: deemed lost (recovery.c) */
 	u8 retrans:1;		/* write queue: lost and sent again */
+	u8 ever_retrans:1;	/* write queue: sent again, once or more */
 	u8 bcast:1;		/* to a broadcast or multicast address */
 	/* write queue: ktime_get_ns() of its last transmission (skb_mstamp_ns) */
 	u64 tx_ns;

@@ -225,6 +225,23 @@ struct xtcp_sock {
 	u32 highest_sack;	/* the highest end of a SACK block seen */
 	u32 reordering;		/* segments of reordering seen, >= DupThresh */
 	u8 ca_state;		/* XTCP_CA_* */
+	/*
+	 * Undo of a reduction found spurious (recovery.c, RFC 2883 §4 and
+	 * RFC 3522's idea, as Linux's TCP does it): SND.UNA when it began, 0
+	 * once undone or impossible (tp->undo_marker); retransmissions since
+	 * that no D-SACK has reported yet, -1 for none sent (undo_retrans);
+	 * the TSval of the first one, 0 for none (retrans_stamp); ssthresh to
+	 * restore, 0 if an ECN echo proved the congestion (prior_ssthresh);
+	 * segments the peer reported twice, ever (dsack_dups); the TSecr of
+	 * the ACK being processed and whether it had one (rx_opt.rcv_tsecr).
+	 */
+	u32 undo_marker;
+	int undo_retrans;
+	u32 retrans_stamp;
+	u32 prior_ssthresh;
+	u32 dsack_dups;
+	u32 rcv_tsecr;
+	u8 saw_tsecr:1;
 	/* tail loss probe (RFC 8985 §7, recovery.c): SND.NXT when one went, or 0 */
 	u32 tlp_high_seq;
 	u8 tlp_retrans:1;	/* that probe sent the last segment again */
@@ -412,6 +429,11 @@ enum xtcp_stat {
 	XTCP_STAT_DELAYED_ACK_LOST,	/* text we had came again */
 	XTCP_STAT_LOSS_PROBES,		/* tail loss probes sent */
 	XTCP_STAT_LOSS_PROBE_RECOVERY,	/* losses a probe repaired */
+	/* reductions undone, found spurious (recovery.c) */
+	XTCP_STAT_FULL_UNDO,		/* at the end of fast recovery */
+	XTCP_STAT_PARTIAL_UNDO,		/* on a partial ACK in it */
+	XTCP_STAT_DSACK_UNDO,		/* by D-SACKs of every retransmission */
+	XTCP_STAT_LOSS_UNDO,		/* after a retransmission time-out */
 	XTCP_STAT_MAX,
 };
 
