@@ -15,7 +15,8 @@
 #   make check-mutants planted protocol bugs, each caught by a test (MUTANTS="NAME...")
 #   make soak          the long runs make check leaves out: 64 MiB through every
 #                      netem profile, a zero window for two minutes, zero-window
-#                      orphans beside Linux TCP (T=PATTERN)
+#                      orphans beside Linux TCP (T=PATTERN); packetdrill-debug
+#   make packetdrill-debug  the packetdrill suite in the debug kernel (PD=PATTERN)
 #   make bench         xtcp beside Linux TCP: iperf3, bulk, latency, churn, memory,
 #                      TIME_WAIT (BENCH_ARGS="NAME=VALUE ...", tests/bench; ~20 min)
 #   make bench-netem   goodput through netem profiles, xtcp beside Linux TCP
@@ -40,7 +41,7 @@ USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi
 TOOL_LIBS := tools/bin/libxtcpize.so
 
 .PHONY: all modules clean install setup tests tools demo check check-harness kunit \
-	selftests selftests-distro selftests-debug selftests-inet vm-shell checkpatch wire soak \
+	selftests selftests-distro selftests-debug selftests-inet vm-shell checkpatch wire soak packetdrill-debug \
 	bench bench-netem examples
 
 all: modules
@@ -157,10 +158,19 @@ bench-netem: setup tests
 	@scripts/vm --kernel distro --xtcp --name bench --timeout 2700 -- tests/bench-netem $(BENCH_ARGS)
 
 # The soaks (XTCP_SOAK=1): what make check runs short, at full length, in
-# Debian's kernel. About an hour under TCG.
-soak: setup tests
+# Debian's kernel, after the packetdrill suite in the debug kernel. About an
+# hour and a half under TCG.
+soak: setup tests packetdrill-debug
 	@scripts/vm --kernel distro --xtcp --name soak --timeout 7200 -- \
 		env XTCP_SOAK=1 tests/run "'$(or $(T),^(loss_|api_zero_window_minutes|hostile_zero_window_orphans))'"
+
+# The packetdrill suite on both stacks in the debug kernel (KASAN, lockdep,
+# kmemleak over every scripted path), its timing tolerance 100 ms instead of
+# 25 (PD=PATTERN: the matching scripts). Part of make soak.
+packetdrill-debug: setup tests
+	@tests/packetdrill/run --build >/dev/null
+	@scripts/vm --kernel debug --xtcp --name pd-debug --timeout 5400 -- \
+		env XTCP_PACKETDRILL_TOLERANCE_US=100000 tests/packetdrill/run --stack both $(if $(PD),"'$(PD)'")
 
 # Only the over-the-wire cases, in Debian's kernel (make check runs them too).
 wire: setup tests

@@ -9,8 +9,8 @@ packetdrill_run() { "$here/packetdrill/run" --stack "$1"; }
 
 # The scripts hold each segment to its time within 25 ms: the debug kernel
 # (KASAN, lockdep, kmemleak under TCG) is many times too slow for that.
-light_skip[packetdrill_linux_tcp]="timed to 25 ms, too tight for the debug kernel; Debian's kernel runs the scripts"
-light_skip[packetdrill_xtcp]="timed to 25 ms, too tight for the debug kernel; Debian's kernel runs the scripts"
+light_skip[packetdrill_linux_tcp]="timed to 25 ms, too tight for the debug kernel; Debian's kernel runs the scripts (make packetdrill-debug, within 100 ms, in make soak)"
+light_skip[packetdrill_xtcp]="timed to 25 ms, too tight for the debug kernel; Debian's kernel runs the scripts (make packetdrill-debug, within 100 ms, in make soak)"
 
 case_packetdrill_linux_tcp() { packetdrill_run inet; }
 case_packetdrill_xtcp() {
