@@ -12,7 +12,7 @@ HOSTILE_TINY=$(cd "${BASH_SOURCE[0]%/*}/.." && pwd)/tiny_segments.py
 # fewer segments there, still many times what the receive buffer holds as
 # separate skbs.
 if [ -n "${XTCP_WIRE_LIGHT:-}" ]; then
-	HOSTILE_TINY_N=6000
+	HOSTILE_TINY_N=3000
 else
 	HOSTILE_TINY_N=30000
 fi
