@@ -447,8 +447,14 @@ static bool sack_mark(struct sock *sk, const struct xtcp_options *opt, u32 ack,
 	int i, j, n = 0;
 	bool dsack_tlp;
 
-	if (!xs->sacked_out || xtcp_seq_before(highest, xs->snd_una))
-		highest = xs->snd_una;	/* an old value means nothing now */
+	/*
+	 * an old value means nothing now; reordered() judges the blocks
+	 * against it, which is SND.UNA for a first SACK (Linux's prior_fack)
+	 */
+	if (!xs->sacked_out || xtcp_seq_before(highest, xs->snd_una)) {
+		highest = xs->snd_una;
+		xs->highest_sack = highest;
+	}
 	/* nothing SACKed: the blocks of the last ACK are past (as Linux's) */
 	if (!xs->sacked_out)
 		xtcp_sack_cache_reset(xs);
