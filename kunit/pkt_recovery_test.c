@@ -10,6 +10,7 @@
 #include <net/sock.h>
 
 #include "packet.h"
+#include "recovery.h"
 #include "request.h"
 #include "rtxq.h"
 #include "suites.h"
@@ -957,6 +958,131 @@ static void recovery_newreno_holds_at_recovery_point(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_FULL_UNDO), full);
 }
 
+/*
+ * RACK's reordering window (tcp_rack_reo_wnd()): a quarter of the minimum
+ * RTT per step, at most the smoothed RTT; none without reordering seen in
+ * recovery or with DupThresh segments SACKed, whatever the steps.
+ */
+static void recovery_rack_reo_wnd(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, xtcp_rack_reo_wnd_us(100000, 120000, 1, 0, false,
+						   false), 25000U);
+	KUNIT_EXPECT_EQ(test, xtcp_rack_reo_wnd_us(100000, 120000, 1, 0, true,
+						   false), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_rack_reo_wnd_us(100000, 120000, 3, 0, false,
+						   true), 0U);
+	/* reordering seen: the window holds in recovery, D-SACK steps widen it */
+	KUNIT_EXPECT_EQ(test, xtcp_rack_reo_wnd_us(100000, 120000, 1, 1, true,
+						   true), 25000U);
+	KUNIT_EXPECT_EQ(test, xtcp_rack_reo_wnd_us(100000, 120000, 3, 1, false,
+						   false), 75000U);
+	KUNIT_EXPECT_EQ(test, xtcp_rack_reo_wnd_us(100000, 120000, 9, 1, false,
+						   false), 120000U);
+}
+
+/*
+ * RACK (net.ipv4.tcp_recovery 1): one SACK above the head, below DupThresh,
+ * marks nothing yet; RACK's timer takes the RTO's place, due in its round
+ * trip plus a quarter of the minimum RTT (25 ms here) plus 2 ms, less the
+ * time since the head went. When it fires with that time past, the head is
+ * lost (tcp_rack_reo_timeout()): fast recovery, the head again (PRR lets one
+ * out), and the RTO back in its place. With net.ipv4.tcp_recovery 0 the
+ * same SACK arms nothing.
+ */
+static void recovery_rack_reo_timer(struct kunit *test)
+{
+	long sackrec = xtcp_test_stat(XTCP_STAT_SACK_RECOVERY);
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq, left;
+	int bits;
+
+	for (bits = 0; bits <= 1; bits++) {
+		xtcp_test_sysctl(test, &xtcp_net(&init_net)->recovery, bits);
+		xtcp_peer_init(&p, 44030 + bits);
+		sock = xtcp_test_established(test, &p, NULL);
+		xs = xtcp_sk(sock->sk);
+		KUNIT_ASSERT_TRUE(test, xs->sack_ok);
+		lock_sock(sock->sk);
+		xs->rtt.srtt_us = 100000;
+		minmax_reset(&xs->rtt.min, (u32)jiffies, ~100000U);
+		release_sock(sock->sk);
+		seq = send_segments(test, sock, &p, 2);
+
+		dup_ack(test, &p, seq, seq + MSS, seq + 2 * MSS);
+		XTCP_EXPECT_NO_SEGMENT(test);
+		KUNIT_EXPECT_EQ(test, xs->lost_out, 0U);
+		KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+		if (!bits) {
+			KUNIT_EXPECT_FALSE(test, xtcp_timer_pending(xs, XTCP_TIMER_REO));
+			continue;
+		}
+		KUNIT_ASSERT_TRUE(test, xtcp_timer_pending(xs, XTCP_TIMER_REO));
+		KUNIT_EXPECT_FALSE(test, xtcp_timer_pending(xs, XTCP_TIMER_RETRANS));
+		KUNIT_EXPECT_FALSE(test, xtcp_timer_pending(xs, XTCP_TIMER_LOSS_PROBE));
+		left = xtcp_timer_left_ms(xs, XTCP_TIMER_REO);
+		KUNIT_EXPECT_GT(test, left, 5U);
+		KUNIT_EXPECT_LE(test, left, 35U);
+
+		/* as if the head went a second ago: its time is past */
+		lock_sock(sock->sk);
+		XTCP_SKB_CB(xtcp_rtx_head(sock->sk))->tx_ns -= NSEC_PER_SEC;
+		release_sock(sock->sk);
+		xtcp_test_fire(test, sock->sk, XTCP_TIMER_REO);
+		expect_retransmit(test, &p, seq);
+		KUNIT_EXPECT_FALSE(test, xtcp_timer_pending(xs, XTCP_TIMER_REO));
+		KUNIT_EXPECT_TRUE(test, xtcp_timer_pending(xs, XTCP_TIMER_RETRANS));
+		KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
+		KUNIT_EXPECT_EQ(test, xs->lost_out, 1U);
+		KUNIT_EXPECT_EQ(test, xs->retrans_out, 1U);
+		KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_SACK_RECOVERY),
+				sackrec + 1);
+	}
+}
+
+/*
+ * A retransmission lost again (tcp_mark_skb_lost()): the head, sent again
+ * in recovery, is found lost once a segment sent after it is SACKed and
+ * RACK's time for it passed; it leaves retrans_out, counted in
+ * TCPLostRetransmit, and goes a third time.
+ */
+static void recovery_rack_lost_retransmit(struct kunit *test)
+{
+	long lostre = xtcp_test_stat(XTCP_STAT_LOST_RETRANSMIT);
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq;
+
+	xtcp_test_sysctl(test, &xtcp_net(&init_net)->recovery, 1);
+	xtcp_peer_init(&p, 44032);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	seq = send_segments(test, sock, &p, 4);
+	/* three SACKed: RACK's window is 0, the head is lost at once */
+	dup_ack(test, &p, seq, seq + MSS, seq + 4 * MSS);
+	expect_retransmit(test, &p, seq);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
+	KUNIT_EXPECT_EQ(test, xs->retrans_out, 1U);
+
+	/* new data after it, SACKed; the retransmission as if long ago */
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, MSS, 0), (int)MSS);
+	while (xtcp_test_pop(test))
+		;
+	lock_sock(sock->sk);
+	XTCP_SKB_CB(xtcp_rtx_head(sock->sk))->tx_ns -= NSEC_PER_SEC;
+	XTCP_SKB_CB(xtcp_rtx_tail(sock->sk))->tx_ns = ktime_get_ns();
+	release_sock(sock->sk);
+	KUNIT_ASSERT_EQ(test, xs->snd_nxt, seq + 5 * MSS);
+	dup_ack(test, &p, seq, seq + MSS, seq + 5 * MSS);
+	expect_retransmit(test, &p, seq);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_LOST_RETRANSMIT),
+			lostre + 1);
+	KUNIT_EXPECT_EQ(test, xs->retrans_out, 1U);
+	KUNIT_EXPECT_EQ(test, xs->lost_out, 1U);
+}
+
 static struct kunit_case recovery_cases[] = {
 	KUNIT_CASE(recovery_sack_fast_retransmit),
 	KUNIT_CASE(recovery_sack_reneging),
@@ -971,12 +1097,30 @@ static struct kunit_case recovery_cases[] = {
 	KUNIT_CASE(recovery_undo_dsack),
 	KUNIT_CASE(recovery_undo_partial),
 	KUNIT_CASE(recovery_newreno_holds_at_recovery_point),
+	KUNIT_CASE(recovery_rack_reo_wnd),
+	KUNIT_CASE(recovery_rack_reo_timer),
+	KUNIT_CASE(recovery_rack_lost_retransmit),
 	{}
 };
 
+/*
+ * The cases before the RACK ones are of the classic rules (DupThresh,
+ * RFC 6675's IsLost), which Linux keeps for net.ipv4.tcp_recovery 0: RACK's
+ * reordering window, a quarter of KUnit's minimum RTT of a jiffy, would
+ * race the debug kernel's pace. The RACK cases set it to 1.
+ */
+static int recovery_test_init(struct kunit *test)
+{
+	int err = xtcp_test_init(test);
+
+	if (!err)
+		xtcp_test_sysctl(test, &xtcp_net(&init_net)->recovery, 0);
+	return err;
+}
+
 static struct kunit_suite recovery_suite = {
 	.name = "xtcp_pkt_recovery",
-	.init = xtcp_test_init,
+	.init = recovery_test_init,
 	.test_cases = recovery_cases,
 };
 

@@ -681,7 +681,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	enum xtcp_ack_class class;
 	struct xtcp_options opt;
 	u32 acked, prior_packets, prior_delivered, prior_snd_una, nwin;
-	bool fin_acked;
+	bool fin_acked, reo_armed;
 	int flag = 0;
 
 	xtcp_sock_assert_locked(sk);
@@ -791,14 +791,16 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	acked = xtcp_clean_rtx_queue(sk, cb->ack);
 	if (xs->urg_mode && !xtcp_seq_before(xs->snd_una, xs->snd_up))
 		xs->urg_mode = 0;	/* the urgent data is through */
-	xtcp_ack_recovery(sk, cb->ack, prior_snd_una, acked, prior_packets,
-			  prior_delivered, false, flag, sack);
+	reo_armed = xtcp_ack_recovery(sk, cb->ack, prior_snd_una, acked,
+				      prior_packets, prior_delivered, false,
+				      flag, sack);
 	xtcp_sndbuf_expand(sk);		/* the window grew: the buffer with it */
 	WRITE_ONCE(xs->retries, 0);
 	xs->stall_start_ns = ktime_get_ns();	/* progress */
+	/* RACK's timer, if it armed it, stays (FLAG_SET_XMIT_TIMER cleared) */
 	if (xtcp_sack_reneging(sk))
 		xtcp_timer_sack_reneging(sk);
-	else
+	else if (!reo_armed)
 		xtcp_timer_data_acked(sk);
 	fin_acked = xs->fin_queued && cb->ack == xs->write_seq;
 	sk->sk_write_space(sk);

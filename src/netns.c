@@ -99,6 +99,7 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_PARTIAL_UNDO]	= "TCPPartialUndo",
 	[XTCP_STAT_DSACK_UNDO]		= "TCPDSACKUndo",
 	[XTCP_STAT_LOSS_UNDO]		= "TCPLossUndo",
+	[XTCP_STAT_LOST_RETRANSMIT]	= "TCPLostRetransmit",
 };
 
 const char *xtcp_stat_name(enum xtcp_stat s)
@@ -134,6 +135,8 @@ static int comp_sack_delay_max = NSEC_PER_SEC;
 static int invalid_ratelimit_max = 60000;
 /* tcp_early_retrans' range: 3 and 4 send tail loss probes, 0 to 2 do not */
 static int early_retrans_max = 4;
+/* tcp_recovery is a u8 of TCP_RACK_* bits */
+static int recovery_max = U8_MAX;
 
 /*
  * A net.xtcp.* override of a net.ipv4.tcp_* sysctl (xtcp_sysctl()): -1, where
@@ -454,6 +457,14 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_TWO,
 	},
+	{
+		.procname	= "recovery",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_override,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &recovery_max,
+	},
 	{ }
 };
 
@@ -492,6 +503,7 @@ static int sysctl_init(struct xtcp_net *xn)
 	t[25].data = &xn->dsack;
 	t[26].data = &xn->early_retrans;
 	t[27].data = &xn->ecn;
+	t[28].data = &xn->recovery;
 	xn->sysctl_hdr = register_net_sysctl(xn->net, "net/xtcp", t);
 	if (!xn->sysctl_hdr) {
 		kfree(t);
@@ -563,6 +575,7 @@ static int __net_init xtcp_net_init_one(struct net *net)
 	xn->dsack = XTCP_FOLLOW_TCP;
 	xn->early_retrans = XTCP_FOLLOW_TCP;
 	xn->ecn = XTCP_FOLLOW_TCP;
+	xn->recovery = XTCP_FOLLOW_TCP;
 	/*
 	 * tcp_max_orphans' default, half the kernel TCP's connection table:
 	 * TCP's own is one for all namespaces and not exported to modules.

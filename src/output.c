@@ -724,6 +724,7 @@ static int transmit_queued(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 	/* the tree's links share their memory with dev (rtxq.h) */
 	nskb->dev = NULL;
 	cb->tx_ns = ktime_get_ns();	/* for the RTO's and the probe's timing */
+	cb->tx_delivered = xtcp_sk(sk)->delivered;	/* RACK's (recovery.c) */
 	if (xtcp_seq_before(cb->seq, xtcp_sk(sk)->snd_nxt)) {
 		xtcp_sk(sk)->bytes_retrans += nskb->len;
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_RETRANS_SEGS);
@@ -997,6 +998,7 @@ static int xmit_run(struct sock *sk, struct sk_buff *first, u32 n)
 		next = i < n - 1 ? skb_queue_next(&sk->sk_write_queue, piece) :
 				   NULL;
 		XTCP_SKB_CB(piece)->tx_ns = now;
+		XTCP_SKB_CB(piece)->tx_delivered = xs->delivered;
 		sent_new(xs, piece);
 		xtcp_prr_sent(xs);
 	}
@@ -1056,6 +1058,25 @@ static void write_xmit(struct sock *sk, u8 nonagle, bool probe)
 		xtcp_timer_data_sent(sk);
 		if (probe)
 			break;
+	}
+}
+
+/*
+ * Segments deemed lost go again, as the congestion window allows, and
+ * nothing new (tcp_xmit_retransmit_queue(), for RACK's timer).
+ */
+void xtcp_xmit_lost(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	xtcp_sock_assert_locked(sk);
+	while (xtcp_pipe(xs) < xs->cc.cwnd && (skb = xtcp_next_lost(sk))) {
+		if (fit_mss(sk, skb) || transmit_queued(sk, skb, GFP_ATOMIC))
+			break;
+		xtcp_lost_sent(xs, skb);
+		xtcp_prr_sent(xs);
+		xtcp_timer_data_sent(sk);
 	}
 }
 

@@ -77,15 +77,20 @@ static void snap_sock(struct sock *sk, struct line *l)
 				    READ_ONCE(xs->copied_seq), 0);
 	}
 	/*
-	 * as get_tcp4_sock(): 1 retransmission or loss probe, 2 keep-alive or
-	 * FIN-WAIT-2
+	 * as get_tcp4_sock(): 1 retransmission, loss probe or RACK's
+	 * reordering timer (one at a time), 2 keep-alive or FIN-WAIT-2
 	 */
 	if (xtcp_timer_pending(xs, XTCP_TIMER_RETRANS) ||
-	    xtcp_timer_pending(xs, XTCP_TIMER_LOSS_PROBE)) {
+	    xtcp_timer_pending(xs, XTCP_TIMER_LOSS_PROBE) ||
+	    xtcp_timer_pending(xs, XTCP_TIMER_REO)) {
+		enum xtcp_timer_event ev = XTCP_TIMER_RETRANS;
+
+		if (xtcp_timer_pending(xs, XTCP_TIMER_LOSS_PROBE))
+			ev = XTCP_TIMER_LOSS_PROBE;
+		else if (xtcp_timer_pending(xs, XTCP_TIMER_REO))
+			ev = XTCP_TIMER_REO;
 		l->timer = 1;
-		l->when = msecs_to_jiffies(xtcp_timer_left_ms(xs,
-				xtcp_timer_pending(xs, XTCP_TIMER_RETRANS) ?
-				XTCP_TIMER_RETRANS : XTCP_TIMER_LOSS_PROBE));
+		l->when = msecs_to_jiffies(xtcp_timer_left_ms(xs, ev));
 	} else if (xtcp_timer_pending(xs, XTCP_TIMER_KEEPALIVE) ||
 		   xtcp_timer_pending(xs, XTCP_TIMER_FIN_WAIT2)) {
 		l->timer = 2;
@@ -338,6 +343,7 @@ static const enum xtcp_stat snmp_ext[] = {
 	XTCP_STAT_DELAYED_ACK_LOST, XTCP_STAT_LOSS_PROBES,
 	XTCP_STAT_LOSS_PROBE_RECOVERY, XTCP_STAT_FULL_UNDO,
 	XTCP_STAT_PARTIAL_UNDO, XTCP_STAT_DSACK_UNDO, XTCP_STAT_LOSS_UNDO,
+	XTCP_STAT_LOST_RETRANSMIT,
 };
 
 /* A gauge read when shown, after a line's counters. */

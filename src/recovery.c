@@ -39,6 +39,7 @@
 #include "recovery.h"
 #include "rtxq.h"
 #include "seq.h"
+#include "timer.h"
 #include "xtcp.h"
 
 #define XTCP_DUPTHRESH	3	/* RFC 5681 §3.2, RFC 6675 DupThresh */
@@ -69,6 +70,10 @@ void xtcp_cc_start(struct sock *sk, const struct xtcp_congestion_ops *ops)
 	xs->reordering = XTCP_DUPTHRESH;
 	xs->undo_marker = 0;
 	xs->undo_retrans = -1;
+	/* tcp_init_sock(), and for a child tcp_create_openreq_child() */
+	xs->reord_seen = 0;
+	memset(&xs->rack, 0, sizeof(xs->rack));
+	xs->rack.reo_wnd_steps = 1;
 }
 
 /* net.xtcp.congestion_control for a new socket, or reno if it went away. */
@@ -126,6 +131,80 @@ static void reordered(struct xtcp_sock *xs, const struct sk_buff *skb)
 		xs->reordering = d;
 		xtcp_inc_stat(sock_net(&xs->inet.sk), XTCP_STAT_REORDER);
 	}
+	/* one event per ACK for reord_seen (tcp_check_sack_reordering()) */
+	xs->reord_now = 1;
+}
+
+/* net.ipv4.tcp_recovery, or net.xtcp.recovery: TCP_RACK_* bits */
+static int recovery_bits(const struct sock *sk)
+{
+	return xtcp_sysctl(sock_net(sk), recovery, sysctl_tcp_recovery);
+}
+
+/* tcp_is_rack(): losses are RACK's to find (RFC 8985 §6) */
+static bool is_rack(const struct sock *sk)
+{
+	return recovery_bits(sk) & TCP_RACK_LOSS_DETECTION;
+}
+
+/* tcp_skb_sent_after(): @t1 and @seq1 went out after @t2 and @seq2. */
+static bool rack_sent_after(u64 t1, u64 t2, u32 seq1, u32 seq2)
+{
+	return t1 > t2 || (t1 == t2 && xtcp_seq_after(seq1, seq2));
+}
+
+/*
+ * tcp_rack_advance() (RFC 8985 §6.2 step 2): @skb was ACKed or SACKed now;
+ * RACK remembers the latest transmission of those delivered, and the round
+ * trip of the last delivered. One sent again and answered sooner than the
+ * minimum RTT may be answered for an earlier copy: it proves nothing.
+ */
+static void rack_advance(struct xtcp_sock *xs, const struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+	u64 now = ktime_get_ns();
+	u32 rtt_us;
+
+	rtt_us = now > cb->tx_ns ? div_u64(now - cb->tx_ns, NSEC_PER_USEC) : 0;
+	if (rtt_us < xtcp_rtt_min_us(&xs->rtt) && cb->ever_retrans)
+		return;
+	xs->rack.advanced = 1;
+	xs->rack.rtt_us = rtt_us;
+	if (rack_sent_after(cb->tx_ns, xs->rack.mstamp_ns, cb->end_seq,
+			    xs->rack.end_seq)) {
+		xs->rack.mstamp_ns = cb->tx_ns;
+		xs->rack.end_seq = cb->end_seq;
+	}
+}
+
+/*
+ * tcp_rate_skb_delivered()'s prior_delivered: of the segments this ACK
+ * delivers, the one sent last says how much was delivered when it went.
+ */
+static void rs_delivered(struct xtcp_sock *xs, const struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (!xs->rs_tx_ns || rack_sent_after(cb->tx_ns, xs->rs_tx_ns,
+					     cb->end_seq, xs->rs_end_seq)) {
+		xs->rs_tx_ns = cb->tx_ns ?: 1;
+		xs->rs_end_seq = cb->end_seq;
+		xs->rs_prior_delivered = cb->tx_delivered;
+	}
+}
+
+/*
+ * tcp_skb_spurious_retrans(): @cb went out again, and the ACK echoes a TSval
+ * older than that copy's: the original was answered.
+ */
+static bool spurious_retrans(const struct xtcp_sock *xs,
+			     const struct xtcp_skb_cb *cb)
+{
+	/* that copy's TSval, as xtcp_isn_tsval() gave it then */
+	u32 tsval = (u32)div_u64(cb->tx_ns, NSEC_PER_MSEC) + xs->ts_off;
+
+	return cb->ever_retrans && xs->saw_tsecr &&
+	       xtcp_seq_before(xs->rcv_tsecr, tsval);
 }
 
 /* An skb leaves the write queue acknowledged: out of every count it is in. */
@@ -136,9 +215,14 @@ void xtcp_skb_acked(struct xtcp_sock *xs, struct sk_buff *skb)
 	xs->acked_retrans = cb->retrans;	/* for the rate sample */
 	if (!cb->sacked) {
 		reordered(xs, skb);
+		rs_delivered(xs, skb);
 		/* without SACK, xtcp_ack_recovery() counts them */
-		if (xs->sack_ok)
+		if (xs->sack_ok) {
 			xs->delivered++;
+			/* tcp_clean_rtx_queue(): not a spurious retransmission */
+			if (!spurious_retrans(xs, cb))
+				rack_advance(xs, skb);
+		}
 	}
 	xs->packets_out--;
 	if (cb->sacked)
@@ -220,6 +304,8 @@ static void mark_sacked(struct xtcp_sock *xs, struct sk_buff *skb)
 		cb->retrans = 0;
 		xs->retrans_out--;
 	}
+	rack_advance(xs, skb);
+	rs_delivered(xs, skb);
 	cb->sacked = 1;
 	cb->sack_run = cb->end_seq;
 	xs->sacked_out++;
@@ -420,6 +506,12 @@ static bool check_dsack(struct sock *sk, const struct xtcp_options *opt,
 	xs->dsack_dups += dup_segs;
 	if (xs->dsack_dups > xs->total_retrans)
 		return dsack_tlp;
+	/*
+	 * RACK widens its window for D-SACKs that reordering may explain:
+	 * not without reordering seen, nor for a loss probe's
+	 */
+	if (xs->reord_seen && !dsack_tlp)
+		xs->rack.dsack_seen = 1;
 	*dup = dup_segs;
 	if (xs->undo_marker && xs->undo_retrans > 0 &&
 	    !xtcp_seq_after(b[0].end, prior_snd_una) &&
@@ -447,8 +539,14 @@ static bool sack_mark(struct sock *sk, const struct xtcp_options *opt, u32 ack,
 	int i, j, n = 0;
 	bool dsack_tlp;
 
-	if (!xs->sacked_out || xtcp_seq_before(highest, xs->snd_una))
-		highest = xs->snd_una;	/* an old value means nothing now */
+	/*
+	 * an old value means nothing now; reordered() judges the blocks
+	 * against it, which is SND.UNA for a first SACK (Linux's prior_fack)
+	 */
+	if (!xs->sacked_out || xtcp_seq_before(highest, xs->snd_una)) {
+		highest = xs->snd_una;
+		xs->highest_sack = highest;
+	}
 	/* nothing SACKed: the blocks of the last ACK are past (as Linux's) */
 	if (!xs->sacked_out)
 		xtcp_sack_cache_reset(xs);
@@ -505,6 +603,158 @@ static void sack_mark_lost(struct sock *sk)
 	}
 	xs->mark_hint = skb;
 	xs->mark_hint_sacked = skb ? seen : 0;
+}
+
+/*
+ * RACK's reordering window (tcp_rack_reo_wnd(), RFC 8985 §6.2 step 4), in
+ * microseconds: none while no reordering was seen, in recovery or once
+ * DupThresh segments are SACKed (unless TCP_RACK_NO_DUPTHRESH), so that
+ * loss is declared at once as the classic rule would; else a quarter of the
+ * minimum RTT per step, D-SACKs adding steps, at most the smoothed RTT.
+ */
+static u32 rack_reo_wnd(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	return xtcp_rack_reo_wnd_us(xtcp_rtt_min_us(&xs->rtt), xs->rtt.srtt_us,
+				    xs->rack.reo_wnd_steps, xs->reord_seen,
+				    xs->ca_state == XTCP_CA_RECOVERY ||
+				    xs->ca_state == XTCP_CA_LOSS,
+				    xs->sacked_out >= xs->reordering &&
+				    !(recovery_bits(sk) & TCP_RACK_NO_DUPTHRESH));
+}
+
+/*
+ * tcp_rack_skb_timeout(): microseconds left before @skb, sent before the
+ * last segment delivered, is lost (RFC 8985 §6.2 step 5): RACK's round trip
+ * and @reo_wnd after it went; 0 or less once that passed.
+ */
+static s64 rack_skb_timeout(const struct xtcp_sock *xs,
+			    const struct sk_buff *skb, u32 reo_wnd, u64 now)
+{
+	u64 tx = XTCP_SKB_CB(skb)->tx_ns;
+	u64 since = now > tx ? div_u64(now - tx, NSEC_PER_USEC) : 0;
+
+	return (s64)xs->rack.rtt_us + reo_wnd - (s64)since;
+}
+
+/*
+ * tcp_mark_skb_lost(): a copy sent again that is lost again goes back to
+ * what is to be repaired (TCPLostRetransmit); any other is lost as usual.
+ */
+static void rack_mark_skb_lost(struct xtcp_sock *xs, struct sk_buff *skb)
+{
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (cb->sacked)
+		return;
+	if (!cb->lost) {
+		mark_lost(xs, skb);
+		return;
+	}
+	if (!cb->retrans)
+		return;
+	cb->retrans = 0;
+	xs->retrans_out--;
+	xs->lost++;
+	xtcp_inc_stat(sock_net(&xs->inet.sk), XTCP_STAT_LOST_RETRANSMIT);
+	if (xs->lost_hint &&
+	    xtcp_seq_before(cb->seq, XTCP_SKB_CB(xs->lost_hint)->seq))
+		xs->lost_hint = skb;
+}
+
+/*
+ * tcp_rack_detect_loss() (RFC 8985 §6.2 step 5): every segment in flight,
+ * not SACKed and not waiting for its repair, that went out before the last
+ * one delivered is lost once RACK's round trip and the reordering window
+ * have passed since it went; for those not yet, returns the most
+ * microseconds left (0: none). Linux walks its segments in the order they
+ * were sent and stops at the first sent after the last delivered; xtcp
+ * walks them in sequence order, jumping SACKed runs, and stops at the first
+ * segment sent once only that went after it: every one above it went later
+ * still, for new data goes out in sequence order.
+ */
+static u32 rack_detect_loss(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = xtcp_rtx_head(sk);
+	u32 reo_wnd = rack_reo_wnd(sk), timeout = 0;
+	u64 now = ktime_get_ns();
+
+	while (skb) {
+		const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+		s64 left;
+
+		xs->sack_steps++;
+		if (cb->sacked) {
+			skb = sacked_run_end(sk, skb, xs->snd_nxt);
+			continue;
+		}
+		if (cb->lost && !cb->retrans) {
+			skb = xtcp_rtx_next(skb);
+			continue;
+		}
+		if (!rack_sent_after(xs->rack.mstamp_ns, cb->tx_ns,
+				     xs->rack.end_seq, cb->end_seq)) {
+			if (!cb->ever_retrans)
+				break;
+			skb = xtcp_rtx_next(skb);
+			continue;
+		}
+		left = rack_skb_timeout(xs, skb, reo_wnd, now);
+		if (left <= 0)
+			rack_mark_skb_lost(xs, skb);
+		else
+			timeout = max_t(u32, timeout, min_t(s64, left, U32_MAX));
+		skb = xtcp_rtx_next(skb);
+	}
+	return timeout;
+}
+
+/*
+ * tcp_rack_mark_lost(): on an ACK that delivered something (RACK advanced),
+ * mark what RACK finds lost; if some may still be only reordered, RACK's
+ * timer waits for them in the RTO's place. Returns whether it was armed.
+ */
+static bool rack_mark_lost(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 timeout;
+
+	if (!xs->rack.advanced)
+		return false;
+	xs->rack.advanced = 0;
+	timeout = rack_detect_loss(sk);
+	if (timeout)
+		xtcp_timer_reo(sk, timeout);
+	return timeout;
+}
+
+/*
+ * tcp_rack_update_reo_wnd(), after each ACK: a D-SACK seen since the window
+ * last grew, and more than a round trip after that, widens it by a step (at
+ * most 255), held for 16 recoveries (TCP_RACK_RECOVERY_THRESH); once those
+ * pass without another, it is one step again. Not with
+ * TCP_RACK_STATIC_REO_WND, nor on an ACK that delivered nothing.
+ */
+static void rack_update_reo_wnd(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if ((recovery_bits(sk) & TCP_RACK_STATIC_REO_WND) ||
+	    !xs->rs_prior_delivered)
+		return;
+	if (xtcp_seq_before(xs->rs_prior_delivered, xs->rack.last_delivered))
+		xs->rack.dsack_seen = 0;
+	if (xs->rack.dsack_seen) {
+		xs->rack.reo_wnd_steps = min_t(u32, 0xFF,
+					       xs->rack.reo_wnd_steps + 1);
+		xs->rack.dsack_seen = 0;
+		xs->rack.last_delivered = xs->delivered;
+		xs->rack.reo_wnd_persist = TCP_RACK_RECOVERY_THRESH;
+	} else if (!xs->rack.reo_wnd_persist) {
+		xs->rack.reo_wnd_steps = 1;
+	}
 }
 
 /*
@@ -675,6 +925,7 @@ static void undo_cwnd_reduction(struct sock *sk, bool unmark_loss)
 		}
 	}
 	xs->undo_marker = 0;
+	xs->rack.advanced = 1;	/* RACK looks at the segments again */
 }
 
 /*
@@ -708,6 +959,9 @@ static bool try_undo_recovery(struct sock *sk)
 		undo_cwnd_reduction(sk, false);
 		xtcp_inc_stat(sock_net(sk), xs->ca_state == XTCP_CA_LOSS ?
 			      XTCP_STAT_LOSS_UNDO : XTCP_STAT_FULL_UNDO);
+	} else if (xs->rack.reo_wnd_persist) {
+		/* a recovery that was needed: RACK's wider window ages */
+		xs->rack.reo_wnd_persist--;
 	}
 	if (non_sack_preventing_reopen(sk))
 		return true;
@@ -725,6 +979,9 @@ static bool try_undo_dsack(struct sock *sk)
 
 	if (!xs->undo_marker || xs->undo_retrans)
 		return false;
+	/* reordering fooled RACK: its wider window holds a while longer */
+	xs->rack.reo_wnd_persist = min_t(u32, TCP_RACK_RECOVERY_THRESH,
+					 xs->rack.reo_wnd_persist + 1);
 	undo_cwnd_reduction(sk, false);
 	xtcp_inc_stat(sock_net(sk), XTCP_STAT_DSACK_UNDO);
 	return true;
@@ -867,7 +1124,7 @@ void xtcp_prr_sent(struct xtcp_sock *xs)
  * tcp_fastretrans_alert() and tcp_cong_control(); the caller then sends
  * (xtcp_push()).
  */
-void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
+bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 		       u32 prior_packets, u32 prior_delivered, bool dup,
 		       int flag, const struct xtcp_options *opt)
 {
@@ -877,7 +1134,7 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 	u32 prior_lost = xs->lost;
 	u32 sack_delivered = xs->delivered;
 	u32 prior_in_flight, delivered, dsacked = 0;
-	bool hold = false, dubious;
+	bool hold = false, dubious, reo_armed = false;
 
 	xtcp_sock_assert_locked(sk);
 	/* the pipe before this ACK: the caller's, if it cleaned the queue */
@@ -896,6 +1153,15 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 		flag |= XTCP_ACKF_DATA_SACKED;
 	/* a retransmission not needed is delivered too (tcp_dsack_seen()) */
 	xs->delivered += dsacked;
+	/* this ACK's reordering, one event (tcp_check_sack_reordering()) */
+	if (xs->reord_now) {
+		xs->reord_seen++;
+		xs->reord_now = 0;
+	}
+	/* tcp_ack(): after the queue is cleaned, RACK's window */
+	rack_update_reo_wnd(sk);
+	xs->rs_prior_delivered = 0;
+	xs->rs_tx_ns = 0;
 
 	if (!xs->sack_ok) {
 		u32 prior_sacked = xs->sacked_out;
@@ -1037,6 +1303,26 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 	 */
 	if (hold) {
 		/* tcp_fastretrans_alert() returned early */
+	} else if (xs->sack_ok && is_rack(sk)) {
+		/*
+		 * RACK (net.ipv4.tcp_recovery's TCP_RACK_LOSS_DETECTION, on
+		 * by default): it alone marks losses, on each dubious ACK
+		 * (tcp_identify_packet_loss()); a loss marked starts recovery
+		 * (tcp_time_to_recover()'s "the loss is proven"), from Open or
+		 * CWR, or from Loss when a retransmission was lost again
+		 * (FLAG_LOST_RETRANS). A loss that RACK's timer finds later
+		 * starts it there (xtcp_rack_reo_timeout()).
+		 */
+		u32 prior_retrans = xs->retrans_out;
+		bool lost_retrans;
+
+		if (dubious && head)
+			reo_armed = rack_mark_lost(sk);
+		lost_retrans = prior_retrans > xs->retrans_out;
+		if (dubious && xs->lost_out &&
+		    (xs->ca_state == XTCP_CA_OPEN || xs->ca_state == XTCP_CA_CWR ||
+		     (xs->ca_state == XTCP_CA_LOSS && lost_retrans)))
+			enter_recovery(sk, flag & XTCP_ACKF_ECE);
 	} else if ((xs->ca_state == XTCP_CA_OPEN ||
 		    xs->ca_state == XTCP_CA_CWR) &&
 		   head && (xs->sack_ok ? xs->sacked_out >= xs->reordering :
@@ -1075,7 +1361,7 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 	if (xs->ca_ops->cong_control) {
 		xtcp_ca_sync(sk);
 		xs->ca_ops->cong_control(sk, &rs);
-		return;
+		return reo_armed;
 	}
 
 	/*
@@ -1089,6 +1375,7 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 		  prior_packets >= xs->cc.cwnd))
 		xtcp_ca_cong_avoid(sk, ack, delivered);
 	xtcp_update_pacing_rate(sk);
+	return reo_armed;
 }
 
 /*
@@ -1137,7 +1424,9 @@ bool xtcp_sack_reneging(struct sock *sk)
 void xtcp_enter_loss(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool reneged, rack;
 	struct sk_buff *skb;
+	u64 now;
 
 	xtcp_sock_assert_locked(sk);
 	/*
@@ -1157,11 +1446,19 @@ void xtcp_enter_loss(struct sock *sk)
 	}
 	xs->cc.cwnd = 1;
 	xs->cc.cwnd_cnt = 0;
-	if (xs->sack_ok)
-		sack_reneged(sk);
+	reneged = xs->sack_ok && sack_reneged(sk);
+	rack = is_rack(sk);
+	now = ktime_get_ns();
 	for (skb = xtcp_rtx_head(sk); skb; skb = xtcp_rtx_next(skb)) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
+		/*
+		 * with RACK, those sent too lately to be judged are not lost
+		 * yet, but for the head (tcp_timeout_mark_lost())
+		 */
+		if (!reneged && rack && skb != xtcp_rtx_head(sk) &&
+		    rack_skb_timeout(xs, skb, 0, now) > 0)
+			continue;
 		if (cb->retrans) {
 			cb->retrans = 0;
 			xs->retrans_out--;
@@ -1210,4 +1507,29 @@ void xtcp_simple_retransmit(struct sock *sk)
 		xs->rtt_timing = 0;	/* Karn */
 	}
 	xtcp_push(sk);
+}
+
+/*
+ * RACK's timer fired (tcp_rack_reo_timeout(), RFC 8985 §6.3): segments it
+ * waited for are lost now. If any was, recovery begins, unless it is on,
+ * the window falling as for one segment delivered (tcp_cwnd_reduction()),
+ * and the lost go again, nothing new; then the RTO takes its place.
+ */
+void xtcp_rack_reo_timeout(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 prior_inflight = xtcp_pipe(xs);
+	u32 lost = xs->lost;
+
+	xtcp_sock_assert_locked(sk);
+	rack_detect_loss(sk);
+	if (prior_inflight != xtcp_pipe(xs)) {
+		if (xs->ca_state != XTCP_CA_RECOVERY) {
+			enter_recovery(sk, false);
+			if (!xs->ca_ops->cong_control)
+				prr_reduction(xs, 1, xs->lost - lost, false);
+		}
+		xtcp_xmit_lost(sk);
+	}
+	xtcp_timer_reo_done(sk);
 }

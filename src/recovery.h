@@ -5,6 +5,21 @@
 
 #include "xtcp.h"
 
+/*
+ * RACK's reordering window in microseconds (tcp_rack_reo_wnd()): none while
+ * no reordering was seen (@reord_seen) if the connection is in recovery or
+ * the classic DupThresh rule holds (@dupthresh); else a quarter of the
+ * minimum RTT per step, at most the smoothed RTT. u32 arithmetic, as Linux's.
+ */
+static inline u32 xtcp_rack_reo_wnd_us(u32 min_rtt_us, u32 srtt_us, u8 steps,
+				       u32 reord_seen, bool in_recovery,
+				       bool dupthresh)
+{
+	if (!reord_seen && (in_recovery || dupthresh))
+		return 0;
+	return min((min_rtt_us >> 2) * steps, srtt_us);
+}
+
 void xtcp_cc_start(struct sock *sk, const struct xtcp_congestion_ops *ops);
 void xtcp_cc_switch(struct sock *sk, const struct xtcp_congestion_ops *ops);
 void xtcp_cc_default(struct sock *sk);
@@ -21,11 +36,12 @@ void xtcp_lost_sent(struct xtcp_sock *xs, struct sk_buff *skb);
 #define XTCP_ACKF_DSACK_TLP	BIT(3)	/* recovery.c: a D-SACK of a loss probe */
 #define XTCP_ACKF_ECE		BIT(4)	/* it echoes a CE mark (ecn.c) */
 
-void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
+bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 		       u32 prior_packets, u32 prior_delivered, bool dup,
 		       int flag, const struct xtcp_options *opt);
 void xtcp_prr_sent(struct xtcp_sock *xs);
 void xtcp_enter_loss(struct sock *sk);
 bool xtcp_sack_reneging(struct sock *sk);
+void xtcp_rack_reo_timeout(struct sock *sk);
 
 #endif /* _XTCP_RECOVERY_H */

@@ -35,6 +35,11 @@ struct xtcp_skb_cb {
 	u8 retrans:1;		/* write queue: lost and sent again */
 	u8 ever_retrans:1;	/* write queue: sent again, once or more */
 	u8 bcast:1;		/* to a broadcast or multicast address */
+	/*
+	 * write queue: xs->delivered at its last transmission (tx.delivered
+	 * of tcp_rate_skb_sent()), for RACK's reordering window (recovery.c)
+	 */
+	u32 tx_delivered;
 	/* write queue: ktime_get_ns() of its last transmission (skb_mstamp_ns) */
 	u64 tx_ns;
 };

@@ -268,6 +268,7 @@ void xtcp_get_info(struct sock *sk, struct tcp_info *info, char *ca_name)
 	rate = READ_ONCE(sk->sk_max_pacing_rate);
 	info->tcpi_max_pacing_rate = rate != ~0UL ? rate : ~0ULL;
 	info->tcpi_reordering = xs->reordering;
+	info->tcpi_reord_seen = xs->reord_seen;
 	info->tcpi_snd_cwnd = xs->cc.cwnd;
 	if (sk->sk_state == XTCP_LISTEN) {
 		info->tcpi_unacked = xs->accept_count;

@@ -43,6 +43,7 @@
 #include "ack.h"
 #include "delack.h"
 #include "output.h"
+#include "recovery.h"
 #include "rtxq.h"
 #include "sock.h"
 #include "state.h"
@@ -327,9 +328,19 @@ static void loss_probe_fire(struct sock *sk)
 	xtcp_send_loss_probe(sk);
 }
 
+/* tcp_write_timer_handler()'s ICSK_TIME_REO_TIMEOUT (recovery.c) */
+static void reo_fire(struct sock *sk)
+{
+	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT |
+				   TCPF_SYN_RECV))
+		return;
+	xtcp_rack_reo_timeout(sk);
+}
+
 static void (*const timer_fire[XTCP_TIMER_MAX])(struct sock *sk) = {
 	[XTCP_TIMER_RETRANS]	= retrans_fire,
 	[XTCP_TIMER_LOSS_PROBE]	= loss_probe_fire,
+	[XTCP_TIMER_REO]	= reo_fire,
 	[XTCP_TIMER_DELACK]	= xtcp_delack_timeout,
 	[XTCP_TIMER_KEEPALIVE]	= xtcp_keepalive_timeout,
 	[XTCP_TIMER_FIN_WAIT2]	= fin_wait2_fire,
@@ -431,13 +442,16 @@ void xtcp_timer_init(struct sock *sk)
 }
 
 /*
- * The retransmission timer and the loss probe's are one, as Linux's
- * icsk_pending: arming either replaces the other, clearing either clears both.
+ * The retransmission timer, the loss probe's and RACK's reordering timer are
+ * one, as Linux's icsk_pending: arming one replaces the others, clearing one
+ * clears all three.
  */
 static unsigned long timer_mask(enum xtcp_timer_event ev)
 {
-	if (ev == XTCP_TIMER_RETRANS || ev == XTCP_TIMER_LOSS_PROBE)
-		return BIT(XTCP_TIMER_RETRANS) | BIT(XTCP_TIMER_LOSS_PROBE);
+	if (ev == XTCP_TIMER_RETRANS || ev == XTCP_TIMER_LOSS_PROBE ||
+	    ev == XTCP_TIMER_REO)
+		return BIT(XTCP_TIMER_RETRANS) | BIT(XTCP_TIMER_LOSS_PROBE) |
+		       BIT(XTCP_TIMER_REO);
 	return BIT(ev);
 }
 
@@ -500,9 +514,9 @@ static s64 rto_delta_ns(const struct sock *sk)
 }
 
 /*
- * tcp_rearm_rto() while a loss probe is pending: the RTO comes back where it
- * would have been, counted from the oldest segment's last transmission, a
- * jiffy away at the least.
+ * tcp_rearm_rto() while a loss probe or RACK's reordering timer is pending:
+ * the RTO comes back where it would have been, counted from the oldest
+ * segment's last transmission, a jiffy away at the least.
  */
 static void rearm_rto_after_probe(struct sock *sk)
 {
@@ -519,6 +533,9 @@ void xtcp_timer_data_sent(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	/* RACK's timer stays (tcp_xmit_retransmit_queue()) */
+	if (xtcp_timer_pending(xs, XTCP_TIMER_REO))
+		return;
 	if (xtcp_timer_pending(xs, XTCP_TIMER_LOSS_PROBE))
 		rearm_rto_after_probe(sk);
 	else if (!xtcp_timer_pending(xs, XTCP_TIMER_RETRANS))
@@ -615,8 +632,39 @@ void xtcp_timer_data_acked(struct sock *sk)
 		return;
 	if (xs->snd_una == xs->snd_nxt && !xtcp_send_head(sk))
 		timer_clear(sk, XTCP_TIMER_RETRANS);
+	else if (xtcp_timer_pending(xs, XTCP_TIMER_REO))
+		rearm_rto_after_probe(sk);
 	else
 		timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
+}
+
+/*
+ * RACK waits @us more for segments that may be reordered, not lost
+ * (tcp_rack_mark_lost()): its timer takes the retransmission timer's place,
+ * after @us and TCP_TIMEOUT_MIN_US, in jiffies, but never later than the RTO.
+ */
+void xtcp_timer_reo(struct sock *sk, u32 us)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	unsigned long when = usecs_to_jiffies(us + TCP_TIMEOUT_MIN_US);
+
+	when = min(when, msecs_to_jiffies(xs->rto_ms));
+	timer_arm_ns(sk, XTCP_TIMER_REO, jiffies_to_nsecs(when));
+}
+
+/*
+ * RACK's timer fired (tcp_rack_reo_timeout()): the RTO comes back counted
+ * from the oldest segment's last transmission, whatever a retransmission
+ * armed meanwhile (tcp_rearm_rto() with ICSK_TIME_REO_TIMEOUT still pending).
+ */
+void xtcp_timer_reo_done(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->packets_out)
+		timer_clear(sk, XTCP_TIMER_RETRANS);
+	else
+		rearm_rto_after_probe(sk);
 }
 
 /*

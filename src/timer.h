@@ -12,6 +12,8 @@ void xtcp_timer_syn_acked(struct sock *sk);
 void xtcp_timer_data_sent(struct sock *sk);
 void xtcp_timer_send_blocked(struct sock *sk);
 void xtcp_timer_data_acked(struct sock *sk);
+void xtcp_timer_reo(struct sock *sk, u32 us);
+void xtcp_timer_reo_done(struct sock *sk);
 bool xtcp_timer_loss_probe(struct sock *sk, bool advancing_rto);
 void xtcp_timer_probe_done(struct sock *sk, bool sent);
 void xtcp_timer_window_reopened(struct sock *sk);

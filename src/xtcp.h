@@ -64,6 +64,11 @@ enum xtcp_timer_event {
 	 * never beside it, as ICSK_TIME_LOSS_PROBE takes icsk_pending
 	 */
 	XTCP_TIMER_LOSS_PROBE,
+	/*
+	 * RACK's reordering window ran out (RFC 8985 §6.3): instead of the
+	 * two above, as ICSK_TIME_REO_TIMEOUT takes icsk_pending
+	 */
+	XTCP_TIMER_REO,
 	XTCP_TIMER_MAX,
 };
 
@@ -224,6 +229,34 @@ struct xtcp_sock {
 	u32 prr_out;		/* segments sent since, new or again */
 	u32 highest_sack;	/* the highest end of a SACK block seen */
 	u32 reordering;		/* segments of reordering seen, >= DupThresh */
+	u32 reord_seen;		/* reordering events seen (tp->reord_seen) */
+	u8 reord_now:1;		/* this ACK showed reordering (recovery.c) */
+	/*
+	 * RACK (RFC 8985 §6, tp->rack, recovery.c): the last transmission
+	 * (ktime_get_ns()) and end of the segment sent last of those ACKed or
+	 * SACKed; the round trip it took; whether that moved since the last
+	 * loss detection; the reordering window in quarters of the minimum
+	 * RTT, the recoveries it holds for, a D-SACK pending for it, and
+	 * delivered when it last grew.
+	 */
+	struct {
+		u64 mstamp_ns;
+		u32 rtt_us;
+		u32 end_seq;
+		u32 last_delivered;
+		u8 reo_wnd_steps;
+		u8 reo_wnd_persist:5;
+		u8 dsack_seen:1;
+		u8 advanced:1;
+	} rack;
+	/*
+	 * the rate sample's prior_delivered (tcp_rate_skb_delivered()): the
+	 * tx_delivered of the segment sent last among those this ACK
+	 * delivered, and that one's transmission; 0: none yet
+	 */
+	u32 rs_prior_delivered;
+	u32 rs_end_seq;
+	u64 rs_tx_ns;
 	u8 ca_state;		/* XTCP_CA_* */
 	/*
 	 * Undo of a reduction found spurious (recovery.c, RFC 2883 §4 and
@@ -434,6 +467,7 @@ enum xtcp_stat {
 	XTCP_STAT_PARTIAL_UNDO,		/* on a partial ACK in it */
 	XTCP_STAT_DSACK_UNDO,		/* by D-SACKs of every retransmission */
 	XTCP_STAT_LOSS_UNDO,		/* after a retransmission time-out */
+	XTCP_STAT_LOST_RETRANSMIT,	/* RACK: a retransmission lost again */
 	XTCP_STAT_MAX,
 };
 
@@ -475,6 +509,7 @@ struct xtcp_net {
 	int dsack;			/* as tcp_dsack */
 	int early_retrans;		/* as tcp_early_retrans: 3, 4 probe */
 	int ecn;			/* as tcp_ecn: 0, 1, 2 (ecn.c) */
+	int recovery;			/* as tcp_recovery: TCP_RACK_* bits */
 	atomic_t orphans;		/* closed by their programs, not done */
 	spinlock_t cong_lock;
 	char cong_name[XTCP_CA_NAME_MAX];	/* congestion_control */
