@@ -69,6 +69,7 @@ void xtcp_cc_start(struct sock *sk, const struct xtcp_congestion_ops *ops)
 	xs->reordering = XTCP_DUPTHRESH;
 	xs->undo_marker = 0;
 	xs->undo_retrans = -1;
+	xtcp_rate_init(&xs->rate);
 }
 
 /* net.xtcp.congestion_control for a new socket, or reno if it went away. */
@@ -133,7 +134,9 @@ void xtcp_skb_acked(struct xtcp_sock *xs, struct sk_buff *skb)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
-	xs->acked_retrans = cb->retrans;	/* for the rate sample */
+	/* its snapshot to the ACK's rate sample (tcp_clean_rtx_queue()) */
+	xtcp_rate_skb_delivered(&xs->rate, cb, div_u64(cb->tx_ns, NSEC_PER_USEC),
+				false, &xs->rs);
 	if (!cb->sacked) {
 		reordered(xs, skb);
 		/* without SACK, xtcp_ack_recovery() counts them */
@@ -224,6 +227,9 @@ static void mark_sacked(struct xtcp_sock *xs, struct sk_buff *skb)
 	cb->sack_run = cb->end_seq;
 	xs->sacked_out++;
 	xs->delivered++;
+	/* its snapshot to the ACK's rate sample, once (tcp_sacktag_walk()) */
+	xtcp_rate_skb_delivered(&xs->rate, cb, div_u64(cb->tx_ns, NSEC_PER_USEC),
+				true, &xs->rs);
 	if (xs->mark_hint &&
 	    xtcp_seq_before(cb->seq, XTCP_SKB_CB(xs->mark_hint)->seq))
 		xs->mark_hint_sacked++;
@@ -873,22 +879,24 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *head = xtcp_rtx_head(sk);
-	struct rate_sample rs = { .rtt_us = -1 };
+	struct rate_sample *rs = &xs->rs;
 	u32 prior_lost = xs->lost;
 	u32 sack_delivered = xs->delivered;
 	u32 prior_in_flight, delivered, dsacked = 0;
 	bool hold = false, dubious;
+	long ca_rtt_us;
+	u64 now_us;
 
 	xtcp_sock_assert_locked(sk);
 	/* the pipe before this ACK: the caller's, if it cleaned the queue */
 	prior_in_flight = acked ? xs->prior_in_flight : xtcp_pipe(xs);
 	/* the round trip this ACK measured (rtt.h), once */
+	rs->rtt_us = -1;
 	if (xs->rtt.ack_rtt_us) {
-		rs.rtt_us = xs->rtt.ack_rtt_us;
+		rs->rtt_us = xs->rtt.ack_rtt_us;
 		xs->rtt.ack_rtt_us = 0;
 	}
-	rs.is_retrans = acked && xs->acked_retrans;
-	xs->acked_retrans = 0;
+	now_us = div_u64(ktime_get_ns(), NSEC_PER_USEC);
 	if (opt && (opt->present & XTCP_OPTF_SACK) &&
 	    sack_mark(sk, opt, ack, prior_snd_una, &dsacked))
 		flag |= XTCP_ACKF_DSACK_TLP;
@@ -896,6 +904,19 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 		flag |= XTCP_ACKF_DATA_SACKED;
 	/* a retransmission not needed is delivered too (tcp_dsack_seen()) */
 	xs->delivered += dsacked;
+	/*
+	 * The round trip of the last segment (S)ACKed that went once, to the
+	 * microsecond, is the sample's and the minimum's, as tcp_ack_update_rtt()
+	 * takes ca_rtt_us; else the one this ACK's timing or echo gave.
+	 */
+	ca_rtt_us = xtcp_rate_ack_rtt(&xs->rate, now_us);
+	if (ca_rtt_us >= 0) {
+		u32 wlen = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_min_rtt_wlen);
+
+		rs->rtt_us = ca_rtt_us;
+		xtcp_rtt_min_sample(&xs->rtt, wlen * HZ, tcp_jiffies32,
+				    ca_rtt_us);
+	}
 
 	if (!xs->sack_ok) {
 		u32 prior_sacked = xs->sacked_out;
@@ -935,7 +956,7 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 	 * an ACK not below SND.UNA with data in flight before it
 	 */
 	if (prior_packets && !xtcp_seq_before(ack, xs->snd_una)) {
-		xtcp_ca_pkts_acked(sk, acked, rs.rtt_us,
+		xtcp_ca_pkts_acked(sk, acked, rs->rtt_us,
 				   prior_in_flight * xs->mss);
 		xtcp_ca_in_ack_event(sk, CA_ACK_SLOWPATH |
 				     (flag & XTCP_ACKF_ECE ? CA_ACK_ECE : 0));
@@ -1067,14 +1088,21 @@ void xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 	if ((flag & XTCP_ACKF_ECE) && prior_packets)
 		enter_cwr(xs);
 
-	/* tcp_ack(): the rate sample, then tcp_cong_control() */
-	rs.acked_sacked = delivered;
-	rs.delivered = delivered;
-	rs.losses = xs->lost - prior_lost;
-	rs.prior_in_flight = prior_in_flight;
+	/*
+	 * tcp_ack(): the rate sample (tcp_rate_gen()), then
+	 * tcp_cong_control(). What an ECN echo delivered was marked on its way
+	 * (tcp_count_delivered()). A peer that reneged on its SACKs gives no
+	 * sample: what it SACKed before may count in it.
+	 */
+	if (flag & XTCP_ACKF_ECE)
+		xs->rate.delivered_ce += delivered;
+	rs->prior_in_flight = prior_in_flight;
+	xtcp_rate_gen(&xs->rate, xs->delivered, now_us,
+		      xtcp_rtt_min_us(&xs->rtt), delivered, xs->lost - prior_lost,
+		      xtcp_sack_reneging(sk), rs);
 	if (xs->ca_ops->cong_control) {
 		xtcp_ca_sync(sk);
-		xs->ca_ops->cong_control(sk, &rs);
+		xs->ca_ops->cong_control(sk, rs);
 		return;
 	}
 

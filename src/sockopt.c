@@ -243,8 +243,8 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 }
 
 /*
- * TCP_INFO: struct tcp_info with the fields xtcp keeps; the others (delivery
- * rate, busy times) stay 0 until xtcp has them. A listener reports its
+ * TCP_INFO: struct tcp_info with the fields xtcp keeps; the others (busy
+ * times) stay 0 until xtcp has them. A listener reports its
  * pacing rates, reordering and cwnd, and aliases tcpi_unacked and
  * tcpi_sacked to its accept queue and backlog, as tcp_get_info() does. With @ca_name (XTCP_CA_NAME_MAX
  * bytes), also the name of the socket's congestion control, as inet_diag's
@@ -302,6 +302,11 @@ void xtcp_get_info(struct sock *sk, struct tcp_info *info, char *ca_name)
 	info->tcpi_rtt = xs->rtt.srtt_us;
 	info->tcpi_rttvar = xs->rtt.rttvar_us;
 	info->tcpi_min_rtt = xtcp_rtt_min_us(&xs->rtt);
+	/* the delivery rate (rate.h), as tcp_get_info() */
+	info->tcpi_delivery_rate = xtcp_rate_bps(&xs->rate, xs->mss);
+	info->tcpi_delivery_rate_app_limited = xs->rate.rate_app_limited;
+	info->tcpi_delivered = xs->delivered;
+	info->tcpi_delivered_ce = xs->rate.delivered_ce;
 	/* as tcp_get_info(): from our SYN on, as tp->ecn_flags */
 	if (xs->ecn_flags & XTCP_ECN_OK)
 		info->tcpi_options |= TCPI_OPT_ECN;

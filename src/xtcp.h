@@ -41,6 +41,7 @@
 #include "protocol.h"
 #include "ofo.h"
 #include "ratelimit.h"
+#include "rate.h"
 #include "rtt.h"
 #include "skb_cb.h"
 #include "timewait.h"
@@ -208,7 +209,6 @@ struct xtcp_sock {
 	const struct xtcp_congestion_ops *ca_ops;	/* its module held */
 	struct xtcp_cc cc;
 	u8 ca_initialized:1;	/* its init ran (xtcp_ca_init()) */
-	u8 acked_retrans:1;	/* the last skb ACKed had been sent again */
 	u32 prior_in_flight;	/* the pipe before the ACK being processed */
 	u32 packets_out;
 	u32 sacked_out;
@@ -218,6 +218,13 @@ struct xtcp_sock {
 	u32 high_seq;		/* SND.NXT when recovery began */
 	u32 delivered;		/* segments ACKed or SACKed, ever (tp->delivered) */
 	u32 lost;		/* segments marked lost, ever (tp->lost) */
+	/*
+	 * Delivery-rate sampling (rate.h): the connection's state, and the
+	 * sample of the ACK being processed, which the skbs it (S)ACKs feed
+	 * (xtcp_skb_acked(), mark_sacked()) until xtcp_ack_recovery() makes it
+	 */
+	struct xtcp_rate rate;
+	struct rate_sample rs;
 	/* Proportional Rate Reduction in fast recovery (RFC 6937, recovery.c) */
 	u32 prior_cwnd;		/* cwnd when recovery began */
 	u32 prr_delivered;	/* segments delivered since */
