@@ -521,6 +521,7 @@ static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb)
 		WRITE_ONCE(xs->retries, 0);
 		xs->lrcv_time = jiffies;
 		xs->rcv_tstamp = jiffies;
+		xs->lsndtime = tcp_jiffies32;	/* tcp_init_transfer() */
 		/*
 		 * our SYN, or SYN+ACK, is delivered: tcp_ack() counts the
 		 * first in tcp_clean_rtx_queue(), tcp_rcv_state_process() the

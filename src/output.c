@@ -504,6 +504,7 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_OUT_RSTS);
 	xs->segs_out += segs;
 	if (seg.payload_len) {
+		xs->lsndtime = tcp_jiffies32;	/* tcp_event_data_sent() */
 		xtcp_ack_data_sent(sk);
 		xs->data_segs_out += segs;
 		xs->bytes_sent += seg.payload_len;

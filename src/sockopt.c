@@ -256,6 +256,7 @@ void xtcp_get_info(struct sock *sk, struct tcp_info *info, char *ca_name)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct dst_entry *dst;
 	unsigned long rate;
+	u32 now;
 
 	memset(info, 0, sizeof(*info));
 	lock_sock(sk);
@@ -307,6 +308,11 @@ void xtcp_get_info(struct sock *sk, struct tcp_info *info, char *ca_name)
 	info->tcpi_delivery_rate_app_limited = xs->rate.rate_app_limited;
 	info->tcpi_delivered = xs->delivered;
 	info->tcpi_delivered_ce = xs->rate.delivered_ce;
+	/* ms since the last text sent and received, and the last ACK */
+	now = tcp_jiffies32;
+	info->tcpi_last_data_sent = jiffies_to_msecs(now - xs->lsndtime);
+	info->tcpi_last_data_recv = jiffies_to_msecs(now - xs->lrcv_time);
+	info->tcpi_last_ack_recv = jiffies_to_msecs(now - xs->rcv_tstamp);
 	/* as tcp_get_info(): from our SYN on, as tp->ecn_flags */
 	if (xs->ecn_flags & XTCP_ECN_OK)
 		info->tcpi_options |= TCPI_OPT_ECN;
