@@ -27,7 +27,7 @@ MODULE_PARM_DESC(filter, "run only the suites whose name matches this glob (defa
 static struct kunit_suite **const files[] = {
 	xtcp_kunit_seq, xtcp_kunit_family, xtcp_kunit_parse, xtcp_kunit_options,
 	xtcp_kunit_checksum, xtcp_kunit_isn, xtcp_kunit_state,
-	xtcp_kunit_ratelimit, xtcp_kunit_rtt, xtcp_kunit_ofo, xtcp_kunit_cong,
+	xtcp_kunit_ratelimit, xtcp_kunit_rate, xtcp_kunit_rtt, xtcp_kunit_ofo, xtcp_kunit_cong,
 	xtcp_kunit_flow, xtcp_kunit_timewait,
 	xtcp_kunit_pkt_input, xtcp_kunit_pkt_listen, xtcp_kunit_pkt_output,
 	xtcp_kunit_pkt_recovery, xtcp_kunit_pkt_conn, xtcp_kunit_pkt_icmp,

@@ -521,6 +521,13 @@ static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb)
 		WRITE_ONCE(xs->retries, 0);
 		xs->lrcv_time = jiffies;
 		xs->rcv_tstamp = jiffies;
+		xs->lsndtime = tcp_jiffies32;	/* tcp_init_transfer() */
+		/*
+		 * our SYN, or SYN+ACK, is delivered: tcp_ack() counts the
+		 * first in tcp_clean_rtx_queue(), tcp_rcv_state_process() the
+		 * second (tp->delivered++)
+		 */
+		xs->delivered++;
 		xs->snd_sml = xs->snd_una;
 		xs->snd_up = xs->snd_una;
 		if (sock_flag(sk, SOCK_KEEPOPEN))
@@ -758,6 +765,8 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	if (!xs->snd_wnd)
 		WRITE_ONCE(xs->retries, 0);
 	sack = ack_sacks(sk, skb, &opt);
+	/* the skbs it (S)ACKs feed its rate sample (rate.h) */
+	xtcp_rate_ack_start(&xs->rate, &xs->rs);
 	if (class != XTCP_ACK_NEW) {
 		/* RFC 5681 §2 (a)-(d): what counts as a duplicate ACK */
 		bool dup = !skb->len && cb->ack == xs->snd_una &&

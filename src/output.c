@@ -504,6 +504,7 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_OUT_RSTS);
 	xs->segs_out += segs;
 	if (seg.payload_len) {
+		xs->lsndtime = tcp_jiffies32;	/* tcp_event_data_sent() */
 		xtcp_ack_data_sent(sk);
 		xs->data_segs_out += segs;
 		xs->bytes_sent += seg.payload_len;
@@ -711,6 +712,7 @@ static int fit_mss(struct sock *sk, struct sk_buff *skb)
 /* Transmit one queued skb, a clone when possible. */
 static int transmit_queued(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 {
+	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct sk_buff *nskb;
 	u8 flags = XTCP_FLAG_ACK;
@@ -724,7 +726,9 @@ static int transmit_queued(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 	/* the tree's links share their memory with dev (rtxq.h) */
 	nskb->dev = NULL;
 	cb->tx_ns = ktime_get_ns();	/* for the RTO's and the probe's timing */
-	cb->tx_delivered = xtcp_sk(sk)->delivered;	/* RACK's (recovery.c) */
+	/* and the delivery state, for the rate sample of its ACK (rate.h) */
+	xtcp_rate_skb_sent(&xs->rate, cb, div_u64(cb->tx_ns, NSEC_PER_USEC),
+			   xs->packets_out, xs->delivered);
 	if (xtcp_seq_before(cb->seq, xtcp_sk(sk)->snd_nxt)) {
 		xtcp_sk(sk)->bytes_retrans += nskb->len;
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_RETRANS_SEGS);
@@ -769,6 +773,25 @@ static void sent_new(struct xtcp_sock *xs, struct sk_buff *skb)
 	xtcp_rtx_insert(sk, skb);
 	if (!xs->packets_out++)
 		xs->stall_start_ns = ktime_get_ns();
+}
+
+/*
+ * tcp_rate_check_app_limited(), on a write: less than a segment unsent,
+ * nothing of ours in the qdisc or the device, room in the congestion window
+ * and every lost segment sent again: the sender waits for the application,
+ * which leaves a bubble in the pipe. Rate samples are app-limited until what
+ * is delivered and in flight now has been delivered.
+ */
+void xtcp_rate_check_app_limited(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_sock_assert_locked(sk);
+	if (xs->write_seq - xs->snd_nxt < xs->mss &&
+	    sk_wmem_alloc_get(sk) < SKB_TRUESIZE(1) &&
+	    xtcp_pipe(xs) < xs->cc.cwnd &&
+	    xs->lost_out <= xs->retrans_out)
+		xs->rate.app_limited = (xs->delivered + xtcp_pipe(xs)) ?: 1;
 }
 
 /* A small segment is in flight (tcp_minshall_check()). */
@@ -998,7 +1021,10 @@ static int xmit_run(struct sock *sk, struct sk_buff *first, u32 n)
 		next = i < n - 1 ? skb_queue_next(&sk->sk_write_queue, piece) :
 				   NULL;
 		XTCP_SKB_CB(piece)->tx_ns = now;
-		XTCP_SKB_CB(piece)->tx_delivered = xs->delivered;
+		/* one GSO skb: one snapshot, as tcp_rate_skb_sent() takes */
+		xtcp_rate_skb_sent(&xs->rate, XTCP_SKB_CB(piece),
+				   div_u64(now, NSEC_PER_USEC), xs->packets_out,
+				   xs->delivered);
 		sent_new(xs, piece);
 		xtcp_prr_sent(xs);
 	}

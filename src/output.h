@@ -34,6 +34,7 @@ void xtcp_simple_retransmit(struct sock *sk);
 int xtcp_send_syn(struct sock *sk);
 int xtcp_send_synack(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
+void xtcp_rate_check_app_limited(struct sock *sk);
 void xtcp_send_challenge_ack(struct sock *sk);
 bool xtcp_challenge_ack_ok(struct net *net, u32 *last);
 bool xtcp_oow_ack_limited(struct net *net, const struct xtcp_skb_cb *cb,

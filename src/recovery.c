@@ -74,6 +74,7 @@ void xtcp_cc_start(struct sock *sk, const struct xtcp_congestion_ops *ops)
 	xs->reord_seen = 0;
 	memset(&xs->rack, 0, sizeof(xs->rack));
 	xs->rack.reo_wnd_steps = 1;
+	xtcp_rate_init(&xs->rate);
 }
 
 /* net.xtcp.congestion_control for a new socket, or reno if it went away. */
@@ -178,22 +179,6 @@ static void rack_advance(struct xtcp_sock *xs, const struct sk_buff *skb)
 }
 
 /*
- * tcp_rate_skb_delivered()'s prior_delivered: of the segments this ACK
- * delivers, the one sent last says how much was delivered when it went.
- */
-static void rs_delivered(struct xtcp_sock *xs, const struct sk_buff *skb)
-{
-	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-
-	if (!xs->rs_tx_ns || rack_sent_after(cb->tx_ns, xs->rs_tx_ns,
-					     cb->end_seq, xs->rs_end_seq)) {
-		xs->rs_tx_ns = cb->tx_ns ?: 1;
-		xs->rs_end_seq = cb->end_seq;
-		xs->rs_prior_delivered = cb->tx_delivered;
-	}
-}
-
-/*
  * tcp_skb_spurious_retrans(): @cb went out again, and the ACK echoes a TSval
  * older than that copy's: the original was answered.
  */
@@ -212,10 +197,11 @@ void xtcp_skb_acked(struct xtcp_sock *xs, struct sk_buff *skb)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 
-	xs->acked_retrans = cb->retrans;	/* for the rate sample */
+	/* its snapshot to the ACK's rate sample (tcp_clean_rtx_queue()) */
+	xtcp_rate_skb_delivered(&xs->rate, cb, div_u64(cb->tx_ns, NSEC_PER_USEC),
+				false, &xs->rs);
 	if (!cb->sacked) {
 		reordered(xs, skb);
-		rs_delivered(xs, skb);
 		/* without SACK, xtcp_ack_recovery() counts them */
 		if (xs->sack_ok) {
 			xs->delivered++;
@@ -305,11 +291,13 @@ static void mark_sacked(struct xtcp_sock *xs, struct sk_buff *skb)
 		xs->retrans_out--;
 	}
 	rack_advance(xs, skb);
-	rs_delivered(xs, skb);
 	cb->sacked = 1;
 	cb->sack_run = cb->end_seq;
 	xs->sacked_out++;
 	xs->delivered++;
+	/* its snapshot to the ACK's rate sample, once (tcp_sacktag_walk()) */
+	xtcp_rate_skb_delivered(&xs->rate, cb, div_u64(cb->tx_ns, NSEC_PER_USEC),
+				true, &xs->rs);
 	if (xs->mark_hint &&
 	    xtcp_seq_before(cb->seq, XTCP_SKB_CB(xs->mark_hint)->seq))
 		xs->mark_hint_sacked++;
@@ -735,16 +723,17 @@ static bool rack_mark_lost(struct sock *sk)
  * last grew, and more than a round trip after that, widens it by a step (at
  * most 255), held for 16 recoveries (TCP_RACK_RECOVERY_THRESH); once those
  * pass without another, it is one step again. Not with
- * TCP_RACK_STATIC_REO_WND, nor on an ACK that delivered nothing.
+ * TCP_RACK_STATIC_REO_WND, nor on an ACK that delivered nothing (its rate
+ * sample, rate.h, has no prior_delivered).
  */
 static void rack_update_reo_wnd(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if ((recovery_bits(sk) & TCP_RACK_STATIC_REO_WND) ||
-	    !xs->rs_prior_delivered)
+	    !xs->rs.prior_delivered)
 		return;
-	if (xtcp_seq_before(xs->rs_prior_delivered, xs->rack.last_delivered))
+	if (xtcp_seq_before(xs->rs.prior_delivered, xs->rack.last_delivered))
 		xs->rack.dsack_seen = 0;
 	if (xs->rack.dsack_seen) {
 		xs->rack.reo_wnd_steps = min_t(u32, 0xFF,
@@ -1130,22 +1119,24 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *head = xtcp_rtx_head(sk);
-	struct rate_sample rs = { .rtt_us = -1 };
+	struct rate_sample *rs = &xs->rs;
 	u32 prior_lost = xs->lost;
 	u32 sack_delivered = xs->delivered;
 	u32 prior_in_flight, delivered, dsacked = 0;
 	bool hold = false, dubious, reo_armed = false;
+	long ca_rtt_us;
+	u64 now_us;
 
 	xtcp_sock_assert_locked(sk);
 	/* the pipe before this ACK: the caller's, if it cleaned the queue */
 	prior_in_flight = acked ? xs->prior_in_flight : xtcp_pipe(xs);
 	/* the round trip this ACK measured (rtt.h), once */
+	rs->rtt_us = -1;
 	if (xs->rtt.ack_rtt_us) {
-		rs.rtt_us = xs->rtt.ack_rtt_us;
+		rs->rtt_us = xs->rtt.ack_rtt_us;
 		xs->rtt.ack_rtt_us = 0;
 	}
-	rs.is_retrans = acked && xs->acked_retrans;
-	xs->acked_retrans = 0;
+	now_us = div_u64(ktime_get_ns(), NSEC_PER_USEC);
 	if (opt && (opt->present & XTCP_OPTF_SACK) &&
 	    sack_mark(sk, opt, ack, prior_snd_una, &dsacked))
 		flag |= XTCP_ACKF_DSACK_TLP;
@@ -1160,8 +1151,19 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 	}
 	/* tcp_ack(): after the queue is cleaned, RACK's window */
 	rack_update_reo_wnd(sk);
-	xs->rs_prior_delivered = 0;
-	xs->rs_tx_ns = 0;
+	/*
+	 * The round trip of the last segment (S)ACKed that went once, to the
+	 * microsecond, is the sample's and the minimum's, as tcp_ack_update_rtt()
+	 * takes ca_rtt_us; else the one this ACK's timing or echo gave.
+	 */
+	ca_rtt_us = xtcp_rate_ack_rtt(&xs->rate, now_us);
+	if (ca_rtt_us >= 0) {
+		u32 wlen = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_min_rtt_wlen);
+
+		rs->rtt_us = ca_rtt_us;
+		xtcp_rtt_min_sample(&xs->rtt, wlen * HZ, tcp_jiffies32,
+				    ca_rtt_us);
+	}
 
 	if (!xs->sack_ok) {
 		u32 prior_sacked = xs->sacked_out;
@@ -1201,7 +1203,7 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 	 * an ACK not below SND.UNA with data in flight before it
 	 */
 	if (prior_packets && !xtcp_seq_before(ack, xs->snd_una)) {
-		xtcp_ca_pkts_acked(sk, acked, rs.rtt_us,
+		xtcp_ca_pkts_acked(sk, acked, rs->rtt_us,
 				   prior_in_flight * xs->mss);
 		xtcp_ca_in_ack_event(sk, CA_ACK_SLOWPATH |
 				     (flag & XTCP_ACKF_ECE ? CA_ACK_ECE : 0));
@@ -1353,14 +1355,21 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 	if ((flag & XTCP_ACKF_ECE) && prior_packets)
 		enter_cwr(xs);
 
-	/* tcp_ack(): the rate sample, then tcp_cong_control() */
-	rs.acked_sacked = delivered;
-	rs.delivered = delivered;
-	rs.losses = xs->lost - prior_lost;
-	rs.prior_in_flight = prior_in_flight;
+	/*
+	 * tcp_ack(): the rate sample (tcp_rate_gen()), then
+	 * tcp_cong_control(). What an ECN echo delivered was marked on its way
+	 * (tcp_count_delivered()). A peer that reneged on its SACKs gives no
+	 * sample: what it SACKed before may count in it.
+	 */
+	if (flag & XTCP_ACKF_ECE)
+		xs->rate.delivered_ce += delivered;
+	rs->prior_in_flight = prior_in_flight;
+	xtcp_rate_gen(&xs->rate, xs->delivered, now_us,
+		      xtcp_rtt_min_us(&xs->rtt), delivered, xs->lost - prior_lost,
+		      xtcp_sack_reneging(sk), rs);
 	if (xs->ca_ops->cong_control) {
 		xtcp_ca_sync(sk);
-		xs->ca_ops->cong_control(sk, &rs);
+		xs->ca_ops->cong_control(sk, rs);
 		return reo_armed;
 	}
 

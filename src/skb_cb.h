@@ -13,9 +13,26 @@
 struct xtcp_skb_cb {
 	u32 seq;		/* first sequence number */
 	u32 end_seq;		/* seq + SYN + FIN + text */
-	u32 ack;
-	u32 tsval;
-	u32 tsecr;
+	union {
+		/* a received segment's header */
+		struct {
+			u32 ack;
+			u32 tsval;
+			u32 tsecr;
+			u16 window;	/* unscaled, as received */
+			u16 urg_ptr;	/* as received, if flags has URG */
+		};
+		/*
+		 * write queue: the delivery state when it was last sent
+		 * (tcp_skb_cb's tx, rate.h): tp->first_tx_mstamp and
+		 * tp->delivered_mstamp then, in us; delivered_us 0 once
+		 * its SACK gave it to a rate sample
+		 */
+		struct {
+			u64 tx_first_us;
+			u64 tx_delivered_us;
+		};
+	};
 	union {
 		/* received reopening SYN: our ISN (tcp_tw_isn); 0: none */
 		u32 tw_isn;
@@ -25,8 +42,6 @@ struct xtcp_skb_cb {
 		 */
 		u32 sack_run;
 	};
-	u16 window;		/* unscaled, as received */
-	u16 urg_ptr;		/* as received, if flags has URG */
 	u8 flags;		/* XTCP_FLAG_* */
 	u8 has_ts:1;
 	u8 has_sack:1;		/* carries SACK blocks (re-read from the header) */
@@ -35,13 +50,15 @@ struct xtcp_skb_cb {
 	u8 retrans:1;		/* write queue: lost and sent again */
 	u8 ever_retrans:1;	/* write queue: sent again, once or more */
 	u8 bcast:1;		/* to a broadcast or multicast address */
-	/*
-	 * write queue: xs->delivered at its last transmission (tx.delivered
-	 * of tcp_rate_skb_sent()), for RACK's reordering window (recovery.c)
-	 */
-	u32 tx_delivered;
 	/* write queue: ktime_get_ns() of its last transmission (skb_mstamp_ns) */
 	u64 tx_ns;
+	/*
+	 * write queue: tp->delivered and delivered_ce, app-limited, then (also
+	 * RACK's reordering window's, recovery.c)
+	 */
+	u32 tx_delivered;
+	u32 tx_delivered_ce:20;
+	u32 tx_app_limited:1;
 };
 
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))

@@ -243,8 +243,8 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 }
 
 /*
- * TCP_INFO: struct tcp_info with the fields xtcp keeps; the others (delivery
- * rate, busy times) stay 0 until xtcp has them. A listener reports its
+ * TCP_INFO: struct tcp_info with the fields xtcp keeps; the others (busy
+ * times) stay 0 until xtcp has them. A listener reports its
  * pacing rates, reordering and cwnd, and aliases tcpi_unacked and
  * tcpi_sacked to its accept queue and backlog, as tcp_get_info() does. With @ca_name (XTCP_CA_NAME_MAX
  * bytes), also the name of the socket's congestion control, as inet_diag's
@@ -256,6 +256,7 @@ void xtcp_get_info(struct sock *sk, struct tcp_info *info, char *ca_name)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct dst_entry *dst;
 	unsigned long rate;
+	u32 now;
 
 	memset(info, 0, sizeof(*info));
 	lock_sock(sk);
@@ -303,6 +304,16 @@ void xtcp_get_info(struct sock *sk, struct tcp_info *info, char *ca_name)
 	info->tcpi_rtt = xs->rtt.srtt_us;
 	info->tcpi_rttvar = xs->rtt.rttvar_us;
 	info->tcpi_min_rtt = xtcp_rtt_min_us(&xs->rtt);
+	/* the delivery rate (rate.h), as tcp_get_info() */
+	info->tcpi_delivery_rate = xtcp_rate_bps(&xs->rate, xs->mss);
+	info->tcpi_delivery_rate_app_limited = xs->rate.rate_app_limited;
+	info->tcpi_delivered = xs->delivered;
+	info->tcpi_delivered_ce = xs->rate.delivered_ce;
+	/* ms since the last text sent and received, and the last ACK */
+	now = tcp_jiffies32;
+	info->tcpi_last_data_sent = jiffies_to_msecs(now - xs->lsndtime);
+	info->tcpi_last_data_recv = jiffies_to_msecs(now - xs->lrcv_time);
+	info->tcpi_last_ack_recv = jiffies_to_msecs(now - xs->rcv_tstamp);
 	/* as tcp_get_info(): from our SYN on, as tp->ecn_flags */
 	if (xs->ecn_flags & XTCP_ECN_OK)
 		info->tcpi_options |= TCPI_OPT_ECN;

@@ -285,6 +285,7 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 
 	lock_sock(sk);
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
+	xtcp_rate_check_app_limited(sk);	/* is the sender app-limited? */
 
 	err = send_allowed(sk, &timeo);
 	if (err)

@@ -41,6 +41,7 @@
 #include "protocol.h"
 #include "ofo.h"
 #include "ratelimit.h"
+#include "rate.h"
 #include "rtt.h"
 #include "skb_cb.h"
 #include "timewait.h"
@@ -169,6 +170,7 @@ struct xtcp_sock {
 	u32 compressed_ack_rcv_nxt;	/* RCV.NXT when dup_acks_sent counted */
 	u16 rcv_mss;		/* the largest segment the peer sent */
 	u32 lrcv_time;		/* jiffies: the last text received */
+	u32 lsndtime;		/* jiffies: the last text sent (tp->lsndtime) */
 	u32 ato;		/* jiffies: the delayed-ACK timeout (rwin.h) */
 	u16 last_seg_size;	/* the last short segment's text, as MSS */
 	u8 ack_pushed:1;	/* a short segment came since our last ACK */
@@ -213,7 +215,6 @@ struct xtcp_sock {
 	const struct xtcp_congestion_ops *ca_ops;	/* its module held */
 	struct xtcp_cc cc;
 	u8 ca_initialized:1;	/* its init ran (xtcp_ca_init()) */
-	u8 acked_retrans:1;	/* the last skb ACKed had been sent again */
 	u32 prior_in_flight;	/* the pipe before the ACK being processed */
 	u32 packets_out;
 	u32 sacked_out;
@@ -223,6 +224,13 @@ struct xtcp_sock {
 	u32 high_seq;		/* SND.NXT when recovery began */
 	u32 delivered;		/* segments ACKed or SACKed, ever (tp->delivered) */
 	u32 lost;		/* segments marked lost, ever (tp->lost) */
+	/*
+	 * Delivery-rate sampling (rate.h): the connection's state, and the
+	 * sample of the ACK being processed, which the skbs it (S)ACKs feed
+	 * (xtcp_skb_acked(), mark_sacked()) until xtcp_ack_recovery() makes it
+	 */
+	struct xtcp_rate rate;
+	struct rate_sample rs;
 	/* Proportional Rate Reduction in fast recovery (RFC 6937, recovery.c) */
 	u32 prior_cwnd;		/* cwnd when recovery began */
 	u32 prr_delivered;	/* segments delivered since */
@@ -249,14 +257,6 @@ struct xtcp_sock {
 		u8 dsack_seen:1;
 		u8 advanced:1;
 	} rack;
-	/*
-	 * the rate sample's prior_delivered (tcp_rate_skb_delivered()): the
-	 * tx_delivered of the segment sent last among those this ACK
-	 * delivered, and that one's transmission; 0: none yet
-	 */
-	u32 rs_prior_delivered;
-	u32 rs_end_seq;
-	u64 rs_tx_ns;
 	u8 ca_state;		/* XTCP_CA_* */
 	/*
 	 * Undo of a reduction found spurious (recovery.c, RFC 2883 §4 and

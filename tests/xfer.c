@@ -38,6 +38,10 @@
  *   bind:PORT  reuse  listen  accept  connect:ADDR:PORT  connect-nb:ADDR:PORT
  *   connected (wait for a non-blocking connect)  connect-fail:ERRNO
  *   send:N  recv:N (pattern-checked)  shutdown:wr|rd|rdwr  eof  reset
+ *   paced:N,CHUNK,MS (send N bytes in writes of CHUNK, MS ms apart)
+ *   drain (wait, up to --timeout, until the peer has acknowledged all sent)
+ *   rate (print "rate delivery_rate R app_limited A delivered D delivered_ce
+ *   C bytes_acked B mss M min_rtt T" from TCP_INFO)
  *   recv-err:ERRNO (a read fails with it)  soerr:ERRNO|0 (SO_ERROR says it)
  *   soerr-within:ERRNO (SO_ERROR says it within --timeout seconds)
  *   keepalive:IDLE,INTVL,CNT (SO_KEEPALIVE and TCP_KEEP*; keepalive:on for
@@ -1008,6 +1012,51 @@ static int cmd_script(int argc, char **argv)
 				done += r;
 				soff += r;
 			}
+		} else if (!strcmp(step, "paced") && arg) {
+			unsigned long long n, chunk, done = 0;
+			unsigned int ms;
+
+			if (sscanf(arg, "%llu,%llu,%u", &n, &chunk, &ms) != 3 ||
+			    !chunk || chunk > sizeof(iobuf))
+				die("paced:N,CHUNK,MS");
+			while (done < n) {
+				size_t len = n - done > chunk ? chunk : n - done;
+				ssize_t r;
+
+				if (done)
+					usleep(ms * 1000);
+				fill(iobuf, len, soff, 1);
+				r = send(fd, iobuf, len, MSG_NOSIGNAL);
+				if (r < 0)
+					die("send: %s (%s)", strerror(errno), errname(errno));
+				done += r;
+				soff += r;
+			}
+		} else if (!strcmp(step, "drain")) {
+			long long deadline = now_ms() + timeout_s * 1000LL;
+			int outq = 1;
+
+			while (outq) {
+				if (ioctl(fd, SIOCOUTQ, &outq) < 0)
+					die("SIOCOUTQ: %s", strerror(errno));
+				if (outq && now_ms() >= deadline)
+					die("%d bytes unacknowledged after %d s", outq, timeout_s);
+				if (outq)
+					usleep(1000);
+			}
+		} else if (!strcmp(step, "rate")) {
+			struct tcp_info ti;
+			socklen_t len = sizeof(ti);
+
+			if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
+				die("TCP_INFO: %s", strerror(errno));
+			printf("rate delivery_rate %llu app_limited %u delivered %u delivered_ce %u bytes_acked %llu mss %u min_rtt %u\n",
+			       (unsigned long long)ti.tcpi_delivery_rate,
+			       ti.tcpi_delivery_rate_app_limited, ti.tcpi_delivered,
+			       ti.tcpi_delivered_ce,
+			       (unsigned long long)ti.tcpi_bytes_acked,
+			       ti.tcpi_snd_mss, ti.tcpi_min_rtt);
+			fflush(stdout);
 		} else if (!strcmp(step, "recv") && arg) {
 			uint64_t n = strtoull(arg, NULL, 0), done = 0;
 
