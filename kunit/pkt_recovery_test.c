@@ -992,6 +992,7 @@ static void recovery_rack_reo_wnd(struct kunit *test)
 static void recovery_rack_reo_timer(struct kunit *test)
 {
 	long sackrec = xtcp_test_stat(XTCP_STAT_SACK_RECOVERY);
+	struct sk_buff *skb;
 	struct xtcp_peer p;
 	struct socket *sock;
 	struct xtcp_sock *xs;
@@ -1009,6 +1010,15 @@ static void recovery_rack_reo_timer(struct kunit *test)
 		minmax_reset(&xs->rtt.min, (u32)jiffies, ~100000U);
 		release_sock(sock->sk);
 		seq = send_segments(test, sock, &p, 2);
+		/*
+		 * sent 100 ms ago: the SACK's round trip (the rate sample's,
+		 * which feeds the minimum as tcp_ack_update_rtt() does) is
+		 * then no shorter than the minimum set above
+		 */
+		lock_sock(sock->sk);
+		for (skb = xtcp_rtx_head(sock->sk); skb; skb = xtcp_rtx_next(skb))
+			XTCP_SKB_CB(skb)->tx_ns -= 100 * NSEC_PER_MSEC;
+		release_sock(sock->sk);
 
 		dup_ack(test, &p, seq, seq + MSS, seq + 2 * MSS);
 		XTCP_EXPECT_NO_SEGMENT(test);
