@@ -148,6 +148,8 @@ static struct sock *new_child(struct sock *sk, struct sk_buff *skb,
 	xs->recvmsg_inq = lxs->recvmsg_inq;
 	xs->syn_retries = lxs->syn_retries;
 	xs->linger2 = lxs->linger2;
+	/* the listener's TCP_WINDOW_CLAMP bounds the SYN+ACK and the child */
+	xs->clamp_opt = READ_ONCE(lxs->clamp_opt);
 	/* the listener's algorithm, whose module it holds */
 	__module_get(lxs->ca_ops->owner);
 	xtcp_cc_start(child, lxs->ca_ops);

@@ -67,6 +67,40 @@ static int retrans_to_secs(u8 retrans, int timeout, int rto_max)
 	return period;
 }
 
+/*
+ * TCP_WINDOW_CLAMP, as tcp_set_window_clamp(): 0 only on a closed socket (it
+ * unsets the clamp), else at least SOCK_MIN_RCVBUF / 2. Before the connection
+ * has its clamp (tcp_init_buffer_space()) the value waits in clamp_opt and
+ * bounds the SYN's or SYN+ACK's window and scale (output.c); after, it is the
+ * clamp, and rcv_ssthresh follows it down, or up to the last window.
+ */
+static int set_window_clamp(struct sock *sk, int val)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 clamp;
+
+	xtcp_sock_assert_locked(sk);
+	if (!val) {
+		if (sk->sk_state != XTCP_CLOSE)
+			return -EINVAL;
+		xs->window_clamp = 0;
+		WRITE_ONCE(xs->clamp_opt, 0);
+		return 0;
+	}
+	clamp = max_t(u32, val, SOCK_MIN_RCVBUF / 2);
+	if (!xs->window_clamp) {
+		WRITE_ONCE(xs->clamp_opt, clamp);
+		return 0;
+	}
+	if (clamp < xs->window_clamp)
+		xs->rcv_ssthresh = min(xs->rcv_ssthresh, clamp);
+	else
+		xs->rcv_ssthresh = max(min(xs->rcv_wnd, clamp),
+				       xs->rcv_ssthresh);
+	xs->window_clamp = clamp;
+	return 0;
+}
+
 static int set_congestion(struct sock *sk, sockptr_t optval,
 			  unsigned int optlen)
 {
@@ -126,6 +160,7 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_NOTSENT_LOWAT:
 	case TCP_LINGER2:
 	case TCP_DEFER_ACCEPT:
+	case TCP_WINDOW_CLAMP:
 		break;
 	default:
 		return -ENOPROTOOPT;
@@ -236,6 +271,9 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 			WRITE_ONCE(xs->linger2, TCP_FIN_TIMEOUT_MAX);
 		else
 			WRITE_ONCE(xs->linger2, val * HZ);
+		break;
+	case TCP_WINDOW_CLAMP:
+		err = set_window_clamp(sk, val);
 		break;
 	}
 	release_sock(sk);
@@ -430,6 +468,17 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		val = READ_ONCE(xs->linger2);
 		if (val >= 0)
 			val = (val ?: READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_fin_timeout)) / HZ;
+		break;
+	/*
+	 * The clamp in use; before it is set, TCP_WINDOW_CLAMP's, or in
+	 * SYN-SENT what tcp_connect_init() left (the SYN's)
+	 */
+	case TCP_WINDOW_CLAMP:
+		lock_sock(sk);
+		val = xs->window_clamp ?: xs->clamp_opt;
+		if (!xs->window_clamp && sk->sk_state == XTCP_SYN_SENT)
+			val = xtcp_initial_window_clamp(sk);
+		release_sock(sk);
 		break;
 	default:
 		return -ENOPROTOOPT;

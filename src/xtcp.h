@@ -113,7 +113,8 @@ struct xtcp_sock {
 	u32 rcv_wnd;		/* last advertised, scaled */
 	u32 rcv_wup;		/* rcv_nxt when rcv_wnd was advertised */
 	u32 rcv_ssthresh;	/* the window opens no further now (rwin.h) */
-	u32 window_clamp;	/* nor ever further */
+	u32 window_clamp;	/* nor ever further; 0 until established */
+	u32 clamp_opt;		/* TCP_WINDOW_CLAMP given before then; 0: none */
 	u32 copied_seq;		/* next byte the user reads */
 
 	/* what the handshake settled (syn.c), and the path (icmp.c) */
