@@ -146,6 +146,7 @@ static struct sock *new_child(struct sock *sk, struct sk_buff *skb,
 	xs->user_timeout = lxs->user_timeout;
 	xs->notsent_lowat = lxs->notsent_lowat;
 	xs->recvmsg_inq = lxs->recvmsg_inq;
+	xs->thin_lto = lxs->thin_lto;
 	xs->syn_retries = lxs->syn_retries;
 	xs->linger2 = lxs->linger2;
 	/* the listener's TCP_WINDOW_CLAMP bounds the SYN+ACK and the child */

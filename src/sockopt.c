@@ -161,6 +161,8 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_LINGER2:
 	case TCP_DEFER_ACCEPT:
 	case TCP_WINDOW_CLAMP:
+	case TCP_THIN_LINEAR_TIMEOUTS:
+	case TCP_THIN_DUPACK:
 		break;
 	default:
 		return -ENOPROTOOPT;
@@ -274,6 +276,18 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		break;
 	case TCP_WINDOW_CLAMP:
 		err = set_window_clamp(sk, val);
+		break;
+	/* linear RTOs for a thin stream (timer.c), inherited by accepted sockets */
+	case TCP_THIN_LINEAR_TIMEOUTS:
+		if (val < 0 || val > 1)
+			err = -EINVAL;
+		else
+			xs->thin_lto = val;
+		break;
+	/* 0 or 1, and nothing more: Linux 6.1 took its meaning away */
+	case TCP_THIN_DUPACK:
+		if (val < 0 || val > 1)
+			err = -EINVAL;
 		break;
 	}
 	release_sock(sk);
@@ -479,6 +493,12 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		if (!xs->window_clamp && sk->sk_state == XTCP_SYN_SENT)
 			val = xtcp_initial_window_clamp(sk);
 		release_sock(sk);
+		break;
+	case TCP_THIN_LINEAR_TIMEOUTS:
+		val = xs->thin_lto;
+		break;
+	case TCP_THIN_DUPACK:
+		val = 0;
 		break;
 	default:
 		return -ENOPROTOOPT;

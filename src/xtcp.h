@@ -292,6 +292,7 @@ struct xtcp_sock {
 	u8 pingpong:1;
 	u8 text_seen:1;		/* text came in: the delayed-ACK engine runs */
 	u8 recvmsg_inq:1;	/* TCP_INQ: recvmsg() says what is left */
+	u8 thin_lto:1;		/* TCP_THIN_LINEAR_TIMEOUTS (timer.c) */
 
 	/* the kernel TCP socket that holds our port (port.c, its own locking) */
 	struct xtcp_port *port;
