@@ -14,6 +14,7 @@
 #include "ack.h"
 #include "delack.h"
 #include "ecn.h"
+#include "isn.h"
 #include "nagle.h"
 #include "output.h"
 #include "recovery.h"
@@ -163,6 +164,7 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_WINDOW_CLAMP:
 	case TCP_THIN_LINEAR_TIMEOUTS:
 	case TCP_THIN_DUPACK:
+	case TCP_TIMESTAMP:
 		break;
 	default:
 		return -ENOPROTOOPT;
@@ -288,6 +290,10 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_THIN_DUPACK:
 		if (val < 0 || val > 1)
 			err = -EINVAL;
+		break;
+	/* set only in repair mode (TCP_REPAIR), which xtcp does not have */
+	case TCP_TIMESTAMP:
+		err = -EPERM;
 		break;
 	}
 	release_sock(sk);
@@ -499,6 +505,10 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case TCP_THIN_DUPACK:
 		val = 0;
+		break;
+	/* the TSval the connection would send now (tcp_time_stamp_raw() + tsoffset) */
+	case TCP_TIMESTAMP:
+		val = xtcp_isn_tsval(READ_ONCE(xs->ts_off));
 		break;
 	default:
 		return -ENOPROTOOPT;
