@@ -146,8 +146,11 @@ static struct sock *new_child(struct sock *sk, struct sk_buff *skb,
 	xs->user_timeout = lxs->user_timeout;
 	xs->notsent_lowat = lxs->notsent_lowat;
 	xs->recvmsg_inq = lxs->recvmsg_inq;
+	xs->thin_lto = lxs->thin_lto;
 	xs->syn_retries = lxs->syn_retries;
 	xs->linger2 = lxs->linger2;
+	/* the listener's TCP_WINDOW_CLAMP bounds the SYN+ACK and the child */
+	xs->clamp_opt = READ_ONCE(lxs->clamp_opt);
 	/* the listener's algorithm, whose module it holds */
 	__module_get(lxs->ca_ops->owner);
 	xtcp_cc_start(child, lxs->ca_ops);

@@ -188,22 +188,26 @@ u16 xtcp_select_window(struct sock *sk)
 /*
  * The largest window the receive buffer allows, and its limit: what
  * tcp_connect_init() and tcp_openreq_init_rwin() give
- * tcp_select_initial_window() as the space and the window clamp. With
- * SO_RCVBUF set, the window never grows past the buffer (TCP's window_clamp);
- * else the clamp is the largest scaled window.
+ * tcp_select_initial_window() as the space and the window clamp. The clamp
+ * is TCP_WINDOW_CLAMP's if set (a listener's for its children), else the
+ * largest scaled window; with SO_RCVBUF set, no more than the buffer's worth.
  */
 static u32 initial_space(const struct sock *sk, u32 *clamp)
 {
 	u32 space = max(xtcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf)), 0);
+	u32 opt = READ_ONCE(xtcp_sk(sk)->clamp_opt);
 
-	*clamp = sk->sk_userlocks & SOCK_RCVBUF_LOCK ? space :
-		 65535U << XTCP_MAX_WSCALE;
+	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK && (!opt || opt > space))
+		*clamp = space;
+	else
+		*clamp = opt ?: 65535U << XTCP_MAX_WSCALE;
 	return min(space, *clamp);
 }
 
 /*
- * The window clamp tcp_select_initial_window() leaves: the buffer's worth
- * with SO_RCVBUF set, else the largest window on our scale.
+ * The window clamp tcp_select_initial_window() leaves: TCP_WINDOW_CLAMP's,
+ * or the buffer's worth with SO_RCVBUF set, at most the largest window on
+ * our scale.
  */
 u32 xtcp_initial_window_clamp(const struct sock *sk)
 {

@@ -14,6 +14,7 @@
 #include "ack.h"
 #include "delack.h"
 #include "ecn.h"
+#include "isn.h"
 #include "nagle.h"
 #include "output.h"
 #include "recovery.h"
@@ -65,6 +66,40 @@ static int retrans_to_secs(u8 retrans, int timeout, int rto_max)
 		}
 	}
 	return period;
+}
+
+/*
+ * TCP_WINDOW_CLAMP, as tcp_set_window_clamp(): 0 only on a closed socket (it
+ * unsets the clamp), else at least SOCK_MIN_RCVBUF / 2. Before the connection
+ * has its clamp (tcp_init_buffer_space()) the value waits in clamp_opt and
+ * bounds the SYN's or SYN+ACK's window and scale (output.c); after, it is the
+ * clamp, and rcv_ssthresh follows it down, or up to the last window.
+ */
+static int set_window_clamp(struct sock *sk, int val)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 clamp;
+
+	xtcp_sock_assert_locked(sk);
+	if (!val) {
+		if (sk->sk_state != XTCP_CLOSE)
+			return -EINVAL;
+		xs->window_clamp = 0;
+		WRITE_ONCE(xs->clamp_opt, 0);
+		return 0;
+	}
+	clamp = max_t(u32, val, SOCK_MIN_RCVBUF / 2);
+	if (!xs->window_clamp) {
+		WRITE_ONCE(xs->clamp_opt, clamp);
+		return 0;
+	}
+	if (clamp < xs->window_clamp)
+		xs->rcv_ssthresh = min(xs->rcv_ssthresh, clamp);
+	else
+		xs->rcv_ssthresh = max(min(xs->rcv_wnd, clamp),
+				       xs->rcv_ssthresh);
+	xs->window_clamp = clamp;
+	return 0;
 }
 
 static int set_congestion(struct sock *sk, sockptr_t optval,
@@ -126,6 +161,10 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_NOTSENT_LOWAT:
 	case TCP_LINGER2:
 	case TCP_DEFER_ACCEPT:
+	case TCP_WINDOW_CLAMP:
+	case TCP_THIN_LINEAR_TIMEOUTS:
+	case TCP_THIN_DUPACK:
+	case TCP_TIMESTAMP:
 		break;
 	default:
 		return -ENOPROTOOPT;
@@ -236,6 +275,25 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 			WRITE_ONCE(xs->linger2, TCP_FIN_TIMEOUT_MAX);
 		else
 			WRITE_ONCE(xs->linger2, val * HZ);
+		break;
+	case TCP_WINDOW_CLAMP:
+		err = set_window_clamp(sk, val);
+		break;
+	/* linear RTOs for a thin stream (timer.c), inherited by accepted sockets */
+	case TCP_THIN_LINEAR_TIMEOUTS:
+		if (val < 0 || val > 1)
+			err = -EINVAL;
+		else
+			xs->thin_lto = val;
+		break;
+	/* 0 or 1, and nothing more: Linux 6.1 took its meaning away */
+	case TCP_THIN_DUPACK:
+		if (val < 0 || val > 1)
+			err = -EINVAL;
+		break;
+	/* set only in repair mode (TCP_REPAIR), which xtcp does not have */
+	case TCP_TIMESTAMP:
+		err = -EPERM;
 		break;
 	}
 	release_sock(sk);
@@ -442,6 +500,27 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		val = READ_ONCE(xs->linger2);
 		if (val >= 0)
 			val = (val ?: READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_fin_timeout)) / HZ;
+		break;
+	/*
+	 * The clamp in use; before it is set, TCP_WINDOW_CLAMP's, or in
+	 * SYN-SENT what tcp_connect_init() left (the SYN's)
+	 */
+	case TCP_WINDOW_CLAMP:
+		lock_sock(sk);
+		val = xs->window_clamp ?: xs->clamp_opt;
+		if (!xs->window_clamp && sk->sk_state == XTCP_SYN_SENT)
+			val = xtcp_initial_window_clamp(sk);
+		release_sock(sk);
+		break;
+	case TCP_THIN_LINEAR_TIMEOUTS:
+		val = xs->thin_lto;
+		break;
+	case TCP_THIN_DUPACK:
+		val = 0;
+		break;
+	/* the TSval the connection would send now (tcp_time_stamp_raw() + tsoffset) */
+	case TCP_TIMESTAMP:
+		val = xtcp_isn_tsval(READ_ONCE(xs->ts_off));
 		break;
 	default:
 		return -ENOPROTOOPT;

@@ -164,6 +164,24 @@ void xtcp_write_err(struct sock *sk)
 	xtcp_done(sk);
 }
 
+/*
+ * Linear time-outs for a thin stream (tcp_retransmit_timer()): with
+ * TCP_THIN_LINEAR_TIMEOUTS or net.ipv4.tcp_thin_linear_timeouts, an
+ * established connection with fewer than four segments out and past its
+ * initial slow start (tcp_stream_is_thin()) waits the RTO without back-off
+ * after each of its first TCP_THIN_LINEAR_RETRIES retransmissions.
+ */
+static bool thin_linear(const struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	return sk->sk_state == XTCP_ESTABLISHED &&
+	       (xs->thin_lto ||
+		READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_thin_linear_timeouts)) &&
+	       xs->packets_out < 4 && xs->cc.ssthresh < XTCP_INFINITE_SSTHRESH &&
+	       xs->retries <= TCP_THIN_LINEAR_RETRIES;
+}
+
 static void retrans_fire(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -202,6 +220,10 @@ static void retrans_fire(struct sock *sk)
 	default:
 		xtcp_retransmit_timeout(sk);
 		break;
+	}
+	if (thin_linear(sk)) {
+		xs->backoff = 0;
+		WRITE_ONCE(xs->rto_ms, xtcp_rtt_rto_ms(&xs->rtt, false));
 	}
 	timer_arm(sk, XTCP_TIMER_RETRANS, next_rto(sk));
 }

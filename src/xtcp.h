@@ -119,7 +119,8 @@ struct xtcp_sock {
 	u32 rcv_wnd;		/* last advertised, scaled */
 	u32 rcv_wup;		/* rcv_nxt when rcv_wnd was advertised */
 	u32 rcv_ssthresh;	/* the window opens no further now (rwin.h) */
-	u32 window_clamp;	/* nor ever further */
+	u32 window_clamp;	/* nor ever further; 0 until established */
+	u32 clamp_opt;		/* TCP_WINDOW_CLAMP given before then; 0: none */
 	u32 copied_seq;		/* next byte the user reads */
 
 	/* what the handshake settled (syn.c), and the path (icmp.c) */
@@ -324,6 +325,7 @@ struct xtcp_sock {
 	u8 pingpong:1;
 	u8 text_seen:1;		/* text came in: the delayed-ACK engine runs */
 	u8 recvmsg_inq:1;	/* TCP_INQ: recvmsg() says what is left */
+	u8 thin_lto:1;		/* TCP_THIN_LINEAR_TIMEOUTS (timer.c) */
 
 	/* the kernel TCP socket that holds our port (port.c, its own locking) */
 	struct xtcp_port *port;

@@ -2731,6 +2731,29 @@ static void t_nagle(void)
  * still goes when Linux's probe timer fires, one RTO (at least TCP_RTO_MIN,
  * 200 ms) after the write: tcp(7)'s "200 millisecond ceiling".
  */
+/*
+ * TCP_TIMESTAMP reads the TSval the connection would send now: a millisecond
+ * clock (tcp_time_stamp_raw() plus the connection's offset), so two reads
+ * 100 ms apart differ by about 100. Setting it wants repair mode: EPERM.
+ */
+static void t_tcp_timestamp(void)
+{
+	int c, s, v1, v2, d;
+
+	if (pair(&c, &s) < 0)
+		return;
+	CHECK_ERRNO(set_int(c, IPPROTO_TCP, TCP_TIMESTAMP, 1000), EPERM);
+	v1 = get_int(c, IPPROTO_TCP, TCP_TIMESTAMP);
+	CHECK(v1 > -1000 || v1 < -1200, "TCP_TIMESTAMP: errno %d", -1000 - v1);
+	msleep(100);
+	v2 = get_int(c, IPPROTO_TCP, TCP_TIMESTAMP);
+	d = (int)((unsigned int)v2 - (unsigned int)v1);
+	printf("TCP_TIMESTAMP %u then %u, 100 ms later: +%d\n", v1, v2, d);
+	CHECK(d >= 100 && d < 600, "TCP_TIMESTAMP moved by %d in 100 ms", d);
+	close(c);
+	close(s);
+}
+
 static void t_tcp_cork(void)
 {
 	static struct wire w;
@@ -3318,6 +3341,7 @@ static const struct {
 	{ "unsupported_calls", t_unsupported_calls },
 	{ "nagle", t_nagle },
 	{ "tcp_cork", t_tcp_cork },
+	{ "tcp_timestamp", t_tcp_timestamp },
 	{ "msg_more", t_msg_more },
 	{ "delayed_ack", t_delayed_ack },
 	{ "oob", t_oob },

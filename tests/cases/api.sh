@@ -86,6 +86,7 @@ case_api_send_buffer_full() { api send_buffer_full; }
 case_api_unsupported_calls() { api unsupported_calls; }
 case_api_nagle() { api nagle; }
 case_api_tcp_cork() { api tcp_cork; }
+case_api_tcp_timestamp() { api tcp_timestamp; }
 case_api_msg_more() { api msg_more; }
 case_api_delayed_ack() { api delayed_ack; }
 case_api_oob() { api oob; }
