@@ -93,40 +93,43 @@ static void ack_phase(struct kunit *test)
 }
 
 /*
- * The send phase longer than the ACK phase (ACK compression): segments sent
- * over 20 ms, their ACKs bunched. Interval is the send phase.
+ * A window in flight, the last ACK come at @delivered_us, of a skb sent at
+ * 500; two skbs sent at 2000 and 22000, both ACKed at 23000: send phase
+ * 21500, ACK phase 23000 - @delivered_us.
+ */
+static void two_acked(struct xtcp_rate *r, struct rate_sample *rs,
+		      u64 delivered_us)
+{
+	struct xtcp_skb_cb a, b;
+
+	xtcp_rate_init(r);
+	r->first_tx_us = 500;
+	r->delivered_us = delivered_us;
+	sent(r, &a, 10, 2000, 5, 10);
+	sent(r, &b, 11, 22000, 6, 10);
+	xtcp_rate_ack_start(r, rs);
+	acked(r, &a, rs);
+	acked(r, &b, rs);
+	xtcp_rate_gen(r, 12, 23000, 1000, 2, 0, false, rs);
+}
+
+/*
+ * The interval is the longer of the two phases: the ACK phase, or the send
+ * phase when the ACKs come bunched (ACK compression).
  */
 static void send_phase(struct kunit *test)
 {
 	struct xtcp_rate r;
-	struct xtcp_skb_cb a, b;
 	struct rate_sample rs;
 
-	xtcp_rate_init(&r);
-	/* a window in flight; the last ACK came at 1000, of a skb sent at 500 */
-	r.first_tx_us = 500;
-	r.delivered_us = 1000;
-	sent(&r, &a, 10, 2000, 5, 10);
-	sent(&r, &b, 11, 22000, 6, 10);
-	/* both ACKed at 23000: ACK phase 22000, send phase 21500 */
-	xtcp_rate_ack_start(&r, &rs);
-	acked(&r, &a, &rs);
-	acked(&r, &b, &rs);
-	xtcp_rate_gen(&r, 12, 23000, 1000, 2, 0, false, &rs);
+	/* ACK phase 22000, send phase 21500: the ACK phase */
+	two_acked(&r, &rs, 1000);
 	KUNIT_EXPECT_EQ(test, rs.snd_interval_us, 21500U);
 	KUNIT_EXPECT_EQ(test, rs.rcv_interval_us, 22000U);
 	KUNIT_EXPECT_EQ(test, rs.interval_us, 22000L);
 
 	/* the same, the ACK phase short: now the send phase wins */
-	xtcp_rate_init(&r);
-	r.first_tx_us = 500;
-	r.delivered_us = 21000;
-	sent(&r, &a, 10, 2000, 5, 10);
-	sent(&r, &b, 11, 22000, 6, 10);
-	xtcp_rate_ack_start(&r, &rs);
-	acked(&r, &a, &rs);
-	acked(&r, &b, &rs);
-	xtcp_rate_gen(&r, 12, 23000, 1000, 2, 0, false, &rs);
+	two_acked(&r, &rs, 21000);
 	KUNIT_EXPECT_EQ(test, rs.snd_interval_us, 21500U);
 	KUNIT_EXPECT_EQ(test, rs.rcv_interval_us, 2000U);
 	KUNIT_EXPECT_EQ(test, rs.interval_us, 21500L);
