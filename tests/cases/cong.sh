@@ -86,8 +86,11 @@ cong_rate_run() {
 	wire_wait "cli$port" || return 1
 	wire_wait "srv$port" || return 1
 	wire_read "cli$port"
-	line=$(grep '^rate ' <<<"$WIRE_OUT")
+	# (a "rate" step among $4...: its line is RATE_FIRST's)
+	RATE_FIRST=$(grep -m1 '^rate ' <<<"$WIRE_OUT")
+	line=$(grep '^rate ' <<<"$WIRE_OUT" | tail -n 1)
 	us=$(sed -n 's/^elapsed_us \([0-9]*\)$/\1/p' <<<"$WIRE_OUT")
+	[ "$RATE_FIRST" = "$line" ] || echo "$fam: mid-transfer $RATE_FIRST"
 	echo "$fam: $line elapsed_us $us"
 	RATE=$(sed -n 's/.* delivery_rate \([0-9]*\) .*/\1/p' <<<"$line")
 	RATE_AL=$(sed -n 's/.* app_limited \([0-9]*\) .*/\1/p' <<<"$line")
@@ -103,12 +106,14 @@ cong_within() { [ "$1" -gt 0 ] && [ "$2" -gt 0 ] && [ $(($1 * $3)) -ge "$2" ] &&
 # Delivery-rate sampling (src/rate.h, Linux's tcp_rate.c): the same bulk
 # transfer through a netem bottleneck (8 Mbit/s, 20 ms round trip) on Linux
 # TCP and on xtcp; TCP_INFO's delivery rate of xtcp within a factor of 2 of
-# Linux TCP's and of bytes/elapsed, not app-limited. Then an application that
+# Linux TCP's and of bytes/elapsed, and not app-limited halfway, on both (at
+# the end, the last write may leave a bubble on either stack: the rate kept
+# then is the higher app-limited sample or the last other). Then an application that
 # writes 1000 bytes every 50 ms: its samples are app-limited on both stacks
 # (tcp_rate_check_app_limited()), xtcp's rate within a factor of 3 of
 # Linux TCP's and its tcpi_delivered the same.
 case_cong_delivery_rate() {
-	local n=$((3 * 1024 * 1024)) bulk_l bulk_x gp_x al_l deliv_l
+	local n=$((3 * 1024 * 1024)) bulk_l bulk_x gp_x deliv_l
 	load || return 1
 	wire_setup || return 1
 	wire_static_neigh || fail "static neighbour entries failed" || return 1
@@ -117,12 +122,13 @@ case_cong_delivery_rate() {
 		fail "netem a" || return 1
 	tc -n "$WIRE_B" qdisc add dev wb root netem delay 10ms || fail "netem b" || return 1
 
-	cong_rate_run inet 47320 "$n" send:"$n" || return 1
+	cong_rate_run inet 47320 "$n" send:$((n / 2)) rate send:$((n / 2)) || return 1
 	bulk_l=$RATE
-	al_l=$RATE_AL
 	cong_within "$RATE" "$RATE_GOODPUT" 2 ||
 		fail "Linux TCP: delivery rate $RATE B/s, goodput $RATE_GOODPUT B/s" || return 1
-	cong_rate_run xtcp 47321 "$n" send:"$n" || return 1
+	[[ $RATE_FIRST == *" app_limited 0 "* ]] ||
+		fail "Linux TCP: app-limited halfway through a bulk transfer" || return 1
+	cong_rate_run xtcp 47321 "$n" send:$((n / 2)) rate send:$((n / 2)) || return 1
 	bulk_x=$RATE
 	gp_x=$RATE_GOODPUT
 	cong_within "$bulk_x" "$gp_x" 2 ||
@@ -131,8 +137,8 @@ case_cong_delivery_rate() {
 	cong_within "$bulk_x" "$bulk_l" 2 ||
 		fail "xtcp: delivery rate $bulk_x B/s, Linux TCP $bulk_l B/s, want within 2x" ||
 		return 1
-	[ "$RATE_AL" = "$al_l" ] ||
-		fail "bulk: xtcp app_limited $RATE_AL, Linux TCP $al_l" || return 1
+	[[ $RATE_FIRST == *" app_limited 0 "* ]] ||
+		fail "xtcp: app-limited halfway through a bulk transfer" || return 1
 
 	cong_rate_run inet 47322 20000 paced:20000,1000,50 || return 1
 	[ "$RATE_AL" = 1 ] || fail "Linux TCP: paced writes not app-limited" || return 1
