@@ -540,7 +540,7 @@ static s64 rto_delta_ns(const struct sock *sk)
  * the RTO comes back where it would have been, counted from the oldest
  * segment's last transmission, a jiffy away at the least.
  */
-static void rearm_rto_after_probe(struct sock *sk)
+static void rearm_rto_from_head(struct sock *sk)
 {
 	timer_arm_ns(sk, XTCP_TIMER_RETRANS,
 		     max_t(s64, rto_delta_ns(sk), TICK_NSEC));
@@ -559,7 +559,7 @@ void xtcp_timer_data_sent(struct sock *sk)
 	if (xtcp_timer_pending(xs, XTCP_TIMER_REO))
 		return;
 	if (xtcp_timer_pending(xs, XTCP_TIMER_LOSS_PROBE))
-		rearm_rto_after_probe(sk);
+		rearm_rto_from_head(sk);
 	else if (!xtcp_timer_pending(xs, XTCP_TIMER_RETRANS))
 		timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
 }
@@ -622,7 +622,7 @@ void xtcp_timer_probe_done(struct sock *sk, bool sent)
 	if (sent)
 		timer_arm(sk, XTCP_TIMER_RETRANS, xtcp_sk(sk)->rto_ms);
 	else
-		rearm_rto_after_probe(sk);
+		rearm_rto_from_head(sk);
 }
 
 /*
@@ -655,7 +655,7 @@ void xtcp_timer_data_acked(struct sock *sk)
 	if (xs->snd_una == xs->snd_nxt && !xtcp_send_head(sk))
 		timer_clear(sk, XTCP_TIMER_RETRANS);
 	else if (xtcp_timer_pending(xs, XTCP_TIMER_REO))
-		rearm_rto_after_probe(sk);
+		rearm_rto_from_head(sk);
 	else
 		timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);
 }
@@ -686,7 +686,7 @@ void xtcp_timer_reo_done(struct sock *sk)
 	if (!xs->packets_out)
 		timer_clear(sk, XTCP_TIMER_RETRANS);
 	else
-		rearm_rto_after_probe(sk);
+		rearm_rto_from_head(sk);
 }
 
 /*
