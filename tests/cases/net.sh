@@ -249,7 +249,7 @@ net_router_setup() {
 	EOF
 	ip netns exec "$WIRE_R" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.icmp_ratelimit=0 ||
 		return 1
-	wire_poll 5 "router links up" eval \
+	wire_poll "$WIRE_SETUP_SECS" "router links up" eval \
 		'[[ $(ip -n "$WIRE_A" -o link show pa) == *LOWER_UP* && $(ip -n "$WIRE_B" -o link show pb) == *LOWER_UP* ]]'
 }
 

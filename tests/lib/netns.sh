@@ -28,6 +28,9 @@ WIRE_ADDR_B=10.77.0.2
 WIRE_PY=${WIRE_PY:-/usr/bin/python3}
 WIRE_SCAPY=$(cd "${BASH_SOURCE[0]%/*}/../scapy" && pwd)
 WIRE_XFER=${bin:-$(cd "${BASH_SOURCE[0]%/*}/.." && pwd)/bin}/xfer
+# The bound of the waits for a namespace pair to be ready (wire_setup): 20 s,
+# times XTCP_TIMEOUT_SCALE (3 in the debug kernel).
+WIRE_SETUP_SECS=$((20 * ${XTCP_TIMEOUT_SCALE:-1}))
 
 if [ "${XTCP_TEST_FAMILY:-xtcp}" = inet ]; then
 	WIRE_INET=1
@@ -107,8 +110,11 @@ wire_setup() {
 		wire_bg watch_b b "$WIRE_XFER" watch "/proc/net/$WIRE_XTABLE"
 	fi
 	WIRE_HOLD_A=${WIRE_PID[watch_a]} WIRE_HOLD_B=${WIRE_PID[watch_b]}
-	wire_poll 5 "both namespaces entered" wire_entered || return 1
-	wire_poll 5 "veth up" wire_link_up || return 1
+	# Waits, not measurements: they end as soon as the condition holds.
+	# A CI run's debug guest, beside two others on two cores, took over 5 s
+	# to start the two programs (ip netns exec, then the program over 9p).
+	wire_poll "$WIRE_SETUP_SECS" "both namespaces entered" wire_entered || return 1
+	wire_poll "$WIRE_SETUP_SECS" "veth up" wire_link_up || return 1
 }
 
 # Permanent neighbour entries on both ends of the veth: with netem dropping
@@ -260,7 +266,7 @@ wire_has_line() { wire_read "$1"; [[ $WIRE_OUT == *"$2"* ]]; }
 
 # wire_line NAME TEXT [SECONDS]: wait for TEXT in NAME's output (or its death).
 wire_line() {
-	local name=$1 text=$2 secs=${3:-20} end
+	local name=$1 text=$2 secs=${3:-$((20 * ${XTCP_TIMEOUT_SCALE:-1}))} end
 	wire_now
 	end=$((WIRE_NOW + secs * 1000))
 	until wire_has_line "$name" "$text"; do
