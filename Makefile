@@ -15,7 +15,9 @@
 #   make check-mutants planted protocol bugs, each caught by a test (MUTANTS="NAME...")
 #   make soak          the long runs make check leaves out: 64 MiB through every
 #                      netem profile, a zero window for two minutes, zero-window
-#                      orphans beside Linux TCP (T=PATTERN); packetdrill-debug
+#                      orphans beside Linux TCP, insmod/rmmod cycles at full count
+#                      (T=PATTERN); packetdrill-debug; soak-debug
+#   make soak-debug    the cases make check's debug run leaves out, in the debug kernel
 #   make packetdrill-debug  the packetdrill suite in the debug kernel (PD=PATTERN)
 #   make bench         xtcp beside Linux TCP: iperf3, bulk, latency, churn, memory,
 #                      TIME_WAIT (BENCH_ARGS="NAME=VALUE ...", tests/bench; ~20 min)
@@ -41,7 +43,7 @@ USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi
 TOOL_LIBS := tools/bin/libxtcpize.so
 
 .PHONY: all modules clean install setup tests tools demo check check-harness kunit \
-	selftests selftests-distro selftests-debug selftests-inet vm-shell checkpatch wire soak packetdrill-debug \
+	selftests selftests-distro selftests-debug selftests-inet vm-shell checkpatch wire soak soak-debug packetdrill-debug \
 	bench bench-netem examples
 
 all: modules
@@ -160,9 +162,14 @@ bench-netem: setup tests
 # The soaks (XTCP_SOAK=1): what make check runs short, at full length, in
 # Debian's kernel, after the packetdrill suite in the debug kernel. About an
 # hour and a half under TCG.
-soak: setup tests packetdrill-debug
+soak: setup tests packetdrill-debug soak-debug
 	@scripts/vm --kernel distro --xtcp --name soak --timeout 7200 -- \
-		env XTCP_SOAK=1 tests/run "'$(or $(T),^(loss_|api_zero_window_minutes|hostile_zero_window_orphans))'"
+		env XTCP_SOAK=1 tests/run "'$(or $(T),^(loss_|api_zero_window_minutes|hostile_zero_window_orphans|insmod_rmmod_))'"
+
+# The cases make check's debug run leaves to the soak (light_soak in
+# tests/run), in the debug kernel. Part of make soak.
+soak-debug: setup tests
+	@scripts/selftests debug-soak $(T)
 
 # The packetdrill suite on both stacks in the debug kernel (KASAN, lockdep,
 # kmemleak over every scripted path), its timing tolerance 100 ms instead of

@@ -112,6 +112,7 @@ cong_within() { [ "$1" -gt 0 ] && [ "$2" -gt 0 ] && [ $(($1 * $3)) -ge "$2" ] &&
 # writes 1000 bytes every 50 ms: its samples are app-limited on both stacks
 # (tcp_rate_check_app_limited()), xtcp's rate within a factor of 3 of
 # Linux TCP's and its tcpi_delivered the same.
+light_soak[cong_delivery_rate]="its figures are rates, which KASAN and lockdep distort; the sampling runs under KASAN in the xtcp_rate KUnit suite and in every transfer"
 case_cong_delivery_rate() {
 	local n=$((3 * 1024 * 1024)) bulk_l bulk_x gp_x deliv_l
 	load || return 1

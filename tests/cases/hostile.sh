@@ -155,15 +155,17 @@ case_hostile_ofo_segments() {
 # Every byte must still arrive and read back, rmem_alloc stay within rcvbuf.
 # (Linux TCP, printed beside, mostly gets by without: its window, held to
 # rcv_ssthresh, lets less in at a time, and its rmem_alloc may pass rcvbuf by
-# an skb.)
+# an skb.) The debug kernel's light run sends to xtcp alone: Linux's figures
+# are printed, not compared, and its run took a minute there.
 case_hostile_tiny_segments_small_rcvbuf() {
-	local n=1500 fam port c0 lin_c
+	local n=1500 fam port c0 lin_c=? fams="inet xtcp"
+	[ -z "${XTCP_WIRE_LIGHT:-}" ] || [ "$WIRE_INET" = 1 ] || fams=xtcp
 	wire_setup nowatch || return 1
 	modprobe -q tcp_diag 2>/dev/null || true
 	wire_rule a out ip ttl 64 tcp flags '&' rst == rst drop >/dev/null || return 1
 	echo "$n one-byte segments to a listener with SO_RCVBUF 4096 that does not read"
 	port=7810
-	for fam in inet xtcp; do
+	for fam in $fams; do
 		port=$((port + 1))
 		wire_snmp b "$fam" TCPRcvCollapsed || return 1
 		c0=$WIRE_VAL

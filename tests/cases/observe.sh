@@ -346,6 +346,7 @@ obs_syn_options_off() {
 # namespace, set within the bounds TCP's namesake has (else EINVAL, the value
 # kept), -1 again to follow TCP; rmem and wmem whole. xtcp's own knobs
 # (tw_timeout_ms, max_orphans, ...) have real values.
+light_soak[observe_sysctl_overrides]="the override handler runs under KASAN wherever a case sets a net.xtcp knob (net_keepalive, observe_sysctl_synack_retries); Debian's kernel checks every bound"
 case_observe_sysctl_overrides() {
 	local d=/proc/sys/net/xtcp k
 	wire_inet_skip "xtcp's own sysctls" && return 0
