@@ -875,11 +875,14 @@ static void recovery_undo_dsack(struct kunit *test)
  * A partial ACK whose echo is older than the retransmission
  * (tcp_try_undo_partial()): the hole was filled by the original. With the
  * retransmission acknowledged too, none is left in flight: undone, nothing
- * lost, open again. TCPPartialUndo.
+ * lost, open again. TCPPartialUndo. The hole filled late is reordering up to
+ * what the ACK delivered, four segments (tcp_check_sack_reordering(sk,
+ * prior_snd_una, 1)): reordering 4, one event, TCPTSReorder.
  */
 static void recovery_undo_partial(struct kunit *test)
 {
 	long partial = xtcp_test_stat(XTCP_STAT_PARTIAL_UNDO);
+	long tsreord = xtcp_test_stat(XTCP_STAT_TS_REORDER);
 	struct xtcp_peer p;
 	struct socket *sock;
 	struct xtcp_sock *xs;
@@ -905,7 +908,86 @@ static void recovery_undo_partial(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 11U);
 	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_PARTIAL_UNDO),
 			partial + 1);
+	KUNIT_EXPECT_EQ(test, xs->reordering, 4U);
+	KUNIT_EXPECT_EQ(test, xs->reord_seen, 1U);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_TS_REORDER), tsreord + 1);
 	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * Reordering judged by a cumulative ACK in the Loss state, as
+ * tcp_clean_rtx_queue() judges it in every state: the fifth segment SACKed,
+ * a time-out, then an ACK of the first two. The first went again after the
+ * time-out (ever retransmitted: its copies prove nothing); the second never
+ * did and came after the fifth: reordering 4 (from its start to the highest
+ * SACK), one event, TCPSACKReorder. Before, xtcp judged none in Loss.
+ */
+static void recovery_reorder_after_timeout(struct kunit *test)
+{
+	long sackreord = xtcp_test_stat(XTCP_STAT_SACK_REORDER);
+	long reord = xtcp_test_stat(XTCP_STAT_REORDER);
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq;
+
+	xtcp_peer_init(&p, 44028);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	seq = send_segments(test, sock, &p, 5);
+	dup_ack(test, &p, seq, seq + 4 * MSS, seq + 5 * MSS);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, xs->reordering, 3U);
+	KUNIT_EXPECT_EQ(test, xs->reord_seen, 0U);
+
+	xtcp_test_fire(test, sock->sk, XTCP_TIMER_RETRANS);
+	expect_retransmit(test, &p, seq);
+	KUNIT_ASSERT_EQ(test, xs->ca_state, XTCP_CA_LOSS);
+
+	p.ack = seq + 2 * MSS;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->reordering, 4U);
+	KUNIT_EXPECT_EQ(test, xs->reord_seen, 1U);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_SACK_REORDER),
+			sackreord + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_REORDER), reord + 1);
+	/* what the Loss state sends next is the time-out cases' concern */
+	while (xtcp_test_captured())
+		xtcp_test_pop(test);
+}
+
+/*
+ * A segment sent again, then reported by a SACK below the highest one, is
+ * not reordering (TCPCB_RETRANS in tcp_sacktag_one()): its SACK may be for
+ * the copy. Three SACKed above the head: recovery, the head sent again;
+ * then the head SACKed below them (a D-SACK-less SACK of the copy): the
+ * reordering stays 3, no event.
+ */
+static void recovery_reorder_not_by_retransmission(struct kunit *test)
+{
+	static const u32 blocks[][2] = { { 0, 1 }, { 1, 4 } };
+	long sackreord = xtcp_test_stat(XTCP_STAT_SACK_REORDER);
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq;
+
+	xtcp_peer_init(&p, 44029);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	seq = send_segments(test, sock, &p, 5);
+	dup_ack(test, &p, seq, seq + MSS, seq + 2 * MSS);
+	dup_ack(test, &p, seq, seq + MSS, seq + 3 * MSS);
+	dup_ack(test, &p, seq, seq + MSS, seq + 4 * MSS);
+	expect_retransmit(test, &p, seq);
+	KUNIT_ASSERT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
+
+	sack_ack(test, &p, seq, seq, blocks, 2);
+	KUNIT_EXPECT_EQ(test, xs->reordering, 3U);
+	KUNIT_EXPECT_EQ(test, xs->reord_seen, 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_SACK_REORDER), sackreord);
+	while (xtcp_test_captured())
+		xtcp_test_pop(test);
 }
 
 /*
@@ -1106,6 +1188,8 @@ static struct kunit_case recovery_cases[] = {
 	KUNIT_CASE(recovery_undo_timestamps),
 	KUNIT_CASE(recovery_undo_dsack),
 	KUNIT_CASE(recovery_undo_partial),
+	KUNIT_CASE(recovery_reorder_after_timeout),
+	KUNIT_CASE(recovery_reorder_not_by_retransmission),
 	KUNIT_CASE(recovery_newreno_holds_at_recovery_point),
 	KUNIT_CASE(recovery_rack_reo_wnd),
 	KUNIT_CASE(recovery_rack_reo_timer),

@@ -112,28 +112,53 @@ void xtcp_cc_switch(struct sock *sk, const struct xtcp_congestion_ops *ops)
 }
 
 /*
- * @skb, sent once, arrived after segments sent after it were SACKed: the
- * network reorders by that many segments. IsLost then waits for as many
- * SACKed segments above a hole (RFC 6675 §5's DupThresh made adaptive, as
- * tp->reordering is in Linux's TCP), so that reordering is not taken for loss.
+ * Data from @low_seq was delivered after data above it, up to @fack: the
+ * network reorders by that many segments (tcp_check_sack_reordering()'s
+ * metric, in whole MSS). IsLost then waits for as many SACKed segments above
+ * a hole (RFC 6675 §5's DupThresh made adaptive, as tp->reordering is in
+ * Linux's TCP), so that reordering is not taken for loss. Reorder counts
+ * the times it grew.
  */
-static void reordered(struct xtcp_sock *xs, const struct sk_buff *skb)
+static void reorder_to(struct xtcp_sock *xs, u32 low_seq, u32 fack)
 {
-	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u32 d;
 
-	/* after a time-out, unrepaired segments ACKed late prove nothing */
-	if (cb->retrans || !xs->sacked_out || xs->ca_state == XTCP_CA_LOSS ||
-	    !xtcp_seq_before(cb->end_seq, xs->highest_sack))
+	if (!xtcp_seq_before(low_seq, fack))
 		return;
-	d = DIV_ROUND_UP(xs->highest_sack - cb->end_seq, max_t(u32, xs->mss, 1));
-	d = min_t(u32, d + 1, XTCP_MAX_REORDERING);
+	d = DIV_ROUND_UP(fack - low_seq, max_t(u32, xs->mss, 1));
+	d = min_t(u32, d, XTCP_MAX_REORDERING);
 	if (d > xs->reordering) {
 		xs->reordering = d;
 		xtcp_inc_stat(sock_net(&xs->inet.sk), XTCP_STAT_REORDER);
 	}
-	/* one event per ACK for reord_seen (tcp_check_sack_reordering()) */
-	xs->reord_now = 1;
+}
+
+/*
+ * @skb arrived after segments sent after it were SACKed (@sacked: this ACK
+ * SACKs it; else it is cumulatively ACKed): reordering, unless it was ever
+ * sent again (TCPCB_RETRANS: its copies prove nothing). The SACK path is
+ * Linux's tcp_sacktag_write_queue(), which judges none in the Loss state
+ * without an undo pending; the cumulative one tcp_clean_rtx_queue(), which
+ * judges in every state. The distance is from the segment's start to the
+ * highest SACK before this ACK (Linux's prior_fack, or the fack the walk
+ * has reached).
+ */
+static void reordered(struct xtcp_sock *xs, const struct sk_buff *skb,
+		      bool sacked)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (cb->ever_retrans || !xs->sacked_out ||
+	    !xtcp_seq_before(cb->end_seq, xs->highest_sack))
+		return;
+	if (sacked && xs->ca_state == XTCP_CA_LOSS && !xs->undo_marker)
+		return;
+	reorder_to(xs, cb->seq, xs->highest_sack);
+	/* one event per ACK and path (tcp_check_sack_reordering()) */
+	if (sacked)
+		xs->reord_sacked = 1;
+	else
+		xs->reord_acked = 1;
 }
 
 /* net.ipv4.tcp_recovery, or net.xtcp.recovery: TCP_RACK_* bits */
@@ -201,7 +226,7 @@ void xtcp_skb_acked(struct xtcp_sock *xs, struct sk_buff *skb)
 	xtcp_rate_skb_delivered(&xs->rate, cb, div_u64(cb->tx_ns, NSEC_PER_USEC),
 				false, &xs->rs);
 	if (!cb->sacked) {
-		reordered(xs, skb);
+		reordered(xs, skb, false);
 		/* without SACK, xtcp_ack_recovery() counts them */
 		if (xs->sack_ok) {
 			xs->delivered++;
@@ -281,7 +306,7 @@ static void mark_sacked(struct xtcp_sock *xs, struct sk_buff *skb)
 
 	if (cb->sacked)
 		return;
-	reordered(xs, skb);
+	reordered(xs, skb, true);
 	if (cb->lost) {
 		cb->lost = 0;
 		xs->lost_out--;
@@ -1005,12 +1030,20 @@ static bool try_undo_loss(struct sock *sk)
  * again (returns true); with none, the reduction is undone and the
  * connection open (TCPPartialUndo).
  */
-static bool try_undo_partial(struct sock *sk)
+static bool try_undo_partial(struct sock *sk, u32 prior_snd_una)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (!xs->undo_marker || !packet_delayed(xs))
 		return false;
+	/*
+	 * the original filled the hole late: reordering up to what is
+	 * delivered (tcp_check_sack_reordering(sk, prior_snd_una, 1))
+	 */
+	reorder_to(xs, prior_snd_una,
+		   xs->sacked_out ? xs->highest_sack : xs->snd_una);
+	xs->reord_seen++;
+	xtcp_inc_stat(sock_net(sk), XTCP_STAT_TS_REORDER);
 	if (xs->retrans_out)
 		return true;
 	if (!any_retrans_done(sk))
@@ -1144,11 +1177,15 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 		flag |= XTCP_ACKF_DATA_SACKED;
 	/* a retransmission not needed is delivered too (tcp_dsack_seen()) */
 	xs->delivered += dsacked;
-	/* this ACK's reordering, one event (tcp_check_sack_reordering()) */
-	if (xs->reord_now) {
-		xs->reord_seen++;
-		xs->reord_now = 0;
-	}
+	/*
+	 * this ACK's reordering: an event for its SACKs and one for what it
+	 * ACKed, as Linux's two calls of tcp_check_sack_reordering() count
+	 */
+	xs->reord_seen += xs->reord_sacked + xs->reord_acked;
+	xtcp_add_stat(sock_net(sk), XTCP_STAT_SACK_REORDER,
+		      xs->reord_sacked + xs->reord_acked);
+	xs->reord_sacked = 0;
+	xs->reord_acked = 0;
 	/* tcp_ack(): after the queue is cleaned, RACK's window */
 	rack_update_reo_wnd(sk);
 	/*
@@ -1264,7 +1301,7 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 			xs->dupacks = 0;
 			break;
 		}
-		if ((flag & XTCP_ACKF_UNA_ADVANCED) && try_undo_partial(sk)) {
+		if ((flag & XTCP_ACKF_UNA_ADVANCED) && try_undo_partial(sk, prior_snd_una)) {
 			hold = true;
 			break;
 		}

@@ -239,7 +239,8 @@ struct xtcp_sock {
 	u32 highest_sack;	/* the highest end of a SACK block seen */
 	u32 reordering;		/* segments of reordering seen, >= DupThresh */
 	u32 reord_seen;		/* reordering events seen (tp->reord_seen) */
-	u8 reord_now:1;		/* this ACK showed reordering (recovery.c) */
+	/* this ACK showed reordering, by a SACK, by its cumulative ACK */
+	u8 reord_sacked:1, reord_acked:1;
 	/*
 	 * RACK (RFC 8985 §6, tp->rack, recovery.c): the last transmission
 	 * (ktime_get_ns()) and end of the segment sent last of those ACKed or
@@ -421,6 +422,9 @@ enum xtcp_stat {
 	XTCP_STAT_SACK_RECOVERY,
 	XTCP_STAT_RENO_RECOVERY,
 	XTCP_STAT_REORDER,
+	/* ACKs that showed reordering: by SACK, by the timestamps */
+	XTCP_STAT_SACK_REORDER,
+	XTCP_STAT_TS_REORDER,
 	XTCP_STAT_DELAYED_ACKS,
 	XTCP_STAT_KEEPALIVE,
 	XTCP_STAT_ABORT_ON_TIMEOUT,
