@@ -42,9 +42,6 @@
 #include "timer.h"
 #include "xtcp.h"
 
-#define XTCP_DUPTHRESH	3	/* RFC 5681 §3.2, RFC 6675 DupThresh */
-#define XTCP_MAX_REORDERING	300	/* as sysctl_tcp_max_reordering */
-
 u32 xtcp_pipe(const struct xtcp_sock *xs)
 {
 	s64 pipe = (s64)xs->packets_out - xs->sacked_out - xs->lost_out +
@@ -67,7 +64,8 @@ void xtcp_cc_start(struct sock *sk, const struct xtcp_congestion_ops *ops)
 	memset(&xs->cc, 0, sizeof(xs->cc));
 	xs->cc.cwnd = XTCP_INIT_CWND;
 	xs->cc.ssthresh = XTCP_INFINITE_SSTHRESH;
-	xs->reordering = XTCP_DUPTHRESH;
+	/* tcp_init_sock() */
+	xs->reordering = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_reordering);
 	xs->undo_marker = 0;
 	xs->undo_retrans = -1;
 	/* tcp_init_sock(), and for a child tcp_create_openreq_child() */
@@ -126,7 +124,7 @@ static void reorder_to(struct xtcp_sock *xs, u32 low_seq, u32 fack)
 	if (!xtcp_seq_before(low_seq, fack))
 		return;
 	d = DIV_ROUND_UP(fack - low_seq, max_t(u32, xs->mss, 1));
-	d = min_t(u32, d, XTCP_MAX_REORDERING);
+	d = min_t(u32, d, READ_ONCE(sock_net(&xs->inet.sk)->ipv4.sysctl_tcp_max_reordering));
 	if (d > xs->reordering) {
 		xs->reordering = d;
 		xtcp_inc_stat(sock_net(&xs->inet.sk), XTCP_STAT_REORDER);
@@ -1365,7 +1363,7 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 	} else if ((xs->ca_state == XTCP_CA_OPEN ||
 		    xs->ca_state == XTCP_CA_CWR) &&
 		   head && (xs->sack_ok ? xs->sacked_out >= xs->reordering :
-			    xs->dupacks >= XTCP_DUPTHRESH)) {
+			    xs->dupacks >= xs->reordering)) {
 		if (xs->sack_ok)
 			sack_mark_lost(sk);
 		if (!xs->sack_ok || XTCP_SKB_CB(head)->lost) {
@@ -1412,11 +1410,16 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 
 	/*
 	 * In recovery or CWR, PRR; else grow only a window that limited the
-	 * sender, by the segments delivered (tcp_cong_control()'s acked_sacked)
+	 * sender, by the segments delivered (tcp_cong_control()'s acked_sacked),
+	 * on an ACK that ACKed data, or with more reordering than
+	 * tcp_reordering one that SACKed some (tcp_may_raise_cwnd())
 	 */
 	if (in_cwnd_reduction(xs))
 		prr_reduction(xs, delivered, xs->lost - prior_lost, acked);
-	else if (acked &&
+	else if ((acked ||
+		  (xs->reordering >
+		   READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_reordering) &&
+		   (flag & XTCP_ACKF_DATA_SACKED))) &&
 		 (xs->cc.cwnd < xs->cc.ssthresh ? 2 * prior_packets >= xs->cc.cwnd :
 		  prior_packets >= xs->cc.cwnd))
 		xtcp_ca_cong_avoid(sk, ack, delivered);
@@ -1473,6 +1476,7 @@ void xtcp_enter_loss(struct sock *sk)
 	bool reneged, rack;
 	struct sk_buff *skb;
 	u64 now;
+	u32 r;
 
 	xtcp_sock_assert_locked(sk);
 	/*
@@ -1513,6 +1517,13 @@ void xtcp_enter_loss(struct sock *sk)
 	}
 	if (!xs->sack_ok)
 		xs->sacked_out = 0;
+	/*
+	 * a time-out after DupThresh SACKs out of recovery: the reordering
+	 * was over-estimated (tcp_enter_loss())
+	 */
+	r = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_reordering);
+	if (xs->ca_state == XTCP_CA_OPEN && xs->sacked_out >= r)
+		xs->reordering = min_t(u32, xs->reordering, r);
 	hints_reset(xs);
 	xs->high_seq = xs->snd_nxt;
 	xs->tlp_high_seq = 0;
