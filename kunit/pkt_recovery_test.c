@@ -1299,6 +1299,139 @@ static void timer_rto_spurious_undo(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_LOSS_UNDO), lundo + 1);
 }
 
+/*
+ * F-RTO's start (RFC 5682 §3.1 steps 1 and 2b, as tcp_enter_loss() and
+ * tcp_process_loss() run it, net.xtcp.frto 2): five segments out, the RTO
+ * sends the first again and two more written wait behind cwnd 1. The ACK
+ * of the retransmission, short of the recovery point, lets those two new
+ * segments go (cwnd 2 by slow start), not the next two lost ones, and makes
+ * SND.NXT before them the recovery point. Returns the first segment's
+ * sequence number.
+ */
+static u32 frto_start(struct kunit *test, struct socket *sock,
+		      struct xtcp_peer *p)
+{
+	struct xtcp_sock *xs = xtcp_sk(sock->sk);
+	u32 seq;
+
+	xtcp_test_sysctl(test, &xtcp_net(&init_net)->frto, 2);
+	seq = send_segments(test, sock, p, 5);
+	xtcp_test_fire(test, sock->sk, XTCP_TIMER_RETRANS);
+	expect_retransmit(test, p, seq);
+	KUNIT_EXPECT_TRUE(test, xs->frto);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 1U);
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 2 * MSS, 0), 2 * MSS);
+	XTCP_EXPECT_NO_SEGMENT(test);
+
+	p->ack = seq + MSS;
+	xtcp_peer_send(test, p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_LOSS);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 2U);
+	KUNIT_EXPECT_EQ(test, xs->high_seq, seq + 5 * MSS);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, seq + 5 * MSS, p->seq);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK |
+					       XTCP_FLAG_PSH),
+			XTCP_FLAG_ACK | XTCP_FLAG_PSH, seq + 6 * MSS, p->seq);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_TRUE(test, xs->frto);
+	return seq;
+}
+
+/*
+ * F-RTO finds the time-out spurious (step 3b, tcp_try_undo_loss(sk, true)):
+ * after new data went, an ACK covers segments sent only once. Undone
+ * without timestamps: nothing lost, Open, reno's cwnd back to 10 and slow
+ * start by the two delivered, ssthresh infinite again; TCPLossUndo and
+ * TCPSpuriousRTOs. Nothing goes again.
+ */
+static void timer_rto_frto_spurious(struct kunit *test)
+{
+	long lundo = xtcp_test_stat(XTCP_STAT_LOSS_UNDO);
+	long spurious = xtcp_test_stat(XTCP_STAT_SPURIOUS_RTOS);
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq;
+
+	xtcp_peer_init(&p, 44050);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	seq = frto_start(test, sock, &p);
+
+	p.ack = seq + 3 * MSS;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, xs->lost_out, 0U);
+	KUNIT_EXPECT_EQ(test, xs->cc.ssthresh, XTCP_INFINITE_SSTHRESH);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 12U);
+	KUNIT_EXPECT_EQ(test, xs->retries, 0);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_LOSS_UNDO), lundo + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_SPURIOUS_RTOS),
+			spurious + 1);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * F-RTO finds the loss real (step 3a): after new data went, the peer SACKs
+ * only that. F-RTO ends, and the conventional recovery repairs the oldest
+ * hole (the pipe 1 under cwnd 2); no undo, nothing counted.
+ */
+static void timer_rto_frto_real_loss(struct kunit *test)
+{
+	long lundo = xtcp_test_stat(XTCP_STAT_LOSS_UNDO);
+	long spurious = xtcp_test_stat(XTCP_STAT_SPURIOUS_RTOS);
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq;
+
+	xtcp_peer_init(&p, 44051);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	seq = frto_start(test, sock, &p);
+
+	dup_ack(test, &p, seq + MSS, seq + 5 * MSS, seq + 6 * MSS);
+	KUNIT_EXPECT_FALSE(test, xs->frto);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_LOSS);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 2U);
+	expect_retransmit(test, &p, seq + MSS);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_LOSS_UNDO), lundo);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_SPURIOUS_RTOS), spurious);
+}
+
+/*
+ * net.xtcp.frto 0: the conventional recovery. The ACK of the retransmission
+ * lets the next two lost segments go, not the two new ones written.
+ */
+static void timer_rto_frto_off(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq;
+
+	xtcp_test_sysctl(test, &xtcp_net(&init_net)->frto, 0);
+	xtcp_peer_init(&p, 44052);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	seq = send_segments(test, sock, &p, 5);
+	xtcp_test_fire(test, sock->sk, XTCP_TIMER_RETRANS);
+	expect_retransmit(test, &p, seq);
+	KUNIT_EXPECT_FALSE(test, xs->frto);
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 2 * MSS, 0), 2 * MSS);
+	XTCP_EXPECT_NO_SEGMENT(test);
+
+	p.ack = seq + MSS;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 2U);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, seq + MSS, p.seq);
+	XTCP_EXPECT_SEG(test, xtcp_test_expect(test, XTCP_FLAG_ACK),
+			XTCP_FLAG_ACK, seq + 2 * MSS, p.seq);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
 /* SYN-SENT: the SYN goes again with the same ISN (RFC 9293 §3.8.1). */
 static void timer_syn_retransmit(struct kunit *test)
 {
@@ -1756,6 +1889,9 @@ static struct kunit_case timer_cases[] = {
 	KUNIT_CASE(timer_tlp_off),
 	KUNIT_CASE(timer_rto_retransmits),
 	KUNIT_CASE(timer_rto_spurious_undo),
+	KUNIT_CASE(timer_rto_frto_spurious),
+	KUNIT_CASE(timer_rto_frto_real_loss),
+	KUNIT_CASE(timer_rto_frto_off),
 	KUNIT_CASE(timer_syn_retransmit),
 	KUNIT_CASE(timer_synack_retransmit),
 	KUNIT_CASE(timer_user_timeout_aborts),

@@ -102,6 +102,7 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_DSACK_UNDO]		= "TCPDSACKUndo",
 	[XTCP_STAT_LOSS_UNDO]		= "TCPLossUndo",
 	[XTCP_STAT_LOST_RETRANSMIT]	= "TCPLostRetransmit",
+	[XTCP_STAT_SPURIOUS_RTOS]	= "TCPSpuriousRTOs",
 };
 
 const char *xtcp_stat_name(enum xtcp_stat s)
@@ -139,6 +140,8 @@ static int invalid_ratelimit_max = 60000;
 static int early_retrans_max = 4;
 /* tcp_recovery is a u8 of TCP_RACK_* bits */
 static int recovery_max = U8_MAX;
+/* tcp_frto is a u8 too: any value but 0 turns F-RTO on */
+static int frto_max = U8_MAX;
 
 /*
  * A net.xtcp.* override of a net.ipv4.tcp_* sysctl (xtcp_sysctl()): -1, where
@@ -467,6 +470,14 @@ static struct ctl_table xtcp_sysctl_template[] = {
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= &recovery_max,
 	},
+	{
+		.procname	= "frto",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_override,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &frto_max,
+	},
 	{ }
 };
 
@@ -506,6 +517,7 @@ static int sysctl_init(struct xtcp_net *xn)
 	t[26].data = &xn->early_retrans;
 	t[27].data = &xn->ecn;
 	t[28].data = &xn->recovery;
+	t[29].data = &xn->frto;
 	xn->sysctl_hdr = register_net_sysctl(xn->net, "net/xtcp", t);
 	if (!xn->sysctl_hdr) {
 		kfree(t);
@@ -578,6 +590,7 @@ static int __net_init xtcp_net_init_one(struct net *net)
 	xn->early_retrans = XTCP_FOLLOW_TCP;
 	xn->ecn = XTCP_FOLLOW_TCP;
 	xn->recovery = XTCP_FOLLOW_TCP;
+	xn->frto = XTCP_FOLLOW_TCP;
 	/*
 	 * tcp_max_orphans' default, half the kernel TCP's connection table:
 	 * TCP's own is one for all namespaces and not exported to modules.

@@ -1043,9 +1043,10 @@ static int xmit_run(struct sock *sk, struct sk_buff *first, u32 n)
  * tcp_write_xmit(), a segment with our FIN goes even with the congestion
  * window full, and is never held by Nagle; the peer's window holds it as any
  * other. A loss probe (@probe, tcp_write_xmit()'s push_one 2) sends one new
- * segment, the congestion window full or not, and no repair.
+ * segment, the congestion window full or not, and no repair; without
+ * @repair, only new segments go (tcp_write_xmit() alone).
  */
-static void write_xmit(struct sock *sk, u8 nonagle, bool probe)
+static void write_xmit(struct sock *sk, u8 nonagle, bool probe, bool repair)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
@@ -1055,7 +1056,7 @@ static void write_xmit(struct sock *sk, u8 nonagle, bool probe)
 		bool cwnd_room = probe || xtcp_pipe(xs) < xs->cc.cwnd;
 
 		/* repairs first (RFC 6675 §5 NextSeg() rule 1), then new data */
-		skb = cwnd_room && !probe ? xtcp_next_lost(sk) : NULL;
+		skb = cwnd_room && !probe && repair ? xtcp_next_lost(sk) : NULL;
 		if (skb) {
 			if (fit_mss(sk, skb) ||
 			    transmit_queued(sk, skb, GFP_ATOMIC))
@@ -1123,12 +1124,26 @@ void xtcp_push_mode(struct sock *sk, u8 extra)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 prior_nxt = xs->snd_nxt;
+	bool frto_new;
 
 	xtcp_sock_assert_locked(sk);
+	frto_new = xs->frto_new;
+	xs->frto_new = 0;
 	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_CLOSE |
 				   TCPF_LISTEN))
 		return;
-	write_xmit(sk, nonagle_of(xs) | extra, false);
+	/*
+	 * F-RTO's step 2b (recovery.c, tcp_xmit_recovery()'s REXMIT_NEW): new
+	 * data, Nagle aside, instead of the next repairs; if none could go,
+	 * F-RTO is over and the repairs go as usual
+	 */
+	if (frto_new) {
+		write_xmit(sk, XTCP_NAGLE_OFF, false, false);
+		if (!xtcp_seq_after(xs->snd_nxt, xs->high_seq))
+			xs->frto = 0;
+	}
+	write_xmit(sk, nonagle_of(xs) | extra, false,
+		   !frto_new || !xs->frto);
 	/* once for the burst, not per segment: it has a full barrier */
 	if (xs->snd_nxt != prior_nxt) {
 		check_space(sk);
@@ -1158,7 +1173,7 @@ void xtcp_send_loss_probe(struct sock *sk)
 	xs->tlp_retrans = 0;
 	skb = xtcp_send_head(sk);
 	if (skb && snd_wnd_ok(xs, skb)) {
-		write_xmit(sk, XTCP_NAGLE_OFF, true);
+		write_xmit(sk, XTCP_NAGLE_OFF, true, false);
 		if (xs->packets_out > prior_packets) {
 			check_space(sk);
 			goto sent;

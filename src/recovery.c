@@ -223,6 +223,11 @@ void xtcp_skb_acked(struct xtcp_sock *xs, struct sk_buff *skb)
 	/* its snapshot to the ACK's rate sample (tcp_clean_rtx_queue()) */
 	xtcp_rate_skb_delivered(&xs->rate, cb, div_u64(cb->tx_ns, NSEC_PER_USEC),
 				false, &xs->rs);
+	/* tcp_clean_rtx_queue()'s FLAG_RETRANS_DATA_ACKED, FLAG_ORIG_SACK_ACKED */
+	if (cb->ever_retrans)
+		xs->retrans_acked = 1;
+	else if (!cb->sacked && !xtcp_seq_after(cb->end_seq, xs->high_seq))
+		xs->orig_acked = 1;
 	if (!cb->sacked) {
 		reordered(xs, skb, false);
 		/* without SACK, xtcp_ack_recovery() counts them */
@@ -305,6 +310,9 @@ static void mark_sacked(struct xtcp_sock *xs, struct sk_buff *skb)
 	if (cb->sacked)
 		return;
 	reordered(xs, skb, true);
+	/* sent once, before high_seq (tcp_sacktag_one()'s FLAG_ORIG_SACK_ACKED) */
+	if (!cb->ever_retrans && !xtcp_seq_after(cb->end_seq, xs->high_seq))
+		xs->orig_acked = 1;
 	if (cb->lost) {
 		cb->lost = 0;
 		xs->lost_out--;
@@ -479,28 +487,30 @@ static void sack_block(struct sock *sk, const struct xtcp_sack_block *b)
  * starts below the ACK field, or lies within the second block: the receiver
  * got that text twice. Counted (TCPDSACKRecv, TCPDSACKOfoRecv), and against
  * the retransmissions an undo waits for (undo_retrans, try_undo_dsack()).
- * Returns whether it reports the last segment of a tail loss probe, up to
- * tlp_high_seq, twice (tcp_dsack_seen()'s FLAG_DSACK_TLP): original and
- * probe both arrived. *@dup: the segments it reports, delivered (again).
+ * Returns 0 for none, else XTCP_ACKF_DSACKING (tcp_sacktag_write_queue()'s
+ * FLAG_DSACKING_ACK), with XTCP_ACKF_DSACK_TLP if it reports the last segment
+ * of a tail loss probe, up to tlp_high_seq, twice (tcp_dsack_seen()'s
+ * FLAG_DSACK_TLP): original and probe both arrived. *@dup: the segments it
+ * reports, delivered (again).
  */
-static bool check_dsack(struct sock *sk, const struct xtcp_options *opt,
-			u32 ack, u32 prior_snd_una, u32 *dup)
+static int check_dsack(struct sock *sk, const struct xtcp_options *opt,
+		       u32 ack, u32 prior_snd_una, u32 *dup)
 {
 	const struct xtcp_sack_block *b = opt->sacks;
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 len = b[0].end - b[0].start;
-	bool dsack_tlp;
+	int dsack_tlp;
 	u32 dup_segs;
 
 	if (!opt->num_sacks)
-		return false;
+		return 0;
 	if (xtcp_seq_before(b[0].start, ack))
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_DSACK_RECV);
 	else if (opt->num_sacks > 1 && !xtcp_seq_after(b[0].end, b[1].end) &&
 		 !xtcp_seq_before(b[0].start, b[1].start))
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_DSACK_OFO_RECV);
 	else
-		return false;
+		return 0;
 	/*
 	 * The segments it reports twice (tcp_dsack_seen()): none if it is
 	 * empty or larger than any window; one of a loss probe's segment
@@ -510,9 +520,9 @@ static bool check_dsack(struct sock *sk, const struct xtcp_options *opt,
 	 * needed (tcp_check_dsack()'s "dumb counting").
 	 */
 	if (!xtcp_seq_before(b[0].start, b[0].end) || len > xs->max_snd_wnd)
-		return false;
+		return 0;
 	dsack_tlp = xs->tlp_high_seq && b[0].end == xs->tlp_high_seq &&
-		    len <= xs->mss;
+		    len <= xs->mss ? XTCP_ACKF_DSACK_TLP : 0;
 	dup_segs = DIV_ROUND_UP(len, max_t(u32, xs->mss, 1));
 	xs->dsack_dups += dup_segs;
 	if (xs->dsack_dups > xs->total_retrans)
@@ -528,7 +538,7 @@ static bool check_dsack(struct sock *sk, const struct xtcp_options *opt,
 	    !xtcp_seq_after(b[0].end, prior_snd_una) &&
 	    xtcp_seq_after(b[0].end, xs->undo_marker))
 		xs->undo_retrans = max_t(int, 0, xs->undo_retrans - dup_segs);
-	return dsack_tlp;
+	return XTCP_ACKF_DSACKING | dsack_tlp;
 }
 
 /*
@@ -539,16 +549,16 @@ static bool check_dsack(struct sock *sk, const struct xtcp_options *opt,
  * segments it names have left the queue. One within the second block marks
  * what that block marks anyway, as Linux's marks it. A segment is SACKed when
  * a block covers all of it. The blocks used are sorted and kept for the next
- * ACK, as Linux keeps recv_sack_cache.
+ * ACK, as Linux keeps recv_sack_cache. Returns check_dsack()'s flags.
  */
-static bool sack_mark(struct sock *sk, const struct xtcp_options *opt, u32 ack,
-		      u32 prior_snd_una, u32 *dup)
+static int sack_mark(struct sock *sk, const struct xtcp_options *opt, u32 ack,
+		     u32 prior_snd_una, u32 *dup)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_sack_block sp[XTCP_MAX_SACKS];
 	u32 highest = xs->highest_sack;
 	int i, j, n = 0;
-	bool dsack_tlp;
+	int dsack;
 
 	/*
 	 * an old value means nothing now; reordered() judges the blocks
@@ -561,7 +571,7 @@ static bool sack_mark(struct sock *sk, const struct xtcp_options *opt, u32 ack,
 	/* nothing SACKed: the blocks of the last ACK are past (as Linux's) */
 	if (!xs->sacked_out)
 		xtcp_sack_cache_reset(xs);
-	dsack_tlp = check_dsack(sk, opt, ack, prior_snd_una, dup);
+	dsack = check_dsack(sk, opt, ack, prior_snd_una, dup);
 	for (i = 0; i < opt->num_sacks && i < XTCP_MAX_SACKS; i++) {
 		struct xtcp_sack_block b = opt->sacks[i];
 
@@ -583,7 +593,7 @@ static bool sack_mark(struct sock *sk, const struct xtcp_options *opt, u32 ack,
 	xs->sack_cache_num = n;
 	/* after the blocks: reordering is judged against the SACKs before */
 	xs->highest_sack = highest;
-	return dsack_tlp;
+	return dsack;
 }
 
 /*
@@ -1000,25 +1010,70 @@ static bool try_undo_dsack(struct sock *sk)
 }
 
 /*
- * An ACK that moved SND.UNA after a time-out, whose echo says the original
- * arrived (tcp_try_undo_loss()): the time-out was spurious; nothing is lost,
- * and with SACK the connection is open again (a NewReno one waits for its
- * recovery point). TCPLossUndo.
+ * After a time-out, an ACK that moved SND.UNA and whose echo says the
+ * original arrived, or one F-RTO found to show the time-out spurious
+ * (@frto_undo; tcp_try_undo_loss()): nothing is lost, and with SACK or
+ * F-RTO the connection is open again (a NewReno one waits for its recovery
+ * point). TCPLossUndo, and TCPSpuriousRTOs for F-RTO's.
  */
-static bool try_undo_loss(struct sock *sk)
+static bool try_undo_loss(struct sock *sk, bool frto_undo)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	if (!may_undo(xs))
+	if (!frto_undo && !may_undo(xs))
 		return false;
 	undo_cwnd_reduction(sk, true);
 	xtcp_inc_stat(sock_net(sk), XTCP_STAT_LOSS_UNDO);
+	if (frto_undo)
+		xtcp_inc_stat(sock_net(sk), XTCP_STAT_SPURIOUS_RTOS);
 	WRITE_ONCE(xs->retries, 0);
 	if (non_sack_preventing_reopen(sk))
 		return true;
-	if (xs->sack_ok)
+	if (frto_undo || xs->sack_ok)
 		xtcp_ca_set_state(sk, XTCP_CA_OPEN);
 	return true;
+}
+
+/* What F-RTO made of an ACK (frto_ack()). */
+enum frto_verdict {
+	FRTO_GO_ON,	/* the conventional recovery goes on */
+	FRTO_UNDONE,	/* the time-out was spurious, and is undone */
+	FRTO_NEW,	/* new data is to go first (step 2b) */
+};
+
+/*
+ * F-RTO (RFC 5682 §3.1, its SACK-enhanced version, as tcp_process_loss()
+ * runs it) on an acceptable ACK in the Loss state, with @flag as
+ * xtcp_ack_recovery()'s, @num_dupack whether Linux counts it a duplicate
+ * and @recovered whether SND.UNA reached the recovery point. Segments sent
+ * only once and before the time-out (or before step 2b) that are (S)ACKed
+ * prove it spurious (step 3b): undone. Once new data went, a SACK or a
+ * duplicate ACK says the loss was real (step 3a). The first ACK that moves
+ * SND.UNA lets new data go instead of the next repairs, if the peer's window
+ * takes some and there is some (step 2b); else the conventional recovery
+ * takes over (step 2a).
+ */
+static enum frto_verdict frto_ack(struct sock *sk, int flag, bool num_dupack,
+				  bool recovered)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if ((flag & XTCP_ACKF_ORIG_SACK_ACKED) && try_undo_loss(sk, true))
+		return FRTO_UNDONE;
+	if (xtcp_seq_after(xs->snd_nxt, xs->high_seq)) {
+		if ((flag & XTCP_ACKF_DATA_SACKED) || num_dupack)
+			xs->frto = 0;
+	} else if ((flag & XTCP_ACKF_UNA_ADVANCED) && !recovered) {
+		xs->high_seq = xs->snd_nxt;
+		/* tcp_write_queue_empty(), tcp_wnd_end() */
+		if (xs->write_seq != xs->snd_nxt &&
+		    xtcp_seq_after(xs->snd_una + xs->snd_wnd, xs->snd_nxt)) {
+			xs->frto_new = 1;	/* xtcp_push_mode() */
+			return FRTO_NEW;
+		}
+		xs->frto = 0;
+	}
+	return FRTO_GO_ON;
 }
 
 /*
@@ -1168,11 +1223,19 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 		xs->rtt.ack_rtt_us = 0;
 	}
 	now_us = div_u64(ktime_get_ns(), NSEC_PER_USEC);
-	if (opt && (opt->present & XTCP_OPTF_SACK) &&
-	    sack_mark(sk, opt, ack, prior_snd_una, &dsacked))
-		flag |= XTCP_ACKF_DSACK_TLP;
+	if (opt && (opt->present & XTCP_OPTF_SACK))
+		flag |= sack_mark(sk, opt, ack, prior_snd_una, &dsacked);
 	if (xs->delivered != sack_delivered)
 		flag |= XTCP_ACKF_DATA_SACKED;
+	/*
+	 * Segments sent once were (S)ACKed; without SACK, not if any sent
+	 * again was ACKed too: that may have been the copy that arrived
+	 * (tcp_clean_rtx_queue())
+	 */
+	if (xs->orig_acked && (xs->sack_ok || !xs->retrans_acked))
+		flag |= XTCP_ACKF_ORIG_SACK_ACKED;
+	xs->orig_acked = 0;
+	xs->retrans_acked = 0;
 	/* a retransmission not needed is delivered too (tcp_dsack_seen()) */
 	xs->delivered += dsacked;
 	/*
@@ -1307,10 +1370,31 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 			xtcp_ca_set_state(sk, XTCP_CA_OPEN);
 		break;
 	case XTCP_CA_LOSS:
-		if ((flag & XTCP_ACKF_UNA_ADVANCED) && try_undo_loss(sk)) {
+		/* tcp_process_loss() */
+		if ((flag & XTCP_ACKF_UNA_ADVANCED) && try_undo_loss(sk, false)) {
 			/* NewReno stays in loss until its recovery point */
 			hold = xs->ca_state == XTCP_CA_LOSS;
-		} else if (!xtcp_seq_before(xs->snd_una, xs->high_seq)) {
+			break;
+		}
+		/* F-RTO, for an ACK not below SND.UNA (not an old one) */
+		if (xs->frto && dubious && !xtcp_seq_before(ack, prior_snd_una)) {
+			/* tcp_ack()'s num_dupack: no D-SACK, nothing new */
+			bool num_dupack = !(flag & (XTCP_ACKF_UNA_ADVANCED |
+						    XTCP_ACKF_NOT_DUP |
+						    XTCP_ACKF_DSACKING));
+			enum frto_verdict verdict;
+
+			verdict = frto_ack(sk, flag, num_dupack,
+					   !xtcp_seq_before(xs->snd_una,
+							    xs->high_seq));
+			if (verdict == FRTO_UNDONE) {
+				hold = xs->ca_state == XTCP_CA_LOSS;
+				break;
+			}
+			if (verdict == FRTO_NEW)
+				break;
+		}
+		if (!xtcp_seq_before(xs->snd_una, xs->high_seq)) {
 			/* recovered */
 			if (try_undo_recovery(sk)) {
 				hold = true;
@@ -1467,12 +1551,15 @@ bool xtcp_sack_reneging(struct sock *sk)
 /*
  * The retransmission timer expired with data in flight (RFC 5681 §3.1, RFC
  * 6298 §5.4): one window was lost. Every segment sent and not SACKed is lost
- * (every one, if the receiver reneged on its SACKs); they go again from the
- * oldest on, in slow start from one segment.
+ * (every one, if the receiver reneged on its SACKs; with RACK, not those
+ * sent too lately to be judged); they go again from the oldest on, in slow
+ * start from one segment more than is still in flight. F-RTO may then find
+ * the time-out spurious (frto_ack()).
  */
 void xtcp_enter_loss(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool new_recovery = xs->ca_state < XTCP_CA_RECOVERY;
 	bool reneged, rack;
 	struct sk_buff *skb;
 	u64 now;
@@ -1494,7 +1581,6 @@ void xtcp_enter_loss(struct sock *sk)
 		xtcp_ca_event(sk, CA_EVENT_LOSS);
 		init_undo(xs);
 	}
-	xs->cc.cwnd = 1;
 	xs->cc.cwnd_cnt = 0;
 	reneged = xs->sack_ok && sack_reneged(sk);
 	rack = is_rack(sk);
@@ -1524,6 +1610,8 @@ void xtcp_enter_loss(struct sock *sk)
 	r = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_reordering);
 	if (xs->ca_state == XTCP_CA_OPEN && xs->sacked_out >= r)
 		xs->reordering = min_t(u32, xs->reordering, r);
+	/* one more than what is still in flight: the head goes again */
+	xs->cc.cwnd = xtcp_pipe(xs) + 1;
 	hints_reset(xs);
 	xs->high_seq = xs->snd_nxt;
 	xs->tlp_high_seq = 0;
@@ -1531,6 +1619,14 @@ void xtcp_enter_loss(struct sock *sk)
 	xs->dupacks = 0;
 	xs->rtt_timing = 0;	/* Karn */
 	xtcp_ecn_queue_cwr(xs);
+	/*
+	 * F-RTO (RFC 5682 §3.1 step 1) on net.ipv4.tcp_frto (or net.xtcp.frto),
+	 * unless a recovery was going on, but for a time-out again on the same
+	 * SND.UNA (§3.2): xs->retries counts this one already. xtcp sends no
+	 * path MTU probes, which Linux leaves F-RTO off for.
+	 */
+	xs->frto = xtcp_sysctl(sock_net(sk), frto, sysctl_tcp_frto) &&
+		   (new_recovery || xs->retries > 1);
 }
 
 /*

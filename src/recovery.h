@@ -35,6 +35,9 @@ void xtcp_lost_sent(struct xtcp_sock *xs, struct sk_buff *skb);
 #define XTCP_ACKF_DATA_SACKED	BIT(2)	/* recovery.c: it SACKed new segments */
 #define XTCP_ACKF_DSACK_TLP	BIT(3)	/* recovery.c: a D-SACK of a loss probe */
 #define XTCP_ACKF_ECE		BIT(4)	/* it echoes a CE mark (ecn.c) */
+/* recovery.c: it (S)ACKed segments sent once, before high_seq */
+#define XTCP_ACKF_ORIG_SACK_ACKED	BIT(5)
+#define XTCP_ACKF_DSACKING	BIT(6)	/* recovery.c: it carries a D-SACK */
 
 bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 		       u32 prior_packets, u32 prior_delivered, bool dup,

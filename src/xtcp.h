@@ -242,6 +242,21 @@ struct xtcp_sock {
 	/* this ACK showed reordering, by a SACK, by its cumulative ACK */
 	u8 reord_sacked:1, reord_acked:1;
 	/*
+	 * this ACK (S)ACKed segments never sent again, sent before high_seq
+	 * (FLAG_ORIG_SACK_ACKED), or ACKed ones sent again
+	 * (FLAG_RETRANS_DATA_ACKED): set by xtcp_skb_acked() and
+	 * mark_sacked(), taken by xtcp_ack_recovery()
+	 */
+	u8 orig_acked:1;
+	u8 retrans_acked:1;
+	/*
+	 * F-RTO (RFC 5682, tp->frto) is on for this time-out; its step 2b
+	 * asks the next send to try new data before any repair (frto_new,
+	 * tcp_xmit_recovery()'s REXMIT_NEW)
+	 */
+	u8 frto:1;
+	u8 frto_new:1;
+	/*
 	 * RACK (RFC 8985 §6, tp->rack, recovery.c): the last transmission
 	 * (ktime_get_ns()) and end of the segment sent last of those ACKed or
 	 * SACKed; the round trip it took; whether that moved since the last
@@ -474,6 +489,7 @@ enum xtcp_stat {
 	XTCP_STAT_DSACK_UNDO,		/* by D-SACKs of every retransmission */
 	XTCP_STAT_LOSS_UNDO,		/* after a retransmission time-out */
 	XTCP_STAT_LOST_RETRANSMIT,	/* RACK: a retransmission lost again */
+	XTCP_STAT_SPURIOUS_RTOS,	/* time-outs F-RTO found spurious */
 	XTCP_STAT_MAX,
 };
 
@@ -516,6 +532,7 @@ struct xtcp_net {
 	int early_retrans;		/* as tcp_early_retrans: 3, 4 probe */
 	int ecn;			/* as tcp_ecn: 0, 1, 2 (ecn.c) */
 	int recovery;			/* as tcp_recovery: TCP_RACK_* bits */
+	int frto;			/* as tcp_frto: F-RTO, 0 off (recovery.c) */
 	atomic_t orphans;		/* closed by their programs, not done */
 	spinlock_t cong_lock;
 	char cong_name[XTCP_CA_NAME_MAX];	/* congestion_control */

@@ -354,7 +354,7 @@ case_observe_sysctl_overrides() {
 	for k in syn_retries synack_retries retries2 timestamps sack window_scaling tw_reuse \
 		rfc1337 challenge_ack_limit keepalive_time keepalive_intvl keepalive_probes \
 		syncookies orphan_retries invalid_ratelimit comp_sack_nr comp_sack_delay_ns \
-		notsent_lowat dsack early_retrans ecn; do
+		notsent_lowat dsack early_retrans ecn frto; do
 		[ "$(in_ns a cat "$d/$k")" = -1 ] || fail "net.xtcp.$k starts at $(in_ns a cat "$d/$k"), not -1" ||
 			return 1
 	done
