@@ -816,6 +816,37 @@ static u32 current_ssthresh(const struct xtcp_sock *xs)
 }
 
 /*
+ * Text is queued after the sender was idle (tcp_slow_start_after_idle_check(),
+ * RFC 5681 §4.1): with nothing in flight and nothing sent for an RTO, cwnd
+ * restarts from the initial window, halved once per further RTO of
+ * idleness down to it (tcp_cwnd_restart()), ssthresh kept at three quarters
+ * of the old window at least. Under net.ipv4.tcp_slow_start_after_idle (1 by
+ * default); not for a congestion control that sets cwnd itself.
+ */
+void xtcp_idle_restart_check(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 rto, cwnd, restart;
+	s32 delta;
+
+	xtcp_sock_assert_locked(sk);
+	if (!READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_slow_start_after_idle) ||
+	    xs->packets_out || xs->ca_ops->cong_control)
+		return;
+	rto = msecs_to_jiffies(xs->rto_ms);
+	delta = tcp_jiffies32 - xs->lsndtime;
+	if (delta <= (s32)rto)
+		return;
+	xtcp_ca_event(sk, CA_EVENT_CWND_RESTART);
+	xs->cc.ssthresh = current_ssthresh(xs);
+	cwnd = xs->cc.cwnd;
+	restart = min_t(u32, XTCP_INIT_CWND, cwnd);
+	while ((delta -= rto) > 0 && cwnd > restart)
+		cwnd >>= 1;
+	xs->cc.cwnd = max(cwnd, restart);
+}
+
+/*
  * Is a segment in flight sent again (tcp_any_retrans_done())? The head
  * stands for those acknowledged since, as in Linux.
  */

@@ -44,6 +44,7 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 		       int flag, const struct xtcp_options *opt);
 void xtcp_prr_sent(struct xtcp_sock *xs);
 void xtcp_enter_loss(struct sock *sk);
+void xtcp_idle_restart_check(struct sock *sk);
 bool xtcp_sack_reneging(struct sock *sk);
 void xtcp_rack_reo_timeout(struct sock *sk);
 

@@ -20,6 +20,7 @@
 #include "mem.h"
 #include "nagle.h"
 #include "output.h"
+#include "recovery.h"
 #include "rtxq.h"
 #include "seq.h"
 #include "state.h"
@@ -326,6 +327,8 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 			XTCP_SKB_CB(skb)->flags = 0;
 			__skb_queue_tail(&sk->sk_write_queue, skb);
 			xtcp_wmem_charge_skb(sk, skb);
+			/* tcp_skb_entail(): cwnd after an idle time */
+			xtcp_idle_restart_check(sk);
 		}
 		/* a write that goes on in the tail moves its PSH to its own end */
 		if (!copied)
