@@ -407,6 +407,7 @@ void xtcp_get_info(struct sock *sk, struct tcp_info *info, char *ca_name)
 out:
 	release_sock(sk);
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_get_info);
 
 int xtcp_getsockopt(struct socket *sock, int level, int optname,
 			   char __user *optval, int __user *optlen)
