@@ -8,6 +8,7 @@
 
 . "${BASH_SOURCE[0]%/*}/../lib/netns.sh"
 
+light_skip[cong_chrono]="its paths run in KUnit's xtcp_pkt_rate in the debug kernel; seconds of netem on both stacks"
 cong_example_ko() { echo "${XTCP_KO%/*}/../examples/$1.ko"; }
 cong_avail() { cat /proc/sys/net/xtcp/available_congestion_control; }
 cong_rmmod() { rmmod "$1" 2>/dev/null; }
