@@ -32,7 +32,7 @@ static struct kunit_suite **const files[] = {
 	xtcp_kunit_pkt_input, xtcp_kunit_pkt_listen, xtcp_kunit_pkt_output,
 	xtcp_kunit_pkt_recovery, xtcp_kunit_pkt_conn, xtcp_kunit_pkt_icmp,
 	xtcp_kunit_pkt_cookie, xtcp_kunit_pkt_mem, xtcp_kunit_twsock,
-	xtcp_kunit_pkt_ecn,
+	xtcp_kunit_pkt_ecn, xtcp_kunit_pkt_rate,
 };
 
 #define MAX_SUITES 64

@@ -4,10 +4,13 @@
  * with values worked out by hand: the interval is the longer of the send and
  * the ACK phase, a sample shorter than the minimum RTT is none, the sample
  * starts from the skb sent last, a SACKed skb counts once, and TCP_INFO keeps
- * the last sample that is not app-limited or a higher app-limited one.
+ * the last sample that is not app-limited or a higher app-limited one; a
+ * sample's ACK likely delayed. And the sender's chronographs of chrono.h,
+ * which TCP_INFO reports beside the rate.
  */
 #include <kunit/test.h>
 
+#include "chrono.h"
 #include "rate.h"
 #include "suites.h"
 
@@ -295,6 +298,125 @@ static void bytes_per_second(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xtcp_rate_bps(&r, 65483), 65483000000ULL);
 }
 
+/*
+ * One runt segment, sent once, ACKed alone with nothing else delivered
+ * since it went: likely a delayed ACK (FLAG_ACK_MAYBE_DELAYED); any one
+ * condition otherwise, and it is not.
+ */
+static void ack_maybe_delayed(struct kunit *test)
+{
+	struct xtcp_rate r;
+	struct xtcp_skb_cb cb;
+	struct rate_sample rs;
+
+	xtcp_rate_init(&r);
+	sent(&r, &cb, 0, 1, 0, 7);
+	xtcp_rate_ack_start(&r, &rs);
+	acked(&r, &cb, &rs);
+	KUNIT_EXPECT_EQ(test, rs.prior_delivered, 7U);
+	/* 100 bytes of one segment, delivered 7 then, 8 now */
+	KUNIT_EXPECT_TRUE(test, xtcp_rate_ack_maybe_delayed(&r, &rs, 1, 100,
+							    MSS, 0, 8, false));
+	/* a full segment; two; something SACKed before; more delivered */
+	KUNIT_EXPECT_FALSE(test, xtcp_rate_ack_maybe_delayed(&r, &rs, 1, MSS,
+							     MSS, 0, 8, false));
+	KUNIT_EXPECT_FALSE(test, xtcp_rate_ack_maybe_delayed(&r, &rs, 2, 100,
+							     MSS, 0, 8, false));
+	KUNIT_EXPECT_FALSE(test, xtcp_rate_ack_maybe_delayed(&r, &rs, 1, 100,
+							     MSS, 1, 8, false));
+	KUNIT_EXPECT_FALSE(test, xtcp_rate_ack_maybe_delayed(&r, &rs, 1, 100,
+							     MSS, 0, 9, false));
+	/* not counted yet (a NewReno ACK's delivery comes after): as Linux */
+	KUNIT_EXPECT_FALSE(test, xtcp_rate_ack_maybe_delayed(&r, &rs, 1, 100,
+							     MSS, 0, 7, false));
+	/* it SACKed, D-SACKed or echoed CE */
+	KUNIT_EXPECT_FALSE(test, xtcp_rate_ack_maybe_delayed(&r, &rs, 1, 100,
+							     MSS, 0, 8, true));
+
+	/* the segment went twice: Karn, no round trip, no judgement */
+	xtcp_rate_ack_start(&r, &rs);
+	cb.ever_retrans = 1;
+	acked(&r, &cb, &rs);
+	KUNIT_EXPECT_FALSE(test, xtcp_rate_ack_maybe_delayed(&r, &rs, 1, 100,
+							     MSS, 0, 8, false));
+	/* it was SACKed before: sacked_out counted it */
+	sent(&r, &cb, 1, 2, 0, 7);
+	cb.sacked = 1;
+	xtcp_rate_ack_start(&r, &rs);
+	acked(&r, &cb, &rs);
+	KUNIT_EXPECT_EQ(test, (u32)r.sacked_acked, 1U);
+	KUNIT_EXPECT_FALSE(test, xtcp_rate_ack_maybe_delayed(&r, &rs, 1, 100,
+							     MSS, 0, 8, false));
+}
+
+#define TICK_US	(USEC_PER_SEC / HZ)
+
+/*
+ * The chronographs (chrono.h, tcp_chrono_start()/stop()): the highest
+ * condition runs; one that ends hands back to busy if it ran, else changes
+ * nothing; with nothing queued or in flight, none runs. TCP_INFO's figures
+ * include the running one's time so far.
+ */
+static void chrono_precedence(struct kunit *test)
+{
+	struct xtcp_chrono c = {};
+
+	xtcp_chrono_start(&c, XTCP_CHRONO_BUSY, 1000);
+	xtcp_chrono_start(&c, XTCP_CHRONO_RWND_LIMITED, 1010);
+	/* a lower one starting changes nothing */
+	xtcp_chrono_start(&c, XTCP_CHRONO_BUSY, 1012);
+	KUNIT_EXPECT_EQ(test, (int)c.type, XTCP_CHRONO_RWND_LIMITED);
+	KUNIT_EXPECT_EQ(test, c.start, 1010U);
+	xtcp_chrono_start(&c, XTCP_CHRONO_SNDBUF_LIMITED, 1020);
+	/* one that is not running ends: nothing changes */
+	xtcp_chrono_stop(&c, XTCP_CHRONO_RWND_LIMITED, false, 1025);
+	KUNIT_EXPECT_EQ(test, (int)c.type, XTCP_CHRONO_SNDBUF_LIMITED);
+	KUNIT_EXPECT_EQ(test, xtcp_chrono_us(&c, XTCP_CHRONO_SNDBUF_LIMITED,
+					     1025), 5ULL * TICK_US);
+	/* the running one ends with data still queued: busy again */
+	xtcp_chrono_stop(&c, XTCP_CHRONO_SNDBUF_LIMITED, false, 1030);
+	KUNIT_EXPECT_EQ(test, (int)c.type, XTCP_CHRONO_BUSY);
+	/* all acknowledged: none */
+	xtcp_chrono_stop(&c, XTCP_CHRONO_BUSY, true, 1050);
+	KUNIT_EXPECT_EQ(test, (int)c.type, XTCP_CHRONO_UNSPEC);
+	KUNIT_EXPECT_EQ(test, xtcp_chrono_us(&c, XTCP_CHRONO_BUSY, 2000),
+			30ULL * TICK_US);
+	KUNIT_EXPECT_EQ(test, xtcp_chrono_us(&c, XTCP_CHRONO_RWND_LIMITED, 2000),
+			10ULL * TICK_US);
+	KUNIT_EXPECT_EQ(test, xtcp_chrono_us(&c, XTCP_CHRONO_SNDBUF_LIMITED,
+					     2000), 10ULL * TICK_US);
+	KUNIT_EXPECT_EQ(test, xtcp_chrono_us(&c, XTCP_CHRONO_UNSPEC, 2000), 0ULL);
+	/* idle, an end of any kind stops nothing more */
+	xtcp_chrono_stop(&c, XTCP_CHRONO_RWND_LIMITED, true, 2100);
+	KUNIT_EXPECT_EQ(test, xtcp_chrono_us(&c, XTCP_CHRONO_BUSY, 3000),
+			30ULL * TICK_US);
+}
+
+/*
+ * The busy time's end with data queued (tcp_write_queue_purge() before it
+ * frees the queues, tcp_clean_rtx_queue() with unsent data left): busy
+ * starts afresh, its time kept; rwnd-limited goes on. The jiffies counter
+ * wraps: times are differences.
+ */
+static void chrono_busy_goes_on(struct kunit *test)
+{
+	struct xtcp_chrono c = {};
+	u32 t0 = (u32)-5;
+
+	xtcp_chrono_start(&c, XTCP_CHRONO_BUSY, t0);
+	xtcp_chrono_stop(&c, XTCP_CHRONO_BUSY, false, t0 + 10);
+	KUNIT_EXPECT_EQ(test, (int)c.type, XTCP_CHRONO_BUSY);
+	KUNIT_EXPECT_EQ(test, c.start, t0 + 10);
+	KUNIT_EXPECT_EQ(test, c.stat[XTCP_CHRONO_BUSY - 1], 10U);
+	KUNIT_EXPECT_EQ(test, xtcp_chrono_us(&c, XTCP_CHRONO_BUSY, t0 + 14),
+			14ULL * TICK_US);
+	xtcp_chrono_start(&c, XTCP_CHRONO_RWND_LIMITED, t0 + 20);
+	xtcp_chrono_stop(&c, XTCP_CHRONO_BUSY, false, t0 + 30);
+	KUNIT_EXPECT_EQ(test, (int)c.type, XTCP_CHRONO_RWND_LIMITED);
+	KUNIT_EXPECT_EQ(test, xtcp_chrono_us(&c, XTCP_CHRONO_RWND_LIMITED,
+					     t0 + 30), 10ULL * TICK_US);
+}
+
 static struct kunit_case rate_cases[] = {
 	KUNIT_CASE(ack_phase),
 	KUNIT_CASE(send_phase),
@@ -302,6 +424,9 @@ static struct kunit_case rate_cases[] = {
 	KUNIT_CASE(app_limited),
 	KUNIT_CASE(sacked_once),
 	KUNIT_CASE(bytes_per_second),
+	KUNIT_CASE(ack_maybe_delayed),
+	KUNIT_CASE(chrono_precedence),
+	KUNIT_CASE(chrono_busy_goes_on),
 	{}
 };
 

@@ -30,6 +30,7 @@ extern struct kunit_suite *xtcp_kunit_pkt_input[];
 extern struct kunit_suite *xtcp_kunit_pkt_listen[];
 extern struct kunit_suite *xtcp_kunit_pkt_mem[];
 extern struct kunit_suite *xtcp_kunit_pkt_output[];
+extern struct kunit_suite *xtcp_kunit_pkt_rate[];
 extern struct kunit_suite *xtcp_kunit_pkt_recovery[];
 extern struct kunit_suite *xtcp_kunit_rate[];
 extern struct kunit_suite *xtcp_kunit_ratelimit[];

@@ -812,8 +812,9 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	else if (!reo_armed)
 		xtcp_timer_data_acked(sk);
 	fin_acked = xs->fin_queued && cb->ack == xs->write_seq;
-	sk->sk_write_space(sk);
+	/* tcp_data_snd_check(): what may go now, then the writer's room */
 	xtcp_push(sk);
+	xtcp_check_space(sk);
 	if (fin_acked && fin_follows(sk, skb)) {
 		*fin_ack = true;
 		return true;

@@ -745,18 +745,48 @@ static int transmit_queued(struct sock *sk, struct sk_buff *skb, gfp_t gfp)
 	return transmit(sk, nskb, flags, cb->seq);
 }
 
+/* tcp_chrono_start() on @sk's chronographs (chrono.h). */
+void xtcp_sk_chrono_start(struct sock *sk, enum xtcp_chrono_type type)
+{
+	xtcp_sock_assert_locked(sk);
+	xtcp_chrono_start(&xtcp_sk(sk)->chrono, type, tcp_jiffies32);
+}
+
+/* tcp_chrono_stop(): none runs once nothing is queued or in flight. */
+void xtcp_sk_chrono_stop(struct sock *sk, enum xtcp_chrono_type type)
+{
+	xtcp_sock_assert_locked(sk);
+	xtcp_chrono_stop(&xtcp_sk(sk)->chrono, type, xtcp_queues_empty(sk),
+			 tcp_jiffies32);
+}
+
 /*
- * tcp_check_space(): fewer bytes are unsent now, so a writer that found no
- * room (SOCK_NOSPACE, which poll and sendmsg() set) may have some: under
- * TCP_NOTSENT_LOWAT, the unsent bytes shrink as they go out, not as they
- * are acknowledged.
+ * tcp_add_write_queue_tail(): @skb, charged already, joins the write queue;
+ * the first of an empty one starts the busy time.
  */
-static void check_space(struct sock *sk)
+void xtcp_add_write_queue_tail(struct sock *sk, struct sk_buff *skb)
+{
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	if (skb_queue_is_first(&sk->sk_write_queue, skb))
+		xtcp_sk_chrono_start(sk, XTCP_CHRONO_BUSY);
+}
+
+/*
+ * tcp_check_space(): there is room in the send buffer now (skbs freed by an
+ * ACK), or fewer bytes unsent (under TCP_NOTSENT_LOWAT, the unsent bytes
+ * shrink as they go out, not as they are acknowledged): a writer that found
+ * no room (SOCK_NOSPACE, which poll and sendmsg() set) may have some. Once
+ * it has, the send buffer no longer limits the sender.
+ */
+void xtcp_check_space(struct sock *sk)
 {
 	/* pairs with xtcp_poll()'s barrier after it sets SOCK_NOSPACE */
 	smp_mb();
-	if (sk->sk_socket && test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+	if (sk->sk_socket && test_bit(SOCK_NOSPACE, &sk->sk_socket->flags)) {
 		sk->sk_write_space(sk);
+		if (!test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+			xtcp_sk_chrono_stop(sk, XTCP_CHRONO_SNDBUF_LIMITED);
+	}
 }
 
 /*
@@ -1037,6 +1067,45 @@ static int xmit_run(struct sock *sk, struct sk_buff *first, u32 n)
 }
 
 /*
+ * tcp_is_cwnd_limited(): the congestion window limited the sender in its
+ * last flight, or, in slow start, is less than twice the most it had out.
+ */
+static bool is_cwnd_limited(const struct xtcp_sock *xs)
+{
+	if (xs->is_cwnd_limited)
+		return true;
+	return xtcp_in_slow_start(&xs->cc) &&
+	       xs->cc.cwnd < 2 * xs->max_packets_out;
+}
+
+/*
+ * tcp_cwnd_validate(), after a burst (@cwnd_limited: the window is full):
+ * whether the window limited this flight, else the most segments it had
+ * out, kept until SND.UNA passes the flight's end (or the window fills, or
+ * more go out than before). A sender the window did not limit that sent all
+ * it had while the writer waits for room in the send buffer
+ * (SOCK_NOSPACE) is limited by that buffer. Linux's restart of an idle
+ * window (tcp_cwnd_application_limited()) xtcp has not.
+ */
+static void cwnd_validate(struct sock *sk, bool cwnd_limited)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xtcp_seq_before(xs->snd_una, xs->cwnd_usage_seq) || cwnd_limited ||
+	    (!xs->is_cwnd_limited && xs->packets_out > xs->max_packets_out)) {
+		xs->is_cwnd_limited = cwnd_limited;
+		xs->max_packets_out = xs->packets_out;
+		xs->cwnd_usage_seq = xs->snd_nxt;
+	}
+	if (is_cwnd_limited(xs))
+		return;
+	if (!xtcp_send_head(sk) && sk->sk_socket &&
+	    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags) &&
+	    (1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))
+		xtcp_sk_chrono_start(sk, XTCP_CHRONO_SNDBUF_LIMITED);
+}
+
+/*
  * Send what the congestion window (pipe < cwnd, recovery.c), the peer's
  * window and Nagle's rule (@nonagle: XTCP_NAGLE_*) allow: segments deemed
  * lost first, then new ones from the send head on. As in Linux's
@@ -1049,8 +1118,9 @@ static int xmit_run(struct sock *sk, struct sk_buff *first, u32 n)
 static void write_xmit(struct sock *sk, u8 nonagle, bool probe, bool repair)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	bool rwnd_limited = false;
 	struct sk_buff *skb;
-	u32 n;
+	u32 n, sent = 0;
 
 	for (;;) {
 		bool cwnd_room = probe || xtcp_pipe(xs) < xs->cc.cwnd;
@@ -1069,8 +1139,10 @@ static void write_xmit(struct sock *sk, u8 nonagle, bool probe, bool repair)
 		skb = xtcp_send_head(sk);
 		if (!skb || (!cwnd_room && !final_fin(xs, skb)))
 			break;
-		if (!snd_wnd_ok(xs, skb))
+		if (!snd_wnd_ok(xs, skb)) {
+			rwnd_limited = true;
 			break;
+		}
 		if (!nagle_ok(sk, skb, nonagle))
 			break;
 		if (fit_mss(sk, skb))
@@ -1080,6 +1152,7 @@ static void write_xmit(struct sock *sk, u8 nonagle, bool probe, bool repair)
 		if (n > 1) {
 			if (xmit_run(sk, skb, n))
 				break;
+			sent += n;
 			continue;
 		}
 		if (transmit_queued(sk, skb, GFP_ATOMIC))
@@ -1087,9 +1160,20 @@ static void write_xmit(struct sock *sk, u8 nonagle, bool probe, bool repair)
 		sent_new(xs, skb);
 		xtcp_prr_sent(xs);
 		xtcp_timer_data_sent(sk);
+		sent++;
 		if (probe)
 			break;
 	}
+	/* the end of tcp_write_xmit() */
+	if (rwnd_limited)
+		xtcp_sk_chrono_start(sk, XTCP_CHRONO_RWND_LIMITED);
+	else
+		xtcp_sk_chrono_stop(sk, XTCP_CHRONO_RWND_LIMITED);
+	/* tcp_event_new_data_sent()'s, once for the burst: it has a full barrier */
+	if (sent)
+		xtcp_check_space(sk);
+	if (sent || xtcp_pipe(xs) >= xs->cc.cwnd)
+		cwnd_validate(sk, xtcp_pipe(xs) >= xs->cc.cwnd);
 }
 
 /*
@@ -1144,11 +1228,8 @@ void xtcp_push_mode(struct sock *sk, u8 extra)
 	}
 	write_xmit(sk, nonagle_of(xs) | extra, false,
 		   !frto_new || !xs->frto);
-	/* once for the burst, not per segment: it has a full barrier */
-	if (xs->snd_nxt != prior_nxt) {
-		check_space(sk);
+	if (xs->snd_nxt != prior_nxt)
 		xtcp_timer_loss_probe(sk, false);
-	}
 	if (xtcp_send_head(sk) && xs->snd_una == xs->snd_nxt)
 		xtcp_timer_send_blocked(sk);
 }
@@ -1174,10 +1255,8 @@ void xtcp_send_loss_probe(struct sock *sk)
 	skb = xtcp_send_head(sk);
 	if (skb && snd_wnd_ok(xs, skb)) {
 		write_xmit(sk, XTCP_NAGLE_OFF, true, false);
-		if (xs->packets_out > prior_packets) {
-			check_space(sk);
+		if (xs->packets_out > prior_packets)
 			goto sent;
-		}
 		goto rearm;
 	}
 	skb = xtcp_rtx_tail(sk);
@@ -1233,7 +1312,7 @@ static void write_wakeup(struct sock *sk)
 		XTCP_SKB_CB(skb)->flags |= XTCP_FLAG_PSH;
 		if (!fit_mss(sk, skb) && !transmit_queued(sk, skb, GFP_ATOMIC)) {
 			sent_new(xs, skb);
-			check_space(sk);
+			xtcp_check_space(sk);
 		}
 		return;
 	}
@@ -1283,6 +1362,9 @@ u32 xtcp_clean_rtx_queue(struct sock *sk, u32 ack)
 		acked++;
 		xtcp_wmem_free_skb(sk, skb);
 	}
+	/* all sent is acknowledged: busy only if more waits to go */
+	if (!skb)
+		xtcp_sk_chrono_stop(sk, XTCP_CHRONO_BUSY);
 	return acked;
 }
 
@@ -1308,6 +1390,11 @@ void xtcp_write_queue_purge(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xtcp_sock_assert_locked(sk);
+	/*
+	 * before the queues go, as tcp_write_queue_purge(): with data queued
+	 * the busy time goes on, as Linux's does, on the closed socket
+	 */
+	xtcp_sk_chrono_stop(sk, XTCP_CHRONO_BUSY);
 	xtcp_write_queue_free(sk);
 	sk_mem_reclaim(sk);
 	xtcp_recovery_reset(xs);
@@ -1342,7 +1429,7 @@ void xtcp_queue_fin(struct sock *sk)
 		XTCP_SKB_CB(skb)->seq = xs->write_seq;
 		XTCP_SKB_CB(skb)->end_seq = xs->write_seq + 1;
 		XTCP_SKB_CB(skb)->flags = XTCP_FLAG_FIN;
-		__skb_queue_tail(&sk->sk_write_queue, skb);
+		xtcp_add_write_queue_tail(sk, skb);
 		xtcp_wmem_charge_skb(sk, skb);
 	}
 	WRITE_ONCE(xs->write_seq, xs->write_seq + 1);

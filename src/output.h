@@ -45,6 +45,10 @@ void xtcp_send_as(struct sock *sk, __be32 saddr, __be32 daddr,
 		  struct xtcp_segment *seg, int state);
 void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st);
 void xtcp_push(struct sock *sk);
+void xtcp_sk_chrono_start(struct sock *sk, enum xtcp_chrono_type type);
+void xtcp_sk_chrono_stop(struct sock *sk, enum xtcp_chrono_type type);
+void xtcp_add_write_queue_tail(struct sock *sk, struct sk_buff *skb);
+void xtcp_check_space(struct sock *sk);
 void xtcp_xmit_lost(struct sock *sk);
 u32 xtcp_size_goal(struct sock *sk);
 void xtcp_push_mode(struct sock *sk, u8 extra);

@@ -13,7 +13,8 @@
  * the minimum RTT. A sample taken while the application left the pipe less
  * than full (app_limited, set by xtcp_rate_check_app_limited() on a write)
  * says so, and TCP_INFO's delivery rate keeps the last sample that is not
- * app-limited or the highest that is.
+ * app-limited or the highest that is. A sample also says whether its ACK was
+ * likely delayed by the receiver (xtcp_rate_ack_maybe_delayed()).
  *
  * Pure arithmetic on the connection's state and the skb's control block, so
  * that KUnit (kunit/rate_test.c) drives it without a socket. Times are
@@ -43,11 +44,12 @@ struct xtcp_rate {
 	 * of the ACK being processed, for its round trip (tcp_clean_rtx_queue()'s
 	 * last_ackt and sack->last_sackt): the send of the last skb it ACKed,
 	 * and of the last it SACKed, that never went again; whether it ACKed
-	 * one that did (FLAG_RETRANS_DATA_ACKED)
+	 * one that did (FLAG_RETRANS_DATA_ACKED), and one SACKed before
 	 */
 	u64 ackt_us;
 	u64 sackt_us;
 	u8 retrans_acked:1;
+	u8 sacked_acked:1;
 };
 
 /* Samples carry at most this much of delivered_ce, as TCPCB_DELIVERED_CE_MASK. */
@@ -102,6 +104,8 @@ static inline void xtcp_rate_skb_delivered(struct xtcp_rate *r,
 					   bool sacked, struct rate_sample *rs)
 {
 	/* a cumulative ACK of a SACKed skb says nothing of the round trip */
+	if (!sacked && cb->sacked)
+		r->sacked_acked = 1;
 	if (cb->ever_retrans)
 		r->retrans_acked |= !sacked;
 	else if (sacked)
@@ -136,6 +140,30 @@ static inline void xtcp_rate_ack_start(struct xtcp_rate *r,
 	r->ackt_us = 0;
 	r->sackt_us = 0;
 	r->retrans_acked = 0;
+	r->sacked_acked = 0;
+}
+
+/*
+ * tcp_clean_rtx_queue()'s FLAG_ACK_MAYBE_DELAYED, for rs->is_ack_delayed:
+ * the ACK of sample @rs is likely one the receiver delayed, for a lone runt.
+ * It acknowledged cumulatively one skb (@pkts_acked), sent once, fewer than
+ * @mss bytes (@acked_bytes, how far SND.UNA moved), with nothing SACKed
+ * before it (@prior_sacked, sacked_out after the skbs it acknowledged, and
+ * none of those SACKed); that one segment is all that was delivered since
+ * it went (@tp_delivered, tp->delivered as tcp_clean_rtx_queue() sees it:
+ * without a NewReno ACK's own count, which comes after); and it is no alarm
+ * to congestion control (@ca_alert, FLAG_CA_ALERT: it SACKed new data,
+ * D-SACKed or echoed a CE mark).
+ */
+static inline bool xtcp_rate_ack_maybe_delayed(const struct xtcp_rate *r,
+					       const struct rate_sample *rs,
+					       u32 pkts_acked, u32 acked_bytes,
+					       u32 mss, u32 prior_sacked,
+					       u32 tp_delivered, bool ca_alert)
+{
+	return r->ackt_us && !r->retrans_acked && pkts_acked == 1 &&
+	       !prior_sacked && !r->sacked_acked && acked_bytes < mss &&
+	       rs->prior_delivered + 1 == tp_delivered && !ca_alert;
 }
 
 /*

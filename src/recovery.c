@@ -1270,6 +1270,19 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 	/* a retransmission not needed is delivered too (tcp_dsack_seen()) */
 	xs->delivered += dsacked;
 	/*
+	 * A delayed ACK, likely (FLAG_ACK_MAYBE_DELAYED), judged where
+	 * tcp_clean_rtx_queue() judges it: SACKs counted, a NewReno ACK's
+	 * delivery not yet (below); for the sample (tcp_ack()'s
+	 * rs.is_ack_delayed), which an algorithm's cong_control reads
+	 */
+	rs->is_ack_delayed =
+		xtcp_rate_ack_maybe_delayed(&xs->rate, rs, acked,
+					    ack - prior_snd_una, xs->mss,
+					    xs->sacked_out, xs->delivered,
+					    dsacked ||
+					    (flag & (XTCP_ACKF_DATA_SACKED |
+						     XTCP_ACKF_ECE)));
+	/*
 	 * this ACK's reordering: an event for its SACKs and one for what it
 	 * ACKed, as Linux's two calls of tcp_check_sack_reordering() count
 	 */

@@ -301,13 +301,12 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 }
 
 /*
- * TCP_INFO: struct tcp_info with the fields xtcp keeps; the others (busy
- * times) stay 0 until xtcp has them. A listener reports its
- * pacing rates, reordering and cwnd, and aliases tcpi_unacked and
- * tcpi_sacked to its accept queue and backlog, as tcp_get_info() does. With @ca_name (XTCP_CA_NAME_MAX
- * bytes), also the name of the socket's congestion control, as inet_diag's
- * INET_DIAG_CONG gives it to ss (/proc/net/xtcp_info). Takes the socket
- * lock: process context.
+ * TCP_INFO: struct tcp_info with the fields xtcp keeps; the others stay
+ * 0. A listener reports its pacing rates, reordering and cwnd, and aliases
+ * tcpi_unacked and tcpi_sacked to its accept queue and backlog, as
+ * tcp_get_info() does. With @ca_name (XTCP_CA_NAME_MAX bytes), also the name
+ * of the socket's congestion control, as inet_diag's INET_DIAG_CONG gives it
+ * to ss (/proc/net/xtcp_info). Takes the socket lock: process context.
  */
 void xtcp_get_info(struct sock *sk, struct tcp_info *info, char *ca_name)
 {
@@ -367,8 +366,18 @@ void xtcp_get_info(struct sock *sk, struct tcp_info *info, char *ca_name)
 	info->tcpi_delivery_rate_app_limited = xs->rate.rate_app_limited;
 	info->tcpi_delivered = xs->delivered;
 	info->tcpi_delivered_ce = xs->rate.delivered_ce;
-	/* ms since the last text sent and received, and the last ACK */
 	now = tcp_jiffies32;
+	/* the chronographs (chrono.h): busy is all three */
+	info->tcpi_rwnd_limited = xtcp_chrono_us(&xs->chrono,
+						 XTCP_CHRONO_RWND_LIMITED, now);
+	info->tcpi_sndbuf_limited = xtcp_chrono_us(&xs->chrono,
+						   XTCP_CHRONO_SNDBUF_LIMITED,
+						   now);
+	info->tcpi_busy_time = xtcp_chrono_us(&xs->chrono, XTCP_CHRONO_BUSY,
+					      now) +
+			       info->tcpi_rwnd_limited +
+			       info->tcpi_sndbuf_limited;
+	/* ms since the last text sent and received, and the last ACK */
 	info->tcpi_last_data_sent = jiffies_to_msecs(now - xs->lsndtime);
 	info->tcpi_last_data_recv = jiffies_to_msecs(now - xs->lrcv_time);
 	info->tcpi_last_ack_recv = jiffies_to_msecs(now - xs->rcv_tstamp);
@@ -398,6 +407,7 @@ void xtcp_get_info(struct sock *sk, struct tcp_info *info, char *ca_name)
 out:
 	release_sock(sk);
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_get_info);
 
 int xtcp_getsockopt(struct socket *sock, int level, int optname,
 			   char __user *optval, int __user *optlen)

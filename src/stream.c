@@ -167,6 +167,8 @@ static void remove_empty_tail(struct sock *sk)
 	if (!skb || XTCP_SKB_CB(skb)->seq != XTCP_SKB_CB(skb)->end_seq)
 		return;
 	__skb_unlink(skb, &sk->sk_write_queue);
+	if (skb_queue_empty(&sk->sk_write_queue))
+		xtcp_sk_chrono_stop(sk, XTCP_CHRONO_BUSY);
 	xtcp_wmem_free_skb(sk, skb);
 }
 
@@ -325,7 +327,7 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 			XTCP_SKB_CB(skb)->seq = xs->write_seq;
 			XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
 			XTCP_SKB_CB(skb)->flags = 0;
-			__skb_queue_tail(&sk->sk_write_queue, skb);
+			xtcp_add_write_queue_tail(sk, skb);
 			xtcp_wmem_charge_skb(sk, skb);
 			/* tcp_skb_entail(): cwnd after an idle time */
 			xtcp_idle_restart_check(sk);
@@ -392,6 +394,15 @@ do_error:
 		return copied;
 	}
 	err = sk_stream_error(sk, flags, err);
+	/*
+	 * EAGAIN with nothing queued or in flight (no memory even for the
+	 * first skb): an edge-triggered epoll waiter is woken, for no ACK will
+	 * wake it, and the send buffer limits nothing (tcp_sendmsg_locked())
+	 */
+	if (unlikely(xtcp_queues_empty(sk) && err == -EAGAIN)) {
+		sk->sk_write_space(sk);
+		xtcp_sk_chrono_stop(sk, XTCP_CHRONO_SNDBUF_LIMITED);
+	}
 	release_sock(sk);
 	return err;
 }

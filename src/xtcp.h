@@ -35,6 +35,7 @@
 #include <net/netns/generic.h>
 #include <net/sock.h>
 
+#include "chrono.h"
 #include "compat.h"
 #include "cong.h"
 #include "isn.h"
@@ -199,6 +200,7 @@ struct xtcp_sock {
 	u64 bytes_retrans;
 	u64 bytes_acked;
 	u64 bytes_received;
+	struct xtcp_chrono chrono;	/* busy and limited times (chrono.h) */
 
 	/* urgent data (urgent.h) */
 	u32 snd_up;		/* the byte after our urgent data */
@@ -224,6 +226,14 @@ struct xtcp_sock {
 	u32 total_retrans;
 	u32 high_seq;		/* SND.NXT when recovery began */
 	u32 delivered;		/* segments ACKed or SACKed, ever (tp->delivered) */
+	/*
+	 * Did the congestion window limit the sender (tcp_cwnd_validate(),
+	 * output.c)? In the flight that ends at cwnd_usage_seq it did
+	 * (is_cwnd_limited), or at most max_packets_out were out.
+	 */
+	u32 max_packets_out;
+	u32 cwnd_usage_seq;
+	u8 is_cwnd_limited:1;
 	u32 lost;		/* segments marked lost, ever (tp->lost) */
 	/*
 	 * Delivery-rate sampling (rate.h): the connection's state, and the

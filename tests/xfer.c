@@ -39,6 +39,7 @@
  *   connected (wait for a non-blocking connect)  connect-fail:ERRNO
  *   send:N  recv:N (pattern-checked)  shutdown:wr|rd|rdwr  eof  reset
  *   paced:N,CHUNK,MS (send N bytes in writes of CHUNK, MS ms apart)
+ *   recv-paced:N,CHUNK,MS (read N bytes in reads of at most CHUNK, MS ms apart)
  *   drain (wait, up to --timeout, until the peer has acknowledged all sent)
  *   rate (print "rate delivery_rate R app_limited A delivered D delivered_ce
  *   C bytes_acked B mss M min_rtt T" from TCP_INFO)
@@ -55,6 +56,8 @@
  *   64 bytes; SO_DETACH_FILTER)  no-connect:MS (after connect-nb: still not
  *   connected, nor failed, MS ms later)  quiet:MS (nothing readable for MS ms)
  *   rcvbuf:N (SO_RCVBUF; before listen, the accepted socket inherits it)
+ *   sndbuf:N (SO_SNDBUF)  chrono (print "chrono busy_us B rwnd_limited_us R
+ *   sndbuf_limited_us S" from TCP_INFO)
  *   mark  since:TEXT (print "TEXT US": CLOCK_MONOTONIC microseconds since the
  *   last mark, e.g. around a connect)  device:NAME (SO_BINDTODEVICE; device:
  *   alone unbinds)
@@ -1057,13 +1060,23 @@ static int cmd_script(int argc, char **argv)
 			       (unsigned long long)ti.tcpi_bytes_acked,
 			       ti.tcpi_snd_mss, ti.tcpi_min_rtt);
 			fflush(stdout);
-		} else if (!strcmp(step, "recv") && arg) {
+		} else if ((!strcmp(step, "recv") || !strcmp(step, "recv-paced")) && arg) {
 			uint64_t n = strtoull(arg, NULL, 0), done = 0;
+			unsigned long long chunk = sizeof(iobuf);
+			unsigned int ms = 0;
 
+			if (!strcmp(step, "recv-paced") &&
+			    (sscanf(arg, "%*u,%llu,%u", &chunk, &ms) != 2 || !chunk ||
+			     chunk > sizeof(iobuf)))
+				die("recv-paced:N,CHUNK,MS");
 			while (done < n) {
-				size_t len = n - done > sizeof(iobuf) ? sizeof(iobuf) : n - done;
-				ssize_t r = read(fd, iobuf, len);
+				size_t len = n - done > chunk ? chunk : n - done;
+				ssize_t r;
 				long bad;
+
+				if (done && ms)
+					usleep(ms * 1000);
+				r = read(fd, iobuf, len);
 
 				if (r < 0)
 					die("recv: %s (%s)", strerror(errno), errname(errno));
@@ -1213,6 +1226,22 @@ static int cmd_script(int argc, char **argv)
 
 			if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)) < 0)
 				die("SO_RCVBUF %d: %s", v, strerror(errno));
+		} else if (!strcmp(step, "sndbuf") && arg) {
+			int v = atoi(arg);
+
+			if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v)) < 0)
+				die("SO_SNDBUF %d: %s", v, strerror(errno));
+		} else if (!strcmp(step, "chrono")) {
+			struct tcp_info ti;
+			socklen_t len = sizeof(ti);
+
+			if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
+				die("TCP_INFO: %s", strerror(errno));
+			printf("chrono busy_us %llu rwnd_limited_us %llu sndbuf_limited_us %llu\n",
+			       (unsigned long long)ti.tcpi_busy_time,
+			       (unsigned long long)ti.tcpi_rwnd_limited,
+			       (unsigned long long)ti.tcpi_sndbuf_limited);
+			fflush(stdout);
 		} else if (!strcmp(step, "linger0")) {
 			struct linger l = { .l_onoff = 1, .l_linger = 0 };
 

@@ -8,6 +8,7 @@
 
 . "${BASH_SOURCE[0]%/*}/../lib/netns.sh"
 
+light_skip[cong_chrono]="its paths run in KUnit's xtcp_pkt_rate in the debug kernel; seconds of netem on both stacks"
 cong_example_ko() { echo "${XTCP_KO%/*}/../examples/$1.ko"; }
 cong_avail() { cat /proc/sys/net/xtcp/available_congestion_control; }
 cong_rmmod() { rmmod "$1" 2>/dev/null; }
@@ -154,4 +155,99 @@ case_cong_delivery_rate() {
 	# one segment a write, the handshake one more, on both
 	[ "$RATE_DELIVERED" = "$deliv_l" ] ||
 		fail "paced: xtcp delivered $RATE_DELIVERED, Linux TCP $deliv_l" || return 1
+}
+
+# One transfer on stack $1 (inet or xtcp) to port $2 of b, $3 bytes: the
+# server reads them with steps $4 after accept (unquoted: one or more), the
+# client runs steps $5 (none or more) before it connects; then the client waits until
+# all is acknowledged and prints its "elapsed_us" since its first write and
+# its TCP_INFO "chrono" line. Sets CHR_US, CHR_BUSY, CHR_RWND, CHR_SNDBUF.
+cong_chrono_run() {
+	local fam=$1 port=$2 n=$3 line
+	# shellcheck disable=SC2086 # $4 and $5 are lists of steps
+	wire_bg "srv$port" b "$WIRE_XFER" script --family "$fam" bind:"$port" \
+		listen say:listening accept $4 close
+	wire_line "srv$port" listening || return 1
+	# shellcheck disable=SC2086
+	wire_bg "cli$port" a "$WIRE_XFER" script --family "$fam" $5 \
+		connect:"$WIRE_ADDR_B":"$port" mark send:"$n" drain since:elapsed_us \
+		chrono close
+	wire_wait "cli$port" || return 1
+	wire_wait "srv$port" || return 1
+	wire_read "cli$port"
+	line=$(grep '^chrono ' <<<"$WIRE_OUT")
+	CHR_US=$(sed -n 's/^elapsed_us \([0-9]*\)$/\1/p' <<<"$WIRE_OUT")
+	CHR_BUSY=$(sed -n 's/.* busy_us \([0-9]*\) .*/\1/p' <<<"$line")
+	CHR_RWND=$(sed -n 's/.* rwnd_limited_us \([0-9]*\) .*/\1/p' <<<"$line")
+	CHR_SNDBUF=$(sed -n 's/.* sndbuf_limited_us \([0-9]*\)$/\1/p' <<<"$line")
+	[ -n "$CHR_BUSY" ] && [ -n "$CHR_RWND" ] && [ -n "$CHR_SNDBUF" ] &&
+		[ "${CHR_US:-0}" -gt 0 ] ||
+		fail "$fam: no chrono line or elapsed time: $WIRE_OUT" || return 1
+	echo "$fam: $line elapsed_us $CHR_US"
+}
+
+# The sender's chronographs (src/chrono.h, Linux's tcp_chrono_start() and
+# tcp_chrono_stop()), in TCP_INFO's tcpi_busy_time, tcpi_rwnd_limited and
+# tcpi_sndbuf_limited, on Linux TCP and on xtcp through the same netem link
+# as cong_delivery_rate's, each figure of both printed. A bulk sender is busy
+# for its transfer's duration (from its first write to the ACK of its last
+# byte, within a tenth and a few ticks). A sender whose receiver does not
+# read for a second is limited by the receiver's window for at least a
+# quarter of it. A sender with SO_SNDBUF 4096 whose receiver (SO_RCVBUF
+# 8192) reads each 100 ms is limited by the window, and, each time a read
+# opens it and all that was held goes, by its send buffer until the ACK
+# (tcp_cwnd_validate()); one segment an skb (gso_max_segs 1), else Linux's
+# skbs grow to the size goal past the buffer and each write is
+# cwnd-limited instead. xtcp's rwnd-limited time within a factor of 2 of
+# Linux TCP's, its busy and sndbuf-limited times within a factor of 3 (the
+# busy times are the transfers' durations, which TCG stretches by turns).
+case_cong_chrono() {
+	local n=$((1024 * 1024)) fam port=47330 busy_l rwnd_l sndbuf_l slack
+	load || return 1
+	wire_setup || return 1
+	wire_static_neigh || fail "static neighbour entries failed" || return 1
+	modprobe -q sch_netem 2>/dev/null || true
+	tc -n "$WIRE_A" qdisc add dev wa root netem delay 10ms rate 8mbit limit 1000 ||
+		fail "netem a" || return 1
+	tc -n "$WIRE_B" qdisc add dev wb root netem delay 10ms || fail "netem b" || return 1
+
+	for fam in inet xtcp; do
+		echo "# $fam: bulk, $n bytes"
+		cong_chrono_run "$fam" $((port++)) "$n" recv:"$n" "" || return 1
+		slack=$((CHR_US / 10 + 20000))
+		[ "$CHR_BUSY" -ge $((CHR_US - slack)) ] &&
+			[ "$CHR_BUSY" -le $((CHR_US + slack)) ] ||
+			fail "$fam: busy $CHR_BUSY us for a transfer of $CHR_US us" ||
+			return 1
+		[ "$fam" = inet ] && busy_l=$CHR_BUSY
+	done
+	cong_within "$CHR_BUSY" "$busy_l" 3 ||
+		fail "busy: xtcp $CHR_BUSY us, Linux TCP $busy_l us" || return 1
+
+	for fam in inet xtcp; do
+		echo "# $fam: the receiver reads nothing for 1 s"
+		cong_chrono_run "$fam" $((port++)) $((n / 2)) \
+			"sleep:1000 recv:$((n / 2))" "" || return 1
+		[ "$CHR_RWND" -ge 250000 ] && [ "$CHR_RWND" -le "$CHR_BUSY" ] ||
+			fail "$fam: rwnd-limited $CHR_RWND us of $CHR_BUSY busy, want 250 ms or more" ||
+			return 1
+		[ "$fam" = inet ] && rwnd_l=$CHR_RWND
+	done
+	cong_within "$CHR_RWND" "$rwnd_l" 2 ||
+		fail "rwnd-limited: xtcp $CHR_RWND us, Linux TCP $rwnd_l us" || return 1
+
+	# one segment an skb, on both stacks
+	ip -n "$WIRE_A" link set dev wa gso_max_segs 1 ||
+		fail "gso_max_segs 1 on wa" || return 1
+	for fam in inet xtcp; do
+		echo "# $fam: SO_SNDBUF 4096, the receiver's SO_RCVBUF 8192, read each 100 ms"
+		cong_chrono_run "$fam" $((port++)) $((n / 8)) \
+			"rcvbuf:8192 recv-paced:$((n / 8)),16384,100" sndbuf:4096 || return 1
+		[ "$CHR_SNDBUF" -gt 0 ] && [ "$CHR_SNDBUF" -le "$CHR_BUSY" ] ||
+			fail "$fam: sndbuf-limited $CHR_SNDBUF us of $CHR_BUSY busy, want some" ||
+			return 1
+		[ "$fam" = inet ] && sndbuf_l=$CHR_SNDBUF
+	done
+	cong_within "$CHR_SNDBUF" "$sndbuf_l" 3 ||
+		fail "sndbuf-limited: xtcp $CHR_SNDBUF us, Linux TCP $sndbuf_l us" || return 1
 }

@@ -109,7 +109,8 @@ case_tools_xtcpstat_info() {
 	# ss prints these only when non-zero; an idle connection's may differ
 	loose = {"lastsnd", "lastrcv", "lastack", "backoff", "unacked", "notsent",
 	         "retrans", "lost", "sacked", "bytes_retrans", "reordering", "app_limited",
-	         "rcv_rtt", "busy", "delivered", "delivery_rate", "pacing_rate", "rcv_ooopack"}
+	         "rcv_rtt", "busy", "rwnd_limited", "sndbuf_limited", "delivered",
+	         "delivery_rate", "pacing_rate", "rcv_ooopack"}
 	extra = [k for k in mine if k not in ss and k not in loose]
 	if extra:
 	    sys.exit("xtcpstat -i printed names ss -ti did not: %s" % extra)
