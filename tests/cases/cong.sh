@@ -11,6 +11,17 @@
 light_skip[cong_chrono]="its paths run in KUnit's xtcp_pkt_rate in the debug kernel; seconds of netem on both stacks"
 cong_example_ko() { echo "${XTCP_KO%/*}/../examples/$1.ko"; }
 cong_avail() { cat /proc/sys/net/xtcp/available_congestion_control; }
+# xtcp loaded, a namespace pair with static neighbours, a 20 ms round trip
+# and an 8 Mbit/s bottleneck from a to b (netem, 1000 packets of queue).
+cong_netem_pair() {
+	load || return 1
+	wire_setup || return 1
+	wire_static_neigh || fail "static neighbour entries failed" || return 1
+	modprobe -q sch_netem 2>/dev/null || true
+	tc -n "$WIRE_A" qdisc add dev wa root netem delay 10ms rate 8mbit limit 1000 ||
+		fail "netem a" || return 1
+	tc -n "$WIRE_B" qdisc add dev wb root netem delay 10ms || fail "netem b" || return 1
+}
 cong_rmmod() { rmmod "$1" 2>/dev/null; }
 
 case_cong_example_vegas() {
@@ -116,13 +127,7 @@ cong_within() { [ "$1" -gt 0 ] && [ "$2" -gt 0 ] && [ $(($1 * $3)) -ge "$2" ] &&
 light_soak[cong_delivery_rate]="its figures are rates, which KASAN and lockdep distort; the sampling runs under KASAN in the xtcp_rate KUnit suite and in every transfer"
 case_cong_delivery_rate() {
 	local n=$((3 * 1024 * 1024)) bulk_l bulk_x gp_x deliv_l
-	load || return 1
-	wire_setup || return 1
-	wire_static_neigh || fail "static neighbour entries failed" || return 1
-	modprobe -q sch_netem 2>/dev/null || true
-	tc -n "$WIRE_A" qdisc add dev wa root netem delay 10ms rate 8mbit limit 1000 ||
-		fail "netem a" || return 1
-	tc -n "$WIRE_B" qdisc add dev wb root netem delay 10ms || fail "netem b" || return 1
+	cong_netem_pair || return 1
 
 	cong_rate_run inet 47320 "$n" send:$((n / 2)) rate send:$((n / 2)) || return 1
 	bulk_l=$RATE
@@ -203,13 +208,7 @@ cong_chrono_run() {
 # busy times are the transfers' durations, which TCG stretches by turns).
 case_cong_chrono() {
 	local n=$((1024 * 1024)) fam port=47330 busy_l rwnd_l sndbuf_l slack
-	load || return 1
-	wire_setup || return 1
-	wire_static_neigh || fail "static neighbour entries failed" || return 1
-	modprobe -q sch_netem 2>/dev/null || true
-	tc -n "$WIRE_A" qdisc add dev wa root netem delay 10ms rate 8mbit limit 1000 ||
-		fail "netem a" || return 1
-	tc -n "$WIRE_B" qdisc add dev wb root netem delay 10ms || fail "netem b" || return 1
+	cong_netem_pair || return 1
 
 	for fam in inet xtcp; do
 		echo "# $fam: bulk, $n bytes"
