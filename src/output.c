@@ -1118,7 +1118,7 @@ static void cwnd_validate(struct sock *sk, bool cwnd_limited)
 static void write_xmit(struct sock *sk, u8 nonagle, bool probe, bool repair)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	bool rwnd_limited = false;
+	bool rwnd_limited = false, cwnd_full;
 	struct sk_buff *skb;
 	u32 n, sent = 0;
 
@@ -1172,8 +1172,9 @@ static void write_xmit(struct sock *sk, u8 nonagle, bool probe, bool repair)
 	/* tcp_event_new_data_sent()'s, once for the burst: it has a full barrier */
 	if (sent)
 		xtcp_check_space(sk);
-	if (sent || xtcp_pipe(xs) >= xs->cc.cwnd)
-		cwnd_validate(sk, xtcp_pipe(xs) >= xs->cc.cwnd);
+	cwnd_full = xtcp_pipe(xs) >= xs->cc.cwnd;
+	if (sent || cwnd_full)
+		cwnd_validate(sk, cwnd_full);
 }
 
 /*

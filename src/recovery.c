@@ -215,6 +215,17 @@ static bool spurious_retrans(const struct xtcp_sock *xs,
 	       xtcp_seq_before(xs->rcv_tsecr, tsval);
 }
 
+/*
+ * @cb, newly SACKed or cumulatively ACKed and not SACKed before, went once
+ * only and before high_seq: the ACK has FLAG_ORIG_SACK_ACKED
+ * (tcp_sacktag_one(), tcp_clean_rtx_queue()), which F-RTO reads.
+ */
+static void orig_delivered(struct xtcp_sock *xs, const struct xtcp_skb_cb *cb)
+{
+	if (!cb->ever_retrans && !xtcp_seq_after(cb->end_seq, xs->high_seq))
+		xs->orig_acked = 1;
+}
+
 /* An skb leaves the write queue acknowledged: out of every count it is in. */
 void xtcp_skb_acked(struct xtcp_sock *xs, struct sk_buff *skb)
 {
@@ -223,12 +234,8 @@ void xtcp_skb_acked(struct xtcp_sock *xs, struct sk_buff *skb)
 	/* its snapshot to the ACK's rate sample (tcp_clean_rtx_queue()) */
 	xtcp_rate_skb_delivered(&xs->rate, cb, div_u64(cb->tx_ns, NSEC_PER_USEC),
 				false, &xs->rs);
-	/* tcp_clean_rtx_queue()'s FLAG_RETRANS_DATA_ACKED, FLAG_ORIG_SACK_ACKED */
-	if (cb->ever_retrans)
-		xs->retrans_acked = 1;
-	else if (!cb->sacked && !xtcp_seq_after(cb->end_seq, xs->high_seq))
-		xs->orig_acked = 1;
 	if (!cb->sacked) {
+		orig_delivered(xs, cb);
 		reordered(xs, skb, false);
 		/* without SACK, xtcp_ack_recovery() counts them */
 		if (xs->sack_ok) {
@@ -310,9 +317,7 @@ static void mark_sacked(struct xtcp_sock *xs, struct sk_buff *skb)
 	if (cb->sacked)
 		return;
 	reordered(xs, skb, true);
-	/* sent once, before high_seq (tcp_sacktag_one()'s FLAG_ORIG_SACK_ACKED) */
-	if (!cb->ever_retrans && !xtcp_seq_after(cb->end_seq, xs->high_seq))
-		xs->orig_acked = 1;
+	orig_delivered(xs, cb);
 	if (cb->lost) {
 		cb->lost = 0;
 		xs->lost_out--;
@@ -1260,13 +1265,12 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 		flag |= XTCP_ACKF_DATA_SACKED;
 	/*
 	 * Segments sent once were (S)ACKed; without SACK, not if any sent
-	 * again was ACKed too: that may have been the copy that arrived
-	 * (tcp_clean_rtx_queue())
+	 * again was ACKed too (the rate sample's FLAG_RETRANS_DATA_ACKED):
+	 * that may have been the copy that arrived (tcp_clean_rtx_queue())
 	 */
-	if (xs->orig_acked && (xs->sack_ok || !xs->retrans_acked))
+	if (xs->orig_acked && (xs->sack_ok || !xs->rate.retrans_acked))
 		flag |= XTCP_ACKF_ORIG_SACK_ACKED;
 	xs->orig_acked = 0;
-	xs->retrans_acked = 0;
 	/* a retransmission not needed is delivered too (tcp_dsack_seen()) */
 	xs->delivered += dsacked;
 	/*

@@ -247,18 +247,16 @@ struct xtcp_sock {
 	u32 prr_delivered;	/* segments delivered since */
 	u32 prr_out;		/* segments sent since, new or again */
 	u32 highest_sack;	/* the highest end of a SACK block seen */
-	u32 reordering;		/* segments of reordering seen, >= DupThresh */
+	u32 reordering;		/* segments of reordering seen, from tcp_reordering */
 	u32 reord_seen;		/* reordering events seen (tp->reord_seen) */
 	/* this ACK showed reordering, by a SACK, by its cumulative ACK */
 	u8 reord_sacked:1, reord_acked:1;
 	/*
 	 * this ACK (S)ACKed segments never sent again, sent before high_seq
-	 * (FLAG_ORIG_SACK_ACKED), or ACKed ones sent again
-	 * (FLAG_RETRANS_DATA_ACKED): set by xtcp_skb_acked() and
-	 * mark_sacked(), taken by xtcp_ack_recovery()
+	 * (FLAG_ORIG_SACK_ACKED): set by orig_delivered(), taken by
+	 * xtcp_ack_recovery() (FLAG_RETRANS_DATA_ACKED is rate.retrans_acked)
 	 */
 	u8 orig_acked:1;
-	u8 retrans_acked:1;
 	/*
 	 * F-RTO (RFC 5682, tp->frto) is on for this time-out; its step 2b
 	 * asks the next send to try new data before any repair (frto_new,
