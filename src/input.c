@@ -537,6 +537,7 @@ static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb)
 		if (xs->passive && !xs->ca_ops->cong_control)
 			xtcp_update_pacing_rate(sk);
 		if (xs->passive) {
+			xtcp_route_child(sk);
 			xtcp_child_established(sk);
 		} else {
 			sk->sk_state_change(sk);

@@ -405,6 +405,57 @@ static void trace_send(struct sock *sk, const struct xtcp_segment *seg,
 }
 
 /*
+ * sk_setup_caps() gives a TCP socket GSO whatever its device offers
+ * (software GSO cuts the skbs where the device cannot): Linux TCP queues and
+ * sends GSO skbs with tun0's offloads off too. An xtcp socket's family is
+ * not AF_INET, so it gets the same here, once ip_queue_xmit() has routed it:
+ * the device's gso_max_size (at most 64 KiB for IPv4, less the headers'
+ * room) and gso_max_segs. Not through an IPsec tunnel (dst->header_len).
+ */
+static void gso_caps(struct sock *sk)
+{
+	struct dst_entry *dst = __sk_dst_get(sk);
+
+	if (!dst || (sk->sk_route_caps & NETIF_F_GSO) || sk->sk_gso_disabled ||
+	    dst->header_len)
+		return;
+	sk->sk_route_caps |= NETIF_F_GSO | NETIF_F_GSO_SOFTWARE | NETIF_F_SG |
+			     NETIF_F_HW_CSUM;
+	sk->sk_gso_max_size = min_t(u32, READ_ONCE(dst->dev->gso_max_size),
+				    GSO_LEGACY_MAX_SIZE) - (MAX_TCP_HEADER + 1);
+	sk->sk_gso_max_segs = max_t(u32, READ_ONCE(dst->dev->gso_max_segs), 1);
+}
+
+/**
+ * xtcp_route_child - route a passive open's socket as it is established
+ * @sk: the new connection
+ *
+ * As tcp_v4_syn_recv_sock() routes its child (inet_csk_route_child_sock(),
+ * sk_setup_caps()): its first write is then queued for GSO already, not cut
+ * to the MSS as for a route that cannot take it. Where the route is not
+ * found here, ip_queue_xmit() looks again.
+ */
+void xtcp_route_child(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct rtable *rt;
+
+	xtcp_sock_assert_locked(sk);
+	if (!__sk_dst_check(sk, 0)) {
+		rt = ip_route_output_ports(sock_net(sk), &inet->cork.fl.u.ip4,
+					   sk, inet->inet_daddr,
+					   inet->inet_saddr, inet->inet_dport,
+					   inet->inet_sport, IPPROTO_TCP,
+					   RT_CONN_FLAGS(sk),
+					   sk->sk_bound_dev_if);
+		if (IS_ERR(rt))
+			return;
+		sk_setup_caps(sk, &rt->dst);
+	}
+	gso_caps(sk);
+}
+
+/*
  * Push the header for @flags at @seq onto @skb and send it. Consumes @skb,
  * which may be a GSO skb (xmit_run()): the header is its first segment's.
  */
@@ -454,12 +505,12 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	}
 	/*
 	 * What the out-of-order queue holds, as SACK blocks (RFC 2018 §4), on
-	 * segments without text: a full-sized one has no room for them (its
-	 * MSS counted the timestamp only). As many as fit, latest first; a
-	 * D-SACK block before them, once (RFC 2883 §4, tcp_options_write()).
+	 * every segment, with text or not (tcp_established_options(); the
+	 * text made room for them, xtcp_current_mss()). As many as fit, latest
+	 * first; a D-SACK block before them, once (RFC 2883 §4,
+	 * tcp_options_write()).
 	 */
-	if (xs->sack_ok && !skb->len &&
-	    !(flags & (XTCP_FLAG_SYN | XTCP_FLAG_RST)) &&
+	if (xs->sack_ok && !(flags & (XTCP_FLAG_SYN | XTCP_FLAG_RST)) &&
 	    (xs->rcv_sacks.num || xs->rcv_sacks.dsack))
 		sacks_out(&xs->rcv_sacks, &seg.opt);
 	/* every segment before the urgent data's end points at it (urgent.h) */
@@ -517,6 +568,7 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 			  skb))
 		return 0;
 	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
+	gso_caps(sk);
 	return net_xmit_eval(err);
 }
 
@@ -691,6 +743,8 @@ static int fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	cb->end_seq = ncb->seq;
 	/* a FIN, and PSH, stay with the last part (tcp_fragment()) */
 	cb->flags &= ~(XTCP_FLAG_FIN | XTCP_FLAG_PSH);
+	cb->goal_end = 0;
+	cb->eor = 0;
 	if (skb == xtcp_send_head(sk)) {
 		__skb_queue_after(&sk->sk_write_queue, skb, nskb);
 	} else {
@@ -705,11 +759,31 @@ static int fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	return 0;
 }
 
-/* Make @skb fit the MSS before it goes out. */
-static int fit_mss(struct sock *sk, struct sk_buff *skb)
+/**
+ * xtcp_current_mss - the text a segment sent now may carry
+ * @sk: a connected socket
+ *
+ * As tcp_current_mss(): the MSS, less the room of the SACK blocks (a
+ * D-SACK's too) that every segment carries while the out-of-order queue
+ * holds text (tcp_established_options()): as many as fit beside the
+ * timestamp, 8 bytes each and 4 for the option's kind, length and two NOPs.
+ */
+u32 xtcp_current_mss(struct sock *sk)
 {
-	u32 mss = xtcp_sk(sk)->mss;
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 n = xs->rcv_sacks.num + xs->rcv_sacks.dsack;
+	u32 room = MAX_TCP_OPTION_SPACE -
+		   (xs->ts_ok ? TCPOLEN_TSTAMP_ALIGNED : 0);
 
+	if (!xs->sack_ok || !n)
+		return xs->mss;
+	n = min(n, (room - TCPOLEN_SACK_BASE_ALIGNED) / TCPOLEN_SACK_PERBLOCK);
+	return xs->mss - (TCPOLEN_SACK_BASE_ALIGNED + n * TCPOLEN_SACK_PERBLOCK);
+}
+
+/* Make @skb fit @mss (xtcp_current_mss()) before it goes out. */
+static int fit_mss(struct sock *sk, struct sk_buff *skb, u32 mss)
+{
 	return skb->len > mss ? fragment(sk, skb, mss) : 0;
 }
 
@@ -793,7 +867,7 @@ void xtcp_check_space(struct sock *sk)
  * @skb, the send head, went out for the first time: it moves from the write
  * queue to the retransmission queue (tcp_event_new_data_sent()).
  */
-static void sent_new(struct xtcp_sock *xs, struct sk_buff *skb)
+static void sent_new(struct xtcp_sock *xs, struct sk_buff *skb, u32 mss)
 {
 	struct sock *sk = &xs->inet.sk;
 
@@ -801,7 +875,7 @@ static void sent_new(struct xtcp_sock *xs, struct sk_buff *skb)
 	if (xtcp_seq_after(XTCP_SKB_CB(skb)->end_seq, xs->snd_nxt))
 		WRITE_ONCE(xs->snd_nxt, XTCP_SKB_CB(skb)->end_seq);
 	/* Minshall's Nagle remembers the last small one (tcp_minshall_update()) */
-	if (skb->len < xs->mss)
+	if (skb->len < mss)
 		xs->snd_sml = XTCP_SKB_CB(skb)->end_seq;
 	__skb_unlink(skb, &sk->sk_write_queue);
 	xtcp_rtx_insert(sk, skb);
@@ -844,13 +918,13 @@ static u8 nonagle_of(const struct xtcp_sock *xs)
 
 /* Nagle's rule (nagle.h) for @skb, the next new segment. */
 static bool nagle_ok(const struct sock *sk, const struct sk_buff *skb,
-		     u8 nonagle)
+		     u8 nonagle, u32 mss)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct xtcp_nagle_input in = {
 		.len = skb->len,
-		.mss = xs->mss,
+		.mss = mss,
 		.last = skb_queue_is_last(&sk->sk_write_queue, skb),
 		.fin = cb->flags & XTCP_FLAG_FIN,
 		.urgent = xtcp_urg_mode(xs),
@@ -870,9 +944,9 @@ void xtcp_push(struct sock *sk)
  * The final FIN in one segment, on its own or with the last text: the
  * congestion window does not hold it (tcp_cwnd_test()).
  */
-static bool final_fin(const struct xtcp_sock *xs, const struct sk_buff *skb)
+static bool final_fin(const struct sk_buff *skb, u32 mss)
 {
-	return (XTCP_SKB_CB(skb)->flags & XTCP_FLAG_FIN) && skb->len <= xs->mss;
+	return (XTCP_SKB_CB(skb)->flags & XTCP_FLAG_FIN) && skb->len <= mss;
 }
 
 /*
@@ -880,10 +954,11 @@ static bool final_fin(const struct xtcp_sock *xs, const struct sk_buff *skb)
  * space, a FIN's included: a FIN waits for a window as text does. Of an skb
  * bigger than the MSS, only the first segment that fit_mss() cuts.
  */
-static bool snd_wnd_ok(const struct xtcp_sock *xs, const struct sk_buff *skb)
+static bool snd_wnd_ok(const struct xtcp_sock *xs, const struct sk_buff *skb,
+		       u32 mss)
 {
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	u32 end_seq = skb->len > xs->mss ? cb->seq + xs->mss : cb->end_seq;
+	u32 end_seq = skb->len > mss ? cb->seq + mss : cb->end_seq;
 
 	return !xtcp_seq_after(end_seq, xs->snd_una + xs->snd_wnd);
 }
@@ -901,7 +976,7 @@ static bool snd_wnd_ok(const struct xtcp_sock *xs, const struct sk_buff *skb)
 u32 xtcp_size_goal(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 mss = xs->mss, goal = sk->sk_gso_max_size;
+	u32 mss = xtcp_current_mss(sk), goal = sk->sk_gso_max_size;
 
 	if (!sk_can_gso(sk) || xtcp_urg_mode(xs))
 		return mss;
@@ -921,7 +996,7 @@ u32 xtcp_size_goal(struct sock *sk)
  * else net.ipv4.tcp_min_tso_segs; at most gso_max_segs. Before a rate (an
  * active opener's first flight, sk_pacing_rate still ~0UL), gso_max_size.
  */
-static u32 tso_segs(struct sock *sk)
+static u32 tso_segs(struct sock *sk, u32 mss)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct net *net = sock_net(sk);
@@ -936,7 +1011,7 @@ static u32 tso_segs(struct sock *sk)
 	if (r < BITS_PER_TYPE(sk->sk_gso_max_size))
 		bytes += sk->sk_gso_max_size >> r;
 	bytes = min_t(unsigned long, bytes, sk->sk_gso_max_size);
-	return min_t(u32, max_t(u32, bytes / xs->mss, min_tso),
+	return min_t(u32, max_t(u32, bytes / mss, min_tso),
 		     sk->sk_gso_max_segs);
 }
 
@@ -964,33 +1039,35 @@ static unsigned int frags_added(const struct sk_buff *skb, struct page **page,
  * How many segments from the send head @skb (which may go) go together in
  * one GSO skb (tcp_write_xmit() with tcp_tso_segs() and tcp_cwnd_test()):
  * at most @quota, the room the congestion window has, the size goal's
- * segments and tso_segs(); each but the last a full MSS without PSH or FIN (GSO puts those
- * on its last segment only), each one the peer's window and Nagle's rule
+ * segments and tso_segs(); each but the last a full MSS without PSH or FIN,
+ * within one of Linux's size-goal skbs (goal_end: a GSO packet takes one
+ * skb), each one the peer's window and Nagle's rule
  * let go as they would let it go on its own; all of their page fragments
  * in one skb. A FIN's segment goes on its own, held by neither window.
  */
 static u32 run_len(struct sock *sk, struct sk_buff *skb, u8 nonagle,
-		   u32 quota)
+		   u32 quota, u32 mss)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 	struct page *page = NULL;
 	unsigned int end = 0, frags;
 	u32 n = 1;
 
-	quota = min3(quota, xtcp_size_goal(sk) / xs->mss, tso_segs(sk));
+	quota = min3(quota, xtcp_size_goal(sk) / mss, tso_segs(sk, mss));
 	frags = frags_added(skb, &page, &end);
-	while (n < quota && skb->len == xs->mss && !skb_headlen(skb) &&
+	while (n < quota && skb->len == mss && !skb_headlen(skb) &&
 	       !(XTCP_SKB_CB(skb)->flags & (XTCP_FLAG_PSH | XTCP_FLAG_FIN)) &&
+	       !XTCP_SKB_CB(skb)->goal_end &&
 	       !skb_queue_is_last(&sk->sk_write_queue, skb)) {
 		struct page *npage = page;
 		unsigned int nend = end, nfrags;
 
 		skb = skb_queue_next(&sk->sk_write_queue, skb);
 		nfrags = frags + frags_added(skb, &npage, &nend);
-		if (skb->len > xs->mss || skb_headlen(skb) ||
+		if (skb->len > mss || skb_headlen(skb) ||
 		    (XTCP_SKB_CB(skb)->flags & XTCP_FLAG_FIN) ||
-		    nfrags > MAX_SKB_FRAGS || !snd_wnd_ok(xs, skb) ||
-		    !nagle_ok(sk, skb, nonagle))
+		    nfrags > MAX_SKB_FRAGS || !snd_wnd_ok(xs, skb, mss) ||
+		    !nagle_ok(sk, skb, nonagle, mss))
 			break;
 		frags = nfrags;
 		page = npage;
@@ -1008,7 +1085,7 @@ static u32 run_len(struct sock *sk, struct sk_buff *skb, u8 nonagle,
  * Each then moves to the retransmission queue on its own (sent_new()), so
  * that recovery goes on counting one skb there as one segment.
  */
-static int xmit_run(struct sock *sk, struct sk_buff *first, u32 n)
+static int xmit_run(struct sock *sk, struct sk_buff *first, u32 n, u32 mss)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb, *piece = first, *next;
@@ -1038,13 +1115,17 @@ static int xmit_run(struct sock *sk, struct sk_buff *first, u32 n)
 			}
 		}
 		skb_len_add(skb, piece->len);
-		/* PSH where the last one has it (tcp_gso_segment()) */
-		flags |= XTCP_SKB_CB(piece)->flags & XTCP_FLAG_PSH;
 		if (i < n - 1)
 			piece = skb_queue_next(&sk->sk_write_queue, piece);
 	}
+	/*
+	 * PSH on every GSO packet, for the receiver's GRO to flush
+	 * (__tcp_transmit_skb()); GSO leaves it on the last segment only
+	 * (tcp_gso_segment())
+	 */
+	flags |= XTCP_FLAG_PSH;
 	skb->ip_summed = CHECKSUM_PARTIAL;
-	skb_shinfo(skb)->gso_size = xs->mss;
+	skb_shinfo(skb)->gso_size = mss;
 	skb_shinfo(skb)->gso_segs = n;
 	skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
 	now = ktime_get_ns();
@@ -1059,7 +1140,7 @@ static int xmit_run(struct sock *sk, struct sk_buff *first, u32 n)
 		xtcp_rate_skb_sent(&xs->rate, XTCP_SKB_CB(piece),
 				   div_u64(now, NSEC_PER_USEC), xs->packets_out,
 				   xs->delivered);
-		sent_new(xs, piece);
+		sent_new(xs, piece, mss);
 		xtcp_prr_sent(xs);
 	}
 	xtcp_timer_data_sent(sk);
@@ -1111,24 +1192,28 @@ static void cwnd_validate(struct sock *sk, bool cwnd_limited)
  * lost first, then new ones from the send head on. As in Linux's
  * tcp_write_xmit(), a segment with our FIN goes even with the congestion
  * window full, and is never held by Nagle; the peer's window holds it as any
- * other. A loss probe (@probe, tcp_write_xmit()'s push_one 2) sends one new
- * segment, the congestion window full or not, and no repair; without
- * @repair, only new segments go (tcp_write_xmit() alone).
+ * other. @push_one as tcp_write_xmit()'s: 1 (tcp_push_one()) sends one
+ * packet of new data, one GSO skb or a segment, and no repair; 2 (a loss
+ * probe) one new segment, the congestion window full or not, and no repair.
+ * Without @repair, only new segments go (tcp_write_xmit() alone).
  */
-static void write_xmit(struct sock *sk, u8 nonagle, bool probe, bool repair)
+static void write_xmit(struct sock *sk, u8 nonagle, int push_one, bool repair)
 {
+	bool probe = push_one == 2;
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	/* new data is cut to the MSS of the call's start (tcp_write_xmit()) */
+	u32 mss = xtcp_current_mss(sk), n, sent = 0;
 	bool rwnd_limited = false, cwnd_full;
 	struct sk_buff *skb;
-	u32 n, sent = 0;
 
 	for (;;) {
 		bool cwnd_room = probe || xtcp_pipe(xs) < xs->cc.cwnd;
 
 		/* repairs first (RFC 6675 §5 NextSeg() rule 1), then new data */
-		skb = cwnd_room && !probe && repair ? xtcp_next_lost(sk) : NULL;
+		skb = cwnd_room && !push_one && repair ? xtcp_next_lost(sk) : NULL;
 		if (skb) {
-			if (fit_mss(sk, skb) ||
+			/* each to the MSS of its time (__tcp_retransmit_skb()) */
+			if (fit_mss(sk, skb, xtcp_current_mss(sk)) ||
 			    transmit_queued(sk, skb, GFP_ATOMIC))
 				break;
 			xtcp_lost_sent(xs, skb);
@@ -1137,31 +1222,34 @@ static void write_xmit(struct sock *sk, u8 nonagle, bool probe, bool repair)
 			continue;
 		}
 		skb = xtcp_send_head(sk);
-		if (!skb || (!cwnd_room && !final_fin(xs, skb)))
+		if (!skb || (!cwnd_room && !final_fin(skb, mss)))
 			break;
-		if (!snd_wnd_ok(xs, skb)) {
+		if (!snd_wnd_ok(xs, skb, mss)) {
 			rwnd_limited = true;
 			break;
 		}
-		if (!nagle_ok(sk, skb, nonagle))
+		if (!nagle_ok(sk, skb, nonagle, mss))
 			break;
-		if (fit_mss(sk, skb))
+		if (fit_mss(sk, skb, mss))
 			break;
 		n = probe ? 1 : run_len(sk, skb, nonagle,
-					cwnd_room ? xs->cc.cwnd - xtcp_pipe(xs) : 1);
+					cwnd_room ? xs->cc.cwnd - xtcp_pipe(xs) : 1,
+					mss);
 		if (n > 1) {
-			if (xmit_run(sk, skb, n))
+			if (xmit_run(sk, skb, n, mss))
 				break;
 			sent += n;
+			if (push_one)
+				break;
 			continue;
 		}
 		if (transmit_queued(sk, skb, GFP_ATOMIC))
 			break;
-		sent_new(xs, skb);
+		sent_new(xs, skb, mss);
 		xtcp_prr_sent(xs);
 		xtcp_timer_data_sent(sk);
 		sent++;
-		if (probe)
+		if (push_one)
 			break;
 	}
 	/* the end of tcp_write_xmit() */
@@ -1188,7 +1276,8 @@ void xtcp_xmit_lost(struct sock *sk)
 
 	xtcp_sock_assert_locked(sk);
 	while (xtcp_pipe(xs) < xs->cc.cwnd && (skb = xtcp_next_lost(sk))) {
-		if (fit_mss(sk, skb) || transmit_queued(sk, skb, GFP_ATOMIC))
+		if (fit_mss(sk, skb, xtcp_current_mss(sk)) ||
+		    transmit_queued(sk, skb, GFP_ATOMIC))
 			break;
 		xtcp_lost_sent(xs, skb);
 		xtcp_prr_sent(xs);
@@ -1205,7 +1294,7 @@ void xtcp_xmit_lost(struct sock *sk)
  * head at the latest after an RTO: a probe of the closed window, or the
  * ceiling on how long corked data waits.
  */
-void xtcp_push_mode(struct sock *sk, u8 extra)
+static void push(struct sock *sk, u8 extra, int push_one)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 prior_nxt = xs->snd_nxt;
@@ -1223,16 +1312,30 @@ void xtcp_push_mode(struct sock *sk, u8 extra)
 	 * F-RTO is over and the repairs go as usual
 	 */
 	if (frto_new) {
-		write_xmit(sk, XTCP_NAGLE_OFF, false, false);
+		write_xmit(sk, XTCP_NAGLE_OFF, 0, false);
 		if (!xtcp_seq_after(xs->snd_nxt, xs->high_seq))
 			xs->frto = 0;
 	}
-	write_xmit(sk, nonagle_of(xs) | extra, false,
+	write_xmit(sk, nonagle_of(xs) | extra, push_one,
 		   !frto_new || !xs->frto);
 	if (xs->snd_nxt != prior_nxt)
 		xtcp_timer_loss_probe(sk, false);
 	if (xtcp_send_head(sk) && xs->snd_una == xs->snd_nxt)
 		xtcp_timer_send_blocked(sk);
+}
+
+void xtcp_push_mode(struct sock *sk, u8 extra)
+{
+	push(sk, extra, 0);
+}
+
+/*
+ * A write filled the send head's size-goal skb: one packet of it goes now,
+ * one GSO skb or a segment, Nagle's rule aside (tcp_push_one()).
+ */
+void xtcp_push_one(struct sock *sk)
+{
+	push(sk, XTCP_NAGLE_PUSH, 1);
 }
 
 /*
@@ -1254,8 +1357,8 @@ void xtcp_send_loss_probe(struct sock *sk)
 		goto rearm;
 	xs->tlp_retrans = 0;
 	skb = xtcp_send_head(sk);
-	if (skb && snd_wnd_ok(xs, skb)) {
-		write_xmit(sk, XTCP_NAGLE_OFF, true, false);
+	if (skb && snd_wnd_ok(xs, skb, xtcp_current_mss(sk))) {
+		write_xmit(sk, XTCP_NAGLE_OFF, 2, false);
 		if (xs->packets_out > prior_packets)
 			goto sent;
 		goto rearm;
@@ -1263,8 +1366,9 @@ void xtcp_send_loss_probe(struct sock *sk)
 	skb = xtcp_rtx_tail(sk);
 	if (WARN_ON_ONCE(!skb))
 		return;
-	if (skb->len > xs->mss) {
-		if (fragment(sk, skb, rounddown(skb->len - 1, xs->mss)))
+	if (skb->len > xtcp_current_mss(sk)) {
+		if (fragment(sk, skb, rounddown(skb->len - 1,
+						 xtcp_current_mss(sk))))
 			goto rearm;
 		skb = xtcp_rtx_next(skb);
 	}
@@ -1297,10 +1401,10 @@ static void write_wakeup(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = xtcp_send_head(sk);
-	u32 wnd_end = xs->snd_una + xs->snd_wnd;
+	u32 wnd_end = xs->snd_una + xs->snd_wnd, mss = xtcp_current_mss(sk);
 
 	if (skb && xtcp_seq_before(XTCP_SKB_CB(skb)->seq, wnd_end)) {
-		u32 room = min(wnd_end - XTCP_SKB_CB(skb)->seq, xs->mss);
+		u32 room = min(wnd_end - XTCP_SKB_CB(skb)->seq, mss);
 
 		/*
 		 * PSH on both parts, as tcp_write_wakeup() sets it: before the
@@ -1311,8 +1415,9 @@ static void write_wakeup(struct sock *sk)
 		if (room < skb->len && fragment(sk, skb, room))
 			return;
 		XTCP_SKB_CB(skb)->flags |= XTCP_FLAG_PSH;
-		if (!fit_mss(sk, skb) && !transmit_queued(sk, skb, GFP_ATOMIC)) {
-			sent_new(xs, skb);
+		if (!fit_mss(sk, skb, mss) &&
+		    !transmit_queued(sk, skb, GFP_ATOMIC)) {
+			sent_new(xs, skb, mss);
 			xtcp_check_space(sk);
 		}
 		return;

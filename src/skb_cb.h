@@ -50,6 +50,10 @@ struct xtcp_skb_cb {
 	u8 retrans:1;		/* write queue: lost and sent again */
 	u8 ever_retrans:1;	/* write queue: sent again, once or more */
 	u8 bcast:1;		/* to a broadcast or multicast address */
+	/* write queue: ends a size-goal skb of Linux's (stream.c) */
+	u8 goal_end:1;
+	/* write queue: ends a write sent with MSG_EOR (tcp_skb_cb's eor) */
+	u8 eor:1;
 	/* write queue: ktime_get_ns() of its last transmission (skb_mstamp_ns) */
 	u64 tx_ns;
 	/*

@@ -133,6 +133,25 @@ static void mark_push(struct xtcp_sock *xs, struct sk_buff *skb)
 }
 
 /*
+ * Linux queues a write in skbs of the size goal, sends each in GSO packets of
+ * its own (a packet never takes two skbs) and asks forced_push() only when
+ * one is full (tcp_sendmsg_locked()); xtcp queues MSS-sized skbs and keeps
+ * where Linux's would begin and end (goal_end on the last MSS of a full
+ * one). The write queue's last one began at goal_seq, or where its sent
+ * part ends: tso_fragment() left the rest as an skb of its own, which the
+ * next text fills up to the size goal again.
+ */
+static u32 goal_start(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *head = xtcp_send_head(sk);
+
+	if (head && xtcp_seq_after(XTCP_SKB_CB(head)->seq, xs->goal_seq))
+		return XTCP_SKB_CB(head)->seq;
+	return xs->goal_seq;
+}
+
+/*
  * The end of a send call (tcp_push()): its last segment carries PSH,
  * MSG_OOB makes its last byte urgent (urgent.h), MSG_MORE holds a small
  * tail as TCP_CORK would, for this call.
@@ -284,6 +303,7 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 	struct sock *sk = sock->sk;
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int flags = msg->msg_flags, copied = 0, err, new_segs = 0;
+	u32 mss;
 	long timeo;
 
 	lock_sock(sk);
@@ -298,12 +318,16 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 	if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
 		goto do_error;
 
+	/* less the SACK blocks' room (tcp_send_mss()) */
+	mss = xtcp_current_mss(sk);
 	while (msg_data_left(msg)) {
-		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue), *prev;
+		bool grow;
 		int copy;
+		u32 start;
 
 		/* the write queue holds only unsent skbs: its tail may grow */
-		if (!skb || skb->len >= xs->mss ||
+		if (!skb || skb->len >= mss || XTCP_SKB_CB(skb)->eor ||
 		    (XTCP_SKB_CB(skb)->flags & XTCP_FLAG_FIN) ||
 		    skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS) {
 			if (!sk_stream_memory_free(sk))
@@ -321,12 +345,28 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 					goto do_error;
 				continue;
 			}
+			/*
+			 * All sent, or Linux's last skb is full: its next one
+			 * begins here. Else the text goes on in it (a full one
+			 * partly sent grows again), and so does its PSH.
+			 */
+			grow = xtcp_send_head(sk) && !(skb && XTCP_SKB_CB(skb)->eor) &&
+			       xs->write_seq - goal_start(sk) < xtcp_size_goal(sk);
+			if (!grow)
+				xs->goal_seq = xs->write_seq;
+			prev = skb;
 			skb = alloc_send_skb(sk);
 			if (!skb)
 				goto wait_for_space;
 			XTCP_SKB_CB(skb)->seq = xs->write_seq;
 			XTCP_SKB_CB(skb)->end_seq = xs->write_seq;
 			XTCP_SKB_CB(skb)->flags = 0;
+			if (grow && prev) {
+				XTCP_SKB_CB(prev)->goal_end = 0;
+				XTCP_SKB_CB(skb)->flags = XTCP_SKB_CB(prev)->flags &
+							  XTCP_FLAG_PSH;
+				XTCP_SKB_CB(prev)->flags &= ~XTCP_FLAG_PSH;
+			}
 			xtcp_add_write_queue_tail(sk, skb);
 			xtcp_wmem_charge_skb(sk, skb);
 			/* tcp_skb_entail(): cwnd after an idle time */
@@ -335,7 +375,7 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		/* a write that goes on in the tail moves its PSH to its own end */
 		if (!copied)
 			XTCP_SKB_CB(skb)->flags &= ~XTCP_FLAG_PSH;
-		copy = min_t(int, msg_data_left(msg), xs->mss - skb->len);
+		copy = min_t(int, msg_data_left(msg), mss - skb->len);
 		copy = copy_text(sk, msg, skb, copy);
 		if (copy == -EAGAIN)
 			goto wait_for_space;
@@ -346,22 +386,30 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		XTCP_SKB_CB(skb)->end_seq += copy;
 		WRITE_ONCE(xs->write_seq, xs->write_seq + copy);
 		copied += copy;
-		/* the end of the write: send_done() marks PSH, then pushes */
-		if (!msg_data_left(msg))
+		/*
+		 * the end of the write: send_done() marks PSH, then pushes;
+		 * after MSG_EOR, no text joins this skb (tcp_skb_can_collapse_to())
+		 */
+		if (!msg_data_left(msg)) {
+			if (flags & MSG_EOR) {
+				XTCP_SKB_CB(skb)->eor = 1;
+				XTCP_SKB_CB(skb)->goal_end = 1;
+			}
 			break;
-		if (skb->len < xs->mss)
+		}
+		if (skb->len < mss)
 			continue;
+		start = goal_start(sk);
+		if (xs->write_seq - start < xtcp_size_goal(sk))
+			continue;
+		/* Linux's skb is full: a GSO packet ends with it */
+		XTCP_SKB_CB(skb)->goal_end = 1;
 		if (forced_push(xs)) {
 			mark_push(xs, skb);
 			xtcp_push_mode(sk, XTCP_NAGLE_PUSH);
-		} else if (xs->write_seq - XTCP_SKB_CB(xtcp_send_head(sk))->seq ==
-			   xtcp_size_goal(sk)) {
-			/*
-			 * The unsent text, from the send head on, just reached
-			 * the size goal: it goes at once (tcp_push_one(), when
-			 * TCP's head skb is full), one GSO skb where it may.
-			 */
-			xtcp_push(sk);
+		} else if (start == XTCP_SKB_CB(xtcp_send_head(sk))->seq) {
+			/* the send head: one packet of it goes now */
+			xtcp_push_one(sk);
 		}
 		continue;
 
@@ -377,6 +425,7 @@ wait_for_space:
 		err = sk_stream_wait_memory(sk, &timeo);
 		if (err)
 			goto do_error;
+		mss = xtcp_current_mss(sk);
 		err = -EPIPE;
 		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN) ||
 		    !send_xmit(sk))

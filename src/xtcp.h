@@ -114,6 +114,7 @@ struct xtcp_sock {
 	u32 snd_wl2;
 	u32 write_seq;		/* end of what the user has queued */
 	u32 pushed_seq;		/* write_seq when PSH was last marked */
+	u32 goal_seq;		/* where the size-goal skb being filled began */
 	/* receive sequence space */
 	u32 irs;
 	u32 rcv_nxt;
