@@ -8,7 +8,8 @@
  * (tcp_cwnd_validate()), room in the buffer (tcp_check_space()) and the ACK
  * of all end them. The rate sample of each ACK says whether the ACK was
  * likely delayed (src/rate.h, FLAG_ACK_MAYBE_DELAYED) to the algorithm's
- * cong_control.
+ * cong_control; an ACK below SND.UNA, or with nothing in flight, gives
+ * cong_control no sample (tcp_ack()).
  */
 #include <kunit/test.h>
 #include <linux/delay.h>
@@ -231,6 +232,64 @@ static void rate_ack_delayed(struct kunit *test)
 }
 
 /*
+ * tcp_ack(): an old ACK, below SND.UNA, goes to old_ack:, which only tags
+ * its SACKs, and one with nothing in flight before it to no_queue:; neither
+ * makes a rate sample (tcp_rate_gen()) nor calls cong_control. The ACKs of
+ * new data around them do.
+ */
+static void rate_no_sample_old_ack(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 start, una, next;
+	int n;
+
+	KUNIT_ASSERT_EQ(test, xtcp_register_congestion_control(&record_ops), 0);
+	registered = true;
+	xtcp_peer_init(&p, 43024);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	KUNIT_ASSERT_EQ(test, set_cc(sock, "kunit_rs"), 0);
+	KUNIT_ASSERT_EQ(test, xtcp_test_setsockopt(sock, SOL_TCP, TCP_NODELAY,
+						   1), 0);
+	start = p.ack;
+	KUNIT_EXPECT_EQ(test, xtcp_test_sendmsg(sock, 100, 0), 100);
+	saw_next(test, &p);
+	una = p.ack;
+	KUNIT_EXPECT_EQ(test, xtcp_test_sendmsg(sock, 100, 0), 100);
+	saw_next(test, &p);
+	next = p.ack;
+
+	/* the first segment ACKed: a sample */
+	n = samples;
+	p.ack = una;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, samples, n + 1);
+	KUNIT_ASSERT_EQ(test, xs->snd_una, una);
+
+	/* an ACK below SND.UNA, acceptable (within what was ACKed): none */
+	n = samples;
+	p.ack = start;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, samples, n);
+	KUNIT_EXPECT_EQ(test, xs->snd_una, una);
+
+	/* the second segment ACKed: a sample */
+	p.ack = next;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, samples, n + 1);
+	KUNIT_EXPECT_EQ(test, xs->packets_out, 0U);
+
+	/* nothing in flight: a window update gives none */
+	n = samples;
+	p.window /= 2;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, samples, n);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
  * After each test, pass or fail: kunit_rs leaves the list. Sockets that
  * still use it hold a pointer to it, valid until this module goes, and are
  * released first, with the test's resources.
@@ -246,6 +305,7 @@ static struct kunit_case rate_pkt_cases[] = {
 	KUNIT_CASE(rate_chrono_rwnd),
 	KUNIT_CASE(rate_chrono_sndbuf),
 	KUNIT_CASE(rate_ack_delayed),
+	KUNIT_CASE(rate_no_sample_old_ack),
 	{}
 };
 
