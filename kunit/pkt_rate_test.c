@@ -8,7 +8,9 @@
  * (tcp_cwnd_validate()), room in the buffer (tcp_check_space()) and the ACK
  * of all end them. The rate sample of each ACK says whether the ACK was
  * likely delayed (src/rate.h, FLAG_ACK_MAYBE_DELAYED) to the algorithm's
- * cong_control.
+ * cong_control, and the windowed minimum RTT leaves such an ACK's longer
+ * round trip out (tcp_update_rtt_min()); an ACK below SND.UNA, or with
+ * nothing in flight, gives cong_control no sample (tcp_ack()).
  */
 #include <kunit/test.h>
 #include <linux/delay.h>
@@ -231,6 +233,124 @@ static void rate_ack_delayed(struct kunit *test)
 }
 
 /*
+ * tcp_ack(): an old ACK, below SND.UNA, goes to old_ack:, which only tags
+ * its SACKs, and one with nothing in flight before it to no_queue:; neither
+ * makes a rate sample (tcp_rate_gen()) nor calls cong_control. The ACKs of
+ * new data around them do.
+ */
+static void rate_no_sample_old_ack(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 start, una, next;
+	int n;
+
+	KUNIT_ASSERT_EQ(test, xtcp_register_congestion_control(&record_ops), 0);
+	registered = true;
+	xtcp_peer_init(&p, 43024);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	KUNIT_ASSERT_EQ(test, set_cc(sock, "kunit_rs"), 0);
+	KUNIT_ASSERT_EQ(test, xtcp_test_setsockopt(sock, SOL_TCP, TCP_NODELAY,
+						   1), 0);
+	start = p.ack;
+	KUNIT_EXPECT_EQ(test, xtcp_test_sendmsg(sock, 100, 0), 100);
+	saw_next(test, &p);
+	una = p.ack;
+	KUNIT_EXPECT_EQ(test, xtcp_test_sendmsg(sock, 100, 0), 100);
+	saw_next(test, &p);
+	next = p.ack;
+
+	/* the first segment ACKed: a sample */
+	n = samples;
+	p.ack = una;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, samples, n + 1);
+	KUNIT_ASSERT_EQ(test, xs->snd_una, una);
+
+	/* an ACK below SND.UNA, acceptable (within what was ACKed): none */
+	n = samples;
+	p.ack = start;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, samples, n);
+	KUNIT_EXPECT_EQ(test, xs->snd_una, una);
+
+	/* the second segment ACKed: a sample */
+	p.ack = next;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, samples, n + 1);
+	KUNIT_EXPECT_EQ(test, xs->packets_out, 0U);
+
+	/* nothing in flight: a window update gives none */
+	n = samples;
+	p.window /= 2;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, samples, n);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/* How long the peer holds an ACK back in the next test, in ms. */
+#define HOLD_MS		30
+
+/*
+ * @len bytes written and seen by the peer, which ACKs them after @hold_ms:
+ * was the ACK taken as likely delayed? Leaves the windowed minimum RTT in
+ * @min_us.
+ */
+static bool ack_after(struct kunit *test, struct socket *sock,
+		      struct xtcp_peer *p, u32 len, u32 hold_ms, u32 *min_us)
+{
+	struct xtcp_sock *xs = xtcp_sk(sock->sk);
+
+	KUNIT_EXPECT_EQ(test, xtcp_test_sendmsg(sock, len, 0), (int)len);
+	saw_next(test, p);
+	if (hold_ms)
+		msleep(hold_ms);
+	xtcp_peer_send(test, p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->packets_out, 0U);
+	*min_us = xtcp_rtt_min_us(&xs->rtt);
+	return xs->rs.is_ack_delayed;
+}
+
+/*
+ * tcp_update_rtt_min(): the round trip of an ACK that was likely delayed
+ * (FLAG_ACK_MAYBE_DELAYED) does not go into the windowed minimum when it is
+ * longer than the minimum; of an ACK that was not, it does. With
+ * tcp_min_rtt_wlen 0 the window is shorter than a jiffy, so that a sample
+ * taken replaces the minimum at once.
+ */
+static void rate_min_rtt_delayed_ack(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	u32 min_us;
+
+	xtcp_peer_init(&p, 43025);
+	sock = xtcp_test_established(test, &p, NULL);
+	KUNIT_ASSERT_EQ(test, xtcp_test_setsockopt(sock, SOL_TCP, TCP_NODELAY,
+						   1), 0);
+	xtcp_test_sysctl(test,
+			 &sock_net(sock->sk)->ipv4.sysctl_tcp_min_rtt_wlen, 0);
+	/* a full segment ACKed at once: the minimum is short */
+	KUNIT_EXPECT_FALSE(test, ack_after(test, sock, &p, XTCP_TEST_MSS, 0,
+					   &min_us));
+	KUNIT_ASSERT_LT(test, min_us, HOLD_MS * USEC_PER_MSEC / 2);
+
+	/* a runt ACKed late: likely delayed, longer, left out */
+	KUNIT_EXPECT_TRUE(test, ack_after(test, sock, &p, 100, HOLD_MS,
+					  &min_us));
+	KUNIT_EXPECT_LT(test, min_us, HOLD_MS * USEC_PER_MSEC / 2);
+	KUNIT_EXPECT_GE(test, xtcp_sk(sock->sk)->rs.rtt_us,
+			(long)HOLD_MS * USEC_PER_MSEC);
+
+	/* a full segment ACKed as late: taken, the window being over */
+	KUNIT_EXPECT_FALSE(test, ack_after(test, sock, &p, XTCP_TEST_MSS,
+					   HOLD_MS, &min_us));
+	KUNIT_EXPECT_GE(test, min_us, HOLD_MS * USEC_PER_MSEC);
+}
+
+/*
  * After each test, pass or fail: kunit_rs leaves the list. Sockets that
  * still use it hold a pointer to it, valid until this module goes, and are
  * released first, with the test's resources.
@@ -246,6 +366,8 @@ static struct kunit_case rate_pkt_cases[] = {
 	KUNIT_CASE(rate_chrono_rwnd),
 	KUNIT_CASE(rate_chrono_sndbuf),
 	KUNIT_CASE(rate_ack_delayed),
+	KUNIT_CASE(rate_no_sample_old_ack),
+	KUNIT_CASE(rate_min_rtt_delayed_ack),
 	{}
 };
 

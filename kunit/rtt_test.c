@@ -87,11 +87,20 @@ static void converges(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xtcp_rtt_rto_ms(&r, false), 500U);
 }
 
-/* The windowed minimum (tcp_update_rtt_min()): sample, then smoothing */
+/*
+ * The windowed minimum (tcp_update_rtt_min()): sample, then smoothing; of
+ * an ACK that was likely delayed (FLAG_ACK_MAYBE_DELAYED) or not
+ */
+static void rtt_min_sample_of(struct xtcp_rtt *r, u32 now, u32 us,
+			      bool delayed)
+{
+	xtcp_rtt_min_sample(r, 300 * HZ, now, us, delayed);
+	xtcp_rtt_sample(r, us);
+}
+
 static void rtt_min_sample(struct xtcp_rtt *r, u32 now, u32 us)
 {
-	xtcp_rtt_min_sample(r, 300 * HZ, now, us);
-	xtcp_rtt_sample(r, us);
+	rtt_min_sample_of(r, now, us, false);
 }
 
 /* ~0U before any sample; the least sample while it is in the window */
@@ -116,6 +125,35 @@ static void min_rtt_window(struct kunit *test)
 			min_t(u32, 250, jiffies_to_usecs(1)));
 }
 
+/*
+ * tcp_update_rtt_min(): the sample of a likely delayed ACK above the minimum
+ * is left out, so that when the minimum's window ends the filter does not
+ * take the receiver's delay for the path's; one below it counts as any
+ */
+static void min_rtt_delayed_ack(struct kunit *test)
+{
+	struct xtcp_rtt r = {};
+	u32 t = 1000;
+
+	/* the first sample starts the filter, delayed or not */
+	rtt_min_sample_of(&r, t, 40000, true);
+	KUNIT_EXPECT_EQ(test, xtcp_rtt_min_us(&r), 40000U);
+	rtt_min_sample(&r, t + HZ, 1000);
+	KUNIT_EXPECT_EQ(test, xtcp_rtt_min_us(&r), 1000U);
+	/* past the window, a delayed ACK's longer sample does not replace it */
+	rtt_min_sample_of(&r, t + 302 * HZ, 40000, true);
+	KUNIT_EXPECT_EQ(test, xtcp_rtt_min_us(&r), 1000U);
+	/* one not delayed does */
+	rtt_min_sample(&r, t + 303 * HZ, 2000);
+	KUNIT_EXPECT_EQ(test, xtcp_rtt_min_us(&r), 2000U);
+	/* a delayed ACK's sample below the minimum counts */
+	rtt_min_sample_of(&r, t + 304 * HZ, 1500, true);
+	KUNIT_EXPECT_EQ(test, xtcp_rtt_min_us(&r), 1500U);
+	/* and one equal to it */
+	rtt_min_sample_of(&r, t + 605 * HZ, 1500, true);
+	KUNIT_EXPECT_EQ(test, xtcp_rtt_min_us(&r), 1500U);
+}
+
 static struct kunit_case rtt_cases[] = {
 	KUNIT_CASE(rto_before_any_sample),
 	KUNIT_CASE(first_sample),
@@ -124,6 +162,7 @@ static struct kunit_case rtt_cases[] = {
 	KUNIT_CASE(maximum),
 	KUNIT_CASE(converges),
 	KUNIT_CASE(min_rtt_window),
+	KUNIT_CASE(min_rtt_delayed_ack),
 	{}
 };
 

@@ -48,9 +48,13 @@ static void rto_afresh(struct xtcp_sock *xs)
  * §4: it names the transmission answered, so a retransmitted segment may
  * serve). Only a sample sets the RTO afresh, undoing any back-off (RFC 6298
  * §5, tcp_ack_update_rtt()): an ACK of retransmitted data without
- * timestamps keeps the backed-off RTO (Karn). Returns whether it sampled.
+ * timestamps keeps the backed-off RTO (Karn). The sample of the ACK of our
+ * SYN (@syn) goes into the windowed minimum too, as tcp_ack_update_rtt()
+ * puts it there for FLAG_SYN_ACKED; a later ACK's minimum is its rate
+ * sample's round trip, xtcp_ack_recovery()'s. Returns whether it sampled.
  */
-static bool rtt_ack(struct sock *sk, u32 ack, const struct xtcp_skb_cb *cb)
+static bool rtt_ack(struct sock *sk, u32 ack, const struct xtcp_skb_cb *cb,
+		    bool syn)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 ms, us, wlen;
@@ -67,8 +71,10 @@ static bool rtt_ack(struct sock *sk, u32 ack, const struct xtcp_skb_cb *cb)
 	} else {
 		return false;
 	}
-	wlen = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_min_rtt_wlen) * HZ;
-	xtcp_rtt_min_sample(&xs->rtt, wlen, tcp_jiffies32, us);
+	if (syn) {
+		wlen = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_min_rtt_wlen) * HZ;
+		xtcp_rtt_min_sample(&xs->rtt, wlen, tcp_jiffies32, us, false);
+	}
 	xtcp_rtt_sample(&xs->rtt, us);
 	rto_afresh(xs);
 	return true;
@@ -597,7 +603,7 @@ static void rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 		/* no sample: the RTO afresh, the fallback if the SYN went again
 		 * (tcp_init_metrics())
 		 */
-		if (!rtt_ack(sk, cb->ack, cb))
+		if (!rtt_ack(sk, cb->ack, cb, true))
 			rto_afresh(xs);
 		xtcp_timer_syn_acked(sk);
 		apply(sk, XTCP_EV_SYN_ACK, skb);
@@ -707,7 +713,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 		snd_wnd_update(sk, (u32)cb->window << xs->snd_wscale);
 		xs->snd_wl1 = cb->seq;
 		xs->snd_wl2 = cb->ack;
-		if (!rtt_ack(sk, cb->ack, cb))
+		if (!rtt_ack(sk, cb->ack, cb, true))
 			rto_afresh(xs);
 		xtcp_timer_syn_acked(sk);
 		if (!apply(sk, XTCP_EV_ACK_OF_SYN, skb))
@@ -791,7 +797,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 		return apply(sk, XTCP_EV_ACK, skb);
 	}
 
-	rtt_ack(sk, cb->ack, cb);
+	rtt_ack(sk, cb->ack, cb, false);
 	prior_snd_una = xs->snd_una;
 	xs->bytes_acked += cb->ack - xs->snd_una;
 	WRITE_ONCE(xs->snd_una, cb->ack);

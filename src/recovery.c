@@ -1245,6 +1245,7 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 	u32 prior_lost = xs->lost;
 	u32 sack_delivered = xs->delivered;
 	u32 prior_in_flight, delivered, dsacked = 0;
+	bool old = xtcp_seq_before(ack, prior_snd_una);
 	bool hold = false, dubious, reo_armed = false;
 	long ca_rtt_us;
 	u64 now_us;
@@ -1300,15 +1301,21 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 	/*
 	 * The round trip of the last segment (S)ACKed that went once, to the
 	 * microsecond, is the sample's and the minimum's, as tcp_ack_update_rtt()
-	 * takes ca_rtt_us; else the one this ACK's timing or echo gave.
+	 * takes ca_rtt_us; else the one this ACK's timing or echo gave, for
+	 * both. The minimum leaves out a likely delayed ACK's sample above it
+	 * (tcp_update_rtt_min()). An old ACK, below SND.UNA, and one with
+	 * nothing in flight before it give the minimum nothing: tcp_ack() only
+	 * tags the first's SACKs (old_ack:) and skips the queue for the
+	 * second (no_queue:).
 	 */
 	ca_rtt_us = xtcp_rate_ack_rtt(&xs->rate, now_us);
-	if (ca_rtt_us >= 0) {
+	if (ca_rtt_us >= 0)
+		rs->rtt_us = ca_rtt_us;
+	if (rs->rtt_us >= 0 && !old && prior_packets) {
 		u32 wlen = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_min_rtt_wlen);
 
-		rs->rtt_us = ca_rtt_us;
 		xtcp_rtt_min_sample(&xs->rtt, wlen * HZ, tcp_jiffies32,
-				    ca_rtt_us);
+				    rs->rtt_us, rs->is_ack_delayed);
 	}
 
 	if (!xs->sack_ok) {
@@ -1530,6 +1537,13 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 	 */
 	if (flag & XTCP_ACKF_ECE)
 		xs->rate.delivered_ce += delivered;
+	/*
+	 * Neither an old ACK (tcp_ack()'s old_ack:) nor one with nothing in
+	 * flight before it (no_queue:) gets that far: no sample, no
+	 * cong_control, the window and the pacing rate as they were.
+	 */
+	if (old || !prior_packets)
+		return reo_armed;
 	rs->prior_in_flight = prior_in_flight;
 	xtcp_rate_gen(&xs->rate, xs->delivered, now_us,
 		      xtcp_rtt_min_us(&xs->rtt), delivered, xs->lost - prior_lost,

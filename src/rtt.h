@@ -53,18 +53,28 @@ static inline void xtcp_rtt_sample(struct xtcp_rtt *r, u32 sample_us)
 	r->srtt_us = max_t(u32, r->srtt_us, 1);
 }
 
-/* The RTO for the next transmission, in milliseconds (no back-off). */
+/* tcp_min_rtt(): the windowed minimum, ~0U before any sample. */
+static inline u32 xtcp_rtt_min_us(const struct xtcp_rtt *r)
+{
+	return r->srtt_us ? ~minmax_get(&r->min) : ~0U;
+}
+
 /*
  * The least round trip of the last @win jiffies (tcp_update_rtt_min(), over
  * net.ipv4.tcp_min_rtt_wlen): @sample_us, taken at @now (jiffies), goes in
  * before xtcp_rtt_sample() takes it; the first sample starts the filter. A
- * sample of 0 counts as a jiffy, as there. Linux 6.1 exports only the
- * running maximum of lib/win_minmax.c to modules: the filter keeps the
- * samples' complements, whose running maximum is the samples' minimum.
+ * sample of 0 counts as a jiffy, as there. The sample of an ACK the receiver
+ * likely delayed (@maybe_delayed, FLAG_ACK_MAYBE_DELAYED) is left out when
+ * it is above the minimum: a peer that keeps delaying its ACKs would
+ * otherwise raise the minimum once the true one expires. Linux 6.1 exports
+ * only the running maximum of lib/win_minmax.c to modules: the filter keeps
+ * the samples' complements, whose running maximum is the samples' minimum.
  */
 static inline void xtcp_rtt_min_sample(struct xtcp_rtt *r, u32 win, u32 now,
-				       u32 sample_us)
+				       u32 sample_us, bool maybe_delayed)
 {
+	if (maybe_delayed && sample_us > xtcp_rtt_min_us(r))
+		return;
 	sample_us = sample_us ?: jiffies_to_usecs(1);
 	if (!r->srtt_us)
 		minmax_reset(&r->min, now, ~sample_us);
@@ -72,12 +82,7 @@ static inline void xtcp_rtt_min_sample(struct xtcp_rtt *r, u32 win, u32 now,
 		minmax_running_max(&r->min, win, now, ~sample_us);
 }
 
-/* tcp_min_rtt(): the windowed minimum, ~0U before any sample. */
-static inline u32 xtcp_rtt_min_us(const struct xtcp_rtt *r)
-{
-	return r->srtt_us ? ~minmax_get(&r->min) : ~0U;
-}
-
+/* The RTO for the next transmission, in milliseconds (no back-off). */
 static inline u32 xtcp_rtt_rto_ms(const struct xtcp_rtt *r, bool syn_lost)
 {
 	u64 rto_us;
