@@ -36,6 +36,7 @@ The kernel of the sender's namespace knows nothing of the connection and would
 answer the listener's segments with RSTs: the caller drops them with nft.
 """
 import argparse
+import errno
 import re
 import socket
 import struct
@@ -96,7 +97,19 @@ class Peer:
                           self.rcv_nxt, (hlen // 4) << 4, flags, self.wnd, 0, 0) + options
         seg = hdr + data
         c = csum(self.pseudo + struct.pack("!BBH", 0, socket.IPPROTO_TCP, len(seg)) + seg)
-        self.s.sendto(seg[:16] + struct.pack("!H", c) + seg[18:], (self.dst, 0))
+        seg = seg[:16] + struct.pack("!H", c) + seg[18:]
+        # ENOBUFS: the receiving CPU's backlog (netdev_max_backlog) was full,
+        # as a tight loop in a guest short of CPU can make it, and the
+        # segment never reached the receiver: it goes again after a pause
+        for _ in range(1000):
+            try:
+                self.s.sendto(seg, (self.dst, 0))
+                return
+            except OSError as e:
+                if e.errno != errno.ENOBUFS:
+                    raise
+                time.sleep(0.001)
+        raise SystemExit("ENOBUFS for a second: the receiver took nothing")
 
     def segments(self, timeout):
         """The listener's segments to us: (flags, seq, ack, window), as they come."""
