@@ -872,6 +872,117 @@ static void recovery_undo_dsack(struct kunit *test)
 }
 
 /*
+ * D-SACKs of segments still queued (tcp_sacktag_one() with dup_sack): two
+ * holes, the first and third segments, both sent again (undo_retrans 2).
+ * The third's original fills its hole, then its copy is reported twice
+ * inside the SACKed range (TCPDSACKOfoRecv): that retransmission is off
+ * undo_retrans (1), and the segment, SACKed before, arrived twice: reordering
+ * from it to the highest SACK, eight segments. The ACK that ends recovery
+ * undoes nothing (one retransmission unreported): cwnd 5. The D-SACK of the
+ * first then comes with nothing in flight (tcp_ack()'s no_queue path): undone
+ * in the Open state, cwnd 10, TCPDSACKUndo.
+ */
+static void recovery_undo_dsack_in_window(struct kunit *test)
+{
+	static const u32 holes[][2] = { { 1, 2 }, { 3, 10 } };
+	static const u32 ofo[][2] = { { 2, 3 }, { 1, 10 } };
+	static const u32 first[][2] = { { 0, 1 } };
+	long ofo_recv = xtcp_test_stat(XTCP_STAT_DSACK_OFO_RECV);
+	long dundo = xtcp_test_stat(XTCP_STAT_DSACK_UNDO);
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq;
+
+	sock = prr_established(test, &p, 44041);
+	xs = xtcp_sk(sock->sk);
+	seq = send_segments(test, sock, &p, 10);
+	sack_ack(test, &p, seq, seq, holes, 2);
+	EXPECT_SEGS(test, &p, seq, 0, 2);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
+	KUNIT_EXPECT_EQ(test, xs->undo_retrans, 2);
+	KUNIT_EXPECT_EQ(test, xs->reordering, 3U);
+
+	prr_ack(test, &p, seq, 0, 1, 10);
+	KUNIT_EXPECT_EQ(test, xs->undo_retrans, 2);
+	sack_ack(test, &p, seq, seq, ofo, 2);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_DSACK_OFO_RECV),
+			ofo_recv + 1);
+	KUNIT_EXPECT_EQ(test, xs->undo_retrans, 1);
+	KUNIT_EXPECT_EQ(test, xs->reordering, 8U);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
+	XTCP_EXPECT_NO_SEGMENT(test);
+
+	p.ack = seq + 10 * MSS;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 5U);
+	KUNIT_EXPECT_EQ(test, xs->undo_marker, seq);
+	KUNIT_EXPECT_EQ(test, xs->packets_out, 0U);
+
+	sack_ack(test, &p, seq + 10 * MSS, seq, first, 1);
+	KUNIT_EXPECT_EQ(test, xs->undo_retrans, 0);
+	KUNIT_EXPECT_EQ(test, xs->undo_marker, 0U);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 10U);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_DSACK_UNDO), dundo + 1);
+	XTCP_EXPECT_NO_SEGMENT(test);
+}
+
+/*
+ * The ACK that ends recovery D-SACKs the retransmission it acknowledges
+ * (its ACK of the original was lost): the segment is still queued when
+ * Linux tags the blocks, so tcp_sacktag_one() counts it (undo_retrans 0) and
+ * tcp_try_undo_recovery() undoes at once: cwnd 10, then slow start by the
+ * two delivered (the segment and its copy), 12; TCPFullUndo. A D-SACK of
+ * segments never sent again counts for nothing.
+ */
+static void recovery_undo_dsack_acked(struct kunit *test)
+{
+	static const u32 dsack[][2] = { { 0, 1 } };
+	long full = xtcp_test_stat(XTCP_STAT_FULL_UNDO);
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq;
+
+	sock = prr_established(test, &p, 44042);
+	xs = xtcp_sk(sock->sk);
+	seq = send_segments(test, sock, &p, 10);
+	prr_ack(test, &p, seq, 0, 1, 2);
+	prr_ack(test, &p, seq, 0, 1, 3);
+	prr_ack(test, &p, seq, 0, 1, 10);
+	EXPECT_SEGS(test, &p, seq, 0);
+	KUNIT_EXPECT_EQ(test, xs->undo_retrans, 1);
+
+	sack_ack(test, &p, seq + 10 * MSS, seq, dsack, 1);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, xs->undo_marker, 0U);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 12U);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_FULL_UNDO), full + 1);
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 10 * MSS, 0), (int)(10 * MSS));
+	EXPECT_SEGS(test, &p, seq, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19);
+
+	/* again, but the D-SACK names a segment sent once: no undo */
+	p.ack = seq + 20 * MSS;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, send_segments(test, sock, &p, 10), seq + 20 * MSS);
+	prr_ack(test, &p, seq, 20, 21, 22);
+	prr_ack(test, &p, seq, 20, 21, 23);
+	prr_ack(test, &p, seq, 20, 21, 30);
+	EXPECT_SEGS(test, &p, seq, 20);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
+	{
+		static const u32 once[][2] = { { 21, 22 } };
+
+		sack_ack(test, &p, seq + 30 * MSS, seq, once, 1);
+	}
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, xs->undo_retrans, 1);
+	KUNIT_EXPECT_NE(test, xs->undo_marker, 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_FULL_UNDO), full + 1);
+}
+
+/*
  * A partial ACK whose echo is older than the retransmission
  * (tcp_try_undo_partial()): the hole was filled by the original. With the
  * retransmission acknowledged too, none is left in flight: undone, nothing
@@ -1187,6 +1298,8 @@ static struct kunit_case recovery_cases[] = {
 	KUNIT_CASE(recovery_prr_slow_start_bound),
 	KUNIT_CASE(recovery_undo_timestamps),
 	KUNIT_CASE(recovery_undo_dsack),
+	KUNIT_CASE(recovery_undo_dsack_in_window),
+	KUNIT_CASE(recovery_undo_dsack_acked),
 	KUNIT_CASE(recovery_undo_partial),
 	KUNIT_CASE(recovery_reorder_after_timeout),
 	KUNIT_CASE(recovery_reorder_not_by_retransmission),

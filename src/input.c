@@ -804,6 +804,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	prior_packets = xs->packets_out;
 	prior_delivered = xs->delivered;
 	xs->prior_in_flight = xtcp_pipe(xs);
+	xtcp_dsack_acked_start(sk, sack, cb->ack);
 	acked = xtcp_clean_rtx_queue(sk, cb->ack);
 	if (xs->urg_mode && !xtcp_seq_before(xs->snd_una, xs->snd_up))
 		xs->urg_mode = 0;	/* the urgent data is through */

@@ -245,6 +245,12 @@ void xtcp_skb_acked(struct xtcp_sock *xs, struct sk_buff *skb)
 				rack_advance(xs, skb);
 		}
 	}
+	/* one sent again, reported twice by this ACK's D-SACK */
+	if (unlikely(xs->dsack_acked_seq != xs->dsack_acked_end) &&
+	    cb->ever_retrans && xtcp_seq_geq(cb->seq, xs->dsack_acked_seq) &&
+	    xtcp_seq_leq(cb->end_seq, xs->dsack_acked_end) &&
+	    xtcp_seq_after(cb->end_seq, xs->undo_marker))
+		xs->dsack_acked++;
 	xs->packets_out--;
 	if (cb->sacked)
 		xs->sacked_out--;
@@ -488,6 +494,109 @@ static void sack_block(struct sock *sk, const struct xtcp_sack_block *b)
 }
 
 /*
+ * An ACK that takes SND.UNA forward is about to clean the queue, with
+ * @opt's SACK blocks (or none): a first block below @ack may be a D-SACK of
+ * segments this ACK takes, which check_dsack() then counts as Linux's
+ * tcp_sacktag_one() does, for it still finds them in its queue (tcp_ack()
+ * cleans it after tcp_sacktag_write_queue()). xtcp_skb_acked() notes them.
+ */
+void xtcp_dsack_acked_start(struct sock *sk, const struct xtcp_options *opt,
+			    u32 ack)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct xtcp_sack_block *b = opt ? opt->sacks : NULL;
+
+	xs->dsack_acked = 0;
+	xs->dsack_acked_seq = 0;
+	xs->dsack_acked_end = 0;
+	if (!b || !(opt->present & XTCP_OPTF_SACK) || !opt->num_sacks ||
+	    !xtcp_seq_before(b[0].start, ack) ||
+	    !xtcp_seq_before(b[0].start, b[0].end))
+		return;
+	xs->dsack_acked_seq = b[0].start;
+	xs->dsack_acked_end = b[0].end;
+}
+
+/*
+ * Does the D-SACK [@start, @end) name segments the scoreboard may still
+ * hold (tcp_is_sackblock_valid() with is_dsack)? One above SND.UNA, within
+ * what was sent; one below it only with an undo pending, wholly below, and
+ * not wholly below the undo marker (one that crosses it by no more than the
+ * largest window).
+ */
+static bool dsack_valid(const struct xtcp_sock *xs, u32 start, u32 end)
+{
+	if (xtcp_seq_after(end, xs->snd_nxt) || !xtcp_seq_before(start, end) ||
+	    !xtcp_seq_before(start, xs->snd_nxt))
+		return false;
+	if (xtcp_seq_after(start, xs->snd_una))
+		return true;
+	if (!xs->undo_marker || xtcp_seq_after(end, xs->snd_una))
+		return false;
+	if (!xtcp_seq_before(start, xs->undo_marker))
+		return true;
+	if (!xtcp_seq_after(end, xs->undo_marker))
+		return false;
+	return !xtcp_seq_before(start, end - xs->max_snd_wnd);
+}
+
+/*
+ * A segment still queued that the D-SACK reports twice (tcp_sacktag_one()
+ * with dup_sack): sent again, it is a retransmission of the episode that
+ * was not needed (undo_retrans); SACKed before, its other copy came late,
+ * and that is reordering, from its start to the highest SACK (as Linux's
+ * state->reord), unless after a time-out with no undo pending. A copy
+ * still counted in flight is not: mark_sacked() takes it out of
+ * retrans_out as the block's walk marks it.
+ */
+static void dsack_one(struct xtcp_sock *xs, const struct sk_buff *skb)
+{
+	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+	if (!cb->ever_retrans)
+		return;
+	if (xs->undo_marker && xs->undo_retrans > 0 &&
+	    xtcp_seq_after(cb->end_seq, xs->undo_marker))
+		xs->undo_retrans--;
+	if (cb->sacked && xtcp_seq_before(cb->seq, xs->highest_sack) &&
+	    (xs->ca_state != XTCP_CA_LOSS || xs->undo_marker)) {
+		reorder_to(xs, cb->seq, xs->highest_sack);
+		xs->reord_sacked = 1;
+	}
+}
+
+/*
+ * The segments a valid D-SACK [@start, @end) names, whole (tcp_sacktag_walk()
+ * with dup_sack): above SND.UNA, those still queued; between SND.UNA before
+ * this ACK and after it, those the ACK took, counted as they left.
+ */
+static void dsack_walk(struct sock *sk, u32 start, u32 end, u32 prior_snd_una)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	if (!dsack_valid(xs, start, end) || !xtcp_seq_after(end, prior_snd_una))
+		return;
+	if (!xtcp_seq_after(start, xs->snd_una)) {
+		if (start == xs->dsack_acked_seq && end == xs->dsack_acked_end &&
+		    xs->undo_marker && xs->undo_retrans > 0)
+			xs->undo_retrans = max_t(int, 0, xs->undo_retrans -
+						 xs->dsack_acked);
+		return;
+	}
+	for (skb = xtcp_rtx_find(sk, start, &xs->sack_steps); skb;
+	     skb = xtcp_rtx_next(skb)) {
+		const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		xs->sack_steps++;
+		if (!xtcp_seq_before(cb->seq, end))
+			break;
+		if (xtcp_seq_geq(cb->seq, start) && xtcp_seq_leq(cb->end_seq, end))
+			dsack_one(xs, skb);
+	}
+}
+
+/*
  * Is the first block a D-SACK (RFC 2883 §4; tcp_check_dsack())? It is if it
  * starts below the ACK field, or lies within the second block: the receiver
  * got that text twice. Counted (TCPDSACKRecv, TCPDSACKOfoRecv), and against
@@ -543,6 +652,8 @@ static int check_dsack(struct sock *sk, const struct xtcp_options *opt,
 	    !xtcp_seq_after(b[0].end, prior_snd_una) &&
 	    xtcp_seq_after(b[0].end, xs->undo_marker))
 		xs->undo_retrans = max_t(int, 0, xs->undo_retrans - dup_segs);
+	/* the segments it names, one by one (tcp_sacktag_one()) */
+	dsack_walk(sk, b[0].start, b[0].end, prior_snd_una);
 	return XTCP_ACKF_DSACKING | dsack_tlp;
 }
 
@@ -577,6 +688,8 @@ static int sack_mark(struct sock *sk, const struct xtcp_options *opt, u32 ack,
 	if (!xs->sacked_out)
 		xtcp_sack_cache_reset(xs);
 	dsack = check_dsack(sk, opt, ack, prior_snd_una, dup);
+	xs->dsack_acked_seq = 0;
+	xs->dsack_acked_end = 0;
 	for (i = 0; i < opt->num_sacks && i < XTCP_MAX_SACKS; i++) {
 		struct xtcp_sack_block b = opt->sacks[i];
 
@@ -1376,11 +1489,14 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 	 * tcp_ack() calls tcp_fastretrans_alert() only for an ACK with data
 	 * in flight before it that is "dubious" (tcp_ack_is_dubious()): a
 	 * duplicate, one that SACKs, D-SACKs or echoes a CE mark, or any
-	 * outside the Open state. It decides the D-SACK undo in Open.
+	 * outside the Open state. It decides the D-SACK undo in Open. With
+	 * nothing in flight, only for one that D-SACKs (its no_queue path):
+	 * the last retransmissions may be reported twice after all was ACKed.
 	 */
-	dubious = prior_packets &&
-		  (xs->ca_state != XTCP_CA_OPEN || !(flag & XTCP_ACKF_NOT_DUP) ||
-		   dsacked || (flag & (XTCP_ACKF_DATA_SACKED | XTCP_ACKF_ECE)));
+	dubious = prior_packets ?
+		  xs->ca_state != XTCP_CA_OPEN || !(flag & XTCP_ACKF_NOT_DUP) ||
+		  dsacked || (flag & (XTCP_ACKF_DATA_SACKED | XTCP_ACKF_ECE)) :
+		  !!dsacked;
 
 	/*
 	 * The state's exit, and undo, as tcp_fastretrans_alert() (its steps

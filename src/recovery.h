@@ -42,6 +42,8 @@ void xtcp_lost_sent(struct xtcp_sock *xs, struct sk_buff *skb);
 bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 		       u32 prior_packets, u32 prior_delivered, bool dup,
 		       int flag, const struct xtcp_options *opt);
+void xtcp_dsack_acked_start(struct sock *sk, const struct xtcp_options *opt,
+			    u32 ack);
 void xtcp_prr_sent(struct xtcp_sock *xs);
 void xtcp_enter_loss(struct sock *sk);
 void xtcp_idle_restart_check(struct sock *sk);

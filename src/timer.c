@@ -182,6 +182,28 @@ static bool thin_linear(const struct sock *sk)
 	       xs->retries <= TCP_THIN_LINEAR_RETRIES;
 }
 
+/*
+ * Time-outs that may be the route's fault (tcp_write_timeout()): our SYN's
+ * second and later, or a connection's past net.ipv4.tcp_retries1 (counted
+ * in time-outs, as retries2 is here). The socket's cached route goes if it
+ * came from a redirect or is an exception that expires, so that the next
+ * segment looks it up again (__dst_negative_advice()); any other stays.
+ */
+static void route_advice(struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (sk->sk_state == XTCP_SYN_SENT || sk->sk_state == XTCP_SYN_RECV) {
+		/* a listener's child is Linux's request sock: no advice */
+		if (xs->retries && !xs->passive)
+			__dst_negative_advice(sk);
+		return;
+	}
+	if (xs->retries &&
+	    xs->retries >= READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_retries1))
+		__dst_negative_advice(sk);
+}
+
 static void retrans_fire(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -192,6 +214,7 @@ static void retrans_fire(struct sock *sk)
 	    xtcp_queues_empty(sk))
 		return;
 
+	route_advice(sk);
 	if (gave_up(sk) || orphan_stalled(sk)) {
 		xtcp_write_err(sk);
 		return;

@@ -299,6 +299,15 @@ struct xtcp_sock {
 	u32 retrans_stamp;
 	u32 prior_ssthresh;
 	u32 dsack_dups;
+	/*
+	 * A first SACK block below the ACK, kept while that ACK cleans the
+	 * queue, [dsack_acked_seq, dsack_acked_end) (empty: none), and the
+	 * segments sent again in it that the cleaning took (dsack_acked):
+	 * Linux's tcp_sacktag_one() still finds those in its queue.
+	 */
+	u32 dsack_acked_seq;
+	u32 dsack_acked_end;
+	u32 dsack_acked;
 	u32 rcv_tsecr;
 	u8 saw_tsecr:1;
 	/* tail loss probe (RFC 8985 §7, recovery.c): SND.NXT when one went, or 0 */
