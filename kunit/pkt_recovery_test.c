@@ -642,6 +642,23 @@ static void prr_ack(struct kunit *test, struct xtcp_peer *p, u32 seq, u32 una,
 }
 
 /*
+ * Ten segments out, the first lost: SACKs of the second, of up to the third,
+ * then of up to segment @last begin recovery and the hole goes again (its
+ * retransmission alone, checked). Returns the first segment's sequence.
+ */
+static u32 one_hole_recovery(struct kunit *test, struct socket *sock,
+			     struct xtcp_peer *p, u32 last)
+{
+	u32 seq = send_segments(test, sock, p, 10);
+
+	prr_ack(test, p, seq, 0, 1, 2);
+	prr_ack(test, p, seq, 0, 1, 3);
+	prr_ack(test, p, seq, 0, 1, last);
+	EXPECT_SEGS(test, p, seq, 0);
+	return seq;
+}
+
+/*
  * Proportional Rate Reduction (RFC 6937), as Linux's tcp_cwnd_reduction():
  * ten segments in flight, the first lost, SACKs one by one, new data to send.
  * Each SACK before recovery lets one new segment out (the pipe fell below
@@ -799,11 +816,7 @@ static void recovery_undo_timestamps(struct kunit *test)
 
 	sock = ts_established(test, &p, 44022);
 	xs = xtcp_sk(sock->sk);
-	seq = send_segments(test, sock, &p, 10);
-	prr_ack(test, &p, seq, 0, 1, 2);
-	prr_ack(test, &p, seq, 0, 1, 3);
-	prr_ack(test, &p, seq, 0, 1, 4);
-	EXPECT_SEGS(test, &p, seq, 0);
+	seq = one_hole_recovery(test, sock, &p, 4);
 	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
 	KUNIT_EXPECT_EQ(test, xs->undo_marker, seq);
 	KUNIT_EXPECT_EQ(test, xs->undo_retrans, 1);
@@ -840,11 +853,7 @@ static void recovery_undo_dsack(struct kunit *test)
 
 	sock = prr_established(test, &p, 44023);
 	xs = xtcp_sk(sock->sk);
-	seq = send_segments(test, sock, &p, 10);
-	prr_ack(test, &p, seq, 0, 1, 2);
-	prr_ack(test, &p, seq, 0, 1, 3);
-	prr_ack(test, &p, seq, 0, 1, 10);
-	EXPECT_SEGS(test, &p, seq, 0);
+	seq = one_hole_recovery(test, sock, &p, 10);
 	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
 
 	p.ack = seq + 10 * MSS;
@@ -947,11 +956,7 @@ static void recovery_undo_dsack_acked(struct kunit *test)
 
 	sock = prr_established(test, &p, 44042);
 	xs = xtcp_sk(sock->sk);
-	seq = send_segments(test, sock, &p, 10);
-	prr_ack(test, &p, seq, 0, 1, 2);
-	prr_ack(test, &p, seq, 0, 1, 3);
-	prr_ack(test, &p, seq, 0, 1, 10);
-	EXPECT_SEGS(test, &p, seq, 0);
+	seq = one_hole_recovery(test, sock, &p, 10);
 	KUNIT_EXPECT_EQ(test, xs->undo_retrans, 1);
 
 	sack_ack(test, &p, seq + 10 * MSS, seq, dsack, 1);
@@ -1001,11 +1006,7 @@ static void recovery_undo_partial(struct kunit *test)
 
 	sock = ts_established(test, &p, 44024);
 	xs = xtcp_sk(sock->sk);
-	seq = send_segments(test, sock, &p, 10);
-	prr_ack(test, &p, seq, 0, 1, 2);
-	prr_ack(test, &p, seq, 0, 1, 3);
-	prr_ack(test, &p, seq, 0, 1, 4);
-	EXPECT_SEGS(test, &p, seq, 0);
+	seq = one_hole_recovery(test, sock, &p, 4);
 	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
 	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 7U);
 
