@@ -506,6 +506,7 @@ void xtcp_dsack_acked_start(struct sock *sk, const struct xtcp_options *opt,
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	const struct xtcp_sack_block *b = opt ? opt->sacks : NULL;
 
+	xtcp_sock_assert_locked(sk);
 	xs->dsack_acked = 0;
 	xs->dsack_acked_seq = 0;
 	xs->dsack_acked_end = 0;
