@@ -558,6 +558,8 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	if (flags & XTCP_FLAG_RST)
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_OUT_RSTS);
 	xs->segs_out += segs;
+	/* every segment, ACKs too (__tcp_transmit_skb()'s tcp_wstamp_ns) */
+	xs->wstamp_ns = max(xs->wstamp_ns, ktime_get_ns());
 	if (seg.payload_len) {
 		xs->lsndtime = tcp_jiffies32;	/* tcp_event_data_sent() */
 		xtcp_ack_data_sent(sk);
@@ -1187,6 +1189,102 @@ static void cwnd_validate(struct sock *sk, bool cwnd_limited)
 }
 
 /*
+ * The segments one GSO packet may take of the congestion window
+ * (tcp_cwnd_test()): its room, at most half of it, so that at least two
+ * packets are in flight; 1 for a final FIN past a full window (@cwnd_room
+ * false).
+ */
+static u32 cwnd_quota(const struct xtcp_sock *xs, bool cwnd_room)
+{
+	if (!cwnd_room)
+		return 1;
+	return min(max(xs->cc.cwnd >> 1, 1U), xs->cc.cwnd - xtcp_pipe(xs));
+}
+
+/*
+ * The rest of the size-goal skb of Linux's that the send head @skb is part
+ * of (goal_end, stream.c): its length from @skb on, and through @last its
+ * last MSS skb here.
+ */
+static u32 goal_skb_len(struct sock *sk, struct sk_buff *skb,
+			struct sk_buff **last)
+{
+	u32 len = skb->len;
+
+	while (!XTCP_SKB_CB(skb)->goal_end &&
+	       !skb_queue_is_last(&sk->sk_write_queue, skb)) {
+		skb = skb_queue_next(&sk->sk_write_queue, skb);
+		len += skb->len;
+	}
+	*last = skb;
+	return len;
+}
+
+/* tcp_max_tso_deferred_mss() */
+#define XTCP_MAX_TSO_DEFERRED_MSS 3
+
+/*
+ * tcp_tso_should_defer(): hold the send head's skb of more than one
+ * segment back, for the ACK expected soon to let more of it go in one
+ * GSO packet, when the windows let only a part of it go now. Not in
+ * recovery, nor when the last segment left over a millisecond ago. Sets
+ * @cwnd_limited or @rwnd_limited when that window holds it back.
+ */
+static bool tso_should_defer(struct sock *sk, struct sk_buff *skb, u32 mss,
+			     bool *cwnd_limited, bool *rwnd_limited)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 send_win, cong_win, limit, max_segs, len, div, in_flight;
+	u64 now = ktime_get_ns(), srtt_ns, threshold;
+	struct sk_buff *last, *head;
+	s64 how_far;
+
+	if (xs->ca_state >= XTCP_CA_RECOVERY ||
+	    (s64)(now - xs->wstamp_ns - NSEC_PER_MSEC) > 0)
+		return false;
+	len = goal_skb_len(sk, skb, &last);
+	in_flight = xtcp_pipe(xs);
+	if (len <= mss || xs->cc.cwnd <= in_flight)
+		return false;
+	send_win = xs->snd_una + xs->snd_wnd - XTCP_SKB_CB(skb)->seq;
+	cong_win = (xs->cc.cwnd - in_flight) * mss;
+	limit = min(send_win, cong_win);
+	max_segs = tso_segs(sk, mss);
+	/* a full GSO packet goes; so does all of an skb that will not grow */
+	if (limit >= max_segs * mss ||
+	    (!skb_queue_is_last(&sk->sk_write_queue, last) && limit >= len))
+		return false;
+	div = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_tso_win_divisor);
+	if (div) {
+		if (limit >= min(xs->snd_wnd, xs->cc.cwnd * mss) / div)
+			return false;
+	} else if (limit > XTCP_MAX_TSO_DEFERRED_MSS * mss) {
+		return false;
+	}
+	head = xtcp_rtx_head(sk);
+	if (!head)
+		return false;
+	/* the ACK is due too late (beyond min(srtt / 2, 1 ms)): no waiting */
+	srtt_ns = (u64)xs->rtt.srtt_us * NSEC_PER_USEC;
+	threshold = min_t(u64, srtt_ns >> 1, NSEC_PER_MSEC);
+	how_far = XTCP_SKB_CB(head)->tx_ns + srtt_ns - now;
+	if (how_far - (s64)threshold > 0)
+		return false;
+	if (cong_win < send_win) {
+		if (cong_win <= len) {
+			*cwnd_limited = true;
+			return true;
+		}
+	} else if (send_win <= len) {
+		*rwnd_limited = true;
+		return true;
+	}
+	/* the application's limit: wait, unless the skb will get no more */
+	return !(XTCP_SKB_CB(last)->flags & XTCP_FLAG_FIN) &&
+	       !XTCP_SKB_CB(last)->eor;
+}
+
+/*
  * Send what the congestion window (pipe < cwnd, recovery.c), the peer's
  * window and Nagle's rule (@nonagle: XTCP_NAGLE_*) allow: segments deemed
  * lost first, then new ones from the send head on. As in Linux's
@@ -1203,7 +1301,7 @@ static void write_xmit(struct sock *sk, u8 nonagle, int push_one, bool repair)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	/* new data is cut to the MSS of the call's start (tcp_write_xmit()) */
 	u32 mss = xtcp_current_mss(sk), n, sent = 0;
-	bool rwnd_limited = false, cwnd_full;
+	bool rwnd_limited = false, cwnd_limited = false, cwnd_full;
 	struct sk_buff *skb;
 
 	for (;;) {
@@ -1228,12 +1326,20 @@ static void write_xmit(struct sock *sk, u8 nonagle, int push_one, bool repair)
 			rwnd_limited = true;
 			break;
 		}
+		/*
+		 * Nagle's rule for an skb of one segment, TSO deferral for a
+		 * bigger one (an skb of Linux's, goal_end): only a last,
+		 * short segment may fail the first
+		 */
 		if (!nagle_ok(sk, skb, nonagle, mss))
+			break;
+		if (cwnd_room && !push_one &&
+		    tso_should_defer(sk, skb, mss, &cwnd_limited,
+				     &rwnd_limited))
 			break;
 		if (fit_mss(sk, skb, mss))
 			break;
-		n = probe ? 1 : run_len(sk, skb, nonagle,
-					cwnd_room ? xs->cc.cwnd - xtcp_pipe(xs) : 1,
+		n = probe ? 1 : run_len(sk, skb, nonagle, cwnd_quota(xs, cwnd_room),
 					mss);
 		if (n > 1) {
 			if (xmit_run(sk, skb, n, mss))
@@ -1260,7 +1366,7 @@ static void write_xmit(struct sock *sk, u8 nonagle, int push_one, bool repair)
 	/* tcp_event_new_data_sent()'s, once for the burst: it has a full barrier */
 	if (sent)
 		xtcp_check_space(sk);
-	cwnd_full = xtcp_pipe(xs) >= xs->cc.cwnd;
+	cwnd_full = cwnd_limited || xtcp_pipe(xs) >= xs->cc.cwnd;
 	if (sent || cwnd_full)
 		cwnd_validate(sk, cwnd_full);
 }
