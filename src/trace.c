@@ -5,6 +5,7 @@
 #include <linux/build_bug.h>
 
 #include "protocol.h"
+#include "xtcp.h"	/* struct xtcp_sock, for xtcp_probe's fields */
 
 /* the literals the trace formats print options by (tools parse them) */
 static_assert(XTCP_OPTF_MSS == 0x01 && XTCP_OPTF_WSCALE == 0x02 &&
