@@ -128,6 +128,8 @@ static void vegas_cong_avoid(struct sock *sk, u32 ack, u32 acked)
 	target = div_u64((u64)cc->cwnd * v->base_rtt, rtt);
 	/* our segments sitting in queues */
 	diff = cc->cwnd * (rtt - v->base_rtt) / v->base_rtt;
+	/* not Linux's: for tools/xtcp-probe, which plots it as cc_value */
+	cc->probe_value = diff;
 
 	if (diff > gamma && xtcp_in_slow_start(cc)) {
 		/* queues build in slow start: go to the rate we get */

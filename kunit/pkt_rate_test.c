@@ -10,7 +10,8 @@
  * likely delayed (src/rate.h, FLAG_ACK_MAYBE_DELAYED) to the algorithm's
  * cong_control, and the windowed minimum RTT leaves such an ACK's longer
  * round trip out (tcp_update_rtt_min()); an ACK below SND.UNA, or with
- * nothing in flight, gives cong_control no sample (tcp_ack()).
+ * nothing in flight, gives cong_control no sample (tcp_ack()). The
+ * tracepoint xtcp_probe shows each acceptable ACK once.
  */
 #include <kunit/test.h>
 #include <linux/delay.h>
@@ -357,6 +358,97 @@ static void rate_min_rtt_delayed_ack(struct kunit *test)
 	KUNIT_EXPECT_GE(test, min_us, HOLD_MS * USEC_PER_MSEC);
 }
 
+/* What xtcp_probe showed a probe of the test's own. */
+static struct {
+	struct sock *sk;
+	unsigned int hits;
+	u32 snd_una;
+	long interval_us;
+	int delivered;
+	u32 data_len;
+} seen;
+static bool probing;
+
+static void probe_hit(void *data, const struct sock *sk,
+		      const struct sk_buff *skb)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (sk != seen.sk)
+		return;
+	seen.hits++;
+	seen.snd_una = xs->snd_una;
+	seen.interval_us = xs->rs.interval_us;
+	seen.delivered = xs->rs.delivered;
+	seen.data_len = skb->len;
+}
+
+/*
+ * The tracepoint xtcp_probe fires once for each acceptable ACK, new, old,
+ * a window update or on the peer's text, after the ACK's work: SND.UNA
+ * where it took it, the rate sample made or marked absent (-1). An ACK
+ * of what was never sent is refused, and shown not.
+ */
+static void rate_probe_once_per_ack(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	u32 start, una, next;
+
+	xtcp_peer_init(&p, 43026);
+	sock = xtcp_test_established(test, &p, NULL);
+	KUNIT_ASSERT_EQ(test, xtcp_test_setsockopt(sock, SOL_TCP, TCP_NODELAY,
+						   1), 0);
+	memset(&seen, 0, sizeof(seen));
+	seen.sk = sock->sk;
+	KUNIT_ASSERT_EQ(test, register_trace_xtcp_probe(probe_hit, NULL), 0);
+	probing = true;
+	start = p.ack;
+	KUNIT_EXPECT_EQ(test, xtcp_test_sendmsg(sock, 100, 0), 100);
+	saw_next(test, &p);
+	una = p.ack;
+	KUNIT_EXPECT_EQ(test, xtcp_test_sendmsg(sock, 100, 0), 100);
+	saw_next(test, &p);
+	next = p.ack;
+	KUNIT_EXPECT_EQ(test, seen.hits, 0U);
+
+	p.ack = una;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, seen.hits, 1U);
+	KUNIT_EXPECT_EQ(test, seen.snd_una, una);
+
+	/* below SND.UNA: shown, with no sample */
+	p.ack = start;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, seen.hits, 2U);
+	KUNIT_EXPECT_EQ(test, seen.snd_una, una);
+	KUNIT_EXPECT_EQ(test, seen.interval_us, -1L);
+	KUNIT_EXPECT_EQ(test, seen.delivered, -1);
+
+	p.ack = next;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, seen.hits, 3U);
+	KUNIT_EXPECT_EQ(test, seen.snd_una, next);
+
+	/* nothing in flight: a window update, shown, with no sample */
+	p.window /= 2;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, seen.hits, 4U);
+	KUNIT_EXPECT_EQ(test, seen.interval_us, -1L);
+
+	/* an ACK of what was never sent: refused (a challenge ACK), not shown */
+	p.ack = next + 1000;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, seen.hits, 4U);
+	saw_all(test, &p);
+
+	/* the peer's text carries an ACK: one event, its length */
+	p.ack = next;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 50);
+	KUNIT_EXPECT_EQ(test, seen.hits, 5U);
+	KUNIT_EXPECT_EQ(test, seen.data_len, 50U);
+}
+
 /*
  * After each test, pass or fail: kunit_rs leaves the list. Sockets that
  * still use it hold a pointer to it, valid until this module goes, and are
@@ -364,6 +456,11 @@ static void rate_min_rtt_delayed_ack(struct kunit *test)
  */
 static void rate_pkt_exit(struct kunit *test)
 {
+	if (probing) {
+		unregister_trace_xtcp_probe(probe_hit, NULL);
+		tracepoint_synchronize_unregister();
+	}
+	probing = false;
 	if (registered)
 		xtcp_unregister_congestion_control(&record_ops);
 	registered = false;
@@ -375,6 +472,7 @@ static struct kunit_case rate_pkt_cases[] = {
 	KUNIT_CASE(rate_ack_delayed),
 	KUNIT_CASE(rate_no_sample_old_ack),
 	KUNIT_CASE(rate_min_rtt_delayed_ack),
+	KUNIT_CASE(rate_probe_once_per_ack),
 	{}
 };
 

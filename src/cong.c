@@ -388,6 +388,7 @@ void xtcp_ca_init(struct sock *sk)
 
 	xs->ca_initialized = 1;
 	xs->rtt.ack_rtt_us = 0;		/* the handshake's is no ACK's of data */
+	xs->cc.probe_value = 0;		/* the last algorithm's is not this one's */
 	if (xs->ca_ops->init) {
 		xtcp_ca_sync(sk);
 		xs->ca_ops->init(sk);

@@ -793,6 +793,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 
 		xtcp_ack_recovery(sk, cb->ack, xs->snd_una, 0, xs->packets_out,
 				  xs->delivered, dup, flag, sack);
+		trace_xtcp_probe(sk, skb);
 		xtcp_push(sk);
 		return apply(sk, XTCP_EV_ACK, skb);
 	}
@@ -811,6 +812,7 @@ static bool rcv_ack(struct sock *sk, struct sk_buff *skb, bool *fin_ack)
 	reo_armed = xtcp_ack_recovery(sk, cb->ack, prior_snd_una, acked,
 				      prior_packets, prior_delivered, false,
 				      flag, sack);
+	trace_xtcp_probe(sk, skb);	/* what the ACK did, before we send */
 	xtcp_sndbuf_expand(sk);		/* the window grew: the buffer with it */
 	WRITE_ONCE(xs->retries, 0);
 	xs->stall_start_ns = ktime_get_ns();	/* progress */

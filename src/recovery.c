@@ -1659,8 +1659,12 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 	 * flight before it (no_queue:) gets that far: no sample, no
 	 * cong_control, the window and the pacing rate as they were.
 	 */
-	if (old || !prior_packets)
+	if (old || !prior_packets) {
+		/* no sample, as tcp_rate_gen() marks one (xtcp_probe shows it) */
+		rs->delivered = -1;
+		rs->interval_us = -1;
 		return reo_armed;
+	}
 	rs->prior_in_flight = prior_in_flight;
 	xtcp_rate_gen(&xs->rate, xs->delivered, now_us,
 		      xtcp_rtt_min_us(&xs->rtt), delivered, xs->lost - prior_lost,

@@ -12,6 +12,8 @@
  *   xtcp_tw_reuse        gives way to a new SYN or connect(),
  *   xtcp_tw_kill         is killed by a RST (net.xtcp.rfc1337=0),
  *   xtcp_tw_expire       or ends when its 2MSL runs out
+ *   xtcp_probe           a connection has taken an ACK: its window, RTT, rate
+ *                        sample, pacing rate and recovery state (tcp_probe)
  *
  * Addresses are the local end's first (saddr:sport) for every event but
  * xtcp_segment_recv, which shows the segment as it was on the wire (source
@@ -27,6 +29,7 @@
 
 #include <linux/tracepoint.h>
 #include <net/net_namespace.h>
+#include <linux/sock_diag.h>
 #include <net/sock.h>
 
 #include "protocol.h"
@@ -247,6 +250,111 @@ DEFINE_EVENT(xtcp_tw_class, xtcp_tw_kill,
 DEFINE_EVENT(xtcp_tw_class, xtcp_tw_expire,
 	TP_PROTO(unsigned int netns, const struct xtcp_tw_state *st),
 	TP_ARGS(netns, st)
+);
+
+/*
+ * xtcp_probe: Linux's tcp_probe (include/trace/events/tcp.h) and more, once
+ * for every acceptable ACK a synchronized connection takes (a segment of the
+ * peer's text carries one too), after the ACK did its work (the queue
+ * cleaned, the rate sample made, the window set) and before anything is sent
+ * on it. tcp_probe fires for every segment in ESTABLISHED, before tcp_ack():
+ * xtcp_probe shows what the ACK left, with the rate sample it made, and keeps
+ * firing while the connection closes (FIN_WAIT1...), for the last flight.
+ *
+ * As tcp_probe's: the ends (the local one first), mark (the segment's),
+ * data_len (its text), snd_nxt, snd_una, snd_cwnd and ssthresh (in segments;
+ * ssthresh as TCP_INFO gives it, 2147483647 before any loss, not
+ * tcp_current_ssthresh()), snd_wnd and rcv_wnd (bytes), srtt (us) and
+ * sock_cookie. Then the rate sample (struct rate_sample): delivered and
+ * interval_us (-1 when the ACK made none: an old ACK, nothing in flight
+ * before it, or an interval below the minimum RTT), rtt_us (-1: none),
+ * losses, app_limited; the connection's delivered total (segments),
+ * bytes_acked, total_retrans, mss; sk_pacing_rate (bytes/s, ~0 unset); the
+ * windowed min_rtt (us, 4294967295 before a sample); ca_state (TCP_CA_Open 0,
+ * CWR 2, Recovery 3, Loss 4) and cc_value, what the algorithm put in
+ * xtcp_cc.probe_value (include/net/xtcp_cong.h), 0 if it puts nothing.
+ */
+TRACE_EVENT(xtcp_probe,
+	TP_PROTO(const struct sock *sk, const struct sk_buff *skb),
+	TP_ARGS(sk, skb),
+	TP_STRUCT__entry(
+		__field(unsigned int, netns)
+		__field(__be32, saddr)
+		__field(__be32, daddr)
+		__field(u16, sport)
+		__field(u16, dport)
+		__field(u32, mark)
+		__field(u32, data_len)
+		__field(u8, state)
+		__field(u8, ca_state)
+		__field(u8, app_limited)
+		__field(u32, snd_nxt)
+		__field(u32, snd_una)
+		__field(u32, snd_cwnd)
+		__field(u32, ssthresh)
+		__field(u32, snd_wnd)
+		__field(u32, srtt)
+		__field(u32, rcv_wnd)
+		__field(u64, sock_cookie)
+		__field(s32, delivered)
+		__field(s32, interval_us)
+		__field(s32, rtt_us)
+		__field(s32, losses)
+		__field(u32, delivered_total)
+		__field(u64, bytes_acked)
+		__field(u32, total_retrans)
+		__field(u32, mss)
+		__field(u64, pacing_rate)
+		__field(u32, min_rtt)
+		__field(u64, cc_value)
+	),
+	TP_fast_assign(
+		const struct xtcp_sock *xs = xtcp_sk(sk);
+		u32 cookie[2];
+
+		__entry->netns = sock_net(sk)->ns.inum;
+		__entry->saddr = sk->sk_rcv_saddr;
+		__entry->daddr = sk->sk_daddr;
+		__entry->sport = sk->sk_num;
+		__entry->dport = ntohs(sk->sk_dport);
+		__entry->mark = skb->mark;
+		__entry->data_len = skb->len;
+		__entry->state = sk->sk_state;
+		__entry->ca_state = xs->ca_state;
+		__entry->app_limited = xs->rs.is_app_limited;
+		__entry->snd_nxt = xs->snd_nxt;
+		__entry->snd_una = xs->snd_una;
+		__entry->snd_cwnd = xs->cc.cwnd;
+		__entry->ssthresh = xs->cc.ssthresh;
+		__entry->snd_wnd = xs->snd_wnd;
+		__entry->srtt = xs->rtt.srtt_us;
+		__entry->rcv_wnd = xs->rcv_wnd;
+		sock_diag_save_cookie((struct sock *)sk, cookie);
+		__entry->sock_cookie = (u64)cookie[1] << 32 | cookie[0];
+		__entry->delivered = xs->rs.delivered;
+		__entry->interval_us = xs->rs.interval_us;
+		__entry->rtt_us = xs->rs.rtt_us;
+		__entry->losses = xs->rs.losses;
+		__entry->delivered_total = xs->delivered;
+		__entry->bytes_acked = xs->bytes_acked;
+		__entry->total_retrans = xs->total_retrans;
+		__entry->mss = xs->mss;
+		__entry->pacing_rate = READ_ONCE(sk->sk_pacing_rate);
+		__entry->min_rtt = xtcp_rtt_min_us(&xs->rtt);
+		__entry->cc_value = xs->cc.probe_value;
+	),
+	TP_printk("netns=%u src=%pI4:%u dst=%pI4:%u mark=%#x data_len=%u snd_nxt=%u snd_una=%u snd_cwnd=%u ssthresh=%u snd_wnd=%u srtt=%u rcv_wnd=%u sock_cookie=%llx delivered=%d interval_us=%d rtt_us=%d losses=%d app_limited=%u delivered_total=%u bytes_acked=%llu total_retrans=%u mss=%u pacing_rate=%llu min_rtt=%u ca_state=%u cc_value=%llu state=%s",
+		  __entry->netns, &__entry->saddr, __entry->sport,
+		  &__entry->daddr, __entry->dport, __entry->mark,
+		  __entry->data_len, __entry->snd_nxt, __entry->snd_una,
+		  __entry->snd_cwnd, __entry->ssthresh, __entry->snd_wnd,
+		  __entry->srtt, __entry->rcv_wnd, __entry->sock_cookie,
+		  __entry->delivered, __entry->interval_us, __entry->rtt_us,
+		  __entry->losses, __entry->app_limited,
+		  __entry->delivered_total, __entry->bytes_acked,
+		  __entry->total_retrans, __entry->mss, __entry->pacing_rate,
+		  __entry->min_rtt, __entry->ca_state, __entry->cc_value,
+		  xtcp_trace_state_name(__entry->state))
 );
 
 #endif /* _XTCP_TRACE_H */

@@ -30,21 +30,28 @@
  * xtcp_congestion_ops change shape; xtcp refuses to register an algorithm
  * built against another version (-EINVAL, and says so in the kernel log).
  */
-#define XTCP_CONG_API_VERSION	1
+#define XTCP_CONG_API_VERSION	2	/* 2: xtcp_cc.probe_value */
 
 #define XTCP_CA_NAME_MAX	16	/* as TCP_CA_NAME_MAX */
 #define XTCP_CA_PRIV_SIZE	(13 * sizeof(u64))	/* as ICSK_CA_PRIV_SIZE */
 #define XTCP_INFINITE_SSTHRESH	0x7fffffff	/* TCP_INFINITE_SSTHRESH */
 
 /*
- * One connection's congestion state, in segments. The first three fields are
- * the algorithm's to change, as tcp_sock's; the rest is the stack's, current
- * whenever a hook is called, and read-only.
+ * One connection's congestion state, in segments. The first four fields are
+ * the algorithm's to change, the first three as tcp_sock's; the rest is the
+ * stack's, current whenever a hook is called, and read-only.
  */
 struct xtcp_cc {
 	u32 cwnd;		/* tp->snd_cwnd */
 	u32 ssthresh;		/* tp->snd_ssthresh */
 	u32 cwnd_cnt;		/* tp->snd_cwnd_cnt: ACKed towards the next increase */
+	/*
+	 * anything the algorithm wants to see over time (its target rate, its
+	 * queue estimate...): the tracepoint xtcp_probe shows it on every ACK
+	 * as cc_value. The stack sets it to 0 when an algorithm takes the
+	 * socket, and never touches it otherwise. No Linux counterpart.
+	 */
+	u64 probe_value;
 
 	u64 mstamp_us;		/* tp->tcp_mstamp: now, for this event */
 	u32 srtt_us;		/* smoothed RTT in us (tp->srtt_us >> 3); 0: none */

@@ -14,7 +14,7 @@ light_skip[observe_tcp_sysctl_syn_options]="the SYN option paths run in every ha
 light_skip[observe_sysctl_retries2]="the retransmission time-out path runs in api_connect_etimedout and api_tcp_user_timeout; time budget"
 
 OBS_TCP_NAMES="ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs OutRsts InCsumErrors"
-OBS_EVENTS="xtcp_state_change xtcp_segment_send xtcp_segment_recv xtcp_retransmit xtcp_drop xtcp_tw_create xtcp_tw_reuse xtcp_tw_kill xtcp_tw_expire"
+OBS_EVENTS="xtcp_state_change xtcp_segment_send xtcp_segment_recv xtcp_retransmit xtcp_drop xtcp_tw_create xtcp_tw_reuse xtcp_tw_kill xtcp_tw_expire xtcp_probe"
 
 # obs_snmp NS NAME: a counter's value from /proc/net/xtcp_snmp, into OBS_VAL
 obs_snmp() {
@@ -99,7 +99,8 @@ case_observe_counters() {
 
 # Every event of system xtcp is there with its format, and one connection's
 # events carry the right fields: addresses, ports, flags, options, states,
-# namespaces; a dropped SYN shows as a retransmit; TIME_WAIT create and expire.
+# namespaces; a dropped SYN shows as a retransmit; TIME_WAIT create and expire;
+# xtcp_probe on the text's ACK, and on the FIN's in FIN_WAIT2.
 case_observe_tracepoints() {
 	local T=/sys/kernel/tracing ev na nb h syn A B
 	wire_inet_skip "xtcp's own tracepoints" && return 0
@@ -147,7 +148,9 @@ case_observe_tracepoints() {
 		obs_has "xtcp_state_change: netns=$na sk=[0-9a-f]+ src=$A dst=$B FIN_WAIT2 -> TIME_WAIT\$" &&
 		obs_has "xtcp_tw_create: netns=$na src=$A dst=$B snd_nxt=[0-9]+ rcv_nxt=[0-9]+\$" &&
 		obs_has "xtcp_tw_expire: netns=$na src=$A dst=$B snd_nxt=[0-9]+ rcv_nxt=[0-9]+\$" &&
-		obs_has "xtcp_state_change: netns=$nb sk=[0-9a-f]+ src=$B dst=$A LAST_ACK -> CLOSE\$" ||
+		obs_has "xtcp_state_change: netns=$nb sk=[0-9a-f]+ src=$B dst=$A LAST_ACK -> CLOSE\$" &&
+		obs_has "xtcp_probe: netns=$nb src=$B dst=$A mark=0x0 data_len=5 snd_nxt=[0-9]+ snd_una=[0-9]+ snd_cwnd=[1-9][0-9]* ssthresh=2147483647 .* ca_state=0 cc_value=0 state=ESTABLISHED\$" &&
+		obs_has "xtcp_probe: netns=$na src=$A dst=$B .* bytes_acked=7 .* state=FIN_WAIT2\$" ||
 		{ obs_show_trace; return 1; }
 	[ "$(wire_counter b pre "$h")" = 1 ] || fail "the drop rule matched $(wire_counter b pre "$h") SYNs"
 }

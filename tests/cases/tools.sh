@@ -316,3 +316,151 @@ print(e["sum_sent"]["bytes"], e["sum_received"]["bytes"])' <"$WIRE_TMP/ipc.out")
 	[[ $rx =~ ^[1-9][0-9]*\ [1-9][0-9]*$ ]] || fail "iperf3 received nothing: $rx" || return 1
 	wire_line ips "Accepted connection from $WIRE_ADDR_A" 1
 }
+
+# xtcp-probe (tools/xtcp-probe) records a 1 MB transfer through netem loss (3%
+# of a's segments, 5 ms each way): its CSV holds the sender's xtcp_probe events
+# as a second tracefs instance, recording the same run on its own, has them
+# (row for row: count, order, values), in time order, every field parsed; the
+# tracepoint fired once for every ACK the sender took (its xtcp_segment_recv
+# events, the SYN+ACK aside); cwnd and ssthresh are sane, the loss shows as a
+# recovery state and as retransmissions; the SVG is well-formed XML with each
+# series, the recovery shaded and the losses marked.
+case_tools_xtcp_probe() {
+	local tmp out inst base n=1000000 port=7531 A=$WIRE_ADDR_A B=$WIRE_ADDR_B
+	wire_inet_skip "xtcp's own tracepoint" && return 0
+	wire_setup nowatch || return 1
+	wire_static_neigh || fail "static neighbour entries failed" || return 1
+	modprobe -q sch_netem 2>/dev/null || true
+	tc -n "$WIRE_A" qdisc add dev wa root netem delay 5ms loss 3% ||
+		fail "tc netem on a failed" || return 1
+	tc -n "$WIRE_B" qdisc add dev wb root netem delay 5ms || fail "tc netem on b failed" ||
+		return 1
+	tmp=$WIRE_TMP
+	cat >"$tmp/conn.sh" <<-EOF
+	ip netns exec $WIRE_B $WIRE_XFER script --family xtcp bind:$port listen say:up accept \
+		recv:$n eof close >$tmp/srv.out &
+	for i in \$(seq 100); do grep -q up $tmp/srv.out && break; sleep 0.1; done
+	ip netns exec $WIRE_A $WIRE_XFER script --family xtcp bind:$((port + 100)) \
+		connect:$B:$port send:$n shutdown:wr eof close || exit 1
+	wait || exit 1
+	EOF
+	# the same events, recorded apart from the tool (and the segments a takes)
+	base=/sys/kernel/tracing
+	[ -d $base/instances ] || base=/sys/kernel/debug/tracing
+	inst=$base/instances/probe-check-$$
+	mkdir "$inst" || fail "no tracefs instance" || return 1
+	echo 16384 >"$inst/buffer_size_kb" && echo mono >"$inst/trace_clock" &&
+		echo "sport == $port || dport == $port" >"$inst/events/xtcp/xtcp_probe/filter" &&
+		echo "sport == $port || dport == $port" \
+			>"$inst/events/xtcp/xtcp_segment_recv/filter" &&
+		echo 1 >"$inst/events/xtcp/xtcp_probe/enable" &&
+		echo 1 >"$inst/events/xtcp/xtcp_segment_recv/enable" ||
+		{ rmdir "$inst"; fail "cannot enable xtcp_probe in $inst"; return 1; }
+	out=$("$TOOLS_DIR/xtcp-probe" run --port $port --csv "$tmp/p.csv" --svg "$tmp/p.svg" \
+		-- bash "$tmp/conn.sh") || { rmdir "$inst"; fail "xtcp-probe run failed: $out"; return 1; }
+	echo 0 >"$inst/tracing_on"
+	cat "$inst/trace" >"$tmp/raw.trace"
+	grep -h . "$inst"/per_cpu/cpu*/stats | grep -E '^(overrun|dropped events):' |
+		grep -v ': 0$' && { rmdir "$inst"; fail "the checking instance lost events"; return 1; }
+	echo 0 >"$inst/events/xtcp/xtcp_probe/enable"
+	echo 0 >"$inst/events/xtcp/xtcp_segment_recv/enable"
+	rmdir "$inst"
+	echo "$out"
+	tools_expect "summary" "^xtcp-probe: ${A//./\\.}:$((port + 100)) -> ${B//./\\.}:$port " \
+		"$out" || return 1
+	tools_expect "summary" '^retransmits +[1-9]' "$out" || return 1
+	tools_expect "summary" '^recoveries +[1-9][0-9]*: (Recovery|Loss) ' "$out" || return 1
+	python3 - "$tmp/p.csv" "$tmp/raw.trace" "$tmp/p.svg" "$A:$((port + 100))" "$n" <<-'EOF' ||
+	import csv, re, sys
+	import xml.etree.ElementTree as ET
+	csvf, rawf, svgf, me, n = sys.argv[1:]
+	n = int(n)
+	rows = list(csv.DictReader(open(csvf)))
+	line = re.compile(r"\s(\d+\.\d+):\s+(\w+):\s(.*)$")
+	kv = re.compile(r"(\w+)=(\S*)")
+	probes, recvs = [], []
+	for l in open(rawf):
+	    m = line.search(l)
+	    if not m:
+	        continue
+	    ev = dict(kv.findall(m.group(3)))
+	    if m.group(2) == "xtcp_probe" and ev["src"] == me:
+	        probes.append(ev)
+	    elif m.group(2) == "xtcp_segment_recv" and ev["dst"] == me:
+	        recvs.append(ev)
+	if not rows:
+	    sys.exit("the CSV has no rows")
+	cookie = rows[0]["sock_cookie"]
+	if any(r["sock_cookie"] != cookie or r["src"] != me for r in rows):
+	    sys.exit("the CSV mixes sockets")
+	# row for row what the tracepoint gave the other instance
+	if len(rows) != len(probes):
+	    sys.exit("CSV: %d rows, the tracepoint: %d events of %s" % (len(rows), len(probes), me))
+	for i, (r, p) in enumerate(zip(rows, probes)):
+	    for k in ("snd_una", "snd_nxt", "snd_cwnd", "ssthresh", "srtt", "rtt_us",
+	              "delivered", "interval_us", "losses", "ca_state", "pacing_rate",
+	              "min_rtt", "bytes_acked", "total_retrans", "data_len", "sock_cookie"):
+	        if r[k] != p[k]:
+	            sys.exit("row %d: %s %s in the CSV, %s in the trace" % (i + 1, k, r[k], p[k]))
+	# once per ACK: each segment a took but the SYN+ACK, before TIME_WAIT
+	acks = [e for e in recvs if "ACK" in e["flags"].split("|") and
+	        "SYN" not in e["flags"].split("|") and e["state"] not in ("TIME_WAIT", "CLOSE")]
+	if len(acks) != len(probes):
+	    sys.exit("a took %d ACKs, xtcp_probe fired %d times" % (len(acks), len(probes)))
+	ints = [c for c in rows[0] if c not in ("src", "dst", "state", "mark", "sock_cookie",
+	                                        "ca_state_name", "time", "trace_time",
+	                                        "delivery_rate")]
+	prev = -1.0
+	for i, r in enumerate(rows):
+	    for c in ints:
+	        int(r[c])
+	    t = float(r["time"])
+	    if t < prev:
+	        sys.exit("row %d: time %s before %s" % (i + 1, t, prev))
+	    prev = t
+	    cw, ss = int(r["snd_cwnd"]), int(r["ssthresh"])
+	    if not 1 <= cw <= 10000:
+	        sys.exit("row %d: cwnd %d" % (i + 1, cw))
+	    if ss != 0x7fffffff and not 2 <= ss <= 10000:
+	        sys.exit("row %d: ssthresh %d" % (i + 1, ss))
+	    if i and (int(r["snd_una"]) - int(rows[i - 1]["snd_una"])) % (1 << 32) > n + 2:
+	        sys.exit("row %d: snd_una went back" % (i + 1))
+	last = rows[-1]
+	# the SYN and the FIN count, as in tcpi_bytes_acked
+	if int(last["bytes_acked"]) != n + 2:
+	    sys.exit("bytes_acked %s at the end, %d sent" % (last["bytes_acked"], n))
+	states = {int(r["ca_state"]) for r in rows}
+	if not states & {3, 4}:
+	    sys.exit("no recovery state (3, 4) under loss: %s" % states)
+	if int(last["total_retrans"]) < 1 or not any(int(r["losses"]) > 0 for r in rows):
+	    sys.exit("no retransmission, or no ACK that marked a loss")
+	rec = [r for r in rows if int(r["ca_state"]) in (3, 4)]
+	if any(int(r["ssthresh"]) == 0x7fffffff for r in rec):
+	    sys.exit("ssthresh still infinite in recovery")
+	if min(int(r["min_rtt"]) for r in rows) < 10000:
+	    sys.exit("min_rtt below netem's 10 ms round trip")
+	rates = [r for r in rows if r["delivery_rate"]]
+	if not rates or not any(int(r["pacing_rate"]) > 0 for r in rows):
+	    sys.exit("no delivery rate or pacing rate")
+	root = ET.parse(svgf).getroot()
+	ns = "{http://www.w3.org/2000/svg}"
+	if root.tag != ns + "svg":
+	    sys.exit("SVG root %s" % root.tag)
+	series = {e.get("id"): e for e in root.iter() if e.get("class") == "series"}
+	want = ["cwnd", "ssthresh", "srtt", "rtt_sample", "min_rtt", "pacing_rate",
+	        "delivery_rate"]
+	if [s for s in want if s not in series]:
+	    sys.exit("SVG series missing: %s" % [s for s in want if s not in series])
+	if len(series["cwnd"].get("points").split()) != len(rows):
+	    sys.exit("the cwnd line has %d points for %d rows"
+	             % (len(series["cwnd"].get("points").split()), len(rows)))
+	if len(series["delivery_rate"]) != len(rates):
+	    sys.exit("%d delivery rate dots for %d samples" % (len(series["delivery_rate"]), len(rates)))
+	cls = [e.get("class") for e in root.iter()]
+	if "recovery" not in cls or "loss" not in cls:
+	    sys.exit("SVG: no recovery shaded, or no loss marked")
+	print("# %d ACKs, %d rows, %d rate samples, states %s, retransmits %s"
+	      % (len(acks), len(rows), len(rates), sorted(states), last["total_retrans"]))
+	EOF
+		fail "xtcp-probe's CSV and SVG: see above"
+}
