@@ -105,11 +105,14 @@ static void xtcp_wfree(struct sk_buff *skb)
 /*
  * What __tcp_transmit_skb() does instead of skb_set_owner_w(): @skb's
  * truesize charged to @sk until xtcp_wfree(). A pure ACK keeps the plain
- * sock_wfree(), as Linux gives one __sock_wfree(): it wakes nobody.
+ * sock_wfree(), as Linux gives one __sock_wfree(): it wakes nobody; and it
+ * weighs 2 bytes, as Linux's (skb_set_tcp_pure_ack()), so that ACKs do not
+ * take the data's room below the socket.
  */
 static void set_owner_tsq(struct sk_buff *skb, struct sock *sk, bool pure_ack)
 {
 	if (pure_ack) {
+		skb->truesize = 2;
 		skb_set_owner_w(skb, sk);
 		return;
 	}
@@ -1324,9 +1327,12 @@ static unsigned int run_truesize(const struct sock *sk,
 
 	if (n == 1)
 		return skb->truesize;
-	for (; n; n--, skb = skb_queue_next(&sk->sk_write_queue, skb))
+	for (;;) {
 		size += skb->len;
-	return size;
+		if (!--n)
+			return size;
+		skb = skb_queue_next(&sk->sk_write_queue, skb);
+	}
 }
 
 /*
