@@ -46,6 +46,9 @@
 static struct sk_buff_head captured;
 static DECLARE_WAIT_QUEUE_HEAD(captured_wait);
 static atomic_t captured_lost;	/* not copied for want of memory */
+/* the originals, while a test holds them below their socket (xtcp_test_hold()) */
+static struct sk_buff_head held;
+static bool holding;
 
 struct capture_cb {
 	__be32 saddr;
@@ -63,11 +66,13 @@ u8 xtcp_test_pattern(u32 seq)
 /*
  * xtcp_xmit_capture: keep a copy of the segment, its checksum completed as
  * the device would, and consume the original (its socket's memory goes
- * back, as when a device has sent it). Any context.
+ * back, as when a device has sent it), or hold it (xtcp_test_hold()). Any
+ * context.
  */
 static bool capture(struct net *net, __be32 saddr, __be32 daddr,
 		    struct sk_buff *skb)
 {
+	bool hold = READ_ONCE(holding);
 	struct sk_buff *copy;
 
 	if (!net_eq(net, &init_net))
@@ -84,17 +89,25 @@ static bool capture(struct net *net, __be32 saddr, __be32 daddr,
 		/* a socket's segment: the TOS its IP header would get */
 		CAPTURE_CB(copy)->tos = skb->sk && sk_fullsock(skb->sk) ?
 					READ_ONCE(inet_sk(skb->sk)->tos) : 0;
+	}
+	/* held first: a test that saw the copy finds the original held */
+	if (hold)
+		skb_queue_tail(&held, skb);
+	else
+		consume_skb(skb);
+	if (copy) {
 		skb_queue_tail(&captured, copy);
 		wake_up(&captured_wait);
 	} else {
 		atomic_inc(&captured_lost);
 	}
-	consume_skb(skb);
 	return true;
 }
 
 static int capture_start(struct kunit_resource *res, void *test)
 {
+	skb_queue_head_init(&held);
+	WRITE_ONCE(holding, false);
 	skb_queue_head_init(&captured);
 	atomic_set(&captured_lost, 0);
 	WRITE_ONCE(xtcp_xmit_capture, capture);
@@ -110,6 +123,8 @@ static void capture_stop(struct kunit_resource *res)
 	WRITE_ONCE(xtcp_xmit_capture, NULL);
 	synchronize_rcu();	/* a transmit still in capture() is done */
 	skb_queue_purge(&captured);
+	WRITE_ONCE(holding, false);
+	skb_queue_purge(&held);	/* the last of their sockets' memory */
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&captured_lost), 0,
 			    "segments sent but not captured (no memory)");
 }
@@ -749,6 +764,25 @@ int xtcp_test_sendmsg(struct socket *sock, u32 len, int flags)
 }
 
 /* ---- segments out ---- */
+
+/*
+ * From now on, what xtcp sends stays charged to its socket (sk_wmem_alloc,
+ * TCP small queues) as if a device had not sent it yet, until
+ * xtcp_test_free_held() or the test's end.
+ */
+void xtcp_test_hold(void)
+{
+	WRITE_ONCE(holding, true);
+}
+
+/* The device sent what was held: freed, with its destructor. How many. */
+unsigned int xtcp_test_free_held(void)
+{
+	unsigned int n = skb_queue_len(&held);
+
+	skb_queue_purge(&held);
+	return n;
+}
 
 /* Segments sent and not popped yet (one not copied counts too). */
 unsigned int xtcp_test_captured(void)

@@ -120,6 +120,8 @@ void xtcp_test_expect_read(struct kunit *test, struct socket *sock, u32 seq,
 			   u32 len);
 
 /* Segments from xtcp: popped from the capture queue. */
+void xtcp_test_hold(void);
+unsigned int xtcp_test_free_held(void);
 unsigned int xtcp_test_captured(void);
 struct xtcp_pkt *xtcp_test_pop(struct kunit *test);
 struct xtcp_pkt *xtcp_test_wait(struct kunit *test, unsigned int ms);

@@ -230,6 +230,64 @@ static void output_mss_half_window(struct kunit *test)
 	expect_text(test, &p, 1000);
 }
 
+/*
+ * TCP small queues (tcp_small_queue_check()): with
+ * net.ipv4.tcp_limit_output_bytes at 1 and what went out held below the
+ * socket, as by a device that has not sent it yet, a segment goes with
+ * nothing in flight, a second with one skb in flight, and no third, though
+ * both windows have room: the socket is throttled. Each time the device
+ * frees what it held, xtcp_wfree() has the tasklet send on, until all is
+ * out.
+ */
+static void output_small_queues(struct kunit *test)
+{
+	const u32 mss = XTCP_TEST_MSS, n = 6;
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	struct xtcp_pkt *pkt;
+	u32 seq, next, i;
+
+	xtcp_peer_init(&p, 43007);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	xtcp_test_sysctl(test, &init_net.ipv4.sysctl_tcp_limit_output_bytes, 1);
+	KUNIT_ASSERT_EQ(test, xtcp_test_setsockopt(sock, SOL_TCP, TCP_NODELAY,
+						   1), 0);
+	xtcp_test_hold();
+	seq = xs->snd_nxt;
+	/* a skb each, with PSH: each goes on its own */
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, mss, 0), (int)mss);
+	for (i = 0; i < 2; i++)
+		expect_data(test, &p, XTCP_FLAG_ACK | XTCP_FLAG_PSH,
+			    seq + i * mss, mss);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, xs->snd_nxt, seq + 2 * mss);
+	KUNIT_EXPECT_LT(test, xs->packets_out, xs->cc.cwnd);
+	KUNIT_EXPECT_GE(test, xs->snd_wnd, n * mss);
+	KUNIT_EXPECT_TRUE(test, test_bit(XTCP_TSQ_THROTTLED, &xs->deferred));
+	KUNIT_EXPECT_GT(test, refcount_read(&sock->sk->sk_wmem_alloc), 1U);
+
+	/* what the device had, freed: the tasklet sends on, in order */
+	next = seq + 2 * mss;
+	for (i = 0; i < n && next != seq + n * mss; i++) {
+		KUNIT_ASSERT_GT(test, xtcp_test_free_held(), 0U);
+		pkt = xtcp_test_wait(test, 2000);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, pkt, "nothing sent on at %u",
+					  next - seq);
+		do {
+			KUNIT_EXPECT_EQ(test, pkt->seg.seq, next);
+			next += pkt->seg.payload_len;
+			xtcp_peer_saw(&p, pkt);
+		} while ((pkt = xtcp_test_pop(test)));
+	}
+	KUNIT_EXPECT_EQ(test, next, seq + n * mss);
+	KUNIT_EXPECT_EQ(test, xs->snd_nxt, seq + n * mss);
+	KUNIT_EXPECT_EQ(test, xs->write_seq, xs->snd_nxt);
+	xtcp_test_free_held();
+}
+
 static struct kunit_case output_cases[] = {
 	KUNIT_CASE(output_write_mss_segments),
 	KUNIT_CASE(output_peer_window_limits),
@@ -237,6 +295,7 @@ static struct kunit_case output_cases[] = {
 	KUNIT_CASE(output_fin_on_held_segment),
 	KUNIT_CASE(output_window_advertised),
 	KUNIT_CASE(output_mss_half_window),
+	KUNIT_CASE(output_small_queues),
 	{}
 };
 

@@ -11,6 +11,7 @@
 #include "isn.h"
 #include "mem.h"
 #include "netns.h"
+#include "output.h"
 #include "request.h"
 #include "timewait.h"
 #include "xtcp.h"
@@ -21,6 +22,7 @@ static int __init xtcp_init(void)
 
 	/* Secrets first: no socket may exist before its ISN key does. */
 	xtcp_isn_init();
+	xtcp_tsq_init();	/* TCP small queues' tasklets */
 
 	err = xtcp_tw_init();
 	if (err)
@@ -66,6 +68,7 @@ err_hash:
 	xtcp_hash_exit();
 err_tw:
 	xtcp_tw_exit();
+	xtcp_tsq_exit();
 	return err;
 }
 
@@ -78,6 +81,7 @@ static void __exit xtcp_exit(void)
 	xtcp_req_exit();
 	xtcp_hash_exit();
 	xtcp_tw_exit();
+	xtcp_tsq_exit();
 	pr_info("unloaded\n");
 }
 

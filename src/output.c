@@ -42,6 +42,87 @@
 #include "xmit_capture.h"
 #include "xtcp.h"
 
+/*
+ * TCP small queues (Linux 6.1's tcp_small_queue_check(), tcp_wfree() and its
+ * per-CPU tasklet): a socket keeps below itself, in qdiscs and devices, no
+ * more than about 1 ms of its pacing rate, at least two of its skbs, at most
+ * net.ipv4.tcp_limit_output_bytes (unless fq paces it), counted as
+ * sk_wmem_alloc, the truesize of its skbs not yet freed. write_xmit() stops
+ * there and marks the socket XTCP_TSQ_THROTTLED; when a device frees one of
+ * its skbs, xtcp_wfree() (their destructor) moves a throttled socket to this
+ * CPU's list and schedules the list's tasklet, which sends on
+ * (tsq_handler()), or leaves it to release_cb if the user owns the socket.
+ * Linux's tasklet is not exported: this is xtcp's own, the same. A socket on
+ * a list keeps one unit of sk_wmem_alloc, as in Linux, so it is not freed
+ * (nor the module, which every socket holds) before the tasklet has taken it
+ * off and let go of that unit with sk_free().
+ */
+struct xtcp_tsq {
+	struct tasklet_struct tasklet;
+	struct list_head head;		/* xtcp_sock.tsq_node, XTCP_TSQ_QUEUED */
+};
+
+static DEFINE_PER_CPU(struct xtcp_tsq, xtcp_tsq);
+
+/*
+ * tcp_wfree(), the destructor of what a socket transmits: its truesize back,
+ * and a socket write_xmit() throttled queued for the tasklet. Any context, a
+ * device's completion or a qdisc's drop (hard IRQs too: irqs off around the
+ * list). Linux's one more condition, to wait while this CPU's ksoftirqd runs
+ * it, xtcp cannot test (ksoftirqd is not exported).
+ */
+static void xtcp_wfree(struct sk_buff *skb)
+{
+	struct sock *sk = skb->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	unsigned long flags, nval, oval;
+
+	/* one unit stays, for sk_free() below or for the tasklet's */
+	WARN_ON(refcount_sub_and_test(skb->truesize - 1, &sk->sk_wmem_alloc));
+	for (oval = READ_ONCE(xs->deferred);; oval = nval) {
+		struct xtcp_tsq *tsq;
+		bool empty;
+
+		if (!(oval & BIT(XTCP_TSQ_THROTTLED)) ||
+		    (oval & BIT(XTCP_TSQ_QUEUED)))
+			break;
+		nval = (oval & ~BIT(XTCP_TSQ_THROTTLED)) | BIT(XTCP_TSQ_QUEUED);
+		nval = cmpxchg(&xs->deferred, oval, nval);
+		if (nval != oval)
+			continue;
+		local_irq_save(flags);
+		tsq = this_cpu_ptr(&xtcp_tsq);
+		empty = list_empty(&tsq->head);
+		list_add(&xs->tsq_node, &tsq->head);
+		if (empty)
+			tasklet_schedule(&tsq->tasklet);
+		local_irq_restore(flags);
+		return;		/* the list keeps the unit: tsq_tasklet() puts it */
+	}
+	sk_free(sk);		/* the skb's last unit of sk_wmem_alloc */
+}
+
+/*
+ * What __tcp_transmit_skb() does instead of skb_set_owner_w(): @skb's
+ * truesize charged to @sk until xtcp_wfree(). A pure ACK keeps the plain
+ * sock_wfree(), as Linux gives one __sock_wfree(): it wakes nobody; and it
+ * weighs 2 bytes, as Linux's (skb_set_tcp_pure_ack()), so that ACKs do not
+ * take the data's room below the socket.
+ */
+static void set_owner_tsq(struct sk_buff *skb, struct sock *sk, bool pure_ack)
+{
+	if (pure_ack) {
+		skb->truesize = 2;
+		skb_set_owner_w(skb, sk);
+		return;
+	}
+	skb_orphan(skb);
+	skb->sk = sk;
+	skb->destructor = xtcp_wfree;
+	skb_set_hash_from_sk(skb, sk);
+	refcount_add(skb->truesize, &sk->sk_wmem_alloc);
+}
+
 #if IS_ENABLED(CONFIG_KUNIT)
 xtcp_xmit_capture_t xtcp_xmit_capture;
 EXPORT_SYMBOL_IF_KUNIT(xtcp_xmit_capture);
@@ -84,8 +165,9 @@ static bool capture_segments(xtcp_xmit_capture_t capture, struct net *net,
 		seg->ip_summed = CHECKSUM_PARTIAL;
 		seg->csum_start = skb_transport_header(seg) - seg->head;
 		seg->csum_offset = offsetof(struct tcphdr, check);
+		/* what a test holds, TCP small queues count (xtcp_wfree()) */
 		if (skb->sk)
-			skb_set_owner_w(seg, skb->sk);
+			set_owner_tsq(seg, skb->sk, false);
 		if (!capture(net, saddr, daddr, seg)) {
 			kfree_skb(seg);
 			if (!i)
@@ -549,7 +631,7 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	skb->csum_offset = offsetof(struct tcphdr, check);
 	if (segs > 1 && (seg.flags & XTCP_FLAG_CWR))
 		skb_shinfo(skb)->gso_type |= SKB_GSO_TCP_ECN;
-	skb_set_owner_w(skb, sk);
+	set_owner_tsq(skb, sk, !seg.payload_len && flags == XTCP_FLAG_ACK);
 	/* the IP layer reads its own control block from skb->cb: ours must go */
 	memset(skb->cb, 0, sizeof(struct inet_skb_parm));
 
@@ -1127,6 +1209,8 @@ static int xmit_run(struct sock *sk, struct sk_buff *first, u32 n, u32 mss)
 	 */
 	flags |= XTCP_FLAG_PSH;
 	skb->ip_summed = CHECKSUM_PARTIAL;
+	/* its text in its truesize, as Linux's skbs carry it (tcp_sendmsg()) */
+	skb->truesize += skb->data_len;
 	skb_shinfo(skb)->gso_size = mss;
 	skb_shinfo(skb)->gso_segs = n;
 	skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
@@ -1285,6 +1369,71 @@ static bool tso_should_defer(struct sock *sk, struct sk_buff *skb, u32 mss,
 }
 
 /*
+ * tcp_rtx_queue_empty_or_single_skb(): nothing in flight, or what is went
+ * out in one skb. xtcp's retransmission queue holds a GSO skb's segments
+ * each in its own skb, all stamped with the one time it was sent (xmit_run()).
+ */
+static bool rtx_empty_or_single(const struct sock *sk)
+{
+	const struct sk_buff *head = xtcp_rtx_head(sk);
+
+	return !head || XTCP_SKB_CB(head)->tx_ns ==
+			XTCP_SKB_CB(xtcp_rtx_tail(sk))->tx_ns;
+}
+
+/*
+ * tcp_small_queue_check(): whether to hold back an skb of @truesize (shifted
+ * by @factor: 1 doubles the limit, for repairs) because the socket has enough
+ * below it already (TCP small queues, above): max(two such skbs, the pacing
+ * rate >> sk_pacing_shift, ~1 ms), at most net.ipv4.tcp_limit_output_bytes
+ * unless fq paces the socket. Never with nothing or one skb in flight. Sets
+ * XTCP_TSQ_THROTTLED for xtcp_wfree(), then looks again: a completion may
+ * have come between.
+ */
+static bool small_queue_check(struct sock *sk, unsigned int truesize,
+			      unsigned int factor)
+{
+	unsigned long limit;
+
+	limit = max_t(unsigned long, 2 * truesize,
+		      READ_ONCE(sk->sk_pacing_rate) >>
+		      READ_ONCE(sk->sk_pacing_shift));
+	if (READ_ONCE(sk->sk_pacing_status) == SK_PACING_NONE)
+		limit = min_t(unsigned long, limit,
+			      READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_limit_output_bytes));
+	limit <<= factor;
+	if (refcount_read(&sk->sk_wmem_alloc) > limit) {
+		if (rtx_empty_or_single(sk))
+			return false;
+		set_bit(XTCP_TSQ_THROTTLED, &xtcp_sk(sk)->deferred);
+		/* the flag before the count, against xtcp_wfree()'s order */
+		smp_mb__after_atomic();
+		if (refcount_read(&sk->sk_wmem_alloc) > limit)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The truesize of what @n segments from @skb go out as: a clone of @skb, or
+ * a GSO skb of their text (xmit_run()).
+ */
+static unsigned int run_truesize(const struct sock *sk,
+				 const struct sk_buff *skb, u32 n)
+{
+	unsigned int size = SKB_TRUESIZE(MAX_TCP_HEADER);
+
+	if (n == 1)
+		return skb->truesize;
+	for (;;) {
+		size += skb->len;
+		if (!--n)
+			return size;
+		skb = skb_queue_next(&sk->sk_write_queue, skb);
+	}
+}
+
+/*
  * Send what the congestion window (pipe < cwnd, recovery.c), the peer's
  * window and Nagle's rule (@nonagle: XTCP_NAGLE_*) allow: segments deemed
  * lost first, then new ones from the send head on. As in Linux's
@@ -1310,6 +1459,8 @@ static void write_xmit(struct sock *sk, u8 nonagle, int push_one, bool repair)
 		/* repairs first (RFC 6675 §5 NextSeg() rule 1), then new data */
 		skb = cwnd_room && !push_one && repair ? xtcp_next_lost(sk) : NULL;
 		if (skb) {
+			if (small_queue_check(sk, skb->truesize, 1))
+				break;
 			/* each to the MSS of its time (__tcp_retransmit_skb()) */
 			if (fit_mss(sk, skb, xtcp_current_mss(sk)) ||
 			    transmit_queued(sk, skb, GFP_ATOMIC))
@@ -1341,6 +1492,8 @@ static void write_xmit(struct sock *sk, u8 nonagle, int push_one, bool repair)
 			break;
 		n = probe ? 1 : run_len(sk, skb, nonagle, cwnd_quota(xs, cwnd_room),
 					mss);
+		if (small_queue_check(sk, run_truesize(sk, skb, n), 0))
+			break;
 		if (n > 1) {
 			if (xmit_run(sk, skb, n, mss))
 				break;
@@ -1382,12 +1535,115 @@ void xtcp_xmit_lost(struct sock *sk)
 
 	xtcp_sock_assert_locked(sk);
 	while (xtcp_pipe(xs) < xs->cc.cwnd && (skb = xtcp_next_lost(sk))) {
+		if (small_queue_check(sk, skb->truesize, 1))
+			break;
 		if (fit_mss(sk, skb, xtcp_current_mss(sk)) ||
 		    transmit_queued(sk, skb, GFP_ATOMIC))
 			break;
 		xtcp_lost_sent(xs, skb);
 		xtcp_prr_sent(xs);
 		xtcp_timer_data_sent(sk);
+	}
+}
+
+/*
+ * tcp_tsq_write(): a throttled socket with room below it again sends what
+ * the windows allow, repairs first, as write_xmit() would from an ACK.
+ */
+static void tsq_write(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 prior_nxt = xs->snd_nxt;
+
+	xtcp_sock_assert_locked(sk);
+	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
+				     TCPF_CLOSING | TCPF_CLOSE_WAIT |
+				     TCPF_LAST_ACK)))
+		return;
+	if (xs->lost_out > xs->retrans_out && xs->cc.cwnd > xtcp_pipe(xs))
+		xtcp_xmit_lost(sk);
+	write_xmit(sk, nonagle_of(xs), 0, false);
+	if (xs->snd_nxt != prior_nxt)
+		xtcp_timer_loss_probe(sk, false);
+}
+
+/* release_cb: a tasklet's sending that found the socket owned by the user. */
+void xtcp_tsq_deferred(struct sock *sk)
+{
+	xtcp_sock_assert_locked(sk);
+	if (!test_and_clear_bit(XTCP_DEFER_TSQ, &xtcp_sk(sk)->deferred))
+		return;
+	tsq_write(sk);
+	__sock_put(sk);		/* tsq_handler()'s; the owner holds one */
+}
+
+/* tcp_tsq_handler(): send now, or when the user lets go of the socket. */
+static void tsq_handler(struct sock *sk)
+{
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk))
+		tsq_write(sk);
+	else if (!test_and_set_bit(XTCP_DEFER_TSQ, &xtcp_sk(sk)->deferred))
+		sock_hold(sk);	/* put by xtcp_tsq_deferred() */
+	bh_unlock_sock(sk);
+}
+
+/*
+ * tcp_tasklet_func(): the sockets xtcp_wfree() queued on this CPU. The list
+ * is taken with irqs off, as a completion in a hard IRQ may add to it.
+ */
+static void tsq_tasklet(struct tasklet_struct *t)
+{
+	struct xtcp_tsq *tsq = from_tasklet(tsq, t, tasklet);
+	struct xtcp_sock *xs, *tmp;
+	unsigned long flags;
+	LIST_HEAD(list);
+
+	local_irq_save(flags);
+	list_splice_init(&tsq->head, &list);
+	local_irq_restore(flags);
+	list_for_each_entry_safe(xs, tmp, &list, tsq_node) {
+		struct sock *sk = &xs->inet.sk;
+
+		list_del(&xs->tsq_node);
+		/* off the list before xtcp_wfree() may see it is not queued */
+		smp_mb__before_atomic();
+		clear_bit(XTCP_TSQ_QUEUED, &xs->deferred);
+		tsq_handler(sk);
+		/*
+		 * the unit of sk_wmem_alloc xtcp_wfree() kept for the list; the
+		 * last, a SOCK_RCU_FREE socket's (and the module's reference)
+		 * goes after an RCU grace period, past this softirq
+		 */
+		sk_free(sk);
+	}
+}
+
+void xtcp_tsq_init(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct xtcp_tsq *tsq = per_cpu_ptr(&xtcp_tsq, cpu);
+
+		INIT_LIST_HEAD(&tsq->head);
+		tasklet_setup(&tsq->tasklet, tsq_tasklet);
+	}
+}
+
+/*
+ * Module unload: no socket is left (each holds the module), so no list holds
+ * one; a tasklet may still be finishing the sk_free() of the last.
+ */
+void xtcp_tsq_exit(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct xtcp_tsq *tsq = per_cpu_ptr(&xtcp_tsq, cpu);
+
+		tasklet_kill(&tsq->tasklet);
+		WARN_ON_ONCE(!list_empty(&tsq->head));
 	}
 }
 

@@ -35,6 +35,7 @@
 static void xtcp_release_cb(struct sock *sk)
 {
 	xtcp_sock_assert_locked(sk);
+	xtcp_tsq_deferred(sk);	/* first, as tcp_release_cb() */
 	if (test_and_clear_bit(XTCP_DEFER_MTU, &xtcp_sk(sk)->deferred))
 		xtcp_mtu_reduced(sk);
 	xtcp_timer_deferred(sk);

@@ -85,6 +85,15 @@ enum xtcp_ca_state {
 /* Work a softirq could not do because the user owned the socket. */
 #define XTCP_DEFER_TIMER	0
 #define XTCP_DEFER_MTU		1	/* an ICMP message lowered the path MTU */
+#define XTCP_DEFER_TSQ		2	/* TCP small queues: room below (output.c) */
+/*
+ * TCP small queues (output.c), in the same word, as Linux keeps TSQ_THROTTLED
+ * and TSQ_QUEUED beside its deferred bits in sk_tsq_flags: write_xmit()
+ * stopped at the limit of bytes below the socket; xtcp_wfree() put the socket
+ * on a CPU's list for its tasklet.
+ */
+#define XTCP_TSQ_THROTTLED	3
+#define XTCP_TSQ_QUEUED		4
 
 /*
  * An xtcp socket. struct inet_sock must stay first: ip_queue_xmit() and the
@@ -163,8 +172,13 @@ struct xtcp_sock {
 	bool timer_ref;		/* the timer holds a reference */
 	u64 timer_due[XTCP_TIMER_MAX];	/* ktime_get_ns() deadlines */
 	struct hrtimer timer;
-	/* XTCP_DEFER_* bits: set by softirqs, taken by release_cb (atomic) */
+	/*
+	 * XTCP_DEFER_* bits: set by softirqs, taken by release_cb (atomic);
+	 * and XTCP_TSQ_*
+	 */
 	unsigned long deferred;
+	/* on a CPU's TCP small queues list while XTCP_TSQ_QUEUED (output.c) */
+	struct list_head tsq_node;
 
 	/* ACKs of received data (ack.c, delack.h) */
 	u8 quickack;		/* ACKs still sent at once, not delayed */

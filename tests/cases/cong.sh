@@ -255,3 +255,55 @@ case_cong_chrono() {
 	cong_within "$CHR_SNDBUF" "$sndbuf_l" 3 ||
 		fail "sndbuf-limited: xtcp $CHR_SNDBUF us, Linux TCP $sndbuf_l us" || return 1
 }
+
+# The most bytes tbf held on wa during a transfer: sampled every 50 ms
+# until the client $1 is done. Sets TSQ_MAX.
+cong_tsq_sample() {
+	local b
+	TSQ_MAX=0
+	while kill -0 "${WIRE_PID[$1]}" 2>/dev/null; do
+		b=$(tc -s -n "$WIRE_A" qdisc show dev wa |
+			sed -n 's/.*backlog \([0-9]*\)b.*/\1/p' | head -n1)
+		[ "${b:-0}" -gt "$TSQ_MAX" ] && TSQ_MAX=$b
+		sleep 0.05
+	done
+}
+
+# TCP small queues (Linux's tcp_small_queue_check(), src/output.c): over an
+# 8 Mbit/s tbf bottleneck on veth that would queue 8 MB, with
+# net.ipv4.tcp_limit_output_bytes at 20000 in a's namespace, a 3 MB bulk
+# sender keeps no more than a few skbs in the qdisc: at most 256 KB sampled
+# (two 64 KiB GSO skbs' truesize, and the retransmission queue's exception
+# of one more), on Linux TCP and on xtcp. Without TSQ the queue holds the
+# congestion window, megabytes. tbf's burst is above 64 KiB, so that it
+# does not cut GSO skbs (whose segments Linux's GSO charges to the socket
+# only for tcp_wfree()).
+case_cong_small_queues() {
+	local n=$((3 * 1024 * 1024)) fam port=47330 max_l max_x
+	load || return 1
+	wire_setup || return 1
+	wire_static_neigh || fail "static neighbour entries failed" || return 1
+	modprobe -q sch_tbf 2>/dev/null || true
+	tc -n "$WIRE_A" qdisc add dev wa root tbf rate 8mbit burst 128k limit 8mb ||
+		fail "tbf a" || return 1
+	in_ns a sysctl -qw net.ipv4.tcp_limit_output_bytes=20000 || return 1
+	for fam in inet xtcp; do
+		port=$((port + 1))
+		wire_bg "srv$port" b "$WIRE_XFER" script --family "$fam" \
+			bind:"$port" listen say:listening accept recv:"$n" close
+		wire_line "srv$port" listening || return 1
+		wire_bg "cli$port" a "$WIRE_XFER" script --family "$fam" \
+			connect:"$WIRE_ADDR_B":"$port" send:"$n" drain close
+		cong_tsq_sample "cli$port"
+		wire_wait "cli$port" || return 1
+		wire_wait "srv$port" || return 1
+		echo "$fam: the most tbf held: $TSQ_MAX B"
+		if [ "$fam" = inet ]; then max_l=$TSQ_MAX; else max_x=$TSQ_MAX; fi
+	done
+	[ "$max_l" -le 262144 ] ||
+		fail "Linux TCP: tbf held $max_l B (this test's premise)" || return 1
+	[ "$max_x" -gt 0 ] || fail "xtcp: nothing seen queued in tbf" || return 1
+	[ "$max_x" -le 262144 ] ||
+		fail "xtcp: tbf held $max_x B, Linux TCP $max_l B: no small queues" ||
+		return 1
+}
