@@ -232,12 +232,14 @@ static void output_mss_half_window(struct kunit *test)
 
 /*
  * TCP small queues (tcp_small_queue_check()): with
- * net.ipv4.tcp_limit_output_bytes at 1 and what went out held below the
- * socket, as by a device that has not sent it yet, a segment goes with
+ * net.ipv4.tcp_limit_output_bytes at 3 MSS (more than one sent segment's
+ * truesize, about 2.7 KB here, less than two) and what went out held below
+ * the socket, as by a device that has not sent it yet, a segment goes with
  * nothing in flight, a second with one skb in flight, and no third, though
  * both windows have room: the socket is throttled. Each time the device
  * frees what it held, xtcp_wfree() has the tasklet send on, until all is
- * out.
+ * out. (At 1 byte, the unit of sk_wmem_alloc the tasklet's list holds would
+ * throttle the socket again, in Linux too.)
  */
 static void output_small_queues(struct kunit *test)
 {
@@ -251,7 +253,8 @@ static void output_small_queues(struct kunit *test)
 	xtcp_peer_init(&p, 43007);
 	sock = xtcp_test_established(test, &p, NULL);
 	xs = xtcp_sk(sock->sk);
-	xtcp_test_sysctl(test, &init_net.ipv4.sysctl_tcp_limit_output_bytes, 1);
+	xtcp_test_sysctl(test, &init_net.ipv4.sysctl_tcp_limit_output_bytes,
+			 3 * mss);
 	KUNIT_ASSERT_EQ(test, xtcp_test_setsockopt(sock, SOL_TCP, TCP_NODELAY,
 						   1), 0);
 	xtcp_test_hold();

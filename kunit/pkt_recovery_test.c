@@ -606,6 +606,16 @@ static struct socket *ts_established(struct kunit *test, struct xtcp_peer *p,
 	return sock;
 }
 
+/*
+ * A long round trip, for the ACK of what is in flight not to be due for a
+ * while: TSO deferral (tcp_tso_should_defer()) then holds nothing back that
+ * the windows let go. The test's own round trips are microseconds.
+ */
+static void ack_not_due(struct xtcp_sock *xs)
+{
+	xs->rtt.srtt_us = 100 * USEC_PER_MSEC;
+}
+
 /* Exactly the segments @k (numbers from @seq) go out, in that order, full. */
 static void expect_segs(struct kunit *test, struct xtcp_peer *p, u32 seq,
 			const u32 *k, u32 n, int line)
@@ -790,6 +800,7 @@ static void recovery_prr_slow_start_bound(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
 
 	/* all that was in flight when it began: over, cwnd = ssthresh */
+	ack_not_due(xs);
 	p.ack = seq + 10 * MSS;
 	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
 	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
@@ -863,6 +874,7 @@ static void recovery_undo_dsack(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xs->cc.ssthresh, 5U);
 	KUNIT_EXPECT_EQ(test, xs->undo_marker, seq);
 	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_FULL_UNDO), full);
+	ack_not_due(xs);
 	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 10 * MSS, 0), (int)(10 * MSS));
 	EXPECT_SEGS(test, &p, seq, 10, 11, 12, 13, 14);
 

@@ -642,6 +642,9 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	xs->segs_out += segs;
 	/* every segment, ACKs too (__tcp_transmit_skb()'s tcp_wstamp_ns) */
 	xs->wstamp_ns = max(xs->wstamp_ns, ktime_get_ns());
+	/* where the last skb of new data began (rtx_empty_or_single()) */
+	if (seg.payload_len && !xtcp_seq_before(seq, xs->snd_nxt))
+		xs->xmit_seq = seq;
 	if (seg.payload_len) {
 		xs->lsndtime = tcp_jiffies32;	/* tcp_event_data_sent() */
 		xtcp_ack_data_sent(sk);
@@ -1371,14 +1374,15 @@ static bool tso_should_defer(struct sock *sk, struct sk_buff *skb, u32 mss,
 /*
  * tcp_rtx_queue_empty_or_single_skb(): nothing in flight, or what is went
  * out in one skb. xtcp's retransmission queue holds a GSO skb's segments
- * each in its own skb, all stamped with the one time it was sent (xmit_run()).
+ * each in its own skb: all in flight went in one when the oldest is of the
+ * last skb of new data sent (xs->xmit_seq, transmit()).
  */
 static bool rtx_empty_or_single(const struct sock *sk)
 {
 	const struct sk_buff *head = xtcp_rtx_head(sk);
 
-	return !head || XTCP_SKB_CB(head)->tx_ns ==
-			XTCP_SKB_CB(xtcp_rtx_tail(sk))->tx_ns;
+	return !head || !xtcp_seq_before(XTCP_SKB_CB(head)->seq,
+					 xtcp_sk(sk)->xmit_seq);
 }
 
 /*

@@ -189,6 +189,7 @@ struct xtcp_sock {
 	u32 lrcv_time;		/* jiffies: the last text received */
 	u32 lsndtime;		/* jiffies: the last text sent (tp->lsndtime) */
 	u64 wstamp_ns;		/* ktime_get_ns(): the last segment sent (tcp_wstamp_ns) */
+	u32 xmit_seq;		/* the first byte of the last skb of new data sent */
 	u32 ato;		/* jiffies: the delayed-ACK timeout (rwin.h) */
 	u16 last_seg_size;	/* the last short segment's text, as MSS */
 	u8 ack_pushed:1;	/* a short segment came since our last ACK */
