@@ -1296,7 +1296,7 @@ static bool ca_registered;	/* state_ops is in the list */
 
 static void record_set_state(struct sock *sk, u8 new_state)
 {
-	if (ca_state_calls < ARRAY_SIZE(ca_states))
+	if (ca_state_calls < (int)ARRAY_SIZE(ca_states))
 		ca_states[ca_state_calls] = new_state;
 	ca_state_calls++;
 }
