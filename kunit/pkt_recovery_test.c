@@ -1289,6 +1289,8 @@ static void recovery_rack_lost_retransmit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xs->lost_out, 1U);
 }
 
+static void tlp_setup(struct kunit *test, struct socket *sock);
+
 /* The states kunit_ca's set_state() was called with, in order. */
 static u8 ca_states[8];
 static int ca_state_calls;
@@ -1343,7 +1345,7 @@ static int info_ca_state(struct socket *sock)
  * with a segment still SACKed stays there and arms the RTO, not a loss
  * probe (tcp_schedule_loss_probe() wants Open or CWR). The ACK that leaves
  * nothing SACKed, lost or sent again is Open again, and a probe is
- * scheduled.
+ * scheduled. Loss probes on, with timer_tlp_last_segment's slow RTT.
  */
 static void recovery_disorder_open(struct kunit *test)
 {
@@ -1355,8 +1357,10 @@ static void recovery_disorder_open(struct kunit *test)
 
 	sock = state_established(test, &p, 44060);
 	xs = xtcp_sk(sock->sk);
+	tlp_setup(test, sock);
 	seq = send_segments(test, sock, &p, 4);
 	KUNIT_EXPECT_EQ(test, info_ca_state(sock), TCP_CA_Open);
+	KUNIT_EXPECT_TRUE(test, xtcp_timer_pending(xs, XTCP_TIMER_LOSS_PROBE));
 
 	dup_ack(test, &p, seq, seq + MSS, seq + 2 * MSS);
 	XTCP_EXPECT_NO_SEGMENT(test);
