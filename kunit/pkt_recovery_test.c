@@ -1338,8 +1338,8 @@ static int info_ca_state(struct socket *sock)
 }
 
 /*
- * Linux's Disorder state (tcp_try_keep_open()): a SACK of the second
- * segment, the first not in, starts no recovery (one SACKed, DupThresh 3)
+ * Linux's Disorder state (tcp_try_keep_open()): a SACK of the third
+ * segment, the first two not in, starts no recovery (one SACKed, DupThresh 3)
  * but leaves Open: the congestion control hears TCP_CA_Disorder, TCP_INFO
  * reports it, high_seq is SND.NXT and cwnd stays. An ACK that moves SND.UNA
  * with a segment still SACKed stays there and arms the RTO, not a loss
@@ -1362,7 +1362,7 @@ static void recovery_disorder_open(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info_ca_state(sock), TCP_CA_Open);
 	KUNIT_EXPECT_TRUE(test, xtcp_timer_pending(xs, XTCP_TIMER_LOSS_PROBE));
 
-	dup_ack(test, &p, seq, seq + MSS, seq + 2 * MSS);
+	dup_ack(test, &p, seq, seq + 2 * MSS, seq + 3 * MSS);
 	XTCP_EXPECT_NO_SEGMENT(test);
 	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_DISORDER);
 	KUNIT_EXPECT_EQ(test, info_ca_state(sock), TCP_CA_Disorder);
