@@ -8,11 +8,13 @@
 #include <linux/netfilter.h>
 #include <linux/tcp.h>
 #include <net/sock.h>
+#include <net/xtcp_cong.h>
 
 #include "packet.h"
 #include "recovery.h"
 #include "request.h"
 #include "rtxq.h"
+#include "sockopt.h"
 #include "suites.h"
 #include "timer.h"
 
@@ -88,7 +90,7 @@ static void recovery_sack_fast_retransmit(struct kunit *test)
 	dup_ack(test, &p, seq, seq + MSS, seq + 3 * MSS);
 	XTCP_EXPECT_NO_SEGMENT(test);
 	KUNIT_EXPECT_EQ(test, xs->sacked_out, 2U);
-	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_DISORDER);
 
 	dup_ack(test, &p, seq, seq + MSS, seq + 4 * MSS);
 	expect_retransmit(test, &p, seq);
@@ -353,7 +355,7 @@ static void recovery_sack_walk_bounded(struct kunit *test)
 	sack_ack(test, &p, seq, seq, blocks, 2);
 	KUNIT_EXPECT_LE(test, xs->sack_steps - steps, (u32)SACK_SEARCH_MAX);
 	KUNIT_EXPECT_EQ(test, xs->sacked_out, 2U);
-	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_DISORDER);
 	__set_bit(1002, sacked);
 
 	/*
@@ -555,7 +557,7 @@ static void recovery_dsack_marks_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xtcp_test_stat(XTCP_STAT_DSACK_RECV), recv + 4);
 	KUNIT_EXPECT_EQ(test, xs->sacked_out, 2U);
 	KUNIT_EXPECT_EQ(test, xs->lost_out, 0U);
-	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_DISORDER);
 }
 
 /*
@@ -696,7 +698,7 @@ static void recovery_prr_proportional(struct kunit *test)
 	EXPECT_SEGS(test, &p, seq, 10);
 	prr_ack(test, &p, seq, 0, 1, 3);
 	EXPECT_SEGS(test, &p, seq, 11);
-	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_DISORDER);
 
 	/* pipe 8 > ssthresh 5: ceil(5 * 1 / 10) - 0 = 1, the retransmission */
 	prr_ack(test, &p, seq, 0, 1, 4);
@@ -1229,7 +1231,7 @@ static void recovery_rack_reo_timer(struct kunit *test)
 		dup_ack(test, &p, seq, seq + MSS, seq + 2 * MSS);
 		XTCP_EXPECT_NO_SEGMENT(test);
 		KUNIT_EXPECT_EQ(test, xs->lost_out, 0U);
-		KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+		KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_DISORDER);
 		if (!bits) {
 			KUNIT_EXPECT_FALSE(test, xtcp_timer_pending(xs, XTCP_TIMER_REO));
 			continue;
@@ -1299,6 +1301,177 @@ static void recovery_rack_lost_retransmit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xs->lost_out, 1U);
 }
 
+static void tlp_setup(struct kunit *test, struct socket *sock);
+
+/* The states kunit_ca's set_state() was called with, in order. */
+static u8 ca_states[8];
+static int ca_state_calls;
+static bool ca_registered;	/* state_ops is in the list */
+
+static void record_set_state(struct sock *sk, u8 new_state)
+{
+	if (ca_state_calls < (int)ARRAY_SIZE(ca_states))
+		ca_states[ca_state_calls] = new_state;
+	ca_state_calls++;
+}
+
+/* Reno, and the states it is told of */
+static struct xtcp_congestion_ops state_ops = {
+	.name		= "kunit_ca",
+	.api_version	= XTCP_CONG_API_VERSION,
+	.ssthresh	= xtcp_reno_ssthresh,
+	.cong_avoid	= xtcp_reno_cong_avoid,
+	.undo_cwnd	= xtcp_reno_undo_cwnd,
+	.set_state	= record_set_state,
+};
+
+/* prr_established(), under kunit_ca, no state recorded yet */
+static struct socket *state_established(struct kunit *test,
+					struct xtcp_peer *p, u16 port)
+{
+	struct socket *sock;
+
+	KUNIT_ASSERT_EQ(test, xtcp_register_congestion_control(&state_ops), 0);
+	ca_registered = true;
+	sock = prr_established(test, p, port);
+	KUNIT_ASSERT_EQ(test, sock->ops->setsockopt(sock, SOL_TCP, TCP_CONGESTION,
+						    KERNEL_SOCKPTR("kunit_ca"), 8), 0);
+	ca_state_calls = 0;
+	return sock;
+}
+
+/* The state TCP_INFO reports (tcpi_ca_state) */
+static int info_ca_state(struct socket *sock)
+{
+	struct tcp_info info;
+
+	xtcp_get_info(sock->sk, &info, NULL);
+	return info.tcpi_ca_state;
+}
+
+/*
+ * Linux's Disorder state (tcp_try_keep_open()): a SACK of the third
+ * segment, the first two not in, starts no recovery (one SACKed, DupThresh 3)
+ * but leaves Open: the congestion control hears TCP_CA_Disorder, TCP_INFO
+ * reports it, high_seq is SND.NXT and cwnd stays. An ACK that moves SND.UNA
+ * with a segment still SACKed stays there and arms the RTO, not a loss
+ * probe (tcp_schedule_loss_probe() wants Open or CWR). The ACK that leaves
+ * nothing SACKed, lost or sent again is Open again, and a probe is
+ * scheduled. Loss probes on, with timer_tlp_last_segment's slow RTT.
+ */
+static void recovery_disorder_open(struct kunit *test)
+{
+	static const u32 third[][2] = { { 2, 3 } };
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq;
+
+	sock = state_established(test, &p, 44060);
+	xs = xtcp_sk(sock->sk);
+	tlp_setup(test, sock);
+	seq = send_segments(test, sock, &p, 4);
+	KUNIT_EXPECT_EQ(test, info_ca_state(sock), TCP_CA_Open);
+	KUNIT_EXPECT_TRUE(test, xtcp_timer_pending(xs, XTCP_TIMER_LOSS_PROBE));
+
+	dup_ack(test, &p, seq, seq + 2 * MSS, seq + 3 * MSS);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_DISORDER);
+	KUNIT_EXPECT_EQ(test, info_ca_state(sock), TCP_CA_Disorder);
+	KUNIT_EXPECT_EQ(test, ca_state_calls, 1);
+	KUNIT_EXPECT_EQ(test, ca_states[0], TCP_CA_Disorder);
+	KUNIT_EXPECT_EQ(test, xs->high_seq, seq + 4 * MSS);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 10U);
+
+	/* the first in, the second still missing, the third SACKed */
+	sack_ack(test, &p, seq + MSS, seq, third, 1);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_DISORDER);
+	KUNIT_EXPECT_EQ(test, ca_state_calls, 1);
+	KUNIT_EXPECT_EQ(test, xs->sacked_out, 1U);
+	KUNIT_EXPECT_FALSE(test, xtcp_timer_pending(xs, XTCP_TIMER_LOSS_PROBE));
+	KUNIT_EXPECT_TRUE(test, xtcp_timer_pending(xs, XTCP_TIMER_RETRANS));
+
+	/* the second in: nothing SACKed, lost or sent again */
+	p.ack = seq + 3 * MSS;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, info_ca_state(sock), TCP_CA_Open);
+	KUNIT_EXPECT_EQ(test, ca_state_calls, 2);
+	KUNIT_EXPECT_EQ(test, ca_states[1], TCP_CA_Open);
+	KUNIT_EXPECT_EQ(test, xs->sacked_out, 0U);
+	KUNIT_EXPECT_TRUE(test, xtcp_timer_pending(xs, XTCP_TIMER_LOSS_PROBE));
+	KUNIT_EXPECT_FALSE(test, xtcp_timer_pending(xs, XTCP_TIMER_RETRANS));
+
+	/* Open stays Open: the algorithm hears nothing more */
+	p.ack = seq + 4 * MSS;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, ca_state_calls, 2);
+}
+
+/*
+ * Recovery ends when its recovery point is ACKed (tcp_try_undo_recovery():
+ * Open); with a segment sent since SACKed above it, tcp_try_to_open() then
+ * makes it Disorder at once: the congestion control hears Disorder,
+ * Recovery, Open, Disorder, then Open when all is ACKed. The flow is
+ * recovery_prr_proportional's.
+ */
+static void recovery_ends_in_disorder(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 seq;
+
+	sock = state_established(test, &p, 44061);
+	xs = xtcp_sk(sock->sk);
+	seq = send_segments(test, sock, &p, 10);
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 8 * MSS, 0), (int)(8 * MSS));
+	XTCP_EXPECT_NO_SEGMENT(test);
+
+	prr_ack(test, &p, seq, 0, 1, 2);
+	EXPECT_SEGS(test, &p, seq, 10);
+	prr_ack(test, &p, seq, 0, 1, 3);
+	EXPECT_SEGS(test, &p, seq, 11);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_DISORDER);
+	prr_ack(test, &p, seq, 0, 1, 4);
+	EXPECT_SEGS(test, &p, seq, 0);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
+	KUNIT_EXPECT_EQ(test, info_ca_state(sock), TCP_CA_Recovery);
+	KUNIT_EXPECT_EQ(test, xs->high_seq, seq + 12 * MSS);
+	prr_ack(test, &p, seq, 0, 1, 5);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	prr_ack(test, &p, seq, 0, 1, 6);
+	EXPECT_SEGS(test, &p, seq, 12);
+	prr_ack(test, &p, seq, 0, 1, 7);
+	XTCP_EXPECT_NO_SEGMENT(test);
+	prr_ack(test, &p, seq, 0, 1, 8);
+	EXPECT_SEGS(test, &p, seq, 13);
+
+	/* the recovery point ACKed, segment 13 SACKed beyond it */
+	prr_ack(test, &p, seq, 12, 13, 14);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_DISORDER);
+	KUNIT_EXPECT_EQ(test, info_ca_state(sock), TCP_CA_Disorder);
+	KUNIT_EXPECT_GE(test, xs->cc.cwnd, xs->cc.ssthresh);
+	KUNIT_EXPECT_EQ(test, xs->high_seq, seq + 14 * MSS);
+	KUNIT_ASSERT_EQ(test, ca_state_calls, 4);
+	KUNIT_EXPECT_EQ(test, ca_states[0], TCP_CA_Disorder);
+	KUNIT_EXPECT_EQ(test, ca_states[1], TCP_CA_Recovery);
+	KUNIT_EXPECT_EQ(test, ca_states[2], TCP_CA_Open);
+	KUNIT_EXPECT_EQ(test, ca_states[3], TCP_CA_Disorder);
+	while (xtcp_test_pop(test))
+		;	/* what the window lets go now */
+
+	p.ack = xs->snd_nxt;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_OPEN);
+	KUNIT_EXPECT_EQ(test, info_ca_state(sock), TCP_CA_Open);
+	KUNIT_EXPECT_EQ(test, ca_state_calls, 5);
+	KUNIT_EXPECT_EQ(test, ca_states[4], TCP_CA_Open);
+}
+
 static struct kunit_case recovery_cases[] = {
 	KUNIT_CASE(recovery_sack_fast_retransmit),
 	KUNIT_CASE(recovery_sack_reneging),
@@ -1320,6 +1493,8 @@ static struct kunit_case recovery_cases[] = {
 	KUNIT_CASE(recovery_rack_reo_wnd),
 	KUNIT_CASE(recovery_rack_reo_timer),
 	KUNIT_CASE(recovery_rack_lost_retransmit),
+	KUNIT_CASE(recovery_disorder_open),
+	KUNIT_CASE(recovery_ends_in_disorder),
 	{}
 };
 
@@ -1338,9 +1513,21 @@ static int recovery_test_init(struct kunit *test)
 	return err;
 }
 
+/*
+ * After each case, pass or fail: kunit_ca leaves the list (sockets that
+ * still use it are released after, with the case's resources).
+ */
+static void recovery_test_exit(struct kunit *test)
+{
+	if (ca_registered)
+		xtcp_unregister_congestion_control(&state_ops);
+	ca_registered = false;
+}
+
 static struct kunit_suite recovery_suite = {
 	.name = "xtcp_pkt_recovery",
 	.init = recovery_test_init,
+	.exit = recovery_test_exit,
 	.test_cases = recovery_cases,
 };
 

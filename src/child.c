@@ -151,6 +151,7 @@ static struct sock *new_child(struct sock *sk, struct sk_buff *skb,
 	xs->linger2 = lxs->linger2;
 	/* the listener's TCP_WINDOW_CLAMP bounds the SYN+ACK and the child */
 	xs->clamp_opt = READ_ONCE(lxs->clamp_opt);
+	xs->clamp_raw = 0;
 	/* the listener's algorithm, whose module it holds */
 	__module_get(lxs->ca_ops->owner);
 	xtcp_cc_start(child, lxs->ca_ops);

@@ -279,6 +279,7 @@ static int active_open(struct sock *sk, struct sockaddr_in *usin)
 	WRITE_ONCE(xs->write_seq, xs->snd_nxt);
 	xs->pushed_seq = xs->write_seq;
 	xtcp_options_from_sysctls(sk);
+	xs->clamp_raw = 0;	/* a clamp set before bounds the SYN (output.c) */
 	xs->adv_mss = 0;	/* from this route */
 	xs->rcv_wnd = 0;
 	WRITE_ONCE(xs->retries, 0);

@@ -289,12 +289,16 @@ static u32 initial_space(const struct sock *sk, u32 *clamp)
 /*
  * The window clamp tcp_select_initial_window() leaves: TCP_WINDOW_CLAMP's,
  * or the buffer's worth with SO_RCVBUF set, at most the largest window on
- * our scale.
+ * our scale; but TCP_WINDOW_CLAMP's as it is when set in SYN-SENT, after
+ * tcp_connect_init() (tcp_set_window_clamp()).
  */
 u32 xtcp_initial_window_clamp(const struct sock *sk)
 {
+	const struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 clamp;
 
+	if (xs->clamp_raw && xs->clamp_opt)
+		return xs->clamp_opt;
 	initial_space(sk, &clamp);
 	return min_t(u32, clamp, 65535U << xtcp_sk(sk)->rcv_wscale);
 }

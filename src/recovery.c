@@ -1026,11 +1026,46 @@ static void enter_recovery(struct sock *sk, bool ece)
 static void enter_cwr(struct xtcp_sock *xs)
 {
 	xs->prior_ssthresh = 0;		/* the congestion is proven: no undo */
-	if (xs->ca_state != XTCP_CA_OPEN)
+	if (xs->ca_state >= XTCP_CA_CWR)
 		return;
 	xs->undo_marker = 0;
 	init_cwnd_reduction(xs);
 	xtcp_ca_set_state(&xs->inet.sk, XTCP_CA_CWR);
+}
+
+/*
+ * No reduction going on (tcp_try_keep_open()): Disorder while segments are
+ * SACKed, lost or sent again (or the head was), else Open. A change of state
+ * starts a new episode at SND.NXT (high_seq).
+ */
+static void try_keep_open(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u8 state = XTCP_CA_OPEN;
+
+	if (xs->sacked_out || xs->lost_out || any_retrans_done(sk))
+		state = XTCP_CA_DISORDER;
+	if (xs->ca_state != state) {
+		xtcp_ca_set_state(sk, state);
+		xs->high_seq = xs->snd_nxt;
+	}
+}
+
+/*
+ * A dubious ACK that starts no recovery (tcp_try_to_open()): the
+ * timestamps' undo forgets a retransmission no longer in flight, an ECN
+ * echo starts CWR, else Open or Disorder.
+ */
+static void try_to_open(struct sock *sk, int flag)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!any_retrans_done(sk))
+		xs->retrans_stamp = 0;
+	if (flag & XTCP_ACKF_ECE)
+		enter_cwr(xs);
+	if (xs->ca_state != XTCP_CA_CWR)
+		try_keep_open(sk);
 }
 
 /*
@@ -1231,7 +1266,7 @@ static enum frto_verdict frto_ack(struct sock *sk, int flag, bool num_dupack,
  * original, not by our retransmission (tcp_try_undo_partial()): with
  * retransmissions still in flight, nothing more is marked lost or sent
  * again (returns true); with none, the reduction is undone and the
- * connection open (TCPPartialUndo).
+ * connection Open, or in Disorder (TCPPartialUndo).
  */
 static bool try_undo_partial(struct sock *sk, u32 prior_snd_una)
 {
@@ -1253,7 +1288,7 @@ static bool try_undo_partial(struct sock *sk, u32 prior_snd_una)
 		xs->retrans_stamp = 0;
 	undo_cwnd_reduction(sk, true);
 	xtcp_inc_stat(sock_net(sk), XTCP_STAT_PARTIAL_UNDO);
-	xtcp_ca_set_state(sk, XTCP_CA_OPEN);
+	try_keep_open(sk);
 	return false;
 }
 
@@ -1300,9 +1335,10 @@ static void prr_reduction(struct xtcp_sock *xs, u32 delivered, u32 newly_lost,
  * the ACK covers the probe: at once for a probe of new data; for a segment
  * sent again, when a D-SACK or a pure duplicate ACK says both copies arrived,
  * or when the ACK goes beyond the probe, which says that one copy was lost:
- * the window is reduced as after a loss, once (tcp_init_cwnd_reduction()
- * then tcp_end_cwnd_reduction(): cwnd to the congestion control's ssthresh,
- * no fast recovery; TCPLossProbeRecovery).
+ * the window is reduced as after a loss, once (tcp_init_cwnd_reduction(),
+ * the CWR state, then tcp_end_cwnd_reduction(): cwnd to the congestion
+ * control's ssthresh, no fast recovery; tcp_try_keep_open() leaves CWR;
+ * TCPLossProbeRecovery).
  */
 static void tlp_ack(struct sock *sk, u32 ack, int flag)
 {
@@ -1313,11 +1349,10 @@ static void tlp_ack(struct sock *sk, u32 ack, int flag)
 	if (!xs->tlp_retrans || (flag & XTCP_ACKF_DSACK_TLP)) {
 		xs->tlp_high_seq = 0;
 	} else if (xtcp_seq_after(ack, xs->tlp_high_seq)) {
-		xs->tlp_high_seq = 0;
-		xs->high_seq = xs->snd_nxt;
-		xs->cc.cwnd_cnt = 0;
-		xs->cc.ssthresh = xtcp_ca_ssthresh(sk);
+		init_cwnd_reduction(xs);
+		xtcp_ca_set_state(sk, XTCP_CA_CWR);
 		end_cwnd_reduction(sk, true);
+		try_keep_open(sk);
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_LOSS_PROBE_RECOVERY);
 	} else if (!(flag & (XTCP_ACKF_UNA_ADVANCED | XTCP_ACKF_NOT_DUP |
 			     XTCP_ACKF_DATA_SACKED))) {
@@ -1360,7 +1395,7 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 	u32 sack_delivered = xs->delivered;
 	u32 prior_in_flight, delivered, dsacked = 0;
 	bool old = xtcp_seq_before(ack, prior_snd_una);
-	bool hold = false, dubious, reo_armed = false;
+	bool hold = false, in_recovery = false, dubious, reo_armed = false;
 	long ca_rtt_us;
 	u64 now_us;
 
@@ -1508,6 +1543,9 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 	case XTCP_CA_OPEN:
 		xs->retrans_stamp = 0;
 		break;
+	case XTCP_CA_DISORDER:
+		/* no exit here: tcp_try_to_open(), below */
+		break;
 	case XTCP_CA_CWR:
 		/*
 		 * Reduced: something sent after it began is acknowledged, so
@@ -1534,12 +1572,14 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 			xs->dupacks = 0;
 			break;
 		}
+		/* tcp_fastretrans_alert()'s own Recovery case */
+		in_recovery = true;
 		if ((flag & XTCP_ACKF_UNA_ADVANCED) && try_undo_partial(sk, prior_snd_una)) {
 			hold = true;
 			break;
 		}
 		if (try_undo_dsack(sk))
-			xtcp_ca_set_state(sk, XTCP_CA_OPEN);
+			try_to_open(sk, flag);
 		break;
 	case XTCP_CA_LOSS:
 		/* tcp_process_loss() */
@@ -1582,10 +1622,10 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 	}
 
 	/*
-	 * Open: D-SACKs may show the last episode spurious after it ended, for
-	 * they come when the retransmissions arrive.
+	 * Open or Disorder: D-SACKs may show the last episode spurious after it
+	 * ended, for they come when the retransmissions arrive.
 	 */
-	if (xs->ca_state == XTCP_CA_OPEN && dubious)
+	if (xs->ca_state <= XTCP_CA_DISORDER && dubious)
 		try_undo_dsack(sk);
 
 	/*
@@ -1613,11 +1653,10 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 			reo_armed = rack_mark_lost(sk);
 		lost_retrans = prior_retrans > xs->retrans_out;
 		if (dubious && xs->lost_out &&
-		    (xs->ca_state == XTCP_CA_OPEN || xs->ca_state == XTCP_CA_CWR ||
+		    (xs->ca_state < XTCP_CA_RECOVERY ||
 		     (xs->ca_state == XTCP_CA_LOSS && lost_retrans)))
 			enter_recovery(sk, flag & XTCP_ACKF_ECE);
-	} else if ((xs->ca_state == XTCP_CA_OPEN ||
-		    xs->ca_state == XTCP_CA_CWR) &&
+	} else if (xs->ca_state < XTCP_CA_RECOVERY &&
 		   head && (xs->sack_ok ? xs->sacked_out >= xs->reordering :
 			    xs->dupacks >= xs->reordering)) {
 		if (xs->sack_ok)
@@ -1640,11 +1679,15 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 	}
 
 	/*
-	 * An ECN echo with data in flight, not in recovery: the window falls
-	 * (tcp_try_to_open()); with nothing in flight tcp_ack() ignores it.
+	 * A dubious ACK that began no recovery, in Open, Disorder or CWR (or
+	 * back in Open from Loss): tcp_fastretrans_alert()'s tcp_try_to_open().
+	 * An ECN echo makes the window fall there (CWR); one with nothing in
+	 * flight tcp_ack() ignores, unless it D-SACKs. Else Open, or Disorder
+	 * while segments are SACKed, lost or sent again. Recovery's own case
+	 * (@in_recovery) opened only by a D-SACK undo, above.
 	 */
-	if ((flag & XTCP_ACKF_ECE) && prior_packets)
-		enter_cwr(xs);
+	if (!hold && dubious && !in_recovery && xs->ca_state < XTCP_CA_RECOVERY)
+		try_to_open(sk, flag);
 
 	/*
 	 * tcp_ack(): the rate sample (tcp_rate_gen()), then
@@ -1755,7 +1798,7 @@ void xtcp_enter_loss(struct sock *sk)
 	 * ACK moved SND.UNA since (xs->retries counts this one already). An
 	 * undo may restore cwnd and ssthresh of before.
 	 */
-	if (xs->ca_state == XTCP_CA_OPEN ||
+	if (xs->ca_state <= XTCP_CA_DISORDER ||
 	    !xtcp_seq_after(xs->high_seq, xs->snd_una) ||
 	    (xs->ca_state == XTCP_CA_LOSS && xs->retries <= 1)) {
 		xs->prior_ssthresh = current_ssthresh(xs);
@@ -1791,7 +1834,7 @@ void xtcp_enter_loss(struct sock *sk)
 	 * was over-estimated (tcp_enter_loss())
 	 */
 	r = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_reordering);
-	if (xs->ca_state == XTCP_CA_OPEN && xs->sacked_out >= r)
+	if (xs->ca_state <= XTCP_CA_DISORDER && xs->sacked_out >= r)
 		xs->reordering = min_t(u32, xs->reordering, r);
 	/* one more than what is still in flight: the head goes again */
 	xs->cc.cwnd = xtcp_pipe(xs) + 1;

@@ -73,7 +73,10 @@ static int retrans_to_secs(u8 retrans, int timeout, int rto_max)
  * unsets the clamp), else at least SOCK_MIN_RCVBUF / 2. Before the connection
  * has its clamp (tcp_init_buffer_space()) the value waits in clamp_opt and
  * bounds the SYN's or SYN+ACK's window and scale (output.c); after, it is the
- * clamp, and rcv_ssthresh follows it down, or up to the last window.
+ * clamp, and rcv_ssthresh follows it down, or up to the last window. In
+ * SYN-SENT, after tcp_connect_init() capped the clamp at the largest window
+ * on our scale, Linux's tp->window_clamp takes the value as it is (clamp_raw):
+ * tcp_init_buffer_space() then bounds it by the buffer alone.
  */
 static int set_window_clamp(struct sock *sk, int val)
 {
@@ -85,11 +88,13 @@ static int set_window_clamp(struct sock *sk, int val)
 		if (sk->sk_state != XTCP_CLOSE)
 			return -EINVAL;
 		xs->window_clamp = 0;
+		xs->clamp_raw = 0;
 		WRITE_ONCE(xs->clamp_opt, 0);
 		return 0;
 	}
 	clamp = max_t(u32, val, SOCK_MIN_RCVBUF / 2);
 	if (!xs->window_clamp) {
+		xs->clamp_raw = sk->sk_state == XTCP_SYN_SENT;
 		WRITE_ONCE(xs->clamp_opt, clamp);
 		return 0;
 	}

@@ -599,8 +599,8 @@ static bool early_retrans_tlp(const struct sock *sk)
 /*
  * Schedule a tail loss probe instead of the RTO (RFC 8985 §7.2), as
  * tcp_schedule_loss_probe() does: on a connection with SACK, segments in
- * flight and no loss or SACKed segment known (Linux's Open or CWR state; its
- * Disorder state is Open with segments SACKed, lost or sent again), after
+ * flight, in the Open or CWR state (not in Disorder, where segments are
+ * SACKed, lost or sent again, nor in recovery or loss), after
  * the probe timeout: twice the smoothed RTT, plus 200 ms (TCP_RTO_MIN, for
  * the peer's delayed ACK) with one segment in flight, else 2 ms
  * (TCP_TIMEOUT_MIN_US), rounded up to jiffies; 1 s without an RTT sample.
@@ -615,8 +615,7 @@ bool xtcp_timer_loss_probe(struct sock *sk, bool advancing_rto)
 
 	xtcp_sock_assert_locked(sk);
 	if (!early_retrans_tlp(sk) || !xs->packets_out || !xs->sack_ok ||
-	    xs->ca_state != XTCP_CA_OPEN || xs->sacked_out || xs->lost_out ||
-	    xs->retrans_out)
+	    (xs->ca_state != XTCP_CA_OPEN && xs->ca_state != XTCP_CA_CWR))
 		return false;
 	if (xs->rtt.srtt_us) {
 		u32 us = 2 * xs->rtt.srtt_us;
@@ -666,7 +665,9 @@ void xtcp_timer_send_blocked(struct sock *sk)
 /*
  * An ACK took SND.UNA forward: a tail loss probe is scheduled if one may go;
  * else all acknowledged and nothing waiting stops the retransmission timer,
- * and anything else restarts it (RFC 6298 §5.3).
+ * and anything else restarts it (RFC 6298 §5.3), but in place of a pending
+ * probe (one scheduled in Open, the state since Disorder) or RACK's timer
+ * where it would have been (tcp_rearm_rto()).
  */
 void xtcp_timer_data_acked(struct sock *sk)
 {
@@ -677,7 +678,8 @@ void xtcp_timer_data_acked(struct sock *sk)
 		return;
 	if (xs->snd_una == xs->snd_nxt && !xtcp_send_head(sk))
 		timer_clear(sk, XTCP_TIMER_RETRANS);
-	else if (xtcp_timer_pending(xs, XTCP_TIMER_REO))
+	else if (xtcp_timer_pending(xs, XTCP_TIMER_REO) ||
+		 xtcp_timer_pending(xs, XTCP_TIMER_LOSS_PROBE))
 		rearm_rto_from_head(sk);
 	else
 		timer_arm(sk, XTCP_TIMER_RETRANS, xs->rto_ms);

@@ -77,6 +77,7 @@ enum xtcp_timer_event {
 /* Where loss recovery is (xs->ca_state), numbered as TCP_CA_* for TCP_INFO. */
 enum xtcp_ca_state {
 	XTCP_CA_OPEN = 0,
+	XTCP_CA_DISORDER = 1,	/* segments SACKed, lost or sent again, no reduction */
 	XTCP_CA_CWR = 2,	/* the window falls for an ECN echo (ecn.c) */
 	XTCP_CA_RECOVERY = 3,	/* fast recovery after duplicate ACKs or SACKs */
 	XTCP_CA_LOSS = 4,	/* after a retransmission time-out */
@@ -155,6 +156,7 @@ struct xtcp_sock {
 	u8 syn_lost:1;		/* our SYN or SYN+ACK was sent again */
 	u8 ack_owed:1;		/* data received and not yet acknowledged */
 	u8 ack_now:1;		/* the next ACK goes at once (ICSK_ACK_NOW) */
+	u8 clamp_raw:1;		/* clamp_opt set in SYN-SENT: taken as it is */
 	u8 ecn_flags;		/* XTCP_ECN_* (ecn.h), as tp->ecn_flags */
 
 	/* retransmission (timer.c) and the RTO (RFC 6298, rtt.h) */

@@ -76,7 +76,10 @@ struct xtcp_congestion_ops {
 	 * (tcp_is_cwnd_limited()) and outside a reduction
 	 */
 	void (*cong_avoid)(struct sock *sk, u32 ack, u32 acked);
-	/* called before changing ca_state (optional) */
+	/*
+	 * called before changing ca_state (optional): TCP_CA_Open,
+	 * TCP_CA_Disorder, TCP_CA_CWR, TCP_CA_Recovery, TCP_CA_Loss
+	 */
 	void (*set_state)(struct sock *sk, u8 new_state);
 	/* a cwnd event (optional) */
 	void (*cwnd_event)(struct sock *sk, enum tcp_ca_event ev);
