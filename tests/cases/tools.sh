@@ -331,6 +331,10 @@ case_tools_xtcp_probe() {
 	wire_setup nowatch || return 1
 	wire_static_neigh || fail "static neighbour entries failed" || return 1
 	modprobe -q sch_netem 2>/dev/null || true
+	# netem drops per packet: a GSO packet of dozens of segments would be
+	# one draw, and a 1 MB transfer might then lose none
+	ip netns exec "$WIRE_A" ethtool -K wa tso off gso off >/dev/null ||
+		fail "ethtool -K wa gso off failed" || return 1
 	tc -n "$WIRE_A" qdisc add dev wa root netem delay 5ms loss 3% ||
 		fail "tc netem on a failed" || return 1
 	tc -n "$WIRE_B" qdisc add dev wb root netem delay 5ms || fail "tc netem on b failed" ||
