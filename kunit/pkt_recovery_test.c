@@ -691,6 +691,7 @@ static void recovery_prr_proportional(struct kunit *test)
 	sock = prr_established(test, &p, 44020);
 	xs = xtcp_sk(sock->sk);
 	seq = send_segments(test, sock, &p, 10);
+	ack_not_due(xs);
 	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 8 * MSS, 0), (int)(8 * MSS));
 	XTCP_EXPECT_NO_SEGMENT(test);
 
@@ -764,6 +765,7 @@ static void recovery_prr_slow_start_bound(struct kunit *test)
 	sock = prr_established(test, &p, 44021);
 	xs = xtcp_sk(sock->sk);
 	seq = send_segments(test, sock, &p, 10);
+	ack_not_due(xs);
 
 	prr_ack(test, &p, seq, 0, 6, 7);
 	prr_ack(test, &p, seq, 0, 6, 8);
@@ -920,6 +922,7 @@ static void recovery_undo_dsack_in_window(struct kunit *test)
 	sock = prr_established(test, &p, 44041);
 	xs = xtcp_sk(sock->sk);
 	seq = send_segments(test, sock, &p, 10);
+	ack_not_due(xs);
 	sack_ack(test, &p, seq, seq, holes, 2);
 	EXPECT_SEGS(test, &p, seq, 0, 2);
 	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
@@ -1428,6 +1431,7 @@ static void recovery_ends_in_disorder(struct kunit *test)
 	sock = state_established(test, &p, 44061);
 	xs = xtcp_sk(sock->sk);
 	seq = send_segments(test, sock, &p, 10);
+	ack_not_due(xs);
 	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 8 * MSS, 0), (int)(8 * MSS));
 	XTCP_EXPECT_NO_SEGMENT(test);
 
