@@ -654,6 +654,31 @@ static void prr_ack(struct kunit *test, struct xtcp_peer *p, u32 seq, u32 una,
 }
 
 /*
+ * Ten segments out, eight more written behind them (sent as the window
+ * lets them), then SACKs of segments 1, 2 and 3 above the hole at 0: the
+ * first two send segments 10 and 11 (Disorder), the third starts recovery
+ * and sends the hole again. Returns the first segment's sequence number.
+ */
+static u32 sack_three_recovery(struct kunit *test, struct socket *sock,
+			       struct xtcp_peer *p)
+{
+	struct xtcp_sock *xs = xtcp_sk(sock->sk);
+	u32 seq = send_segments(test, sock, p, 10);
+
+	ack_not_due(xs);
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 8 * MSS, 0), (int)(8 * MSS));
+	XTCP_EXPECT_NO_SEGMENT(test);
+	prr_ack(test, p, seq, 0, 1, 2);
+	EXPECT_SEGS(test, p, seq, 10);
+	prr_ack(test, p, seq, 0, 1, 3);
+	EXPECT_SEGS(test, p, seq, 11);
+	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_DISORDER);
+	prr_ack(test, p, seq, 0, 1, 4);
+	EXPECT_SEGS(test, p, seq, 0);
+	return seq;
+}
+
+/*
  * Ten segments out, the first lost: SACKs of the second, of up to the third,
  * then of up to segment @last begin recovery and the hole goes again (its
  * retransmission alone, checked). Returns the first segment's sequence.
@@ -690,20 +715,8 @@ static void recovery_prr_proportional(struct kunit *test)
 
 	sock = prr_established(test, &p, 44020);
 	xs = xtcp_sk(sock->sk);
-	seq = send_segments(test, sock, &p, 10);
-	ack_not_due(xs);
-	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 8 * MSS, 0), (int)(8 * MSS));
-	XTCP_EXPECT_NO_SEGMENT(test);
-
-	prr_ack(test, &p, seq, 0, 1, 2);
-	EXPECT_SEGS(test, &p, seq, 10);
-	prr_ack(test, &p, seq, 0, 1, 3);
-	EXPECT_SEGS(test, &p, seq, 11);
-	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_DISORDER);
-
+	seq = sack_three_recovery(test, sock, &p);
 	/* pipe 8 > ssthresh 5: ceil(5 * 1 / 10) - 0 = 1, the retransmission */
-	prr_ack(test, &p, seq, 0, 1, 4);
-	EXPECT_SEGS(test, &p, seq, 0);
 	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
 	KUNIT_EXPECT_EQ(test, xs->cc.ssthresh, 5U);
 	KUNIT_EXPECT_EQ(test, xs->prior_cwnd, 10U);
@@ -1430,18 +1443,7 @@ static void recovery_ends_in_disorder(struct kunit *test)
 
 	sock = state_established(test, &p, 44061);
 	xs = xtcp_sk(sock->sk);
-	seq = send_segments(test, sock, &p, 10);
-	ack_not_due(xs);
-	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 8 * MSS, 0), (int)(8 * MSS));
-	XTCP_EXPECT_NO_SEGMENT(test);
-
-	prr_ack(test, &p, seq, 0, 1, 2);
-	EXPECT_SEGS(test, &p, seq, 10);
-	prr_ack(test, &p, seq, 0, 1, 3);
-	EXPECT_SEGS(test, &p, seq, 11);
-	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_DISORDER);
-	prr_ack(test, &p, seq, 0, 1, 4);
-	EXPECT_SEGS(test, &p, seq, 0);
+	seq = sack_three_recovery(test, sock, &p);
 	KUNIT_EXPECT_EQ(test, xs->ca_state, XTCP_CA_RECOVERY);
 	KUNIT_EXPECT_EQ(test, info_ca_state(sock), TCP_CA_Recovery);
 	KUNIT_EXPECT_EQ(test, xs->high_seq, seq + 12 * MSS);
