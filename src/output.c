@@ -1130,21 +1130,20 @@ static unsigned int frags_added(const struct sk_buff *skb, struct page **page,
  * How many segments from the send head @skb (which may go) go together in
  * one GSO skb (tcp_write_xmit() with tcp_tso_segs() and tcp_cwnd_test()):
  * at most @quota, the room the congestion window has, the size goal's
- * segments and tso_segs(); each but the last a full MSS without PSH or FIN,
- * within one of Linux's size-goal skbs (goal_end: a GSO packet takes one
- * skb), each one the peer's window and Nagle's rule
- * let go as they would let it go on its own; all of their page fragments
- * in one skb. A FIN's segment goes on its own, held by neither window.
+ * segments and @max_segs (tso_segs()); each but the last a full MSS without
+ * PSH or FIN, within one of Linux's size-goal skbs (goal_end: a GSO packet
+ * takes one skb), each one the peer's window and Nagle's rule let go as
+ * they would let it go on its own; all of their page fragments in one skb. A FIN's segment goes on its own, held by neither window.
  */
 static u32 run_len(struct sock *sk, struct sk_buff *skb, u8 nonagle,
-		   u32 quota, u32 mss)
+		   u32 quota, u32 mss, u32 max_segs)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
 	struct page *page = NULL;
 	unsigned int end = 0, frags;
 	u32 n = 1;
 
-	quota = min3(quota, xtcp_size_goal(sk) / mss, tso_segs(sk, mss));
+	quota = min3(quota, xtcp_size_goal(sk) / mss, max_segs);
 	frags = frags_added(skb, &page, &end);
 	while (n < quota && skb->len == mss && !skb_headlen(skb) &&
 	       !(XTCP_SKB_CB(skb)->flags & (XTCP_FLAG_PSH | XTCP_FLAG_FIN)) &&
@@ -1322,27 +1321,27 @@ static u32 goal_skb_len(struct sock *sk, struct sk_buff *skb,
  * @cwnd_limited or @rwnd_limited when that window holds it back.
  */
 static bool tso_should_defer(struct sock *sk, struct sk_buff *skb, u32 mss,
-			     bool *cwnd_limited, bool *rwnd_limited)
+			     u32 max_segs, bool *cwnd_limited,
+			     bool *rwnd_limited)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 send_win, cong_win, limit, max_segs, len, div, in_flight;
+	u32 send_win, cong_win, limit, len, div, in_flight = xtcp_pipe(xs);
 	u64 now = ktime_get_ns(), srtt_ns, threshold;
 	struct sk_buff *last, *head;
 	s64 how_far;
 
-	if (xs->ca_state >= XTCP_CA_RECOVERY ||
+	if (xs->ca_state >= XTCP_CA_RECOVERY || xs->cc.cwnd <= in_flight ||
 	    (s64)(now - xs->wstamp_ns - NSEC_PER_MSEC) > 0)
-		return false;
-	len = goal_skb_len(sk, skb, &last);
-	in_flight = xtcp_pipe(xs);
-	if (len <= mss || xs->cc.cwnd <= in_flight)
 		return false;
 	send_win = xs->snd_una + xs->snd_wnd - XTCP_SKB_CB(skb)->seq;
 	cong_win = (xs->cc.cwnd - in_flight) * mss;
 	limit = min(send_win, cong_win);
-	max_segs = tso_segs(sk, mss);
-	/* a full GSO packet goes; so does all of an skb that will not grow */
-	if (limit >= max_segs * mss ||
+	/* a full GSO packet goes (before walking the skb: bulk's usual case) */
+	if (limit >= max_segs * mss)
+		return false;
+	/* one segment is for Nagle to hold; all of an skb that will not grow goes */
+	len = goal_skb_len(sk, skb, &last);
+	if (len <= mss ||
 	    (!skb_queue_is_last(&sk->sk_write_queue, last) && limit >= len))
 		return false;
 	div = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_tso_win_divisor);
@@ -1458,6 +1457,8 @@ static void write_xmit(struct sock *sk, u8 nonagle, int push_one, bool repair)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	/* new data is cut to the MSS of the call's start (tcp_write_xmit()) */
 	u32 mss = xtcp_current_mss(sk), n, sent = 0;
+	/* a GSO packet's most segments, once a call (tcp_write_xmit()) */
+	u32 max_segs = tso_segs(sk, mss);
 	bool rwnd_limited = false, cwnd_limited = false, cwnd_full;
 	struct sk_buff *skb;
 
@@ -1492,14 +1493,14 @@ static void write_xmit(struct sock *sk, u8 nonagle, int push_one, bool repair)
 		 */
 		if (!nagle_ok(sk, skb, nonagle, mss))
 			break;
-		if (cwnd_room && !push_one &&
-		    tso_should_defer(sk, skb, mss, &cwnd_limited,
+		if (!push_one &&
+		    tso_should_defer(sk, skb, mss, max_segs, &cwnd_limited,
 				     &rwnd_limited))
 			break;
 		if (fit_mss(sk, skb, mss))
 			break;
 		n = probe ? 1 : run_len(sk, skb, nonagle, cwnd_quota(xs, cwnd_room),
-					mss);
+					mss, max_segs);
 		if (small_queue_check(sk, run_truesize(sk, skb, n), 0))
 			break;
 		if (n > 1) {
