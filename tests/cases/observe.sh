@@ -11,6 +11,7 @@ light_skip[observe_ladder_live]="the tracepoints it reads are checked by observe
 light_skip[observe_counters]="counters are arithmetic on paths the wire cases take; Debian's kernel checks their values"
 light_skip[observe_sysctl_syn_options]="the SYN option paths run in every handshake; Debian's kernel checks the sysctls"
 light_skip[observe_tcp_sysctl_syn_options]="the SYN option paths run in every handshake; Debian's kernel checks the sysctls"
+light_skip[observe_sysctl_synack_retries]="the SYN+ACK retransmission timer runs in the xtcp_pkt_listen KUnit suite in the same kernel (request_synack_*); Debian's kernel checks the sysctl; time budget"
 light_skip[observe_sysctl_retries2]="the retransmission time-out path runs in api_connect_etimedout and api_tcp_user_timeout; time budget"
 
 OBS_TCP_NAMES="ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs OutRsts InCsumErrors"

@@ -325,6 +325,7 @@ print(e["sum_sent"]["bytes"], e["sum_received"]["bytes"])' <"$WIRE_TMP/ipc.out")
 # events, the SYN+ACK aside); cwnd and ssthresh are sane, the loss shows as a
 # recovery state and as retransmissions; the SVG is well-formed XML with each
 # series, the recovery shaded and the losses marked.
+light_skip[tools_xtcp_probe]="a userland tool; the tracepoint it reads is checked by observe_tracepoints and KUnit's rate_probe_once_per_ack in the same kernel"
 case_tools_xtcp_probe() {
 	local tmp out inst base n=1000000 port=7531 A=$WIRE_ADDR_A B=$WIRE_ADDR_B
 	wire_inet_skip "xtcp's own tracepoint" && return 0
