@@ -488,8 +488,9 @@ u32 xtcp_ca_min_tso_segs(struct sock *sk, u32 dflt)
 }
 
 /**
- * xtcp_update_pacing_rate - sk_pacing_rate from the window and the RTT
- * @sk: a connected socket
+ * xtcp_set_pacing_rate - sk_pacing_rate from the window and the RTT
+ * @sk: a connected socket, or an active opener taking its SYN+ACK
+ * @mss: the segment size to count the window in
  *
  * As tcp_update_pacing_rate(): MSS * cwnd / SRTT (cwnd, or the segments in
  * flight if more) times net.ipv4.tcp_pacing_ss_ratio percent in slow start
@@ -498,14 +499,14 @@ u32 xtcp_ca_min_tso_segs(struct sock *sk, u32 dflt)
  * sender sizes its GSO skbs by it (output.c). Linux keeps SRTT in eighths of
  * a microsecond, xtcp in microseconds: the scaling is Linux's all the same.
  */
-void xtcp_update_pacing_rate(struct sock *sk)
+void xtcp_set_pacing_rate(struct sock *sk, u32 mss)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct net *net = sock_net(sk);
 	u64 rate;
 
 	xtcp_sock_assert_locked(sk);
-	rate = (u64)xs->mss * ((USEC_PER_SEC / 100) << 3);
+	rate = (u64)mss * ((USEC_PER_SEC / 100) << 3);
 	if (xs->cc.cwnd < xs->cc.ssthresh / 2)
 		rate *= READ_ONCE(net->ipv4.sysctl_tcp_pacing_ss_ratio);
 	else
@@ -516,6 +517,12 @@ void xtcp_update_pacing_rate(struct sock *sk)
 	/* unlocked readers: sch_fq, TCP_INFO */
 	WRITE_ONCE(sk->sk_pacing_rate,
 		   min_t(u64, rate, READ_ONCE(sk->sk_max_pacing_rate)));
+}
+
+/* xtcp_set_pacing_rate() in the connection's MSS, as each ACK sets it. */
+void xtcp_update_pacing_rate(struct sock *sk)
+{
+	xtcp_set_pacing_rate(sk, xtcp_sk(sk)->mss);
 }
 
 /* tcp_sndbuf_expand()'s multiplier: 2 unless the algorithm says. */

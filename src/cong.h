@@ -48,6 +48,7 @@ void xtcp_ca_in_ack_event(struct sock *sk, u32 flags);
 void xtcp_ca_pkts_acked(struct sock *sk, u32 pkts_acked, s32 rtt_us,
 			u32 in_flight);
 u32 xtcp_ca_min_tso_segs(struct sock *sk, u32 dflt);
+void xtcp_set_pacing_rate(struct sock *sk, u32 mss);
 void xtcp_update_pacing_rate(struct sock *sk);
 u32 xtcp_ca_sndbuf_expand(struct sock *sk);
 size_t xtcp_ca_get_info(struct sock *sk, int *attr, union tcp_cc_info *info);

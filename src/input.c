@@ -574,7 +574,7 @@ static void rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
-	bool ack_ok = false;
+	bool ack_ok = false, ts_offered;
 
 	xtcp_sock_assert_locked(sk);
 	if (cb->flags & XTCP_FLAG_ACK) {
@@ -593,6 +593,7 @@ static void rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 	if (!(cb->flags & XTCP_FLAG_SYN))
 		return;
 
+	ts_offered = xs->ts_ok;
 	xtcp_syn_learn(sk, skb);
 	xtcp_ecn_rcv_syn(sk, cb->flags);
 	xs->snd_wl2 = cb->ack;
@@ -605,6 +606,16 @@ static void rcv_syn_sent(struct sock *sk, struct sk_buff *skb)
 		 */
 		if (!rtt_ack(sk, cb->ack, cb, true))
 			rto_afresh(xs);
+		/*
+		 * tcp_ack()'s tcp_cong_control() sets the pacing rate before
+		 * tcp_rcv_synsent_state_process() settles the timestamp option:
+		 * in an MSS less the option our SYN offered, taken or not (its
+		 * tcp_ack_update_window() synced the MSS to the peer's option
+		 * and window). The first flight's skbs are sized by that rate.
+		 */
+		if (!xs->ca_ops->cong_control)
+			xtcp_set_pacing_rate(sk, xtcp_mss_for(sk, xs->pmtu_cookie,
+							      ts_offered));
 		xtcp_timer_syn_acked(sk);
 		apply(sk, XTCP_EV_SYN_ACK, skb);
 	} else {

@@ -363,8 +363,20 @@ u8 xtcp_initial_rcv_wscale(const struct sock *sk)
 void xtcp_sync_mss(struct sock *sk, u32 pmtu)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->mss = xtcp_mss_for(sk, pmtu, xs->ts_ok);
+	xs->pmtu_cookie = pmtu;
+}
+
+/*
+ * xtcp_sync_mss()'s MSS for @pmtu, the timestamp option counted in each
+ * segment if @ts.
+ */
+u32 xtcp_mss_for(const struct sock *sk, u32 pmtu, bool ts)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 mss = pmtu - min_t(u32, pmtu, sizeof(struct iphdr) + XTCP_HDR_LEN);
-	u32 opts = xs->ts_ok ? XTCP_OLEN_TIMESTAMP + 2 : 0;
+	u32 opts = ts ? XTCP_OLEN_TIMESTAMP + 2 : 0;
 	u32 cutoff = xs->max_snd_wnd;
 
 	if (xs->peer_mss)
@@ -376,8 +388,7 @@ void xtcp_sync_mss(struct sock *sk, u32 pmtu)
 		cutoff >>= 1;
 	if (cutoff && mss > cutoff)
 		mss = max_t(u32, cutoff, 68 - XTCP_HDR_LEN - opts);
-	xs->mss = mss;
-	xs->pmtu_cookie = pmtu;
+	return mss;
 }
 
 /* The receive window the peer may still fill, as last advertised. */
@@ -1084,8 +1095,9 @@ u32 xtcp_size_goal(struct sock *sk)
  * (tcp_tso_autosize()): what the rate sends in 2^-sk_pacing_shift seconds
  * (1 ms by default), plus gso_max_size >> (min RTT / 2^tcp_tso_rtt_log us) on
  * short paths, at most gso_max_size; at least the algorithm's min_tso_segs,
- * else net.ipv4.tcp_min_tso_segs; at most gso_max_segs. Before a rate (an
- * active opener's first flight, sk_pacing_rate still ~0UL), gso_max_size.
+ * else net.ipv4.tcp_min_tso_segs; at most gso_max_segs. An active opener's
+ * first flight is sized by the rate its SYN+ACK set (rcv_syn_sent()): with
+ * a long first round trip, skbs of min_tso_segs, as Linux's.
  */
 static u32 tso_segs(struct sock *sk, u32 mss)
 {

@@ -30,6 +30,7 @@ static inline u32 xtcp_advmss(const struct xtcp_sock *xs)
 
 u16 xtcp_advertised_mss(struct sock *sk);
 void xtcp_sync_mss(struct sock *sk, u32 pmtu);
+u32 xtcp_mss_for(const struct sock *sk, u32 pmtu, bool ts);
 void xtcp_simple_retransmit(struct sock *sk);
 int xtcp_send_syn(struct sock *sk);
 int xtcp_send_synack(struct sock *sk);
