@@ -553,6 +553,28 @@ void xtcp_route_child(struct sock *sk)
 }
 
 /*
+ * tcp_update_skb_after_send(): @len bytes of text went, the departure time
+ * last set at @prior_wstamp. Paced (by fq or by xtcp, sk_pacing_status), the
+ * next skb's departure is later by their time at the pacing rate, less up to
+ * half of it for the time the departure was late (OS jitter); the first ten
+ * segments of a connection go unpaced, as the original sch_fq let them.
+ */
+static void paced(struct sock *sk, u32 len, u64 prior_wstamp)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	unsigned long rate = READ_ONCE(sk->sk_pacing_rate);
+	u64 len_ns, credit;
+
+	if (READ_ONCE(sk->sk_pacing_status) == SK_PACING_NONE ||
+	    rate == ~0UL || !rate || xs->data_segs_out < 10)
+		return;
+	len_ns = div64_ul((u64)len * NSEC_PER_SEC, rate);
+	credit = xs->wstamp_ns - prior_wstamp;
+	len_ns -= min_t(u64, len_ns / 2, credit);
+	xs->wstamp_ns += len_ns;
+}
+
+/*
  * Push the header for @flags at @seq onto @skb and send it. Consumes @skb,
  * which may be a GSO skb (xmit_run()): the header is its first segment's.
  */
@@ -564,6 +586,7 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	struct xtcp_segment seg = {};
 	u8 hdr[XTCP_HDR_MAX_LEN];
 	struct tcphdr *th;
+	u64 prior_wstamp;
 	int hlen, err;
 
 	xtcp_sock_assert_locked(sk);
@@ -655,8 +678,14 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	if (flags & XTCP_FLAG_RST)
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_OUT_RSTS);
 	xs->segs_out += segs;
-	/* every segment, ACKs too (__tcp_transmit_skb()'s tcp_wstamp_ns) */
+	/*
+	 * every segment, ACKs too, leaves at its departure time
+	 * (__tcp_transmit_skb()'s tcp_wstamp_ns), given to fq as the skb's
+	 * earliest departure
+	 */
+	prior_wstamp = xs->wstamp_ns;
 	xs->wstamp_ns = max(xs->wstamp_ns, ktime_get_ns());
+	skb_set_delivery_time(skb, xs->wstamp_ns, true);
 	/* where the last skb of new data began (rtx_empty_or_single()) */
 	if (seg.payload_len && !xtcp_seq_before(seq, xs->snd_nxt))
 		xs->xmit_seq = seq;
@@ -667,11 +696,17 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 		xs->bytes_sent += seg.payload_len;
 	}
 	if (xmit_captured(sock_net(sk), inet->inet_saddr, inet->inet_daddr,
-			  skb))
-		return 0;
-	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
-	gso_caps(sk);
-	return net_xmit_eval(err);
+			  skb)) {
+		err = 0;
+	} else {
+		/* net_xmit_eval() is a macro that reads its argument twice */
+		err = ip_queue_xmit(sk, skb, &inet->cork.fl);
+		err = net_xmit_eval(err);
+		gso_caps(sk);
+	}
+	if (!err && seg.payload_len)
+		paced(sk, seg.payload_len, prior_wstamp);
+	return err;
 }
 
 static struct sk_buff *alloc_ctl_skb(gfp_t gfp)
@@ -1463,6 +1498,29 @@ static unsigned int run_truesize(const struct sock *sk,
  * probe) one new segment, the congestion window full or not, and no repair.
  * Without @repair, only new segments go (tcp_write_xmit() alone).
  */
+/*
+ * tcp_pacing_check(): with internal pacing (SK_PACING_NEEDED: set by
+ * SO_MAX_PACING_RATE or an algorithm that asks for it, while no fq qdisc
+ * paces the socket, which sets SK_PACING_FQ), nothing goes before the
+ * departure time paced() set: the pacing timer is armed for it.
+ */
+static bool pacing_check(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	/* pairs with sch_fq's smp_store_release() of SK_PACING_FQ */
+	if (smp_load_acquire(&sk->sk_pacing_status) != SK_PACING_NEEDED)
+		return false;
+	if (xs->wstamp_ns <= ktime_get_ns())
+		return false;
+	if (!hrtimer_is_queued(&xs->pacing_timer)) {
+		hrtimer_start(&xs->pacing_timer, ns_to_ktime(xs->wstamp_ns),
+			      HRTIMER_MODE_ABS_PINNED_SOFT);
+		sock_hold(sk);	/* put by pace_kick() or xtcp_pacing_stop() */
+	}
+	return true;
+}
+
 static void write_xmit(struct sock *sk, u8 nonagle, int push_one, bool repair)
 {
 	bool probe = push_one == 2;
@@ -1477,6 +1535,9 @@ static void write_xmit(struct sock *sk, u8 nonagle, int push_one, bool repair)
 	for (;;) {
 		bool cwnd_room = probe || xtcp_pipe(xs) < xs->cc.cwnd;
 
+		/* each skb at its time (tcp_write_xmit(), tcp_xmit_retransmit_queue()) */
+		if (pacing_check(sk))
+			break;
 		/* repairs first (RFC 6675 §5 NextSeg() rule 1), then new data */
 		skb = cwnd_room && !push_one && repair ? xtcp_next_lost(sk) : NULL;
 		if (skb) {
@@ -1556,7 +1617,7 @@ void xtcp_xmit_lost(struct sock *sk)
 
 	xtcp_sock_assert_locked(sk);
 	while (xtcp_pipe(xs) < xs->cc.cwnd && (skb = xtcp_next_lost(sk))) {
-		if (small_queue_check(sk, skb->truesize, 1))
+		if (pacing_check(sk) || small_queue_check(sk, skb->truesize, 1))
 			break;
 		if (fit_mss(sk, skb, xtcp_current_mss(sk)) ||
 		    transmit_queued(sk, skb, GFP_ATOMIC))
@@ -1607,6 +1668,38 @@ static void tsq_handler(struct sock *sk)
 	else if (!test_and_set_bit(XTCP_DEFER_TSQ, &xtcp_sk(sk)->deferred))
 		sock_hold(sk);	/* put by xtcp_tsq_deferred() */
 	bh_unlock_sock(sk);
+}
+
+/*
+ * tcp_pace_kick(): the departure time pacing_check() waited for has come;
+ * send as the TCP small queues' tasklet does.
+ */
+static enum hrtimer_restart pace_kick(struct hrtimer *timer)
+{
+	struct xtcp_sock *xs = container_of(timer, struct xtcp_sock,
+					    pacing_timer);
+	struct sock *sk = &xs->inet.sk;
+
+	tsq_handler(sk);
+	sock_put(sk);		/* pacing_check()'s */
+	return HRTIMER_NORESTART;
+}
+
+void xtcp_pacing_init(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	hrtimer_init(&xs->pacing_timer, CLOCK_MONOTONIC,
+		     HRTIMER_MODE_ABS_PINNED_SOFT);
+	xs->pacing_timer.function = pace_kick;
+}
+
+/* tcp_clear_xmit_timers()'s part: the connection is over. */
+void xtcp_pacing_stop(struct sock *sk)
+{
+	xtcp_sock_assert_locked(sk);
+	if (hrtimer_try_to_cancel(&xtcp_sk(sk)->pacing_timer) == 1)
+		__sock_put(sk);		/* pacing_check()'s; the caller holds one */
 }
 
 /*

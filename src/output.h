@@ -52,6 +52,8 @@ void xtcp_add_write_queue_tail(struct sock *sk, struct sk_buff *skb);
 void xtcp_check_space(struct sock *sk);
 void xtcp_xmit_lost(struct sock *sk);
 void xtcp_tsq_deferred(struct sock *sk);
+void xtcp_pacing_init(struct sock *sk);
+void xtcp_pacing_stop(struct sock *sk);
 void xtcp_tsq_init(void);
 void xtcp_tsq_exit(void);
 u32 xtcp_size_goal(struct sock *sk);

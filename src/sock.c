@@ -236,6 +236,7 @@ struct sock *xtcp_sk_alloc(struct net *net, int family, gfp_t gfp, int kern)
 	xs->rcv_wscale = xtcp_initial_rcv_wscale(sk);
 	xtcp_cc_start(sk, &xtcp_reno);	/* until xtcp_cc_default() */
 	xtcp_timer_init(sk);
+	xtcp_pacing_init(sk);
 	xtcp_state_store(sk, XTCP_CLOSE);
 	spin_lock_bh(&all_sockets_lock);
 	list_add_tail(&xs->all_node, &all_sockets);
@@ -279,6 +280,7 @@ void xtcp_done(struct sock *sk)
 	}
 	xtcp_set_state(sk, XTCP_CLOSE);
 	xtcp_timer_stop(sk);
+	xtcp_pacing_stop(sk);
 	xtcp_unhash(sk);
 	xtcp_ofo_purge(&xs->ofo);
 	xtcp_sacks_reset(&xs->rcv_sacks);

@@ -190,7 +190,11 @@ struct xtcp_sock {
 	u16 rcv_mss;		/* the largest segment the peer sent */
 	u32 lrcv_time;		/* jiffies: the last text received */
 	u32 lsndtime;		/* jiffies: the last text sent (tp->lsndtime) */
-	u64 wstamp_ns;		/* ktime_get_ns(): the last segment sent (tcp_wstamp_ns) */
+	/*
+	 * ktime_get_ns(): the last segment's departure time (tcp_wstamp_ns),
+	 * ahead of now while pacing holds the next one back
+	 */
+	u64 wstamp_ns;
 	u32 xmit_seq;		/* the first byte of the last skb of new data sent */
 	u32 ato;		/* jiffies: the delayed-ACK timeout (rwin.h) */
 	u16 last_seg_size;	/* the last short segment's text, as MSS */
@@ -419,6 +423,9 @@ struct xtcp_sock {
 	 */
 	struct sock *parent;
 	struct list_head child_node;
+
+	/* internal pacing (tcp_pacing_check()): armed for wstamp_ns */
+	struct hrtimer pacing_timer;
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)

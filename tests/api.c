@@ -1655,6 +1655,70 @@ static void t_tcp_maxseg(void)
 	close(l);
 }
 
+/*
+ * SO_MAX_PACING_RATE with no fq qdisc (loopback has none): the stack paces
+ * the socket itself (tcp_pacing_check(), since Linux 4.13). A sender capped
+ * at 1 MB/s takes at least about its bytes' time at that rate, less the
+ * first ten segments (never paced) and the jitter credit (at most half of
+ * each skb's time): a lower bound only, which no slowness of the guest can
+ * break; unpaced, loopback carries them in milliseconds.
+ */
+static void t_max_pacing_rate(void)
+{
+	const unsigned int rate = 1000000, mss = 1000, total = 400000;
+	static char buf[400000];
+	int port, l, c, s, st, got = 0;
+	unsigned int min_ms;
+	struct tcp_info ti;
+	socklen_t len;
+	long t0, ms;
+	ssize_t n;
+	pid_t pid;
+
+	l = listener(&port);
+	REQUIRE(l >= 0, "listener");
+	c = sock();
+	REQUIRE(set_int(c, IPPROTO_TCP, TCP_MAXSEG, mss) == 0, "TCP_MAXSEG: %s",
+		strerror(errno));
+	REQUIRE(connect_to(c, "127.0.0.1", port) == 0, "connect: %s", strerror(errno));
+	s = accept(l, NULL, NULL);
+	REQUIRE(s >= 0, "accept: %s", strerror(errno));
+	close(l);
+	CHECK(setsockopt(c, SOL_SOCKET, SO_MAX_PACING_RATE, &rate, sizeof(rate)) == 0,
+	      "SO_MAX_PACING_RATE: %s", strerror(errno));
+
+	pid = fork();
+	REQUIRE(pid >= 0, "fork: %s", strerror(errno));
+	if (!pid) {
+		close(c);
+		while (got < (int)total && (n = recv(s, buf, sizeof(buf), 0)) > 0)
+			got += n;
+		_exit(got == (int)total ? 0 : 1);
+	}
+	close(s);
+	memset(buf, 'p', sizeof(buf));
+	t0 = now_ms();
+	CHECK(send(c, buf, total, 0) == (ssize_t)total, "send: %s", strerror(errno));
+	REQUIRE(waitpid(pid, &st, 0) == pid, "waitpid");
+	ms = now_ms() - t0;
+	CHECK(WIFEXITED(st) && !WEXITSTATUS(st), "the reader got %u bytes: status %d",
+	      total, st);
+	min_ms = (unsigned long long)(total - 10 * mss) * 1000 / rate * 4 / 10;
+	CHECK(ms >= (long)min_ms, "%u bytes at %u B/s in %ld ms, under %u ms: not paced",
+	      total, rate, ms, min_ms);
+	printf("%u bytes at SO_MAX_PACING_RATE %u B/s: %ld ms (at least %u)\n",
+	       total, rate, ms, min_ms);
+
+	len = sizeof(ti);
+	CHECK(getsockopt(c, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0, "TCP_INFO: %s",
+	      strerror(errno));
+	CHECK(ti.tcpi_max_pacing_rate == rate, "tcpi_max_pacing_rate %llu",
+	      (unsigned long long)ti.tcpi_max_pacing_rate);
+	CHECK(ti.tcpi_pacing_rate <= rate, "tcpi_pacing_rate %llu above the cap",
+	      (unsigned long long)ti.tcpi_pacing_rate);
+	close(c);
+}
+
 /* TCP_INFO: state, negotiated options, MSS, RTO; a listener's queue aliases. */
 static void t_tcp_info(void)
 {
@@ -3327,6 +3391,7 @@ static const struct {
 	{ "sockopt_keepalive", t_sockopt_keepalive },
 	{ "tcp_nodelay", t_tcp_nodelay },
 	{ "tcp_maxseg", t_tcp_maxseg },
+	{ "max_pacing_rate", t_max_pacing_rate },
 	{ "tcp_info", t_tcp_info },
 	{ "tcp_keepalive_opts", t_tcp_keepalive_opts },
 	{ "tcp_congestion", t_tcp_congestion },

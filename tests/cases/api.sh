@@ -76,6 +76,7 @@ case_api_so_error() { api so_error; }
 case_api_sockopt_keepalive() { api sockopt_keepalive; }
 case_api_tcp_nodelay() { api tcp_nodelay; }
 case_api_tcp_maxseg() { api tcp_maxseg; }
+case_api_max_pacing_rate() { api max_pacing_rate; }
 case_api_tcp_info() { api tcp_info; }
 case_api_tcp_keepalive_opts() { api tcp_keepalive_opts; }
 case_api_tcp_unknown_opt() { api tcp_unknown_opt; }
