@@ -23,6 +23,11 @@
 #                      TIME_WAIT (BENCH_ARGS="NAME=VALUE ...", tests/bench; ~20 min)
 #   make bench-netem   goodput through netem profiles, xtcp beside Linux TCP
 #                      (BENCH_ARGS="BYTES REPS", default 4 MiB, 5; ~20 min)
+#   make experiment    congestion controls side by side through a netem profile:
+#                      Pantheon's metrics, CSVs and SVG plots in .build/experiment/
+#                      (EXPERIMENT_ARGS="[--profile P] [--runs N] [--bytes B]
+#                      STACK:CC...", tools/xtcp-experiment; default xtcp:cubic
+#                      xtcp:reno tcp:cubic through rate, 3 runs; ~5 min)
 #   make examples      the out-of-tree congestion controls of examples/, built
 #                      against this xtcp's Module.symvers and include/
 #   make install       install xtcp.ko for KDIR's kernel (depmod), xtcp(7), <linux/xtcp.h>
@@ -44,7 +49,7 @@ TOOL_LIBS := tools/bin/libxtcpize.so
 
 .PHONY: all modules clean install setup tests tools demo check check-harness kunit \
 	selftests selftests-distro selftests-debug selftests-inet vm-shell checkpatch wire soak soak-debug packetdrill-debug \
-	bench bench-netem examples
+	bench bench-netem examples experiment
 
 all: modules
 
@@ -158,6 +163,16 @@ bench: setup tests
 # Goodput through netem, xtcp beside Linux TCP (a benchmark: figures, no verdict).
 bench-netem: setup tests
 	@scripts/vm --kernel distro --xtcp --name bench --timeout 2700 -- tests/bench-netem $(BENCH_ARGS)
+
+# Congestion controls through a netem profile (tools/xtcp-experiment): the
+# report directory the guest wrote, copied to .build/experiment/.
+EXPERIMENT_ARGS ?= xtcp:cubic xtcp:reno tcp:cubic
+experiment: setup tests
+	@scripts/vm --kernel distro --xtcp --name experiment --timeout 2700 -- \
+		tools/xtcp-experiment $(EXPERIMENT_ARGS)
+	@d=$$(ls -td "$${XTCP_OUT:-.build}"/vm/runs/experiment.*/out/experiment/* | head -n 1) && \
+		rm -rf .build/experiment && cp -r "$$d" .build/experiment && \
+		echo "experiment: .build/experiment/report.md (from $$d)"
 
 # The soaks (XTCP_SOAK=1): what make check runs short, at full length, in
 # Debian's kernel, after the packetdrill suite in the debug kernel. About an

@@ -469,3 +469,130 @@ case_tools_xtcp_probe() {
 	EOF
 		fail "xtcp-probe's CSV and SVG: see above"
 }
+
+# xtcp-experiment (tools/xtcp-experiment, make experiment), short: 300 kB, one
+# run of xtcp's cubic and one of Linux TCP's through netem's rate profile (a
+# 20 Mbit/s bottleneck). The report directory is checked for real: every file
+# there, the CSVs with their columns and rows (a row an ACK in the traces,
+# time and acknowledged bytes in order, as many as runs.csv counted), the
+# throughput positive and below the link's rate, the acknowledged bytes those
+# sent, netem's counters moved; the SVGs well-formed, with a series for each
+# CC and run (the cwnd line a point an ACK) and the medians marked; the
+# report's header with this checkout's commit, this kernel and the profile.
+light_skip[tools_xtcp_experiment]="a userland tool over the tracepoint tools_xtcp_probe checks; its figures are times, which the debug kernel distorts"
+case_tools_xtcp_experiment() {
+	local tmp out n=300000 commit
+	wire_inet_skip "xtcp-experiment compares xtcp with Linux TCP itself" && return 0
+	tmp=$(mktemp -d /tmp/xexp.XXXXXX) || return 1
+	# shellcheck disable=SC2064 # (tmp is local: its value now)
+	trap "rm -rf '$tmp'" EXIT
+	out=$("$TOOLS_DIR/xtcp-experiment" --profile rate --runs 1 --bytes $n --out "$tmp/r" \
+		xtcp:cubic tcp:cubic 2>&1) || fail "xtcp-experiment failed:" "$out" || return 1
+	echo "$out"
+	tools_expect "its output" '^\| cubic \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| ' "$out" || return 1
+	# usage errors: one CC, an unknown profile, an unknown stack
+	tools_exits 2 'two or more STACK:CC' "$TOOLS_DIR/xtcp-experiment" xtcp:cubic || return 1
+	tools_exits 2 'no profile nosuch' "$TOOLS_DIR/xtcp-experiment" --profile nosuch \
+		xtcp:cubic tcp:cubic || return 1
+	tools_exits 2 'STACK xtcp or tcp' "$TOOLS_DIR/xtcp-experiment" udp:x tcp:cubic || return 1
+	commit=$(git -c safe.directory='*' -C "$TOOLS_DIR/.." rev-parse HEAD) ||
+		fail "no git commit" || return 1
+	python3 - "$tmp/r" "$n" "$commit" "$(uname -r)" <<-'EOF' ||
+	import csv, os, re, sys
+	import xml.etree.ElementTree as ET
+	d, n, commit, kernel = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+	ccs = ["xtcp:cubic", "tcp:cubic"]
+	slugs = {"xtcp:cubic": "xtcp-cubic", "tcp:cubic": "tcp-cubic"}
+	files = ["report.md", "runs.csv", "summary.csv", "throughput.csv", "tput_delay.svg",
+	         "throughput.svg", "cwnd.svg"] + ["traces/%s-run1.csv" % s for s in slugs.values()]
+	missing = [f for f in files if not os.path.isfile(os.path.join(d, f))]
+	if missing:
+	    sys.exit("missing from the report directory: %s" % missing)
+	def rows(f, cols):
+	    with open(os.path.join(d, f)) as fh:
+	        r = csv.DictReader(fh)
+	        if r.fieldnames is None or any(c not in r.fieldnames for c in cols):
+	            sys.exit("%s: columns %s, want %s" % (f, r.fieldnames, cols))
+	        out = list(r)
+	    if not out:
+	        sys.exit("%s: no rows" % f)
+	    return out
+	runs = rows("runs.csv", ["cc", "run", "throughput_mbps", "p95_delay_ms", "loss_rate",
+	                         "acks", "acked_bytes", "netem_sent", "netem_drops", "out_segs",
+	                         "retrans_segs", "mean_cwnd"])
+	if sorted(r["cc"] for r in runs) != sorted(ccs) or any(r["run"] != "1" for r in runs):
+	    sys.exit("runs.csv: runs %s" % [(r["cc"], r["run"]) for r in runs])
+	link = 20.0   # netem's rate 20mbit
+	for r in runs:
+	    t, p95 = float(r["throughput_mbps"]), float(r["p95_delay_ms"])
+	    if not 0 < t < link:
+	        sys.exit("%s: throughput %s Mbit/s, the link's rate %s" % (r["cc"], t, link))
+	    if not 0 < p95 < 10000:
+	        sys.exit("%s: p95 delay %s ms" % (r["cc"], p95))
+	    if not 0 <= float(r["loss_rate"]) < 1:
+	        sys.exit("%s: loss rate %s" % (r["cc"], r["loss_rate"]))
+	    if not n // 2 < int(r["acked_bytes"]) <= n + 2:
+	        sys.exit("%s: %s bytes acknowledged of %d sent" % (r["cc"], r["acked_bytes"], n))
+	    if int(r["netem_sent"]) < n // 1500 or int(r["out_segs"]) < n // 1500:
+	        sys.exit("%s: netem sent %s packets, the stack %s segments for %d bytes"
+	                 % (r["cc"], r["netem_sent"], r["out_segs"], n))
+	    if not float(r["mean_cwnd"]) >= 1:
+	        sys.exit("%s: mean cwnd %s" % (r["cc"], r["mean_cwnd"]))
+	    tr = rows("traces/%s-run1.csv" % slugs[r["cc"]],
+	              ["time_s", "acked_bytes", "cwnd", "ssthresh", "srtt_us", "rtt_us"])
+	    if len(tr) != int(r["acks"]):
+	        sys.exit("%s: %d trace rows, %s ACKs in runs.csv" % (r["cc"], len(tr), r["acks"]))
+	    for a, b in zip(tr, tr[1:]):
+	        if float(b["time_s"]) < float(a["time_s"]) or \
+	                int(b["acked_bytes"]) < int(a["acked_bytes"]):
+	            sys.exit("%s: the trace goes back at %s s" % (r["cc"], b["time_s"]))
+	    if int(tr[-1]["acked_bytes"]) != int(r["acked_bytes"]):
+	        sys.exit("%s: the trace acknowledged %s, runs.csv says %s"
+	                 % (r["cc"], tr[-1]["acked_bytes"], r["acked_bytes"]))
+	    if any(int(x["cwnd"]) < 1 for x in tr):
+	        sys.exit("%s: a cwnd below 1" % r["cc"])
+	summ = rows("summary.csv", ["cc", "runs", "throughput_mbps_median", "p95_delay_ms_median",
+	                            "loss_rate_mean", "mean_cwnd_mean"])
+	if sorted(s["cc"] for s in summ) != sorted(ccs):
+	    sys.exit("summary.csv: %s" % [s["cc"] for s in summ])
+	tput = rows("throughput.csv", ["cc", "run", "time_s", "throughput_mbps"])
+	for cc in ccs:
+	    v = [float(x["throughput_mbps"]) for x in tput if x["cc"] == cc]
+	    if not v or min(v) < 0 or max(v) <= 0:
+	        sys.exit("throughput.csv: %s has %s" % (cc, v[:5]))
+	ns = "{http://www.w3.org/2000/svg}"
+	def svg(f, want):
+	    root = ET.parse(os.path.join(d, f)).getroot()
+	    if root.tag != ns + "svg":
+	        sys.exit("%s: root %s" % (f, root.tag))
+	    ids = {e.get("id"): e for e in root.iter() if e.get("id")}
+	    if [w for w in want if w not in ids]:
+	        sys.exit("%s: no series %s (has %s)" % (f, [w for w in want if w not in ids],
+	                                              sorted(ids)))
+	    return ids
+	ids = svg("tput_delay.svg", ["runs-" + s for s in slugs.values()] +
+	          ["median-" + s for s in slugs.values()])
+	for s in slugs.values():
+	    if len(ids["runs-" + s].findall(ns + "circle")) != 1:
+	        sys.exit("tput_delay.svg: %s has not one dot" % s)
+	    if ids["median-" + s].get("class") != "median" or not len(ids["median-" + s]):
+	        sys.exit("tput_delay.svg: %s's median not marked" % s)
+	svg("throughput.svg", ["tput-%s-1" % s for s in slugs.values()])
+	ids = svg("cwnd.svg", ["cwnd-%s-1" % s for s in slugs.values()])
+	for r in runs:
+	    pts = ids["cwnd-%s-1" % slugs[r["cc"]]].get("points").split()
+	    if len(pts) != int(r["acks"]):
+	        sys.exit("cwnd.svg: %d points for %s ACKs of %s" % (len(pts), r["acks"], r["cc"]))
+	rep = open(os.path.join(d, "report.md")).read()
+	for pat in (r"(?m)^- git commit: %s" % commit, r"(?m)^- kernel: Linux %s " % re.escape(kernel),
+	            r"(?m)^- netem profile: rate: `rate 20mbit limit 20`",
+	            r"(?m)^net\.ipv4\.tcp_congestion_control = \w+$",
+	            r"(?m)^net\.xtcp\.congestion_control = \w+$",
+	            r"(?m)^\| cubic \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| (close|near|apart)"):
+	    if not re.search(pat, rep):
+	        sys.exit("report.md: nothing matches %s" % pat)
+	print("# report checked: %s" % ", ".join("%s %.2f Mbit/s" % (r["cc"],
+	      float(r["throughput_mbps"])) for r in runs))
+	EOF
+		fail "xtcp-experiment's report: see above"
+}
