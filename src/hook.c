@@ -90,7 +90,7 @@ static void confirm_conntrack(struct sk_buff *skb)
 static void drop_bad(struct net *net, struct sk_buff *skb, enum xtcp_stat s,
 		     const char *why)
 {
-	trace_xtcp_drop(net, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr, why);
+	xtcp_trace_drop_skb(net, skb, why);
 	xtcp_inc_stat(net, XTCP_STAT_IN_ERRS);
 	if (s != XTCP_STAT_IN_ERRS)
 		xtcp_inc_stat(net, s);
@@ -100,7 +100,7 @@ static void drop_bad(struct net *net, struct sk_buff *skb, enum xtcp_stat s,
 static void drop_policy(struct net *net, struct sock *sk, struct sk_buff *skb,
 			enum skb_drop_reason reason, const char *why)
 {
-	trace_xtcp_drop(net, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr, why);
+	xtcp_trace_drop_skb(net, skb, why);
 	if (sk)
 		sk_drops_add(sk, skb);
 	kfree_skb_reason(skb, reason);
@@ -246,8 +246,12 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 		drop_bad(net, skb, XTCP_STAT_IN_CSUM_ERRORS, "bad checksum");
 		goto out;
 	}
-	trace_xtcp_segment_recv(net, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr,
-				&seg, tw ? XTCP_TIME_WAIT : sk->sk_state);
+	if (trace_xtcp_segment_recv_enabled()) {
+		const struct xtcp_addrs a = xtcp_skb_addrs(skb);
+
+		trace_xtcp_segment_recv(net, &a, &seg,
+					tw ? XTCP_TIME_WAIT : sk->sk_state);
+	}
 	if (!admit(net, sk, skb, &seg))
 		goto out;
 	/* fill_cb() overwrites IPCB(), which a reopening SYN needs again */
@@ -287,8 +291,7 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 	skb_dst_drop(skb);
 
 	if (!xtcp_sk_receive(sk, skb, 0)) {
-		trace_xtcp_drop(net, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr,
-				"backlog full");
+		xtcp_trace_drop_skb(net, skb, "backlog full");
 		kfree_skb(skb);
 	}
 out:

@@ -41,7 +41,7 @@ bool xtcp_oow_ack_limited(struct net *net, const struct xtcp_skb_cb *cb,
 			  enum xtcp_stat stat, u32 *last);
 void xtcp_send_active_rst(struct sock *sk, gfp_t gfp);
 void xtcp_send_reset(struct net *net, struct sk_buff *skb);
-void xtcp_send_as(struct sock *sk, __be32 saddr, __be32 daddr,
+void xtcp_send_as(struct sock *sk, const struct xtcp_addrs *a,
 		  struct xtcp_segment *seg, int state);
 void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st);
 void xtcp_push(struct sock *sk);
