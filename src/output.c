@@ -20,6 +20,7 @@
  * take the segments instead of the IP layer (xmit_capture.h). Unset, it costs
  * one unlikely NULL test; without CONFIG_KUNIT it is compiled out.
  */
+#include <linux/ipv6.h>
 #include <linux/skbuff.h>
 #include <net/ip.h>
 #include <net/route.h>
@@ -29,6 +30,7 @@
 #include "addrs.h"
 #include "delack.h"
 #include "hook.h"
+#include "icmp.h"
 #include "ecn.h"
 #include "isn.h"
 #include "mem.h"
@@ -164,14 +166,10 @@ static bool capture_segments(xtcp_xmit_capture_t capture, struct net *net,
 			th->cwr = 0;
 		if (off + len < skb->len)
 			th->fin = th->psh = 0;
-		th->check = ~tcp_v4_check(seg->len, addrs->v4.saddr,
-					  addrs->v4.daddr, 0);
-		seg->ip_summed = CHECKSUM_PARTIAL;
-		seg->csum_start = skb_transport_header(seg) - seg->head;
-		seg->csum_offset = offsetof(struct tcphdr, check);
+		/* a GSO skb is a socket's (transmit()) */
+		xtcp_sk(skb->sk)->af->send_check(skb->sk, seg);
 		/* what a test holds, TCP small queues count (xtcp_wfree()) */
-		if (skb->sk)
-			set_owner_tsq(seg, skb->sk, false);
+		set_owner_tsq(seg, skb->sk, false);
 		if (!capture(net, addrs, seg)) {
 			kfree_skb(seg);
 			if (!i)
@@ -368,7 +366,7 @@ u8 xtcp_initial_rcv_wscale(const struct sock *sk)
 void xtcp_sync_mss(struct sock *sk, u32 pmtu)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 mss = pmtu - min_t(u32, pmtu, sizeof(struct iphdr) + XTCP_HDR_LEN);
+	u32 mss = pmtu - min_t(u32, pmtu, xs->af->net_header_len + XTCP_HDR_LEN);
 	u32 opts = xs->ts_ok ? XTCP_OLEN_TIMESTAMP + 2 : 0;
 	u32 cutoff = xs->max_snd_wnd;
 
@@ -416,11 +414,12 @@ u32 xtcp_syn_rcv_wnd(struct sock *sk)
 }
 
 /*
- * MSS to announce on our SYN or SYN+ACK: the route's MTU minus the headers.
+ * MSS to announce on our SYN or SYN+ACK, for IPv4 (xs->af->route_mss): the
+ * route's MTU minus the headers.
  * The MTU is remembered as the one our own MSS is for (xtcp_sync_mss()), the
  * route's initrwnd as our SYN's window limit (xtcp_syn_rcv_wnd()).
  */
-u16 xtcp_advertised_mss(struct sock *sk)
+static u16 ipv4_route_mss(struct sock *sk)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct flowi4 fl4;
@@ -443,6 +442,34 @@ u16 xtcp_advertised_mss(struct sock *sk)
 		mtu = min_t(u32, mtu, xtcp_sk(sk)->user_mss);
 	return mtu;
 }
+
+/* __tcp_v4_send_check(): the checksum's pseudo-header part, the rest offloaded */
+static void ipv4_send_check(struct sock *sk, struct sk_buff *skb)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	tcp_hdr(skb)->check = ~tcp_v4_check(skb->len, inet->inet_saddr,
+					    inet->inet_daddr, 0);
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_transport_header(skb) - skb->head;
+	skb->csum_offset = offsetof(struct tcphdr, check);
+}
+
+/* on the socket's route, its TTL, TOS, DF, mark and priority */
+static int ipv4_queue_xmit(struct sock *sk, struct sk_buff *skb)
+{
+	return ip_queue_xmit(sk, skb, &inet_sk(sk)->cork.fl);
+}
+
+const struct xtcp_af_ops xtcp_ipv4_ops = {
+	.family		= AF_INET,
+	.net_header_len	= sizeof(struct iphdr),
+	.gso_type	= SKB_GSO_TCPV4,
+	.queue_xmit	= ipv4_queue_xmit,
+	.send_check	= ipv4_send_check,
+	.mtu_reduced	= xtcp_mtu_reduced,
+	.route_mss	= ipv4_route_mss,
+};
 
 /*
  * The SACK blocks of an ACK: the D-SACK first, if there is one, then those of
@@ -581,7 +608,7 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	if (flags & XTCP_FLAG_SYN) {
 		seg.opt.present = XTCP_OPTF_MSS;
 		if (!xs->adv_mss)
-			xs->adv_mss = xtcp_advertised_mss(sk);
+			xs->adv_mss = xs->af->route_mss(sk);
 		seg.opt.mss = xs->adv_mss;
 		/* the first SYN's, kept for its retransmissions */
 		if (!xs->rcv_wnd)
@@ -640,16 +667,16 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	memcpy(th, hdr, hlen);
 	skb_reset_transport_header(skb);
 
-	th->check = ~tcp_v4_check(skb->len, inet->inet_saddr, inet->inet_daddr,
-				  0);
-	skb->ip_summed = CHECKSUM_PARTIAL;
-	skb->csum_start = skb_transport_header(skb) - skb->head;
-	skb->csum_offset = offsetof(struct tcphdr, check);
+	xs->af->send_check(sk, skb);
 	if (segs > 1 && (seg.flags & XTCP_FLAG_CWR))
 		skb_shinfo(skb)->gso_type |= SKB_GSO_TCP_ECN;
 	set_owner_tsq(skb, sk, !seg.payload_len && flags == XTCP_FLAG_ACK);
-	/* the IP layer reads its own control block from skb->cb: ours must go */
-	memset(skb->cb, 0, sizeof(struct inet_skb_parm));
+	/*
+	 * the IP layer reads its own control block from skb->cb: ours must go,
+	 * as much of it as either version's takes (__tcp_transmit_skb())
+	 */
+	memset(skb->cb, 0, max(sizeof(struct inet_skb_parm),
+			       sizeof(struct inet6_skb_parm)));
 
 	/* segments, a GSO skb's each (tcp_skb_pcount()) */
 	xtcp_add_stat(sock_net(sk), XTCP_STAT_OUT_SEGS, segs);
@@ -670,7 +697,7 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	addrs = xmit_addrs(sk);
 	if (xmit_captured(sock_net(sk), &addrs, skb))
 		return 0;
-	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
+	err = xs->af->queue_xmit(sk, skb);
 	gso_caps(sk);
 	return net_xmit_eval(err);
 }
@@ -1231,7 +1258,7 @@ static int xmit_run(struct sock *sk, struct sk_buff *first, u32 n, u32 mss)
 	skb->truesize += skb->data_len;
 	skb_shinfo(skb)->gso_size = mss;
 	skb_shinfo(skb)->gso_segs = n;
-	skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
+	skb_shinfo(skb)->gso_type = sk->sk_gso_type;
 	now = ktime_get_ns();
 	err = transmit(sk, skb, flags, XTCP_SKB_CB(first)->seq);
 	if (err)
@@ -1992,7 +2019,7 @@ static struct sk_buff *build_reply(const struct xtcp_segment *seg)
  * A segment of a connection that has no socket yet, from listener @sk's
  * address to its peer's, @a (IPv4, the only version yet): a SYN cookie's SYN+ACK (child.c), or a request's SYN+ACK,
  * ACK or RST (request.c). @seg has its ports, numbers, window and options
- * but, on a SYN, the MSS, which is the route's (as xtcp_advertised_mss()
+ * but, on a SYN, the MSS, which is the route's (as ipv4_route_mss()
  * finds a socket's), and the window, which follows from it (written back
  * into @seg, for the request to keep). It goes out on the listener's route with its TTL, TOS,
  * mark and priority, as tcp_v4_send_synack() sends a request's; @state is

@@ -28,7 +28,8 @@ static inline u32 xtcp_advmss(const struct xtcp_sock *xs)
 	return xs->ts_ok ? mss - min_t(u32, mss, XTCP_OLEN_TIMESTAMP + 2) : mss;
 }
 
-u16 xtcp_advertised_mss(struct sock *sk);
+extern const struct xtcp_af_ops xtcp_ipv4_ops;
+
 void xtcp_sync_mss(struct sock *sk, u32 pmtu);
 void xtcp_simple_retransmit(struct sock *sk);
 int xtcp_send_syn(struct sock *sk);
