@@ -39,7 +39,8 @@
 #include "xtcp.h"
 
 /* Fill the cb from the parsed header; skb->data moves to the text. */
-static void fill_cb(struct sk_buff *skb, const struct xtcp_segment *seg)
+static void fill_cb(struct sk_buff *skb, const struct xtcp_segment *seg,
+		    int iif)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct rtable *rt = skb_rtable(skb);
@@ -48,6 +49,7 @@ static void fill_cb(struct sk_buff *skb, const struct xtcp_segment *seg)
 
 	memset(cb, 0, sizeof(*cb));
 	cb->bcast = bcast;
+	cb->iif = iif;
 	cb->seq = seg->seq;
 	cb->end_seq = seg->seq + xtcp_seg_seq_len(seg);
 	cb->ack = seg->ack;
@@ -258,7 +260,7 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 	if (tw)
 		ipcb = *IPCB(skb);
 	__skb_pull(skb, xtcp_seg_hdr_len(&seg));
-	fill_cb(skb, &seg);
+	fill_cb(skb, &seg, dif);
 
 	if (tw) {
 		u32 tw_isn;
@@ -285,7 +287,7 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 		if (!admit(net, sk, skb, &seg))
 			goto out;
 		__skb_pull(skb, xtcp_seg_hdr_len(&seg));
-		fill_cb(skb, &seg);
+		fill_cb(skb, &seg, dif);
 		XTCP_SKB_CB(skb)->tw_isn = tw_isn;
 	}
 	skb_dst_drop(skb);
