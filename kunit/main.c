@@ -28,7 +28,7 @@ static struct kunit_suite **const files[] = {
 	xtcp_kunit_seq, xtcp_kunit_family, xtcp_kunit_parse, xtcp_kunit_options,
 	xtcp_kunit_checksum, xtcp_kunit_isn, xtcp_kunit_state,
 	xtcp_kunit_ratelimit, xtcp_kunit_rate, xtcp_kunit_rtt, xtcp_kunit_ofo, xtcp_kunit_cong,
-	xtcp_kunit_flow, xtcp_kunit_timewait,
+	xtcp_kunit_flow, xtcp_kunit_timewait, xtcp_kunit_addrs,
 	xtcp_kunit_pkt_input, xtcp_kunit_pkt_listen, xtcp_kunit_pkt_output,
 	xtcp_kunit_pkt_recovery, xtcp_kunit_pkt_conn, xtcp_kunit_pkt_icmp,
 	xtcp_kunit_pkt_cookie, xtcp_kunit_pkt_mem, xtcp_kunit_twsock,

@@ -27,6 +27,7 @@
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
+#include "addrs.h"
 #include "af_xtcp.h"
 #include "checksum.h"
 #include "hash.h"
@@ -51,12 +52,12 @@ static struct sk_buff_head held;
 static bool holding;
 
 struct capture_cb {
-	__be32 saddr;
-	__be32 daddr;
+	struct xtcp_addrs addrs;
 	u8 tos;
 };
 
 #define CAPTURE_CB(skb) ((struct capture_cb *)(skb)->cb)
+static_assert(sizeof(struct capture_cb) <= sizeof_field(struct sk_buff, cb));
 
 u8 xtcp_test_pattern(u32 seq)
 {
@@ -69,7 +70,7 @@ u8 xtcp_test_pattern(u32 seq)
  * back, as when a device has sent it), or hold it (xtcp_test_hold()). Any
  * context.
  */
-static bool capture(struct net *net, __be32 saddr, __be32 daddr,
+static bool capture(struct net *net, const struct xtcp_addrs *addrs,
 		    struct sk_buff *skb)
 {
 	bool hold = READ_ONCE(holding);
@@ -84,8 +85,7 @@ static bool capture(struct net *net, __be32 saddr, __be32 daddr,
 		copy = NULL;
 	}
 	if (copy) {
-		CAPTURE_CB(copy)->saddr = saddr;
-		CAPTURE_CB(copy)->daddr = daddr;
+		CAPTURE_CB(copy)->addrs = *addrs;
 		/* a socket's segment: the TOS its IP header would get */
 		CAPTURE_CB(copy)->tos = skb->sk && sk_fullsock(skb->sk) ?
 					READ_ONCE(inet_sk(skb->sk)->tos) : 0;
@@ -811,8 +811,10 @@ struct xtcp_pkt *xtcp_test_pop(struct kunit *test)
 		kfree_skb(skb);
 		KUNIT_ASSERT_FAILURE(test, "no memory for a captured segment");
 	}
-	pkt->saddr = CAPTURE_CB(skb)->saddr;
-	pkt->daddr = CAPTURE_CB(skb)->daddr;
+	/* IPv4 only: every peer of these suites is */
+	KUNIT_EXPECT_EQ(test, CAPTURE_CB(skb)->addrs.family, AF_INET);
+	pkt->saddr = CAPTURE_CB(skb)->addrs.v4.saddr;
+	pkt->daddr = CAPTURE_CB(skb)->addrs.v4.daddr;
 	pkt->tos = CAPTURE_CB(skb)->tos;
 	csum_ok = xtcp_csum_ok(skb->data, skb->len, pkt->saddr, pkt->daddr);
 	perr = xtcp_parse_header(skb->data, skb->len, &pkt->seg);

@@ -14,6 +14,7 @@
 #define XTCP_KUNIT_SUITES(file, ...)					\
 	struct kunit_suite *xtcp_kunit_##file[] = { __VA_ARGS__, NULL }
 
+extern struct kunit_suite *xtcp_kunit_addrs[];
 extern struct kunit_suite *xtcp_kunit_checksum[];
 extern struct kunit_suite *xtcp_kunit_cong[];
 extern struct kunit_suite *xtcp_kunit_family[];

@@ -19,6 +19,7 @@
 #include "acceptq.h"
 #include "child.h"
 #include "cookie.h"
+#include "hook.h"
 #include "ecn.h"
 #include "hash.h"
 #include "input.h"
@@ -255,6 +256,7 @@ static void send_cookie(struct sock *sk, struct sk_buff *skb,
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	struct xtcp_cookie_opts co = {};
 	struct xtcp_segment seg = {};
+	struct xtcp_addrs a;
 	u16 mss;
 	u32 now;
 
@@ -298,7 +300,8 @@ static void send_cookie(struct sock *sk, struct sk_buff *skb,
 	if (xtcp_cookie_stamp_stale(READ_ONCE(lxs->synq_overflow_ts)))
 		WRITE_ONCE(lxs->synq_overflow_ts, jiffies);
 	xtcp_inc_stat(sock_net(sk), XTCP_STAT_SYNCOOKIES_SENT);
-	xtcp_send_as(sk, iph->daddr, iph->saddr, &seg, XTCP_LISTEN);
+	a = xtcp_addrs4(iph->daddr, iph->saddr);
+	xtcp_send_as(sk, &a, &seg, XTCP_LISTEN);
 }
 
 /* A SYN for listener @sk: a request, a cookie, or nothing. */

@@ -24,6 +24,7 @@
 
 #include "delack.h"
 #include "ecn.h"
+#include "hook.h"
 #include "seq.h"
 #include "skb_cb.h"
 
@@ -114,7 +115,7 @@ bool xtcp_ecn_req_ok(const struct net *net, const struct sk_buff *skb)
 
 	if (!th->ece || !th->cwr)
 		return false;
-	if (!INET_ECN_is_not_ect(ipv4_get_dsfield(ip_hdr(skb))) && !th->res1)
+	if (!INET_ECN_is_not_ect(xtcp_skb_dsfield(skb)) && !th->res1)
 		return false;
 	return xtcp_ecn_mode(net) != 0;
 }
@@ -142,7 +143,7 @@ void xtcp_ecn_check_ce(struct sock *sk, const struct sk_buff *skb)
 
 	if (!(xs->ecn_flags & XTCP_ECN_OK))
 		return;
-	switch (ipv4_get_dsfield(ip_hdr(skb)) & INET_ECN_MASK) {
+	switch (xtcp_skb_dsfield(skb) & INET_ECN_MASK) {
 	case INET_ECN_NOT_ECT:
 		if (xs->ecn_flags & XTCP_ECN_SEEN)
 			quickack(xs);

@@ -39,7 +39,8 @@
 #include "xtcp.h"
 
 /* Fill the cb from the parsed header; skb->data moves to the text. */
-static void fill_cb(struct sk_buff *skb, const struct xtcp_segment *seg)
+static void fill_cb(struct sk_buff *skb, const struct xtcp_segment *seg,
+		    int iif)
 {
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct rtable *rt = skb_rtable(skb);
@@ -48,6 +49,7 @@ static void fill_cb(struct sk_buff *skb, const struct xtcp_segment *seg)
 
 	memset(cb, 0, sizeof(*cb));
 	cb->bcast = bcast;
+	cb->iif = iif;
 	cb->seq = seg->seq;
 	cb->end_seq = seg->seq + xtcp_seg_seq_len(seg);
 	cb->ack = seg->ack;
@@ -90,7 +92,7 @@ static void confirm_conntrack(struct sk_buff *skb)
 static void drop_bad(struct net *net, struct sk_buff *skb, enum xtcp_stat s,
 		     const char *why)
 {
-	trace_xtcp_drop(net, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr, why);
+	xtcp_trace_drop_skb(net, skb, why);
 	xtcp_inc_stat(net, XTCP_STAT_IN_ERRS);
 	if (s != XTCP_STAT_IN_ERRS)
 		xtcp_inc_stat(net, s);
@@ -100,7 +102,7 @@ static void drop_bad(struct net *net, struct sk_buff *skb, enum xtcp_stat s,
 static void drop_policy(struct net *net, struct sock *sk, struct sk_buff *skb,
 			enum skb_drop_reason reason, const char *why)
 {
-	trace_xtcp_drop(net, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr, why);
+	xtcp_trace_drop_skb(net, skb, why);
 	if (sk)
 		sk_drops_add(sk, skb);
 	kfree_skb_reason(skb, reason);
@@ -246,15 +248,19 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 		drop_bad(net, skb, XTCP_STAT_IN_CSUM_ERRORS, "bad checksum");
 		goto out;
 	}
-	trace_xtcp_segment_recv(net, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr,
-				&seg, tw ? XTCP_TIME_WAIT : sk->sk_state);
+	if (trace_xtcp_segment_recv_enabled()) {
+		const struct xtcp_addrs a = xtcp_skb_addrs(skb);
+
+		trace_xtcp_segment_recv(net, &a, &seg,
+					tw ? XTCP_TIME_WAIT : sk->sk_state);
+	}
 	if (!admit(net, sk, skb, &seg))
 		goto out;
 	/* fill_cb() overwrites IPCB(), which a reopening SYN needs again */
 	if (tw)
 		ipcb = *IPCB(skb);
 	__skb_pull(skb, xtcp_seg_hdr_len(&seg));
-	fill_cb(skb, &seg);
+	fill_cb(skb, &seg, dif);
 
 	if (tw) {
 		u32 tw_isn;
@@ -281,14 +287,13 @@ unsigned int xtcp_nf_hook(void *priv, struct sk_buff *skb,
 		if (!admit(net, sk, skb, &seg))
 			goto out;
 		__skb_pull(skb, xtcp_seg_hdr_len(&seg));
-		fill_cb(skb, &seg);
+		fill_cb(skb, &seg, dif);
 		XTCP_SKB_CB(skb)->tw_isn = tw_isn;
 	}
 	skb_dst_drop(skb);
 
 	if (!xtcp_sk_receive(sk, skb, 0)) {
-		trace_xtcp_drop(net, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr,
-				"backlog full");
+		xtcp_trace_drop_skb(net, skb, "backlog full");
 		kfree_skb(skb);
 	}
 out:

@@ -19,6 +19,7 @@
 #include "isn.h"
 #include "mem.h"
 #include "delack.h"
+#include "hook.h"
 #include "ecn.h"
 #include "input.h"
 #include "output.h"
@@ -140,8 +141,7 @@ static enum deliver_result deliver(struct sock *sk, struct sk_buff *skb,
 	 */
 	if (!charged && !xtcp_rcvq_admit(sk, skb)) {
 		/* out of memory: tell the peer now, wake the reader */
-		trace_xtcp_drop(sock_net(sk), ip_hdr(skb)->saddr,
-				ip_hdr(skb)->daddr, "rcvq-no-memory");
+		xtcp_trace_drop_skb(sock_net(sk), skb, "rcvq-no-memory");
 		xtcp_send_ack(sk);
 		sk->sk_data_ready(sk);
 		return DELIVER_NONE;
@@ -280,8 +280,7 @@ static void ofo_queue(struct sock *sk, struct sk_buff *skb)
 	xtcp_sock_assert_locked(sk);
 	if (!xtcp_rcvq_room(sk, skb, true)) {
 		xtcp_inc_stat(net, XTCP_STAT_OFO_DROP);
-		trace_xtcp_drop(net, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr,
-				"ofo-no-room");
+		xtcp_trace_drop_skb(net, skb, "ofo-no-room");
 		kfree_skb(skb);
 		return;	/* no ACK for it, as tcp_data_queue_ofo() sends none */
 	}
@@ -872,8 +871,7 @@ static void rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 
 	if (paws_reject(sk, skb)) {
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_PAWS_ESTAB);
-		trace_xtcp_drop(sock_net(sk), ip_hdr(skb)->saddr,
-				ip_hdr(skb)->daddr, "paws");
+		xtcp_trace_drop_skb(sock_net(sk), skb, "paws");
 		if (!xtcp_oow_ack_limited(sock_net(sk), cb,
 					  XTCP_STAT_ACK_SKIPPED_PAWS,
 					  &xs->last_oow_ack_time)) {

@@ -20,13 +20,17 @@
  * take the segments instead of the IP layer (xmit_capture.h). Unset, it costs
  * one unlikely NULL test; without CONFIG_KUNIT it is compiled out.
  */
+#include <linux/ipv6.h>
 #include <linux/skbuff.h>
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/tcp.h>
 
 #include "ack.h"
+#include "addrs.h"
 #include "delack.h"
+#include "hook.h"
+#include "icmp.h"
 #include "ecn.h"
 #include "isn.h"
 #include "mem.h"
@@ -134,7 +138,8 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_xmit_capture);
  * only. Taken whole, or not at all (another namespace's: it goes out).
  */
 static bool capture_segments(xtcp_xmit_capture_t capture, struct net *net,
-			     __be32 saddr, __be32 daddr, struct sk_buff *skb)
+			     const struct xtcp_addrs *addrs,
+			     struct sk_buff *skb)
 {
 	unsigned int hlen = tcp_hdrlen(skb), off = hlen, segs, i;
 	u32 mss = skb_shinfo(skb)->gso_size, seq = ntohl(tcp_hdr(skb)->seq);
@@ -161,14 +166,11 @@ static bool capture_segments(xtcp_xmit_capture_t capture, struct net *net,
 			th->cwr = 0;
 		if (off + len < skb->len)
 			th->fin = th->psh = 0;
-		th->check = ~tcp_v4_check(seg->len, saddr, daddr, 0);
-		seg->ip_summed = CHECKSUM_PARTIAL;
-		seg->csum_start = skb_transport_header(seg) - seg->head;
-		seg->csum_offset = offsetof(struct tcphdr, check);
+		/* a GSO skb is a socket's (transmit()) */
+		xtcp_sk(skb->sk)->af->send_check(skb->sk, seg);
 		/* what a test holds, TCP small queues count (xtcp_wfree()) */
-		if (skb->sk)
-			set_owner_tsq(seg, skb->sk, false);
-		if (!capture(net, saddr, daddr, seg)) {
+		set_owner_tsq(seg, skb->sk, false);
+		if (!capture(net, addrs, seg)) {
 			kfree_skb(seg);
 			if (!i)
 				return false;
@@ -182,7 +184,7 @@ static bool capture_segments(xtcp_xmit_capture_t capture, struct net *net,
 }
 
 /* KUnit took @skb (xmit_capture.h): it counts as sent. */
-static bool xmit_captured(struct net *net, __be32 saddr, __be32 daddr,
+static bool xmit_captured(struct net *net, const struct xtcp_addrs *addrs,
 			  struct sk_buff *skb)
 {
 	xtcp_xmit_capture_t capture;
@@ -193,14 +195,15 @@ static bool xmit_captured(struct net *net, __be32 saddr, __be32 daddr,
 	rcu_read_lock();
 	capture = READ_ONCE(xtcp_xmit_capture);
 	if (capture && skb_is_gso(skb))
-		taken = capture_segments(capture, net, saddr, daddr, skb);
+		taken = capture_segments(capture, net, addrs, skb);
 	else if (capture)
-		taken = capture(net, saddr, daddr, skb);
+		taken = capture(net, addrs, skb);
 	rcu_read_unlock();
 	return taken;
 }
 #else
-static inline bool xmit_captured(struct net *net, __be32 saddr, __be32 daddr,
+static inline bool xmit_captured(struct net *net,
+				 const struct xtcp_addrs *addrs,
 				 struct sk_buff *skb)
 {
 	return false;
@@ -375,7 +378,7 @@ void xtcp_sync_mss(struct sock *sk, u32 pmtu)
 u32 xtcp_mss_for(const struct sock *sk, u32 pmtu, bool ts)
 {
 	const struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 mss = pmtu - min_t(u32, pmtu, sizeof(struct iphdr) + XTCP_HDR_LEN);
+	u32 mss = pmtu - min_t(u32, pmtu, xs->af->net_header_len + XTCP_HDR_LEN);
 	u32 opts = ts ? XTCP_OLEN_TIMESTAMP + 2 : 0;
 	u32 cutoff = xs->max_snd_wnd;
 
@@ -422,11 +425,12 @@ u32 xtcp_syn_rcv_wnd(struct sock *sk)
 }
 
 /*
- * MSS to announce on our SYN or SYN+ACK: the route's MTU minus the headers.
+ * MSS to announce on our SYN or SYN+ACK, for IPv4 (xs->af->route_mss): the
+ * route's MTU minus the headers.
  * The MTU is remembered as the one our own MSS is for (xtcp_sync_mss()), the
  * route's initrwnd as our SYN's window limit (xtcp_syn_rcv_wnd()).
  */
-u16 xtcp_advertised_mss(struct sock *sk)
+static u16 ipv4_route_mss(struct sock *sk)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct flowi4 fl4;
@@ -450,6 +454,34 @@ u16 xtcp_advertised_mss(struct sock *sk)
 	return mtu;
 }
 
+/* __tcp_v4_send_check(): the checksum's pseudo-header part, the rest offloaded */
+static void ipv4_send_check(struct sock *sk, struct sk_buff *skb)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	tcp_hdr(skb)->check = ~tcp_v4_check(skb->len, inet->inet_saddr,
+					    inet->inet_daddr, 0);
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_transport_header(skb) - skb->head;
+	skb->csum_offset = offsetof(struct tcphdr, check);
+}
+
+/* on the socket's route, its TTL, TOS, DF, mark and priority */
+static int ipv4_queue_xmit(struct sock *sk, struct sk_buff *skb)
+{
+	return ip_queue_xmit(sk, skb, &inet_sk(sk)->cork.fl);
+}
+
+const struct xtcp_af_ops xtcp_ipv4_ops = {
+	.family		= AF_INET,
+	.net_header_len	= sizeof(struct iphdr),
+	.gso_type	= SKB_GSO_TCPV4,
+	.queue_xmit	= ipv4_queue_xmit,
+	.send_check	= ipv4_send_check,
+	.mtu_reduced	= xtcp_mtu_reduced,
+	.route_mss	= ipv4_route_mss,
+};
+
 /*
  * The SACK blocks of an ACK: the D-SACK first, if there is one, then those of
  * the out-of-order queue; xtcp_build_options() writes as many as fit (the
@@ -470,6 +502,12 @@ static void sacks_out(struct xtcp_rcv_sacks *rs, struct xtcp_options *opt)
 	opt->present |= XTCP_OPTF_SACK;
 }
 
+/* The addresses @sk's segments go from and to. */
+static struct xtcp_addrs xmit_addrs(const struct sock *sk)
+{
+	return xtcp_addrs4(inet_sk(sk)->inet_saddr, inet_sk(sk)->inet_daddr);
+}
+
 /*
  * The trace event of each segment sent: of a GSO skb, each of the @segs
  * segments of @size bytes its device or software GSO cuts it into.
@@ -477,14 +515,15 @@ static void sacks_out(struct xtcp_rcv_sacks *rs, struct xtcp_options *opt)
 static void trace_send(struct sock *sk, const struct xtcp_segment *seg,
 		       unsigned int segs, unsigned int size)
 {
-	struct inet_sock *inet = inet_sk(sk);
+	const struct xtcp_addrs a = xmit_addrs(sk);
 	struct xtcp_segment one = *seg;
 	u32 left = seg->payload_len;
 	unsigned int i;
 
-	if (segs == 1 || !trace_xtcp_segment_send_enabled()) {
-		trace_xtcp_segment_send(sock_net(sk), inet->inet_saddr,
-					inet->inet_daddr, seg, sk->sk_state);
+	if (!trace_xtcp_segment_send_enabled())
+		return;
+	if (segs == 1) {
+		trace_xtcp_segment_send(sock_net(sk), &a, seg, sk->sk_state);
 		return;
 	}
 	for (i = 0; i < segs; i++) {
@@ -494,8 +533,7 @@ static void trace_send(struct sock *sk, const struct xtcp_segment *seg,
 			one.flags &= ~XTCP_FLAG_CWR;
 		if (i < segs - 1)
 			one.flags &= ~(XTCP_FLAG_PSH | XTCP_FLAG_FIN);
-		trace_xtcp_segment_send(sock_net(sk), inet->inet_saddr,
-					inet->inet_daddr, &one, sk->sk_state);
+		trace_xtcp_segment_send(sock_net(sk), &a, &one, sk->sk_state);
 		one.seq += one.payload_len;
 		left -= one.payload_len;
 	}
@@ -584,6 +622,7 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	struct inet_sock *inet = inet_sk(sk);
 	unsigned int segs = 1, size = skb->len;
 	struct xtcp_segment seg = {};
+	struct xtcp_addrs addrs;
 	u8 hdr[XTCP_HDR_MAX_LEN];
 	struct tcphdr *th;
 	u64 prior_wstamp;
@@ -603,7 +642,7 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	if (flags & XTCP_FLAG_SYN) {
 		seg.opt.present = XTCP_OPTF_MSS;
 		if (!xs->adv_mss)
-			xs->adv_mss = xtcp_advertised_mss(sk);
+			xs->adv_mss = xs->af->route_mss(sk);
 		seg.opt.mss = xs->adv_mss;
 		/* the first SYN's, kept for its retransmissions */
 		if (!xs->rcv_wnd)
@@ -662,16 +701,16 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	memcpy(th, hdr, hlen);
 	skb_reset_transport_header(skb);
 
-	th->check = ~tcp_v4_check(skb->len, inet->inet_saddr, inet->inet_daddr,
-				  0);
-	skb->ip_summed = CHECKSUM_PARTIAL;
-	skb->csum_start = skb_transport_header(skb) - skb->head;
-	skb->csum_offset = offsetof(struct tcphdr, check);
+	xs->af->send_check(sk, skb);
 	if (segs > 1 && (seg.flags & XTCP_FLAG_CWR))
 		skb_shinfo(skb)->gso_type |= SKB_GSO_TCP_ECN;
 	set_owner_tsq(skb, sk, !seg.payload_len && flags == XTCP_FLAG_ACK);
-	/* the IP layer reads its own control block from skb->cb: ours must go */
-	memset(skb->cb, 0, sizeof(struct inet_skb_parm));
+	/*
+	 * the IP layer reads its own control block from skb->cb: ours must go,
+	 * as much of it as either version's takes (__tcp_transmit_skb())
+	 */
+	memset(skb->cb, 0, max(sizeof(struct inet_skb_parm),
+			       sizeof(struct inet6_skb_parm)));
 
 	/* segments, a GSO skb's each (tcp_skb_pcount()) */
 	xtcp_add_stat(sock_net(sk), XTCP_STAT_OUT_SEGS, segs);
@@ -695,12 +734,12 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 		xs->data_segs_out += segs;
 		xs->bytes_sent += seg.payload_len;
 	}
-	if (xmit_captured(sock_net(sk), inet->inet_saddr, inet->inet_daddr,
-			  skb)) {
+	addrs = xmit_addrs(sk);
+	if (xmit_captured(sock_net(sk), &addrs, skb)) {
 		err = 0;
 	} else {
 		/* net_xmit_eval() is a macro that reads its argument twice */
-		err = ip_queue_xmit(sk, skb, &inet->cork.fl);
+		err = xs->af->queue_xmit(sk, skb);
 		err = net_xmit_eval(err);
 		gso_caps(sk);
 	}
@@ -1266,7 +1305,7 @@ static int xmit_run(struct sock *sk, struct sk_buff *first, u32 n, u32 mss)
 	skb->truesize += skb->data_len;
 	skb_shinfo(skb)->gso_size = mss;
 	skb_shinfo(skb)->gso_segs = n;
-	skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
+	skb_shinfo(skb)->gso_type = sk->sk_gso_type;
 	now = ktime_get_ns();
 	err = transmit(sk, skb, flags, XTCP_SKB_CB(first)->seq);
 	if (err)
@@ -2019,13 +2058,15 @@ void xtcp_queue_fin(struct sock *sk)
 }
 
 /*
- * Send a segment that belongs to no socket of its own, on route @rt, as
- * socket @sk: its TTL, mark and priority, and @tos. Consumes @skb and @rt.
+ * Send a segment that belongs to no socket of its own from and to @a (IPv4),
+ * on route @rt, as socket @sk: its TTL, mark and priority, and @tos.
+ * Consumes @skb and @rt.
  */
-static void send_built(struct net *net, const struct sock *sk, __be32 saddr,
-		       __be32 daddr, struct sk_buff *skb, struct rtable *rt,
-		       u8 tos)
+static void send_built(struct net *net, const struct sock *sk,
+		       const struct xtcp_addrs *a, struct sk_buff *skb,
+		       struct rtable *rt, u8 tos)
 {
+	__be32 saddr = a->v4.saddr, daddr = a->v4.daddr;
 	struct tcphdr *th = tcp_hdr(skb);
 
 	th->check = 0;
@@ -2036,29 +2077,30 @@ static void send_built(struct net *net, const struct sock *sk, __be32 saddr,
 	xtcp_inc_stat(net, XTCP_STAT_OUT_SEGS);
 	if (th->rst)
 		xtcp_inc_stat(net, XTCP_STAT_OUT_RSTS);
-	if (xmit_captured(net, saddr, daddr, skb))
+	if (xmit_captured(net, a, skb))
 		return;
 	ip_build_and_send_pkt(skb, sk, saddr, daddr, NULL, tos);
 }
 
 /*
- * Route a reply through the namespace's control socket, out through @oif if
- * not 0 (ip_send_unicast_reply()'s arg->bound_dev_if).
+ * Route a reply from and to @a (IPv4) through the namespace's control
+ * socket, out through @oif if not 0 (ip_send_unicast_reply()'s
+ * arg->bound_dev_if).
  */
-static void send_ctl_reply(struct net *net, __be32 saddr, __be32 daddr,
+static void send_ctl_reply(struct net *net, const struct xtcp_addrs *a,
 			   struct sk_buff *skb, int oif)
 {
 	struct tcphdr *th = tcp_hdr(skb);
 	struct flowi4 fl4;
 	struct rtable *rt;
 
-	rt = ip_route_output_ports(net, &fl4, NULL, daddr, saddr, th->dest,
-				   th->source, IPPROTO_TCP, 0, oif);
+	rt = ip_route_output_ports(net, &fl4, NULL, a->v4.daddr, a->v4.saddr,
+				   th->dest, th->source, IPPROTO_TCP, 0, oif);
 	if (IS_ERR(rt)) {
 		kfree_skb(skb);
 		return;
 	}
-	send_built(net, xtcp_net(net)->ctl_sk, saddr, daddr, skb, rt, 0);
+	send_built(net, xtcp_net(net)->ctl_sk, a, skb, rt, 0);
 }
 
 static struct sk_buff *build_reply(const struct xtcp_segment *seg)
@@ -2080,17 +2122,18 @@ static struct sk_buff *build_reply(const struct xtcp_segment *seg)
 
 /*
  * A segment of a connection that has no socket yet, from listener @sk's
- * @saddr to @daddr: a SYN cookie's SYN+ACK (child.c), or a request's SYN+ACK,
+ * address to its peer's, @a (IPv4, the only version yet): a SYN cookie's SYN+ACK (child.c), or a request's SYN+ACK,
  * ACK or RST (request.c). @seg has its ports, numbers, window and options
- * but, on a SYN, the MSS, which is the route's (as xtcp_advertised_mss()
+ * but, on a SYN, the MSS, which is the route's (as ipv4_route_mss()
  * finds a socket's), and the window, which follows from it (written back
  * into @seg, for the request to keep). It goes out on the listener's route with its TTL, TOS,
  * mark and priority, as tcp_v4_send_synack() sends a request's; @state is
  * what the trace event shows.
  */
-void xtcp_send_as(struct sock *sk, __be32 saddr, __be32 daddr,
+void xtcp_send_as(struct sock *sk, const struct xtcp_addrs *a,
 		  struct xtcp_segment *seg, int state)
 {
+	__be32 saddr = a->v4.saddr, daddr = a->v4.daddr;
 	u16 user_mss = xtcp_sk(sk)->user_mss;
 	struct net *net = sock_net(sk);
 	struct sk_buff *skb;
@@ -2120,8 +2163,8 @@ void xtcp_send_as(struct sock *sk, __be32 saddr, __be32 daddr,
 		ip_rt_put(rt);
 		return;
 	}
-	trace_xtcp_segment_send(net, saddr, daddr, seg, state);
-	send_built(net, sk, saddr, daddr, skb, rt, inet_sk(sk)->tos);
+	trace_xtcp_segment_send(net, a, seg, state);
+	send_built(net, sk, a, skb, rt, inet_sk(sk)->tos);
 }
 
 /*
@@ -2134,8 +2177,8 @@ void xtcp_send_reset(struct net *net, struct sk_buff *skb)
 {
 	const struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
-	const struct iphdr *iph = ip_hdr(skb);
 	struct xtcp_segment seg = {};
+	struct xtcp_addrs a;
 	struct sk_buff *rst;
 
 	if (cb->flags & XTCP_FLAG_RST)
@@ -2152,8 +2195,10 @@ void xtcp_send_reset(struct net *net, struct sk_buff *skb)
 	rst = build_reply(&seg);
 	if (!rst)
 		return;
-	trace_xtcp_segment_send(net, iph->daddr, iph->saddr, &seg, 0);
-	send_ctl_reply(net, iph->daddr, iph->saddr, rst, 0);
+	a = xtcp_skb_addrs(skb);
+	a = xtcp_addrs_swap(&a);
+	trace_xtcp_segment_send(net, &a, &seg, 0);
+	send_ctl_reply(net, &a, rst, 0);
 }
 
 /*
@@ -2163,6 +2208,7 @@ void xtcp_send_reset(struct net *net, struct sk_buff *skb)
  */
 void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st)
 {
+	const struct xtcp_addrs a = xtcp_addrs4(st->saddr, st->daddr);
 	struct xtcp_segment seg = {};
 	struct sk_buff *skb;
 
@@ -2182,6 +2228,6 @@ void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st)
 	skb = build_reply(&seg);
 	if (!skb)
 		return;
-	trace_xtcp_segment_send(net, st->saddr, st->daddr, &seg, XTCP_TIME_WAIT);
-	send_ctl_reply(net, st->saddr, st->daddr, skb, st->bound_dev_if);
+	trace_xtcp_segment_send(net, &a, &seg, XTCP_TIME_WAIT);
+	send_ctl_reply(net, &a, skb, st->bound_dev_if);
 }

@@ -28,7 +28,8 @@ static inline u32 xtcp_advmss(const struct xtcp_sock *xs)
 	return xs->ts_ok ? mss - min_t(u32, mss, XTCP_OLEN_TIMESTAMP + 2) : mss;
 }
 
-u16 xtcp_advertised_mss(struct sock *sk);
+extern const struct xtcp_af_ops xtcp_ipv4_ops;
+
 void xtcp_sync_mss(struct sock *sk, u32 pmtu);
 u32 xtcp_mss_for(const struct sock *sk, u32 pmtu, bool ts);
 void xtcp_simple_retransmit(struct sock *sk);
@@ -42,7 +43,7 @@ bool xtcp_oow_ack_limited(struct net *net, const struct xtcp_skb_cb *cb,
 			  enum xtcp_stat stat, u32 *last);
 void xtcp_send_active_rst(struct sock *sk, gfp_t gfp);
 void xtcp_send_reset(struct net *net, struct sk_buff *skb);
-void xtcp_send_as(struct sock *sk, __be32 saddr, __be32 daddr,
+void xtcp_send_as(struct sock *sk, const struct xtcp_addrs *a,
 		  struct xtcp_segment *seg, int state);
 void xtcp_send_tw_ack(struct net *net, const struct xtcp_tw_state *st);
 void xtcp_push(struct sock *sk);

@@ -25,6 +25,7 @@
 #include "compat.h"
 #include "ecn.h"
 #include "hash.h"
+#include "hook.h"
 #include "isn.h"
 #include "output.h"
 #include "request.h"
@@ -90,6 +91,7 @@ static void req_send(struct xtcp_request *req, u8 flags)
 {
 	struct sock *rsk = xtcp_req_sk(req);
 	struct xtcp_segment seg = {};
+	struct xtcp_addrs a;
 	/* as the child will have it (xtcp_syn_learn_opts()) */
 	u8 rcv_wscale = req->wscale_ok ?
 			xtcp_initial_rcv_wscale(req->listener) : 0;
@@ -119,8 +121,8 @@ static void req_send(struct xtcp_request *req, u8 flags)
 		seg.opt.tsval = xtcp_isn_tsval(req->ts_off);
 		seg.opt.tsecr = READ_ONCE(req->ts_recent);
 	}
-	xtcp_send_as(req->listener, rsk->sk_rcv_saddr, rsk->sk_daddr, &seg,
-		     XTCP_SYN_RECV);
+	a = xtcp_sk_addrs(rsk);
+	xtcp_send_as(req->listener, &a, &seg, XTCP_SYN_RECV);
 	if (flags & XTCP_FLAG_SYN)
 		req->rcv_wnd = seg.window;
 }
@@ -499,8 +501,7 @@ void xtcp_req_rcv(struct sock *sk, struct xtcp_request *req,
 	if (paws || !req_in_window(cb, rcv_nxt, req->rcv_wnd)) {
 		if (paws) {
 			xtcp_inc_stat(net, XTCP_STAT_PAWS_ESTAB);
-			trace_xtcp_drop(net, ip_hdr(skb)->saddr,
-					ip_hdr(skb)->daddr, "paws");
+			xtcp_trace_drop_skb(net, skb, "paws");
 		} else if (skb->len && xtcp_seq_leq(cb->end_seq, rcv_nxt)) {
 			xtcp_inc_stat(net, XTCP_STAT_DUP_DATA);
 		}

@@ -56,11 +56,18 @@ struct xtcp_skb_cb {
 	u8 eor:1;
 	/* write queue: ktime_get_ns() of its last transmission (skb_mstamp_ns) */
 	u64 tx_ns;
-	/*
-	 * write queue: tp->delivered and delivered_ce, app-limited, then (also
-	 * RACK's reordering window's, recovery.c)
-	 */
-	u32 tx_delivered;
+	union {
+		/*
+		 * write queue: tp->delivered and delivered_ce, app-limited,
+		 * then (also RACK's reordering window's, recovery.c)
+		 */
+		u32 tx_delivered;
+		/*
+		 * received: the device it came in on (inet_iif(), as the
+		 * hook's lookups had it), before the route is dropped
+		 */
+		int iif;
+	};
 	u32 tx_delivered_ce:20;
 	u32 tx_app_limited:1;
 };

@@ -37,7 +37,7 @@ static void xtcp_release_cb(struct sock *sk)
 	xtcp_sock_assert_locked(sk);
 	xtcp_tsq_deferred(sk);	/* first, as tcp_release_cb() */
 	if (test_and_clear_bit(XTCP_DEFER_MTU, &xtcp_sk(sk)->deferred))
-		xtcp_mtu_reduced(sk);
+		xtcp_sk(sk)->af->mtu_reduced(sk);
 	xtcp_timer_deferred(sk);
 }
 
@@ -205,11 +205,13 @@ struct sock *xtcp_sk_alloc(struct net *net, int family, gfp_t gfp, int kern)
 	sk->sk_protocol = IPPROTO_TCP;
 	sk->sk_type = SOCK_STREAM;
 	/*
-	 * GSO skbs of TCPv4 segments (tcp_v4_connect(), and a child's in
-	 * tcp_v4_syn_recv_sock(), which it inherits here); sk_setup_caps()
-	 * says whether the route takes them when ip_queue_xmit() routes us.
+	 * IPv4, the only version yet (struct xtcp_af_ops), and its GSO skbs
+	 * (tcp_v4_connect(), and a child's in tcp_v4_syn_recv_sock(), which
+	 * it inherits here); sk_setup_caps() says whether the route takes
+	 * them when ip_queue_xmit() routes us.
 	 */
-	sk->sk_gso_type = SKB_GSO_TCPV4;
+	xs->af = &xtcp_ipv4_ops;
+	sk->sk_gso_type = xs->af->gso_type;
 	sk->sk_destruct = xtcp_destruct;
 	sk->sk_write_space = xtcp_write_space;
 	sk->sk_backlog_rcv = xtcp_rcv;

@@ -65,7 +65,7 @@ static void negotiate(struct sock *sk, const struct xtcp_options *opt)
 
 	/* a passive child's SYN+ACK is still to come: its MSS option now */
 	if (!xs->adv_mss)
-		xs->adv_mss = xtcp_advertised_mss(sk);
+		xs->adv_mss = xs->af->route_mss(sk);
 	xtcp_sync_mss(sk, xs->pmtu_cookie);
 }
 

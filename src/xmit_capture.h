@@ -18,10 +18,13 @@
 
 struct net;
 struct sk_buff;
+struct xtcp_addrs;
 
 #if IS_ENABLED(CONFIG_KUNIT)
-typedef bool (*xtcp_xmit_capture_t)(struct net *net, __be32 saddr,
-				    __be32 daddr, struct sk_buff *skb);
+/* @addrs: where the segment goes from and to (IPv4 or IPv6, addrs.h) */
+typedef bool (*xtcp_xmit_capture_t)(struct net *net,
+				    const struct xtcp_addrs *addrs,
+				    struct sk_buff *skb);
 extern xtcp_xmit_capture_t xtcp_xmit_capture;
 #endif
 

@@ -97,12 +97,34 @@ enum xtcp_ca_state {
 #define XTCP_TSQ_QUEUED		4
 
 /*
+ * What differs between the IP versions a connection may run on
+ * (Documentation/design-ipv6.rst), as Linux's icsk_af_ops: a socket's
+ * xs->af, set at its birth (xtcp_sk_alloc()). Only IPv4 yet: xtcp_ipv4_ops
+ * (output.c). What has no socket (a request's segments, a RST, a TIME_WAIT
+ * bucket's ACK) goes by its addresses' family instead (struct xtcp_addrs).
+ */
+struct xtcp_af_ops {
+	sa_family_t family;		/* AF_INET or AF_INET6 */
+	u16 net_header_len;		/* the IP header, without options */
+	int gso_type;			/* SKB_GSO_TCPV4: into sk->sk_gso_type */
+	/* a segment out, skb->cb cleared: ip_queue_xmit() */
+	int (*queue_xmit)(struct sock *sk, struct sk_buff *skb);
+	/* the pseudo-header's sum, CHECKSUM_PARTIAL (__tcp_v4_send_check()) */
+	void (*send_check)(struct sock *sk, struct sk_buff *skb);
+	/* the path MTU fell to xs->mtu_info (tcp_v4_mtu_reduced()) */
+	void (*mtu_reduced)(struct sock *sk);
+	/* the MSS option of our SYN or SYN+ACK, from the route */
+	u16 (*route_mss)(struct sock *sk);
+};
+
+/*
  * An xtcp socket. struct inet_sock must stay first: ip_queue_xmit() and the
  * inet_sk() helpers treat the sock as one. The state is sk->sk_state, in the
  * kernel's TCP numbering (enum xtcp_state).
  */
 struct xtcp_sock {
 	struct inet_sock inet;
+	const struct xtcp_af_ops *af;	/* the IP version it runs on */
 
 	/*
 	 * The connection, under the socket lock (xtcp_sock_assert_locked()),

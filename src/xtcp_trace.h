@@ -17,7 +17,10 @@
  *
  * Addresses are the local end's first (saddr:sport) for every event but
  * xtcp_segment_recv, which shows the segment as it was on the wire (source
- * first). Sequence numbers are absolute; tools/xtcp-ladder makes them relative.
+ * first). Each end is kept as a sockaddr_in or sockaddr_in6 in a
+ * sockaddr_in6-sized array (saddr, daddr) and printed %pISpc, as
+ * include/trace/events/tcp.h's events: 10.77.0.1:80, [fd77::1]:80; sport
+ * and dport stay fields of their own (host order), for filters. Sequence numbers are absolute; tools/xtcp-ladder makes them relative.
  * Each event carries the namespace's inode number (as in /proc/PID/ns/net) so
  * that the two ends of a connection between namespaces can be told apart.
  */
@@ -32,6 +35,7 @@
 #include <linux/sock_diag.h>
 #include <net/sock.h>
 
+#include "addrs.h"
 #include "protocol.h"
 #include "timewait.h"
 
@@ -58,8 +62,8 @@ TRACE_EVENT(xtcp_state_change,
 	TP_STRUCT__entry(
 		__field(const void *, skaddr)
 		__field(unsigned int, netns)
-		__field(__be32, saddr)
-		__field(__be32, daddr)
+		__array(u8, saddr, sizeof(struct sockaddr_in6))
+		__array(u8, daddr, sizeof(struct sockaddr_in6))
 		__field(u16, sport)
 		__field(u16, dport)
 		__field(int, oldstate)
@@ -68,29 +72,28 @@ TRACE_EVENT(xtcp_state_change,
 	TP_fast_assign(
 		__entry->skaddr = sk;
 		__entry->netns = sock_net(sk)->ns.inum;
-		__entry->saddr = sk->sk_rcv_saddr;
-		__entry->daddr = sk->sk_daddr;
 		__entry->sport = sk->sk_num;
 		__entry->dport = ntohs(sk->sk_dport);
+		xtcp_sk_addrs_store(__entry->saddr, __entry->daddr, sk);
 		__entry->oldstate = oldstate;
 		__entry->newstate = newstate;
 	),
-	TP_printk("netns=%u sk=%p src=%pI4:%u dst=%pI4:%u %s -> %s",
-		  __entry->netns, __entry->skaddr, &__entry->saddr,
-		  __entry->sport, &__entry->daddr, __entry->dport,
+	TP_printk("netns=%u sk=%p src=%pISpc dst=%pISpc %s -> %s",
+		  __entry->netns, __entry->skaddr, __entry->saddr,
+		  __entry->daddr,
 		  xtcp_trace_state_name(__entry->oldstate),
 		  xtcp_trace_state_name(__entry->newstate))
 );
 
 /* @state: the socket's state, TIME_WAIT for a bucket, 0 for none */
 DECLARE_EVENT_CLASS(xtcp_segment_class,
-	TP_PROTO(const struct net *net, __be32 saddr, __be32 daddr,
+	TP_PROTO(const struct net *net, const struct xtcp_addrs *addrs,
 		 const struct xtcp_segment *seg, int state),
-	TP_ARGS(net, saddr, daddr, seg, state),
+	TP_ARGS(net, addrs, seg, state),
 	TP_STRUCT__entry(
 		__field(unsigned int, netns)
-		__field(__be32, saddr)
-		__field(__be32, daddr)
+		__array(u8, saddr, sizeof(struct sockaddr_in6))
+		__array(u8, daddr, sizeof(struct sockaddr_in6))
 		__field(u16, sport)
 		__field(u16, dport)
 		__field(u32, seq)
@@ -107,10 +110,10 @@ DECLARE_EVENT_CLASS(xtcp_segment_class,
 	),
 	TP_fast_assign(
 		__entry->netns = net->ns.inum;
-		__entry->saddr = saddr;
-		__entry->daddr = daddr;
 		__entry->sport = seg->sport;
 		__entry->dport = seg->dport;
+		xtcp_addrs_store(__entry->saddr, addrs, true, seg->sport);
+		xtcp_addrs_store(__entry->daddr, addrs, false, seg->dport);
 		__entry->seq = seg->seq;
 		__entry->ack = seg->ack;
 		__entry->len = seg->payload_len;
@@ -123,9 +126,8 @@ DECLARE_EVENT_CLASS(xtcp_segment_class,
 		__entry->tsval = seg->opt.tsval;
 		__entry->tsecr = seg->opt.tsecr;
 	),
-	TP_printk("netns=%u src=%pI4:%u dst=%pI4:%u flags=%s seq=%u ack=%u len=%u win=%u opts=%s mss=%u wscale=%u tsval=%u tsecr=%u state=%s",
-		  __entry->netns, &__entry->saddr, __entry->sport,
-		  &__entry->daddr, __entry->dport,
+	TP_printk("netns=%u src=%pISpc dst=%pISpc flags=%s seq=%u ack=%u len=%u win=%u opts=%s mss=%u wscale=%u tsval=%u tsecr=%u state=%s",
+		  __entry->netns, __entry->saddr, __entry->daddr,
 		  xtcp_trace_flags(__entry->flags), __entry->seq, __entry->ack,
 		  __entry->len, __entry->window,
 		  __print_flags(__entry->opts, ",",
@@ -137,15 +139,15 @@ DECLARE_EVENT_CLASS(xtcp_segment_class,
 );
 
 DEFINE_EVENT(xtcp_segment_class, xtcp_segment_send,
-	TP_PROTO(const struct net *net, __be32 saddr, __be32 daddr,
+	TP_PROTO(const struct net *net, const struct xtcp_addrs *addrs,
 		 const struct xtcp_segment *seg, int state),
-	TP_ARGS(net, saddr, daddr, seg, state)
+	TP_ARGS(net, addrs, seg, state)
 );
 
 DEFINE_EVENT(xtcp_segment_class, xtcp_segment_recv,
-	TP_PROTO(const struct net *net, __be32 saddr, __be32 daddr,
+	TP_PROTO(const struct net *net, const struct xtcp_addrs *addrs,
 		 const struct xtcp_segment *seg, int state),
-	TP_ARGS(net, saddr, daddr, seg, state)
+	TP_ARGS(net, addrs, seg, state)
 );
 
 /* @retries: this retransmission's number; @rto_ms: the timeout armed next */
@@ -155,8 +157,8 @@ TRACE_EVENT(xtcp_retransmit,
 	TP_ARGS(sk, seq, len, retries, rto_ms),
 	TP_STRUCT__entry(
 		__field(unsigned int, netns)
-		__field(__be32, saddr)
-		__field(__be32, daddr)
+		__array(u8, saddr, sizeof(struct sockaddr_in6))
+		__array(u8, daddr, sizeof(struct sockaddr_in6))
 		__field(u16, sport)
 		__field(u16, dport)
 		__field(u32, seq)
@@ -167,42 +169,40 @@ TRACE_EVENT(xtcp_retransmit,
 	),
 	TP_fast_assign(
 		__entry->netns = sock_net(sk)->ns.inum;
-		__entry->saddr = sk->sk_rcv_saddr;
-		__entry->daddr = sk->sk_daddr;
 		__entry->sport = sk->sk_num;
 		__entry->dport = ntohs(sk->sk_dport);
+		xtcp_sk_addrs_store(__entry->saddr, __entry->daddr, sk);
 		__entry->seq = seq;
 		__entry->len = len;
 		__entry->retries = retries;
 		__entry->rto_ms = rto_ms;
 		__entry->state = sk->sk_state;
 	),
-	TP_printk("netns=%u src=%pI4:%u dst=%pI4:%u seq=%u len=%u retries=%u rto_ms=%u state=%s",
-		  __entry->netns, &__entry->saddr, __entry->sport,
-		  &__entry->daddr, __entry->dport, __entry->seq, __entry->len,
-		  __entry->retries, __entry->rto_ms,
+	TP_printk("netns=%u src=%pISpc dst=%pISpc seq=%u len=%u retries=%u rto_ms=%u state=%s",
+		  __entry->netns, __entry->saddr, __entry->daddr,
+		  __entry->seq, __entry->len, __entry->retries, __entry->rto_ms,
 		  xtcp_trace_state_name(__entry->state))
 );
 
 /* a segment for xtcp dropped before any socket saw it, and why */
 TRACE_EVENT(xtcp_drop,
-	TP_PROTO(const struct net *net, __be32 saddr, __be32 daddr,
+	TP_PROTO(const struct net *net, const struct xtcp_addrs *addrs,
 		 const char *reason),
-	TP_ARGS(net, saddr, daddr, reason),
+	TP_ARGS(net, addrs, reason),
 	TP_STRUCT__entry(
 		__field(unsigned int, netns)
-		__field(__be32, saddr)
-		__field(__be32, daddr)
+		__array(u8, saddr, sizeof(struct sockaddr_in6))
+		__array(u8, daddr, sizeof(struct sockaddr_in6))
 		__string(reason, reason)
 	),
 	TP_fast_assign(
 		__entry->netns = net->ns.inum;
-		__entry->saddr = saddr;
-		__entry->daddr = daddr;
+		xtcp_addrs_store(__entry->saddr, addrs, true, 0);
+		xtcp_addrs_store(__entry->daddr, addrs, false, 0);
 		__assign_str(reason, reason);
 	),
-	TP_printk("netns=%u src=%pI4 dst=%pI4 reason=%s", __entry->netns,
-		  &__entry->saddr, &__entry->daddr, __get_str(reason))
+	TP_printk("netns=%u src=%pISc dst=%pISc reason=%s", __entry->netns,
+		  __entry->saddr, __entry->daddr, __get_str(reason))
 );
 
 DECLARE_EVENT_CLASS(xtcp_tw_class,
@@ -210,26 +210,27 @@ DECLARE_EVENT_CLASS(xtcp_tw_class,
 	TP_ARGS(netns, st),
 	TP_STRUCT__entry(
 		__field(unsigned int, netns)
-		__field(__be32, saddr)
-		__field(__be32, daddr)
+		__array(u8, saddr, sizeof(struct sockaddr_in6))
+		__array(u8, daddr, sizeof(struct sockaddr_in6))
 		__field(u16, sport)
 		__field(u16, dport)
 		__field(u32, snd_nxt)
 		__field(u32, rcv_nxt)
 	),
 	TP_fast_assign(
+		const struct xtcp_addrs a = xtcp_addrs4(st->saddr, st->daddr);
+
 		__entry->netns = netns;
-		__entry->saddr = st->saddr;
-		__entry->daddr = st->daddr;
 		__entry->sport = ntohs(st->sport);
 		__entry->dport = ntohs(st->dport);
+		xtcp_addrs_store(__entry->saddr, &a, true, __entry->sport);
+		xtcp_addrs_store(__entry->daddr, &a, false, __entry->dport);
 		__entry->snd_nxt = st->snd_nxt;
 		__entry->rcv_nxt = st->rcv_nxt;
 	),
-	TP_printk("netns=%u src=%pI4:%u dst=%pI4:%u snd_nxt=%u rcv_nxt=%u",
-		  __entry->netns, &__entry->saddr, __entry->sport,
-		  &__entry->daddr, __entry->dport, __entry->snd_nxt,
-		  __entry->rcv_nxt)
+	TP_printk("netns=%u src=%pISpc dst=%pISpc snd_nxt=%u rcv_nxt=%u",
+		  __entry->netns, __entry->saddr, __entry->daddr,
+		  __entry->snd_nxt, __entry->rcv_nxt)
 );
 
 DEFINE_EVENT(xtcp_tw_class, xtcp_tw_create,
@@ -279,8 +280,8 @@ TRACE_EVENT(xtcp_probe,
 	TP_ARGS(sk, skb),
 	TP_STRUCT__entry(
 		__field(unsigned int, netns)
-		__field(__be32, saddr)
-		__field(__be32, daddr)
+		__array(u8, saddr, sizeof(struct sockaddr_in6))
+		__array(u8, daddr, sizeof(struct sockaddr_in6))
 		__field(u16, sport)
 		__field(u16, dport)
 		__field(u32, mark)
@@ -313,10 +314,9 @@ TRACE_EVENT(xtcp_probe,
 		u32 cookie[2];
 
 		__entry->netns = sock_net(sk)->ns.inum;
-		__entry->saddr = sk->sk_rcv_saddr;
-		__entry->daddr = sk->sk_daddr;
 		__entry->sport = sk->sk_num;
 		__entry->dport = ntohs(sk->sk_dport);
+		xtcp_sk_addrs_store(__entry->saddr, __entry->daddr, sk);
 		__entry->mark = skb->mark;
 		__entry->data_len = skb->len;
 		__entry->state = sk->sk_state;
@@ -343,9 +343,8 @@ TRACE_EVENT(xtcp_probe,
 		__entry->min_rtt = xtcp_rtt_min_us(&xs->rtt);
 		__entry->cc_value = xs->cc.probe_value;
 	),
-	TP_printk("netns=%u src=%pI4:%u dst=%pI4:%u mark=%#x data_len=%u snd_nxt=%u snd_una=%u snd_cwnd=%u ssthresh=%u snd_wnd=%u srtt=%u rcv_wnd=%u sock_cookie=%llx delivered=%d interval_us=%d rtt_us=%d losses=%d app_limited=%u delivered_total=%u bytes_acked=%llu total_retrans=%u mss=%u pacing_rate=%llu min_rtt=%u ca_state=%u cc_value=%llu state=%s",
-		  __entry->netns, &__entry->saddr, __entry->sport,
-		  &__entry->daddr, __entry->dport, __entry->mark,
+	TP_printk("netns=%u src=%pISpc dst=%pISpc mark=%#x data_len=%u snd_nxt=%u snd_una=%u snd_cwnd=%u ssthresh=%u snd_wnd=%u srtt=%u rcv_wnd=%u sock_cookie=%llx delivered=%d interval_us=%d rtt_us=%d losses=%d app_limited=%u delivered_total=%u bytes_acked=%llu total_retrans=%u mss=%u pacing_rate=%llu min_rtt=%u ca_state=%u cc_value=%llu state=%s",
+		  __entry->netns, __entry->saddr, __entry->daddr, __entry->mark,
 		  __entry->data_len, __entry->snd_nxt, __entry->snd_una,
 		  __entry->snd_cwnd, __entry->ssthresh, __entry->snd_wnd,
 		  __entry->srtt, __entry->rcv_wnd, __entry->sock_cookie,
