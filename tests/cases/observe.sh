@@ -133,23 +133,26 @@ case_observe_tracepoints() {
 	na=$(readlink "/proc/$WIRE_HOLD_A/ns/net" | tr -dc 0-9)
 	nb=$(readlink "/proc/$WIRE_HOLD_B/ns/net" | tr -dc 0-9)
 	A="${WIRE_ADDR_A//./\\.}:7611" B="${WIRE_ADDR_B//./\\.}:7711"
+	# %p hashes the pointer once the kernel's RNG is ready, which may take
+	# a while in a guest with no RNG device: "(____ptrval____)" until then
+	local sk_re='sk=([0-9a-f]+|\(____ptrval____\))'
 	syn="flags=SYN seq=[0-9]+ ack=0 len=0 win=64240 opts=mss,wscale,sackOK,ts mss=1460 wscale=7"
-	obs_has "xtcp_state_change: netns=$na sk=[0-9a-f]+ src=$A dst=$B CLOSE -> SYN_SENT\$" &&
+	obs_has "xtcp_state_change: netns=$na $sk_re src=$A dst=$B CLOSE -> SYN_SENT\$" &&
 		obs_has "xtcp_segment_send: netns=$na src=$A dst=$B $syn .* state=SYN_SENT\$" &&
 		obs_has "xtcp_retransmit: netns=$na src=$A dst=$B seq=[0-9]+ len=0 retries=1 rto_ms=[0-9]+ state=SYN_SENT\$" &&
 		obs_has "xtcp_segment_recv: netns=$nb src=$A dst=$B $syn .* state=LISTEN\$" &&
-		obs_has "xtcp_state_change: netns=$nb sk=[0-9a-f]+ src=$B dst=$A LISTEN -> SYN_RECV\$" &&
+		obs_has "xtcp_state_change: netns=$nb $sk_re src=$B dst=$A LISTEN -> SYN_RECV\$" &&
 		obs_has "xtcp_segment_send: netns=$nb src=$B dst=$A flags=SYN\|ACK .* state=SYN_RECV\$" &&
-		obs_has "xtcp_state_change: netns=$na sk=[0-9a-f]+ src=$A dst=$B SYN_SENT -> ESTABLISHED\$" &&
-		obs_has "xtcp_state_change: netns=$nb sk=[0-9a-f]+ src=$B dst=$A SYN_RECV -> ESTABLISHED\$" &&
+		obs_has "xtcp_state_change: netns=$na $sk_re src=$A dst=$B SYN_SENT -> ESTABLISHED\$" &&
+		obs_has "xtcp_state_change: netns=$nb $sk_re src=$B dst=$A SYN_RECV -> ESTABLISHED\$" &&
 		obs_has "xtcp_segment_send: netns=$na src=$A dst=$B flags=PSH\|ACK seq=[0-9]+ ack=[0-9]+ len=5 .* opts=ts " &&
 		obs_has "xtcp_segment_recv: netns=$na src=$B dst=$A flags=PSH\|ACK seq=[0-9]+ ack=[0-9]+ len=5 " &&
-		obs_has "xtcp_state_change: netns=$na sk=[0-9a-f]+ src=$A dst=$B ESTABLISHED -> FIN_WAIT1\$" &&
-		obs_has "xtcp_state_change: netns=$nb sk=[0-9a-f]+ src=$B dst=$A CLOSE_WAIT -> LAST_ACK\$" &&
-		obs_has "xtcp_state_change: netns=$na sk=[0-9a-f]+ src=$A dst=$B FIN_WAIT2 -> TIME_WAIT\$" &&
+		obs_has "xtcp_state_change: netns=$na $sk_re src=$A dst=$B ESTABLISHED -> FIN_WAIT1\$" &&
+		obs_has "xtcp_state_change: netns=$nb $sk_re src=$B dst=$A CLOSE_WAIT -> LAST_ACK\$" &&
+		obs_has "xtcp_state_change: netns=$na $sk_re src=$A dst=$B FIN_WAIT2 -> TIME_WAIT\$" &&
 		obs_has "xtcp_tw_create: netns=$na src=$A dst=$B snd_nxt=[0-9]+ rcv_nxt=[0-9]+\$" &&
 		obs_has "xtcp_tw_expire: netns=$na src=$A dst=$B snd_nxt=[0-9]+ rcv_nxt=[0-9]+\$" &&
-		obs_has "xtcp_state_change: netns=$nb sk=[0-9a-f]+ src=$B dst=$A LAST_ACK -> CLOSE\$" &&
+		obs_has "xtcp_state_change: netns=$nb $sk_re src=$B dst=$A LAST_ACK -> CLOSE\$" &&
 		obs_has "xtcp_probe: netns=$nb src=$B dst=$A mark=0x0 data_len=5 snd_nxt=[0-9]+ snd_una=[0-9]+ snd_cwnd=[1-9][0-9]* ssthresh=2147483647 .* ca_state=0 cc_value=0 state=ESTABLISHED\$" &&
 		obs_has "xtcp_probe: netns=$na src=$A dst=$B .* bytes_acked=7 .* state=FIN_WAIT2\$" ||
 		{ obs_show_trace; return 1; }
