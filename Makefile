@@ -10,6 +10,7 @@
 #   make selftests     tests/ in the VM, on both kernels (KERNEL=distro or
 #                      KERNEL=debug: that one; T=PATTERN: the matching cases)
 #   make selftests-inet the API cases on Linux TCP (XTCP_TEST_FAMILY=inet; T=)
+#   make selftests-inet6 the API cases on Linux TCP over IPv6 (XTCP_TEST_IP=6)
 #   make wire          only the over-the-wire cases (part of make check)
 #   make check-harness prove the test harness fails when it should
 #   make check-mutants planted protocol bugs, each caught by a test (MUTANTS="NAME...")
@@ -48,7 +49,7 @@ USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi
 TOOL_LIBS := tools/bin/libxtcpize.so
 
 .PHONY: all modules clean install setup tests tools demo check check-harness kunit \
-	selftests selftests-distro selftests-debug selftests-inet vm-shell checkpatch wire soak soak-debug packetdrill-debug \
+	selftests selftests-distro selftests-debug selftests-inet selftests-inet6 vm-shell checkpatch wire soak soak-debug packetdrill-debug \
 	bench bench-netem examples experiment
 
 all: modules
@@ -200,8 +201,8 @@ wire: setup tests
 
 # Every selftest in each kernel (scripts/selftests: in the debug kernel the
 # over-the-wire cases run light), or with T=PATTERN (grep -E) the matching
-# ones; selftests-inet: the API cases on Linux TCP.
-selftests-distro selftests-debug selftests-inet: selftests-%: setup tests
+# ones; selftests-inet: the API cases on Linux TCP; selftests-inet6: over IPv6.
+selftests-distro selftests-debug selftests-inet selftests-inet6: selftests-%: setup tests
 	@scripts/selftests $* $(if $(T),'$(T)')
 
 checkpatch: setup
