@@ -2621,6 +2621,7 @@ static int wire_open(struct wire *w)
 	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP) };
 	int buf = 4 << 20;
 
+	v4_only("watches the wire as IPv4 packets");
 	memset(w, 0, sizeof(*w));
 	w->fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
 	if (w->fd < 0) {

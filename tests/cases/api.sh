@@ -7,8 +7,8 @@
 # exit 77 and "api: skip: REASON": a skip with that reason.
 api() {
 	local out rc
-	out=$("$bin/api" "$@")
-	rc=$?
+	# (cases run under set -e: the status is taken, not fatal)
+	out=$("$bin/api" "$@") && rc=0 || rc=$?
 	[ -z "$out" ] || printf '%s\n' "$out"
 	[ $rc = 77 ] && skip "$(sed -n 's/^api: skip: //p' <<<"$out" | tail -n 1)"
 	return $rc
@@ -150,9 +150,9 @@ case_api_connect_ealready() {
 case_api_tcp_user_timeout() {
 	local port=47996 table=xtcp_api_ut
 	modprobe -q nf_tables 2>/dev/null || true
-	trap "nft delete table ip $table 2>/dev/null || true" EXIT
+	trap "nft delete table inet $table 2>/dev/null || true" EXIT
 	nft -f - <<-NFT || return 1
-	table ip $table {
+	table inet $table {
 		chain pre {
 			type filter hook prerouting priority raw; policy accept;
 			tcp dport $port tcp flags & syn == 0 drop
