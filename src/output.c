@@ -1219,7 +1219,8 @@ static unsigned int frags_added(const struct sk_buff *skb, struct page **page,
  * segments and @max_segs (tso_segs()); each but the last a full MSS without
  * PSH or FIN, within one of Linux's size-goal skbs (goal_end: a GSO packet
  * takes one skb), each one the peer's window and Nagle's rule let go as
- * they would let it go on its own; all of their page fragments in one skb. A FIN's segment goes on its own, held by neither window.
+ * they would let it go on its own; all of their page fragments in one skb.
+ * A FIN's segment goes on its own, held by neither window.
  */
 static u32 run_len(struct sock *sk, struct sk_buff *skb, u8 nonagle,
 		   u32 quota, u32 mss, u32 max_segs)
@@ -1527,17 +1528,6 @@ static unsigned int run_truesize(const struct sock *sk,
 }
 
 /*
- * Send what the congestion window (pipe < cwnd, recovery.c), the peer's
- * window and Nagle's rule (@nonagle: XTCP_NAGLE_*) allow: segments deemed
- * lost first, then new ones from the send head on. As in Linux's
- * tcp_write_xmit(), a segment with our FIN goes even with the congestion
- * window full, and is never held by Nagle; the peer's window holds it as any
- * other. @push_one as tcp_write_xmit()'s: 1 (tcp_push_one()) sends one
- * packet of new data, one GSO skb or a segment, and no repair; 2 (a loss
- * probe) one new segment, the congestion window full or not, and no repair.
- * Without @repair, only new segments go (tcp_write_xmit() alone).
- */
-/*
  * tcp_pacing_check(): with internal pacing (SK_PACING_NEEDED: set by
  * SO_MAX_PACING_RATE or an algorithm that asks for it, while no fq qdisc
  * paces the socket, which sets SK_PACING_FQ), nothing goes before the
@@ -1547,6 +1537,8 @@ static bool pacing_check(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	/* the timer is armed, and its reference taken, by the lock's holder */
+	xtcp_sock_assert_locked(sk);
 	/* pairs with sch_fq's smp_store_release() of SK_PACING_FQ */
 	if (smp_load_acquire(&sk->sk_pacing_status) != SK_PACING_NEEDED)
 		return false;
@@ -1560,6 +1552,17 @@ static bool pacing_check(struct sock *sk)
 	return true;
 }
 
+/*
+ * Send what the congestion window (pipe < cwnd, recovery.c), the peer's
+ * window and Nagle's rule (@nonagle: XTCP_NAGLE_*) allow: segments deemed
+ * lost first, then new ones from the send head on. As in Linux's
+ * tcp_write_xmit(), a segment with our FIN goes even with the congestion
+ * window full, and is never held by Nagle; the peer's window holds it as any
+ * other. @push_one as tcp_write_xmit()'s: 1 (tcp_push_one()) sends one
+ * packet of new data, one GSO skb or a segment, and no repair; 2 (a loss
+ * probe) one new segment, the congestion window full or not, and no repair.
+ * Without @repair, only new segments go (tcp_write_xmit() alone).
+ */
 static void write_xmit(struct sock *sk, u8 nonagle, int push_one, bool repair)
 {
 	bool probe = push_one == 2;
