@@ -8,15 +8,11 @@
 . "${BASH_SOURCE[0]%/*}/../lib/netns.sh"
 
 HOSTILE_TINY=$(cd "${BASH_SOURCE[0]%/*}/.." && pwd)/tiny_segments.py
-# The debug kernel (XTCP_WIRE_LIGHT) takes each segment many times slower:
-# fewer segments there, still many times what the receive buffer holds as
-# separate skbs.
-if [ -n "${XTCP_WIRE_LIGHT:-}" ]; then
-	HOSTILE_TINY_N=3000
-else
-	HOSTILE_TINY_N=30000
-fi
-HOSTILE_OFO_N=10000
+# Many times what the receive buffer holds as separate skbs (some 200 of
+# ~0.7 KiB): a peer's segments are CPU under TCG (a Python sender, each
+# answered), the figure that lengthens make check most.
+HOSTILE_TINY_N=15000
+HOSTILE_OFO_N=5000
 
 # The kernel's Slab figure in KiB, into HOSTILE_SLAB.
 hostile_slab() {
@@ -78,6 +74,7 @@ hostile_tiny() {
 # kernel), its peak rmem_alloc within twice Linux's (plus 64 KiB), never above
 # rcvbuf when sampled, and every byte read back. (Linux's own rmem_alloc may
 # pass its rcvbuf by an skb: tcp_data_queue() checks before it adds.)
+light_skip[hostile_tiny_segments]="hostile_tiny_segments_small_rcvbuf takes xtcp's coalescing into the tail, and the collapse, under KASAN; the bounds against Linux's figures are checked in Debian's kernel; time budget (it took 3 minutes there)"
 case_hostile_tiny_segments() {
 	local lin xt limit lin_over lin_rmem
 	wire_setup nowatch || return 1
