@@ -2588,8 +2588,11 @@ static int read_n(int fd, char *buf, int n)
  * packet twice, as PACKET_OUTGOING when it leaves and as PACKET_HOST when lo
  * hands it back in: only the PACKET_HOST copies are kept. Their times are the
  * kernel's (SO_TIMESTAMPNS: the stamp netif_rx gives the skb as lo takes it,
- * CLOCK_REALTIME). The socket is cooked (SOCK_DGRAM, ETH_P_IP), so a packet
- * starts at its IP header; the pair's ports are matched here, in code.
+ * CLOCK_REALTIME). The socket is cooked (SOCK_DGRAM, ETH_P_IP or ETH_P_IPV6
+ * as the version under test), so a packet starts at its IP header; the pair's
+ * ports are matched here, in code. Over IPv6 the TCP header follows the fixed
+ * 40-byte header at once: loopback TCP carries no extension headers unless a
+ * socket sets sticky options, and no wire case does.
  */
 struct seg {
 	long us;		/* kernel time stamp, CLOCK_REALTIME, microseconds */
@@ -2618,12 +2621,11 @@ static long real_us(void)
 /* Start capturing on lo (before the pair is made). */
 static int wire_open(struct wire *w)
 {
-	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP) };
-	int buf = 4 << 20;
+	int proto = htons(ipv == 6 ? ETH_P_IPV6 : ETH_P_IP), buf = 4 << 20;
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = proto };
 
-	v4_only("watches the wire as IPv4 packets");
 	memset(w, 0, sizeof(*w));
-	w->fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
+	w->fd = socket(AF_PACKET, SOCK_DGRAM, proto);
 	if (w->fd < 0) {
 		CHECK(0, "AF_PACKET socket (the guest runs the cases as root): %s",
 		      strerror(errno));
@@ -2685,10 +2687,20 @@ static void wire_take(struct wire *w)
 
 		if (n < 0)
 			break;
-		if (from.sll_pkttype != PACKET_HOST || n < 20 || pkt[0] >> 4 != 4 ||
-		    pkt[9] != IPPROTO_TCP)
+		if (from.sll_pkttype != PACKET_HOST || n < 40 || pkt[0] >> 4 != ipv)
 			continue;
-		ihl = (pkt[0] & 15) * 4;
+		if (ipv == 6) {
+			/* next header TCP; the payload length leaves out the 40 bytes */
+			if (pkt[6] != IPPROTO_TCP)
+				continue;
+			ihl = 40;
+			tot = ihl + (pkt[4] << 8 | pkt[5]);
+		} else {
+			if (pkt[9] != IPPROTO_TCP)
+				continue;
+			ihl = (pkt[0] & 15) * 4;
+			tot = pkt[2] << 8 | pkt[3];
+		}
 		if ((size_t)n < ihl + 20)
 			continue;
 		t = pkt + ihl;
@@ -2698,7 +2710,6 @@ static void wire_take(struct wire *w)
 			g.from_c = 1;
 		else if (sp != (unsigned int)w->sport || dp != (unsigned int)w->cport)
 			continue;
-		tot = pkt[2] << 8 | pkt[3];
 		g.len = tot - ihl - (t[12] >> 4) * 4;
 		g.seq = be32_at(t + 4);
 		g.ack = be32_at(t + 8);
