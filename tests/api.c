@@ -1334,22 +1334,40 @@ static void t_enotconn(void)
 	close(l);
 }
 
+/*
+ * The name of a socket of the version under test, taken into @ss with a
+ * buffer of its full size: 0, or -1 with errno. Over IPv6 a name on lo never
+ * carries a flow label (no IPV6_FLOWINFO_SEND) nor a scope id (::1 has none):
+ * both zero, checked here.
+ */
+static int name_of(int fd, int peer, struct sockaddr_storage *ss, socklen_t *len)
+{
+	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)ss;
+	int r;
+
+	memset(ss, 0xff, sizeof(*ss));
+	*len = sizeof(*ss);
+	r = peer ? getpeername(fd, SA(ss), len) : getsockname(fd, SA(ss), len);
+	if (!r && ss->ss_family == AF_INET6)
+		CHECK(!a6->sin6_flowinfo && !a6->sin6_scope_id,
+		      "%s: sin6_flowinfo %#x, sin6_scope_id %u, want 0 and 0",
+		      peer ? "getpeername" : "getsockname", a6->sin6_flowinfo,
+		      a6->sin6_scope_id);
+	return r;
+}
+
 static void t_names(void)
 {
-	struct sockaddr_in a, b;
-	socklen_t len;
-	int fd, port, l, c, s;
+	struct sockaddr_storage a, b;
+	/* sizeof(struct sockaddr_in) or sizeof(struct sockaddr_in6) */
+	socklen_t len, full = addr("127.0.0.1", 0).len;
+	int fd, port, l, c, s, bport;
 	char small[4];
 
-	v4_only("reads struct sockaddr_in (api6_* cases are to come, #17)");
 	fd = sock();
-	len = sizeof(a);
-	memset(&a, 0xff, sizeof(a));
-	CHECK(getsockname(fd, SA(&a), &len) == 0, "getsockname unbound: %s",
-	      strerror(errno));
-	CHECK(len == sizeof(a) && a.sin_family == AF_INET && a.sin_port == 0 &&
-	      a.sin_addr.s_addr == 0, "unbound name %s:%d", inet_ntoa(a.sin_addr),
-	      ntohs(a.sin_port));
+	CHECK(name_of(fd, 0, &a, &len) == 0, "getsockname unbound: %s", strerror(errno));
+	CHECK(name_is(&a, len, "0.0.0.0", 0), "unbound name: family %d, len %u, port %d",
+	      a.ss_family, len, port_of(&a));
 	close(fd);
 
 	l = listener(&port);
@@ -1359,26 +1377,25 @@ static void t_names(void)
 	len = sizeof(b);
 	s = accept(l, SA(&b), &len);
 	REQUIRE(s >= 0, "accept");
+	CHECK(name_is(&b, len, "127.0.0.1", -1), "accept's name: family %d, len %u",
+	      b.ss_family, len);
+	bport = port_of(&b);
 	/* client: local = ephemeral, peer = listener; server: the reverse */
-	len = sizeof(a);
-	CHECK(getsockname(c, SA(&a), &len) == 0 && a.sin_port == b.sin_port &&
-	      a.sin_addr.s_addr == htonl(INADDR_LOOPBACK), "client name");
-	len = sizeof(a);
-	CHECK(getpeername(s, SA(&a), &len) == 0 && a.sin_port == b.sin_port &&
-	      len == sizeof(a), "server's peer");
-	len = sizeof(a);
-	CHECK(getsockname(s, SA(&a), &len) == 0 && ntohs(a.sin_port) == port &&
-	      a.sin_addr.s_addr == htonl(INADDR_LOOPBACK), "server name");
-	len = sizeof(a);
-	CHECK(getpeername(c, SA(&a), &len) == 0 && ntohs(a.sin_port) == port &&
-	      a.sin_family == AF_INET, "client's peer");
+	CHECK(name_of(c, 0, &a, &len) == 0 && name_is(&a, len, "127.0.0.1", bport),
+	      "client name: port %d, len %u, want %d", port_of(&a), len, bport);
+	CHECK(name_of(s, 1, &a, &len) == 0 && name_is(&a, len, "127.0.0.1", bport),
+	      "server's peer: port %d, len %u, want %d", port_of(&a), len, bport);
+	CHECK(name_of(s, 0, &a, &len) == 0 && name_is(&a, len, "127.0.0.1", port),
+	      "server name: port %d, len %u, want %d", port_of(&a), len, port);
+	CHECK(name_of(c, 1, &a, &len) == 0 && name_is(&a, len, "127.0.0.1", port),
+	      "client's peer: port %d, len %u, want %d", port_of(&a), len, port);
 	/* a short buffer is filled and the full length returned */
 	len = sizeof(small);
-	CHECK(getsockname(c, (struct sockaddr *)small, &len) == 0 && len == sizeof(a),
-	      "short getsockname: len %u", len);
+	CHECK(getsockname(c, (struct sockaddr *)small, &len) == 0 && len == full,
+	      "short getsockname: len %u, want %u", len, full);
 	len = sizeof(small);
-	CHECK(getpeername(c, (struct sockaddr *)small, &len) == 0 && len == sizeof(a),
-	      "short getpeername: len %u", len);
+	CHECK(getpeername(c, (struct sockaddr *)small, &len) == 0 && len == full,
+	      "short getpeername: len %u, want %u", len, full);
 	close(c);
 	close(s);
 	close(l);
