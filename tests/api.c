@@ -89,6 +89,10 @@ static struct sockaddr_in addr4(const char *ip, int port)
 
 #define SA(a) ((struct sockaddr *)(a))
 
+/* The sockaddr_in6 of RFC 2133, without sin6_scope_id: the shortest one an
+ * AF_INET6 socket takes (include/net/ipv6.h, not in the UAPI). */
+#define SIN6_LEN_RFC2133	24
+
 /*
  * A case that cannot run over IPv6 ends here under XTCP_TEST_IP=6: exit 77,
  * with the reason tests/cases/api.sh reports as the skip's.
@@ -865,18 +869,15 @@ static void t_accept_not_listening(void)
 
 /* connect ---------------------------------------------------------------------- */
 
-static void t_connect_blocking(void)
+/*
+ * The address checks of connect() on an AF_INET socket @c, then its connect
+ * to 127.0.0.1:@port and the name of the peer.
+ */
+static void connect_checks4(int c, int port)
 {
-	int port, l, c, s;
-	struct sockaddr_in a, peer;
+	struct sockaddr_in a = addr4("127.0.0.1", port), peer;
 	socklen_t len = sizeof(peer);
 
-	v4_only("the lengths and families of struct sockaddr_in");
-	l = listener(&port);
-	c = sock();
-	a = addr4("127.0.0.1", port);
-
-	REQUIRE(l >= 0, "listener");
 	CHECK_ERRNO(connect(c, SA(&a), sizeof(a) - 1), EINVAL);
 	a.sin_family = AF_INET6;
 	CHECK_ERRNO(connect(c, SA(&a), sizeof(a)), EAFNOSUPPORT);
@@ -885,14 +886,61 @@ static void t_connect_blocking(void)
 	CHECK(getpeername(c, SA(&peer), &len) == 0 && len == sizeof(peer) &&
 	      peer.sin_port == a.sin_port && peer.sin_addr.s_addr == a.sin_addr.s_addr,
 	      "getpeername after connect: %s", strerror(errno));
+}
+
+/*
+ * The same on AF_INET6 (tcp_v6_pre_connect(), tcp_v6_connect()): shorter
+ * than SIN6_LEN_RFC2133 (24 bytes, the sockaddr_in6 of RFC 2133, without
+ * sin6_scope_id) is EINVAL, and 24 bytes will do; another family is
+ * EAFNOSUPPORT; a multicast address ENETUNREACH; a link-local one without a
+ * scope id (and no device bound) EINVAL. A flow label in sin6_flowinfo is
+ * ignored without IPV6_FLOWINFO_SEND.
+ */
+static void connect_checks6(int c, int port)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(port),
+				  .sin6_addr = IN6ADDR_LOOPBACK_INIT }, peer;
+	socklen_t len = sizeof(peer);
+
+	CHECK_ERRNO(connect(c, SA(&a), SIN6_LEN_RFC2133 - 1), EINVAL);
+	CHECK_ERRNO(connect(c, SA(&a), sizeof(struct sockaddr_in)), EINVAL);
+	a.sin6_family = AF_INET;
+	CHECK_ERRNO(connect(c, SA(&a), sizeof(a)), EAFNOSUPPORT);
+	a.sin6_family = AF_INET6;
+	inet_pton(AF_INET6, "ff02::1", &a.sin6_addr);
+	CHECK_ERRNO(connect(c, SA(&a), sizeof(a)), ENETUNREACH);
+	inet_pton(AF_INET6, "fe80::1", &a.sin6_addr);
+	CHECK_ERRNO(connect(c, SA(&a), sizeof(a)), EINVAL);
+	a.sin6_addr = in6addr_loopback;
+	a.sin6_flowinfo = htonl(0x12345);
+	CHECK(connect(c, SA(&a), SIN6_LEN_RFC2133) == 0, "connect with %d bytes: %s",
+	      SIN6_LEN_RFC2133, strerror(errno));
+	CHECK(getpeername(c, SA(&peer), &len) == 0 && len == sizeof(peer) &&
+	      peer.sin6_family == AF_INET6 && peer.sin6_port == a.sin6_port &&
+	      !memcmp(&peer.sin6_addr, &a.sin6_addr, sizeof(a.sin6_addr)) &&
+	      !peer.sin6_flowinfo && !peer.sin6_scope_id,
+	      "getpeername after connect: len %u, flowinfo %#x, scope id %u (%s)", len,
+	      peer.sin6_flowinfo, peer.sin6_scope_id, strerror(errno));
+}
+
+static void t_connect_blocking(void)
+{
+	int port, l, c, s;
+	char buf[2];
+
+	l = listener(&port);
+	REQUIRE(l >= 0, "listener");
+	c = sock();
+	if (ipv == 6)
+		connect_checks6(c, port);
+	else
+		connect_checks4(c, port);
 	CHECK(revents_now(c, PALL) == POLLOUT, "connected revents %#x",
 	      revents_now(c, PALL));
 	CHECK(so_error(c) == 0, "SO_ERROR %d", so_error(c));
 	s = accept(l, NULL, NULL);
 	CHECK(s >= 0, "accept: %s", strerror(errno));
 	CHECK(send(s, "hi", 2, 0) == 2, "send");
-	char buf[2];
-
 	CHECK(recv(c, buf, 2, MSG_WAITALL) == 2 && !memcmp(buf, "hi", 2), "recv");
 	close(s);
 	close(c);
