@@ -214,6 +214,28 @@ static bool name_is(const struct sockaddr_storage *ss, socklen_t len,
 	       ((struct sockaddr_in *)&a.ss)->sin_addr.s_addr;
 }
 
+/*
+ * The name of a socket of the version under test, taken into @ss with a
+ * buffer of its full size: 0, or -1 with errno. Over IPv6 a name on lo never
+ * carries a flow label (no IPV6_FLOWINFO_SEND) nor a scope id (::1 has none):
+ * both zero, checked here.
+ */
+static int name_of(int fd, int peer, struct sockaddr_storage *ss, socklen_t *len)
+{
+	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)ss;
+	int r;
+
+	memset(ss, 0xff, sizeof(*ss));
+	*len = sizeof(*ss);
+	r = peer ? getpeername(fd, SA(ss), len) : getsockname(fd, SA(ss), len);
+	if (!r && ss->ss_family == AF_INET6)
+		CHECK(!a6->sin6_flowinfo && !a6->sin6_scope_id,
+		      "%s: sin6_flowinfo %#x, sin6_scope_id %u, want 0 and 0",
+		      peer ? "getpeername" : "getsockname", a6->sin6_flowinfo,
+		      a6->sin6_scope_id);
+	return r;
+}
+
 static int set_int(int fd, int level, int name, int v)
 {
 	return setsockopt(fd, level, name, &v, sizeof(v));
@@ -453,13 +475,92 @@ static void t_bind_eacces_unprivileged(void)
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "unprivileged child failed");
 }
 
+/*
+ * bind() on AF_INET6 (inet6_bind(), __inet6_bind()): shorter than
+ * SIN6_LEN_RFC2133 is EINVAL and 24 bytes will do; another family,
+ * AF_UNSPEC too (AF_INET6 has no BSD exception for it), is EAFNOSUPPORT; a
+ * multicast address is EINVAL on a stream socket; a link-local address wants
+ * a scope id or a bound device (EINVAL), its scope id read only from a full
+ * sockaddr_in6; a scope id of no device is ENODEV; on ::1 a scope id is
+ * ignored, and getsockname() gives none.
+ */
+static void bind_einval6(void)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr_storage big = { 0 }, name;
+	socklen_t len;
+	int fd = sock(), c, s;
+
+	CHECK_ERRNO(bind(fd, SA(&a), SIN6_LEN_RFC2133 - 1), EINVAL);
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(struct sockaddr_in)), EINVAL);
+	CHECK_ERRNO(bind(fd, SA(&a), 2), EINVAL);
+	CHECK_ERRNO(bind(fd, SA(&a), 0), EINVAL);
+	a.sin6_family = AF_INET;
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), EAFNOSUPPORT);
+	a.sin6_family = AF_UNIX;
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), EAFNOSUPPORT);
+	a.sin6_family = AF_UNSPEC;
+	a.sin6_addr = in6addr_any;
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), EAFNOSUPPORT);
+	a.sin6_family = AF_INET6;
+	inet_pton(AF_INET6, "ff02::1", &a.sin6_addr);
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), EINVAL);
+	inet_pton(AF_INET6, "fe80::1", &a.sin6_addr);
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), EINVAL);
+	a.sin6_scope_id = if_nametoindex("lo");
+	CHECK_ERRNO(bind(fd, SA(&a), SIN6_LEN_RFC2133), EINVAL);
+	/* lo's index is taken, but lo has no fe80::1 */
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), EADDRNOTAVAIL);
+	close(fd);
+	fd = sock();
+	a.sin6_scope_id = 0x7fffffff;
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), ENODEV);
+	close(fd);
+	fd = sock();
+	a.sin6_addr = in6addr_loopback;
+	CHECK(bind(fd, SA(&a), sizeof(a)) == 0, "bind [::1] with scope id %#x: %s",
+	      a.sin6_scope_id, strerror(errno));
+	CHECK(get_int(fd, SOL_SOCKET, SO_BINDTOIFINDEX) == 0,
+	      "a scope id on ::1 bound the socket to device %d",
+	      get_int(fd, SOL_SOCKET, SO_BINDTOIFINDEX));
+	CHECK(name_of(fd, 0, &name, &len) == 0 && name_is(&name, len, "127.0.0.1", -1),
+	      "name after binding ::1 with a scope id: len %u", len);
+	close(fd);
+	fd = sock();
+	a.sin6_scope_id = 0;
+	CHECK(bind(fd, SA(&a), SIN6_LEN_RFC2133) == 0, "bind with %d bytes: %s",
+	      SIN6_LEN_RFC2133, strerror(errno));
+	CHECK(local_port(fd) > 0, "no port after the %d-byte bind", SIN6_LEN_RFC2133);
+	close(fd);
+
+	/* a longer address length is fine */
+	fd = sock();
+	memcpy(&big, &a, sizeof(a));
+	CHECK(bind(fd, SA(&big), sizeof(big)) == 0, "bind with len %zu: %s",
+	      sizeof(big), strerror(errno));
+	/* bound twice */
+	CHECK_ERRNO(bind_to(fd, "127.0.0.1", 0), EINVAL);
+	CHECK_ERRNO(bind_to(fd, "0.0.0.0", local_port(fd)), EINVAL);
+	close(fd);
+
+	/* a connected socket has its address */
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK_ERRNO(bind_to(c, "127.0.0.1", 0), EINVAL);
+	CHECK_ERRNO(bind_to(s, "127.0.0.1", 0), EINVAL);
+	close(c);
+	close(s);
+}
+
 static void t_bind_einval(void)
 {
 	struct sockaddr_in a = addr4("127.0.0.1", 0);
 	struct sockaddr_storage big = { 0 };
 	int fd, c, s;
 
-	v4_only("the lengths and families of struct sockaddr_in");
+	if (ipv == 6) {
+		bind_einval6();
+		return;
+	}
 	fd = sock();
 
 	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a) - 1), EINVAL);
@@ -1380,28 +1481,6 @@ static void t_enotconn(void)
 	CHECK_ERRNO(getpeername(l, SA(&a), &len), ENOTCONN);
 	CHECK_ERRNO(send(l, "x", 1, MSG_NOSIGNAL), EPIPE);
 	close(l);
-}
-
-/*
- * The name of a socket of the version under test, taken into @ss with a
- * buffer of its full size: 0, or -1 with errno. Over IPv6 a name on lo never
- * carries a flow label (no IPV6_FLOWINFO_SEND) nor a scope id (::1 has none):
- * both zero, checked here.
- */
-static int name_of(int fd, int peer, struct sockaddr_storage *ss, socklen_t *len)
-{
-	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)ss;
-	int r;
-
-	memset(ss, 0xff, sizeof(*ss));
-	*len = sizeof(*ss);
-	r = peer ? getpeername(fd, SA(ss), len) : getsockname(fd, SA(ss), len);
-	if (!r && ss->ss_family == AF_INET6)
-		CHECK(!a6->sin6_flowinfo && !a6->sin6_scope_id,
-		      "%s: sin6_flowinfo %#x, sin6_scope_id %u, want 0 and 0",
-		      peer ? "getpeername" : "getsockname", a6->sin6_flowinfo,
-		      a6->sin6_scope_id);
-	return r;
 }
 
 static void t_names(void)
