@@ -117,6 +117,8 @@ static const char *const v6_of[][2] = {
 	{ "127.0.0.1", "::1" },
 	{ "0.0.0.0", "::" },
 	{ "192.0.2.1", "2001:db8::1" },	/* TEST-NET-1: documentation prefix */
+	/* lo's one other local address an AF_INET6 socket can bind: mapped */
+	{ "127.0.0.2", "::ffff:127.0.0.2" },
 };
 
 static struct addr addr(const char *ip, int port)
