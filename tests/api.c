@@ -47,8 +47,11 @@ static int fam;
  * The IP version the cases run over: XTCP_TEST_IP=4 (the default) or 6
  * (XTCP_TEST_FAMILY=inet only, until xtcp has IPv6: AF_INET6 sockets on ::1).
  * Each case names its addresses in IPv4; addr() gives their IPv6
- * counterparts, and a case that has none, or that reads struct sockaddr_in
- * itself, is IPv4 only (v4_only()).
+ * counterparts (an address with none would make its case IPv4 only:
+ * v4_only()). A case that reads struct sockaddr_in, IPv4 packets or IPv4
+ * options itself has an IPv6 body beside (bind_einval6() and the like); the
+ * api6_* cases are IPv6's own (v4-mapped addresses, IPV6_V6ONLY), and skip
+ * over IPv4 (v6_only()).
  */
 static int ipv = 4;
 /* Linux TCP's family of that version, beside the family under test */
@@ -3661,6 +3664,57 @@ static int igmp_has(in_addr_t group)
 }
 
 /*
+ * Whether /proc/net/igmp6 lists @group on lo (-1: no such file); the kernel
+ * prints the group as 32 hex digits.
+ */
+static int igmp6_has(const struct in6_addr *group)
+{
+	char line[256], want[33];
+	int found = 0, i;
+	FILE *f = fopen("/proc/net/igmp6", "r");
+
+	if (!f)
+		return -1;
+	for (i = 0; i < 16; i++)
+		snprintf(want + 2 * i, 3, "%02x", group->s6_addr[i]);
+	while (fgets(line, sizeof(line), f))
+		found |= strstr(line, want) && strstr(line, " lo ");
+	fclose(f);
+	return found;
+}
+
+/*
+ * The same over IPv6 (do_ipv6_setsockopt()): IPV6_ADD_MEMBERSHIP is EPROTO
+ * on a TCP socket, MCAST_JOIN_GROUP is not, and the group shows in
+ * /proc/net/igmp6 until the socket closes (inet6_destroy_sock() drops it).
+ */
+static void multicast6_left_on_close(void)
+{
+	struct ipv6_mreq mr = { .ipv6mr_interface = if_nametoindex("lo") };
+	struct group_req gr = { .gr_interface = mr.ipv6mr_interface };
+	struct sockaddr_in6 *g = (struct sockaddr_in6 *)&gr.gr_group;
+	int fd = sock();
+
+	if (fd < 0)
+		return;
+	inet_pton(AF_INET6, "ff05::7:8:9", &mr.ipv6mr_multiaddr);
+	REQUIRE(igmp6_has(&mr.ipv6mr_multiaddr) == 0,
+		"the group is in /proc/net/igmp6 (or there is none) before joining");
+	CHECK_ERRNO(setsockopt(fd, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, &mr, sizeof(mr)),
+		    EPROTO);
+	CHECK(igmp6_has(&mr.ipv6mr_multiaddr) == 0, "IPV6_ADD_MEMBERSHIP joined the group");
+	g->sin6_family = AF_INET6;
+	g->sin6_addr = mr.ipv6mr_multiaddr;
+	CHECK(setsockopt(fd, IPPROTO_IPV6, MCAST_JOIN_GROUP, &gr, sizeof(gr)) == 0,
+	      "MCAST_JOIN_GROUP: %s", strerror(errno));
+	CHECK(igmp6_has(&mr.ipv6mr_multiaddr) == 1,
+	      "the group is not in /proc/net/igmp6 after joining");
+	close(fd);
+	CHECK(igmp6_has(&mr.ipv6mr_multiaddr) == 0,
+	      "the group is still in /proc/net/igmp6 after close()");
+}
+
+/*
  * Multicast on a stream socket: IP_ADD_MEMBERSHIP is refused (EPROTO, as TCP
  * refuses it), MCAST_JOIN_GROUP is not, and the group it joined is left when
  * the socket closes.
@@ -3672,9 +3726,11 @@ static void t_multicast_left_on_close(void)
 	struct sockaddr_in *g = (struct sockaddr_in *)&gr.gr_group;
 	int fd;
 
-	v4_only("IPv4 multicast (IP_ADD_MEMBERSHIP, /proc/net/igmp)");
+	if (ipv == 6) {
+		multicast6_left_on_close();
+		return;
+	}
 	fd = sock();
-
 	if (fd < 0)
 		return;
 	mr.imr_multiaddr.s_addr = inet_addr("239.7.8.9");
