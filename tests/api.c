@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <linux/in6.h>	/* after netinet/in.h: IPV6_FLOWLABEL_MGR and its request */
 #include <linux/tcp.h>
 /* the states as tcp_states.h numbers them (glibc's netinet/tcp.h has them,
  * but its struct tcp_info lacks the counters linux/tcp.h has) */
@@ -105,6 +106,16 @@ static void v4_only(const char *why)
 	if (ipv != 6)
 		return;
 	printf("api: skip: IPv4 only: %s\n", why);
+	fflush(stdout);
+	exit(77);
+}
+
+/* An api6_* case ends here over IPv4: exit 77 and the reason, a skip. */
+static void v6_only(const char *why)
+{
+	if (ipv == 6)
+		return;
+	printf("api: skip: IPv6 only (XTCP_TEST_IP=6): %s\n", why);
 	fflush(stdout);
 	exit(77);
 }
@@ -2748,6 +2759,7 @@ struct seg {
 	int from_c;		/* sent by the client end of the pair */
 	unsigned int len;	/* payload bytes */
 	unsigned int seq, ack;
+	unsigned int flow;	/* IPv6's flow label (0 over IPv4) */
 	unsigned char flags;
 };
 
@@ -2844,6 +2856,7 @@ static void wire_take(struct wire *w)
 				continue;
 			ihl = 40;
 			tot = ihl + (pkt[4] << 8 | pkt[5]);
+			g.flow = (pkt[1] & 15) << 16 | pkt[2] << 8 | pkt[3];
 		} else {
 			if (pkt[9] != IPPROTO_TCP)
 				continue;
@@ -3747,6 +3760,269 @@ static void t_multicast_left_on_close(void)
 	      "the group is still in /proc/net/igmp after close()");
 }
 
+/* IPv6's own ----------------------------------------------------------------- */
+
+static struct sockaddr_in6 addr6(const char *ip, int port)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+
+	inet_pton(AF_INET6, ip, &a.sin6_addr);
+	return a;
+}
+
+/* Whether @fd's name (or its peer's) is exactly [@ip]:@port (-1: any) in 28 bytes. */
+static bool name6_is(int fd, int peer, const char *ip, int port)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in6 want = addr6(ip, 0);
+	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)&ss;
+	socklen_t len;
+
+	if (name_of(fd, peer, &ss, &len) < 0) {
+		printf("%s: %s\n", peer ? "getpeername" : "getsockname", strerror(errno));
+		return false;
+	}
+	if (len != sizeof(*a6) || a6->sin6_family != AF_INET6 ||
+	    memcmp(&a6->sin6_addr, &want.sin6_addr, sizeof(want.sin6_addr)) ||
+	    (port >= 0 && ntohs(a6->sin6_port) != port)) {
+		char got[INET6_ADDRSTRLEN] = "?";
+
+		inet_ntop(AF_INET6, &a6->sin6_addr, got, sizeof(got));
+		printf("%s: family %d, len %u, [%s]:%d; want [%s]:%d\n",
+		       peer ? "getpeername" : "getsockname", a6->sin6_family, len, got,
+		       ntohs(a6->sin6_port), ip, port);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * v4-mapped addresses on bind (__inet6_bind()): a socket takes one while it
+ * is not IPV6_V6ONLY, which is net.ipv6.bindv6only's value at first and may
+ * not change once bound; on a v6-only socket the bind is EINVAL, and a mapped
+ * address not local to IPv4 EADDRNOTAVAIL. A mapped bind and one on [::] (not
+ * v6-only) share IPv4's ports: both collide with an AF_INET socket on
+ * 127.0.0.1; [::] v6-only does not.
+ */
+static void t_api6_v4mapped_bind(void)
+{
+	struct sockaddr_in6 a = addr6("::ffff:127.0.0.1", 0);
+	int fd, t, port, bindv6only = read_sysctl("/proc/sys/net/ipv6/bindv6only");
+
+	v6_only("v4-mapped addresses and IPV6_V6ONLY on bind");
+	REQUIRE(bindv6only == 0, "net.ipv6.bindv6only is %d, want 0", bindv6only);
+	fd = sock();
+	CHECK(get_int(fd, IPPROTO_IPV6, IPV6_V6ONLY) == 0, "IPV6_V6ONLY starts at %d, want 0",
+	      get_int(fd, IPPROTO_IPV6, IPV6_V6ONLY));
+	CHECK(bind(fd, SA(&a), sizeof(a)) == 0, "bind [::ffff:127.0.0.1]: %s", strerror(errno));
+	CHECK(name6_is(fd, 0, "::ffff:127.0.0.1", -1), "name after a mapped bind");
+	CHECK_ERRNO(set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1), EINVAL);
+	CHECK(get_int(fd, IPPROTO_IPV6, IPV6_V6ONLY) == 0, "IPV6_V6ONLY changed after bind");
+	close(fd);
+
+	fd = sock();
+	CHECK(set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) == 0, "IPV6_V6ONLY: %s", strerror(errno));
+	CHECK(get_int(fd, IPPROTO_IPV6, IPV6_V6ONLY) == 1, "IPV6_V6ONLY readback");
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), EINVAL);
+	/* the failed bind left the socket unbound */
+	CHECK(bind_to(fd, "127.0.0.1", 0) == 0, "bind [::1] after EINVAL: %s", strerror(errno));
+	close(fd);
+
+	fd = sock();
+	a = addr6("::ffff:192.0.2.1", 0);
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), EADDRNOTAVAIL);
+	close(fd);
+
+	/* the port space IPv4 holds */
+	t = socket(AF_INET, SOCK_STREAM, 0);
+	{
+		struct sockaddr_in a4 = addr4("127.0.0.1", 0);
+
+		REQUIRE(bind(t, SA(&a4), sizeof(a4)) == 0, "AF_INET bind: %s", strerror(errno));
+	}
+	port = local_port(t);
+	fd = sock();
+	a = addr6("::ffff:127.0.0.1", port);
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), EADDRINUSE);
+	a = addr6("::", port);
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), EADDRINUSE);
+	close(fd);
+	fd = sock();
+	CHECK(set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) == 0, "IPV6_V6ONLY: %s", strerror(errno));
+	CHECK(bind(fd, SA(&a), sizeof(a)) == 0,
+	      "v6-only bind [::]:%d beside AF_INET 127.0.0.1:%d: %s", port, port, strerror(errno));
+	close(fd);
+	close(t);
+}
+
+/*
+ * v4-mapped addresses on connect (tcp_v6_connect()): an AF_INET6 socket
+ * connects to an AF_INET listener through ::ffff:127.0.0.1 and names both
+ * ends mapped, in 28 bytes; the listener's child sees a plain IPv4 peer. On
+ * a v6-only socket that connect is ENETUNREACH. A listener on [::] takes
+ * IPv4 clients and names them mapped, unless it is v6-only: then they are
+ * refused. connect() to [::] means [::1] (a BSD habit, as 0.0.0.0 is
+ * 127.0.0.1).
+ */
+static void t_api6_v4mapped_connect(void)
+{
+	struct sockaddr_in a4 = addr4("127.0.0.1", 0), peer4;
+	struct sockaddr_in6 a;
+	socklen_t len = sizeof(peer4);
+	int l4, c, s, l, port, cport;
+	char ch;
+
+	v6_only("v4-mapped addresses and IPV6_V6ONLY on connect");
+	l4 = socket(AF_INET, SOCK_STREAM, 0);
+	REQUIRE(bind(l4, SA(&a4), sizeof(a4)) == 0 && listen(l4, 4) == 0,
+		"AF_INET listener: %s", strerror(errno));
+	port = local_port(l4);
+	a = addr6("::ffff:127.0.0.1", port);
+
+	c = sock();
+	CHECK(set_int(c, IPPROTO_IPV6, IPV6_V6ONLY, 1) == 0, "IPV6_V6ONLY: %s", strerror(errno));
+	CHECK_ERRNO(connect(c, SA(&a), sizeof(a)), ENETUNREACH);
+	close(c);
+
+	c = sock();
+	REQUIRE(connect(c, SA(&a), sizeof(a)) == 0, "connect [::ffff:127.0.0.1]:%d: %s", port,
+		strerror(errno));
+	cport = local_port(c);
+	CHECK(name6_is(c, 1, "::ffff:127.0.0.1", port), "mapped connect's peer");
+	CHECK(name6_is(c, 0, "::ffff:127.0.0.1", cport), "mapped connect's name");
+	s = accept(l4, SA(&peer4), &len);
+	REQUIRE(s >= 0, "accept: %s", strerror(errno));
+	CHECK(len == sizeof(peer4) && peer4.sin_family == AF_INET &&
+	      peer4.sin_addr.s_addr == htonl(INADDR_LOOPBACK) && ntohs(peer4.sin_port) == cport,
+	      "the AF_INET child's peer: len %u, family %d, port %d, want %d", len,
+	      peer4.sin_family, ntohs(peer4.sin_port), cport);
+	CHECK(send(c, "m", 1, 0) == 1 && recv(s, &ch, 1, 0) == 1 && ch == 'm',
+	      "a byte from the mapped end");
+	CHECK(send(s, "n", 1, 0) == 1 && recv(c, &ch, 1, 0) == 1 && ch == 'n',
+	      "a byte to the mapped end");
+	close(c);
+	close(s);
+	close(l4);
+
+	/* a dual-stack listener on [::] */
+	l = sock();
+	a = addr6("::", 0);
+	REQUIRE(bind(l, SA(&a), sizeof(a)) == 0 && listen(l, 4) == 0, "[::] listener: %s",
+		strerror(errno));
+	port = local_port(l);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	a4 = addr4("127.0.0.1", port);
+	REQUIRE(connect(c, SA(&a4), sizeof(a4)) == 0, "AF_INET connect to [::]:%d: %s", port,
+		strerror(errno));
+	cport = local_port(c);
+	s = accept(l, NULL, NULL);
+	REQUIRE(s >= 0, "accept: %s", strerror(errno));
+	CHECK(name6_is(s, 1, "::ffff:127.0.0.1", cport), "the IPv4 client's name on [::]");
+	CHECK(name6_is(s, 0, "::ffff:127.0.0.1", port), "the child's own name on [::]");
+	close(c);
+	close(s);
+	/* connect to [::] reaches [::1] */
+	c = sock();
+	a = addr6("::", port);
+	CHECK(connect(c, SA(&a), sizeof(a)) == 0, "connect [::]:%d: %s", port, strerror(errno));
+	CHECK(name6_is(c, 1, "::1", port), "connect to [::]: the peer");
+	close(c);
+	s = accept(l, NULL, NULL);
+	CHECK(s >= 0, "accept: %s", strerror(errno));
+	close(s);
+	close(l);
+
+	/* v6-only: IPv4 clients are refused */
+	l = sock();
+	a = addr6("::", 0);
+	CHECK(set_int(l, IPPROTO_IPV6, IPV6_V6ONLY, 1) == 0, "IPV6_V6ONLY: %s", strerror(errno));
+	REQUIRE(bind(l, SA(&a), sizeof(a)) == 0 && listen(l, 4) == 0,
+		"v6-only [::] listener: %s", strerror(errno));
+	port = local_port(l);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	a4 = addr4("127.0.0.1", port);
+	CHECK_ERRNO(connect(c, SA(&a4), sizeof(a4)), ECONNREFUSED);
+	close(c);
+	close(l);
+}
+
+/*
+ * Flow labels (tcp_v6_connect(), ip6_flowlabel.c): with IPV6_FLOWINFO_SEND,
+ * connect() takes sin6_flowinfo's label; once the namespace has an exclusive
+ * label (IPV6_FL_S_EXCL: this case makes one), a label must be the socket's
+ * own (IPV6_FLOWLABEL_MGR), else EINVAL (fl6_sock_lookup()). getpeername()
+ * then gives it back in sin6_flowinfo, and every segment of the connection
+ * carries it on the wire. A label wider than 20 bits is EINVAL; label 0
+ * asks the kernel to choose one (a label lingers a while after its last
+ * user: a fixed one could still be a run before's).
+ */
+static void t_api6_flowinfo(void)
+{
+	unsigned int label;
+	struct in6_flowlabel_req fr = {
+		.flr_action = IPV6_FL_A_GET,
+		.flr_share = IPV6_FL_S_EXCL, .flr_flags = IPV6_FL_F_CREATE,
+		.flr_expires = 60, .flr_linger = 0,
+		.flr_dst = IN6ADDR_LOOPBACK_INIT,
+	};
+	struct sockaddr_in6 a, peer;
+	socklen_t len = sizeof(peer);
+	static struct wire w;
+	int l, c, d, s, port, i, n = 0, other = 0;
+	char ch;
+
+	v6_only("flow labels (sin6_flowinfo, IPV6_FLOWLABEL_MGR)");
+	REQUIRE(wire_open(&w) == 0, "capture on lo");
+	l = listener(&port);
+	REQUIRE(l >= 0, "listener");
+	c = sock();
+	a = addr6("::1", port);
+	CHECK(set_int(c, IPPROTO_IPV6, IPV6_FLOWINFO_SEND, 1) == 0, "IPV6_FLOWINFO_SEND: %s",
+	      strerror(errno));
+	fr.flr_label = htonl(0x100000);
+	CHECK_ERRNO(setsockopt(c, IPPROTO_IPV6, IPV6_FLOWLABEL_MGR, &fr, sizeof(fr)), EINVAL);
+	fr.flr_label = 0;
+	REQUIRE(setsockopt(c, IPPROTO_IPV6, IPV6_FLOWLABEL_MGR, &fr, sizeof(fr)) == 0,
+		"IPV6_FLOWLABEL_MGR get: %s", strerror(errno));
+	label = ntohl(fr.flr_label);
+	REQUIRE(label && label <= IPV6_FLOWINFO_FLOWLABEL, "the kernel chose label %#x", label);
+	/* the label is c's alone; and a label nobody holds is nobody's */
+	d = sock();
+	CHECK(set_int(d, IPPROTO_IPV6, IPV6_FLOWINFO_SEND, 1) == 0, "IPV6_FLOWINFO_SEND: %s",
+	      strerror(errno));
+	a.sin6_flowinfo = htonl(label);
+	CHECK_ERRNO(connect(d, SA(&a), sizeof(a)), EINVAL);
+	close(d);
+	a.sin6_flowinfo = htonl(label % IPV6_FLOWINFO_FLOWLABEL + 1);	/* another, 1..0xfffff */
+	CHECK_ERRNO(connect(c, SA(&a), sizeof(a)), EINVAL);
+	a.sin6_flowinfo = htonl(label);
+	REQUIRE(connect(c, SA(&a), sizeof(a)) == 0, "connect with flow label %#x: %s", label,
+		strerror(errno));
+	CHECK(getpeername(c, SA(&peer), &len) == 0 && len == sizeof(peer) &&
+	      (ntohl(peer.sin6_flowinfo) & IPV6_FLOWINFO_FLOWLABEL) == label,
+	      "getpeername's flowinfo %#x, want label %#x", ntohl(peer.sin6_flowinfo), label);
+	s = accept(l, NULL, NULL);
+	REQUIRE(s >= 0, "accept: %s", strerror(errno));
+	wire_pair(&w, c, s);
+	CHECK(send(c, "f", 1, 0) == 1 && recv(s, &ch, 1, 0) == 1, "a byte");
+	close(c);
+	close(s);
+	close(l);
+	msleep(20);
+	wire_take(&w);
+	for (i = 0; i < w.n; i++) {
+		if (!w.seg[i].from_c)
+			continue;
+		n++;
+		if (w.seg[i].flow != label)
+			other = w.seg[i].flow;
+	}
+	printf("%d segments from the client on the wire, flow label %#x\n", n, label);
+	CHECK(n >= 3, "%d segments from the client on the wire, want its ACK, data and FIN", n);
+	CHECK(!other, "a client segment with flow label %#x, want %#x", other, label);
+	wire_close(&w);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -3819,6 +4095,9 @@ static const struct {
 	{ "send_efault", t_send_efault },
 	{ "ip_options_freed", t_ip_options_freed },
 	{ "multicast_left_on_close", t_multicast_left_on_close },
+	{ "api6_v4mapped_bind", t_api6_v4mapped_bind },
+	{ "api6_v4mapped_connect", t_api6_v4mapped_connect },
+	{ "api6_flowinfo", t_api6_flowinfo },
 };
 
 int main(int argc, char **argv)

@@ -207,3 +207,8 @@ case_api_connect_etimedout() {
 	api_drop_on
 	XTCP_API_DROP_PORT=$api_drop_port api connect_etimedout
 }
+
+# IPv6's own cases (XTCP_TEST_IP=6; over IPv4 each is a skip that says so)
+case_api6_v4mapped_bind() { api api6_v4mapped_bind; }
+case_api6_v4mapped_connect() { api api6_v4mapped_connect; }
+case_api6_flowinfo() { api api6_flowinfo; }
