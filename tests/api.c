@@ -2768,6 +2768,7 @@ struct seg {
 
 struct wire {
 	int fd, cport, sport, n, late;
+	long late_us;		/* the first late one's stamp less its read's start */
 	struct seg seg[WIRE_SEGS];
 };
 
@@ -2821,13 +2822,14 @@ static unsigned int be32_at(const unsigned char *p)
 
 /*
  * Take in what the tap has queued: the pair's segments, in the order lo
- * received them. A stamp later than the call means the kernel did not stamp
- * the packet as it arrived (the socket stamped it as it was read): counted in
- * w->late, and a failure, since the times would then be meaningless.
+ * received them. A stamp later than the recvmsg() that read the packet
+ * began means the kernel did not stamp it as it arrived (the socket stamped
+ * it as it was read): counted in w->late, and a failure, since the times
+ * would then be meaningless. (Not later than the whole call: a segment may
+ * arrive, stamped, while the loop below reads the ones before it.)
  */
 static void wire_take(struct wire *w)
 {
-	long start = real_us();
 	struct tpacket_stats st;
 	socklen_t stlen = sizeof(st);
 
@@ -2844,6 +2846,7 @@ static void wire_take(struct wire *w)
 		struct cmsghdr *cm;
 		struct seg g = { .us = -1 };
 		unsigned int ihl, sp, dp, tot;
+		long start = real_us();
 		ssize_t n = recvmsg(w->fd, &m, MSG_DONTWAIT);
 
 		if (n < 0)
@@ -2885,12 +2888,15 @@ static void wire_take(struct wire *w)
 			g.us = ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
 		}
 		if (g.us < 0 || g.us > start)
-			w->late++;
+			if (!w->late++)
+				w->late_us = g.us < 0 ? -1 : g.us - start;
 		if (w->n < WIRE_SEGS)
 			w->seg[w->n++] = g;
 	}
 	CHECK(w->n < WIRE_SEGS, "more than %d segments of the pair on lo", WIRE_SEGS);
-	CHECK(!w->late, "%d segments without the kernel's time of arrival", w->late);
+	CHECK(!w->late, "%d segments without the kernel's time of arrival (the first: %s %ld us)",
+	      w->late, w->late_us < 0 ? "no stamp," : "stamped after its read began, by",
+	      w->late_us);
 	if (getsockopt(w->fd, SOL_PACKET, PACKET_STATISTICS, &st, &stlen) == 0)
 		CHECK(!st.tp_drops, "the tap on lo dropped %u packets", st.tp_drops);
 }
