@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <linux/in6.h>	/* after netinet/in.h: IPV6_FLOWLABEL_MGR and its request */
 #include <linux/tcp.h>
 /* the states as tcp_states.h numbers them (glibc's netinet/tcp.h has them,
  * but its struct tcp_info lacks the counters linux/tcp.h has) */
@@ -47,8 +48,11 @@ static int fam;
  * The IP version the cases run over: XTCP_TEST_IP=4 (the default) or 6
  * (XTCP_TEST_FAMILY=inet only, until xtcp has IPv6: AF_INET6 sockets on ::1).
  * Each case names its addresses in IPv4; addr() gives their IPv6
- * counterparts, and a case that has none, or that reads struct sockaddr_in
- * itself, is IPv4 only (v4_only()).
+ * counterparts (an address with none would make its case IPv4 only:
+ * v4_only()). A case that reads struct sockaddr_in, IPv4 packets or IPv4
+ * options itself has an IPv6 body beside (bind_einval6() and the like); the
+ * api6_* cases are IPv6's own (v4-mapped addresses, IPV6_V6ONLY), and skip
+ * over IPv4 (v6_only()).
  */
 static int ipv = 4;
 /* Linux TCP's family of that version, beside the family under test */
@@ -89,6 +93,10 @@ static struct sockaddr_in addr4(const char *ip, int port)
 
 #define SA(a) ((struct sockaddr *)(a))
 
+/* The sockaddr_in6 of RFC 2133, without sin6_scope_id: the shortest one an
+ * AF_INET6 socket takes (include/net/ipv6.h, not in the UAPI). */
+#define SIN6_LEN_RFC2133	24
+
 /*
  * A case that cannot run over IPv6 ends here under XTCP_TEST_IP=6: exit 77,
  * with the reason tests/cases/api.sh reports as the skip's.
@@ -98,6 +106,16 @@ static void v4_only(const char *why)
 	if (ipv != 6)
 		return;
 	printf("api: skip: IPv4 only: %s\n", why);
+	fflush(stdout);
+	exit(77);
+}
+
+/* An api6_* case ends here over IPv4: exit 77 and the reason, a skip. */
+static void v6_only(const char *why)
+{
+	if (ipv == 6)
+		return;
+	printf("api: skip: IPv6 only (XTCP_TEST_IP=6): %s\n", why);
 	fflush(stdout);
 	exit(77);
 }
@@ -113,6 +131,8 @@ static const char *const v6_of[][2] = {
 	{ "127.0.0.1", "::1" },
 	{ "0.0.0.0", "::" },
 	{ "192.0.2.1", "2001:db8::1" },	/* TEST-NET-1: documentation prefix */
+	/* lo's one other local address an AF_INET6 socket can bind: mapped */
+	{ "127.0.0.2", "::ffff:127.0.0.2" },
 };
 
 static struct addr addr(const char *ip, int port)
@@ -208,6 +228,28 @@ static bool name_is(const struct sockaddr_storage *ss, socklen_t len,
 			       sizeof(struct in6_addr));
 	return ((const struct sockaddr_in *)ss)->sin_addr.s_addr ==
 	       ((struct sockaddr_in *)&a.ss)->sin_addr.s_addr;
+}
+
+/*
+ * The name of a socket of the version under test, taken into @ss with a
+ * buffer of its full size: 0, or -1 with errno. Over IPv6 a name on lo never
+ * carries a flow label (no IPV6_FLOWINFO_SEND) nor a scope id (::1 has none):
+ * both zero, checked here.
+ */
+static int name_of(int fd, int peer, struct sockaddr_storage *ss, socklen_t *len)
+{
+	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)ss;
+	int r;
+
+	memset(ss, 0xff, sizeof(*ss));
+	*len = sizeof(*ss);
+	r = peer ? getpeername(fd, SA(ss), len) : getsockname(fd, SA(ss), len);
+	if (!r && ss->ss_family == AF_INET6)
+		CHECK(!a6->sin6_flowinfo && !a6->sin6_scope_id,
+		      "%s: sin6_flowinfo %#x, sin6_scope_id %u, want 0 and 0",
+		      peer ? "getpeername" : "getsockname", a6->sin6_flowinfo,
+		      a6->sin6_scope_id);
+	return r;
 }
 
 static int set_int(int fd, int level, int name, int v)
@@ -449,13 +491,92 @@ static void t_bind_eacces_unprivileged(void)
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "unprivileged child failed");
 }
 
+/*
+ * bind() on AF_INET6 (inet6_bind(), __inet6_bind()): shorter than
+ * SIN6_LEN_RFC2133 is EINVAL and 24 bytes will do; another family,
+ * AF_UNSPEC too (AF_INET6 has no BSD exception for it), is EAFNOSUPPORT; a
+ * multicast address is EINVAL on a stream socket; a link-local address wants
+ * a scope id or a bound device (EINVAL), its scope id read only from a full
+ * sockaddr_in6; a scope id of no device is ENODEV; on ::1 a scope id is
+ * ignored, and getsockname() gives none.
+ */
+static void bind_einval6(void)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr_storage big = { 0 }, name;
+	socklen_t len;
+	int fd = sock(), c, s;
+
+	CHECK_ERRNO(bind(fd, SA(&a), SIN6_LEN_RFC2133 - 1), EINVAL);
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(struct sockaddr_in)), EINVAL);
+	CHECK_ERRNO(bind(fd, SA(&a), 2), EINVAL);
+	CHECK_ERRNO(bind(fd, SA(&a), 0), EINVAL);
+	a.sin6_family = AF_INET;
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), EAFNOSUPPORT);
+	a.sin6_family = AF_UNIX;
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), EAFNOSUPPORT);
+	a.sin6_family = AF_UNSPEC;
+	a.sin6_addr = in6addr_any;
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), EAFNOSUPPORT);
+	a.sin6_family = AF_INET6;
+	inet_pton(AF_INET6, "ff02::1", &a.sin6_addr);
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), EINVAL);
+	inet_pton(AF_INET6, "fe80::1", &a.sin6_addr);
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), EINVAL);
+	a.sin6_scope_id = if_nametoindex("lo");
+	CHECK_ERRNO(bind(fd, SA(&a), SIN6_LEN_RFC2133), EINVAL);
+	/* lo's index is taken, but lo has no fe80::1 */
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), EADDRNOTAVAIL);
+	close(fd);
+	fd = sock();
+	a.sin6_scope_id = 0x7fffffff;
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), ENODEV);
+	close(fd);
+	fd = sock();
+	a.sin6_addr = in6addr_loopback;
+	CHECK(bind(fd, SA(&a), sizeof(a)) == 0, "bind [::1] with scope id %#x: %s",
+	      a.sin6_scope_id, strerror(errno));
+	CHECK(get_int(fd, SOL_SOCKET, SO_BINDTOIFINDEX) == 0,
+	      "a scope id on ::1 bound the socket to device %d",
+	      get_int(fd, SOL_SOCKET, SO_BINDTOIFINDEX));
+	CHECK(name_of(fd, 0, &name, &len) == 0 && name_is(&name, len, "127.0.0.1", -1),
+	      "name after binding ::1 with a scope id: len %u", len);
+	close(fd);
+	fd = sock();
+	a.sin6_scope_id = 0;
+	CHECK(bind(fd, SA(&a), SIN6_LEN_RFC2133) == 0, "bind with %d bytes: %s",
+	      SIN6_LEN_RFC2133, strerror(errno));
+	CHECK(local_port(fd) > 0, "no port after the %d-byte bind", SIN6_LEN_RFC2133);
+	close(fd);
+
+	/* a longer address length is fine */
+	fd = sock();
+	memcpy(&big, &a, sizeof(a));
+	CHECK(bind(fd, SA(&big), sizeof(big)) == 0, "bind with len %zu: %s",
+	      sizeof(big), strerror(errno));
+	/* bound twice */
+	CHECK_ERRNO(bind_to(fd, "127.0.0.1", 0), EINVAL);
+	CHECK_ERRNO(bind_to(fd, "0.0.0.0", local_port(fd)), EINVAL);
+	close(fd);
+
+	/* a connected socket has its address */
+	REQUIRE(pair(&c, &s) == 0, "pair");
+	CHECK_ERRNO(bind_to(c, "127.0.0.1", 0), EINVAL);
+	CHECK_ERRNO(bind_to(s, "127.0.0.1", 0), EINVAL);
+	close(c);
+	close(s);
+}
+
 static void t_bind_einval(void)
 {
 	struct sockaddr_in a = addr4("127.0.0.1", 0);
 	struct sockaddr_storage big = { 0 };
 	int fd, c, s;
 
-	v4_only("the lengths and families of struct sockaddr_in");
+	if (ipv == 6) {
+		bind_einval6();
+		return;
+	}
 	fd = sock();
 
 	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a) - 1), EINVAL);
@@ -865,18 +986,15 @@ static void t_accept_not_listening(void)
 
 /* connect ---------------------------------------------------------------------- */
 
-static void t_connect_blocking(void)
+/*
+ * The address checks of connect() on an AF_INET socket @c, then its connect
+ * to 127.0.0.1:@port and the name of the peer.
+ */
+static void connect_checks4(int c, int port)
 {
-	int port, l, c, s;
-	struct sockaddr_in a, peer;
+	struct sockaddr_in a = addr4("127.0.0.1", port), peer;
 	socklen_t len = sizeof(peer);
 
-	v4_only("the lengths and families of struct sockaddr_in");
-	l = listener(&port);
-	c = sock();
-	a = addr4("127.0.0.1", port);
-
-	REQUIRE(l >= 0, "listener");
 	CHECK_ERRNO(connect(c, SA(&a), sizeof(a) - 1), EINVAL);
 	a.sin_family = AF_INET6;
 	CHECK_ERRNO(connect(c, SA(&a), sizeof(a)), EAFNOSUPPORT);
@@ -885,14 +1003,61 @@ static void t_connect_blocking(void)
 	CHECK(getpeername(c, SA(&peer), &len) == 0 && len == sizeof(peer) &&
 	      peer.sin_port == a.sin_port && peer.sin_addr.s_addr == a.sin_addr.s_addr,
 	      "getpeername after connect: %s", strerror(errno));
+}
+
+/*
+ * The same on AF_INET6 (tcp_v6_pre_connect(), tcp_v6_connect()): shorter
+ * than SIN6_LEN_RFC2133 (24 bytes, the sockaddr_in6 of RFC 2133, without
+ * sin6_scope_id) is EINVAL, and 24 bytes will do; another family is
+ * EAFNOSUPPORT; a multicast address ENETUNREACH; a link-local one without a
+ * scope id (and no device bound) EINVAL. A flow label in sin6_flowinfo is
+ * ignored without IPV6_FLOWINFO_SEND.
+ */
+static void connect_checks6(int c, int port)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(port),
+				  .sin6_addr = IN6ADDR_LOOPBACK_INIT }, peer;
+	socklen_t len = sizeof(peer);
+
+	CHECK_ERRNO(connect(c, SA(&a), SIN6_LEN_RFC2133 - 1), EINVAL);
+	CHECK_ERRNO(connect(c, SA(&a), sizeof(struct sockaddr_in)), EINVAL);
+	a.sin6_family = AF_INET;
+	CHECK_ERRNO(connect(c, SA(&a), sizeof(a)), EAFNOSUPPORT);
+	a.sin6_family = AF_INET6;
+	inet_pton(AF_INET6, "ff02::1", &a.sin6_addr);
+	CHECK_ERRNO(connect(c, SA(&a), sizeof(a)), ENETUNREACH);
+	inet_pton(AF_INET6, "fe80::1", &a.sin6_addr);
+	CHECK_ERRNO(connect(c, SA(&a), sizeof(a)), EINVAL);
+	a.sin6_addr = in6addr_loopback;
+	a.sin6_flowinfo = htonl(0x12345);
+	CHECK(connect(c, SA(&a), SIN6_LEN_RFC2133) == 0, "connect with %d bytes: %s",
+	      SIN6_LEN_RFC2133, strerror(errno));
+	CHECK(getpeername(c, SA(&peer), &len) == 0 && len == sizeof(peer) &&
+	      peer.sin6_family == AF_INET6 && peer.sin6_port == a.sin6_port &&
+	      !memcmp(&peer.sin6_addr, &a.sin6_addr, sizeof(a.sin6_addr)) &&
+	      !peer.sin6_flowinfo && !peer.sin6_scope_id,
+	      "getpeername after connect: len %u, flowinfo %#x, scope id %u (%s)", len,
+	      peer.sin6_flowinfo, peer.sin6_scope_id, strerror(errno));
+}
+
+static void t_connect_blocking(void)
+{
+	int port, l, c, s;
+	char buf[2];
+
+	l = listener(&port);
+	REQUIRE(l >= 0, "listener");
+	c = sock();
+	if (ipv == 6)
+		connect_checks6(c, port);
+	else
+		connect_checks4(c, port);
 	CHECK(revents_now(c, PALL) == POLLOUT, "connected revents %#x",
 	      revents_now(c, PALL));
 	CHECK(so_error(c) == 0, "SO_ERROR %d", so_error(c));
 	s = accept(l, NULL, NULL);
 	CHECK(s >= 0, "accept: %s", strerror(errno));
 	CHECK(send(s, "hi", 2, 0) == 2, "send");
-	char buf[2];
-
 	CHECK(recv(c, buf, 2, MSG_WAITALL) == 2 && !memcmp(buf, "hi", 2), "recv");
 	close(s);
 	close(c);
@@ -1336,20 +1501,16 @@ static void t_enotconn(void)
 
 static void t_names(void)
 {
-	struct sockaddr_in a, b;
-	socklen_t len;
-	int fd, port, l, c, s;
+	struct sockaddr_storage a, b;
+	/* sizeof(struct sockaddr_in) or sizeof(struct sockaddr_in6) */
+	socklen_t len, full = addr("127.0.0.1", 0).len;
+	int fd, port, l, c, s, bport;
 	char small[4];
 
-	v4_only("reads struct sockaddr_in (api6_* cases are to come, #17)");
 	fd = sock();
-	len = sizeof(a);
-	memset(&a, 0xff, sizeof(a));
-	CHECK(getsockname(fd, SA(&a), &len) == 0, "getsockname unbound: %s",
-	      strerror(errno));
-	CHECK(len == sizeof(a) && a.sin_family == AF_INET && a.sin_port == 0 &&
-	      a.sin_addr.s_addr == 0, "unbound name %s:%d", inet_ntoa(a.sin_addr),
-	      ntohs(a.sin_port));
+	CHECK(name_of(fd, 0, &a, &len) == 0, "getsockname unbound: %s", strerror(errno));
+	CHECK(name_is(&a, len, "0.0.0.0", 0), "unbound name: family %d, len %u, port %d",
+	      a.ss_family, len, port_of(&a));
 	close(fd);
 
 	l = listener(&port);
@@ -1359,26 +1520,25 @@ static void t_names(void)
 	len = sizeof(b);
 	s = accept(l, SA(&b), &len);
 	REQUIRE(s >= 0, "accept");
+	CHECK(name_is(&b, len, "127.0.0.1", -1), "accept's name: family %d, len %u",
+	      b.ss_family, len);
+	bport = port_of(&b);
 	/* client: local = ephemeral, peer = listener; server: the reverse */
-	len = sizeof(a);
-	CHECK(getsockname(c, SA(&a), &len) == 0 && a.sin_port == b.sin_port &&
-	      a.sin_addr.s_addr == htonl(INADDR_LOOPBACK), "client name");
-	len = sizeof(a);
-	CHECK(getpeername(s, SA(&a), &len) == 0 && a.sin_port == b.sin_port &&
-	      len == sizeof(a), "server's peer");
-	len = sizeof(a);
-	CHECK(getsockname(s, SA(&a), &len) == 0 && ntohs(a.sin_port) == port &&
-	      a.sin_addr.s_addr == htonl(INADDR_LOOPBACK), "server name");
-	len = sizeof(a);
-	CHECK(getpeername(c, SA(&a), &len) == 0 && ntohs(a.sin_port) == port &&
-	      a.sin_family == AF_INET, "client's peer");
+	CHECK(name_of(c, 0, &a, &len) == 0 && name_is(&a, len, "127.0.0.1", bport),
+	      "client name: port %d, len %u, want %d", port_of(&a), len, bport);
+	CHECK(name_of(s, 1, &a, &len) == 0 && name_is(&a, len, "127.0.0.1", bport),
+	      "server's peer: port %d, len %u, want %d", port_of(&a), len, bport);
+	CHECK(name_of(s, 0, &a, &len) == 0 && name_is(&a, len, "127.0.0.1", port),
+	      "server name: port %d, len %u, want %d", port_of(&a), len, port);
+	CHECK(name_of(c, 1, &a, &len) == 0 && name_is(&a, len, "127.0.0.1", port),
+	      "client's peer: port %d, len %u, want %d", port_of(&a), len, port);
 	/* a short buffer is filled and the full length returned */
 	len = sizeof(small);
-	CHECK(getsockname(c, (struct sockaddr *)small, &len) == 0 && len == sizeof(a),
-	      "short getsockname: len %u", len);
+	CHECK(getsockname(c, (struct sockaddr *)small, &len) == 0 && len == full,
+	      "short getsockname: len %u, want %u", len, full);
 	len = sizeof(small);
-	CHECK(getpeername(c, (struct sockaddr *)small, &len) == 0 && len == sizeof(a),
-	      "short getpeername: len %u", len);
+	CHECK(getpeername(c, (struct sockaddr *)small, &len) == 0 && len == full,
+	      "short getpeername: len %u, want %u", len, full);
 	close(c);
 	close(s);
 	close(l);
@@ -2588,14 +2748,18 @@ static int read_n(int fd, char *buf, int n)
  * packet twice, as PACKET_OUTGOING when it leaves and as PACKET_HOST when lo
  * hands it back in: only the PACKET_HOST copies are kept. Their times are the
  * kernel's (SO_TIMESTAMPNS: the stamp netif_rx gives the skb as lo takes it,
- * CLOCK_REALTIME). The socket is cooked (SOCK_DGRAM, ETH_P_IP), so a packet
- * starts at its IP header; the pair's ports are matched here, in code.
+ * CLOCK_REALTIME). The socket is cooked (SOCK_DGRAM, ETH_P_IP or ETH_P_IPV6
+ * as the version under test), so a packet starts at its IP header; the pair's
+ * ports are matched here, in code. Over IPv6 the TCP header follows the fixed
+ * 40-byte header at once: loopback TCP carries no extension headers unless a
+ * socket sets sticky options, and no wire case does.
  */
 struct seg {
 	long us;		/* kernel time stamp, CLOCK_REALTIME, microseconds */
 	int from_c;		/* sent by the client end of the pair */
 	unsigned int len;	/* payload bytes */
 	unsigned int seq, ack;
+	unsigned int flow;	/* IPv6's flow label (0 over IPv4) */
 	unsigned char flags;
 };
 
@@ -2604,6 +2768,7 @@ struct seg {
 
 struct wire {
 	int fd, cport, sport, n, late;
+	long late_us;		/* the first late one's stamp less its read's start */
 	struct seg seg[WIRE_SEGS];
 };
 
@@ -2618,12 +2783,11 @@ static long real_us(void)
 /* Start capturing on lo (before the pair is made). */
 static int wire_open(struct wire *w)
 {
-	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP) };
-	int buf = 4 << 20;
+	int proto = htons(ipv == 6 ? ETH_P_IPV6 : ETH_P_IP), buf = 4 << 20;
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = proto };
 
-	v4_only("watches the wire as IPv4 packets");
 	memset(w, 0, sizeof(*w));
-	w->fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
+	w->fd = socket(AF_PACKET, SOCK_DGRAM, proto);
 	if (w->fd < 0) {
 		CHECK(0, "AF_PACKET socket (the guest runs the cases as root): %s",
 		      strerror(errno));
@@ -2658,13 +2822,14 @@ static unsigned int be32_at(const unsigned char *p)
 
 /*
  * Take in what the tap has queued: the pair's segments, in the order lo
- * received them. A stamp later than the call means the kernel did not stamp
- * the packet as it arrived (the socket stamped it as it was read): counted in
- * w->late, and a failure, since the times would then be meaningless.
+ * received them. A stamp later than the recvmsg() that read the packet
+ * began means the kernel did not stamp it as it arrived (the socket stamped
+ * it as it was read): counted in w->late, and a failure, since the times
+ * would then be meaningless. (Not later than the whole call: a segment may
+ * arrive, stamped, while the loop below reads the ones before it.)
  */
 static void wire_take(struct wire *w)
 {
-	long start = real_us();
 	struct tpacket_stats st;
 	socklen_t stlen = sizeof(st);
 
@@ -2681,14 +2846,26 @@ static void wire_take(struct wire *w)
 		struct cmsghdr *cm;
 		struct seg g = { .us = -1 };
 		unsigned int ihl, sp, dp, tot;
+		long start = real_us();
 		ssize_t n = recvmsg(w->fd, &m, MSG_DONTWAIT);
 
 		if (n < 0)
 			break;
-		if (from.sll_pkttype != PACKET_HOST || n < 20 || pkt[0] >> 4 != 4 ||
-		    pkt[9] != IPPROTO_TCP)
+		if (from.sll_pkttype != PACKET_HOST || n < 40 || pkt[0] >> 4 != ipv)
 			continue;
-		ihl = (pkt[0] & 15) * 4;
+		if (ipv == 6) {
+			/* next header TCP; the payload length leaves out the 40 bytes */
+			if (pkt[6] != IPPROTO_TCP)
+				continue;
+			ihl = 40;
+			tot = ihl + (pkt[4] << 8 | pkt[5]);
+			g.flow = (pkt[1] & 15) << 16 | pkt[2] << 8 | pkt[3];
+		} else {
+			if (pkt[9] != IPPROTO_TCP)
+				continue;
+			ihl = (pkt[0] & 15) * 4;
+			tot = pkt[2] << 8 | pkt[3];
+		}
 		if ((size_t)n < ihl + 20)
 			continue;
 		t = pkt + ihl;
@@ -2698,7 +2875,6 @@ static void wire_take(struct wire *w)
 			g.from_c = 1;
 		else if (sp != (unsigned int)w->sport || dp != (unsigned int)w->cport)
 			continue;
-		tot = pkt[2] << 8 | pkt[3];
 		g.len = tot - ihl - (t[12] >> 4) * 4;
 		g.seq = be32_at(t + 4);
 		g.ack = be32_at(t + 8);
@@ -2712,12 +2888,15 @@ static void wire_take(struct wire *w)
 			g.us = ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
 		}
 		if (g.us < 0 || g.us > start)
-			w->late++;
+			if (!w->late++)
+				w->late_us = g.us < 0 ? -1 : g.us - start;
 		if (w->n < WIRE_SEGS)
 			w->seg[w->n++] = g;
 	}
 	CHECK(w->n < WIRE_SEGS, "more than %d segments of the pair on lo", WIRE_SEGS);
-	CHECK(!w->late, "%d segments without the kernel's time of arrival", w->late);
+	CHECK(!w->late, "%d segments without the kernel's time of arrival (the first: %s %ld us)",
+	      w->late, w->late_us < 0 ? "no stamp," : "stamped after its read began, by",
+	      w->late_us);
 	if (getsockopt(w->fd, SOL_PACKET, PACKET_STATISTICS, &st, &stlen) == 0)
 		CHECK(!st.tp_drops, "the tap on lo dropped %u packets", st.tp_drops);
 }
@@ -3373,8 +3552,88 @@ static void t_send_efault(void)
 }
 
 /*
+ * IPv6's sticky options (ipv6_set_opt_hdr()): a hop-by-hop, a destination
+ * and a routing-header destination options header (each a PadN, 8 bytes) on
+ * socket after socket, read back on the first; each close frees them
+ * (np->opt, inet6_destroy_sock()). Without CAP_NET_RAW they are EPERM; a
+ * routing header skips that check, but a type 0 one is EINVAL (RFC 5095
+ * deprecates it; only type 2 with CONFIG_IPV6_MIP6 and type 4, segment
+ * routing, pass, which this leaves alone).
+ */
+static const unsigned char v6_padn[8] = { 0, 0, 1, 4, 0, 0, 0, 0 };
+/* type 0, one address (2001:db8::1), none left */
+static const unsigned char v6_rthdr0[24] = { 0, 2, 0, 0, [8] = 0x20, 0x01, 0x0d, 0xb8,
+					     [23] = 1 };
+
+static int sticky_len(int fd, int name)
+{
+	unsigned char got[64];
+	socklen_t len = sizeof(got);
+
+	if (getsockopt(fd, IPPROTO_IPV6, name, got, &len) < 0)
+		return -1000 - errno;
+	return (int)len;
+}
+
+static void ipv6_sticky_freed(void)
+{
+	static const struct { int name; const unsigned char *val; int len; } opt[] = {
+		{ IPV6_HOPOPTS, v6_padn, sizeof(v6_padn) },
+		{ IPV6_DSTOPTS, v6_padn, sizeof(v6_padn) },
+		{ IPV6_RTHDRDSTOPTS, v6_padn, sizeof(v6_padn) },
+	};
+	int i, j, fd, st;
+	pid_t pid;
+
+	for (i = 0; i < 200; i++) {
+		fd = sock();
+		if (fd < 0)
+			return;
+		for (j = 0; j < 3; j++) {
+			if (setsockopt(fd, IPPROTO_IPV6, opt[j].name, opt[j].val, opt[j].len)) {
+				CHECK(0, "sticky option %d: %s", opt[j].name, strerror(errno));
+				close(fd);
+				return;
+			}
+			if (!i)
+				CHECK(sticky_len(fd, opt[j].name) == opt[j].len,
+				      "sticky option %d read back: %d bytes, want %d",
+				      opt[j].name, sticky_len(fd, opt[j].name), opt[j].len);
+		}
+		close(fd);
+	}
+
+	pid = fork();
+	REQUIRE(pid >= 0, "fork");
+	if (pid == 0) {
+		if (setgroups(0, NULL) || setgid(65534) || setuid(65534)) {
+			perror("drop to 65534");
+			_exit(1);
+		}
+		fd = sock();
+		CHECK_ERRNO(setsockopt(fd, IPPROTO_IPV6, IPV6_HOPOPTS, v6_padn, 8), EPERM);
+		CHECK_ERRNO(setsockopt(fd, IPPROTO_IPV6, IPV6_DSTOPTS, v6_padn, 8), EPERM);
+		CHECK_ERRNO(setsockopt(fd, IPPROTO_IPV6, IPV6_RTHDRDSTOPTS, v6_padn, 8), EPERM);
+		CHECK_ERRNO(setsockopt(fd, IPPROTO_IPV6, IPV6_RTHDR, v6_rthdr0,
+				       sizeof(v6_rthdr0)), EINVAL);
+		/* none of them stuck */
+		for (j = 0; j < 3; j++)
+			CHECK(sticky_len(fd, opt[j].name) == 0,
+			      "unprivileged: sticky option %d reads %d bytes, want 0",
+			      opt[j].name, sticky_len(fd, opt[j].name));
+		CHECK(sticky_len(fd, IPV6_RTHDR) == 0, "unprivileged IPV6_RTHDR: %d bytes",
+		      sticky_len(fd, IPV6_RTHDR));
+		close(fd);
+		_exit(test_failures ? 1 : 0);
+	}
+	REQUIRE(waitpid(pid, &st, 0) == pid, "waitpid");
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "unprivileged child failed");
+}
+
+/*
  * IP_OPTIONS set on socket after socket: each close frees them (kmemleak in
- * the debug kernel's run says if one does not).
+ * the debug kernel's run says if one does not). Over IPv6, the sticky
+ * extension headers stand for them.
  */
 static void t_ip_options_freed(void)
 {
@@ -3383,8 +3642,10 @@ static void t_ip_options_freed(void)
 	socklen_t len;
 	int i, fd;
 
-	v4_only("IP_OPTIONS are IPv4's");
-
+	if (ipv == 6) {
+		ipv6_sticky_freed();
+		return;
+	}
 	for (i = 0; i < 200; i++) {
 		fd = sock();
 		if (fd < 0)
@@ -3422,6 +3683,57 @@ static int igmp_has(in_addr_t group)
 }
 
 /*
+ * Whether /proc/net/igmp6 lists @group on lo (-1: no such file); the kernel
+ * prints the group as 32 hex digits.
+ */
+static int igmp6_has(const struct in6_addr *group)
+{
+	char line[256], want[33];
+	int found = 0, i;
+	FILE *f = fopen("/proc/net/igmp6", "r");
+
+	if (!f)
+		return -1;
+	for (i = 0; i < 16; i++)
+		snprintf(want + 2 * i, 3, "%02x", group->s6_addr[i]);
+	while (fgets(line, sizeof(line), f))
+		found |= strstr(line, want) && strstr(line, " lo ");
+	fclose(f);
+	return found;
+}
+
+/*
+ * The same over IPv6 (do_ipv6_setsockopt()): IPV6_ADD_MEMBERSHIP is EPROTO
+ * on a TCP socket, MCAST_JOIN_GROUP is not, and the group shows in
+ * /proc/net/igmp6 until the socket closes (inet6_destroy_sock() drops it).
+ */
+static void multicast6_left_on_close(void)
+{
+	struct ipv6_mreq mr = { .ipv6mr_interface = if_nametoindex("lo") };
+	struct group_req gr = { .gr_interface = mr.ipv6mr_interface };
+	struct sockaddr_in6 *g = (struct sockaddr_in6 *)&gr.gr_group;
+	int fd = sock();
+
+	if (fd < 0)
+		return;
+	inet_pton(AF_INET6, "ff05::7:8:9", &mr.ipv6mr_multiaddr);
+	REQUIRE(igmp6_has(&mr.ipv6mr_multiaddr) == 0,
+		"the group is in /proc/net/igmp6 (or there is none) before joining");
+	CHECK_ERRNO(setsockopt(fd, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, &mr, sizeof(mr)),
+		    EPROTO);
+	CHECK(igmp6_has(&mr.ipv6mr_multiaddr) == 0, "IPV6_ADD_MEMBERSHIP joined the group");
+	g->sin6_family = AF_INET6;
+	g->sin6_addr = mr.ipv6mr_multiaddr;
+	CHECK(setsockopt(fd, IPPROTO_IPV6, MCAST_JOIN_GROUP, &gr, sizeof(gr)) == 0,
+	      "MCAST_JOIN_GROUP: %s", strerror(errno));
+	CHECK(igmp6_has(&mr.ipv6mr_multiaddr) == 1,
+	      "the group is not in /proc/net/igmp6 after joining");
+	close(fd);
+	CHECK(igmp6_has(&mr.ipv6mr_multiaddr) == 0,
+	      "the group is still in /proc/net/igmp6 after close()");
+}
+
+/*
  * Multicast on a stream socket: IP_ADD_MEMBERSHIP is refused (EPROTO, as TCP
  * refuses it), MCAST_JOIN_GROUP is not, and the group it joined is left when
  * the socket closes.
@@ -3433,9 +3745,11 @@ static void t_multicast_left_on_close(void)
 	struct sockaddr_in *g = (struct sockaddr_in *)&gr.gr_group;
 	int fd;
 
-	v4_only("IPv4 multicast (IP_ADD_MEMBERSHIP, /proc/net/igmp)");
+	if (ipv == 6) {
+		multicast6_left_on_close();
+		return;
+	}
 	fd = sock();
-
 	if (fd < 0)
 		return;
 	mr.imr_multiaddr.s_addr = inet_addr("239.7.8.9");
@@ -3450,6 +3764,269 @@ static void t_multicast_left_on_close(void)
 	close(fd);
 	CHECK(igmp_has(mr.imr_multiaddr.s_addr) == 0,
 	      "the group is still in /proc/net/igmp after close()");
+}
+
+/* IPv6's own ----------------------------------------------------------------- */
+
+static struct sockaddr_in6 addr6(const char *ip, int port)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+
+	inet_pton(AF_INET6, ip, &a.sin6_addr);
+	return a;
+}
+
+/* Whether @fd's name (or its peer's) is exactly [@ip]:@port (-1: any) in 28 bytes. */
+static bool name6_is(int fd, int peer, const char *ip, int port)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in6 want = addr6(ip, 0);
+	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)&ss;
+	socklen_t len;
+
+	if (name_of(fd, peer, &ss, &len) < 0) {
+		printf("%s: %s\n", peer ? "getpeername" : "getsockname", strerror(errno));
+		return false;
+	}
+	if (len != sizeof(*a6) || a6->sin6_family != AF_INET6 ||
+	    memcmp(&a6->sin6_addr, &want.sin6_addr, sizeof(want.sin6_addr)) ||
+	    (port >= 0 && ntohs(a6->sin6_port) != port)) {
+		char got[INET6_ADDRSTRLEN] = "?";
+
+		inet_ntop(AF_INET6, &a6->sin6_addr, got, sizeof(got));
+		printf("%s: family %d, len %u, [%s]:%d; want [%s]:%d\n",
+		       peer ? "getpeername" : "getsockname", a6->sin6_family, len, got,
+		       ntohs(a6->sin6_port), ip, port);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * v4-mapped addresses on bind (__inet6_bind()): a socket takes one while it
+ * is not IPV6_V6ONLY, which is net.ipv6.bindv6only's value at first and may
+ * not change once bound; on a v6-only socket the bind is EINVAL, and a mapped
+ * address not local to IPv4 EADDRNOTAVAIL. A mapped bind and one on [::] (not
+ * v6-only) share IPv4's ports: both collide with an AF_INET socket on
+ * 127.0.0.1; [::] v6-only does not.
+ */
+static void t_api6_v4mapped_bind(void)
+{
+	struct sockaddr_in6 a = addr6("::ffff:127.0.0.1", 0);
+	int fd, t, port, bindv6only = read_sysctl("/proc/sys/net/ipv6/bindv6only");
+
+	v6_only("v4-mapped addresses and IPV6_V6ONLY on bind");
+	REQUIRE(bindv6only == 0, "net.ipv6.bindv6only is %d, want 0", bindv6only);
+	fd = sock();
+	CHECK(get_int(fd, IPPROTO_IPV6, IPV6_V6ONLY) == 0, "IPV6_V6ONLY starts at %d, want 0",
+	      get_int(fd, IPPROTO_IPV6, IPV6_V6ONLY));
+	CHECK(bind(fd, SA(&a), sizeof(a)) == 0, "bind [::ffff:127.0.0.1]: %s", strerror(errno));
+	CHECK(name6_is(fd, 0, "::ffff:127.0.0.1", -1), "name after a mapped bind");
+	CHECK_ERRNO(set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1), EINVAL);
+	CHECK(get_int(fd, IPPROTO_IPV6, IPV6_V6ONLY) == 0, "IPV6_V6ONLY changed after bind");
+	close(fd);
+
+	fd = sock();
+	CHECK(set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) == 0, "IPV6_V6ONLY: %s", strerror(errno));
+	CHECK(get_int(fd, IPPROTO_IPV6, IPV6_V6ONLY) == 1, "IPV6_V6ONLY readback");
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), EINVAL);
+	/* the failed bind left the socket unbound */
+	CHECK(bind_to(fd, "127.0.0.1", 0) == 0, "bind [::1] after EINVAL: %s", strerror(errno));
+	close(fd);
+
+	fd = sock();
+	a = addr6("::ffff:192.0.2.1", 0);
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), EADDRNOTAVAIL);
+	close(fd);
+
+	/* the port space IPv4 holds */
+	t = socket(AF_INET, SOCK_STREAM, 0);
+	{
+		struct sockaddr_in a4 = addr4("127.0.0.1", 0);
+
+		REQUIRE(bind(t, SA(&a4), sizeof(a4)) == 0, "AF_INET bind: %s", strerror(errno));
+	}
+	port = local_port(t);
+	fd = sock();
+	a = addr6("::ffff:127.0.0.1", port);
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), EADDRINUSE);
+	a = addr6("::", port);
+	CHECK_ERRNO(bind(fd, SA(&a), sizeof(a)), EADDRINUSE);
+	close(fd);
+	fd = sock();
+	CHECK(set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) == 0, "IPV6_V6ONLY: %s", strerror(errno));
+	CHECK(bind(fd, SA(&a), sizeof(a)) == 0,
+	      "v6-only bind [::]:%d beside AF_INET 127.0.0.1:%d: %s", port, port, strerror(errno));
+	close(fd);
+	close(t);
+}
+
+/*
+ * v4-mapped addresses on connect (tcp_v6_connect()): an AF_INET6 socket
+ * connects to an AF_INET listener through ::ffff:127.0.0.1 and names both
+ * ends mapped, in 28 bytes; the listener's child sees a plain IPv4 peer. On
+ * a v6-only socket that connect is ENETUNREACH. A listener on [::] takes
+ * IPv4 clients and names them mapped, unless it is v6-only: then they are
+ * refused. connect() to [::] means [::1] (a BSD habit, as 0.0.0.0 is
+ * 127.0.0.1).
+ */
+static void t_api6_v4mapped_connect(void)
+{
+	struct sockaddr_in a4 = addr4("127.0.0.1", 0), peer4;
+	struct sockaddr_in6 a;
+	socklen_t len = sizeof(peer4);
+	int l4, c, s, l, port, cport;
+	char ch;
+
+	v6_only("v4-mapped addresses and IPV6_V6ONLY on connect");
+	l4 = socket(AF_INET, SOCK_STREAM, 0);
+	REQUIRE(bind(l4, SA(&a4), sizeof(a4)) == 0 && listen(l4, 4) == 0,
+		"AF_INET listener: %s", strerror(errno));
+	port = local_port(l4);
+	a = addr6("::ffff:127.0.0.1", port);
+
+	c = sock();
+	CHECK(set_int(c, IPPROTO_IPV6, IPV6_V6ONLY, 1) == 0, "IPV6_V6ONLY: %s", strerror(errno));
+	CHECK_ERRNO(connect(c, SA(&a), sizeof(a)), ENETUNREACH);
+	close(c);
+
+	c = sock();
+	REQUIRE(connect(c, SA(&a), sizeof(a)) == 0, "connect [::ffff:127.0.0.1]:%d: %s", port,
+		strerror(errno));
+	cport = local_port(c);
+	CHECK(name6_is(c, 1, "::ffff:127.0.0.1", port), "mapped connect's peer");
+	CHECK(name6_is(c, 0, "::ffff:127.0.0.1", cport), "mapped connect's name");
+	s = accept(l4, SA(&peer4), &len);
+	REQUIRE(s >= 0, "accept: %s", strerror(errno));
+	CHECK(len == sizeof(peer4) && peer4.sin_family == AF_INET &&
+	      peer4.sin_addr.s_addr == htonl(INADDR_LOOPBACK) && ntohs(peer4.sin_port) == cport,
+	      "the AF_INET child's peer: len %u, family %d, port %d, want %d", len,
+	      peer4.sin_family, ntohs(peer4.sin_port), cport);
+	CHECK(send(c, "m", 1, 0) == 1 && recv(s, &ch, 1, 0) == 1 && ch == 'm',
+	      "a byte from the mapped end");
+	CHECK(send(s, "n", 1, 0) == 1 && recv(c, &ch, 1, 0) == 1 && ch == 'n',
+	      "a byte to the mapped end");
+	close(c);
+	close(s);
+	close(l4);
+
+	/* a dual-stack listener on [::] */
+	l = sock();
+	a = addr6("::", 0);
+	REQUIRE(bind(l, SA(&a), sizeof(a)) == 0 && listen(l, 4) == 0, "[::] listener: %s",
+		strerror(errno));
+	port = local_port(l);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	a4 = addr4("127.0.0.1", port);
+	REQUIRE(connect(c, SA(&a4), sizeof(a4)) == 0, "AF_INET connect to [::]:%d: %s", port,
+		strerror(errno));
+	cport = local_port(c);
+	s = accept(l, NULL, NULL);
+	REQUIRE(s >= 0, "accept: %s", strerror(errno));
+	CHECK(name6_is(s, 1, "::ffff:127.0.0.1", cport), "the IPv4 client's name on [::]");
+	CHECK(name6_is(s, 0, "::ffff:127.0.0.1", port), "the child's own name on [::]");
+	close(c);
+	close(s);
+	/* connect to [::] reaches [::1] */
+	c = sock();
+	a = addr6("::", port);
+	CHECK(connect(c, SA(&a), sizeof(a)) == 0, "connect [::]:%d: %s", port, strerror(errno));
+	CHECK(name6_is(c, 1, "::1", port), "connect to [::]: the peer");
+	close(c);
+	s = accept(l, NULL, NULL);
+	CHECK(s >= 0, "accept: %s", strerror(errno));
+	close(s);
+	close(l);
+
+	/* v6-only: IPv4 clients are refused */
+	l = sock();
+	a = addr6("::", 0);
+	CHECK(set_int(l, IPPROTO_IPV6, IPV6_V6ONLY, 1) == 0, "IPV6_V6ONLY: %s", strerror(errno));
+	REQUIRE(bind(l, SA(&a), sizeof(a)) == 0 && listen(l, 4) == 0,
+		"v6-only [::] listener: %s", strerror(errno));
+	port = local_port(l);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	a4 = addr4("127.0.0.1", port);
+	CHECK_ERRNO(connect(c, SA(&a4), sizeof(a4)), ECONNREFUSED);
+	close(c);
+	close(l);
+}
+
+/*
+ * Flow labels (tcp_v6_connect(), ip6_flowlabel.c): with IPV6_FLOWINFO_SEND,
+ * connect() takes sin6_flowinfo's label; once the namespace has an exclusive
+ * label (IPV6_FL_S_EXCL: this case makes one), a label must be the socket's
+ * own (IPV6_FLOWLABEL_MGR), else EINVAL (fl6_sock_lookup()). getpeername()
+ * then gives it back in sin6_flowinfo, and every segment of the connection
+ * carries it on the wire. A label wider than 20 bits is EINVAL; label 0
+ * asks the kernel to choose one (a label lingers a while after its last
+ * user: a fixed one could still be a run before's).
+ */
+static void t_api6_flowinfo(void)
+{
+	unsigned int label;
+	struct in6_flowlabel_req fr = {
+		.flr_action = IPV6_FL_A_GET,
+		.flr_share = IPV6_FL_S_EXCL, .flr_flags = IPV6_FL_F_CREATE,
+		.flr_expires = 60, .flr_linger = 0,
+		.flr_dst = IN6ADDR_LOOPBACK_INIT,
+	};
+	struct sockaddr_in6 a, peer;
+	socklen_t len = sizeof(peer);
+	static struct wire w;
+	int l, c, d, s, port, i, n = 0, other = 0;
+	char ch;
+
+	v6_only("flow labels (sin6_flowinfo, IPV6_FLOWLABEL_MGR)");
+	REQUIRE(wire_open(&w) == 0, "capture on lo");
+	l = listener(&port);
+	REQUIRE(l >= 0, "listener");
+	c = sock();
+	a = addr6("::1", port);
+	CHECK(set_int(c, IPPROTO_IPV6, IPV6_FLOWINFO_SEND, 1) == 0, "IPV6_FLOWINFO_SEND: %s",
+	      strerror(errno));
+	fr.flr_label = htonl(0x100000);
+	CHECK_ERRNO(setsockopt(c, IPPROTO_IPV6, IPV6_FLOWLABEL_MGR, &fr, sizeof(fr)), EINVAL);
+	fr.flr_label = 0;
+	REQUIRE(setsockopt(c, IPPROTO_IPV6, IPV6_FLOWLABEL_MGR, &fr, sizeof(fr)) == 0,
+		"IPV6_FLOWLABEL_MGR get: %s", strerror(errno));
+	label = ntohl(fr.flr_label);
+	REQUIRE(label && label <= IPV6_FLOWINFO_FLOWLABEL, "the kernel chose label %#x", label);
+	/* the label is c's alone; and a label nobody holds is nobody's */
+	d = sock();
+	CHECK(set_int(d, IPPROTO_IPV6, IPV6_FLOWINFO_SEND, 1) == 0, "IPV6_FLOWINFO_SEND: %s",
+	      strerror(errno));
+	a.sin6_flowinfo = htonl(label);
+	CHECK_ERRNO(connect(d, SA(&a), sizeof(a)), EINVAL);
+	close(d);
+	a.sin6_flowinfo = htonl(label % IPV6_FLOWINFO_FLOWLABEL + 1);	/* another, 1..0xfffff */
+	CHECK_ERRNO(connect(c, SA(&a), sizeof(a)), EINVAL);
+	a.sin6_flowinfo = htonl(label);
+	REQUIRE(connect(c, SA(&a), sizeof(a)) == 0, "connect with flow label %#x: %s", label,
+		strerror(errno));
+	CHECK(getpeername(c, SA(&peer), &len) == 0 && len == sizeof(peer) &&
+	      (ntohl(peer.sin6_flowinfo) & IPV6_FLOWINFO_FLOWLABEL) == label,
+	      "getpeername's flowinfo %#x, want label %#x", ntohl(peer.sin6_flowinfo), label);
+	s = accept(l, NULL, NULL);
+	REQUIRE(s >= 0, "accept: %s", strerror(errno));
+	wire_pair(&w, c, s);
+	CHECK(send(c, "f", 1, 0) == 1 && recv(s, &ch, 1, 0) == 1, "a byte");
+	close(c);
+	close(s);
+	close(l);
+	msleep(20);
+	wire_take(&w);
+	for (i = 0; i < w.n; i++) {
+		if (!w.seg[i].from_c)
+			continue;
+		n++;
+		if (w.seg[i].flow != label)
+			other = w.seg[i].flow;
+	}
+	printf("%d segments from the client on the wire, flow label %#x\n", n, label);
+	CHECK(n >= 3, "%d segments from the client on the wire, want its ACK, data and FIN", n);
+	CHECK(!other, "a client segment with flow label %#x, want %#x", other, label);
+	wire_close(&w);
 }
 
 static const struct {
@@ -3524,6 +4101,9 @@ static const struct {
 	{ "send_efault", t_send_efault },
 	{ "ip_options_freed", t_ip_options_freed },
 	{ "multicast_left_on_close", t_multicast_left_on_close },
+	{ "api6_v4mapped_bind", t_api6_v4mapped_bind },
+	{ "api6_v4mapped_connect", t_api6_v4mapped_connect },
+	{ "api6_flowinfo", t_api6_flowinfo },
 };
 
 int main(int argc, char **argv)

@@ -62,8 +62,12 @@ case_api_send_recv() { api send_recv; }
 case_api_send_efault() { api send_efault; }
 case_api_ip_options_freed() { api ip_options_freed; }
 case_api_multicast_left_on_close() {
-	# the groups a socket holds show only in /proc/net/igmp
-	[ -e /proc/net/igmp ] || skip "no /proc/net/igmp: this kernel has no IP multicast (CONFIG_IP_MULTICAST)"
+	# the groups a socket holds show only in /proc/net/igmp (igmp6 over IPv6)
+	if [ "${XTCP_TEST_IP:-4}" = 6 ]; then
+		[ -e /proc/net/igmp6 ] || fail "no /proc/net/igmp6 (IPv6 has multicast always)" || return 1
+	else
+		[ -e /proc/net/igmp ] || skip "no /proc/net/igmp: this kernel has no IP multicast (CONFIG_IP_MULTICAST)"
+	fi
 	api multicast_left_on_close
 }
 case_api_recv_peek() { api recv_peek; }
@@ -203,3 +207,8 @@ case_api_connect_etimedout() {
 	api_drop_on
 	XTCP_API_DROP_PORT=$api_drop_port api connect_etimedout
 }
+
+# IPv6's own cases (XTCP_TEST_IP=6; over IPv4 each is a skip that says so)
+case_api6_v4mapped_bind() { api api6_v4mapped_bind; }
+case_api6_v4mapped_connect() { api api6_v4mapped_connect; }
+case_api6_flowinfo() { api api6_flowinfo; }
