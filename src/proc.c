@@ -187,6 +187,15 @@ static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
 
 	if (!*pos)
 		return SEQ_START_TOKEN;
+	/*
+	 * The line the last read() stopped at: seq_read() took it from
+	 * next() but it did not fit, and asks for it again. It is still the
+	 * cursor's (a snapshot): shown as it was, as tcp_seek_last_pos()
+	 * resumes /proc/net/tcp, not found again from the first line, which
+	 * made each read() of a full table cost the lines before it.
+	 */
+	if (it->next_pos && *pos == it->next_pos - 1)
+		return &it->line;
 	if (*pos != it->next_pos) {
 		/* a seek: start over and skip to it */
 		it->phase = 0;

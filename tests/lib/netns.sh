@@ -217,6 +217,8 @@ in_ns() {
 wire_nft() { local n=$1; shift; in_ns "$n" nft "$@"; }
 
 # Poll: wire_poll SECONDS WHAT CMD... until CMD succeeds; fails saying WHAT.
+# Every 20 ms, or every WIRE_POLL_INTERVAL seconds (a CMD that reads a large
+# table costs CPU each time, which TCG takes from the other guests).
 wire_poll() {
 	local secs=$1 what=$2 end
 	shift 2
@@ -228,7 +230,7 @@ wire_poll() {
 			echo "timed out after ${secs}s waiting for: $what" >&2
 			return 1
 		fi
-		wire_sleep 0.02
+		wire_sleep "${WIRE_POLL_INTERVAL:-0.02}"
 	done
 }
 
