@@ -5,10 +5,12 @@
  * are handed in, so nothing here depends on timing.
  */
 #include <kunit/test.h>
+#include <linux/in6.h>
 #include <linux/ktime.h>
 #include <linux/siphash.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
+#include <net/ipv6.h>
 
 #include "isn.h"
 #include "seq.h"
@@ -240,6 +242,158 @@ static void rfc6191_isn_and_tsval_grow_across_incarnations(struct kunit *test)
 			1000u);
 }
 
+/*
+ * --- IPv6 4-tuples ---
+ *
+ * Known answers from the same host SipHash-2-4 (it gives the paper's vectors
+ * and the IPv4 hash above) over the 36 bytes secure_tcpv6_seq_and_ts_off()
+ * hashes: local address, remote address, local port, remote port, each in
+ * network order. Byte order independent: no skip on big-endian machines.
+ */
+#define LA6_INIT { { { 0xfd, 0x77, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 } } }
+#define RA6_INIT { { { 0xfd, 0x77, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 } } }
+
+static const struct in6_addr la6 = LA6_INIT;
+static const struct in6_addr ra6 = RA6_INIT;
+
+static u32 isn6(const siphash_key_t *k, u64 t)
+{
+	return xtcp_isn_seq6_at(k, &la6, &ra6, LP, RP, t);
+}
+
+static const struct isn6_vector {
+	const siphash_key_t *key;
+	struct in6_addr laddr, raddr;
+	__be16 lport, rport;
+	u64 hash;
+	u64 now_ns;
+	u32 isn;
+} isn6_vectors[] = {
+	/* [fd77::1]:40000 -> [fd77::2]:80 at t = 0, 1 s, 2^44 + 4095 ns */
+	{ &key_a, LA6_INIT, RA6_INIT, LP, RP, 0xa27f0fd0794d904aull, 0, 0x794d904a },
+	{ &key_a, LA6_INIT, RA6_INIT, LP, RP, 0xa27f0fd0794d904aull, NSEC_PER_SEC, 0x795149f6 },
+	{ &key_a, LA6_INIT, RA6_INIT, LP, RP, 0xa27f0fd0794d904aull, BIT_ULL(44) + 4095,
+	  0x794d904a },
+	/* [2001:db8::20]:80 -> [2001:db8:0:1::2]:51234 under key_b at 1.7e9 s */
+	{ &key_b,
+	  { { { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x20 } } },
+	  { { { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2 } } },
+	  cpu_to_be16(80), cpu_to_be16(51234), 0xa497c5906a83430cull,
+	  1700000000ull * NSEC_PER_SEC, 0x3a66a5ac },
+	/* [::ffff:10.0.0.1]:40000 -> [::ffff:10.0.0.2]:80 */
+	{ &key_a,
+	  { { { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1 } } },
+	  { { { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 2 } } },
+	  LP, RP, 0x02aeece48a47fc84ull, 0, 0x8a47fc84 },
+};
+
+static void isn6_known_answers(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(isn6_vectors); i++) {
+		const struct isn6_vector *v = &isn6_vectors[i];
+
+		KUNIT_EXPECT_EQ_MSG(test, xtcp_isn_seq6_at(v->key, &v->laddr, &v->raddr,
+							   v->lport, v->rport, v->now_ns),
+				    v->isn, "vector %u: ISN", i);
+		KUNIT_EXPECT_EQ_MSG(test, xtcp_isn_ts_off6_with(v->key, &v->laddr,
+								&v->raddr, v->lport,
+								v->rport),
+				    (u32)(v->hash >> 32), "vector %u: timestamp offset", i);
+	}
+}
+
+/* MUST-8 over IPv6: the same 4.096 us clock, monotonic for one tuple. */
+static void must8_isn6_advances_with_4us_clock(struct kunit *test)
+{
+	u64 t = (1000000000ull * 3600 * 24 * 365 * 50) & ~(TICK_NS - 1);
+	u32 base = isn6(&key_a, t), prev;
+	unsigned int i, bad = 0;
+
+	KUNIT_EXPECT_EQ(test, isn6(&key_a, t + TICK_NS - 1), base);
+	KUNIT_EXPECT_EQ(test, isn6(&key_a, t + TICK_NS), base + 1);
+	KUNIT_EXPECT_EQ(test, isn6(&key_a, t + 250000 * TICK_NS), base + 250000);
+
+	prev = base;
+	for (i = 0; i < 20000; i++) {
+		u32 next;
+
+		t += NSEC_PER_SEC + i;
+		next = isn6(&key_a, t);
+		bad += !xtcp_seq_after(next, prev);
+		prev = next;
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0u);
+}
+
+/*
+ * Every byte of both addresses, each port, and the direction change the ISN
+ * and the timestamp offset; a v4-mapped tuple is not hashed as its IPv4 twin
+ * (a mapped connection asks xtcp_isn_seq() instead, as tcp_v4_connect()).
+ */
+static void isn6_differs_across_4tuples(struct kunit *test)
+{
+	const u64 t = 42;
+	u32 base = isn6(&key_a, t);
+	u32 off = xtcp_isn_ts_off6_with(&key_a, &la6, &ra6, LP, RP);
+	unsigned int i, same = 0, same_off = 0;
+	struct in6_addr m1, m2;
+
+	for (i = 0; i < 16; i++) {
+		struct in6_addr l = la6, r = ra6;
+
+		l.s6_addr[i] ^= 0x10;
+		r.s6_addr[i] ^= 0x01;
+		same += xtcp_isn_seq6_at(&key_a, &l, &ra6, LP, RP, t) == base;
+		same += xtcp_isn_seq6_at(&key_a, &la6, &r, LP, RP, t) == base;
+		same_off += xtcp_isn_ts_off6_with(&key_a, &l, &ra6, LP, RP) == off;
+		same_off += xtcp_isn_ts_off6_with(&key_a, &la6, &r, LP, RP) == off;
+	}
+	KUNIT_EXPECT_EQ(test, same, 0u);
+	KUNIT_EXPECT_EQ(test, same_off, 0u);
+	KUNIT_EXPECT_NE(test, xtcp_isn_seq6_at(&key_a, &la6, &ra6, cpu_to_be16(40001), RP,
+					       t), base);
+	KUNIT_EXPECT_NE(test, xtcp_isn_seq6_at(&key_a, &la6, &ra6, LP, cpu_to_be16(81), t),
+			base);
+	/* swapped ports alone, and the whole tuple seen from the other end */
+	KUNIT_EXPECT_NE(test, xtcp_isn_seq6_at(&key_a, &la6, &ra6, RP, LP, t), base);
+	KUNIT_EXPECT_NE(test, xtcp_isn_seq6_at(&key_a, &ra6, &la6, RP, LP, t), base);
+
+	ipv6_addr_set_v4mapped(LA, &m1);
+	ipv6_addr_set_v4mapped(RA, &m2);
+	KUNIT_EXPECT_NE(test, xtcp_isn_seq6_at(&key_a, &m1, &m2, LP, RP, t),
+			xtcp_isn_seq_at(&key_a, LA, RA, LP, RP, t));
+}
+
+/* MUST-9 over IPv6: the secret changes the ISN and the timestamp offset. */
+static void must9_isn6_differs_across_secrets(struct kunit *test)
+{
+	KUNIT_EXPECT_NE(test, isn6(&key_a, 0), isn6(&key_b, 0));
+	KUNIT_EXPECT_NE(test, xtcp_isn_ts_off6_with(&key_a, &la6, &ra6, LP, RP),
+			xtcp_isn_ts_off6_with(&key_b, &la6, &ra6, LP, RP));
+}
+
+/* The live IPv6 calls use the module key and the wall clock. */
+static void isn6_live_path_uses_key_and_clock(struct kunit *test)
+{
+	siphash_key_t saved;
+	u64 before, after;
+	u32 got, off;
+
+	xtcp_isn_get_key(&saved);
+	xtcp_isn_set_key(&key_a);
+	before = ktime_get_real_ns();
+	got = xtcp_isn_seq6(&la6, &ra6, LP, RP);
+	after = ktime_get_real_ns();
+	off = xtcp_isn_ts_off6(&la6, &ra6, LP, RP);
+	xtcp_isn_set_key(&saved);
+
+	KUNIT_EXPECT_EQ(test, off, xtcp_isn_ts_off6_with(&key_a, &la6, &ra6, LP, RP));
+	KUNIT_EXPECT_TRUE(test, xtcp_seq_between(got, isn6(&key_a, before),
+						 isn6(&key_a, after)));
+}
+
 static struct kunit_case isn_cases[] = {
 	KUNIT_CASE(must8_isn_advances_with_4us_clock),
 	KUNIT_CASE(isn_monotonic_for_one_tuple),
@@ -252,6 +406,11 @@ static struct kunit_case isn_cases[] = {
 	KUNIT_CASE(ts_off_per_tuple),
 	KUNIT_CASE(tsval_millisecond_clock),
 	KUNIT_CASE(rfc6191_isn_and_tsval_grow_across_incarnations),
+	KUNIT_CASE(isn6_known_answers),
+	KUNIT_CASE(must8_isn6_advances_with_4us_clock),
+	KUNIT_CASE(isn6_differs_across_4tuples),
+	KUNIT_CASE(must9_isn6_differs_across_secrets),
+	KUNIT_CASE(isn6_live_path_uses_key_and_clock),
 	{}
 };
 

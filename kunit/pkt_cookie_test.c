@@ -5,7 +5,10 @@
  * through the packet-path harness, packet.h).
  */
 #include <kunit/test.h>
+#include <linux/in6.h>
 #include <linux/netfilter.h>
+#include <linux/random.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 
 #include "cookie.h"
@@ -138,12 +141,164 @@ static void cookie_ts_decode_obeys_sysctls(struct kunit *test)
 						      false, true, &o));
 }
 
+/* ---- over IPv6 (net/ipv6/syncookies.c) ---- */
+
+static const struct in6_addr saddr6 = {
+	{ { 0xfd, 0x77, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 } } };
+static const struct in6_addr daddr6 = {
+	{ { 0xfd, 0x77, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 } } };
+
+/* IPv6's table: each MSS back as the largest of 1220, 1420, 1440, 8940. */
+static void cookie6_mss_round_trip(struct kunit *test)
+{
+	static const u16 in[] = { 100, 536, 1219, 1220, 1419, 1420, 1439,
+				  1440, 1460, 8939, 8940, 65535 };
+	static const u16 out[] = { 1220, 1220, 1220, 1220, 1220, 1420, 1420,
+				   1440, 1440, 1440, 8940, 8940 };
+	u32 seq = 0xfffffff0, cookie;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(in); i++) {
+		u16 mss = in[i];
+
+		cookie = xtcp_cookie_seq6_at(&saddr6, &daddr6, SPORT, DPORT,
+					     seq, &mss, 1000);
+		KUNIT_EXPECT_EQ(test, mss, out[i]);
+		KUNIT_EXPECT_EQ(test, xtcp_cookie_check6_at(&saddr6, &daddr6,
+							    SPORT, DPORT,
+							    seq + 1, cookie,
+							    1000),
+				out[i]);
+	}
+}
+
+/* Two minutes, as over IPv4; the minute wraps at 2^8 without harm. */
+static void cookie6_ages_out(struct kunit *test)
+{
+	u16 mss = 1440;
+	u32 cookie = xtcp_cookie_seq6_at(&saddr6, &daddr6, SPORT, DPORT, 7,
+					 &mss, 255);
+
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check6_at(&saddr6, &daddr6, SPORT,
+						    DPORT, 8, cookie, 255), 1440);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check6_at(&saddr6, &daddr6, SPORT,
+						    DPORT, 8, cookie, 256), 1440);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check6_at(&saddr6, &daddr6, SPORT,
+						    DPORT, 8, cookie, 257), 0);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check6_at(&saddr6, &daddr6, SPORT,
+						    DPORT, 8, cookie, 254), 0);
+}
+
+/*
+ * Bound to every byte of both addresses, to each port and to the SYN's
+ * sequence number; and no IPv4 cookie of the mapped tuple, nor an IPv6
+ * cookie of the mapped addresses checked as IPv4 (keys of their own).
+ */
+static void cookie6_bound_to_tuple(struct kunit *test)
+{
+	struct in6_addr ms, md;
+	unsigned int i, passed = 0;
+	u16 mss = 1440, mss4 = 1460;
+	u32 cookie = xtcp_cookie_seq6_at(&saddr6, &daddr6, SPORT, DPORT, 7,
+					 &mss, 42);
+	u32 cookie4;
+
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check6_at(&saddr6, &daddr6, SPORT,
+						    DPORT, 8, cookie, 42), 1440);
+	for (i = 0; i < 16; i++) {
+		struct in6_addr s = saddr6, d = daddr6;
+
+		s.s6_addr[i] ^= 0x20;
+		d.s6_addr[i] ^= 0x02;
+		passed += !!xtcp_cookie_check6_at(&s, &daddr6, SPORT, DPORT, 8,
+						  cookie, 42);
+		passed += !!xtcp_cookie_check6_at(&saddr6, &d, SPORT, DPORT, 8,
+						  cookie, 42);
+	}
+	KUNIT_EXPECT_EQ(test, passed, 0u);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check6_at(&daddr6, &saddr6, SPORT,
+						    DPORT, 8, cookie, 42), 0);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check6_at(&saddr6, &daddr6, DPORT,
+						    SPORT, 8, cookie, 42), 0);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check6_at(&saddr6, &daddr6, SPORT,
+						    DPORT, 8 + 4, cookie, 42), 0);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check6_at(&saddr6, &daddr6, SPORT,
+						    DPORT, 8 + (1 << 24), cookie,
+						    42), 0);
+	/* 1440 is index 2: two more leave the table (one more is 8940's) */
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check6_at(&saddr6, &daddr6, SPORT,
+						    DPORT, 8, cookie + 1, 42), 8940);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check6_at(&saddr6, &daddr6, SPORT,
+						    DPORT, 8, cookie + 2, 42), 0);
+
+	ipv6_addr_set_v4mapped(SADDR, &ms);
+	ipv6_addr_set_v4mapped(DADDR, &md);
+	cookie4 = xtcp_cookie_seq_at(SADDR, DADDR, SPORT, DPORT, 7, &mss4, 42);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check_at(SADDR, DADDR, SPORT, DPORT, 8,
+						   cookie4, 42), 1460);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check6_at(&ms, &md, SPORT, DPORT, 8,
+						    cookie4, 42), 0);
+	mss = 1440;
+	cookie = xtcp_cookie_seq6_at(&ms, &md, SPORT, DPORT, 7, &mss, 42);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check_at(SADDR, DADDR, SPORT, DPORT, 8,
+						   cookie, 42), 0);
+}
+
+/*
+ * Many random tuples: every cookie checks, and a random 32-bit number almost
+ * never does (4 good index values of 2^24, two minutes: about 2^-21 each).
+ */
+static void cookie6_random_round_trip(struct kunit *test)
+{
+	unsigned int i, bad = 0, forged = 0;
+
+	for (i = 0; i < 2000; i++) {
+		struct in6_addr s, d;
+		__be16 sp, dp;
+		u32 seq = get_random_u32(), minute = get_random_u32();
+		u16 mss = get_random_u32() & 0xffff, want;
+		u32 cookie;
+
+		get_random_bytes(&s, sizeof(s));
+		get_random_bytes(&d, sizeof(d));
+		get_random_bytes(&sp, sizeof(sp));
+		get_random_bytes(&dp, sizeof(dp));
+		cookie = xtcp_cookie_seq6_at(&s, &d, sp, dp, seq, &mss, minute);
+		want = mss;
+		bad += xtcp_cookie_check6_at(&s, &d, sp, dp, seq + 1, cookie,
+					     minute + 1) != want;
+		forged += !!xtcp_cookie_check6_at(&s, &d, sp, dp, seq + 1,
+						  get_random_u32(), minute);
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0u);
+	KUNIT_EXPECT_LE(test, forged, 1u);
+}
+
+/* The live calls: what xtcp_cookie_seq6() makes, xtcp_cookie_check6() takes. */
+static void cookie6_live_round_trip(struct kunit *test)
+{
+	u16 mss = 1500;
+	u32 cookie = xtcp_cookie_seq6(&saddr6, &daddr6, SPORT, DPORT, 99, &mss);
+
+	KUNIT_EXPECT_EQ(test, mss, 1440);
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check6(&saddr6, &daddr6, SPORT, DPORT,
+						 100, cookie), 1440);
+	/* a sequence number 4 off moves the index out of the table */
+	KUNIT_EXPECT_EQ(test, xtcp_cookie_check6(&saddr6, &daddr6, SPORT, DPORT,
+						 100 + 4, cookie), 0);
+}
+
 static struct kunit_case cookie_cases[] = {
 	KUNIT_CASE(cookie_mss_round_trip),
 	KUNIT_CASE(cookie_ages_out),
 	KUNIT_CASE(cookie_bound_to_tuple),
 	KUNIT_CASE(cookie_tsval_carries_options),
 	KUNIT_CASE(cookie_ts_decode_obeys_sysctls),
+	KUNIT_CASE(cookie6_mss_round_trip),
+	KUNIT_CASE(cookie6_ages_out),
+	KUNIT_CASE(cookie6_bound_to_tuple),
+	KUNIT_CASE(cookie6_random_round_trip),
+	KUNIT_CASE(cookie6_live_round_trip),
 	{}
 };
 

@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cookie.c: SYN cookies, as net/ipv4/syncookies.c makes and checks them
- * (cookie.h). xtcp keeps its own keys rather than the kernel's: those are
+ * cookie.c: SYN cookies, as net/ipv4/syncookies.c and net/ipv6/syncookies.c
+ * make and check them (cookie.h). xtcp keeps its own keys rather than the kernel's: those are
  * private to a kernel that may not even be built with CONFIG_SYN_COOKIES, and
  * only we ever check what we made.
  */
 #include <linux/bits.h>
+#include <linux/in6.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/siphash.h>
+#include <linux/stddef.h>
 
 #include "compat.h"
 #include "cookie.h"
@@ -36,6 +38,13 @@ static siphash_aligned_key_t cookie_keys[2];
  */
 static const u16 msstab[] = { 536, 1300, 1440, 1460 };
 
+/*
+ * IPv6's own keys and table (net/ipv6/syncookies.c's syncookie6_secret and
+ * msstab): 1220 is IPV6_MIN_MTU less 60, then 1480, 1500 and 9000 less 60.
+ */
+static siphash_aligned_key_t cookie6_keys[2];
+static const u16 msstab6[] = { 1220, 1420, 1440, 8940 };
+
 static u32 cookie_hash(__be32 saddr, __be32 daddr, __be16 sport,
 		       __be16 dport, u32 count, int c)
 {
@@ -54,16 +63,24 @@ static u32 cookie_minute(void)
 	return val;
 }
 
+/* The index of the largest MSS of @tab not above *@mss, which becomes it. */
+static unsigned int mss_index(const u16 *tab, unsigned int n, u16 *mss)
+{
+	unsigned int i;
+
+	for (i = n - 1; i; i--)
+		if (*mss >= tab[i])
+			break;
+	*mss = tab[i];
+	return i;
+}
+
 VISIBLE_IF_KUNIT u32 xtcp_cookie_seq_at(__be32 saddr, __be32 daddr,
 					__be16 sport, __be16 dport, u32 seq,
 					u16 *mss, u32 minute)
 {
-	int i;
+	u32 i = mss_index(msstab, ARRAY_SIZE(msstab), mss);
 
-	for (i = ARRAY_SIZE(msstab) - 1; i; i--)
-		if (*mss >= msstab[i])
-			break;
-	*mss = msstab[i];
 	return cookie_hash(saddr, daddr, sport, dport, 0, 0) + seq +
 	       (minute << COOKIE_BITS) +
 	       ((cookie_hash(saddr, daddr, sport, dport, minute, 1) + i) &
@@ -103,6 +120,87 @@ u16 xtcp_cookie_check(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
 				    cookie_minute());
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cookie_check);
+
+/*
+ * IPv6 (net/ipv6/syncookies.c): SipHash over the 40 bytes
+ * {saddr, daddr, count, sport, dport} of struct cookie6_tuple, under the
+ * IPv6 keys; the cookie's arithmetic is IPv4's.
+ */
+struct cookie6_tuple {
+	struct in6_addr saddr;
+	struct in6_addr daddr;
+	u32 count;
+	__be16 sport;
+	__be16 dport;
+} __aligned(SIPHASH_ALIGNMENT);
+
+static u32 cookie_hash6(const struct in6_addr *saddr,
+			const struct in6_addr *daddr, __be16 sport,
+			__be16 dport, u32 count, int c)
+{
+	const struct cookie6_tuple t = {
+		.saddr = *saddr,
+		.daddr = *daddr,
+		.count = count,
+		.sport = sport,
+		.dport = dport,
+	};
+
+	net_get_random_once(cookie6_keys, sizeof(cookie6_keys));
+	return siphash(&t, offsetofend(struct cookie6_tuple, dport),
+		       &cookie6_keys[c]);
+}
+
+VISIBLE_IF_KUNIT u32 xtcp_cookie_seq6_at(const struct in6_addr *saddr,
+					 const struct in6_addr *daddr,
+					 __be16 sport, __be16 dport, u32 seq,
+					 u16 *mss, u32 minute)
+{
+	u32 i = mss_index(msstab6, ARRAY_SIZE(msstab6), mss);
+
+	return cookie_hash6(saddr, daddr, sport, dport, 0, 0) + seq +
+	       (minute << COOKIE_BITS) +
+	       ((cookie_hash6(saddr, daddr, sport, dport, minute, 1) + i) &
+		COOKIE_MASK);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cookie_seq6_at);
+
+/* __cookie_v6_init_sequence(): the cookie for an IPv6 SYN. */
+u32 xtcp_cookie_seq6(const struct in6_addr *saddr,
+		     const struct in6_addr *daddr, __be16 sport, __be16 dport,
+		     u32 seq, u16 *mss)
+{
+	return xtcp_cookie_seq6_at(saddr, daddr, sport, dport, seq, mss,
+				   cookie_minute());
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cookie_seq6);
+
+VISIBLE_IF_KUNIT u16 xtcp_cookie_check6_at(const struct in6_addr *saddr,
+					   const struct in6_addr *daddr,
+					   __be16 sport, __be16 dport,
+					   u32 seq, u32 cookie, u32 minute)
+{
+	u32 diff, idx;
+
+	cookie -= cookie_hash6(saddr, daddr, sport, dport, 0, 0) + seq - 1;
+	diff = (minute - (cookie >> COOKIE_BITS)) & ((u32)-1 >> COOKIE_BITS);
+	if (diff >= XTCP_COOKIE_MAX_AGE)
+		return 0;
+	idx = (cookie - cookie_hash6(saddr, daddr, sport, dport,
+				     minute - diff, 1)) & COOKIE_MASK;
+	return idx < ARRAY_SIZE(msstab6) ? msstab6[idx] : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cookie_check6_at);
+
+/* __cookie_v6_check(): the MSS an IPv6 ACK's cookie keeps, or 0. */
+u16 xtcp_cookie_check6(const struct in6_addr *saddr,
+		       const struct in6_addr *daddr, __be16 sport,
+		       __be16 dport, u32 seq, u32 cookie)
+{
+	return xtcp_cookie_check6_at(saddr, daddr, sport, dport, seq, cookie,
+				     cookie_minute());
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cookie_check6);
 
 /*
  * cookie_init_timestamp(): the options in the low bits, and never a TSval

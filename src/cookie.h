@@ -24,6 +24,8 @@
 #include <linux/time.h>
 #include <linux/types.h>
 
+struct in6_addr;
+
 /* A cookie is valid for this many minutes (MAX_SYNCOOKIE_AGE). */
 #define XTCP_COOKIE_MAX_AGE	2
 #define XTCP_COOKIE_PERIOD	(60 * HZ)
@@ -52,6 +54,17 @@ u32 xtcp_cookie_seq(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
  */
 u16 xtcp_cookie_check(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
 		      u32 seq, u32 cookie);
+
+/*
+ * The same for IPv6 (net/ipv6/syncookies.c): keys of their own and the MSS
+ * table 1220, 1420, 1440, 8940.
+ */
+u32 xtcp_cookie_seq6(const struct in6_addr *saddr,
+		     const struct in6_addr *daddr, __be16 sport, __be16 dport,
+		     u32 seq, u16 *mss);
+u16 xtcp_cookie_check6(const struct in6_addr *saddr,
+		       const struct in6_addr *daddr, __be16 sport,
+		       __be16 dport, u32 seq, u32 cookie);
 
 /* The TSval (before the offset) of a cookie SYN+ACK sent at @now_ts. */
 u32 xtcp_cookie_tsval(u32 now_ts, const struct xtcp_cookie_opts *o);
@@ -90,6 +103,12 @@ u32 xtcp_cookie_seq_at(__be32 saddr, __be32 daddr, __be16 sport,
 		       __be16 dport, u32 seq, u16 *mss, u32 minute);
 u16 xtcp_cookie_check_at(__be32 saddr, __be32 daddr, __be16 sport,
 			 __be16 dport, u32 seq, u32 cookie, u32 minute);
+u32 xtcp_cookie_seq6_at(const struct in6_addr *saddr,
+			const struct in6_addr *daddr, __be16 sport,
+			__be16 dport, u32 seq, u16 *mss, u32 minute);
+u16 xtcp_cookie_check6_at(const struct in6_addr *saddr,
+			  const struct in6_addr *daddr, __be16 sport,
+			  __be16 dport, u32 seq, u32 cookie, u32 minute);
 #endif
 
 #endif /* _XTCP_COOKIE_H */

@@ -683,6 +683,17 @@ static inline u32 xtcp_ts_off(const struct net *net, __be32 laddr,
 	return xtcp_isn_ts_off(laddr, raddr, lport, rport);
 }
 
+/* xtcp_ts_off() for an IPv6 4-tuple. */
+static inline u32 xtcp_ts_off6(const struct net *net,
+			       const struct in6_addr *laddr,
+			       const struct in6_addr *raddr, __be16 lport,
+			       __be16 rport)
+{
+	if (xtcp_sysctl(net, timestamps, sysctl_tcp_timestamps) != 1)
+		return 0;
+	return xtcp_isn_ts_off6(laddr, raddr, lport, rport);
+}
+
 /*
  * tcp_notsent_lowat(): the most unsent bytes a writer may leave queued
  * (sock.c), TCP_NOTSENT_LOWAT or else the sysctl. TCP's is unsigned and
