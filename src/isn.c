@@ -2,8 +2,9 @@
 /*
  * isn.c: keyed, clock-driven ISNs and timestamp offsets, modelled on the
  * kernel's secure_tcp_seq_and_ts_off() and secure_tcpv6_seq_and_ts_off()
- * (net/core/secure_seq.c): one SipHash of the 4-tuple gives 64 bits, the low half offsets the ISN and the high half
- * is the timestamp offset, so both are per-tuple and neither reveals the other.
+ * (net/core/secure_seq.c): one SipHash of the 4-tuple gives 64 bits, the low
+ * half offsets the ISN and the high half is the timestamp offset, so both are
+ * per-tuple and neither reveals the other.
  *
  * Clocks: the ISN clock is wall time (ktime_get_real_ns(), as the kernel's),
  * so that ISNs also grow across a reboot of this host; the timestamp clock is
