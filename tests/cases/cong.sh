@@ -84,6 +84,82 @@ case_cong_example_vegas() {
 		fail "vegas still listed after rmmod: $(cong_avail)" || return 1
 }
 
+# The tutorial's algorithm (examples/xtcp_gentle.c, Documentation/tutorial.rst)
+# loaded with beta=600, picked by TCP_CONGESTION for 1 MB through netem loss
+# (3% of a's segments, one segment a skb) while tools/xtcp-probe records the
+# sender's ACKs: at an ACK where cc_value (the algorithm's probe_value, the
+# window it reduced from) changed, ssthresh is max(cc_value * 600 / 1024, 2),
+# unless the same ACK undid the reduction (a threshold no lower than the
+# last); on no ACK is it below that (only an undo or an idle restart raises
+# it); and at least one reduction is one Reno's half would not give: the
+# module parameter was read.
+light_skip[cong_example_gentle]="the module API runs under KASAN in cong_example_vegas; a check of the tutorial's figures"
+case_cong_example_gentle() {
+	local ko port=47320 n=1000000 out tmp
+	wire_inet_skip "an xtcp module" && return 0
+	ko=$(cong_example_ko xtcp_gentle)
+	[ -r "$ko" ] || fail "no $ko: scripts/build builds examples/" || return 1
+	load || return 1
+	insmod "$ko" beta=600 || fail "insmod $ko beta=600 failed" || return 1
+	trap 'cong_rmmod xtcp_gentle || true' EXIT
+	[ "$(cat /sys/module/xtcp_gentle/parameters/beta)" = 600 ] ||
+		fail "beta is not 600" || return 1
+	wire_setup nowatch || return 1
+	trap 'wire_cleanup; cong_rmmod xtcp_gentle || true' EXIT
+	wire_static_neigh || fail "static neighbour entries failed" || return 1
+	modprobe -q sch_netem 2>/dev/null || true
+	ip -n "$WIRE_A" link set dev wa gso_max_segs 1 ||
+		fail "ip link set wa gso_max_segs 1 failed" || return 1
+	tc -n "$WIRE_A" qdisc add dev wa root netem delay 5ms loss 3% ||
+		fail "tc netem on a failed" || return 1
+	tc -n "$WIRE_B" qdisc add dev wb root netem delay 5ms || fail "tc netem on b failed" ||
+		return 1
+	tmp=$WIRE_TMP
+	cat >"$tmp/conn.sh" <<-EOF
+	ip netns exec $WIRE_B $WIRE_XFER script --family xtcp bind:$port listen say:up accept \
+		recv:$n eof close >$tmp/srv.out &
+	for i in \$(seq 100); do grep -q up $tmp/srv.out && break; sleep 0.1; done
+	ip netns exec $WIRE_A $WIRE_XFER script --family xtcp cc:gentle bind:$((port + 100)) \
+		connect:$WIRE_ADDR_B:$port send:$n shutdown:wr eof close || exit 1
+	wait || exit 1
+	EOF
+	out=$("$TOOLS_DIR/xtcp-probe" run --port $port --csv "$tmp/p.csv" -- bash "$tmp/conn.sh") ||
+		fail "xtcp-probe run failed: $out" || return 1
+	python3 - "$tmp/p.csv" 600 <<-'EOF' || fail "the recorded ACKs:" "$out" || return 1
+	import csv, sys
+	rows = list(csv.DictReader(open(sys.argv[1])))
+	beta = int(sys.argv[2])
+	f = lambda w: max(w * beta // 1024, 2)
+	if not rows:
+	    sys.exit("no rows")
+	prev, prev_ss, reductions, telling = 0, None, 0, 0
+	for i, r in enumerate(rows):
+	    w, ss = int(r["cc_value"]), int(r["ssthresh"])
+	    if w and ss < f(w):
+	        sys.exit("row %d: ssthresh %d below %d (cc_value %d)" % (i + 1, ss, f(w), w))
+	    if w != prev:
+	        # a reduction: ssthresh from the algorithm; else an undo in the
+	        # same ACK, which restores a threshold no lower than the last
+	        if ss == f(w):
+	            reductions += 1
+	            # one Reno (beta 512) would not have made: the parameter read
+	            telling += f(w) != max(w // 2, 2)
+	        elif prev_ss is not None and ss < prev_ss:
+	            sys.exit("row %d: cc_value %d -> %d, ssthresh %d -> %d, want %d"
+	                     % (i + 1, prev, w, prev_ss, ss, f(w)))
+	        else:
+	            print("row %d: cc_value %d -> %d, ssthresh %d (an undo at once)"
+	                  % (i + 1, prev, w, ss))
+	    prev, prev_ss = w, ss
+	if not telling:
+	    sys.exit("no reduction to cc_value * %d / 1024 that Reno's half would not give "
+	             "(%d reductions); cc_value at the end %s" % (beta, reductions, rows[-1]["cc_value"]))
+	print("%d ACKs, %d reductions to %d/1024 of the window (%d unlike Reno's), the last"
+	      " from %s to %s segments" % (len(rows), reductions, beta, telling, prev, f(prev)))
+	EOF
+	wire_poll 30 "rmmod xtcp_gentle once no socket uses it" cong_rmmod xtcp_gentle
+}
+
 # One transfer on stack $1 (inet: Linux TCP, or xtcp) to port $2 of b, $3
 # bytes sent by a's steps $4...; then a waits until all is acknowledged and
 # prints its "elapsed_us" since the connection and its TCP_INFO "rate" line.
