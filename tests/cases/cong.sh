@@ -106,23 +106,8 @@ case_cong_example_gentle() {
 		fail "beta is not 600" || return 1
 	wire_setup nowatch || return 1
 	trap 'wire_cleanup; cong_rmmod xtcp_gentle || true' EXIT
-	wire_static_neigh || fail "static neighbour entries failed" || return 1
-	modprobe -q sch_netem 2>/dev/null || true
-	ip -n "$WIRE_A" link set dev wa gso_max_segs 1 ||
-		fail "ip link set wa gso_max_segs 1 failed" || return 1
-	tc -n "$WIRE_A" qdisc add dev wa root netem delay 5ms loss 3% ||
-		fail "tc netem on a failed" || return 1
-	tc -n "$WIRE_B" qdisc add dev wb root netem delay 5ms || fail "tc netem on b failed" ||
-		return 1
+	tools_lossy_conn "$port" "$n" cc:gentle || return 1
 	tmp=$WIRE_TMP
-	cat >"$tmp/conn.sh" <<-EOF
-	ip netns exec $WIRE_B $WIRE_XFER script --family xtcp bind:$port listen say:up accept \
-		recv:$n eof close >$tmp/srv.out &
-	for i in \$(seq 100); do grep -q up $tmp/srv.out && break; sleep 0.1; done
-	ip netns exec $WIRE_A $WIRE_XFER script --family xtcp cc:gentle bind:$((port + 100)) \
-		connect:$WIRE_ADDR_B:$port send:$n shutdown:wr eof close || exit 1
-	wait || exit 1
-	EOF
 	out=$("$TOOLS_DIR/xtcp-probe" run --port $port --csv "$tmp/p.csv" -- bash "$tmp/conn.sh") ||
 		fail "xtcp-probe run failed: $out" || return 1
 	python3 - "$tmp/p.csv" 600 <<-'EOF' || fail "the recorded ACKs:" "$out" || return 1

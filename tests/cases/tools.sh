@@ -317,6 +317,35 @@ print(e["sum_sent"]["bytes"], e["sum_received"]["bytes"])' <"$WIRE_TMP/ipc.out")
 	wire_line ips "Accepted connection from $WIRE_ADDR_A" 1
 }
 
+# tools_lossy_conn PORT N [STEP...]: the namespace pair (wire_setup done)
+# through netem, 5 ms each way and 3% of a's segments lost, and
+# $WIRE_TMP/conn.sh, which moves N bytes from a (port PORT + 100, its xfer
+# steps STEP... first, cc:NAME say) to b's xtcp listener on PORT and waits for
+# both ends. netem drops per packet: a GSO packet of dozens of segments would
+# be one draw, and a 1 MB transfer might then lose none. Offloads turned off
+# do not stop that (the stack cuts GSO skbs after the qdisc, for xtcp as for
+# Linux TCP's sk_setup_caps()): a segment per skb does.
+tools_lossy_conn() {
+	local port=$1 n=$2
+	shift 2
+	wire_static_neigh || fail "static neighbour entries failed" || return 1
+	modprobe -q sch_netem 2>/dev/null || true
+	ip -n "$WIRE_A" link set dev wa gso_max_segs 1 ||
+		fail "ip link set wa gso_max_segs 1 failed" || return 1
+	tc -n "$WIRE_A" qdisc add dev wa root netem delay 5ms loss 3% ||
+		fail "tc netem on a failed" || return 1
+	tc -n "$WIRE_B" qdisc add dev wb root netem delay 5ms || fail "tc netem on b failed" ||
+		return 1
+	cat >"$WIRE_TMP/conn.sh" <<-EOF
+	ip netns exec $WIRE_B $WIRE_XFER script --family xtcp bind:$port listen say:up accept \
+		recv:$n eof close >$WIRE_TMP/srv.out &
+	for i in \$(seq 100); do grep -q up $WIRE_TMP/srv.out && break; sleep 0.1; done
+	ip netns exec $WIRE_A $WIRE_XFER script --family xtcp $* bind:$((port + 100)) \
+		connect:$WIRE_ADDR_B:$port send:$n shutdown:wr eof close || exit 1
+	wait || exit 1
+	EOF
+}
+
 # xtcp-probe (tools/xtcp-probe) records a 1 MB transfer through netem loss (3%
 # of a's segments, 5 ms each way): its CSV holds the sender's xtcp_probe events
 # as a second tracefs instance, recording the same run on its own, has them
@@ -331,27 +360,8 @@ case_tools_xtcp_probe() {
 	local tmp out inst base n=1000000 port=7531 A=$WIRE_ADDR_A B=$WIRE_ADDR_B
 	wire_inet_skip "xtcp's own tracepoint" && return 0
 	wire_setup nowatch || return 1
-	wire_static_neigh || fail "static neighbour entries failed" || return 1
-	modprobe -q sch_netem 2>/dev/null || true
-	# netem drops per packet: a GSO packet of dozens of segments would be
-	# one draw, and a 1 MB transfer might then lose none. Offloads turned
-	# off do not stop that (the stack cuts GSO skbs after the qdisc, for
-	# xtcp as for Linux TCP's sk_setup_caps()): a segment per skb does.
-	ip -n "$WIRE_A" link set dev wa gso_max_segs 1 ||
-		fail "ip link set wa gso_max_segs 1 failed" || return 1
-	tc -n "$WIRE_A" qdisc add dev wa root netem delay 5ms loss 3% ||
-		fail "tc netem on a failed" || return 1
-	tc -n "$WIRE_B" qdisc add dev wb root netem delay 5ms || fail "tc netem on b failed" ||
-		return 1
+	tools_lossy_conn "$port" "$n" || return 1
 	tmp=$WIRE_TMP
-	cat >"$tmp/conn.sh" <<-EOF
-	ip netns exec $WIRE_B $WIRE_XFER script --family xtcp bind:$port listen say:up accept \
-		recv:$n eof close >$tmp/srv.out &
-	for i in \$(seq 100); do grep -q up $tmp/srv.out && break; sleep 0.1; done
-	ip netns exec $WIRE_A $WIRE_XFER script --family xtcp bind:$((port + 100)) \
-		connect:$B:$port send:$n shutdown:wr eof close || exit 1
-	wait || exit 1
-	EOF
 	# the same events, recorded apart from the tool (and the segments a takes)
 	base=/sys/kernel/tracing
 	[ -d $base/instances ] || base=/sys/kernel/debug/tracing
