@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cookie.c: SYN cookies, as net/ipv4/syncookies.c and net/ipv6/syncookies.c
- * make and check them (cookie.h). xtcp keeps its own keys rather than the kernel's: those are
- * private to a kernel that may not even be built with CONFIG_SYN_COOKIES, and
+ * make and check them (cookie.h). xtcp keeps its own keys rather than the
+ * kernel's: those are private to a kernel that may not even be built with CONFIG_SYN_COOKIES, and
  * only we ever check what we made.
  */
 #include <linux/bits.h>
@@ -63,6 +63,37 @@ static u32 cookie_minute(void)
 	return val;
 }
 
+/*
+ * The arithmetic both versions share (cookie_v4_init_sequence()'s
+ * secure_tcp_syn_cookie()): the SYN's sequence number and the first hash,
+ * the minute above COOKIE_BITS, and below them the MSS index plus the
+ * second hash (of that minute).
+ */
+static u32 cookie_make(u32 h0, u32 h1, u32 seq, u32 minute, u32 idx)
+{
+	return h0 + seq + (minute << COOKIE_BITS) + ((h1 + idx) & COOKIE_MASK);
+}
+
+/*
+ * Undo cookie_make()'s first part: @cookie less the first hash and the
+ * SYN's sequence number (the ACK's less one) keeps (H1 + index) mod 2^24
+ * below COOKIE_BITS; returns how many minutes before @minute it was made
+ * (XTCP_COOKIE_MAX_AGE or more: too old to take).
+ */
+static u32 cookie_age(u32 *cookie, u32 h0, u32 seq, u32 minute)
+{
+	*cookie -= h0 + seq - 1;
+	return (minute - (*cookie >> COOKIE_BITS)) & ((u32)-1 >> COOKIE_BITS);
+}
+
+/* The MSS of @tab the rest of the cookie names, less @h1 of its minute; or 0. */
+static u16 cookie_mss(u32 cookie, u32 h1, const u16 *tab, unsigned int n)
+{
+	u32 idx = (cookie - h1) & COOKIE_MASK;
+
+	return idx < n ? tab[idx] : 0;
+}
+
 /* The index of the largest MSS of @tab not above *@mss, which becomes it. */
 static unsigned int mss_index(const u16 *tab, unsigned int n, u16 *mss)
 {
@@ -81,10 +112,9 @@ VISIBLE_IF_KUNIT u32 xtcp_cookie_seq_at(__be32 saddr, __be32 daddr,
 {
 	u32 i = mss_index(msstab, ARRAY_SIZE(msstab), mss);
 
-	return cookie_hash(saddr, daddr, sport, dport, 0, 0) + seq +
-	       (minute << COOKIE_BITS) +
-	       ((cookie_hash(saddr, daddr, sport, dport, minute, 1) + i) &
-		COOKIE_MASK);
+	return cookie_make(cookie_hash(saddr, daddr, sport, dport, 0, 0),
+			   cookie_hash(saddr, daddr, sport, dport, minute, 1),
+			   seq, minute, i);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cookie_seq_at);
 
@@ -99,17 +129,15 @@ VISIBLE_IF_KUNIT u16 xtcp_cookie_check_at(__be32 saddr, __be32 daddr,
 					  __be16 sport, __be16 dport, u32 seq,
 					  u32 cookie, u32 minute)
 {
-	u32 diff, idx;
+	u32 diff = cookie_age(&cookie,
+			      cookie_hash(saddr, daddr, sport, dport, 0, 0),
+			      seq, minute);
 
-	/* the SYN's own sequence number, the ACK's less one */
-	cookie -= cookie_hash(saddr, daddr, sport, dport, 0, 0) + seq - 1;
-	/* left: (minute << 24) + (H1 + index) mod 2^24 */
-	diff = (minute - (cookie >> COOKIE_BITS)) & ((u32)-1 >> COOKIE_BITS);
 	if (diff >= XTCP_COOKIE_MAX_AGE)
 		return 0;
-	idx = (cookie - cookie_hash(saddr, daddr, sport, dport, minute - diff,
-				    1)) & COOKIE_MASK;
-	return idx < ARRAY_SIZE(msstab) ? msstab[idx] : 0;
+	return cookie_mss(cookie, cookie_hash(saddr, daddr, sport, dport,
+					      minute - diff, 1),
+			  msstab, ARRAY_SIZE(msstab));
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cookie_check_at);
 
@@ -124,7 +152,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_cookie_check);
 /*
  * IPv6 (net/ipv6/syncookies.c): SipHash over the 40 bytes
  * {saddr, daddr, count, sport, dport} of struct cookie6_tuple, under the
- * IPv6 keys; the cookie's arithmetic is IPv4's.
+ * IPv6 keys; the cookie's arithmetic is IPv4's (cookie_make()).
  */
 struct cookie6_tuple {
 	struct in6_addr saddr;
@@ -158,10 +186,9 @@ VISIBLE_IF_KUNIT u32 xtcp_cookie_seq6_at(const struct in6_addr *saddr,
 {
 	u32 i = mss_index(msstab6, ARRAY_SIZE(msstab6), mss);
 
-	return cookie_hash6(saddr, daddr, sport, dport, 0, 0) + seq +
-	       (minute << COOKIE_BITS) +
-	       ((cookie_hash6(saddr, daddr, sport, dport, minute, 1) + i) &
-		COOKIE_MASK);
+	return cookie_make(cookie_hash6(saddr, daddr, sport, dport, 0, 0),
+			   cookie_hash6(saddr, daddr, sport, dport, minute, 1),
+			   seq, minute, i);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cookie_seq6_at);
 
@@ -180,15 +207,15 @@ VISIBLE_IF_KUNIT u16 xtcp_cookie_check6_at(const struct in6_addr *saddr,
 					   __be16 sport, __be16 dport,
 					   u32 seq, u32 cookie, u32 minute)
 {
-	u32 diff, idx;
+	u32 diff = cookie_age(&cookie,
+			      cookie_hash6(saddr, daddr, sport, dport, 0, 0),
+			      seq, minute);
 
-	cookie -= cookie_hash6(saddr, daddr, sport, dport, 0, 0) + seq - 1;
-	diff = (minute - (cookie >> COOKIE_BITS)) & ((u32)-1 >> COOKIE_BITS);
 	if (diff >= XTCP_COOKIE_MAX_AGE)
 		return 0;
-	idx = (cookie - cookie_hash6(saddr, daddr, sport, dport,
-				     minute - diff, 1)) & COOKIE_MASK;
-	return idx < ARRAY_SIZE(msstab6) ? msstab6[idx] : 0;
+	return cookie_mss(cookie, cookie_hash6(saddr, daddr, sport, dport,
+					       minute - diff, 1),
+			  msstab6, ARRAY_SIZE(msstab6));
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cookie_check6_at);
 
