@@ -29,13 +29,20 @@ failures = []
 
 
 def first_sends(segs):
-    """The data segments, each sequence range once: a segment sent again
-    (a tail loss probe, an RTO) repeats its PSH and is not a write's."""
-    seen, out = set(), []
+    """The data segments sent the first time, in order: a segment sent again
+    (a tail loss probe, an RTO in a stalled guest) repeats its PSH and is not
+    a write's, and may have been merged with the next one on the way
+    (tcp_retrans_try_collapse()), so a segment is a first send only when it
+    starts where the data sent so far ends."""
+    out, end = [], None
     for g in segs:
-        if g[1] > 0 and (g[0], g[1]) not in seen:
-            seen.add((g[0], g[1]))
-            out.append(g)
+        if g[1] <= 0:
+            continue
+        if end is not None and ((g[0] - end) & 0xffffffff) >= 0x80000000:
+            print("# sent again: seq %u, %d bytes, flags %#x" % g)
+            continue
+        out.append(g)
+        end = (g[0] + g[1]) & 0xffffffff
     return out
 
 
