@@ -27,7 +27,7 @@
 #   make experiment    congestion controls side by side through a netem profile:
 #                      Pantheon's metrics, CSVs and SVG plots in .build/experiment/
 #                      (EXPERIMENT_ARGS="[--profile P] [--runs N] [--bytes B]
-#                      STACK:CC...", tools/xtcp-experiment; default xtcp:cubic
+#                      STACK:CC[,PARAM=VALUE]...", tools/xtcp-experiment; default xtcp:cubic
 #                      xtcp:reno tcp:cubic through rate, 3 runs; ~5 min)
 #   make examples      the out-of-tree congestion controls of examples/, built
 #                      against this xtcp's Module.symvers and include/

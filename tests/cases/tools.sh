@@ -508,30 +508,45 @@ case_tools_xtcp_probe() {
 # sent, netem's counters moved; the SVGs well-formed, with a series for each
 # CC and run (the cwnd line a point an ACK) and the medians marked; the
 # report's header with this checkout's commit, this kernel and the profile.
+# A third run, tcp:cubic,beta=512, sets Linux CUBIC's beta for its run only:
+# the report says so, and the parameter is back to its value afterwards. A
+# parameter CUBIC has not, and one not PARAM=VALUE, are usage errors.
 light_skip[tools_xtcp_experiment]="a userland tool over the tracepoint tools_xtcp_probe checks; its figures are times, which the debug kernel distorts"
 case_tools_xtcp_experiment() {
-	local tmp out n=300000 commit
+	local tmp out n=300000 commit beta0 beta1
 	wire_inet_skip "xtcp-experiment compares xtcp with Linux TCP itself" && return 0
 	tmp=$(mktemp -d /tmp/xexp.XXXXXX) || return 1
 	# shellcheck disable=SC2064 # (tmp is local: its value now)
 	trap "rm -rf '$tmp'" EXIT
+	read -r beta0 </sys/module/tcp_cubic/parameters/beta ||
+		fail "no /sys/module/tcp_cubic/parameters/beta" || return 1
+	[ "$beta0" != 512 ] || fail "Linux CUBIC's beta is 512 already" || return 1
 	out=$("$TOOLS_DIR/xtcp-experiment" --profile rate --runs 1 --bytes $n --out "$tmp/r" \
-		xtcp:cubic tcp:cubic 2>&1) || fail "xtcp-experiment failed:" "$out" || return 1
+		xtcp:cubic tcp:cubic tcp:cubic,beta=512 2>&1) ||
+		fail "xtcp-experiment failed:" "$out" || return 1
 	echo "$out"
+	read -r beta1 </sys/module/tcp_cubic/parameters/beta
+	[ "$beta1" = "$beta0" ] ||
+		fail "Linux CUBIC's beta is $beta1 after the experiment, $beta0 before" || return 1
 	tools_expect "its output" '^\| cubic \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| ' "$out" || return 1
 	# usage errors: one CC, an unknown profile, an unknown stack
 	tools_exits 2 'two or more STACK:CC' "$TOOLS_DIR/xtcp-experiment" xtcp:cubic || return 1
 	tools_exits 2 'no profile nosuch' "$TOOLS_DIR/xtcp-experiment" --profile nosuch \
 		xtcp:cubic tcp:cubic || return 1
 	tools_exits 2 'STACK xtcp or tcp' "$TOOLS_DIR/xtcp-experiment" udp:x tcp:cubic || return 1
+	tools_exits 2 "'beta' is not PARAM=VALUE" "$TOOLS_DIR/xtcp-experiment" \
+		tcp:cubic,beta xtcp:cubic || return 1
+	tools_exits 2 'tcp:cubic has no module parameter nosuch' "$TOOLS_DIR/xtcp-experiment" \
+		tcp:cubic,nosuch=1 xtcp:cubic || return 1
 	commit=$(git -c safe.directory='*' -C "$TOOLS_DIR/.." rev-parse HEAD) ||
 		fail "no git commit" || return 1
 	python3 - "$tmp/r" "$n" "$commit" "$(uname -r)" <<-'EOF' ||
 	import csv, os, re, sys
 	import xml.etree.ElementTree as ET
 	d, n, commit, kernel = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-	ccs = ["xtcp:cubic", "tcp:cubic"]
-	slugs = {"xtcp:cubic": "xtcp-cubic", "tcp:cubic": "tcp-cubic"}
+	ccs = ["xtcp:cubic", "tcp:cubic", "tcp:cubic,beta=512"]
+	slugs = {"xtcp:cubic": "xtcp-cubic", "tcp:cubic": "tcp-cubic",
+	         "tcp:cubic,beta=512": "tcp-cubic-beta-512"}
 	files = ["report.md", "runs.csv", "summary.csv", "throughput.csv", "tput_delay.svg",
 	         "throughput.svg", "cwnd.svg"] + ["traces/%s-run1.csv" % s for s in slugs.values()]
 	missing = [f for f in files if not os.path.isfile(os.path.join(d, f))]
@@ -617,7 +632,9 @@ case_tools_xtcp_experiment() {
 	            r"(?m)^- netem profile: rate: `rate 20mbit limit 20`",
 	            r"(?m)^net\.ipv4\.tcp_congestion_control = \w+$",
 	            r"(?m)^net\.xtcp\.congestion_control = \w+$",
-	            r"(?m)^\| cubic \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| (close|near|apart)"):
+	            r"(?m)^\| cubic \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| (close|near|apart)",
+	            r"(?m)^- module parameters: xtcp:cubic: as loaded; tcp:cubic: as loaded; "
+	            r"tcp:cubic,beta=512: /sys/module/tcp_cubic/parameters/beta = 512$"):
 	    if not re.search(pat, rep):
 	        sys.exit("report.md: nothing matches %s" % pat)
 	print("# report checked: %s" % ", ".join("%s %.2f Mbit/s" % (r["cc"],
