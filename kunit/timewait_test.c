@@ -2,7 +2,8 @@
 /*
  * KUnit: the TIME_WAIT bucket store (src/timewait.c), MUST-13 (TIME-WAIT lasts
  * 2MSL), the restart of 2MSL on a retransmitted FIN, and the bounds the design
- * promises (72-byte buckets, bounded work per timer run, max buckets), and
+ * promises (72-byte buckets, 96 for IPv6, bounded work per timer run, max
+ * buckets), and
  * the bound device a lookup and a bind() match as Linux's inet_match() and
  * inet_bind_conflict() do.
  *
@@ -20,6 +21,7 @@
 #include <linux/slab.h>
 #include <linux/stddef.h>
 #include <linux/timekeeping.h>
+#include <net/ipv6.h>
 #include <net/net_namespace.h>
 
 #include "timewait.h"
@@ -150,15 +152,269 @@ static unsigned int expire_all(struct xtcp_tw_table *tbl, u64 now_ns)
 
 static void bucket_fits_72_bytes(struct kunit *test)
 {
-	KUNIT_EXPECT_LE(test, sizeof(struct xtcp_tw_bucket), 72);
+	KUNIT_EXPECT_EQ(test, sizeof(struct xtcp_tw_bucket), 72);
 	/* The layout Documentation/timewait.rst describes. */
 	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket, wheel), 8);
-	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket, st), 24);
+	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket, expires), 24);
+	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket, refcnt), 28);
+	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket, st.family), 32);
+	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket, st.rcv_wnd), 34);
+	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket, st.saddr), 36);
 	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket, st.bound_dev_if),
-			36);
-	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket, st.rcv_wnd), 60);
-	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket, expires), 64);
-	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket, refcnt), 68);
+			48);
+	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket,
+				       st.last_oow_ack_time), 68);
+}
+
+/* The IPv6 layout: 96 bytes, its family byte where the IPv4 one's is. */
+static void bucket6_fits_96_bytes(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, sizeof(struct xtcp_tw_bucket6), 96);
+	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket6, expires), 24);
+	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket6, st.family), 32);
+	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket6, st.tclass), 33);
+	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket6, st.saddr), 36);
+	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket6, st.daddr), 52);
+	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket6, st.sport), 68);
+	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket6,
+				       st.bound_dev_if), 72);
+	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw_bucket6,
+				       st.last_oow_ack_time), 92);
+}
+
+/* Connection i over IPv6: [fd00::1]:80 <-> [fd01::i]:port. */
+static struct xtcp_tw_state6 tuple6(u32 i)
+{
+	struct xtcp_tw_state6 st = {
+		.family = XTCP_TW_INET6,
+		.tclass = 0x20,
+		.sport = cpu_to_be16(80),
+		.dport = cpu_to_be16(i & 0xffff),
+		.snd_nxt = 1000 + i,
+		.rcv_nxt = 2000 + i,
+		.ts_recent = 3000 + i,
+		.ts_recent_stamp = 4000 + i,
+		.last_oow_ack_time = 5000 + i,
+		.rcv_wnd = (u16)(600 + i),
+	};
+
+	st.saddr.s6_addr32[0] = cpu_to_be32(0xfd000000);
+	st.saddr.s6_addr32[3] = cpu_to_be32(1);
+	st.daddr.s6_addr32[0] = cpu_to_be32(0xfd010000);
+	st.daddr.s6_addr32[3] = cpu_to_be32(i >> 16);
+	return st;
+}
+
+static struct xtcp_tw_bucket *lookup6_any(struct xtcp_tw_table *tbl,
+					  const struct xtcp_tw_state6 *st)
+{
+	return xtcp_tw_lookup6(tbl, &init_net, &st->saddr, st->sport,
+			       &st->daddr, st->dport, -1, 0);
+}
+
+/*
+ * IPv6 buckets beside IPv4 ones in one table: each found by its own
+ * version's lookup with every field it was given, neither by the other's
+ * (not even an IPv4 bucket by its v4-mapped tuple), a duplicate refused,
+ * and a bound device matched as for IPv4.
+ */
+static void insert6_then_lookup6(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 4, 64, LEN_MS);
+	struct xtcp_tw_state6 st6 = tuple6(7), other = tuple6(8);
+	struct xtcp_tw_state st4 = tuple(7);
+	struct xtcp_tw_state6 mapped = {};
+	struct xtcp_tw_bucket *tw6, *tw4, *found;
+
+	tw6 = xtcp_tw_insert6(tbl, &st6);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tw6);
+	tw4 = xtcp_tw_insert(tbl, &st4);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tw4);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_count(tbl), 2);
+	KUNIT_EXPECT_EQ(test, tw6->st.family, XTCP_TW_INET6);
+
+	found = lookup6_any(tbl, &st6);
+	KUNIT_EXPECT_PTR_EQ(test, found, tw6);
+	if (found) {
+		const struct xtcp_tw_state6 *f = &xtcp_tw6(found)->st;
+
+		KUNIT_EXPECT_EQ(test, f->snd_nxt, st6.snd_nxt);
+		KUNIT_EXPECT_EQ(test, f->rcv_nxt, st6.rcv_nxt);
+		KUNIT_EXPECT_EQ(test, f->ts_recent, st6.ts_recent);
+		KUNIT_EXPECT_EQ(test, f->ts_recent_stamp, st6.ts_recent_stamp);
+		KUNIT_EXPECT_EQ(test, f->last_oow_ack_time,
+				st6.last_oow_ack_time);
+		KUNIT_EXPECT_EQ(test, f->rcv_wnd, st6.rcv_wnd);
+		KUNIT_EXPECT_EQ(test, f->tclass, 0x20);
+		KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&f->daddr, &st6.daddr));
+		xtcp_tw_put(found);
+	}
+	KUNIT_EXPECT_NULL(test, lookup6_any(tbl, &other));
+	/* the ports the other way round: another 4-tuple */
+	other = st6;
+	swap(other.sport, other.dport);
+	KUNIT_EXPECT_NULL(test, lookup6_any(tbl, &other));
+
+	/* an IPv4 lookup does not see the IPv6 bucket, nor the reverse */
+	found = lookup_any(tbl, st4.saddr, st4.sport, st4.daddr, st4.dport);
+	KUNIT_EXPECT_PTR_EQ(test, found, tw4);
+	if (found)
+		xtcp_tw_put(found);
+	ipv6_addr_set_v4mapped(st4.saddr, &mapped.saddr);
+	ipv6_addr_set_v4mapped(st4.daddr, &mapped.daddr);
+	mapped.sport = st4.sport;
+	mapped.dport = st4.dport;
+	KUNIT_EXPECT_NULL(test, lookup6_any(tbl, &mapped));
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(xtcp_tw_insert6(tbl, &st6)), -EEXIST);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_count(tbl), 2);
+
+	/* bound to device 3: found from 3 only */
+	other = tuple6(9);
+	other.bound_dev_if = 3;
+	found = xtcp_tw_insert6(tbl, &other);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, found);
+	xtcp_tw_put(found);
+	found = xtcp_tw_lookup6(tbl, &init_net, &other.saddr, other.sport,
+				&other.daddr, other.dport, 3, 0);
+	KUNIT_EXPECT_NOT_NULL(test, found);
+	if (found)
+		xtcp_tw_put(found);
+	KUNIT_EXPECT_NULL(test, xtcp_tw_lookup6(tbl, &init_net, &other.saddr,
+						other.sport, &other.daddr,
+						other.dport, 4, 0));
+
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_kill(tbl, tw6));
+	KUNIT_EXPECT_NULL(test, lookup6_any(tbl, &st6));
+	xtcp_tw_put(tw6);
+	xtcp_tw_put(tw4);
+}
+
+/* IPv6 buckets expire as IPv4 ones do, each freed to its own cache. */
+static void expire6_frees_both_layouts(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 64, 1000, LEN_MS);
+	u64 now = ktime_get_ns();
+	struct xtcp_tw_bucket *tw;
+	struct xtcp_tw_state6 st;
+	u32 i;
+
+	for (i = 0; i < 100; i++) {
+		st = tuple6(i);
+		tw = xtcp_tw_insert6(tbl, &st);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tw);
+		xtcp_tw_put(tw);
+	}
+	insert_n(test, tbl, 0, 100);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_count(tbl), 200);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_expire(tbl, now + LEN_NS / 2), 0);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_expire(tbl, now + LEN_NS + LATE_NS), 200);
+	KUNIT_EXPECT_EQ(test, xtcp_tw_count(tbl), 0);
+	st = tuple6(5);
+	KUNIT_EXPECT_NULL(test, lookup6_any(tbl, &st));
+}
+
+/*
+ * The walk gives each family only to whom asks for it, with the layout's
+ * own fields; the port map has both.
+ */
+static void walk_and_ports_by_family(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 8, 1000, LEN_MS);
+	unsigned int chain = 0, offset = 0, ms, n4 = 0, n6 = 0;
+	struct xtcp_tw_state6 st6;
+	struct xtcp_tw_bucket *tw;
+	union xtcp_tw_any st;
+	unsigned long *ports;
+	u32 i;
+
+	for (i = 0; i < 20; i++) {
+		st6 = tuple6(100 + i);
+		st6.sport = cpu_to_be16(443);
+		tw = xtcp_tw_insert6(tbl, &st6);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tw);
+		xtcp_tw_put(tw);
+	}
+	insert_n(test, tbl, 0, 30);
+	while (xtcp_tw_walk(tbl, &chain, &offset, BIT(XTCP_TW_INET), &st,
+			    &ms)) {
+		KUNIT_EXPECT_EQ(test, st.v4.family, XTCP_TW_INET);
+		KUNIT_EXPECT_LT(test, st.v4.snd_nxt - 1000, 30U);
+		n4++;
+	}
+	chain = 0;
+	offset = 0;
+	while (xtcp_tw_walk(tbl, &chain, &offset, BIT(XTCP_TW_INET6), &st,
+			    &ms)) {
+		KUNIT_EXPECT_EQ(test, st.v6.family, XTCP_TW_INET6);
+		KUNIT_EXPECT_EQ(test, ntohs(xtcp_tw_sport(&st)), 443);
+		KUNIT_EXPECT_EQ(test, xtcp_tw_snd_nxt(&st) - 1100,
+				xtcp_tw_rcv_nxt(&st) - 2100);
+		KUNIT_EXPECT_LT(test, st.v6.snd_nxt - 1100, 20U);
+		n6++;
+	}
+	KUNIT_EXPECT_EQ(test, n4, 30U);
+	KUNIT_EXPECT_EQ(test, n6, 20U);
+
+	ports = kunit_kzalloc(test, BITS_TO_LONGS(65536) * sizeof(long),
+			      GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ports);
+	xtcp_tw_ports(tbl, ports);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(ports, 65536), 2U);
+	KUNIT_EXPECT_TRUE(test, test_bit(80, ports));
+	KUNIT_EXPECT_TRUE(test, test_bit(443, ports));
+}
+
+/*
+ * bind() beside buckets of both versions: an IPv4 binder meets only IPv4
+ * ones; an IPv6 binder IPv6 ones on its address (any on ::) and, unless
+ * v6-only, IPv4 ones on the address it maps (any on ::).
+ */
+static void port_busy6_judges_overlap(struct kunit *test)
+{
+	struct xtcp_tw_table *tbl = new_table(test, 16, 16, LEN_MS);
+	struct xtcp_tw_state6 st6 = tuple6(1);
+	struct xtcp_tw_state st4 = tuple(1);
+	struct in6_addr any = {}, a6 = st6.saddr, other6 = st6.saddr, m4;
+	__be16 p6 = cpu_to_be16(443), p4 = st4.sport;
+	struct xtcp_tw_bucket *tw;
+
+	st6.sport = p6;
+	tw = xtcp_tw_insert6(tbl, &st6);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tw);
+	xtcp_tw_put(tw);
+	tw = xtcp_tw_insert(tbl, &st4);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tw);
+	xtcp_tw_put(tw);
+	other6.s6_addr32[3] = cpu_to_be32(2);
+	ipv6_addr_set_v4mapped(st4.saddr, &m4);
+
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_busy6(tbl, &any, p6, 0, true));
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_busy6(tbl, &a6, p6, 0, false));
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_busy6(tbl, &other6, p6, 0, false));
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_busy6(tbl, &a6, p4, 0, false));
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_busy(tbl, 0, p6, 0));
+
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_busy6(tbl, &any, p4, 0, false));
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_busy6(tbl, &any, p4, 0, true));
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_busy6(tbl, &m4, p4, 0, false));
+	m4.s6_addr32[3] = cpu_to_be32(0x0a000002);
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_busy6(tbl, &m4, p4, 0, false));
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_busy(tbl, 0, p4, 0));
+
+	/* devices as for IPv4: a bucket on 3 is not in the way of a binder on 4 */
+	st6 = tuple6(2);
+	st6.sport = cpu_to_be16(8443);
+	st6.bound_dev_if = 3;
+	tw = xtcp_tw_insert6(tbl, &st6);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tw);
+	xtcp_tw_put(tw);
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_busy6(tbl, &any, st6.sport, 3,
+						   true));
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_busy6(tbl, &any, st6.sport, 0,
+						   true));
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_busy6(tbl, &any, st6.sport, 4,
+						    true));
 }
 
 static void insert_then_lookup_finds_exact_tuple(struct kunit *test)
@@ -562,15 +818,16 @@ static void walk_visits_each_bucket_once(struct kunit *test)
 {
 	struct xtcp_tw_table *tbl = new_table(test, 16, 1000, LEN_MS);
 	unsigned int chain = 0, offset = 0, ms, n = 0;
-	struct xtcp_tw_state st;
+	union xtcp_tw_any st;
 	unsigned long *seen;
 
 	seen = kunit_kzalloc(test, BITS_TO_LONGS(300) * sizeof(long),
 			     GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, seen);
 	insert_n(test, tbl, 0, 300);
-	while (xtcp_tw_walk(tbl, &chain, &offset, &st, &ms)) {
-		u32 i = st.snd_nxt - 1000;
+	while (xtcp_tw_walk(tbl, &chain, &offset, BIT(XTCP_TW_INET), &st,
+			    &ms)) {
+		u32 i = st.v4.snd_nxt - 1000;
 
 		KUNIT_ASSERT_LT(test, i, 300U);
 		KUNIT_EXPECT_FALSE(test, test_and_set_bit(i, seen));
@@ -589,6 +846,11 @@ static struct kunit_case timewait_cases[] = {
 	KUNIT_CASE(ports_marks_exactly_the_ports_in_use),
 	KUNIT_CASE(walk_visits_each_bucket_once),
 	KUNIT_CASE(bucket_fits_72_bytes),
+	KUNIT_CASE(bucket6_fits_96_bytes),
+	KUNIT_CASE(insert6_then_lookup6),
+	KUNIT_CASE(expire6_frees_both_layouts),
+	KUNIT_CASE(walk_and_ports_by_family),
+	KUNIT_CASE(port_busy6_judges_overlap),
 	KUNIT_CASE(insert_then_lookup_finds_exact_tuple),
 	KUNIT_CASE(lookup_misses_other_tuples),
 	KUNIT_CASE(lookup_matches_bound_device),

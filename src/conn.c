@@ -202,7 +202,7 @@ static void tw_give_way(struct sock *sk)
 		return;
 	if (xtcp_tw_kill(tbl, tw)) {
 		xtcp_inc_stat(sock_net(sk), XTCP_STAT_TW_RECYCLED);
-		trace_xtcp_tw_reuse(tbl->netns, &tw->st);
+		trace_xtcp_tw_reuse(tbl->netns, xtcp_tw_st(tw));
 	}
 	xtcp_tw_put(tw);
 }

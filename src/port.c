@@ -233,7 +233,7 @@ static bool tw_take_over(struct net *net, struct xtcp_tw_bucket *tw,
 	if (killed) {
 		*st = tw->st;
 		xtcp_inc_stat(net, XTCP_STAT_TW_RECYCLED);
-		trace_xtcp_tw_reuse(xn->tw.netns, &tw->st);
+		trace_xtcp_tw_reuse(xn->tw.netns, xtcp_tw_st(tw));
 	}
 	xtcp_tw_put(tw);
 	return killed;

@@ -160,16 +160,17 @@ static bool advance(struct seq_file *seq)
 		it->offset = 0;
 	}
 	if (it->phase == 1) {
-		struct xtcp_tw_state st;
+		union xtcp_tw_any st;
 		unsigned int ms;
 
+		/* AF_XTCP sockets' buckets: IPv6 ones go to xtcp6 */
 		if (xtcp_tw_walk(&xtcp_net(net)->tw, &it->bucket, &it->offset,
-				 &st, &ms)) {
+				 BIT(XTCP_TW_INET), &st, &ms)) {
 			memset(&it->line, 0, sizeof(it->line));
-			it->line.saddr = st.saddr;
-			it->line.sport = st.sport;
-			it->line.daddr = st.daddr;
-			it->line.dport = st.dport;
+			it->line.saddr = st.v4.saddr;
+			it->line.sport = st.v4.sport;
+			it->line.daddr = st.v4.daddr;
+			it->line.dport = st.v4.dport;
 			it->line.state = XTCP_TIME_WAIT;
 			it->line.timer = 3;
 			it->line.when = msecs_to_jiffies(ms);

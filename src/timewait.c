@@ -39,6 +39,7 @@
 #include <linux/timekeeping.h>
 
 #include <net/inet_sock.h>
+#include <net/ipv6.h>
 
 #include "compat.h"
 #include "state.h"
@@ -54,31 +55,60 @@
 /* A budget-limited timer run comes back this soon. */
 #define TW_RESCHED_NS		(100 * NSEC_PER_USEC)
 
-/* Created at module load, before any table; destroyed after the last. */
+/*
+ * Created at module load, before any table; destroyed after the last. One
+ * cache a layout: IPv4 buckets stay 72 bytes beside IPv6's 96.
+ */
 static struct kmem_cache *tw_cache;
+static struct kmem_cache *tw6_cache;
+
+/* The layouts agree on everything before the addresses. */
+#define TW_SAME(f)							\
+	BUILD_BUG_ON(offsetof(struct xtcp_tw_bucket, f) !=		\
+		     offsetof(struct xtcp_tw_bucket6, f))
 
 int xtcp_tw_init(void)
 {
 	BUILD_BUG_ON(sizeof(struct xtcp_tw_bucket) > 72);
+	BUILD_BUG_ON(sizeof(struct xtcp_tw_bucket6) > 96);
+	TW_SAME(hnext);
+	TW_SAME(wheel);
+	TW_SAME(expires);
+	TW_SAME(refcnt);
+	TW_SAME(st);
+	TW_SAME(st.family);
+	TW_SAME(st.rcv_wnd);
+	BUILD_BUG_ON(offsetof(union xtcp_tw_any, v4.family) !=
+		     offsetof(union xtcp_tw_any, v6.family));
 
 	/*
 	 * Not SLAB_HWCACHE_ALIGN: that would round 72 bytes up to 128. A
-	 * lookup's fields are in the first 40 bytes, two cache lines at
-	 * worst.
+	 * lookup's fields are in the first 52 bytes (76 for IPv6), two cache
+	 * lines at worst.
 	 */
 	tw_cache = KMEM_CACHE(xtcp_tw_bucket, 0);
-	return tw_cache ? 0 : -ENOMEM;
+	if (!tw_cache)
+		return -ENOMEM;
+	tw6_cache = KMEM_CACHE(xtcp_tw_bucket6, 0);
+	if (!tw6_cache) {
+		kmem_cache_destroy(tw_cache);
+		tw_cache = NULL;
+		return -ENOMEM;
+	}
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_init);
 
 void xtcp_tw_exit(void)
 {
+	kmem_cache_destroy(tw6_cache);
+	tw6_cache = NULL;
 	kmem_cache_destroy(tw_cache);
 	tw_cache = NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_exit);
 
-static u32 tw_hash(const struct xtcp_tw_table *tbl, __be32 saddr,
+static u32 tw_hash4(const struct xtcp_tw_table *tbl, __be32 saddr,
 		   __be16 sport, __be32 daddr, __be16 dport)
 {
 	u32 ports = (__force u32)sport << 16 | (__force u32)dport;
@@ -87,11 +117,44 @@ static u32 tw_hash(const struct xtcp_tw_table *tbl, __be32 saddr,
 			    tbl->hash_seed) & tbl->hash_mask;
 }
 
-static u32 tw_bucket_hash(const struct xtcp_tw_table *tbl,
-			  const struct xtcp_tw_bucket *tw)
+/* ehashfn6()'s way: both addresses and the ports, under the same seed */
+static u32 tw_hash6(const struct xtcp_tw_table *tbl,
+		    const struct in6_addr *saddr, __be16 sport,
+		    const struct in6_addr *daddr, __be16 dport)
 {
-	return tw_hash(tbl, tw->st.saddr, tw->st.sport, tw->st.daddr,
+	u32 ports = (__force u32)sport << 16 | (__force u32)dport;
+	u32 h = jhash2((__force const u32 *)saddr->s6_addr32, 4,
+		       tbl->hash_seed);
+
+	return jhash_3words(h, jhash2((__force const u32 *)daddr->s6_addr32,
+				      4, tbl->hash_seed),
+			    ports, tbl->hash_seed) & tbl->hash_mask;
+}
+
+static bool tw_is6(const struct xtcp_tw_bucket *tw)
+{
+	return tw->st.family == XTCP_TW_INET6;
+}
+
+static u32 tw_bucket_hash(const struct xtcp_tw_table *tbl,
+			  struct xtcp_tw_bucket *tw)
+{
+	if (tw_is6(tw)) {
+		const struct xtcp_tw_state6 *st = &xtcp_tw6(tw)->st;
+
+		return tw_hash6(tbl, &st->saddr, st->sport, &st->daddr,
+				st->dport);
+	}
+	return tw_hash4(tbl, tw->st.saddr, tw->st.sport, tw->st.daddr,
 		       tw->st.dport);
+}
+
+static void tw_free(struct xtcp_tw_bucket *tw)
+{
+	if (tw_is6(tw))
+		kmem_cache_free(tw6_cache, xtcp_tw6(tw));
+	else
+		kmem_cache_free(tw_cache, tw);
 }
 
 static spinlock_t *tw_chain_lock(struct xtcp_tw_table *tbl, u32 h)
@@ -107,10 +170,44 @@ static struct xtcp_tw_bucket *tw_chain_find(struct xtcp_tw_table *tbl, u32 h,
 
 	lockdep_assert_held(tw_chain_lock(tbl, h));
 	for (tw = tbl->hash[h]; tw; tw = tw->hnext)
-		if (tw->st.saddr == saddr && tw->st.daddr == daddr &&
+		if (!tw_is6(tw) &&
+		    tw->st.saddr == saddr && tw->st.daddr == daddr &&
 		    tw->st.sport == sport && tw->st.dport == dport)
 			return tw;
 	return NULL;
+}
+
+static struct xtcp_tw_bucket *tw_chain_find6(struct xtcp_tw_table *tbl, u32 h,
+					     const struct in6_addr *saddr,
+					     __be16 sport,
+					     const struct in6_addr *daddr,
+					     __be16 dport)
+{
+	struct xtcp_tw_bucket *tw;
+
+	lockdep_assert_held(tw_chain_lock(tbl, h));
+	for (tw = tbl->hash[h]; tw; tw = tw->hnext) {
+		const struct xtcp_tw_state6 *st = &xtcp_tw6(tw)->st;
+
+		if (tw_is6(tw) && st->sport == sport && st->dport == dport &&
+		    ipv6_addr_equal(&st->saddr, saddr) &&
+		    ipv6_addr_equal(&st->daddr, daddr))
+			return tw;
+	}
+	return NULL;
+}
+
+/* A bucket of @tw's 4-tuple in chain @h already (either layout's). */
+static bool tw_chain_has(struct xtcp_tw_table *tbl, u32 h,
+			 struct xtcp_tw_bucket *tw)
+{
+	const struct xtcp_tw_state6 *st6 = &xtcp_tw6(tw)->st;
+
+	if (tw_is6(tw))
+		return tw_chain_find6(tbl, h, &st6->saddr, st6->sport,
+				      &st6->daddr, st6->dport);
+	return tw_chain_find(tbl, h, tw->st.saddr, tw->st.sport,
+			     tw->st.daddr, tw->st.dport);
 }
 
 /* True if tw was hashed: the caller now owns the table's reference. */
@@ -245,7 +342,7 @@ VISIBLE_IF_KUNIT unsigned int xtcp_tw_expire(struct xtcp_tw_table *tbl,
 			       min_t(unsigned int, TW_BATCH,
 				     XTCP_TW_EXPIRE_BUDGET - done));
 		for (i = 0; i < n; i++) {
-			trace_xtcp_tw_expire(tbl->netns, &batch[i]->st);
+			trace_xtcp_tw_expire(tbl->netns, xtcp_tw_st(batch[i]));
 			tw_release(tbl, batch[i]);
 		}
 		done += n;
@@ -366,32 +463,32 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_table_destroy);
  * max (counted in overflows), -EEXIST if the 4-tuple is already there, or
  * -ENOMEM.
  */
-struct xtcp_tw_bucket *xtcp_tw_insert(struct xtcp_tw_table *tbl,
-				      const struct xtcp_tw_state *st)
+static bool tw_full(struct xtcp_tw_table *tbl)
 {
-	struct xtcp_tw_bucket *tw;
+	if (READ_ONCE(tbl->count) < tbl->max)
+		return false;
+	spin_lock_bh(&tbl->wheel_lock);
+	WRITE_ONCE(tbl->overflows, tbl->overflows + 1);
+	spin_unlock_bh(&tbl->wheel_lock);
+	return true;
+}
+
+/* Hash and start @tw, whose state is set: xtcp_tw_insert()'s work. */
+static struct xtcp_tw_bucket *tw_add(struct xtcp_tw_table *tbl,
+				     struct xtcp_tw_bucket *tw)
+{
 	spinlock_t *lock;
 	u64 now_ns;
 	int err;
 	u32 h;
 
-	if (READ_ONCE(tbl->count) >= tbl->max) {
-		spin_lock_bh(&tbl->wheel_lock);
-		WRITE_ONCE(tbl->overflows, tbl->overflows + 1);
-		spin_unlock_bh(&tbl->wheel_lock);
-		return ERR_PTR(-ENOSPC);
-	}
-	tw = kmem_cache_alloc(tw_cache, GFP_ATOMIC | __GFP_NOWARN);
-	if (!tw)
-		return ERR_PTR(-ENOMEM);
-	tw->st = *st;
 	INIT_LIST_HEAD(&tw->wheel);
 	refcount_set(&tw->refcnt, 2);	/* the table's and the caller's */
 
 	h = tw_bucket_hash(tbl, tw);
 	lock = tw_chain_lock(tbl, h);
 	spin_lock_bh(lock);
-	if (tw_chain_find(tbl, h, st->saddr, st->sport, st->daddr, st->dport)) {
+	if (tw_chain_has(tbl, h, tw)) {
 		err = -EEXIST;
 		goto unlock;
 	}
@@ -417,10 +514,44 @@ struct xtcp_tw_bucket *xtcp_tw_insert(struct xtcp_tw_table *tbl,
 
 unlock:
 	spin_unlock_bh(lock);
-	kmem_cache_free(tw_cache, tw);
+	tw_free(tw);
 	return ERR_PTR(err);
 }
+
+struct xtcp_tw_bucket *xtcp_tw_insert(struct xtcp_tw_table *tbl,
+				      const struct xtcp_tw_state *st)
+{
+	struct xtcp_tw_bucket *tw;
+
+	if (WARN_ON_ONCE(st->family == XTCP_TW_INET6))
+		return ERR_PTR(-EINVAL);
+	if (tw_full(tbl))
+		return ERR_PTR(-ENOSPC);
+	tw = kmem_cache_alloc(tw_cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (!tw)
+		return ERR_PTR(-ENOMEM);
+	tw->st = *st;
+	return tw_add(tbl, tw);
+}
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_insert);
+
+/* The same for an IPv6 connection: a 96-byte bucket. */
+struct xtcp_tw_bucket *xtcp_tw_insert6(struct xtcp_tw_table *tbl,
+				       const struct xtcp_tw_state6 *st)
+{
+	struct xtcp_tw_bucket6 *tw;
+
+	if (WARN_ON_ONCE(st->family != XTCP_TW_INET6))
+		return ERR_PTR(-EINVAL);
+	if (tw_full(tbl))
+		return ERR_PTR(-ENOSPC);
+	tw = kmem_cache_alloc(tw6_cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (!tw)
+		return ERR_PTR(-ENOMEM);
+	tw->st = *st;
+	return tw_add(tbl, (struct xtcp_tw_bucket *)tw);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_insert6);
 
 /*
  * A segment arrived on device @dif (@sdif its L3 master's slave, 0 if none):
@@ -436,7 +567,7 @@ struct xtcp_tw_bucket *xtcp_tw_lookup(struct xtcp_tw_table *tbl,
 				      __be32 daddr, __be16 dport,
 				      int dif, int sdif)
 {
-	u32 h = tw_hash(tbl, saddr, sport, daddr, dport);
+	u32 h = tw_hash4(tbl, saddr, sport, daddr, dport);
 	spinlock_t *lock = tw_chain_lock(tbl, h);
 	struct xtcp_tw_bucket *tw;
 
@@ -457,6 +588,32 @@ struct xtcp_tw_bucket *xtcp_tw_lookup(struct xtcp_tw_table *tbl,
 	return tw;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_lookup);
+
+/* xtcp_tw_lookup() for an IPv6 segment: IPv6 buckets only. */
+struct xtcp_tw_bucket *xtcp_tw_lookup6(struct xtcp_tw_table *tbl,
+				       struct net *net,
+				       const struct in6_addr *saddr, __be16 sport,
+				       const struct in6_addr *daddr, __be16 dport,
+				       int dif, int sdif)
+{
+	u32 h = tw_hash6(tbl, saddr, sport, daddr, dport);
+	spinlock_t *lock = tw_chain_lock(tbl, h);
+	struct xtcp_tw_bucket *tw;
+
+	if (!READ_ONCE(tbl->hash[h]))
+		return NULL;
+	spin_lock_bh(lock);
+	tw = tw_chain_find6(tbl, h, saddr, sport, daddr, dport);
+	if (tw && dif >= 0 &&
+	    !inet_sk_bound_dev_eq(net, xtcp_tw6(tw)->st.bound_dev_if, dif,
+				  sdif))
+		tw = NULL;
+	if (tw)
+		refcount_inc(&tw->refcnt);
+	spin_unlock_bh(lock);
+	return tw;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_lookup6);
 
 /*
  * A retransmitted FIN arrived: 2MSL starts again. The caller holds a
@@ -507,7 +664,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_kill);
 void xtcp_tw_put(struct xtcp_tw_bucket *tw)
 {
 	if (refcount_dec_and_test(&tw->refcnt))
-		kmem_cache_free(tw_cache, tw);
+		tw_free(tw);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_put);
 
@@ -543,12 +700,13 @@ int xtcp_tw_set_len(struct xtcp_tw_table *tbl, unsigned int tw_len_ms)
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_set_len);
 
 /*
- * For /proc/net/xtcp: copy out the bucket at (*chain, *offset) and advance the
- * cursor; false at the end. @expires_ms is the time left until it expires.
+ * For /proc/net/xtcp: copy out the bucket at (*chain, *offset) whose family
+ * is in @families (BIT(XTCP_TW_INET)...) and advance the cursor; false at the
+ * end. @expires_ms is the time left until it expires.
  */
 bool xtcp_tw_walk(struct xtcp_tw_table *tbl, unsigned int *chain,
-		  unsigned int *offset, struct xtcp_tw_state *st,
-		  unsigned int *expires_ms)
+		  unsigned int *offset, unsigned int families,
+		  union xtcp_tw_any *st, unsigned int *expires_ms)
 {
 	u64 now_tick = tw_now_tick(ktime_get_ns());
 
@@ -564,9 +722,12 @@ bool xtcp_tw_walk(struct xtcp_tw_table *tbl, unsigned int *chain,
 		for (tw = tbl->hash[*chain]; tw; tw = tw->hnext) {
 			s32 left;
 
-			if (n++ < *offset)
+			if (n++ < *offset || !(families & BIT(tw->st.family)))
 				continue;
-			*st = tw->st;
+			if (tw_is6(tw))
+				st->v6 = xtcp_tw6(tw)->st;
+			else
+				st->v4 = tw->st;
 			left = (s32)(tw->expires - (u32)now_tick);
 			*expires_ms = left > 0 ?
 				(u32)(((u64)left << XTCP_TW_TICK_SHIFT) /
@@ -586,7 +747,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_walk);
  * stop; true if it did. A walk of the whole table: for the rare callers only.
  */
 static bool tw_for_each(struct xtcp_tw_table *tbl,
-			bool (*fn)(const struct xtcp_tw_state *st, void *arg),
+			bool (*fn)(const union xtcp_tw_any *st, void *arg),
 			void *arg)
 {
 	unsigned int i;
@@ -602,7 +763,7 @@ static bool tw_for_each(struct xtcp_tw_table *tbl,
 			continue;
 		spin_lock_bh(lock);
 		for (tw = tbl->hash[i]; tw && !stop; tw = tw->hnext)
-			stop = fn(&tw->st, arg);
+			stop = fn(xtcp_tw_st(tw), arg);
 		spin_unlock_bh(lock);
 		if (stop)
 			return true;
@@ -610,14 +771,20 @@ static bool tw_for_each(struct xtcp_tw_table *tbl,
 	return false;
 }
 
-static bool tw_on_port(const struct xtcp_tw_state *st, void *arg)
+/* Two devices a binder and a bucket may both be on (0: none). */
+static bool tw_dev_overlap(int want, int have)
 {
-	const struct xtcp_tw_state *want = arg;
+	return !want || !have || want == have;
+}
 
-	return st->sport == want->sport &&
+/* An IPv4 binder's: IPv6 buckets hold other addresses. */
+static bool tw_on_port(const union xtcp_tw_any *any, void *arg)
+{
+	const struct xtcp_tw_state *want = arg, *st = &any->v4;
+
+	return st->family != XTCP_TW_INET6 && st->sport == want->sport &&
 	       (!want->saddr || st->saddr == want->saddr) &&
-	       (!want->bound_dev_if || !st->bound_dev_if ||
-		st->bound_dev_if == want->bound_dev_if);
+	       tw_dev_overlap(want->bound_dev_if, st->bound_dev_if);
 }
 
 /*
@@ -639,9 +806,55 @@ bool xtcp_tw_port_busy(struct xtcp_tw_table *tbl, __be32 saddr, __be16 sport,
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_port_busy);
 
-static bool tw_mark_port(const struct xtcp_tw_state *st, void *arg)
+struct tw_want6 {
+	const struct in6_addr *saddr;
+	__be16 sport;
+	int bound_dev_if;
+	bool v6only;
+};
+
+/*
+ * An IPv6 binder's, as ipv6_rcv_saddr_equal() judges overlap: an IPv6 bucket
+ * on its address, or any if it binds ::; an IPv4 or mapped one unless it is
+ * v6-only, on the v4 address it maps, or any if it binds ::.
+ */
+static bool tw_on_port6(const union xtcp_tw_any *any, void *arg)
 {
-	__set_bit(ntohs(st->sport), arg);
+	const struct tw_want6 *w = arg;
+	bool wild = ipv6_addr_any(w->saddr);
+
+	if (xtcp_tw_sport(any) != w->sport)
+		return false;
+	if (any->v4.family == XTCP_TW_INET6)
+		return (wild || ipv6_addr_equal(&any->v6.saddr, w->saddr)) &&
+		       tw_dev_overlap(w->bound_dev_if, any->v6.bound_dev_if);
+	if (w->v6only)
+		return false;
+	return (wild || (ipv6_addr_v4mapped(w->saddr) &&
+			 w->saddr->s6_addr32[3] == any->v4.saddr)) &&
+	       tw_dev_overlap(w->bound_dev_if, any->v4.bound_dev_if);
+}
+
+/*
+ * xtcp_tw_port_busy() for an IPv6 binder on @saddr (:: for any, or a v4-mapped
+ * address), v6-only or not.
+ */
+bool xtcp_tw_port_busy6(struct xtcp_tw_table *tbl,
+			const struct in6_addr *saddr, __be16 sport,
+			int bound_dev_if, bool v6only)
+{
+	struct tw_want6 want = {
+		.saddr = saddr, .sport = sport, .bound_dev_if = bound_dev_if,
+		.v6only = v6only,
+	};
+
+	return tw_for_each(tbl, tw_on_port6, &want);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_port_busy6);
+
+static bool tw_mark_port(const union xtcp_tw_any *st, void *arg)
+{
+	__set_bit(ntohs(xtcp_tw_sport(st)), arg);
 	return false;
 }
 

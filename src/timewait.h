@@ -3,8 +3,8 @@
  * timewait.h: the TIME_WAIT bucket store (RFC 9293 §3.6.1, MUST-13; RFC 6191;
  * RFC 7323 PAWS). Documentation/timewait.rst has the design.
  *
- * A connection that enters TIME-WAIT gives up its socket and leaves a 72-byte
- * bucket behind: the 4-tuple and the device it was bound to, the sequence and
+ * A connection that enters TIME-WAIT gives up its socket and leaves a bucket
+ * behind, 72 bytes for IPv4 and 96 for IPv6 (two layouts, one table): the 4-tuple and the device it was bound to, the sequence and
  * window state needed to ACK a retransmitted FIN or to judge a new SYN, and
  * the timestamp state PAWS needs. Buckets live
  * in a per-table hash (lookup) and on a per-table time wheel (expiry), both
@@ -18,6 +18,8 @@
 #define _XTCP_TIMEWAIT_H
 
 #include <linux/hrtimer.h>
+#include <linux/container_of.h>
+#include <linux/in6.h>
 #include <linux/list.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
@@ -38,8 +40,30 @@ struct net;
 /* Buckets freed per xtcp_tw_expire() call, i.e. per timer run. */
 #define XTCP_TW_EXPIRE_BUDGET	256
 
-/* What a connection leaves behind in TIME-WAIT. 40 bytes. */
+/*
+ * The layout a bucket's state has, its first byte (st.family): the IPv4 one
+ * for an AF_XTCP socket's connection, and for an IPv6 socket's over IPv4
+ * (v4-mapped: listed with the IPv6 sockets), the IPv6 one for the rest.
+ */
+#define XTCP_TW_INET		0
+#define XTCP_TW_MAPPED		1
+#define XTCP_TW_INET6		2
+
+/*
+ * What a connection leaves behind in TIME-WAIT, IPv4: 40 bytes. Its first
+ * four bytes and the fields after the ports are struct xtcp_tw_state6's, at
+ * offsets of their own.
+ */
 struct xtcp_tw_state {
+	u8 family;		/* XTCP_TW_INET or XTCP_TW_MAPPED */
+	u8 tclass;		/* IPv6's traffic class; 0 here */
+	/*
+	 * The window field of its ACKs: the receive window the socket last
+	 * advertised and the peer may still fill, on the socket's scale,
+	 * Linux's tw_rcv_wnd >> tw_rcv_wscale. Shifted once here: it is all
+	 * the bucket ever sends of it.
+	 */
+	u16 rcv_wnd;
 	__be32 saddr;
 	__be32 daddr;
 	__be16 sport;
@@ -68,28 +92,78 @@ struct xtcp_tw_state {
 	 * gives it back.
 	 */
 	u32 last_oow_ack_time;
-	/*
-	 * The window field of its ACKs: the receive window the socket last
-	 * advertised and the peer may still fill, on the socket's scale,
-	 * Linux's tw_rcv_wnd >> tw_rcv_wscale. Shifted once here: it is all
-	 * the bucket ever sends of it.
-	 */
+};
+
+/* The same, IPv6: 64 bytes; the fields as xtcp_tw_state's. */
+struct xtcp_tw_state6 {
+	u8 family;		/* XTCP_TW_INET6 */
+	u8 tclass;		/* the traffic class of its ACKs */
 	u16 rcv_wnd;
+	struct in6_addr saddr;
+	struct in6_addr daddr;
+	__be16 sport;
+	__be16 dport;
+	int bound_dev_if;
+	u32 snd_nxt;
+	u32 rcv_nxt;
+	u32 ts_recent;
+	u32 ts_recent_stamp;
+	u32 last_oow_ack_time;
+};
+
+/* Either, told apart by the first byte. */
+union xtcp_tw_any {
+	struct xtcp_tw_state v4;	/* family XTCP_TW_INET, _MAPPED */
+	struct xtcp_tw_state6 v6;	/* family XTCP_TW_INET6 */
 };
 
 /*
- * 72 bytes, see Documentation/timewait.rst for the offsets; what a lookup
- * reads (hnext, the 4-tuple, the device) is in the first 40. The hash chain
- * is singly linked (8 bytes, not 16): a chain is walked for lookup anyway, so
+ * A bucket's first 32 bytes, the same in both layouts: the hash chain is
+ * singly linked (8 bytes, not 16): a chain is walked for lookup anyway, so
  * unlinking costs what a lookup costs.
  */
+#define XTCP_TW_BUCKET_HEAD						\
+	struct xtcp_tw_bucket *hnext;	/* hash chain, chain lock */	\
+	struct list_head wheel;		/* wheel slot, wheel_lock; empty: off */ \
+	u32 expires;			/* wheel tick, low 32 bits; wheel_lock */ \
+	refcount_t refcnt
+
+/*
+ * 72 bytes, see Documentation/timewait.rst for the offsets; what a lookup
+ * reads (hnext, the family, the 4-tuple, the device) is in bytes 0-8 and
+ * 32-52. The chains hold buckets of both layouts: an IPv6 one is a struct
+ * xtcp_tw_bucket6 (xtcp_tw6()), its st.family XTCP_TW_INET6.
+ */
 struct xtcp_tw_bucket {
-	struct xtcp_tw_bucket *hnext;	/* hash chain, chain lock */
-	struct list_head wheel;		/* wheel slot, wheel_lock; empty: off */
+	XTCP_TW_BUCKET_HEAD;
 	struct xtcp_tw_state st;	/* constant once hashed, but three fields */
-	u32 expires;			/* wheel tick, low 32 bits; wheel_lock */
-	refcount_t refcnt;
 };
+
+/* 96 bytes: the IPv6 layout (bytes 32-76 for a lookup). */
+struct xtcp_tw_bucket6 {
+	XTCP_TW_BUCKET_HEAD;
+	struct xtcp_tw_state6 st;
+};
+
+/* An IPv4 layout's state as the union of both. */
+static inline const union xtcp_tw_any *
+xtcp_tw_any4(const struct xtcp_tw_state *st)
+{
+	return container_of(st, const union xtcp_tw_any, v4);
+}
+
+/* A bucket's state, whichever its layout (st is at 32 in both). */
+static inline const union xtcp_tw_any *
+xtcp_tw_st(const struct xtcp_tw_bucket *tw)
+{
+	return xtcp_tw_any4(&tw->st);
+}
+
+/* @tw, whose st.family is XTCP_TW_INET6, as what it is. */
+static inline struct xtcp_tw_bucket6 *xtcp_tw6(struct xtcp_tw_bucket *tw)
+{
+	return (struct xtcp_tw_bucket6 *)tw;
+}
 
 struct xtcp_tw_table {
 	struct xtcp_tw_bucket **hash;	/* hash_mask + 1 chain heads */
@@ -120,11 +194,18 @@ void xtcp_tw_table_destroy(struct xtcp_tw_table *tbl);
 
 struct xtcp_tw_bucket *xtcp_tw_insert(struct xtcp_tw_table *tbl,
 				      const struct xtcp_tw_state *st);
+struct xtcp_tw_bucket *xtcp_tw_insert6(struct xtcp_tw_table *tbl,
+				       const struct xtcp_tw_state6 *st);
 struct xtcp_tw_bucket *xtcp_tw_lookup(struct xtcp_tw_table *tbl,
 				      struct net *net,
 				      __be32 saddr, __be16 sport,
 				      __be32 daddr, __be16 dport,
 				      int dif, int sdif);
+struct xtcp_tw_bucket *xtcp_tw_lookup6(struct xtcp_tw_table *tbl,
+				       struct net *net,
+				       const struct in6_addr *saddr, __be16 sport,
+				       const struct in6_addr *daddr, __be16 dport,
+				       int dif, int sdif);
 int xtcp_tw_restart(struct xtcp_tw_table *tbl, struct xtcp_tw_bucket *tw);
 bool xtcp_tw_kill(struct xtcp_tw_table *tbl, struct xtcp_tw_bucket *tw);
 void xtcp_tw_put(struct xtcp_tw_bucket *tw);
@@ -132,11 +213,35 @@ unsigned int xtcp_tw_count(const struct xtcp_tw_table *tbl);
 unsigned long xtcp_tw_overflows(const struct xtcp_tw_table *tbl);
 bool xtcp_tw_port_busy(struct xtcp_tw_table *tbl, __be32 saddr, __be16 sport,
 		       int bound_dev_if);
+bool xtcp_tw_port_busy6(struct xtcp_tw_table *tbl,
+			const struct in6_addr *saddr, __be16 sport,
+			int bound_dev_if, bool v6only);
 void xtcp_tw_ports(struct xtcp_tw_table *tbl, unsigned long *ports);
 int xtcp_tw_set_len(struct xtcp_tw_table *tbl, unsigned int tw_len_ms);
 bool xtcp_tw_walk(struct xtcp_tw_table *tbl, unsigned int *chain,
-		  unsigned int *offset, struct xtcp_tw_state *st,
-		  unsigned int *expires_ms);
+		  unsigned int *offset, unsigned int families,
+		  union xtcp_tw_any *st, unsigned int *expires_ms);
+
+/* The fields both layouts have, from either (trace events, walks). */
+static inline __be16 xtcp_tw_sport(const union xtcp_tw_any *st)
+{
+	return st->v4.family == XTCP_TW_INET6 ? st->v6.sport : st->v4.sport;
+}
+
+static inline __be16 xtcp_tw_dport(const union xtcp_tw_any *st)
+{
+	return st->v4.family == XTCP_TW_INET6 ? st->v6.dport : st->v4.dport;
+}
+
+static inline u32 xtcp_tw_snd_nxt(const union xtcp_tw_any *st)
+{
+	return st->v4.family == XTCP_TW_INET6 ? st->v6.snd_nxt : st->v4.snd_nxt;
+}
+
+static inline u32 xtcp_tw_rcv_nxt(const union xtcp_tw_any *st)
+{
+	return st->v4.family == XTCP_TW_INET6 ? st->v6.rcv_nxt : st->v4.rcv_nxt;
+}
 
 #if IS_ENABLED(CONFIG_KUNIT)
 /* Expire with an injected clock, so tests do not sleep. */

@@ -55,7 +55,7 @@ void xtcp_time_wait(struct sock *sk)
 			xtcp_inc_stat(net, XTCP_STAT_TW_OVERFLOW);
 	} else {
 		xtcp_inc_stat(net, XTCP_STAT_TW_CREATED);
-		trace_xtcp_tw_create(net->ns.inum, &st);
+		trace_xtcp_tw_create(net->ns.inum, xtcp_tw_any4(&st));
 		xtcp_tw_put(tw);
 		xtcp_port_park(sk);	/* the bucket holds the port now */
 	}
@@ -141,13 +141,13 @@ bool xtcp_tw_rcv(struct net *net, struct xtcp_tw_bucket *tw,
 	if (t.actions & XTCP_ACT_REOPEN) {
 		if (xtcp_tw_kill(&xn->tw, tw)) {
 			xtcp_inc_stat(net, XTCP_STAT_TW_RECYCLED);
-			trace_xtcp_tw_reuse(net->ns.inum, st);
+			trace_xtcp_tw_reuse(net->ns.inum, xtcp_tw_any4(st));
 		}
 		return true;
 	}
 	if (t.next == XTCP_CLOSE) {
 		if (xtcp_tw_kill(&xn->tw, tw))
-			trace_xtcp_tw_kill(net->ns.inum, st);
+			trace_xtcp_tw_kill(net->ns.inum, xtcp_tw_any4(st));
 		goto consumed;
 	}
 	if (t.actions & XTCP_ACT_TW_TIMER)

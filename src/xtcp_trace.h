@@ -206,7 +206,7 @@ TRACE_EVENT(xtcp_drop,
 );
 
 DECLARE_EVENT_CLASS(xtcp_tw_class,
-	TP_PROTO(unsigned int netns, const struct xtcp_tw_state *st),
+	TP_PROTO(unsigned int netns, const union xtcp_tw_any *st),
 	TP_ARGS(netns, st),
 	TP_STRUCT__entry(
 		__field(unsigned int, netns)
@@ -218,15 +218,20 @@ DECLARE_EVENT_CLASS(xtcp_tw_class,
 		__field(u32, rcv_nxt)
 	),
 	TP_fast_assign(
-		const struct xtcp_addrs a = xtcp_addrs4(st->saddr, st->daddr);
+		struct xtcp_addrs a = xtcp_addrs4(st->v4.saddr, st->v4.daddr);
 
+		if (st->v4.family == XTCP_TW_INET6) {
+			a.family = AF_INET6;
+			a.v6.saddr = st->v6.saddr;
+			a.v6.daddr = st->v6.daddr;
+		}
 		__entry->netns = netns;
-		__entry->sport = ntohs(st->sport);
-		__entry->dport = ntohs(st->dport);
+		__entry->sport = ntohs(xtcp_tw_sport(st));
+		__entry->dport = ntohs(xtcp_tw_dport(st));
 		xtcp_addrs_store(__entry->saddr, &a, true, __entry->sport);
 		xtcp_addrs_store(__entry->daddr, &a, false, __entry->dport);
-		__entry->snd_nxt = st->snd_nxt;
-		__entry->rcv_nxt = st->rcv_nxt;
+		__entry->snd_nxt = xtcp_tw_snd_nxt(st);
+		__entry->rcv_nxt = xtcp_tw_rcv_nxt(st);
 	),
 	TP_printk("netns=%u src=%pISpc dst=%pISpc snd_nxt=%u rcv_nxt=%u",
 		  __entry->netns, __entry->saddr, __entry->daddr,
@@ -234,22 +239,22 @@ DECLARE_EVENT_CLASS(xtcp_tw_class,
 );
 
 DEFINE_EVENT(xtcp_tw_class, xtcp_tw_create,
-	TP_PROTO(unsigned int netns, const struct xtcp_tw_state *st),
+	TP_PROTO(unsigned int netns, const union xtcp_tw_any *st),
 	TP_ARGS(netns, st)
 );
 
 DEFINE_EVENT(xtcp_tw_class, xtcp_tw_reuse,
-	TP_PROTO(unsigned int netns, const struct xtcp_tw_state *st),
+	TP_PROTO(unsigned int netns, const union xtcp_tw_any *st),
 	TP_ARGS(netns, st)
 );
 
 DEFINE_EVENT(xtcp_tw_class, xtcp_tw_kill,
-	TP_PROTO(unsigned int netns, const struct xtcp_tw_state *st),
+	TP_PROTO(unsigned int netns, const union xtcp_tw_any *st),
 	TP_ARGS(netns, st)
 );
 
 DEFINE_EVENT(xtcp_tw_class, xtcp_tw_expire,
-	TP_PROTO(unsigned int netns, const struct xtcp_tw_state *st),
+	TP_PROTO(unsigned int netns, const union xtcp_tw_any *st),
 	TP_ARGS(netns, st)
 );
 
