@@ -14,6 +14,7 @@
 
 #include "isn.h"
 #include "seq.h"
+#include "xtcp.h"
 #include "suites.h"
 
 #define TICK_NS		BIT_ULL(XTCP_ISN_CLOCK_SHIFT)
@@ -394,6 +395,36 @@ static void isn6_live_path_uses_key_and_clock(struct kunit *test)
 						 isn6(&key_a, after)));
 }
 
+/*
+ * xtcp_ts_off() and xtcp_ts_off6(), what the stack sends: the 4-tuple's
+ * offset while net.ipv4.tcp_timestamps (or its net.xtcp override) is 1, none
+ * at 2 (timestamps without random offsets) or 0, as secure_tcp_ts_off()
+ * and secure_tcpv6_ts_off() give. The override is put back whatever fails.
+ */
+static void ts_off_follows_the_sysctl(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_net(&init_net);
+	int saved = READ_ONCE(xn->timestamps), v;
+
+	WRITE_ONCE(xn->timestamps, 1);
+	KUNIT_EXPECT_EQ(test, xtcp_ts_off(&init_net, LA, RA, LP, RP),
+			xtcp_isn_ts_off(LA, RA, LP, RP));
+	KUNIT_EXPECT_EQ(test, xtcp_ts_off6(&init_net, &la6, &ra6, LP, RP),
+			xtcp_isn_ts_off6(&la6, &ra6, LP, RP));
+	/* not 0 by chance for both: the offsets are 32 random bits */
+	KUNIT_EXPECT_NE(test, xtcp_ts_off(&init_net, LA, RA, LP, RP) |
+			xtcp_ts_off6(&init_net, &la6, &ra6, LP, RP), 0U);
+	for (v = 0; v <= 2; v += 2) {
+		WRITE_ONCE(xn->timestamps, v);
+		KUNIT_EXPECT_EQ_MSG(test, xtcp_ts_off(&init_net, LA, RA, LP, RP),
+				    0U, "tcp_timestamps %d", v);
+		KUNIT_EXPECT_EQ_MSG(test, xtcp_ts_off6(&init_net, &la6, &ra6, LP,
+						       RP),
+				    0U, "tcp_timestamps %d", v);
+	}
+	WRITE_ONCE(xn->timestamps, saved);
+}
+
 static struct kunit_case isn_cases[] = {
 	KUNIT_CASE(must8_isn_advances_with_4us_clock),
 	KUNIT_CASE(isn_monotonic_for_one_tuple),
@@ -411,6 +442,7 @@ static struct kunit_case isn_cases[] = {
 	KUNIT_CASE(isn6_differs_across_4tuples),
 	KUNIT_CASE(must9_isn6_differs_across_secrets),
 	KUNIT_CASE(isn6_live_path_uses_key_and_clock),
+	KUNIT_CASE(ts_off_follows_the_sysctl),
 	{}
 };
 
