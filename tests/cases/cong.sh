@@ -192,9 +192,10 @@ case_cong_cubic_hystart() {
 
 	cong_hystart_counts inet || return 1
 	d0=$CONG_DETECT
+	c0=$CONG_CWND
 	cong_rate_run inet 47340 "$n" send:"$n" || return 1
 	cong_hystart_counts inet || return 1
-	echo "Linux TCP: $((CONG_DETECT - d0)) HyStart exits"
+	echo "Linux TCP: $((CONG_DETECT - d0)) HyStart exits, at $((CONG_CWND - c0)) segments"
 	[ $((CONG_DETECT - d0)) -ge 1 ] || fail "Linux TCP: no HyStart exit" || return 1
 
 	cong_hystart_counts xtcp || return 1
