@@ -2,8 +2,8 @@
 /*
  * cong.c: congestion control: the registry (as tcp_cong.c), the stack's calls
  * into a socket's algorithm, the helpers algorithms use, and the two built-in
- * ones, "reno" (RFC 5681) and "cubic" (RFC 9438). See
- * include/net/xtcp_cong.h for the API.
+ * ones: "reno" (RFC 5681) here, "cubic" (Linux's tcp_cubic.c) in cubic.c.
+ * See include/net/xtcp_cong.h for the API.
  */
 #include <linux/math64.h>
 #include <linux/module.h>
@@ -54,25 +54,6 @@ void xtcp_cong_avoid_ai(struct xtcp_cc *cc, u32 w, u32 acked)
 }
 EXPORT_SYMBOL_GPL(xtcp_cong_avoid_ai);
 
-/* floor(cbrt(x)), by bisection on the bits. */
-#define ICBRT_U64_MAX	2642245U	/* floor(cbrt(2^64 - 1)) */
-
-u32 xtcp_cc_icbrt(u64 x)
-{
-	u64 r = 0;
-	int b;
-
-	for (b = 21; b >= 0; b--) {	/* cbrt(2^64) < 2^22 */
-		u64 t = r | (1ULL << b);
-
-		/* t^3 would overflow past the largest cube root there is */
-		if (t <= ICBRT_U64_MAX && t * t * t <= x)
-			r = t;
-	}
-	return r;
-}
-EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_icbrt);
-
 /*
  * Reno: RFC 5681. The recovery (fast retransmit, NewReno) is the caller's.
  * The stack calls cong_avoid only when cwnd limited the sender, so that,
@@ -115,121 +96,6 @@ struct xtcp_congestion_ops xtcp_reno = {
 	.undo_cwnd	= xtcp_reno_undo_cwnd,
 };
 EXPORT_SYMBOL_IF_KUNIT(xtcp_reno);
-
-/*
- * CUBIC, RFC 9438: after a loss the window grows as W(t) = C (t - K)^3 + Wmax,
- * concave up to the old maximum, convex beyond, with C = 0.4, beta = 0.7;
- * never slower than Reno would (§4.3), fast convergence on (§4.7).
- * Time in ms; C (t - K)^3 with t in ms is 4 d^3 / 10^10.
- */
-#define CUBIC_BETA_NUM		7	/* beta_cubic = 7/10 */
-#define CUBIC_BETA_DEN		10
-#define CUBIC_ALPHA_SHIFT	20
-/* alpha_cubic = 3 (1 - beta) / (1 + beta) = 9/17, times 2^20 */
-#define CUBIC_ALPHA		((9ULL << CUBIC_ALPHA_SHIFT) / 17)
-#define CUBIC_D_MAX_MS		300000
-
-struct cubic {
-	u64 epoch_us;		/* start of this growth epoch, 0: none */
-	u64 w_est;		/* Reno-friendly estimate, << CUBIC_ALPHA_SHIFT */
-	u32 w_max;		/* window before the last reduction */
-	u32 origin;		/* the plateau W(K) */
-	u32 k_ms;
-};
-
-static void cubic_init(struct sock *sk)
-{
-	struct cubic *c = XTCP_CC_PRIV(xtcp_cc(sk), struct cubic);
-
-	memset(c, 0, sizeof(*c));
-}
-
-static u32 cubic_ssthresh(struct sock *sk)
-{
-	struct xtcp_cc *cc = xtcp_cc(sk);
-	struct cubic *c = XTCP_CC_PRIV(cc, struct cubic);
-
-	c->epoch_us = 0;
-	/* §4.7: release bandwidth faster when the maximum keeps falling */
-	if (cc->cwnd < c->w_max)
-		c->w_max = cc->cwnd * (CUBIC_BETA_DEN + CUBIC_BETA_NUM) /
-			   (2 * CUBIC_BETA_DEN);
-	else
-		c->w_max = cc->cwnd;
-	return max(cc->cwnd * CUBIC_BETA_NUM / CUBIC_BETA_DEN, 2U);
-}
-
-/* W_cubic(t) in segments, t in ms since the epoch began (§4.2). */
-static u32 cubic_w(const struct cubic *c, u64 t_ms)
-{
-	u64 d, inc;
-
-	if (t_ms >= c->k_ms) {
-		d = min_t(u64, t_ms - c->k_ms, CUBIC_D_MAX_MS);
-		inc = div64_u64(4 * d * d * d, 10000000000ULL);
-		return min_t(u64, (u64)c->origin + inc, XTCP_CWND_MAX);
-	}
-	d = min_t(u64, c->k_ms - t_ms, CUBIC_D_MAX_MS);
-	inc = div64_u64(4 * d * d * d, 10000000000ULL);
-	return inc >= c->origin ? 1 : c->origin - inc;
-}
-
-static void cubic_cong_avoid(struct sock *sk, u32 ack, u32 acked)
-{
-	struct xtcp_cc *cc = xtcp_cc(sk);
-	u64 now_us = cc->mstamp_us;
-	struct cubic *c = XTCP_CC_PRIV(cc, struct cubic);
-	u32 target, cnt, est;
-	u64 t_ms;
-
-	if (xtcp_in_slow_start(cc)) {
-		acked = xtcp_slow_start(cc, acked);
-		if (!acked)
-			return;
-	}
-	if (!c->epoch_us) {
-		c->epoch_us = now_us ?: 1;
-		c->w_est = (u64)cc->cwnd << CUBIC_ALPHA_SHIFT;
-		cc->cwnd_cnt = 0;
-		if (c->w_max > cc->cwnd) {
-			/* K = cbrt((Wmax - cwnd) / C), eq. 2, in ms */
-			c->k_ms = xtcp_cc_icbrt((u64)(c->w_max - cc->cwnd) *
-						2500000000ULL);
-			c->origin = c->w_max;
-		} else {
-			c->k_ms = 0;
-			c->origin = cc->cwnd;
-		}
-	}
-
-	/* §4.2: the target one RTT ahead, between cwnd and 1.5 cwnd */
-	t_ms = div_u64(now_us - c->epoch_us + cc->srtt_us, USEC_PER_MSEC);
-	target = cubic_w(c, t_ms);
-	if (target > cc->cwnd) {
-		target = min(target, cc->cwnd + cc->cwnd / 2);
-		cnt = cc->cwnd / max(target - cc->cwnd, 1U);
-	} else {
-		cnt = 100 * cc->cwnd;	/* plateau: hardly grow */
-	}
-
-	/* §4.3: the Reno-friendly region */
-	c->w_est += div_u64(CUBIC_ALPHA * acked, cc->cwnd);
-	est = c->w_est >> CUBIC_ALPHA_SHIFT;
-	if (est > cc->cwnd)
-		cnt = min(cnt, cc->cwnd / (est - cc->cwnd));
-
-	xtcp_cong_avoid_ai(cc, max(cnt, 1U), acked);
-}
-
-struct xtcp_congestion_ops xtcp_cubic = {
-	.name		= "cubic",
-	.api_version	= XTCP_CONG_API_VERSION,
-	.init		= cubic_init,
-	.ssthresh	= cubic_ssthresh,
-	.cong_avoid	= cubic_cong_avoid,
-	.undo_cwnd	= xtcp_reno_undo_cwnd,
-};
-EXPORT_SYMBOL_IF_KUNIT(xtcp_cubic);
 
 /* The registry: a list under a spinlock; a socket holds its module. */
 static DEFINE_SPINLOCK(cong_lock);
@@ -341,6 +207,7 @@ int xtcp_cong_init(void)
 {
 	int err;
 
+	xtcp_cubic_setup();
 	err = xtcp_register_congestion_control(&xtcp_reno);
 	if (err)
 		return err;

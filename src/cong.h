@@ -8,7 +8,8 @@
  *
  * The loss-recovery machinery (recovery.c) decides when a window was lost,
  * and calls in. Two come built in: "reno" (RFC 5681, NewReno's recovery is
- * the machinery's, RFC 6582) and "cubic" (RFC 9438).
+ * the machinery's, RFC 6582) and "cubic" (cubic.c, a port of Linux 6.1's
+ * tcp_cubic.c with HyStart).
  */
 #ifndef _XTCP_CONG_H
 #define _XTCP_CONG_H
@@ -22,7 +23,34 @@
 	(type *)(cc)->priv;						\
 })
 
-u32 xtcp_cc_icbrt(u64 x);
+/*
+ * cubic's per-socket state (cubic.c), Linux's struct bictcp field for field;
+ * here for the KUnit suite, which reads it and moves its clock.
+ */
+struct xtcp_bictcp {
+	u32	cnt;		/* increase cwnd by 1 after ACKs */
+	u32	last_max_cwnd;	/* last maximum snd_cwnd */
+	u32	last_cwnd;	/* the last snd_cwnd */
+	u32	last_time;	/* time when updated last_cwnd */
+	u32	bic_origin_point;/* origin point of bic function */
+	u32	bic_K;		/* time to origin point
+				 * from the beginning of the current epoch
+				 */
+	u32	delay_min;	/* min delay (usec) */
+	u32	epoch_start;	/* beginning of an epoch */
+	u32	ack_cnt;	/* number of acks */
+	u32	tcp_cwnd;	/* estimated tcp cwnd */
+	u16	unused;
+	u8	sample_cnt;	/* number of samples to decide curr_rtt */
+	u8	found;		/* the exit point is found? */
+	u32	round_start;	/* beginning of each round */
+	u32	end_seq;	/* end_seq of the round */
+	u32	last_ack;	/* last time when the ACK spacing is close */
+	u32	curr_rtt;	/* the minimum rtt of current round */
+};
+
+u32 xtcp_cubic_root(u64 a);
+void xtcp_cubic_setup(void);
 
 /* The registry. */
 const struct xtcp_congestion_ops *xtcp_cong_get(const char *name);

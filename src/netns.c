@@ -103,6 +103,10 @@ static const char * const stat_names[XTCP_STAT_MAX] = {
 	[XTCP_STAT_LOSS_UNDO]		= "TCPLossUndo",
 	[XTCP_STAT_LOST_RETRANSMIT]	= "TCPLostRetransmit",
 	[XTCP_STAT_SPURIOUS_RTOS]	= "TCPSpuriousRTOs",
+	[XTCP_STAT_HYSTART_TRAIN_DETECT] = "TCPHystartTrainDetect",
+	[XTCP_STAT_HYSTART_TRAIN_CWND]	= "TCPHystartTrainCwnd",
+	[XTCP_STAT_HYSTART_DELAY_DETECT] = "TCPHystartDelayDetect",
+	[XTCP_STAT_HYSTART_DELAY_CWND]	= "TCPHystartDelayCwnd",
 };
 
 const char *xtcp_stat_name(enum xtcp_stat s)

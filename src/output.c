@@ -729,7 +729,14 @@ static int transmit(struct sock *sk, struct sk_buff *skb, u8 flags, u32 seq)
 	if (seg.payload_len && !xtcp_seq_before(seq, xs->snd_nxt))
 		xs->xmit_seq = seq;
 	if (seg.payload_len) {
-		xs->lsndtime = tcp_jiffies32;	/* tcp_event_data_sent() */
+		/*
+		 * tcp_event_data_sent(): text after nothing was in flight
+		 * starts the sender again, told before lsndtime moves (cubic
+		 * shifts its epoch by the idle time)
+		 */
+		if (!xtcp_pipe(xs))
+			xtcp_ca_event(sk, CA_EVENT_TX_START);
+		xs->lsndtime = tcp_jiffies32;
 		xtcp_ack_data_sent(sk);
 		xs->data_segs_out += segs;
 		xs->bytes_sent += seg.payload_len;

@@ -1365,12 +1365,6 @@ void xtcp_prr_sent(struct xtcp_sock *xs)
 {
 	if (in_cwnd_reduction(xs))
 		xs->prr_out++;
-	/*
-	 * the first in flight (tcp_event_data_sent()): the pipe held nothing
-	 * before it
-	 */
-	if (xtcp_pipe(xs) == 1)
-		xtcp_ca_event(&xs->inet.sk, CA_EVENT_TX_START);
 }
 
 /*

@@ -555,6 +555,11 @@ enum xtcp_stat {
 	XTCP_STAT_LOSS_UNDO,		/* after a retransmission time-out */
 	XTCP_STAT_LOST_RETRANSMIT,	/* RACK: a retransmission lost again */
 	XTCP_STAT_SPURIOUS_RTOS,	/* time-outs F-RTO found spurious */
+	/* cubic's HyStart leaving slow start (cubic.c): times, and the cwnds */
+	XTCP_STAT_HYSTART_TRAIN_DETECT,	/* by the ACK train */
+	XTCP_STAT_HYSTART_TRAIN_CWND,
+	XTCP_STAT_HYSTART_DELAY_DETECT,	/* by the delay increase */
+	XTCP_STAT_HYSTART_DELAY_CWND,
 	XTCP_STAT_MAX,
 };
 

@@ -145,6 +145,81 @@ case_cong_example_gentle() {
 	wire_poll 30 "rmmod xtcp_gentle once no socket uses it" cong_rmmod xtcp_gentle
 }
 
+# cong_snmp NS NAME: a counter of NS's /proc/net/xtcp_snmp (xtcp) or
+# /proc/net/netstat (inet: Linux TCP's TcpExt), into CONG_VAL
+cong_snmp() {
+	local f=/proc/net/xtcp_snmp
+	[ "$3" = inet ] && f=/proc/net/netstat
+	CONG_VAL=$(in_ns "$1" awk -v want="$2" 'NR % 2 == 1 { for (i = 2; i <= NF; i++) name[i] = $i; next }
+		{ for (i = 2; i <= NF; i++) if (name[i] == want) print $i }' "$f")
+	[ -n "$CONG_VAL" ] || fail "no $2 in $1's $f"
+}
+
+# HyStart sums: CONG_DETECT (slow starts ended, by the ACK train or the
+# delay) and CONG_CWND (the windows they ended at) of a's stack $1
+cong_hystart_counts() {
+	local k
+	CONG_DETECT=0
+	CONG_CWND=0
+	for k in Train Delay; do
+		cong_snmp a "TCPHystart${k}Detect" "$1" || return 1
+		CONG_DETECT=$((CONG_DETECT + CONG_VAL))
+		cong_snmp a "TCPHystart${k}Cwnd" "$1" || return 1
+		CONG_CWND=$((CONG_CWND + CONG_VAL))
+	done
+}
+
+# cubic is Linux's tcp_cubic.c ported (src/cubic.c): its parameters are
+# xtcp's cubic_* module parameters, Linux's defaults and permissions
+# (bic_scale read-only), and HyStart ends slow start through a 20 ms round
+# trip filling an 8 Mbit/s queue, on Linux TCP and on xtcp alike, counted in
+# TCPHystart*Detect and *Cwnd (at least hystart_low_window, 16, a window);
+# with cubic_hystart 0 xtcp's slow start runs on, counting nothing.
+light_skip[cong_cubic_hystart]="its paths run in KUnit's xtcp_cong in the debug kernel; seconds of netem on both stacks"
+case_cong_cubic_hystart() {
+	local p=/sys/module/xtcp/parameters n=1000000 d0 c0 k
+	wire_inet_skip "xtcp's cubic and its module parameters" && return 0
+	cong_netem_pair || return 1
+	for k in fast_convergence:1 beta:717 initial_ssthresh:0 tcp_friendliness:1 \
+		hystart:1 hystart_detect:3 hystart_low_window:16 hystart_ack_delta_us:2000; do
+		[ "$(cat "$p/cubic_${k%%:*}")" = "${k#*:}" ] &&
+			[ "$(stat -c %a "$p/cubic_${k%%:*}")" = 644 ] ||
+			fail "cubic_${k%%:*}: $(stat -c %a "$p/cubic_${k%%:*}") $(cat "$p/cubic_${k%%:*}"), want 644 ${k#*:}" ||
+			return 1
+	done
+	[ "$(cat $p/cubic_bic_scale)" = 41 ] && [ "$(stat -c %a $p/cubic_bic_scale)" = 444 ] ||
+		fail "cubic_bic_scale: want 444 41" || return 1
+
+	cong_hystart_counts inet || return 1
+	d0=$CONG_DETECT
+	c0=$CONG_CWND
+	cong_rate_run inet 47340 "$n" send:"$n" || return 1
+	cong_hystart_counts inet || return 1
+	echo "Linux TCP: $((CONG_DETECT - d0)) HyStart exits, at $((CONG_CWND - c0)) segments"
+	[ $((CONG_DETECT - d0)) -ge 1 ] || fail "Linux TCP: no HyStart exit" || return 1
+
+	cong_hystart_counts xtcp || return 1
+	d0=$CONG_DETECT
+	c0=$CONG_CWND
+	cong_rate_run xtcp 47341 "$n" send:"$n" || return 1
+	cong_hystart_counts xtcp || return 1
+	echo "xtcp: $((CONG_DETECT - d0)) HyStart exits, at $((CONG_CWND - c0)) segments"
+	[ $((CONG_DETECT - d0)) -ge 1 ] || fail "xtcp: no HyStart exit" || return 1
+	[ $((CONG_CWND - c0)) -ge $((16 * (CONG_DETECT - d0))) ] ||
+		fail "xtcp: HyStart exits at $((CONG_CWND - c0)) segments in all, below 16 each" ||
+		return 1
+
+	echo 0 >$p/cubic_hystart || fail "cannot write cubic_hystart" || return 1
+	cong_rate_run xtcp 47342 "$n" send:"$n"
+	k=$?
+	echo 1 >$p/cubic_hystart
+	[ $k = 0 ] || return 1
+	d0=$CONG_DETECT
+	cong_hystart_counts xtcp || return 1
+	[ "$CONG_DETECT" = "$d0" ] ||
+		fail "xtcp: HyStart exits with cubic_hystart 0" || return 1
+}
+
 # One transfer on stack $1 (inet: Linux TCP, or xtcp) to port $2 of b, $3
 # bytes sent by a's steps $4...; then a waits until all is acknowledged and
 # prints its "elapsed_us" since the connection and its TCP_INFO "rate" line.
