@@ -1336,8 +1336,10 @@ static int xmit_run(struct sock *sk, struct sk_buff *first, u32 n, u32 mss)
 /*
  * tcp_is_cwnd_limited(): the congestion window limited the sender in its
  * last flight, or, in slow start, is less than twice the most it had out.
+ * What the last cwnd_validate() left: an ACK asks before it sends anything
+ * (tcp_cong_control() before tcp_data_snd_check()).
  */
-static bool is_cwnd_limited(const struct xtcp_sock *xs)
+bool xtcp_is_cwnd_limited(const struct xtcp_sock *xs)
 {
 	if (xs->is_cwnd_limited)
 		return true;
@@ -1364,7 +1366,7 @@ static void cwnd_validate(struct sock *sk, bool cwnd_limited)
 		xs->max_packets_out = xs->packets_out;
 		xs->cwnd_usage_seq = xs->snd_nxt;
 	}
-	if (is_cwnd_limited(xs))
+	if (xtcp_is_cwnd_limited(xs))
 		return;
 	if (!xtcp_send_head(sk) && sk->sk_socket &&
 	    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags) &&

@@ -77,5 +77,6 @@ u32 xtcp_syn_rcv_wnd(struct sock *sk);
 u32 xtcp_initial_rcv_wnd(const struct sock *sk, u32 mss, u32 init_rcv_wnd);
 u8 xtcp_initial_rcv_wscale(const struct sock *sk);
 u32 xtcp_rcv_window_now(struct sock *sk);
+bool xtcp_is_cwnd_limited(const struct xtcp_sock *xs);
 
 #endif /* _XTCP_OUTPUT_H */

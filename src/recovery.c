@@ -1714,9 +1714,10 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 
 	/*
 	 * In recovery or CWR, PRR; else grow only a window that limited the
-	 * sender, by the segments delivered (tcp_cong_control()'s acked_sacked),
-	 * on an ACK that ACKed data, or with more reordering than
-	 * tcp_reordering one that SACKed some (tcp_may_raise_cwnd())
+	 * sender (tcp_is_cwnd_limited(), as the last flight left it), by the
+	 * segments delivered (tcp_cong_control()'s acked_sacked), on an ACK
+	 * that ACKed data, or with more reordering than tcp_reordering one
+	 * that SACKed some (tcp_may_raise_cwnd())
 	 */
 	if (in_cwnd_reduction(xs))
 		prr_reduction(xs, delivered, xs->lost - prior_lost, acked);
@@ -1724,8 +1725,7 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 		  (xs->reordering >
 		   READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_reordering) &&
 		   (flag & XTCP_ACKF_DATA_SACKED))) &&
-		 (xs->cc.cwnd < xs->cc.ssthresh ? 2 * prior_packets >= xs->cc.cwnd :
-		  prior_packets >= xs->cc.cwnd))
+		 xtcp_is_cwnd_limited(xs))
 		xtcp_ca_cong_avoid(sk, ack, delivered);
 	xtcp_update_pacing_rate(sk);
 	return reo_armed;
