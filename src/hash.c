@@ -238,6 +238,7 @@ int xtcp_hash_connection(struct sock *sk)
 	sock_prot_inuse_add(net, sk->sk_prot, 1);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_hash_connection);
 
 static spinlock_t *ehash_lock_of(const struct sock *sk)
 {
@@ -357,6 +358,7 @@ void xtcp_unhash(struct sock *sk)
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 	__sock_put(sk);		/* the caller still holds one */
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_unhash);
 
 /*
  * The connection a received segment belongs to, with a reference, or NULL:
