@@ -9,9 +9,11 @@
 #include <linux/in.h>
 #include <linux/net.h>
 #include <linux/netfilter.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include "hash.h"
 #include "packet.h"
 #include "rtxq.h"
 #include "sock.h"
@@ -331,8 +333,89 @@ static void conn_shutdown_sends_fin(struct kunit *test)
 			XTCP_FLAG_ACK, p.ack, p.seq);
 }
 
+/* A socket of @sock as an IPv6 connection [fd77::1]:@lport <-> [fd77::2]:80. */
+static void fake6_conn(struct socket *sock, const struct xtcp_af_ops *af,
+		       u16 lport)
+{
+	struct sock *sk = sock->sk;
+
+	xtcp_sk(sk)->af = af;
+	ipv6_addr_set(&sk->sk_v6_rcv_saddr, htonl(0xfd770000), 0, 0, htonl(1));
+	ipv6_addr_set(&sk->sk_v6_daddr, htonl(0xfd770000), 0, 0, htonl(2));
+	sk->sk_num = lport;
+	sk->sk_dport = htons(80);
+}
+
+static void unfake6(struct socket *sock, const struct xtcp_af_ops *af)
+{
+	struct sock *sk = sock->sk;
+
+	xtcp_sk(sk)->af = af;
+	memset(&sk->sk_v6_rcv_saddr, 0, sizeof(sk->sk_v6_rcv_saddr));
+	memset(&sk->sk_v6_daddr, 0, sizeof(sk->sk_v6_daddr));
+	sk->sk_num = 0;
+	sk->sk_dport = 0;
+}
+
+/*
+ * The IPv6 connection table, ehash6 (Documentation/design-ipv6.rst,
+ * "Tables"; nothing makes IPv6 connections yet, so a socket plays one, its
+ * af saying AF_INET6): found by its IPv6 4-tuple and by no other, nor by an
+ * IPv4 lookup; a second socket of the same tuple refused; gone after
+ * xtcp_unhash().
+ */
+static void conn_ehash6(struct kunit *test)
+{
+	static const struct xtcp_af_ops fake6 = { .family = AF_INET6 };
+	struct socket *a = xtcp_test_socket(test), *b = xtcp_test_socket(test);
+	const struct xtcp_af_ops *orig = xtcp_sk(a->sk)->af;
+	struct in6_addr l, r;
+	struct sock *found;
+	int err;
+
+	ipv6_addr_set(&l, htonl(0xfd770000), 0, 0, htonl(1));
+	ipv6_addr_set(&r, htonl(0xfd770000), 0, 0, htonl(2));
+	fake6_conn(a, &fake6, 40000);
+	fake6_conn(b, &fake6, 40000);
+	lock_sock(a->sk);
+	err = xtcp_hash_connection(a->sk);
+	release_sock(a->sk);
+	KUNIT_EXPECT_EQ(test, err, 0);
+
+	found = xtcp_lookup_established6(&init_net, &l, htons(40000), &r,
+					 htons(80), -1, 0);
+	KUNIT_EXPECT_PTR_EQ(test, found, a->sk);
+	if (found)
+		sock_put(found);
+	KUNIT_EXPECT_NULL(test, xtcp_lookup_established6(&init_net, &l,
+							 htons(40001), &r,
+							 htons(80), -1, 0));
+	KUNIT_EXPECT_NULL(test, xtcp_lookup_established6(&init_net, &r,
+							 htons(40000), &l,
+							 htons(80), -1, 0));
+	KUNIT_EXPECT_NULL(test, xtcp_lookup_established(&init_net, 0,
+							htons(40000), 0,
+							htons(80), -1, 0));
+
+	lock_sock(b->sk);
+	err = xtcp_hash_connection(b->sk);
+	release_sock(b->sk);
+	KUNIT_EXPECT_EQ(test, err, -EADDRNOTAVAIL);
+
+	lock_sock(a->sk);
+	xtcp_unhash(a->sk);
+	release_sock(a->sk);
+	KUNIT_EXPECT_NULL(test, xtcp_lookup_established6(&init_net, &l,
+							 htons(40000), &r,
+							 htons(80), -1, 0));
+	/* as they were, for their release */
+	unfake6(a, orig);
+	unfake6(b, orig);
+}
+
 static struct kunit_case conn_cases[] = {
 	KUNIT_CASE(conn_connect_sends_syn),
+	KUNIT_CASE(conn_ehash6),
 	KUNIT_CASE(conn_syn_wscale_follows_rmem),
 	KUNIT_CASE(conn_syn_options_follow_tcp_sysctls),
 	KUNIT_CASE(conn_timestamps_2_no_offset),

@@ -7,6 +7,11 @@
  *    a struct sock_common as sockets do: chains mix the two, as the
  *    kernel's ehash mixes sockets and request_socks, and the lookup returns
  *    either. 2^16 chains: 100k connections average 1.5 per chain.
+ *    Connections on the IPv6 wire (a socket whose af is IPv6's, a request
+ *    with its ipv6 bit) are in a table of their own, ehash6, keyed on
+ *    sk_v6_rcv_saddr and sk_v6_daddr; v4-mapped ones stay in ehash, keyed
+ *    on their IPv4 fields, where the IPv4 hook finds them
+ *    (Documentation/design-ipv6.rst, "Tables").
  *  - Bound sockets by local port, through xtcp_sock.listen_node: listeners,
  *    and sockets bound but idle (state CLOSE), which /proc/net/xtcp lists.
  *
@@ -20,10 +25,12 @@
 #include <linux/jhash.h>
 #include <linux/mm.h>
 #include <linux/rculist.h>
+#include <net/ipv6.h>
 #include <net/net_namespace.h>
 
 #include "compat.h"
 #include "hash.h"
+#include "request.h"
 #include "xtcp.h"
 
 #define EHASH_BITS	16
@@ -36,7 +43,7 @@ struct xtcp_table {
 	u32 mask;
 };
 
-static struct xtcp_table ehash, bhash;
+static struct xtcp_table ehash, ehash6, bhash;
 static u32 hash_seed __read_mostly;
 
 static int table_init(struct xtcp_table *t, unsigned int bits)
@@ -79,11 +86,16 @@ int xtcp_hash_init(void)
 	err = table_init(&ehash, EHASH_BITS);
 	if (err)
 		return err;
-	err = table_init(&bhash, BHASH_BITS);
+	err = table_init(&ehash6, EHASH_BITS);
 	if (err)
 		goto err_ehash;
+	err = table_init(&bhash, BHASH_BITS);
+	if (err)
+		goto err_ehash6;
 	return 0;
 
+err_ehash6:
+	table_destroy(&ehash6);
 err_ehash:
 	table_destroy(&ehash);
 	return err;
@@ -92,6 +104,7 @@ err_ehash:
 void xtcp_hash_exit(void)
 {
 	table_destroy(&bhash);
+	table_destroy(&ehash6);
 	table_destroy(&ehash);
 }
 
@@ -102,6 +115,20 @@ static u32 ehashfn(const struct net *net, __be32 saddr, __be16 sport,
 
 	return jhash_3words((__force u32)saddr, (__force u32)daddr, ports,
 			    hash_seed ^ net_hash_mix(net)) & ehash.mask;
+}
+
+/* ehashfn()'s over IPv6 addresses: both, then the ports, under one seed */
+static u32 ehashfn6(const struct net *net, const struct in6_addr *saddr,
+		    __be16 sport, const struct in6_addr *daddr, __be16 dport)
+{
+	u32 seed = hash_seed ^ net_hash_mix(net);
+	u32 ports = (__force u32)sport << 16 | (__force u32)dport;
+
+	return jhash_3words(jhash2((__force const u32 *)saddr->s6_addr32, 4,
+				   seed),
+			    jhash2((__force const u32 *)daddr->s6_addr32, 4,
+				   seed),
+			    ports, seed) & ehash6.mask;
 }
 
 static u32 bhashfn(const struct net *net, u16 port)
@@ -116,6 +143,56 @@ static bool match_tuple(const struct sock *sk, const struct net *net,
 	return sk->sk_rcv_saddr == saddr && sk->sk_daddr == daddr &&
 	       sk->sk_num == ntohs(sport) && sk->sk_dport == dport &&
 	       net_eq(sock_net(sk), net);
+}
+
+/* inet6_match()'s fields */
+static bool match_tuple6(const struct sock *sk, const struct net *net,
+			 const struct in6_addr *saddr, __be16 sport,
+			 const struct in6_addr *daddr, __be16 dport)
+{
+	return sk->sk_num == ntohs(sport) && sk->sk_dport == dport &&
+	       ipv6_addr_equal(&sk->sk_v6_rcv_saddr, saddr) &&
+	       ipv6_addr_equal(&sk->sk_v6_daddr, daddr) &&
+	       net_eq(sock_net(sk), net);
+}
+
+/* Is @sk (a socket or a request) a connection on the IPv6 wire? */
+static bool wire6(const struct sock *sk)
+{
+	if (xtcp_is_request(sk))
+		return xtcp_req(sk)->ipv6;
+	return xtcp_sk(sk)->af->family == AF_INET6;
+}
+
+/* The connection table of @sk, and its chain there into *@h. */
+static struct xtcp_table *ehash_of(const struct sock *sk, u32 *h)
+{
+	if (wire6(sk)) {
+		*h = ehashfn6(sock_net(sk), &sk->sk_v6_rcv_saddr,
+			      htons(sk->sk_num), &sk->sk_v6_daddr,
+			      sk->sk_dport);
+		return &ehash6;
+	}
+	*h = ehashfn(sock_net(sk), sk->sk_rcv_saddr, htons(sk->sk_num),
+		     sk->sk_daddr, sk->sk_dport);
+	return &ehash;
+}
+
+/* Another connection of @sk's 4-tuple in chain @h of @t, under its lock. */
+static bool chain_has_tuple(struct xtcp_table *t, u32 h, const struct sock *sk)
+{
+	__be16 sport = htons(sk->sk_num);
+	struct sock *o;
+
+	hlist_for_each_entry(o, &t->heads[h], sk_node) {
+		if (t == &ehash6 ?
+		    match_tuple6(o, sock_net(sk), &sk->sk_v6_rcv_saddr, sport,
+				 &sk->sk_v6_daddr, sk->sk_dport) :
+		    match_tuple(o, sock_net(sk), sk->sk_rcv_saddr, sport,
+				sk->sk_daddr, sk->sk_dport))
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -142,33 +219,34 @@ static bool match_established(const struct sock *sk, struct net *net,
 int xtcp_hash_connection(struct sock *sk)
 {
 	struct net *net = sock_net(sk);
-	__be32 saddr = sk->sk_rcv_saddr, daddr = sk->sk_daddr;
-	__be16 sport = inet_sk(sk)->inet_sport, dport = sk->sk_dport;
-	u32 h = ehashfn(net, saddr, sport, daddr, dport);
-	spinlock_t *lock = chain_lock(&ehash, h);
-	struct sock *other;
+	struct xtcp_table *t;
+	spinlock_t *lock;
+	u32 h;
 
 	xtcp_sock_assert_locked(sk);
+	t = ehash_of(sk, &h);
+	lock = chain_lock(t, h);
 	spin_lock_bh(lock);
-	hlist_for_each_entry(other, &ehash.heads[h], sk_node) {
-		if (match_tuple(other, net, saddr, sport, daddr, dport)) {
-			spin_unlock_bh(lock);
-			return -EADDRNOTAVAIL;
-		}
+	if (chain_has_tuple(t, h, sk)) {
+		spin_unlock_bh(lock);
+		return -EADDRNOTAVAIL;
 	}
 	sock_hold(sk);
-	hlist_add_head_rcu(&sk->sk_node, &ehash.heads[h]);
+	hlist_add_head_rcu(&sk->sk_node, &t->heads[h]);
 	xtcp_sk(sk)->hashed = 1;
 	spin_unlock_bh(lock);
 	sock_prot_inuse_add(net, sk->sk_prot, 1);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_hash_connection);
 
 static spinlock_t *ehash_lock_of(const struct sock *sk)
 {
-	return chain_lock(&ehash, ehashfn(sock_net(sk), sk->sk_rcv_saddr,
-					  htons(sk->sk_num), sk->sk_daddr,
-					  sk->sk_dport));
+	struct xtcp_table *t;
+	u32 h;
+
+	t = ehash_of(sk, &h);
+	return chain_lock(t, h);
 }
 
 /*
@@ -177,21 +255,18 @@ static spinlock_t *ehash_lock_of(const struct sock *sk)
  */
 int xtcp_hash_request(struct sock *req)
 {
-	struct net *net = sock_net(req);
-	__be32 saddr = req->sk_rcv_saddr, daddr = req->sk_daddr;
-	__be16 sport = htons(req->sk_num), dport = req->sk_dport;
-	u32 h = ehashfn(net, saddr, sport, daddr, dport);
-	spinlock_t *lock = chain_lock(&ehash, h);
-	struct sock *other;
+	struct xtcp_table *t;
+	spinlock_t *lock;
+	u32 h;
 
+	t = ehash_of(req, &h);
+	lock = chain_lock(t, h);
 	spin_lock_bh(lock);
-	hlist_for_each_entry(other, &ehash.heads[h], sk_node) {
-		if (match_tuple(other, net, saddr, sport, daddr, dport)) {
-			spin_unlock_bh(lock);
-			return -EADDRNOTAVAIL;
-		}
+	if (chain_has_tuple(t, h, req)) {
+		spin_unlock_bh(lock);
+		return -EADDRNOTAVAIL;
 	}
-	hlist_add_head_rcu(&req->sk_node, &ehash.heads[h]);
+	hlist_add_head_rcu(&req->sk_node, &t->heads[h]);
 	spin_unlock_bh(lock);
 	return 0;
 }
@@ -272,10 +347,7 @@ void xtcp_unhash(struct sock *sk)
 		lock = chain_lock(&bhash,
 				  bhashfn(sock_net(sk), inet_sk(sk)->inet_num));
 	else
-		lock = chain_lock(&ehash,
-				  ehashfn(sock_net(sk), sk->sk_rcv_saddr,
-					  inet_sk(sk)->inet_sport,
-					  sk->sk_daddr, sk->sk_dport));
+		lock = ehash_lock_of(sk);
 	spin_lock_bh(lock);
 	if (bound)
 		hlist_del_init_rcu(&xs->listen_node);
@@ -286,6 +358,7 @@ void xtcp_unhash(struct sock *sk)
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 	__sock_put(sk);		/* the caller still holds one */
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_unhash);
 
 /*
  * The connection a received segment belongs to, with a reference, or NULL:
@@ -313,6 +386,34 @@ struct sock *xtcp_lookup_established(struct net *net, __be32 saddr,
 	return NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_lookup_established);
+
+/*
+ * xtcp_lookup_established() for a segment on the IPv6 wire: the connections
+ * of ehash6 (no v4-mapped one: those are the IPv4 hook's).
+ */
+struct sock *xtcp_lookup_established6(struct net *net,
+				      const struct in6_addr *saddr, __be16 sport,
+				      const struct in6_addr *daddr, __be16 dport,
+				      int dif, int sdif)
+{
+	u32 h = ehashfn6(net, saddr, sport, daddr, dport);
+	struct sock *sk;
+
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(sk, &ehash6.heads[h], sk_node) {
+		if (match_tuple6(sk, net, saddr, sport, daddr, dport) &&
+		    (dif < 0 ||
+		     inet_sk_bound_dev_eq(net, READ_ONCE(sk->sk_bound_dev_if),
+					  dif, sdif)) &&
+		    refcount_inc_not_zero(&sk->sk_refcnt)) {
+			rcu_read_unlock();
+			return sk;
+		}
+	}
+	rcu_read_unlock();
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_lookup_established6);
 
 /*
  * How well listener @sk fits a segment to @daddr:@port that came in on @dif

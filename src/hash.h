@@ -16,6 +16,10 @@ void xtcp_unhash(struct sock *sk);
 struct sock *xtcp_lookup_established(struct net *net, __be32 saddr,
 				     __be16 sport, __be32 daddr, __be16 dport,
 				     int dif, int sdif);
+struct sock *xtcp_lookup_established6(struct net *net,
+				      const struct in6_addr *saddr, __be16 sport,
+				      const struct in6_addr *daddr, __be16 dport,
+				      int dif, int sdif);
 struct sock *xtcp_lookup_listener(struct net *net, __be32 daddr, __be16 dport,
 				  int dif, int sdif);
 bool xtcp_listener_conflict(struct sock *sk);

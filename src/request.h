@@ -59,6 +59,7 @@ struct xtcp_request {
 	u8 ecn_ok:1;		/* the SYN asked for ECN and we agree (ecn.c) */
 	u8 retrans;		/* time-outs (num_timeout), under accept_lock */
 	u8 acked:1;		/* a bare ACK came while TCP_DEFER_ACCEPT held it */
+	u8 ipv6:1;		/* on the IPv6 wire: in ehash6 (hash.c) */
 };
 
 static inline struct xtcp_request *xtcp_req(const struct sock *sk)
