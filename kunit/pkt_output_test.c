@@ -296,8 +296,74 @@ static void output_small_queues(struct kunit *test)
 	xtcp_test_free_held();
 }
 
+/*
+ * RFC 2861 §3 (tcp_cwnd_application_limited() from tcp_cwnd_validate()): a
+ * sender that has not filled its window for an RTO since the window last
+ * proved itself (snd_cwnd_stamp, backdated here) takes cwnd halfway down to
+ * what it used, at least the initial window, at its next transmit, and
+ * ssthresh three quarters of the old window if that is more. Not again
+ * within an RTO; not with tcp_slow_start_after_idle 0. An ACK of data
+ * stamps the window as tcp_cong_avoid() does, whether it grew it or not.
+ * (Not while a writer waits for room, SOCK_NOSPACE, either: a send clears
+ * that bit before it gets there, so it is not set up here.)
+ */
+static void output_app_limited_decay(struct kunit *test)
+{
+	struct xtcp_peer p;
+	struct socket *sock;
+	struct xtcp_sock *xs;
+	u32 rto;
+
+	xtcp_peer_init(&p, 43030);
+	sock = xtcp_test_established(test, &p, NULL);
+	xs = xtcp_sk(sock->sk);
+	WRITE_ONCE(sock->sk->sk_pacing_rate, ~0UL);
+	/* each small write a segment, whatever is unacknowledged */
+	KUNIT_ASSERT_EQ(test, xtcp_test_setsockopt(sock, SOL_TCP, TCP_NODELAY,
+						   1), 0);
+	xs->cc.cwnd = 20;
+	xs->cc.ssthresh = 10;
+	rto = msecs_to_jiffies(xs->rto_ms);
+	xs->lsndtime = tcp_jiffies32;	/* no idle restart */
+	xs->snd_cwnd_stamp = tcp_jiffies32 - rto - 1;
+
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 100, 0), 100);
+	expect_data(test, &p, XTCP_FLAG_ACK | XTCP_FLAG_PSH, xs->snd_nxt - 100,
+		    100);
+	/* (20 + max(1 used, 10)) / 2; ssthresh max(10, 20 * 3 / 4) */
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 15U);
+	KUNIT_EXPECT_EQ(test, xs->cc.ssthresh, 15U);
+	KUNIT_EXPECT_EQ(test, xs->snd_cwnd_used, 0U);
+	KUNIT_EXPECT_LE(test, tcp_jiffies32 - xs->snd_cwnd_stamp, 1U);
+
+	/* within an RTO of that: nothing */
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 100, 0), 100);
+	expect_data(test, &p, XTCP_FLAG_ACK | XTCP_FLAG_PSH, xs->snd_nxt - 100,
+		    100);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 15U);
+	KUNIT_EXPECT_EQ(test, xs->snd_cwnd_used, 2U);
+
+	/* the ACK of both stamps the window, cwnd not limited or not */
+	xs->snd_cwnd_stamp = tcp_jiffies32 - rto - 1;
+	xtcp_peer_send(test, &p, XTCP_FLAG_ACK, 0);
+	KUNIT_EXPECT_EQ(test, xs->packets_out, 0U);
+	KUNIT_EXPECT_LE(test, tcp_jiffies32 - xs->snd_cwnd_stamp, 1U);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 15U);
+
+	/* net.ipv4.tcp_slow_start_after_idle 0: no decay */
+	xtcp_test_sysctl_u8(test,
+			    &init_net.ipv4.sysctl_tcp_slow_start_after_idle, 0);
+	xs->lsndtime = tcp_jiffies32;
+	xs->snd_cwnd_stamp = tcp_jiffies32 - rto - 1;
+	KUNIT_ASSERT_EQ(test, xtcp_test_sendmsg(sock, 100, 0), 100);
+	expect_data(test, &p, XTCP_FLAG_ACK | XTCP_FLAG_PSH, xs->snd_nxt - 100,
+		    100);
+	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, 15U);
+}
+
 static struct kunit_case output_cases[] = {
 	KUNIT_CASE(output_write_mss_segments),
+	KUNIT_CASE(output_app_limited_decay),
 	KUNIT_CASE(output_peer_window_limits),
 	KUNIT_CASE(output_nagle_and_nodelay),
 	KUNIT_CASE(output_fin_on_held_segment),

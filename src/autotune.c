@@ -14,6 +14,7 @@
 #include "isn.h"
 #include "mem.h"
 #include "output.h"
+#include "recovery.h"
 #include "rwin.h"
 #include "xtcp.h"
 
@@ -44,6 +45,13 @@ void xtcp_sndbuf_expand(struct sock *sk)
 	want = min_t(u64, want, xtcp_wmem(sock_net(sk), 2));
 	if (want > READ_ONCE(sk->sk_sndbuf))
 		WRITE_ONCE(sk->sk_sndbuf, want);
+	/*
+	 * tcp_new_space(): a writer waits for room, and the window is not
+	 * full: the window is in use (RFC 2861's clock starts again)
+	 */
+	if (sk->sk_socket && test_bit(SOCK_NOSPACE, &sk->sk_socket->flags) &&
+	    xtcp_pipe(xs) < xs->cc.cwnd)
+		xs->snd_cwnd_stamp = tcp_jiffies32;
 }
 
 /*

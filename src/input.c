@@ -527,6 +527,7 @@ static bool apply(struct sock *sk, enum xtcp_event ev, struct sk_buff *skb)
 		xs->lrcv_time = jiffies;
 		xs->rcv_tstamp = jiffies;
 		xs->lsndtime = tcp_jiffies32;	/* tcp_init_transfer() */
+		xs->snd_cwnd_stamp = tcp_jiffies32;
 		/*
 		 * our SYN, or SYN+ACK, is delivered: tcp_ack() counts the
 		 * first in tcp_clean_rtx_queue(), tcp_rcv_state_process() the

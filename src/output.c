@@ -1353,8 +1353,9 @@ bool xtcp_is_cwnd_limited(const struct xtcp_sock *xs)
  * out, kept until SND.UNA passes the flight's end (or the window fills, or
  * more go out than before). A sender the window did not limit that sent all
  * it had while the writer waits for room in the send buffer
- * (SOCK_NOSPACE) is limited by that buffer. Linux's restart of an idle
- * window (tcp_cwnd_application_limited()) xtcp has not.
+ * (SOCK_NOSPACE) is limited by that buffer. A window that was not filled
+ * for an RTO (snd_cwnd_stamp) goes down towards what was used
+ * (xtcp_cwnd_application_limited()).
  */
 static void cwnd_validate(struct sock *sk, bool cwnd_limited)
 {
@@ -1366,8 +1367,19 @@ static void cwnd_validate(struct sock *sk, bool cwnd_limited)
 		xs->max_packets_out = xs->packets_out;
 		xs->cwnd_usage_seq = xs->snd_nxt;
 	}
-	if (xtcp_is_cwnd_limited(xs))
+	if (xtcp_is_cwnd_limited(xs)) {
+		/* the network is fed fully */
+		xs->snd_cwnd_used = 0;
+		xs->snd_cwnd_stamp = tcp_jiffies32;
 		return;
+	}
+	/* it starves: for an RTO, and the window goes down (RFC 2861) */
+	xs->snd_cwnd_used = max(xs->snd_cwnd_used, xs->packets_out);
+	if (READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_slow_start_after_idle) &&
+	    (s32)(tcp_jiffies32 - xs->snd_cwnd_stamp) >=
+	    (s32)msecs_to_jiffies(xs->rto_ms) &&
+	    !xs->ca_ops->cong_control)
+		xtcp_cwnd_application_limited(sk);
 	if (!xtcp_send_head(sk) && sk->sk_socket &&
 	    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags) &&
 	    (1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))

@@ -963,6 +963,34 @@ void xtcp_idle_restart_check(struct sock *sk)
 	while ((delta -= rto) > 0 && cwnd > restart)
 		cwnd >>= 1;
 	xs->cc.cwnd = max(cwnd, restart);
+	xs->snd_cwnd_stamp = tcp_jiffies32;
+	xs->snd_cwnd_used = 0;
+}
+
+/*
+ * tcp_cwnd_application_limited() (RFC 2861 §3): the sender, open, has not
+ * filled its window for an RTO, for want of data to send, not of room in
+ * the send buffer: cwnd goes halfway down to the most it used (at least
+ * the initial window), ssthresh keeping three quarters of the old one.
+ * Called by cwnd_validate() (output.c) under tcp_slow_start_after_idle, for
+ * a congestion control that does not set cwnd itself.
+ */
+void xtcp_cwnd_application_limited(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 used;
+
+	xtcp_sock_assert_locked(sk);
+	if (xs->ca_state == XTCP_CA_OPEN && sk->sk_socket &&
+	    !test_bit(SOCK_NOSPACE, &sk->sk_socket->flags)) {
+		used = max_t(u32, xs->snd_cwnd_used, XTCP_INIT_CWND);
+		if (used < xs->cc.cwnd) {
+			xs->cc.ssthresh = current_ssthresh(xs);
+			xs->cc.cwnd = (xs->cc.cwnd + used) >> 1;
+		}
+		xs->snd_cwnd_used = 0;
+	}
+	xs->snd_cwnd_stamp = tcp_jiffies32;
 }
 
 /*
@@ -1080,8 +1108,10 @@ static void end_cwnd_reduction(struct sock *sk, bool reset)
 
 	if (xs->ca_ops->cong_control)
 		return;
-	if (reset && xs->cc.ssthresh < XTCP_INFINITE_SSTHRESH)
+	if (reset && xs->cc.ssthresh < XTCP_INFINITE_SSTHRESH) {
 		xs->cc.cwnd = xs->cc.ssthresh;
+		xs->snd_cwnd_stamp = tcp_jiffies32;
+	}
 	xtcp_ca_event(sk, CA_EVENT_COMPLETE_CWR);
 }
 
@@ -1131,6 +1161,7 @@ static void undo_cwnd_reduction(struct sock *sk, bool unmark_loss)
 			xtcp_ecn_withdraw_cwr(xs);
 		}
 	}
+	xs->snd_cwnd_stamp = tcp_jiffies32;
 	xs->undo_marker = 0;
 	xs->rack.advanced = 1;	/* RACK looks at the segments again */
 }
@@ -1727,6 +1758,15 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 		   (flag & XTCP_ACKF_DATA_SACKED))) &&
 		 xtcp_is_cwnd_limited(xs))
 		xtcp_ca_cong_avoid(sk, ack, delivered);
+	/*
+	 * tcp_cong_avoid() marks the window in use whether the algorithm
+	 * grew it or not (its tcp_is_cwnd_limited() is inside)
+	 */
+	if (!in_cwnd_reduction(xs) &&
+	    (acked || (xs->reordering >
+		       READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_reordering) &&
+		       (flag & XTCP_ACKF_DATA_SACKED))))
+		xs->snd_cwnd_stamp = tcp_jiffies32;
 	xtcp_update_pacing_rate(sk);
 	return reo_armed;
 }
@@ -1832,6 +1872,7 @@ void xtcp_enter_loss(struct sock *sk)
 		xs->reordering = min_t(u32, xs->reordering, r);
 	/* one more than what is still in flight: the head goes again */
 	xs->cc.cwnd = xtcp_pipe(xs) + 1;
+	xs->snd_cwnd_stamp = tcp_jiffies32;
 	hints_reset(xs);
 	xs->high_seq = xs->snd_nxt;
 	xs->tlp_high_seq = 0;

@@ -24,6 +24,7 @@ void xtcp_cc_start(struct sock *sk, const struct xtcp_congestion_ops *ops);
 void xtcp_cc_switch(struct sock *sk, const struct xtcp_congestion_ops *ops);
 void xtcp_cc_default(struct sock *sk);
 u32 xtcp_pipe(const struct xtcp_sock *xs);
+void xtcp_cwnd_application_limited(struct sock *sk);
 void xtcp_skb_acked(struct xtcp_sock *xs, struct sk_buff *skb);
 void xtcp_recovery_reset(struct xtcp_sock *xs);
 void xtcp_sack_cache_reset(struct xtcp_sock *xs);

@@ -279,6 +279,15 @@ struct xtcp_sock {
 	u32 max_packets_out;
 	u32 cwnd_usage_seq;
 	u8 is_cwnd_limited:1;
+	/*
+	 * When cwnd last proved itself, used, grown or set (jiffies,
+	 * tp->snd_cwnd_stamp), and the most segments out since
+	 * (tp->snd_cwnd_used): a window the sender has not filled for an RTO
+	 * is halved towards what it used (RFC 2861 §3,
+	 * xtcp_cwnd_application_limited()).
+	 */
+	u32 snd_cwnd_stamp;
+	u32 snd_cwnd_used;
 	u32 lost;		/* segments marked lost, ever (tp->lost) */
 	/*
 	 * Delivery-rate sampling (rate.h): the connection's state, and the
