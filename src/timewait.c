@@ -554,6 +554,27 @@ struct xtcp_tw_bucket *xtcp_tw_insert6(struct xtcp_tw_table *tbl,
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_insert6);
 
 /*
+ * @tw, the bucket of a segment's 4-tuple found under its chain lock (or
+ * NULL), with a reference; NULL if it is bound to another device than the
+ * one the segment came in on (@dif < 0: any), for the 4-tuple is unique: no
+ * other bucket has it.
+ */
+static struct xtcp_tw_bucket *tw_hold_found(struct net *net,
+					    struct xtcp_tw_bucket *tw,
+					    int dif, int sdif)
+{
+	int bound;
+
+	if (!tw)
+		return NULL;
+	bound = tw_is6(tw) ? xtcp_tw6(tw)->st.bound_dev_if : tw->st.bound_dev_if;
+	if (dif >= 0 && !inet_sk_bound_dev_eq(net, bound, dif, sdif))
+		return NULL;
+	refcount_inc(&tw->refcnt);
+	return tw;
+}
+
+/*
  * A segment arrived on device @dif (@sdif its L3 master's slave, 0 if none):
  * its TIME_WAIT bucket with a reference, or NULL. A bucket bound to a device
  * is found only from it, an unbound one from any (from a VRF's slave only with
@@ -578,12 +599,8 @@ struct xtcp_tw_bucket *xtcp_tw_lookup(struct xtcp_tw_table *tbl,
 	if (!READ_ONCE(tbl->hash[h]))
 		return NULL;
 	spin_lock_bh(lock);
-	tw = tw_chain_find(tbl, h, saddr, sport, daddr, dport);
-	if (tw && dif >= 0 &&
-	    !inet_sk_bound_dev_eq(net, tw->st.bound_dev_if, dif, sdif))
-		tw = NULL;	/* the 4-tuple is unique: no other bucket */
-	if (tw)
-		refcount_inc(&tw->refcnt);
+	tw = tw_hold_found(net, tw_chain_find(tbl, h, saddr, sport, daddr,
+					      dport), dif, sdif);
 	spin_unlock_bh(lock);
 	return tw;
 }
@@ -603,13 +620,8 @@ struct xtcp_tw_bucket *xtcp_tw_lookup6(struct xtcp_tw_table *tbl,
 	if (!READ_ONCE(tbl->hash[h]))
 		return NULL;
 	spin_lock_bh(lock);
-	tw = tw_chain_find6(tbl, h, saddr, sport, daddr, dport);
-	if (tw && dif >= 0 &&
-	    !inet_sk_bound_dev_eq(net, xtcp_tw6(tw)->st.bound_dev_if, dif,
-				  sdif))
-		tw = NULL;
-	if (tw)
-		refcount_inc(&tw->refcnt);
+	tw = tw_hold_found(net, tw_chain_find6(tbl, h, saddr, sport, daddr,
+					       dport), dif, sdif);
 	spin_unlock_bh(lock);
 	return tw;
 }
