@@ -1750,23 +1750,21 @@ bool xtcp_ack_recovery(struct sock *sk, u32 ack, u32 prior_snd_una, u32 acked,
 	 * that ACKed data, or with more reordering than tcp_reordering one
 	 * that SACKed some (tcp_may_raise_cwnd())
 	 */
-	if (in_cwnd_reduction(xs))
+	if (in_cwnd_reduction(xs)) {
 		prr_reduction(xs, delivered, xs->lost - prior_lost, acked);
-	else if ((acked ||
-		  (xs->reordering >
-		   READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_reordering) &&
-		   (flag & XTCP_ACKF_DATA_SACKED))) &&
-		 xtcp_is_cwnd_limited(xs))
-		xtcp_ca_cong_avoid(sk, ack, delivered);
-	/*
-	 * tcp_cong_avoid() marks the window in use whether the algorithm
-	 * grew it or not (its tcp_is_cwnd_limited() is inside)
-	 */
-	if (!in_cwnd_reduction(xs) &&
-	    (acked || (xs->reordering >
-		       READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_reordering) &&
-		       (flag & XTCP_ACKF_DATA_SACKED))))
+	} else if (acked ||
+		   (xs->reordering >
+		    READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_reordering) &&
+		    (flag & XTCP_ACKF_DATA_SACKED))) {
+		if (xtcp_is_cwnd_limited(xs))
+			xtcp_ca_cong_avoid(sk, ack, delivered);
+		/*
+		 * tcp_cong_avoid() marks the window in use whether the
+		 * algorithm grew it or not (its tcp_is_cwnd_limited() is
+		 * inside)
+		 */
 		xs->snd_cwnd_stamp = tcp_jiffies32;
+	}
 	xtcp_update_pacing_rate(sk);
 	return reo_armed;
 }
